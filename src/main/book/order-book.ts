@@ -1,0 +1,297 @@
+import BTree from 'sorted-btree';
+import { formatScaled } from '../../shared/decimal';
+import type { Side } from '../../shared/market';
+import { PriceKeyError, lastDecimals, lastMantissa, pow10, rescaleMantissa, scanDecimal } from './price-key';
+
+/** One price level. `price` and `sizeText` keep the venue's own text (checksums need its digits). */
+export interface PriceLevel {
+  /** Price as integer ticks at the book's current scale (price = tick / 10^scale). */
+  tick: number;
+  price: string;
+  size: number;
+  sizeText: string;
+}
+
+/** A level as the venue sends it: [price text, absolute size text]. Extra fields are ignored. */
+export type LevelText = readonly [string, string, ...unknown[]];
+
+export class InvalidLevelError extends Error {}
+
+/**
+ * One side of a book on a B+ tree. Keys are integer ticks; bids are stored negated so that, on both
+ * sides, the smallest tree key is the best level and iteration runs best → worst.
+ */
+class BookSide {
+  readonly tree = new BTree<number, PriceLevel>(undefined, undefined, 64);
+  constructor(readonly descending: boolean) {}
+
+  treeKey(tick: number): number {
+    return this.descending ? -tick : tick;
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  best(): PriceLevel | undefined {
+    const k = this.tree.minKey();
+    return k === undefined ? undefined : this.tree.get(k);
+  }
+
+  worst(): PriceLevel | undefined {
+    const k = this.tree.maxKey();
+    return k === undefined ? undefined : this.tree.get(k);
+  }
+
+  /** Levels best → worst. */
+  values(): IterableIterator<PriceLevel> {
+    return this.tree.values();
+  }
+
+  rescale(factor: number): void {
+    const levels = this.tree.valuesArray();
+    this.tree.clear();
+    for (const level of levels) {
+      level.tick *= factor;
+      if (!Number.isSafeInteger(level.tick)) throw new PriceKeyError('price beyond exact integer range at this scale');
+      this.tree.set(this.treeKey(level.tick), level);
+    }
+  }
+
+  truncate(depth: number): number {
+    let removed = 0;
+    while (this.tree.size > depth) {
+      this.tree.delete(this.tree.maxKey() as number);
+      removed++;
+    }
+    return removed;
+  }
+}
+
+export interface TopOfBook {
+  bid: string | null;
+  bidSize: string | null;
+  ask: string | null;
+  askSize: string | null;
+}
+
+export interface CumulativeLevel {
+  price: string;
+  size: number;
+  cumSize: number;
+  cumNotional: number;
+}
+
+export interface WalkFill {
+  price: string;
+  size: number;
+  cumSize: number;
+  cumCost: number;
+}
+
+export interface WalkResult {
+  /** Base quantity that could be filled. */
+  filled: number;
+  /** Quote cost (or proceeds) of the fill. */
+  cost: number;
+  /** Volume-weighted average price of the fill, NaN when nothing fills. */
+  vwap: number;
+  /** Last (worst) price touched, null when nothing fills. */
+  worstPrice: string | null;
+  levelsConsumed: number;
+  complete: boolean;
+  fills: WalkFill[];
+}
+
+/**
+ * Full-depth L2 book for one venue:symbol. Sizes are absolute: setting a level replaces its size and a
+ * size of zero deletes it (deleting an unknown level is normal and ignored). Prices are exact keys.
+ */
+export class OrderBook {
+  private readonly bids = new BookSide(true);
+  private readonly asks = new BookSide(false);
+  /** Decimal places of the tick keys; grows when a price with more decimals arrives. */
+  private scale = 0;
+  /** Bumped on every applied change, so observers can tell whether anything moved. */
+  version = 0;
+
+  constructor(
+    readonly venue: string,
+    readonly symbol: string,
+  ) {}
+
+  get priceScale(): number {
+    return this.scale;
+  }
+
+  clear(): void {
+    this.bids.tree.clear();
+    this.asks.tree.clear();
+    this.version++;
+  }
+
+  /** Replace the whole book. */
+  applySnapshot(bids: Iterable<LevelText>, asks: Iterable<LevelText>): void {
+    this.clear();
+    this.applyDelta(bids, asks);
+  }
+
+  applyDelta(bids: Iterable<LevelText>, asks: Iterable<LevelText>): void {
+    for (const level of bids) this.setLevel('bid', level[0], level[1]);
+    for (const level of asks) this.setLevel('ask', level[0], level[1]);
+  }
+
+  /** Set the absolute size at a price; size 0 deletes. Throws InvalidLevelError on text that is not a decimal. */
+  setLevel(side: Side, price: string, sizeText: string): void {
+    const size = +sizeText;
+    if (typeof sizeText !== 'string' || sizeText === '' || !(size >= 0)) {
+      throw new InvalidLevelError(`invalid size ${JSON.stringify(sizeText)} at ${JSON.stringify(price)}`);
+    }
+    if (typeof price !== 'string' || !scanDecimal(price)) {
+      throw new InvalidLevelError(`invalid price ${JSON.stringify(price)}`);
+    }
+    const decimals = lastDecimals();
+    let mantissa = lastMantissa();
+    if (decimals > this.scale) {
+      if (size === 0) {
+        // A price finer than any level we hold cannot be in the book: nothing to delete.
+        this.version++;
+        return;
+      }
+      this.rescale(decimals);
+    }
+    mantissa = rescaleMantissa(mantissa, decimals, this.scale);
+    const bookSide = side === 'bid' ? this.bids : this.asks;
+    const key = bookSide.treeKey(mantissa);
+    this.version++;
+    if (size === 0) {
+      bookSide.tree.delete(key);
+      return;
+    }
+    const existing = bookSide.tree.get(key);
+    if (existing) {
+      existing.size = size;
+      existing.sizeText = sizeText;
+    } else {
+      bookSide.tree.set(key, { tick: mantissa, price, size, sizeText });
+    }
+  }
+
+  private rescale(decimals: number): void {
+    const factor = pow10(decimals - this.scale);
+    this.bids.rescale(factor);
+    this.asks.rescale(factor);
+    this.scale = decimals;
+  }
+
+  bestBid(): PriceLevel | undefined {
+    return this.bids.best();
+  }
+
+  bestAsk(): PriceLevel | undefined {
+    return this.asks.best();
+  }
+
+  levelCount(side: Side): number {
+    return side === 'bid' ? this.bids.size : this.asks.size;
+  }
+
+  /** Levels best → worst on one side. */
+  levels(side: Side): IterableIterator<PriceLevel> {
+    return (side === 'bid' ? this.bids : this.asks).values();
+  }
+
+  /** The best `n` levels of a side, best first. */
+  top(side: Side, n: number): PriceLevel[] {
+    const out: PriceLevel[] = [];
+    if (n <= 0) return out;
+    for (const level of this.levels(side)) {
+      out.push(level);
+      if (out.length >= n) break;
+    }
+    return out;
+  }
+
+  topOfBook(): TopOfBook {
+    const bid = this.bestBid();
+    const ask = this.bestAsk();
+    return {
+      bid: bid ? bid.price : null,
+      bidSize: bid ? bid.sizeText : null,
+      ask: ask ? ask.price : null,
+      askSize: ask ? ask.sizeText : null,
+    };
+  }
+
+  /** Best bid at or above best ask. An empty side is never crossed. */
+  isCrossed(): boolean {
+    const bid = this.bids.best();
+    const ask = this.asks.best();
+    return bid !== undefined && ask !== undefined && bid.tick >= ask.tick;
+  }
+
+  /** Running totals of size and notional from the best level outwards, for `n` levels. */
+  cumulativeDepth(side: Side, n = Infinity): CumulativeLevel[] {
+    const out: CumulativeLevel[] = [];
+    let cumSize = 0;
+    let cumNotional = 0;
+    for (const level of this.levels(side)) {
+      if (out.length >= n) break;
+      cumSize += level.size;
+      cumNotional += level.size * this.priceValue(level);
+      out.push({ price: level.price, size: level.size, cumSize, cumNotional });
+    }
+    return out;
+  }
+
+  /** Numeric price of a level, from its exact ticks. */
+  priceValue(level: PriceLevel): number {
+    return level.tick / pow10(this.scale);
+  }
+
+  /** Canonical decimal text of a level's price (no trailing zeros beyond the book's scale). */
+  priceText(level: PriceLevel): string {
+    return formatScaled(level.tick, this.scale);
+  }
+
+  /**
+   * Walk the book for a market order: a buy consumes asks, a sell consumes bids, best price first,
+   * over the full depth. `size` is in base units.
+   */
+  walk(taker: 'buy' | 'sell', size: number): WalkResult {
+    const side: Side = taker === 'buy' ? 'ask' : 'bid';
+    const fills: WalkFill[] = [];
+    let remaining = size;
+    let filled = 0;
+    let cost = 0;
+    let worstPrice: string | null = null;
+    for (const level of this.levels(side)) {
+      if (remaining <= 0) break;
+      const take = Math.min(remaining, level.size);
+      const price = this.priceValue(level);
+      filled += take;
+      cost += take * price;
+      remaining -= take;
+      worstPrice = level.price;
+      fills.push({ price: level.price, size: take, cumSize: filled, cumCost: cost });
+    }
+    // Float subtraction can leave dust; treat a remainder below 1e-12 of the order as filled.
+    const complete = size > 0 && remaining <= size * 1e-12;
+    return {
+      filled,
+      cost,
+      vwap: filled > 0 ? cost / filled : Number.NaN,
+      worstPrice,
+      levelsConsumed: fills.length,
+      complete,
+      fills,
+    };
+  }
+
+  /** Keep only the best `depth` levels on each side (Kraken requires this after every message). */
+  truncate(depth: number): number {
+    const removed = this.bids.truncate(depth) + this.asks.truncate(depth);
+    if (removed > 0) this.version++;
+    return removed;
+  }
+}

@@ -1,4 +1,4 @@
-import BTree from 'sorted-btree';
+import BTree from './btree';
 import { formatScaled } from '../../shared/decimal';
 import type { Side } from '../../shared/market';
 import { PriceKeyError, lastDecimals, lastMantissa, pow10, rescaleMantissa, scanDecimal } from './price-key';

@@ -1,0 +1,136 @@
+import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from '../venues/transport';
+import { VirtualClock } from '../venues/transport';
+
+/**
+ * A transport that plays a capture back: sockets are bound to recorded connections, frames arrive
+ * as the replay reaches them, and snapshot requests are answered with the next recorded `rest` line
+ * for the same endpoint and symbol, when the replay reaches it. Time is the recorded time.
+ */
+export class ReplayTransport implements Transport {
+  readonly clock = new VirtualClock();
+  private readonly available = new Map<string, HttpResponse[]>();
+  private readonly waiting = new Map<string, Array<{ resolve: (r: HttpResponse) => void; reject: (e: Error) => void }>>();
+  /** Recorded connections opened but not yet claimed by an adapter's connect(). */
+  private readonly unclaimedConns: string[] = [];
+  /** Adapter sockets waiting for a recorded connection to open. */
+  private readonly unboundSockets: ReplaySocket[] = [];
+  private readonly byConn = new Map<string, ReplaySocket>();
+  private readonly pendingOpens: ReplaySocket[] = [];
+  private ended = false;
+  /** Frames the adapters sent (ignored by the replay, kept for tests). */
+  readonly sent: string[] = [];
+
+  connect(_url: string, handlers: SocketHandlers): TransportSocket {
+    const socket = new ReplaySocket(handlers, this.sent);
+    const conn = this.unclaimedConns.shift();
+    if (conn !== undefined) this.bind(socket, conn);
+    else this.unboundSockets.push(socket);
+    return socket;
+  }
+
+  get(url: string): Promise<HttpResponse> {
+    const key = restKey(url);
+    const ready = this.available.get(key);
+    if (ready && ready.length > 0) return Promise.resolve(ready.shift()!);
+    if (this.ended) return Promise.reject(new Error('capture has no further recorded response'));
+    return new Promise((resolve, reject) => {
+      const list = this.waiting.get(key) ?? [];
+      list.push({ resolve, reject });
+      this.waiting.set(key, list);
+    });
+  }
+
+  /** Replay driver: a recorded connection opened. */
+  open(conn: string): void {
+    const socket = this.unboundSockets.shift();
+    if (socket) this.bind(socket, conn);
+    else this.unclaimedConns.push(conn);
+  }
+
+  /** Replay driver: fire onOpen for sockets bound since the last call. */
+  flushOpens(): void {
+    while (this.pendingOpens.length > 0) {
+      const socket = this.pendingOpens.shift()!;
+      if (!socket.closed) socket.handlers.onOpen();
+    }
+  }
+
+  recv(conn: string, data: string, ts: number): boolean {
+    this.clock.advanceTo(ts);
+    this.flushOpens();
+    const socket = this.byConn.get(conn);
+    if (!socket || socket.closed) return false;
+    socket.handlers.onMessage(data, ts);
+    return true;
+  }
+
+  rest(url: string, body: string, ts: number, status = 200): void {
+    this.clock.advanceTo(ts);
+    const key = restKey(url);
+    const response: HttpResponse = { status, body, headers: {} };
+    const waiter = this.waiting.get(key)?.shift();
+    if (waiter) {
+      waiter.resolve(response);
+      return;
+    }
+    const list = this.available.get(key) ?? [];
+    list.push(response);
+    this.available.set(key, list);
+  }
+
+  close(conn: string, ts: number): void {
+    this.clock.advanceTo(ts);
+    const socket = this.byConn.get(conn);
+    if (!socket || socket.closed) return;
+    socket.closed = true;
+    this.byConn.delete(conn);
+    socket.handlers.onClose(1006, 'recorded connection closed');
+  }
+
+  advance(ts: number): void {
+    this.clock.advanceTo(ts);
+  }
+
+  /** No more lines: requests still waiting for a response will not get one. */
+  end(): void {
+    this.ended = true;
+    for (const list of this.waiting.values()) {
+      for (const w of list) w.reject(new Error('capture ended before a recorded response'));
+    }
+    this.waiting.clear();
+  }
+
+  private bind(socket: ReplaySocket, conn: string): void {
+    this.byConn.set(conn, socket);
+    this.pendingOpens.push(socket);
+  }
+}
+
+class ReplaySocket implements TransportSocket {
+  closed = false;
+  constructor(
+    readonly handlers: SocketHandlers,
+    private readonly sent: string[],
+  ) {}
+  send(text: string): void {
+    this.sent.push(text);
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/**
+ * Which recorded response answers a request: same path and same instrument, whatever the other
+ * parameters (an adapter may ask for a different depth than the recording did).
+ */
+export function restKey(url: string): string {
+  try {
+    const u = new URL(url);
+    const instrument =
+      u.searchParams.get('symbol') ?? u.searchParams.get('instId') ?? u.searchParams.get('product_id') ?? u.searchParams.get('pair') ?? '';
+    return `${u.pathname}?${instrument.toUpperCase()}`;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * Binance spot adapter: one combined-stream connection carrying `<sym>@depth@100ms` and
+ * `<sym>@bookTicker` for every subscribed symbol, REST depth snapshots, reconnect with back-off and a
+ * stale-feed watchdog. The demo venue runs this same adapter over a synthetic exchange.
+ */
+import type { SymbolHealth } from '../../../shared/contract';
+import type { Instrument, VenueId } from '../../../shared/market';
+import type { Logger } from '../../log';
+import { MalformedFrameError, type VenueAdapter } from '../adapter';
+import { Backoff } from '../backoff';
+import { SymbolFeed, type FeedListener } from '../symbol-feed';
+import type { Transport, TransportSocket } from '../transport';
+import { parseExchangeInfo } from './instruments';
+import { parseDepthSnapshot, parseStreamFrame } from './messages';
+import { BinanceDepthSync, type DepthRules } from './sync';
+
+export interface BinanceEndpoints {
+  /** WebSocket base, e.g. wss://stream.binance.com:9443 */
+  ws: string;
+  /** REST base, e.g. https://api.binance.com */
+  rest: string;
+}
+
+/** What differs between Binance spot and USD-M futures (and the demo venue, which mimics spot). */
+export interface BinanceFlavour {
+  endpoints: BinanceEndpoints;
+  depthPath: string;
+  exchangeInfoPath: string;
+  rules: DepthRules;
+  /** REST snapshot depth (spot allows up to 5000; USD-M up to 1000). */
+  snapshotLimit: number;
+}
+
+export const BINANCE_SPOT: BinanceFlavour = {
+  endpoints: { ws: 'wss://stream.binance.com:9443', rest: 'https://api.binance.com' },
+  depthPath: '/api/v3/depth',
+  exchangeInfoPath: '/api/v3/exchangeInfo',
+  rules: 'spot',
+  snapshotLimit: 1000,
+};
+
+export interface BinanceAdapterOptions {
+  venue: VenueId;
+  transport: Transport;
+  listener: FeedListener;
+  logger: Logger;
+  flavour: BinanceFlavour;
+  /** Overrides the flavour's endpoints (fake exchanges in tests, the demo venue). */
+  endpoints?: BinanceEndpoints;
+  /** No frame or ping for this long counts as a dropped connection. */
+  staleAfterMs?: number;
+}
+
+/** Binance allows 5 incoming messages per second per connection; stay under it. */
+const SEND_INTERVAL_MS = 250;
+
+interface Subscription {
+  feed: SymbolFeed;
+  sync: BinanceDepthSync;
+  snapshotBackoff: Backoff;
+  snapshotTimer: unknown;
+}
+
+export class BinanceAdapter implements VenueAdapter {
+  readonly venue: VenueId;
+  private readonly transport: Transport;
+  private readonly logger: Logger;
+  private readonly endpoints: BinanceEndpoints;
+  private readonly flavour: BinanceFlavour;
+  private readonly staleAfterMs: number;
+  private readonly listener: FeedListener;
+  private readonly subs = new Map<string, Subscription>();
+  private socket: TransportSocket | null = null;
+  private socketOpen = false;
+  /** Increments per connection so late callbacks from an old socket are ignored. */
+  private generation = 0;
+  private readonly reconnectBackoff = new Backoff();
+  private reconnectTimer: unknown = null;
+  private watchdogTimer: unknown = null;
+  private lastFrameAt = 0;
+  private closed = false;
+  private readonly sendQueue: string[] = [];
+  private sendTimer: unknown = null;
+  private nextRequestId = 1;
+  /** Frames we could not attribute to a symbol (not JSON, no stream name). */
+  unattributedMalformed = 0;
+
+  constructor(options: BinanceAdapterOptions) {
+    this.venue = options.venue;
+    this.transport = options.transport;
+    this.logger = options.logger;
+    this.listener = options.listener;
+    this.flavour = options.flavour;
+    this.endpoints = options.endpoints ?? options.flavour.endpoints;
+    this.staleAfterMs = options.staleAfterMs ?? 65_000;
+  }
+
+  subscribe(symbols: readonly string[]): void {
+    if (this.closed) return;
+    const added: string[] = [];
+    for (const raw of symbols) {
+      const symbol = raw.toUpperCase();
+      if (this.subs.has(symbol)) continue;
+      const feed = new SymbolFeed(this.venue, symbol, this.listener);
+      const sync = new BinanceDepthSync(
+        feed,
+        {
+          requestSnapshot: (reason) => this.requestSnapshot(symbol, reason),
+          note: (event, fields) => this.logger.log(event === 'gap' || event === 'resync' ? 'warn' : 'info', event, { venue: this.venue, symbol, ...fields }),
+        },
+        this.flavour.rules,
+      );
+      this.subs.set(symbol, { feed, sync, snapshotBackoff: new Backoff(500, 30_000), snapshotTimer: null });
+      feed.setState('connecting', 'subscribed');
+      added.push(symbol);
+    }
+    if (added.length === 0) return;
+    if (!this.socket) {
+      this.connect();
+    } else if (this.socketOpen) {
+      this.queueSend(JSON.stringify({ method: 'SUBSCRIBE', params: added.flatMap(streamNames), id: this.nextRequestId++ }));
+      for (const symbol of added) this.subs.get(symbol)!.sync.start();
+    }
+  }
+
+  feed(symbol: string): SymbolFeed | undefined {
+    return this.subs.get(symbol.toUpperCase())?.feed;
+  }
+
+  *feeds(): Iterable<SymbolFeed> {
+    for (const sub of this.subs.values()) yield sub.feed;
+  }
+
+  health(): SymbolHealth[] {
+    const now = this.transport.clock.now();
+    return [...this.subs.values()].map((s) => s.feed.healthSnapshot(now));
+  }
+
+  async listInstruments(): Promise<Instrument[]> {
+    const url = `${this.endpoints.rest}${this.flavour.exchangeInfoPath}`;
+    let response;
+    try {
+      response = await this.transport.get(url, { timeoutMs: 10_000 });
+    } catch (error) {
+      throw new Error(`${this.venue}: cannot reach ${this.endpoints.rest} (${(error as Error).message})`);
+    }
+    if (response.status !== 200) throw new Error(`${this.venue}: instrument list request failed with HTTP ${response.status}`);
+    return parseExchangeInfo(this.venue, response.body);
+  }
+
+  close(): void {
+    this.closed = true;
+    const clock = this.transport.clock;
+    clock.clearTimeout(this.reconnectTimer);
+    clock.clearTimeout(this.watchdogTimer);
+    clock.clearTimeout(this.sendTimer);
+    for (const sub of this.subs.values()) clock.clearTimeout(sub.snapshotTimer);
+    this.generation++;
+    this.socket?.close(1000, 'closing');
+    this.socket = null;
+  }
+
+  private url(): string {
+    const streams = [...this.subs.keys()].flatMap(streamNames);
+    return `${this.endpoints.ws}/stream?streams=${streams.join('/')}`;
+  }
+
+  private connect(): void {
+    const generation = ++this.generation;
+    const url = this.url();
+    this.socketOpen = false;
+    this.logger.log('info', 'connect', { venue: this.venue, url });
+    for (const sub of this.subs.values()) sub.feed.setState('connecting', 'connecting');
+    this.socket = this.transport.connect(url, {
+      onOpen: () => {
+        if (generation !== this.generation) return;
+        this.socketOpen = true;
+        this.lastFrameAt = this.transport.clock.now();
+        this.armWatchdog(generation);
+        this.logger.log('info', 'open', { venue: this.venue });
+        for (const sub of this.subs.values()) sub.sync.start();
+      },
+      onMessage: (text, receivedAt) => {
+        if (generation !== this.generation) return;
+        this.lastFrameAt = receivedAt;
+        this.onFrame(text, receivedAt);
+      },
+      onPing: () => {
+        if (generation === this.generation) this.lastFrameAt = this.transport.clock.now();
+      },
+      onClose: (code, reason) => {
+        if (generation !== this.generation) return;
+        this.dropped(`socket closed (${code}${reason ? ' ' + reason : ''})`);
+      },
+      onError: (error) => {
+        if (generation !== this.generation) return;
+        this.logger.log('warn', 'socket-error', { venue: this.venue, error: error.message });
+        for (const sub of this.subs.values()) sub.feed.health.lastError = `connection error: ${error.message}`;
+      },
+    });
+  }
+
+  private onFrame(text: string, receivedAt: number): void {
+    let msg;
+    try {
+      msg = parseStreamFrame(text);
+    } catch (error) {
+      if (!(error instanceof MalformedFrameError)) throw error;
+      const sub = this.subs.get(symbolOfStream(text));
+      if (sub) {
+        sub.feed.health.malformed++;
+        sub.feed.health.lastError = `malformed frame skipped: ${error.message}`;
+      } else {
+        this.unattributedMalformed++;
+      }
+      this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: error.message, bytes: text.length });
+      return;
+    }
+    // Any well-formed frame proves the connection works: the next drop starts back-off afresh.
+    this.reconnectBackoff.reset();
+    switch (msg.kind) {
+      case 'depth': {
+        const sub = this.subs.get(msg.symbol);
+        if (sub) sub.sync.onDepth(msg.data, receivedAt);
+        return;
+      }
+      case 'bookTicker': {
+        const sub = this.subs.get(msg.symbol);
+        if (sub) sub.sync.onTicker(msg.data, receivedAt);
+        return;
+      }
+      case 'serverShutdown':
+        this.logger.log('warn', 'server-shutdown', { venue: this.venue });
+        this.socket?.close(1000, 'server shutdown announced');
+        this.dropped('server announced shutdown');
+        return;
+      case 'response':
+        if (msg.error) this.logger.log('error', 'subscribe-error', { venue: this.venue, error: msg.error });
+        return;
+      case 'other':
+        return;
+    }
+  }
+
+  /** The connection is gone or unusable: mark every book untrusted and reconnect after back-off. */
+  private dropped(reason: string): void {
+    const clock = this.transport.clock;
+    this.generation++;
+    this.socket = null;
+    this.socketOpen = false;
+    clock.clearTimeout(this.watchdogTimer);
+    for (const sub of this.subs.values()) sub.sync.disconnected(reason);
+    if (this.closed) return;
+    const delay = this.reconnectBackoff.next();
+    this.logger.log('warn', 'reconnect-scheduled', { venue: this.venue, reason, delayMs: delay });
+    clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = clock.setTimeout(() => {
+      for (const sub of this.subs.values()) sub.feed.health.reconnects++;
+      this.connect();
+    }, delay);
+  }
+
+  private armWatchdog(generation: number): void {
+    const clock = this.transport.clock;
+    clock.clearTimeout(this.watchdogTimer);
+    const check = (): void => {
+      if (generation !== this.generation) return;
+      const silent = clock.now() - this.lastFrameAt;
+      if (silent >= this.staleAfterMs) {
+        this.logger.log('warn', 'stale-feed', { venue: this.venue, silentMs: silent });
+        this.socket?.close(4000, 'stale feed');
+        this.dropped(`stale feed: nothing received for ${Math.round(silent / 1000)} s`);
+        return;
+      }
+      this.watchdogTimer = clock.setTimeout(check, Math.max(1000, this.staleAfterMs - silent));
+    };
+    this.watchdogTimer = clock.setTimeout(check, this.staleAfterMs);
+  }
+
+  private requestSnapshot(symbol: string, reason: string): void {
+    const sub = this.subs.get(symbol);
+    if (!sub) return;
+    const generation = this.generation;
+    const url = `${this.endpoints.rest}${this.flavour.depthPath}?symbol=${symbol}&limit=${this.flavour.snapshotLimit}`;
+    this.logger.log('info', 'snapshot-request', { venue: this.venue, symbol, reason });
+    const retry = (why: string, delayMs?: number): void => {
+      const delay = delayMs ?? sub.snapshotBackoff.next();
+      sub.feed.health.lastError = `snapshot failed: ${why}; retrying in ${Math.round(delay / 100) / 10} s`;
+      this.logger.log('warn', 'snapshot-failed', { venue: this.venue, symbol, error: why, retryMs: delay });
+      const clock = this.transport.clock;
+      clock.clearTimeout(sub.snapshotTimer);
+      sub.snapshotTimer = clock.setTimeout(() => {
+        if (generation === this.generation && !this.closed) this.requestSnapshot(symbol, 'retry');
+      }, delay);
+    };
+    this.transport.get(url, { timeoutMs: 10_000 }).then(
+      (response) => {
+        if (generation !== this.generation || this.closed) {
+          sub.sync.onSnapshotFailed();
+          return;
+        }
+        if (response.status === 429 || response.status === 418) {
+          // Rate limited (418: banned for repeating it). Honour Retry-After, in seconds.
+          const retryAfter = Number(response.headers['retry-after']);
+          retry(`HTTP ${response.status} rate limit`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+          return;
+        }
+        if (response.status !== 200) {
+          retry(`HTTP ${response.status}`);
+          return;
+        }
+        let snapshot;
+        try {
+          snapshot = parseDepthSnapshot(response.body);
+        } catch (error) {
+          retry((error as Error).message);
+          return;
+        }
+        sub.snapshotBackoff.reset();
+        sub.sync.onSnapshot(snapshot, this.transport.clock.now());
+      },
+      (error: Error) => {
+        if (generation !== this.generation || this.closed) {
+          sub.sync.onSnapshotFailed();
+          return;
+        }
+        retry(error.message);
+      },
+    );
+  }
+
+  private queueSend(text: string): void {
+    this.sendQueue.push(text);
+    if (this.sendTimer === null) this.flushSend();
+  }
+
+  private flushSend(): void {
+    const text = this.sendQueue.shift();
+    if (text === undefined) {
+      this.sendTimer = null;
+      return;
+    }
+    this.socket?.send(text);
+    this.sendTimer = this.transport.clock.setTimeout(() => this.flushSend(), SEND_INTERVAL_MS);
+  }
+}
+
+function streamNames(symbol: string): string[] {
+  const s = symbol.toLowerCase();
+  return [`${s}@depth@100ms`, `${s}@bookTicker`];
+}
+
+/** Best-effort symbol of a malformed combined-stream frame, from its `"stream":"sym@..."` text. */
+function symbolOfStream(text: string): string {
+  const m = /"stream"\s*:\s*"([a-z0-9]+)@/i.exec(text.slice(0, 200));
+  return m ? m[1]!.toUpperCase() : '';
+}

@@ -1,0 +1,66 @@
+/**
+ * Every venue the app knows how to run, behind one interface: how to build its adapter and how to
+ * read a capture's subscriptions. A venue missing here is reported as unsupported, never a crash.
+ */
+import type { VenueId } from '../../shared/market';
+import type { Logger } from '../log';
+import type { VenueAdapter } from './adapter';
+import { BINANCE_SPOT, BinanceAdapter } from './binance-spot/adapter';
+import { BINANCE_USDM } from './binance-usdm/flavour';
+import { symbolsFromStreamUrl, symbolsFromSubscribe } from './binance-spot/messages';
+import type { FeedListener } from './symbol-feed';
+import type { Transport } from './transport';
+
+export interface AdapterContext {
+  transport: Transport;
+  listener: FeedListener;
+  logger: Logger;
+  endpoints?: { ws: string; rest: string };
+}
+
+export interface VenueModule {
+  id: VenueId;
+  name: string;
+  createAdapter(ctx: AdapterContext): VenueAdapter;
+  /** Symbols a recorded `open` URL or `send` frame subscribes to. */
+  captureSymbols(kind: 'open' | 'send', text: string): string[];
+}
+
+const binanceCaptureSymbols = (kind: 'open' | 'send', text: string): string[] =>
+  kind === 'open' ? symbolsFromStreamUrl(text) : symbolsFromSubscribe(text);
+
+const binanceSpot: VenueModule = {
+  id: 'binance-spot',
+  name: 'Binance Spot',
+  createAdapter: (ctx) => new BinanceAdapter({ venue: 'binance-spot', flavour: BINANCE_SPOT, ...ctx }),
+  captureSymbols: binanceCaptureSymbols,
+};
+
+const binanceUsdm: VenueModule = {
+  id: 'binance-usdm',
+  name: 'Binance USD-M Futures',
+  createAdapter: (ctx) => new BinanceAdapter({ venue: 'binance-usdm', flavour: BINANCE_USDM, ...ctx }),
+  captureSymbols: binanceCaptureSymbols,
+};
+
+/** The demo venue speaks Binance spot's wire format, so a demo recording replays through the same adapter. */
+const demo: VenueModule = {
+  id: 'demo',
+  name: 'Demo (synthetic market)',
+  createAdapter: (ctx) => new BinanceAdapter({ venue: 'demo', flavour: BINANCE_SPOT, ...ctx }),
+  captureSymbols: binanceCaptureSymbols,
+};
+
+const MODULES: Partial<Record<VenueId, VenueModule>> = {
+  'binance-spot': binanceSpot,
+  'binance-usdm': binanceUsdm,
+  demo,
+};
+
+export function venueModule(venue: string): VenueModule | undefined {
+  return MODULES[venue as VenueId];
+}
+
+export function supportedVenues(): VenueId[] {
+  return Object.keys(MODULES) as VenueId[];
+}

@@ -1,0 +1,214 @@
+/**
+ * The typed contract between the main-process services and every window. Commands are
+ * request → response; streams deliver frames for a subscription. Every payload that crosses the
+ * boundary is validated on the receiving side with these schemas. Both hosts (Electron IPC and the web
+ * host's WebSocket) carry exactly this contract, so the renderer cannot tell which one it runs in.
+ */
+import { z } from 'zod';
+import { VENUE_IDS } from './market';
+
+export const VenueIdSchema = z.enum(VENUE_IDS);
+
+const SymbolSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'symbol may contain letters, digits and . _ : / - only');
+
+export const SyncStateSchema = z.enum(['idle', 'connecting', 'buffering', 'synced', 'resyncing', 'failed']);
+
+export const InstrumentSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  display: z.string(),
+  base: z.string(),
+  quote: z.string(),
+  tickSize: z.string().nullable(),
+  lotSize: z.string().nullable(),
+  pricePrecision: z.number().int().nullable(),
+  sizePrecision: z.number().int().nullable(),
+  status: z.string(),
+});
+
+export const VenueInfoSchema = z.object({
+  id: VenueIdSchema,
+  name: z.string(),
+  /** live: real exchange; demo: synthetic market; replay: a capture file. */
+  mode: z.enum(['live', 'demo', 'replay']),
+  status: z.enum(['ok', 'degraded', 'unreachable']),
+  message: z.string().nullable(),
+});
+
+export const SymbolHealthSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  state: SyncStateSchema,
+  messages: z.number(),
+  levelUpdates: z.number(),
+  msgsPerSec: z.number(),
+  levelUpdatesPerSec: z.number(),
+  latencyMs: z.number().nullable(),
+  gaps: z.number(),
+  resyncs: z.number(),
+  checksumOk: z.number(),
+  checksumFailed: z.number(),
+  bboOk: z.number(),
+  bboFailed: z.number(),
+  crossed: z.number(),
+  reconnects: z.number(),
+  malformed: z.number(),
+  bufferSize: z.number(),
+  snapshotAgeMs: z.number().nullable(),
+  lastMessageAgeMs: z.number().nullable(),
+  lastError: z.string().nullable(),
+});
+
+export const HealthReportSchema = z.object({
+  uptimeSec: z.number(),
+  memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }),
+  venues: z.array(VenueInfoSchema),
+  symbols: z.array(SymbolHealthSchema),
+});
+
+const LevelPairSchema = z.tuple([z.string(), z.string()]);
+
+export const LadderFrameSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  state: SyncStateSchema,
+  /** Best first on each side: [price text, size text]. */
+  bids: z.array(LevelPairSchema),
+  asks: z.array(LevelPairSchema),
+  bidLevels: z.number(),
+  askLevels: z.number(),
+  /** Decimal places needed to show every price in the book exactly. */
+  priceDecimals: z.number().int(),
+  spread: z.string().nullable(),
+  /** Book change counter; increases with every applied update. */
+  version: z.number(),
+  exchangeTs: z.number().nullable(),
+  localTs: z.number(),
+  message: z.string().nullable(),
+});
+
+export const LadderParamsSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: SymbolSchema,
+  depth: z.number().int().min(1).max(500).default(20),
+});
+
+const Empty = z.object({}).strict();
+
+export const commands = {
+  'app.info': {
+    request: Empty,
+    response: z.object({ name: z.string(), version: z.string(), host: z.enum(['electron', 'web']) }),
+  },
+  'venues.list': {
+    request: Empty,
+    response: z.array(VenueInfoSchema),
+  },
+  'instruments.list': {
+    request: z.object({ venue: VenueIdSchema }).strict(),
+    response: z.array(InstrumentSchema),
+  },
+  'health.get': {
+    request: Empty,
+    response: HealthReportSchema,
+  },
+} as const;
+
+export const streams = {
+  'book.ladder': { params: LadderParamsSchema, frame: LadderFrameSchema },
+  health: { params: Empty, frame: HealthReportSchema },
+} as const;
+
+export type Commands = typeof commands;
+export type Streams = typeof streams;
+export type CommandName = keyof Commands;
+export type StreamName = keyof Streams;
+export type CommandRequest<C extends CommandName> = z.input<Commands[C]['request']>;
+export type CommandResponse<C extends CommandName> = z.output<Commands[C]['response']>;
+export type StreamParams<S extends StreamName> = z.input<Streams[S]['params']>;
+export type StreamFrame<S extends StreamName> = z.output<Streams[S]['frame']>;
+
+export type VenueInfo = z.output<typeof VenueInfoSchema>;
+export type SymbolHealth = z.output<typeof SymbolHealthSchema>;
+export type HealthReport = z.output<typeof HealthReportSchema>;
+export type LadderFrame = z.output<typeof LadderFrameSchema>;
+export type LadderParams = z.output<typeof LadderParamsSchema>;
+
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+export const STREAM_NAMES = Object.keys(streams) as StreamName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+export function isStreamName(name: unknown): name is StreamName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(streams, name);
+}
+
+/** The whole surface a window gets: the preload and the web bridge both implement exactly this. */
+export interface OrderbookApi {
+  invoke<C extends CommandName>(command: C, payload: CommandRequest<C>): Promise<CommandResponse<C>>;
+  subscribe<S extends StreamName>(
+    stream: S,
+    params: StreamParams<S>,
+    onFrame: (frame: StreamFrame<S>) => void,
+    onError?: (error: ContractErrorInfo) => void,
+  ): () => void;
+}
+
+export interface ContractErrorInfo {
+  code: 'bad-request' | 'not-found' | 'unavailable' | 'internal';
+  message: string;
+}
+
+/** An error a command or subscription reports to the window, with a message fit for a user. */
+export class ContractError extends Error {
+  constructor(
+    readonly code: ContractErrorInfo['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+  toInfo(): ContractErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Turn a zod failure into one readable line: "depth: Too big: expected number to be <=500". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+export function parseCommandRequest<C extends CommandName>(command: C, payload: unknown): z.output<Commands[C]['request']> {
+  const result = commands[command].request.safeParse(payload ?? {});
+  if (!result.success) throw new ContractError('bad-request', `${command}: ${describeIssues(result.error)}`);
+  return result.data as z.output<Commands[C]['request']>;
+}
+
+export function parseStreamParams<S extends StreamName>(stream: S, params: unknown): z.output<Streams[S]['params']> {
+  const result = streams[stream].params.safeParse(params ?? {});
+  if (!result.success) throw new ContractError('bad-request', `${stream}: ${describeIssues(result.error)}`);
+  return result.data as z.output<Streams[S]['params']>;
+}
+
+/** Messages on the wire between a window and the host (IPC channels or the WebSocket). */
+export type ClientMessage =
+  | { t: 'invoke'; id: number; command: string; payload: unknown }
+  | { t: 'sub'; id: number; stream: string; params: unknown }
+  | { t: 'unsub'; id: number };
+
+export type ServerMessage =
+  | { t: 'result'; id: number; ok: true; value: unknown }
+  | { t: 'result'; id: number; ok: false; error: ContractErrorInfo }
+  | { t: 'frames'; frames: Array<{ id: number; frame: unknown }> }
+  | { t: 'suberror'; id: number; error: ContractErrorInfo };
+
+export const ClientMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('invoke'), id: z.number().int(), command: z.string(), payload: z.unknown() }),
+  z.object({ t: z.literal('sub'), id: z.number().int(), stream: z.string(), params: z.unknown() }),
+  z.object({ t: z.literal('unsub'), id: z.number().int() }),
+]);

@@ -83,6 +83,8 @@ export const LadderFrameSchema = z.object({
   askLevels: z.number(),
   /** Decimal places needed to show every price in the book exactly. */
   priceDecimals: z.number().int(),
+  /** Decimal places for sizes (the instrument's lot precision, capped for readability). */
+  sizeDecimals: z.number().int(),
   spread: z.string().nullable(),
   /** Book change counter; increases with every applied update. */
   version: z.number(),

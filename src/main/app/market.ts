@@ -1,0 +1,165 @@
+/**
+ * The running venues: one adapter per enabled venue, books created on demand when a window (or the
+ * recorder) asks for a symbol, instrument lists, and the health report.
+ */
+import { ContractError, type HealthReport, type VenueInfo } from '../../shared/contract';
+import type { BookEvent, Instrument, SyncState, VenueId } from '../../shared/market';
+import type { Logger } from '../log';
+import type { VenueAdapter } from '../venues/adapter';
+import { venueModule } from '../venues/registry';
+import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
+import type { Transport } from '../venues/transport';
+
+export interface VenueConfig {
+  id: VenueId;
+  mode: VenueInfo['mode'];
+  transport: Transport;
+  endpoints?: { ws: string; rest: string };
+  /** Instruments to offer when the venue's list cannot be fetched (a clear message is shown too). */
+  fallbackInstruments?: Instrument[];
+}
+
+interface VenueRuntime {
+  config: VenueConfig;
+  name: string;
+  adapter: VenueAdapter;
+  instruments: Instrument[] | null;
+  instrumentsError: string | null;
+  loading: Promise<Instrument[]> | null;
+}
+
+export type BookListener = (feed: SymbolFeed, event: BookEvent) => void;
+export type StateListener = (feed: SymbolFeed, from: SyncState, to: SyncState, reason: string) => void;
+
+export class MarketService {
+  private readonly venuesById = new Map<VenueId, VenueRuntime>();
+  private readonly bookListeners = new Set<BookListener>();
+  private readonly stateListeners = new Set<StateListener>();
+  private readonly startedAt = Date.now();
+
+  constructor(
+    configs: VenueConfig[],
+    private readonly logger: Logger,
+  ) {
+    const listener: FeedListener = {
+      onBook: (feed, event) => {
+        for (const l of this.bookListeners) l(feed, event);
+      },
+      onState: (feed, from, to, reason) => {
+        this.logger.log(to === 'resyncing' ? 'warn' : 'info', 'state', { venue: feed.venue, symbol: feed.symbol, from, to, reason });
+        for (const l of this.stateListeners) l(feed, from, to, reason);
+      },
+    };
+    for (const config of configs) {
+      const mod = venueModule(config.id);
+      if (!mod) throw new Error(`venue "${config.id}" is not supported yet`);
+      const adapter = mod.createAdapter({ transport: config.transport, listener, logger, endpoints: config.endpoints });
+      this.venuesById.set(config.id, { config, name: mod.name, adapter, instruments: null, instrumentsError: null, loading: null });
+    }
+  }
+
+  onBook(listener: BookListener): () => void {
+    this.bookListeners.add(listener);
+    return () => this.bookListeners.delete(listener);
+  }
+
+  onState(listener: StateListener): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  venueIds(): VenueId[] {
+    return [...this.venuesById.keys()];
+  }
+
+  venues(): VenueInfo[] {
+    return [...this.venuesById.values()].map((v) => {
+      const feeds = [...v.adapter.feeds()];
+      const troubled = feeds.filter((f) => f.state !== 'synced').length;
+      const allDown = feeds.length > 0 && feeds.every((f) => f.state === 'connecting');
+      let status: VenueInfo['status'] = 'ok';
+      let message: string | null = null;
+      if (v.instrumentsError && v.instruments === null) {
+        status = 'unreachable';
+        message = v.instrumentsError;
+      } else if (allDown) {
+        status = 'unreachable';
+        message = feeds[0]?.health.lastError ?? 'connecting';
+      } else if (troubled > 0 || v.instrumentsError) {
+        status = 'degraded';
+        message = v.instrumentsError ?? `${troubled} of ${feeds.length} books not in sync`;
+      }
+      return { id: v.config.id, name: v.name, mode: v.config.mode, status, message };
+    });
+  }
+
+  private runtime(venue: VenueId): VenueRuntime {
+    const v = this.venuesById.get(venue);
+    if (!v) throw new ContractError('not-found', `venue "${venue}" is not enabled in this session`);
+    return v;
+  }
+
+  /** The venue's instruments; cached after the first successful fetch. */
+  async instruments(venue: VenueId): Promise<Instrument[]> {
+    const v = this.runtime(venue);
+    if (v.instruments) return v.instruments;
+    v.loading ??= v.adapter.listInstruments().then(
+      (list) => {
+        v.instruments = list;
+        v.instrumentsError = null;
+        v.loading = null;
+        return list;
+      },
+      (error: Error) => {
+        v.loading = null;
+        v.instrumentsError = error.message;
+        this.logger.log('error', 'instruments-failed', { venue, error: error.message });
+        if (v.config.fallbackInstruments) return v.config.fallbackInstruments;
+        throw new ContractError('unavailable', error.message);
+      },
+    );
+    return v.loading;
+  }
+
+  /** Start (or keep) streaming a symbol. Rejects a symbol the venue does not list. */
+  async ensure(venue: VenueId, symbol: string): Promise<SymbolFeed> {
+    const v = this.runtime(venue);
+    const existing = v.adapter.feed(symbol);
+    if (existing) return existing;
+    let list: Instrument[] | null = null;
+    try {
+      list = await this.instruments(venue);
+    } catch {
+      // Venue list unreachable: try the symbol anyway; its feed will show why it cannot connect.
+    }
+    if (list && !list.some((i) => i.symbol.toUpperCase() === symbol.toUpperCase())) {
+      throw new ContractError('not-found', `${symbol} is not listed on ${v.name}`);
+    }
+    v.adapter.subscribe([symbol]);
+    const feed = v.adapter.feed(symbol);
+    if (!feed) throw new ContractError('internal', `${v.name} did not start a feed for ${symbol}`);
+    return feed;
+  }
+
+  feed(venue: VenueId, symbol: string): SymbolFeed | undefined {
+    return this.venuesById.get(venue)?.adapter.feed(symbol);
+  }
+
+  instrument(venue: VenueId, symbol: string): Instrument | undefined {
+    return this.venuesById.get(venue)?.instruments?.find((i) => i.symbol === symbol);
+  }
+
+  health(): HealthReport {
+    const memory = process.memoryUsage();
+    return {
+      uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      venues: this.venues(),
+      symbols: [...this.venuesById.values()].flatMap((v) => v.adapter.health()),
+    };
+  }
+
+  close(): void {
+    for (const v of this.venuesById.values()) v.adapter.close();
+  }
+}

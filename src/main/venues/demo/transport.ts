@@ -1,0 +1,137 @@
+/**
+ * An in-process "exchange" for the demo venue: answers the Binance adapter's WebSocket and REST
+ * requests from a SyntheticMarket, with the same framing and timing shape as the real venue, so the
+ * demo goes through exactly the adapter path live data does.
+ */
+import { symbolsFromStreamUrl } from '../binance-spot/messages';
+import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from '../transport';
+import { realClock } from '../transport';
+import { SyntheticMarket } from './market';
+
+export interface DemoOptions {
+  /** Milliseconds between depth batches (Binance: 100). */
+  intervalMs?: number;
+  /** Seconds between bursts and how long each lasts; 0 disables bursts. */
+  burstEverySec?: number;
+  burstLengthSec?: number;
+  /** Batch-size multiplier during a burst. */
+  burstIntensity?: number;
+  seed?: number;
+}
+
+export const DEMO_REST = 'https://demo.invalid';
+export const DEMO_WS = 'wss://demo.invalid';
+
+export class DemoTransport implements Transport {
+  readonly clock = realClock;
+  readonly market: SyntheticMarket;
+  private readonly sockets = new Set<DemoSocket>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly options: DemoOptions = {}) {
+    this.market = new SyntheticMarket(undefined, options.seed ?? Date.now() % 100_000);
+  }
+
+  connect(url: string, handlers: SocketHandlers): TransportSocket {
+    const socket = new DemoSocket(this, handlers, new Set(symbolsFromStreamUrl(url)));
+    this.sockets.add(socket);
+    setTimeout(() => {
+      if (!socket.closed) handlers.onOpen();
+    }, 5);
+    this.ensureTicking();
+    return socket;
+  }
+
+  async get(url: string): Promise<HttpResponse> {
+    // A little latency, so diffs buffer while the snapshot is "in flight", as they do live.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const u = new URL(url);
+    if (u.pathname.endsWith('/exchangeInfo')) return { status: 200, body: this.market.exchangeInfo(), headers: {} };
+    if (u.pathname.endsWith('/depth')) {
+      const symbol = u.searchParams.get('symbol') ?? '';
+      const snap = this.market.snapshot(symbol, Number(u.searchParams.get('limit') ?? 100));
+      if (!snap) return { status: 400, body: '{"code":-1121,"msg":"Invalid symbol."}', headers: {} };
+      return { status: 200, body: JSON.stringify(snap), headers: {} };
+    }
+    return { status: 404, body: '{}', headers: {} };
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const s of this.sockets) s.close();
+  }
+
+  remove(socket: DemoSocket): void {
+    this.sockets.delete(socket);
+    if (this.sockets.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private ensureTicking(): void {
+    if (this.timer) return;
+    const interval = this.options.intervalMs ?? 100;
+    this.timer = setInterval(() => this.tick(), interval);
+    this.timer.unref?.();
+  }
+
+  private intensity(now: number): number {
+    const every = this.options.burstEverySec ?? 20;
+    if (every <= 0) return 1;
+    const length = this.options.burstLengthSec ?? 3;
+    const phase = ((now - this.startedAt) / 1000) % every;
+    return phase > every - length ? (this.options.burstIntensity ?? 8) : 1;
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const frames = this.market.step(now, this.intensity(now));
+    for (const socket of this.sockets) {
+      for (const f of frames) {
+        if (!socket.symbols.has(f.symbol)) continue;
+        const s = f.symbol.toLowerCase();
+        if (f.bookTicker) socket.deliver(JSON.stringify({ stream: `${s}@bookTicker`, data: f.bookTicker }));
+        socket.deliver(JSON.stringify({ stream: `${s}@depth@100ms`, data: f.depth }));
+      }
+    }
+  }
+}
+
+class DemoSocket implements TransportSocket {
+  closed = false;
+  constructor(
+    private readonly owner: DemoTransport,
+    private readonly handlers: SocketHandlers,
+    readonly symbols: Set<string>,
+  ) {}
+
+  deliver(text: string): void {
+    if (!this.closed) this.handlers.onMessage(text, Date.now());
+  }
+
+  send(text: string): void {
+    // Live SUBSCRIBE: add the symbols' streams and acknowledge like Binance does.
+    try {
+      const msg = JSON.parse(text) as { method?: string; params?: string[]; id?: number };
+      if (msg.method === 'SUBSCRIBE' && Array.isArray(msg.params)) {
+        for (const p of msg.params) {
+          const [sym, kind] = p.split('@');
+          if (sym && kind === 'depth') this.symbols.add(sym.toUpperCase());
+        }
+      }
+      setTimeout(() => this.deliver(JSON.stringify({ result: null, id: msg.id ?? null })), 1);
+    } catch {
+      /* the real venue ignores junk too */
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.owner.remove(this);
+    setTimeout(() => this.handlers.onClose(1000, 'closed'), 0);
+  }
+}

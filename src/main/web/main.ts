@@ -1,0 +1,113 @@
+/**
+ * npm run web -- [--port N] [--host H] [--venue demo|binance-spot|binance-usdm ...] [--data DIR]
+ *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS]
+ *
+ * Starts the monitor's services in plain Node and serves the UI at http://127.0.0.1:5178/.
+ */
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isVenueId, type VenueId } from '../../shared/market';
+import { createServices } from '../app/compose';
+import { jsonLineLogger } from '../log';
+import { rotatingFileLogger, teeLogger } from '../log-file';
+import { supportedVenues } from '../venues/registry';
+import { isLoopback, startWebHost } from './server';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function fail(message: string): never {
+  process.stderr.write(`web: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string', default: '5178' },
+        host: { type: 'string', default: '127.0.0.1' },
+        venue: { type: 'string', multiple: true },
+        data: { type: 'string' },
+        token: { type: 'string' },
+        endpoint: { type: 'string', multiple: true },
+        tick: { type: 'string', default: '50' },
+        'log-level': { type: 'string', default: 'info' },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const v = args.values;
+  const port = Number(v.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got ${v.port}`);
+  const tickMs = Number(v.tick);
+  if (!(tickMs >= 16 && tickMs <= 1000)) fail(`--tick must be 16-1000 ms, got ${v.tick}`);
+  // Without --venue the host runs the demo venue, which needs no network.
+  const requested = (v.venue ?? ['demo']).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const venues: VenueId[] = [];
+  for (const id of requested) {
+    if (!isVenueId(id)) fail(`unknown venue "${id}"; known: ${supportedVenues().join(', ')}`);
+    if (!supportedVenues().includes(id)) fail(`venue "${id}" is not supported yet; supported: ${supportedVenues().join(', ')}`);
+    if (!venues.includes(id)) venues.push(id);
+  }
+  const endpoints: Partial<Record<VenueId, { ws: string; rest: string }>> = {};
+  for (const spec of v.endpoint ?? []) {
+    const m = /^([a-z-]+)=([^,]+),(.+)$/.exec(spec);
+    if (!m || !isVenueId(m[1]!)) fail(`--endpoint must look like binance-spot=wss://host,https://host; got ${spec}`);
+    endpoints[m[1] as VenueId] = { ws: m[2]!, rest: m[3]! };
+  }
+  const host = v.host!;
+  let token = v.token ?? process.env.ORDERBOOK_TOKEN ?? null;
+  if (!isLoopback(host) && !token) {
+    token = randomBytes(18).toString('base64url');
+    process.stderr.write(`web: ${host} is not a loopback address, so a token is required; generated one for this run.\n`);
+  }
+  const dataDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
+  const logLevel = v['log-level'] as 'debug' | 'info' | 'warn' | 'error';
+  const logger = teeLogger(
+    rotatingFileLogger(join(dataDir, 'logs'), logLevel),
+    jsonLineLogger((line) => process.stderr.write(line), 'warn'),
+  );
+  const services = createServices({
+    venues,
+    logger,
+    endpoints,
+    tickMs,
+    host: { name: 'Order Book Monitor', version: process.env.npm_package_version ?? '0.0.0', host: 'web' },
+  });
+  let webHost;
+  try {
+    webHost = await startWebHost({
+      services,
+      logger,
+      host,
+      port,
+      token,
+      rendererDir: join(repoRoot, 'out', 'renderer'),
+      webPreloadFile: join(repoRoot, 'out', 'web-preload', 'web-preload.js'),
+    });
+  } catch (error) {
+    services.close();
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`port ${port} on ${host} is already in use; pick another with --port`);
+    if (e.code === 'EADDRNOTAVAIL') fail(`cannot bind ${host}: no such local address`);
+    fail(e.message);
+  }
+  process.stdout.write(`Order Book Monitor web host: ${webHost.url}\n  venues: ${venues.join(', ')}\n  data: ${dataDir}\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    services.close();
+    void webHost.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+import { isVenueId } from '../../shared/market';
+import { SymbolPicker, type SymbolChoice } from './components/SymbolPicker';
+import { useInstruments } from './hooks/useInstruments';
+import { HealthStrip } from './components/HealthStrip';
+import { LadderPanel } from './panels/ladder/LadderPanel';
+
+const CHOICE_KEY = 'obm.dashboard.symbol';
+
+function loadChoice(): SymbolChoice | null {
+  try {
+    const raw = JSON.parse(localStorage.getItem(CHOICE_KEY) ?? 'null') as SymbolChoice | null;
+    return raw && isVenueId(raw.venue) && typeof raw.symbol === 'string' ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+export function App() {
+  const { venues, instruments, errors, loading } = useInstruments();
+  const [choice, setChoice] = useState<SymbolChoice | null>(loadChoice);
+
+  // First start: the first instrument of the first venue, so the dashboard is never blank.
+  useEffect(() => {
+    if (loading) return;
+    const stillListed = choice && instruments.some((i) => i.venue === choice.venue && i.symbol === choice.symbol);
+    if (!stillListed && instruments[0]) setChoice({ venue: instruments[0].venue, symbol: instruments[0].symbol });
+  }, [loading, instruments, choice]);
+
+  useEffect(() => {
+    if (choice) localStorage.setItem(CHOICE_KEY, JSON.stringify(choice));
+  }, [choice]);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Order Book Monitor</h1>
+        <SymbolPicker value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setChoice} />
+        <div className="venue-status" aria-label="Venues">
+          {venues.map((v) => (
+            <span key={v.id} className={`venue-pill venue-${v.status}`} title={v.message ?? v.status}>
+              {v.name}
+            </span>
+          ))}
+        </div>
+      </header>
+      {errors.length > 0 && (
+        <div className="banner error" role="alert">
+          {errors.map((e) => (
+            <div key={e}>{e}</div>
+          ))}
+        </div>
+      )}
+      <main className="dashboard">
+        <LadderPanel choice={choice} />
+        <HealthStrip choice={choice} />
+      </main>
+    </div>
+  );
+}

@@ -2,14 +2,8 @@
  * The window side of the contract, shared by the Electron preload and the web bridge: request ids,
  * pending results, subscription callbacks. Only names the contract declares can be sent.
  */
-import {
-  isCommandName,
-  isStreamName,
-  type ClientMessage,
-  type ContractErrorInfo,
-  type OrderbookApi,
-  type ServerMessage,
-} from './contract';
+import type { ClientMessage, ContractErrorInfo, OrderbookApi, ServerMessage } from './contract';
+import { isCommandName, isStreamName } from './contract-names';
 
 export interface ContractChannel {
   send(message: ClientMessage): void;

@@ -5,7 +5,10 @@
  * host's WebSocket) carry exactly this contract, so the renderer cannot tell which one it runs in.
  */
 import { z } from 'zod';
+import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { VENUE_IDS } from './market';
+
+export { COMMAND_NAMES, STREAM_NAMES, isCommandName, isStreamName } from './contract-names';
 
 export const VenueIdSchema = z.enum(VENUE_IDS);
 
@@ -129,6 +132,13 @@ export type Commands = typeof commands;
 export type Streams = typeof streams;
 export type CommandName = keyof Commands;
 export type StreamName = keyof Streams;
+
+// The name lists in contract-names.ts and the schema maps here must declare exactly the same names.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const commandNamesMatch: Same<CommandName, DeclaredCommand> = true;
+const streamNamesMatch: Same<StreamName, DeclaredStream> = true;
+void commandNamesMatch;
+void streamNamesMatch;
 export type CommandRequest<C extends CommandName> = z.input<Commands[C]['request']>;
 export type CommandResponse<C extends CommandName> = z.output<Commands[C]['response']>;
 export type StreamParams<S extends StreamName> = z.input<Streams[S]['params']>;
@@ -140,16 +150,6 @@ export type HealthReport = z.output<typeof HealthReportSchema>;
 export type LadderFrame = z.output<typeof LadderFrameSchema>;
 export type LadderParams = z.output<typeof LadderParamsSchema>;
 
-export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
-export const STREAM_NAMES = Object.keys(streams) as StreamName[];
-
-export function isCommandName(name: unknown): name is CommandName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
-}
-
-export function isStreamName(name: unknown): name is StreamName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(streams, name);
-}
 
 /** The whole surface a window gets: the preload and the web bridge both implement exactly this. */
 export interface OrderbookApi {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { isVenueId } from '../../shared/market';
 import { SymbolPicker, type SymbolChoice } from './components/SymbolPicker';
 import { useInstruments } from './hooks/useInstruments';
@@ -18,14 +18,16 @@ function loadChoice(): SymbolChoice | null {
 
 export function App() {
   const { venues, instruments, errors, loading } = useInstruments();
-  const [choice, setChoice] = useState<SymbolChoice | null>(loadChoice);
+  const [saved, setChoice] = useState<SymbolChoice | null>(loadChoice);
 
-  // First start: the first instrument of the first venue, so the dashboard is never blank.
-  useEffect(() => {
-    if (loading) return;
-    const stillListed = choice && instruments.some((i) => i.venue === choice.venue && i.symbol === choice.symbol);
-    if (!stillListed && instruments[0]) setChoice({ venue: instruments[0].venue, symbol: instruments[0].symbol });
-  }, [loading, instruments, choice]);
+  // A saved symbol the venue no longer lists falls back to the first instrument, so the dashboard is
+  // never blank; while lists load, the saved choice stands.
+  const choice = useMemo(() => {
+    if (loading || instruments.length === 0) return saved;
+    if (saved && instruments.some((i) => i.venue === saved.venue && i.symbol === saved.symbol)) return saved;
+    const first = instruments[0]!;
+    return { venue: first.venue, symbol: first.symbol };
+  }, [loading, instruments, saved]);
 
   useEffect(() => {
     if (choice) localStorage.setItem(CHOICE_KEY, JSON.stringify(choice));

@@ -142,7 +142,7 @@ export class BinanceAdapter implements VenueAdapter {
     try {
       response = await this.transport.get(url, { timeoutMs: 10_000 });
     } catch (error) {
-      throw new Error(`${this.venue}: cannot reach ${this.endpoints.rest} (${(error as Error).message})`);
+      throw new Error(`${this.venue}: cannot reach ${this.endpoints.rest} (${(error as Error).message})`, { cause: error });
     }
     if (response.status !== 200) throw new Error(`${this.venue}: instrument list request failed with HTTP ${response.status}`);
     return parseExchangeInfo(this.venue, response.body);

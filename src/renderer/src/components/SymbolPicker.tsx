@@ -37,7 +37,6 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange }: 
     return list.slice(0, MAX_OPTIONS);
   }, [instruments, query]);
 
-  useEffect(() => setActive(0), [query]);
   useEffect(() => {
     const el = listRef.current?.children[active] as HTMLElement | undefined;
     el?.scrollIntoView({ block: 'nearest' });
@@ -89,6 +88,7 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange }: 
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onChange={(e) => {
           setQuery(e.target.value);
+          setActive(0);
           setOpen(true);
         }}
         onKeyDown={onKeyDown}

@@ -12,17 +12,17 @@ export interface StreamState<S extends StreamName> {
  * whenever params do; frames arrive at most once per publisher tick.
  */
 export function useStream<S extends StreamName>(stream: S, params: StreamParams<S> | null, key: string): StreamState<S> {
-  const [state, setState] = useState<StreamState<S>>({ frame: null, error: null });
+  // Frames are tagged with the key they belong to, so a change of symbol never shows the old book.
+  const [state, setState] = useState<StreamState<S> & { key: string }>({ key, frame: null, error: null });
   useEffect(() => {
-    setState({ frame: null, error: null });
     if (!params) return;
     return getApi().subscribe(
       stream,
       params,
-      (frame) => setState({ frame, error: null }),
-      (error) => setState({ frame: null, error }),
+      (frame) => setState({ key, frame, error: null }),
+      (error) => setState({ key, frame: null, error }),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stream, key]);
-  return state;
+  return state.key === key ? state : { frame: null, error: null };
 }

@@ -1,0 +1,17 @@
+/**
+ * The names the contract declares, without the schemas: the Electron preload allow-lists against
+ * these (a sandboxed preload cannot load libraries such as zod).
+ */
+export const COMMAND_NAMES = ['app.info', 'venues.list', 'instruments.list', 'health.get'] as const;
+export const STREAM_NAMES = ['book.ladder', 'health'] as const;
+
+export type CommandName = (typeof COMMAND_NAMES)[number];
+export type StreamName = (typeof STREAM_NAMES)[number];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && (COMMAND_NAMES as readonly string[]).includes(name);
+}
+
+export function isStreamName(name: unknown): name is StreamName {
+  return typeof name === 'string' && (STREAM_NAMES as readonly string[]).includes(name);
+}

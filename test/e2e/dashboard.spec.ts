@@ -1,0 +1,83 @@
+import { expect, test } from '@playwright/test';
+
+test('the dashboard shows a live ladder that moves, and the symbol picker switches it', async ({ page }, testInfo) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+
+  const ladder = page.getByRole('table', { name: /Order book ladder for/ });
+  await expect(ladder).toBeVisible({ timeout: 15_000 });
+  const bids = ladder.locator('tr[data-side="bid"] td.price');
+  const asks = ladder.locator('tr[data-side="ask"] td.price');
+  await expect(bids).toHaveCount(20);
+  await expect(asks).toHaveCount(20);
+  await expect(page.getByRole('status', { name: 'Feed state: live' })).toBeVisible();
+
+  // Bids descend from the best, asks ascend from the best (rendered worst at top), and never cross.
+  // Read both sides in one go: the ladder re-renders up to 20 times a second.
+  const { bidPrices, askPrices } = await ladder.evaluate((table) => ({
+    bidPrices: [...table.querySelectorAll('tr[data-side="bid"] td.price')].map((td) => Number(td.textContent)),
+    askPrices: [...table.querySelectorAll('tr[data-side="ask"] td.price')].map((td) => Number(td.textContent)).reverse(),
+  }));
+  expect([...bidPrices].sort((a, b) => b - a)).toEqual(bidPrices);
+  expect([...askPrices].sort((a, b) => a - b)).toEqual(askPrices);
+  expect(bidPrices[0]!).toBeLessThan(askPrices[0]!);
+
+  // Prices change over time.
+  const before = (await ladder.locator('tbody').textContent()) ?? '';
+  await expect.poll(async () => (await ladder.locator('tbody').textContent()) !== before, { timeout: 10_000 }).toBe(true);
+  await page.screenshot({ path: testInfo.outputPath('dashboard.png') });
+
+  // Pick another symbol with the keyboard.
+  const picker = page.getByRole('combobox', { name: 'Symbol' });
+  await picker.click();
+  await picker.fill('eth usdt');
+  await expect(page.getByRole('option').first()).toContainText('ETH/USDT');
+  await picker.press('Enter');
+  await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).locator('tr[data-side="bid"]')).toHaveCount(20);
+  const ethBid = Number(await page.locator('tr[data-side="bid"].best td.price').textContent());
+  expect(ethBid).toBeGreaterThan(1000);
+  expect(ethBid).toBeLessThan(10_000);
+
+  // The choice survives a reload.
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
+  expect(errors).toEqual([]);
+});
+
+test('GET /api/health reports per-symbol state, uptime and memory', async ({ request, page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  const res = await request.get('/api/health');
+  expect(res.ok()).toBe(true);
+  const health = await res.json();
+  expect(health.uptimeSec).toBeGreaterThanOrEqual(0);
+  expect(health.memory.rssBytes).toBeGreaterThan(0);
+  expect(health.venues[0]).toMatchObject({ id: 'demo', status: 'ok' });
+  const synced = health.symbols.filter((s: { state: string }) => s.state === 'synced');
+  expect(synced.length).toBeGreaterThan(0);
+  for (const s of synced) {
+    expect(s.gaps).toBe(0);
+    expect(s.bboFailed).toBe(0);
+    expect(s.crossed).toBe(0);
+  }
+});
+
+test('an unknown symbol gets a clear message, not a crash', async ({ page }) => {
+  await page.goto('/');
+  const result = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        window.orderbook!.subscribe('book.ladder', { venue: 'demo', symbol: 'NOPEUSDT', depth: 20 }, () => resolve('frame'), (e) => resolve(e.message));
+      }),
+  );
+  expect(result).toBe('NOPEUSDT is not listed on Demo (synthetic market)');
+  const bad = await page.evaluate(() =>
+    window.orderbook!.invoke('instruments.list', { venue: 'nowhere' } as never).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    ),
+  );
+  expect(bad).toMatch(/^instruments.list: venue:/);
+});

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalDecimal } from '../../src/shared/decimal';
+import type { Logger } from '../../src/main/log';
+import { BINANCE_SPOT, BinanceAdapter } from '../../src/main/venues/binance-spot/adapter';
+import { LiveTransport } from '../../src/main/venues/live-transport';
+import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
+import { FakeBinanceExchange } from '../fakes/binance-exchange';
+
+const SYMBOL = 'BTCUSDT';
+
+async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Pause the fake, let the adapter catch up, and compare every level with the fake's true book. */
+async function expectBookMatchesFake(fake: FakeBinanceExchange, feed: SymbolFeed): Promise<void> {
+  fake.pause();
+  const truth = fake.market.trueBook(SYMBOL)!;
+  await until(() => feed.state === 'synced' && feed.book.version > 0 && lastId(feed) === truth.updateId, 10_000, 'adapter to catch up');
+  const side = (s: 'bid' | 'ask') => [...feed.book.levels(s)].map((l) => [canonicalDecimal(l.price), canonicalDecimal(l.sizeText)]);
+  const canon = (levels: [string, string][]) => levels.map(([p, q]) => [canonicalDecimal(p), canonicalDecimal(q)]);
+  expect(side('bid')).toEqual(canon(truth.bids));
+  expect(side('ask')).toEqual(canon(truth.asks));
+  fake.resume();
+}
+
+let lastIds = new WeakMap<SymbolFeed, number>();
+function lastId(feed: SymbolFeed): number {
+  return lastIds.get(feed) ?? -1;
+}
+
+describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
+  let fake: FakeBinanceExchange;
+  let adapter: BinanceAdapter;
+  let feed: SymbolFeed;
+  let events: Array<{ event: string; fields: Record<string, unknown> }>;
+  const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
+
+  beforeEach(async () => {
+    events = [];
+    fake = new FakeBinanceExchange({ stepMs: 15 });
+    await fake.start();
+    lastIds = new WeakMap();
+    adapter = new BinanceAdapter({
+      venue: 'binance-spot',
+      flavour: BINANCE_SPOT,
+      endpoints: fake.endpoints,
+      transport: new LiveTransport({ maxFrameBytes: 256 * 1024 }),
+      logger,
+      staleAfterMs: 600,
+      listener: {
+        onBook: (f, event) => {
+          if (event.seq !== undefined) lastIds.set(f, event.seq);
+        },
+        onState: () => {},
+      },
+    });
+    adapter.subscribe([SYMBOL, 'ETHUSDT']);
+    feed = adapter.feed(SYMBOL)!;
+    await until(() => feed.state === 'synced', 10_000, 'initial sync');
+  });
+
+  afterEach(async () => {
+    adapter.close();
+    await fake.stop();
+  });
+
+  it('syncs, cross-checks bookTicker, and matches the true book', async () => {
+    await until(() => feed.health.bboOk >= 3, 10_000, 'bookTicker checks');
+    expect(feed.health.bboFailed).toBe(0);
+    expect(adapter.feed('ETHUSDT')!.state).toBe('synced');
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('recovers from a sequence gap', async () => {
+    fake.injectGap(7);
+    await until(() => feed.health.gaps >= 1, 5000, 'gap detection');
+    await until(() => feed.state === 'synced', 10_000, 'resync');
+    expect(feed.health.resyncs).toBeGreaterThanOrEqual(1);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('reconnects after the connection drops', async () => {
+    fake.dropConnections();
+    await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect');
+    expect(fake.connections).toBeGreaterThanOrEqual(2);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('treats a half-open connection as stale and reconnects', async () => {
+    fake.goHalfOpen();
+    await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'stale detection and reconnect');
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('refetches a snapshot older than the buffered diffs', async () => {
+    fake.serveStaleSnapshots(1);
+    await new Promise((r) => setTimeout(r, 200));
+    fake.injectGap(3);
+    await until(() => feed.health.gaps >= 1, 5000, 'gap');
+    await until(() => feed.state === 'synced', 15_000, 'resync after stale snapshot');
+    expect(events.some((e) => e.event === 'snapshot-too-old' && e.fields.symbol === SYMBOL)).toBe(true);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('backs off on HTTP 429 and still syncs', async () => {
+    fake.rateLimitNext(2);
+    fake.injectGap(3);
+    await until(() => feed.health.gaps >= 1, 5000, 'gap');
+    await until(() => feed.state === 'synced', 15_000, 'resync after rate limit');
+    const limited = events.filter((e) => e.event === 'snapshot-failed' && String(e.fields.error).includes('429'));
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    // Retry-After: 1 is honoured.
+    expect(limited[0]!.fields.retryMs).toBe(1000);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('skips a malformed frame and survives an oversized one', async () => {
+    fake.sendRaw('{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate"');
+    await until(() => feed.health.malformed >= 1, 5000, 'malformed count');
+    expect(feed.state).toBe('synced');
+    fake.sendRaw(JSON.stringify({ stream: 'btcusdt@trade', data: { pad: 'x'.repeat(300 * 1024) } }));
+    await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect after oversized frame');
+    await expectBookMatchesFake(fake, feed);
+  });
+});

@@ -26,7 +26,10 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   // Prices change over time.
   const before = (await ladder.locator('tbody').textContent()) ?? '';
   await expect.poll(async () => (await ladder.locator('tbody').textContent()) !== before, { timeout: 10_000 }).toBe(true);
+  const health = page.getByRole('region', { name: 'Feed health' });
+  await expect(health.getByText('synced')).toBeVisible({ timeout: 5000 });
   await page.screenshot({ path: testInfo.outputPath('dashboard.png') });
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
 
   // Pick another symbol with the keyboard.
   const picker = page.getByRole('combobox', { name: 'Symbol' });

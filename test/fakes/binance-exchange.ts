@@ -3,7 +3,7 @@
  * fed by the synthetic market, with faults injected on command. Tests point an adapter at it through
  * the live transport and check that the adapter's book equals the fake's true book after each fault.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SyntheticMarket } from '../../src/main/venues/demo/market';
@@ -144,7 +144,7 @@ export class FakeBinanceExchange {
     }
   }
 
-  private async onRest(url: string, res: import('node:http').ServerResponse): Promise<void> {
+  private async onRest(url: string, res: ServerResponse): Promise<void> {
     const u = new URL(url, 'http://x');
     if (this.restDelayMs > 0) await new Promise((r) => setTimeout(r, this.restDelayMs));
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {

@@ -18,9 +18,9 @@ describe('contract host with the demo venue', () => {
 
   function connect(backpressured = () => false) {
     const messages: ServerMessage[] = [];
-    let conn: ReturnType<Services['contract']['connect']>;
+    // Messages cross a JSON boundary both ways, as they do over IPC or a WebSocket.
     const client = createContractClient({ send: (m) => conn.handle(JSON.parse(JSON.stringify(m))) });
-    conn = services.contract.connect({
+    const conn = services.contract.connect({
       send: (m) => {
         messages.push(m);
         client.receive(JSON.parse(JSON.stringify(m)) as ServerMessage);

@@ -40,7 +40,8 @@ export function LadderPanel({ choice, depth = 20 }: Props) {
     let spreadBps: string | null = null;
     if (bestBid && bestAsk && frame.spread) {
       const mid = (Number(bestBid) + Number(bestAsk)) / 2;
-      spreadBps = ((Number(frame.spread) / mid) * 10_000).toFixed(2);
+      const bps = (Number(frame.spread) / mid) * 10_000;
+      spreadBps = bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2);
     }
     return { bids, asks, maxSize, spreadBps };
   }, [frame]);

@@ -9,7 +9,8 @@ import type { Logger } from '../../log';
 import { MalformedFrameError, type VenueAdapter } from '../adapter';
 import { Backoff } from '../backoff';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
-import type { Transport, TransportSocket } from '../transport';
+import { FeedConnection } from '../connection';
+import type { Transport } from '../transport';
 import { parseExchangeInfo } from './instruments';
 import { parseDepthSnapshot, parseStreamFrame } from './messages';
 import { BinanceDepthSync, type DepthRules } from './sync';
@@ -67,20 +68,12 @@ export class BinanceAdapter implements VenueAdapter {
   private readonly logger: Logger;
   private readonly endpoints: BinanceEndpoints;
   private readonly flavour: BinanceFlavour;
-  private readonly staleAfterMs: number;
   private readonly listener: FeedListener;
   private readonly subs = new Map<string, Subscription>();
-  private socket: TransportSocket | null = null;
-  private socketOpen = false;
-  /** Increments per connection so late callbacks from an old socket are ignored. */
+  private readonly connection: FeedConnection;
+  /** Increments per connection so snapshot responses for an old connection are ignored. */
   private generation = 0;
-  private readonly reconnectBackoff = new Backoff();
-  private reconnectTimer: unknown = null;
-  private watchdogTimer: unknown = null;
-  private lastFrameAt = 0;
   private closed = false;
-  private readonly sendQueue: string[] = [];
-  private sendTimer: unknown = null;
   private nextRequestId = 1;
   /** Frames we could not attribute to a symbol (not JSON, no stream name). */
   unattributedMalformed = 0;
@@ -92,7 +85,31 @@ export class BinanceAdapter implements VenueAdapter {
     this.listener = options.listener;
     this.flavour = options.flavour;
     this.endpoints = options.endpoints ?? options.flavour.endpoints;
-    this.staleAfterMs = options.staleAfterMs ?? 65_000;
+    this.connection = new FeedConnection({
+      venue: this.venue,
+      transport: this.transport,
+      logger: this.logger,
+      url: () => `${this.endpoints.ws}/stream?streams=${[...this.subs.keys()].flatMap(streamNames).join('/')}`,
+      staleAfterMs: options.staleAfterMs ?? 65_000,
+      sendIntervalMs: SEND_INTERVAL_MS,
+      // Binance closes every connection at 24 h: reconnect on our own terms a little before.
+      maxLifetimeMs: 23.5 * 60 * 60 * 1000,
+      handlers: {
+        onOpen: () => {
+          this.generation++;
+          for (const sub of this.subs.values()) sub.sync.start();
+        },
+        onFrame: (text, receivedAt) => this.onFrame(text, receivedAt),
+        onDown: (reason) => {
+          this.generation++;
+          for (const sub of this.subs.values()) {
+            sub.feed.health.reconnects++;
+            sub.feed.health.lastError = reason;
+            sub.sync.disconnected(reason);
+          }
+        },
+      },
+    });
   }
 
   subscribe(symbols: readonly string[]): void {
@@ -115,10 +132,11 @@ export class BinanceAdapter implements VenueAdapter {
       added.push(symbol);
     }
     if (added.length === 0) return;
-    if (!this.socket) {
-      this.connect();
-    } else if (this.socketOpen) {
-      this.queueSend(JSON.stringify({ method: 'SUBSCRIBE', params: added.flatMap(streamNames), id: this.nextRequestId++ }));
+    if (!this.connection.isStarted) {
+      this.connection.start();
+    } else if (this.connection.isOpen) {
+      // Live subscribe on the open connection; its URL covers these symbols on any reconnect.
+      this.connection.send(JSON.stringify({ method: 'SUBSCRIBE', params: added.flatMap(streamNames), id: this.nextRequestId++ }));
       for (const symbol of added) this.subs.get(symbol)!.sync.start();
     }
   }
@@ -150,54 +168,9 @@ export class BinanceAdapter implements VenueAdapter {
 
   close(): void {
     this.closed = true;
-    const clock = this.transport.clock;
-    clock.clearTimeout(this.reconnectTimer);
-    clock.clearTimeout(this.watchdogTimer);
-    clock.clearTimeout(this.sendTimer);
-    for (const sub of this.subs.values()) clock.clearTimeout(sub.snapshotTimer);
+    for (const sub of this.subs.values()) this.transport.clock.clearTimeout(sub.snapshotTimer);
     this.generation++;
-    this.socket?.close(1000, 'closing');
-    this.socket = null;
-  }
-
-  private url(): string {
-    const streams = [...this.subs.keys()].flatMap(streamNames);
-    return `${this.endpoints.ws}/stream?streams=${streams.join('/')}`;
-  }
-
-  private connect(): void {
-    const generation = ++this.generation;
-    const url = this.url();
-    this.socketOpen = false;
-    this.logger.log('info', 'connect', { venue: this.venue, url });
-    for (const sub of this.subs.values()) sub.feed.setState('connecting', 'connecting');
-    this.socket = this.transport.connect(url, {
-      onOpen: () => {
-        if (generation !== this.generation) return;
-        this.socketOpen = true;
-        this.lastFrameAt = this.transport.clock.now();
-        this.armWatchdog(generation);
-        this.logger.log('info', 'open', { venue: this.venue });
-        for (const sub of this.subs.values()) sub.sync.start();
-      },
-      onMessage: (text, receivedAt) => {
-        if (generation !== this.generation) return;
-        this.lastFrameAt = receivedAt;
-        this.onFrame(text, receivedAt);
-      },
-      onPing: () => {
-        if (generation === this.generation) this.lastFrameAt = this.transport.clock.now();
-      },
-      onClose: (code, reason) => {
-        if (generation !== this.generation) return;
-        this.dropped(`socket closed (${code}${reason ? ' ' + reason : ''})`);
-      },
-      onError: (error) => {
-        if (generation !== this.generation) return;
-        this.logger.log('warn', 'socket-error', { venue: this.venue, error: error.message });
-        for (const sub of this.subs.values()) sub.feed.health.lastError = `connection error: ${error.message}`;
-      },
-    });
+    this.connection.close();
   }
 
   private onFrame(text: string, receivedAt: number): void {
@@ -216,8 +189,6 @@ export class BinanceAdapter implements VenueAdapter {
       this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: error.message, bytes: text.length });
       return;
     }
-    // Any well-formed frame proves the connection works: the next drop starts back-off afresh.
-    this.reconnectBackoff.reset();
     switch (msg.kind) {
       case 'depth': {
         const sub = this.subs.get(msg.symbol);
@@ -231,8 +202,7 @@ export class BinanceAdapter implements VenueAdapter {
       }
       case 'serverShutdown':
         this.logger.log('warn', 'server-shutdown', { venue: this.venue });
-        this.socket?.close(1000, 'server shutdown announced');
-        this.dropped('server announced shutdown');
+        this.connection.restart('server announced shutdown');
         return;
       case 'response':
         if (msg.error) this.logger.log('error', 'subscribe-error', { venue: this.venue, error: msg.error });
@@ -240,41 +210,6 @@ export class BinanceAdapter implements VenueAdapter {
       case 'other':
         return;
     }
-  }
-
-  /** The connection is gone or unusable: mark every book untrusted and reconnect after back-off. */
-  private dropped(reason: string): void {
-    const clock = this.transport.clock;
-    this.generation++;
-    this.socket = null;
-    this.socketOpen = false;
-    clock.clearTimeout(this.watchdogTimer);
-    for (const sub of this.subs.values()) sub.sync.disconnected(reason);
-    if (this.closed) return;
-    const delay = this.reconnectBackoff.next();
-    this.logger.log('warn', 'reconnect-scheduled', { venue: this.venue, reason, delayMs: delay });
-    clock.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = clock.setTimeout(() => {
-      for (const sub of this.subs.values()) sub.feed.health.reconnects++;
-      this.connect();
-    }, delay);
-  }
-
-  private armWatchdog(generation: number): void {
-    const clock = this.transport.clock;
-    clock.clearTimeout(this.watchdogTimer);
-    const check = (): void => {
-      if (generation !== this.generation) return;
-      const silent = clock.now() - this.lastFrameAt;
-      if (silent >= this.staleAfterMs) {
-        this.logger.log('warn', 'stale-feed', { venue: this.venue, silentMs: silent });
-        this.socket?.close(4000, 'stale feed');
-        this.dropped(`stale feed: nothing received for ${Math.round(silent / 1000)} s`);
-        return;
-      }
-      this.watchdogTimer = clock.setTimeout(check, Math.max(1000, this.staleAfterMs - silent));
-    };
-    this.watchdogTimer = clock.setTimeout(check, this.staleAfterMs);
   }
 
   private requestSnapshot(symbol: string, reason: string): void {
@@ -327,21 +262,6 @@ export class BinanceAdapter implements VenueAdapter {
         retry(error.message);
       },
     );
-  }
-
-  private queueSend(text: string): void {
-    this.sendQueue.push(text);
-    if (this.sendTimer === null) this.flushSend();
-  }
-
-  private flushSend(): void {
-    const text = this.sendQueue.shift();
-    if (text === undefined) {
-      this.sendTimer = null;
-      return;
-    }
-    this.socket?.send(text);
-    this.sendTimer = this.transport.clock.setTimeout(() => this.flushSend(), SEND_INTERVAL_MS);
   }
 }
 

@@ -7,6 +7,7 @@ import { Publisher } from '../publish/publisher';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
 import { LiveTransport } from '../venues/live-transport';
 import { ContractHost, type HostInfo } from './contract-host';
+import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from './market';
 
 export interface ServicesOptions {
@@ -40,7 +41,9 @@ export function createServices(options: ServicesOptions): Services {
   });
   const market = new MarketService(configs, options.logger);
   const publisher = new Publisher(options.tickMs ?? 50);
-  const contract = new ContractHost(market, publisher, options.host, options.logger);
+  const contract = new ContractHost(publisher, options.logger);
+  const marketCap = marketCapability(market, options.host);
+  contract.register(marketCap.commands, marketCap.streams);
   return {
     market,
     publisher,

@@ -3,6 +3,7 @@
  * and turns stream subscriptions into publisher sources. Both hosts (Electron IPC, web WebSocket)
  * hand each window's messages to a ClientConnection and deliver what it sends back.
  */
+import type { z } from 'zod';
 import {
   ClientMessageSchema,
   ContractError,
@@ -13,16 +14,13 @@ import {
   parseStreamParams,
   type CommandName,
   type CommandResponse,
-  type LadderFrame,
-  type LadderParams,
+  type Commands,
   type ServerMessage,
+  type StreamName,
+  type Streams,
 } from '../../shared/contract';
-import { formatScaled } from '../../shared/decimal';
-import type { Instrument } from '../../shared/market';
 import type { Logger } from '../log';
 import type { FrameSource, Publisher, PublisherClient, Session } from '../publish/publisher';
-import type { SymbolFeed } from '../venues/symbol-feed';
-import type { MarketService } from './market';
 
 export interface HostInfo {
   name: string;
@@ -30,35 +28,47 @@ export interface HostInfo {
   host: 'electron' | 'web';
 }
 
+type ParsedRequest<C extends CommandName> = z.output<Commands[C]['request']>;
+type ParsedParams<S extends StreamName> = z.output<Streams[S]['params']>;
+
+/** Command implementations, contributed by each capability (market, store, analytics…). */
+export type CommandHandlers = {
+  [C in CommandName]?: (request: ParsedRequest<C>) => Promise<CommandResponse<C>> | CommandResponse<C>;
+};
+
+/** Stream sources, contributed the same way: params in, a frame source out. */
+export type StreamFactories = {
+  [S in StreamName]?: (params: ParsedParams<S>) => Promise<FrameSource> | FrameSource;
+};
+
 export class ContractHost {
+  private readonly commandHandlers: CommandHandlers = {};
+  private readonly streamFactories: StreamFactories = {};
+
   constructor(
-    private readonly market: MarketService,
     private readonly publisher: Publisher,
-    private readonly info: HostInfo,
     private readonly logger: Logger,
   ) {}
+
+  /** Add a capability's commands and streams; a name may be provided only once. */
+  register(commands: CommandHandlers, streams: StreamFactories = {}): void {
+    for (const name of Object.keys(commands)) {
+      if (name in this.commandHandlers) throw new Error(`command ${name} registered twice`);
+    }
+    for (const name of Object.keys(streams)) {
+      if (name in this.streamFactories) throw new Error(`stream ${name} registered twice`);
+    }
+    Object.assign(this.commandHandlers, commands);
+    Object.assign(this.streamFactories, streams);
+  }
 
   /** Run a command after validating its name and payload. Errors are ContractErrors with a user message. */
   async invoke(command: unknown, payload: unknown): Promise<unknown> {
     if (!isCommandName(command)) throw new ContractError('bad-request', `unknown command ${JSON.stringify(command)}`);
-    return this.run(command, payload);
-  }
-
-  private async run<C extends CommandName>(command: C, payload: unknown): Promise<CommandResponse<C>> {
     const request = parseCommandRequest(command, payload);
-    switch (command) {
-      case 'app.info':
-        return this.info as CommandResponse<C>;
-      case 'venues.list':
-        return this.market.venues() as CommandResponse<C>;
-      case 'instruments.list': {
-        const { venue } = request as { venue: Parameters<MarketService['instruments']>[0] };
-        return (await this.market.instruments(venue)) as CommandResponse<C>;
-      }
-      case 'health.get':
-        return this.market.health() as CommandResponse<C>;
-    }
-    throw new ContractError('bad-request', `unknown command ${command}`);
+    const handler = this.commandHandlers[command] as ((r: unknown) => unknown) | undefined;
+    if (!handler) throw new ContractError('unavailable', `${command} is not available in this session`);
+    return handler(request);
   }
 
   /** A new window: its messages go to the returned connection, its frames to `client`. */
@@ -68,51 +78,11 @@ export class ContractHost {
 
   async source(stream: unknown, params: unknown): Promise<FrameSource> {
     if (!isStreamName(stream)) throw new ContractError('bad-request', `unknown stream ${JSON.stringify(stream)}`);
-    switch (stream) {
-      case 'book.ladder': {
-        const p = parseStreamParams('book.ladder', params);
-        const feed = await this.market.ensure(p.venue, p.symbol);
-        return this.ladderSource(feed, p);
-      }
-      case 'health': {
-        parseStreamParams('health', params);
-        return { version: () => Math.floor(Date.now() / 1000), build: () => this.market.health() };
-      }
-    }
-    throw new ContractError('bad-request', `unknown stream ${String(stream)}`);
+    const parsed = parseStreamParams(stream, params);
+    const factory = this.streamFactories[stream] as ((p: unknown) => Promise<FrameSource> | FrameSource) | undefined;
+    if (!factory) throw new ContractError('unavailable', `${stream} is not available in this session`);
+    return factory(parsed);
   }
-
-  private ladderSource(feed: SymbolFeed, p: LadderParams): FrameSource {
-    return {
-      version: () => `${feed.book.version}/${feed.stateVersion}`,
-      build: (): LadderFrame => buildLadderFrame(feed, p.depth, this.market.instrument(p.venue, feed.symbol) ?? null),
-    };
-  }
-}
-
-export function buildLadderFrame(feed: SymbolFeed, depth: number, instrument: Instrument | null): LadderFrame {
-  const book = feed.book;
-  const bids = book.top('bid', depth);
-  const asks = book.top('ask', depth);
-  const bestBid = bids[0];
-  const bestAsk = asks[0];
-  const scale = book.priceScale;
-  return {
-    venue: feed.venue,
-    symbol: feed.symbol,
-    state: feed.state,
-    bids: bids.map((l) => [l.price, l.sizeText]),
-    asks: asks.map((l) => [l.price, l.sizeText]),
-    bidLevels: book.levelCount('bid'),
-    askLevels: book.levelCount('ask'),
-    priceDecimals: Math.max(instrument?.pricePrecision ?? 0, scale),
-    sizeDecimals: Math.min(instrument?.sizePrecision ?? 4, 6),
-    spread: bestBid && bestAsk ? formatScaled(bestAsk.tick - bestBid.tick, scale) : null,
-    version: book.version,
-    exchangeTs: feed.lastExchangeTs,
-    localTs: feed.lastLocalTs,
-    message: feed.state === 'synced' ? null : feed.health.lastError,
-  };
 }
 
 /** One window's conversation with the host. */

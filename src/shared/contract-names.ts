@@ -2,7 +2,15 @@
  * The names the contract declares, without the schemas: the Electron preload allow-lists against
  * these (a sandboxed preload cannot load libraries such as zod).
  */
-export const COMMAND_NAMES = ['app.info', 'venues.list', 'instruments.list', 'health.get'] as const;
+export const COMMAND_NAMES = [
+  'app.info',
+  'venues.list',
+  'instruments.list',
+  'health.get',
+  'recording.start',
+  'recording.stop',
+  'recording.status',
+] as const;
 export const STREAM_NAMES = ['book.ladder', 'health'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

@@ -61,6 +61,8 @@ export const SymbolHealthSchema = z.object({
   reconnects: z.number(),
   malformed: z.number(),
   bufferSize: z.number(),
+  /** Update rate far outside the venue's nominal rate: 'high' (a burst or a loop), 'low' (gone quiet). */
+  rateAnomaly: z.enum(['none', 'low', 'high']),
   snapshotAgeMs: z.number().nullable(),
   lastMessageAgeMs: z.number().nullable(),
   lastError: z.string().nullable(),
@@ -104,6 +106,17 @@ export const LadderParamsSchema = z.object({
 
 const Empty = z.object({}).strict();
 
+export const RecordingStatusSchema = z.object({
+  active: z.boolean(),
+  path: z.string().nullable(),
+  venue: VenueIdSchema.nullable(),
+  symbols: z.array(z.string()),
+  lines: z.number(),
+  bytes: z.number(),
+  startedAt: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
 export const commands = {
   'app.info': {
     request: Empty,
@@ -121,6 +134,19 @@ export const commands = {
     request: Empty,
     response: HealthReportSchema,
   },
+  'recording.start': {
+    request: z
+      .object({
+        venue: VenueIdSchema,
+        symbols: z.array(SymbolSchema).min(1).max(200),
+        /** gzip the capture (default true). */
+        gzip: z.boolean().default(true),
+      })
+      .strict(),
+    response: RecordingStatusSchema,
+  },
+  'recording.stop': { request: Empty, response: RecordingStatusSchema },
+  'recording.status': { request: Empty, response: RecordingStatusSchema },
 } as const;
 
 export const streams = {
@@ -149,6 +175,7 @@ export type SymbolHealth = z.output<typeof SymbolHealthSchema>;
 export type HealthReport = z.output<typeof HealthReportSchema>;
 export type LadderFrame = z.output<typeof LadderFrameSchema>;
 export type LadderParams = z.output<typeof LadderParamsSchema>;
+export type RecordingStatus = z.output<typeof RecordingStatusSchema>;
 
 
 /** The whole surface a window gets: the preload and the web bridge both implement exactly this. */

@@ -1,15 +1,22 @@
 import type { SymbolHealth } from '../../shared/contract';
 import type { SyncState, VenueId } from '../../shared/market';
 
-/** Events per second over the last completed one-second window. */
+/**
+ * Events per second over the last completed one-second window, plus a slow average (about a minute)
+ * that update-rate anomalies are judged against.
+ */
 export class RateMeter {
   private windowStart = 0;
   private count = 0;
   private lastRate = 0;
+  /** Exponentially weighted average of per-second rates, time constant ~60 s. */
+  longRate = 0;
+  lastEventAt = 0;
 
   add(now: number, n = 1): void {
     this.roll(now);
     this.count += n;
+    this.lastEventAt = now;
   }
 
   rate(now: number): number {
@@ -26,11 +33,19 @@ export class RateMeter {
     if (elapsed >= 1000) {
       // A window with no events for two seconds or more reads as zero, not as the last busy second.
       this.lastRate = elapsed >= 2000 ? 0 : (this.count * 1000) / elapsed;
+      const weight = Math.min(1, elapsed / 60_000);
+      this.longRate += (this.lastRate - this.longRate) * weight;
       this.count = 0;
       this.windowStart = now;
     }
   }
 }
+
+/** A burst is a second at least this many times the minute's average (and above MIN_BURST_RATE). */
+const BURST_FACTOR = 10;
+const MIN_BURST_RATE = 50;
+/** A symbol that averaged at least 1 msg/s and then sent nothing for this long has gone quiet. */
+const QUIET_AFTER_MS = 30_000;
 
 /** Per-symbol counters an adapter keeps; `snapshot()` turns them into the contract's health record. */
 export class HealthCounters {
@@ -63,6 +78,18 @@ export class HealthCounters {
     if (exchangeTs !== undefined && Number.isFinite(exchangeTs)) this.latencyMs = now - exchangeTs;
   }
 
+  /**
+   * Far above or below the symbol's own recent rate. Judged against the symbol's history rather than
+   * a fixed per-venue figure, because a venue's nominal rate varies by orders of magnitude by symbol.
+   */
+  rateAnomaly(now: number): SymbolHealth['rateAnomaly'] {
+    const meter = this.messageRate;
+    const current = meter.rate(now);
+    if (current >= MIN_BURST_RATE && current > BURST_FACTOR * Math.max(meter.longRate, 1)) return 'high';
+    if (meter.longRate >= 1 && meter.lastEventAt > 0 && now - meter.lastEventAt >= QUIET_AFTER_MS) return 'low';
+    return 'none';
+  }
+
   snapshot(venue: VenueId, symbol: string, state: SyncState, now: number): SymbolHealth {
     return {
       venue,
@@ -83,6 +110,7 @@ export class HealthCounters {
       reconnects: this.reconnects,
       malformed: this.malformed,
       bufferSize: this.bufferSize,
+      rateAnomaly: this.rateAnomaly(now),
       snapshotAgeMs: this.snapshotAt === null ? null : Math.max(0, now - this.snapshotAt),
       lastMessageAgeMs: this.lastMessageAt === null ? null : Math.max(0, now - this.lastMessageAt),
       lastError: this.lastError,

@@ -50,6 +50,8 @@ export interface ReplayOptions {
   onBook?: (feed: SymbolFeed, event: BookEvent) => void;
   /** Called when a feed's best bid/ask price or size changes. */
   onTopOfBook?: (feed: SymbolFeed, event: BookEvent) => void;
+  /** Called once at the end with every feed, books intact, before the adapters close. */
+  onEnd?: (feeds: SymbolFeed[]) => void;
 }
 
 /** Corrupt lines listed individually in the result; the count covers them all. */
@@ -139,6 +141,7 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
   await new Promise<void>((resolve) => setImmediate(resolve));
   const elapsedSec = Math.max(1e-6, (performance.now() - started) / 1000);
 
+  options.onEnd?.([...adapters.values()].flatMap((a) => [...a.feeds()]));
   const books: ReplayBook[] = [];
   const verify: ReplayVerify = { checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0 };
   let malformedFrames = 0;

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isVenueId, type VenueId } from '../../shared/market';
 import { createServices } from '../app/compose';
+import { parseEndpoints, type EndpointOverrides } from '../app/endpoints';
 import { jsonLineLogger } from '../log';
 import { rotatingFileLogger, teeLogger } from '../log-file';
 import { supportedVenues } from '../venues/registry';
@@ -54,11 +55,11 @@ async function main(): Promise<void> {
     if (!supportedVenues().includes(id)) fail(`venue "${id}" is not supported yet; supported: ${supportedVenues().join(', ')}`);
     if (!venues.includes(id)) venues.push(id);
   }
-  const endpoints: Partial<Record<VenueId, { ws: string; rest: string }>> = {};
-  for (const spec of v.endpoint ?? []) {
-    const m = /^([a-z-]+)=([^,]+),(.+)$/.exec(spec);
-    if (!m || !isVenueId(m[1]!)) fail(`--endpoint must look like binance-spot=wss://host,https://host; got ${spec}`);
-    endpoints[m[1] as VenueId] = { ws: m[2]!, rest: m[3]! };
+  let endpoints: EndpointOverrides;
+  try {
+    endpoints = parseEndpoints(v.endpoint ?? []);
+  } catch (error) {
+    fail((error as Error).message);
   }
   const host = v.host!;
   let token = v.token ?? process.env.ORDERBOOK_TOKEN ?? null;

@@ -48,6 +48,7 @@ if (!app.requestSingleInstanceLock()) {
     services = createServices({
       venues: ['demo', 'binance-spot', 'binance-usdm'],
       logger,
+      dataDir: app.getPath('userData'),
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
     });
     removeBridge = installIpcBridge(services.contract, isTrusted, logger);
@@ -69,8 +70,14 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('will-quit', () => {
+  // Quit only after the services have flushed (recordings, the database): hold the first
+  // will-quit, close everything, then quit for real.
+  let flushed = false;
+  app.on('will-quit', (event) => {
+    if (flushed || !services) return;
+    event.preventDefault();
+    flushed = true;
     removeBridge?.();
-    services?.close();
+    void services.close().finally(() => app.quit());
   });
 }

@@ -6,7 +6,10 @@ import type { Logger } from '../log';
 import { Publisher } from '../publish/publisher';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
 import { LiveTransport } from '../venues/live-transport';
+import { join } from 'node:path';
 import { ContractHost, type HostInfo } from './contract-host';
+import { InstrumentCache } from './instrument-cache';
+import { recordingCapability } from './recording-capability';
 import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from './market';
 
@@ -19,18 +22,21 @@ export interface ServicesOptions {
   demo?: DemoOptions;
   /** Publisher tick in ms (default 50 ms = 20 frames/s per window). */
   tickMs?: number;
+  /** Where the app keeps its data (instrument cache, recordings, database); none in some tests. */
+  dataDir?: string;
 }
 
 export interface Services {
   market: MarketService;
   publisher: Publisher;
   contract: ContractHost;
-  close(): void;
+  /** Stop everything, newest service first; resolves when files are flushed. */
+  close(): Promise<void>;
 }
 
 export function createServices(options: ServicesOptions): Services {
   const live = new LiveTransport();
-  const closers: Array<() => void> = [];
+  const closers: Array<() => void | Promise<void>> = [];
   const configs: VenueConfig[] = options.venues.map((id) => {
     if (id === 'demo') {
       const transport = new DemoTransport(options.demo);
@@ -39,19 +45,34 @@ export function createServices(options: ServicesOptions): Services {
     }
     return { id, mode: 'live', transport: live, endpoints: options.endpoints?.[id] };
   });
-  const market = new MarketService(configs, options.logger);
+  const market = new MarketService(
+    configs,
+    options.logger,
+    options.dataDir ? new InstrumentCache(join(options.dataDir, 'instruments')) : null,
+  );
   const publisher = new Publisher(options.tickMs ?? 50);
   const contract = new ContractHost(publisher, options.logger);
   const marketCap = marketCapability(market, options.host);
   contract.register(marketCap.commands, marketCap.streams);
+  if (options.dataDir) {
+    const recording = recordingCapability(market, options.dataDir, options.logger);
+    contract.register(recording.commands);
+    closers.push(() => recording.close());
+  }
   return {
     market,
     publisher,
     contract,
-    close() {
+    async close() {
       publisher.stop();
       market.close();
-      for (const c of closers) c();
+      for (const c of closers.reverse()) {
+        try {
+          await c();
+        } catch (error) {
+          options.logger.log('error', 'shutdown-error', { error: (error as Error).message });
+        }
+      }
     },
   };
 }

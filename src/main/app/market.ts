@@ -9,6 +9,7 @@ import type { VenueAdapter } from '../venues/adapter';
 import { venueModule } from '../venues/registry';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import type { Transport } from '../venues/transport';
+import type { InstrumentCache } from './instrument-cache';
 
 export interface VenueConfig {
   id: VenueId;
@@ -25,8 +26,14 @@ interface VenueRuntime {
   adapter: VenueAdapter;
   instruments: Instrument[] | null;
   instrumentsError: string | null;
+  /** The last list served from disk after a failed fetch; retried after RETRY_INSTRUMENTS_MS. */
+  offlineInstruments: Instrument[] | null;
+  failedAt: number;
   loading: Promise<Instrument[]> | null;
 }
+
+/** After a failed instrument fetch, serve the saved list this long before asking the venue again. */
+const RETRY_INSTRUMENTS_MS = 60_000;
 
 export type BookListener = (feed: SymbolFeed, event: BookEvent) => void;
 export type StateListener = (feed: SymbolFeed, from: SyncState, to: SyncState, reason: string) => void;
@@ -40,6 +47,7 @@ export class MarketService {
   constructor(
     configs: VenueConfig[],
     private readonly logger: Logger,
+    private readonly cache: InstrumentCache | null = null,
   ) {
     const listener: FeedListener = {
       onBook: (feed, event) => {
@@ -54,7 +62,16 @@ export class MarketService {
       const mod = venueModule(config.id);
       if (!mod) throw new Error(`venue "${config.id}" is not supported yet`);
       const adapter = mod.createAdapter({ transport: config.transport, listener, logger, endpoints: config.endpoints });
-      this.venuesById.set(config.id, { config, name: mod.name, adapter, instruments: null, instrumentsError: null, loading: null });
+      this.venuesById.set(config.id, {
+        config,
+        name: mod.name,
+        adapter,
+        instruments: null,
+        instrumentsError: null,
+        offlineInstruments: null,
+        failedAt: 0,
+        loading: null,
+      });
     }
   }
 
@@ -99,26 +116,44 @@ export class MarketService {
     return v;
   }
 
-  /** The venue's instruments; cached after the first successful fetch. */
+  /**
+   * The venue's instruments: fetched once per session and saved on disk; when the venue cannot be
+   * reached, the last saved list (with a message saying how old it is), so the picker works offline.
+   */
   async instruments(venue: VenueId): Promise<Instrument[]> {
     const v = this.runtime(venue);
     if (v.instruments) return v.instruments;
+    if (v.offlineInstruments && Date.now() - v.failedAt < RETRY_INSTRUMENTS_MS) return v.offlineInstruments;
     v.loading ??= v.adapter.listInstruments().then(
       (list) => {
         v.instruments = list;
         v.instrumentsError = null;
         v.loading = null;
+        const saveError = this.cache?.save(venue, list) ?? null;
+        if (saveError) this.logger.log('warn', 'instrument-cache-write-failed', { venue, error: saveError });
         return list;
       },
       (error: Error) => {
         v.loading = null;
-        v.instrumentsError = error.message;
+        v.failedAt = Date.now();
         this.logger.log('error', 'instruments-failed', { venue, error: error.message });
+        const cached = this.cache?.load(venue);
+        if (cached) {
+          v.offlineInstruments = cached.instruments;
+          v.instrumentsError = `${error.message}; showing the instrument list saved ${new Date(cached.savedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+          return cached.instruments;
+        }
+        v.instrumentsError = error.message;
         if (v.config.fallbackInstruments) return v.config.fallbackInstruments;
         throw new ContractError('unavailable', error.message);
       },
     );
     return v.loading;
+  }
+
+  /** Why the instrument list is missing or old, if it is. */
+  instrumentsMessage(venue: VenueId): string | null {
+    return this.venuesById.get(venue)?.instrumentsError ?? null;
   }
 
   /** Start (or keep) streaming a symbol. Rejects a symbol the venue does not list. */
@@ -139,6 +174,11 @@ export class MarketService {
     const feed = v.adapter.feed(symbol);
     if (!feed) throw new ContractError('internal', `${v.name} did not start a feed for ${symbol}`);
     return feed;
+  }
+
+  /** How a venue is reached (the recorder opens its own connection the same way). */
+  venueConfig(venue: VenueId): VenueConfig {
+    return this.runtime(venue).config;
   }
 
   feed(venue: VenueId, symbol: string): SymbolFeed | undefined {

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     logger,
     endpoints,
     tickMs,
+    dataDir,
     host: { name: 'Order Book Monitor', version: process.env.npm_package_version ?? '0.0.0', host: 'web' },
   });
   let webHost;
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
       webPreloadFile: join(repoRoot, 'out', 'web-preload', 'web-preload.js'),
     });
   } catch (error) {
-    services.close();
+    await services.close();
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') fail(`port ${port} on ${host} is already in use; pick another with --port`);
     if (e.code === 'EADDRNOTAVAIL') fail(`cannot bind ${host}: no such local address`);
@@ -103,9 +104,12 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    services.close();
-    void webHost.close().then(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
+    // Give files (recordings, the database) a few seconds to flush, then go regardless.
+    setTimeout(() => process.exit(0), 5000).unref();
+    void webHost
+      .close()
+      .then(() => services.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

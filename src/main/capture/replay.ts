@@ -61,6 +61,8 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
   const logger = options.logger ?? nullLogger;
   const transport = new ReplayTransport();
   const adapters = new Map<string, VenueAdapter>();
+  /** Venues whose capture named symbols in an `open` URL or `send` frame. */
+  const namedSymbols = new Set<string>();
   const unsupported = new Map<string, number>();
   const trackers = new Map<SymbolFeed, TopOfBookTracker>();
   let topOfBookChanges = 0;
@@ -112,6 +114,7 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
         transport.advance(line.ts);
         transport.open(line.conn);
         const symbols = mod.captureSymbols('open', line.url ?? '');
+        if (symbols.length > 0) namedSymbols.add(line.venue);
         if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols);
         transport.flushOpens();
         break;
@@ -119,14 +122,23 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
       case 'send': {
         transport.advance(line.ts);
         const symbols = mod.captureSymbols('send', line.data ?? '');
+        if (symbols.length > 0) namedSymbols.add(line.venue);
         if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols);
         transport.flushOpens();
         break;
       }
-      case 'recv':
-        adapterFor(line.venue);
+      case 'recv': {
+        const adapter = adapterFor(line.venue)!;
+        // No subscription recorded for this venue: subscribe what its frames stream (optional hook).
+        const fresh = mod.frameSymbols && !namedSymbols.has(line.venue) ? mod.frameSymbols(line.data ?? '').filter((s) => !adapter.feed(s)) : [];
+        if (fresh.length > 0) {
+          transport.advance(line.ts);
+          adapter.subscribe(fresh);
+          transport.flushOpens();
+        }
         if (transport.recv(line.conn, line.data ?? '', line.ts)) messages++;
         break;
+      }
       case 'rest':
         transport.rest(line.url ?? '', line.data ?? '', line.ts, line.status ?? 200);
         // Let the adapter take the response (a promise continuation) before the next frame.

@@ -8,6 +8,9 @@ import type { VenueAdapter } from './adapter';
 import { BINANCE_SPOT, BinanceAdapter } from './binance-spot/adapter';
 import { BINANCE_USDM } from './binance-usdm/flavour';
 import { symbolsFromStreamUrl, symbolsFromSubscribe } from './binance-spot/messages';
+import { BYBIT_SPOT, BybitAdapter } from './bybit-spot/adapter';
+import { symbolsFromFrame as bybitFrameSymbols, symbolsFromSubscribe as bybitSubscribeSymbols } from './bybit-spot/messages';
+import { BYBIT_LINEAR } from './bybit-linear/flavour';
 import type { FeedListener } from './symbol-feed';
 import type { Transport } from './transport';
 
@@ -24,6 +27,11 @@ export interface VenueModule {
   createAdapter(ctx: AdapterContext): VenueAdapter;
   /** Symbols a recorded `open` URL or `send` frame subscribes to. */
   captureSymbols(kind: 'open' | 'send', text: string): string[];
+  /**
+   * Optional: symbols a received frame streams. Replay uses it only for a venue whose capture named
+   * no symbols in any `open` URL or `send` frame (e.g. a Bybit recording without its subscribe frame).
+   */
+  frameSymbols?(text: string): string[];
 }
 
 const binanceCaptureSymbols = (kind: 'open' | 'send', text: string): string[] =>
@@ -51,9 +59,30 @@ const demo: VenueModule = {
   captureSymbols: binanceCaptureSymbols,
 };
 
+/** Bybit subscribes by message, never in the URL; a capture without that message names symbols in its topics. */
+const bybitCaptureSymbols = (kind: 'open' | 'send', text: string): string[] => (kind === 'send' ? bybitSubscribeSymbols(text) : []);
+
+const bybitSpot: VenueModule = {
+  id: 'bybit-spot',
+  name: 'Bybit Spot',
+  createAdapter: (ctx) => new BybitAdapter({ venue: 'bybit-spot', flavour: BYBIT_SPOT, ...ctx }),
+  captureSymbols: bybitCaptureSymbols,
+  frameSymbols: bybitFrameSymbols,
+};
+
+const bybitLinear: VenueModule = {
+  id: 'bybit-linear',
+  name: 'Bybit Linear (USDT/USDC perpetuals and futures)',
+  createAdapter: (ctx) => new BybitAdapter({ venue: 'bybit-linear', flavour: BYBIT_LINEAR, ...ctx }),
+  captureSymbols: bybitCaptureSymbols,
+  frameSymbols: bybitFrameSymbols,
+};
+
 const MODULES: Partial<Record<VenueId, VenueModule>> = {
   'binance-spot': binanceSpot,
   'binance-usdm': binanceUsdm,
+  'bybit-spot': bybitSpot,
+  'bybit-linear': bybitLinear,
   demo,
 };
 

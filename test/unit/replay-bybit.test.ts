@@ -34,8 +34,15 @@ function reference() {
       bids.clear();
       asks.clear();
     }
-    for (const [p, q] of f.data.b) (Number(q) === 0 ? bids.delete(p) : bids.set(p, q));
-    for (const [p, q] of f.data.a) (Number(q) === 0 ? asks.delete(p) : asks.set(p, q));
+    for (const [side, levels] of [
+      [bids, f.data.b],
+      [asks, f.data.a],
+    ] as const) {
+      for (const [p, q] of levels) {
+        if (Number(q) === 0) side.delete(p);
+        else side.set(p, q);
+      }
+    }
     us.push(f.data.u);
     const bb = [...bids.keys()].sort((x, y) => Number(y) - Number(x))[0]!;
     const ba = [...asks.keys()].sort((x, y) => Number(x) - Number(y))[0]!;

@@ -34,6 +34,7 @@ export class FakeBinanceExchange {
   private restDelayMs = 0;
   connections = 0;
   snapshotRequests = 0;
+  pongs = 0;
   port = 0;
 
   constructor(private readonly options: FakeBinanceOptions = {}) {
@@ -99,6 +100,11 @@ export class FakeBinanceExchange {
     this.restDelayMs = ms;
   }
 
+  /** Ping every client as Binance does every 20 s; a client must answer with a pong. */
+  pingClients(): void {
+    for (const c of this.clients) c.ws.ping('keepalive');
+  }
+
   sendRaw(text: string): void {
     for (const c of this.clients) c.ws.send(text);
   }
@@ -127,6 +133,7 @@ export class FakeBinanceExchange {
         ws.send(JSON.stringify({ error: { code: 2, msg: 'Invalid request' }, id: null }));
       }
     });
+    ws.on('pong', () => this.pongs++);
     ws.on('close', () => this.clients.delete(client));
   }
 

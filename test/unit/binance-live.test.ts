@@ -119,6 +119,27 @@ describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
     await expectBookMatchesFake(fake, feed);
   });
 
+  it('answers server pings with pongs, and a ping alone keeps a quiet connection alive', async () => {
+    fake.goHalfOpen();
+    // Pings but no data for longer than the stale window: still the same connection.
+    for (let i = 0; i < 8; i++) {
+      fake.pingClients();
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await until(() => fake.pongs >= 8, 5000, 'pongs');
+    expect(feed.health.reconnects).toBe(0);
+  });
+
+  it('keeps buffering through a slow snapshot and syncs when it arrives', async () => {
+    fake.slowRest(1500);
+    fake.injectGap(3);
+    await until(() => feed.health.gaps >= 1, 5000, 'gap');
+    await until(() => feed.health.bufferSize > 5, 5000, 'diffs buffering while the snapshot is slow');
+    await until(() => feed.state === 'synced', 15_000, 'resync after slow snapshot');
+    fake.slowRest(0);
+    await expectBookMatchesFake(fake, feed);
+  });
+
   it('skips a malformed frame and survives an oversized one', async () => {
     fake.sendRaw('{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate"');
     await until(() => feed.health.malformed >= 1, 5000, 'malformed count');

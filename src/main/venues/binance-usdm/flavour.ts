@@ -11,4 +11,7 @@ export const BINANCE_USDM: BinanceFlavour = {
   exchangeInfoPath: '/fapi/v1/exchangeInfo',
   rules: 'usdm',
   snapshotLimit: 1000,
+  // USD-M depth weights: limit <= 50 → 2, 100 → 5, 500 → 10, 1000 → 20; 2,400 per minute per IP.
+  snapshotWeight: (limit) => (limit <= 50 ? 2 : limit <= 100 ? 5 : limit <= 500 ? 10 : 20),
+  weightPerMinute: 2400,
 };

@@ -115,7 +115,7 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
         transport.open(line.conn);
         const symbols = mod.captureSymbols('open', line.url ?? '');
         if (symbols.length > 0) namedSymbols.add(line.venue);
-        if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols);
+        if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols, mod.captureOptions?.('open', line.url ?? ''));
         transport.flushOpens();
         break;
       }
@@ -123,7 +123,7 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
         transport.advance(line.ts);
         const symbols = mod.captureSymbols('send', line.data ?? '');
         if (symbols.length > 0) namedSymbols.add(line.venue);
-        if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols);
+        if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols, mod.captureOptions?.('send', line.data ?? ''));
         transport.flushOpens();
         break;
       }

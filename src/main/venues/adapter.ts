@@ -8,7 +8,7 @@ import type { Transport } from './transport';
 export interface VenueAdapter {
   readonly venue: VenueId;
   /** Start streaming these symbols (venue spelling); already-streamed symbols are left alone. */
-  subscribe(symbols: readonly string[]): void;
+  subscribe(symbols: readonly string[], options?: SubscribeOptions): void;
   feed(symbol: string): SymbolFeed | undefined;
   feeds(): Iterable<SymbolFeed>;
   health(): SymbolHealth[];
@@ -17,6 +17,12 @@ export interface VenueAdapter {
   /** Malformed frames that could not be attributed to one symbol. */
   readonly unattributedMalformed: number;
   close(): void;
+}
+
+/** Per-subscription choices a venue offers; a venue ignores what it does not offer. */
+export interface SubscribeOptions {
+  /** Book depth per side (Kraken: 10, 25, 100, 500 or 1000). */
+  depth?: number;
 }
 
 export interface AdapterOptions {

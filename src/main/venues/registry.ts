@@ -4,13 +4,14 @@
  */
 import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
-import type { VenueAdapter } from './adapter';
+import type { SubscribeOptions, VenueAdapter } from './adapter';
 import { BINANCE_SPOT, BinanceAdapter } from './binance-spot/adapter';
 import { BINANCE_USDM } from './binance-usdm/flavour';
 import { symbolsFromStreamUrl, symbolsFromSubscribe } from './binance-spot/messages';
 import { BYBIT_SPOT, BybitAdapter } from './bybit-spot/adapter';
 import { symbolsFromFrame as bybitFrameSymbols, symbolsFromSubscribe as bybitSubscribeSymbols } from './bybit-spot/messages';
 import { BYBIT_LINEAR } from './bybit-linear/flavour';
+import { krakenVenue } from './kraken/adapter';
 import type { FeedListener } from './symbol-feed';
 import type { Transport } from './transport';
 
@@ -32,6 +33,8 @@ export interface VenueModule {
    * no symbols in any `open` URL or `send` frame (e.g. a Bybit recording without its subscribe frame).
    */
   frameSymbols?(text: string): string[];
+  /** Optional: subscription choices a recorded `open` URL or `send` frame made (Kraken's book depth). */
+  captureOptions?(kind: 'open' | 'send', text: string): SubscribeOptions | undefined;
 }
 
 const binanceCaptureSymbols = (kind: 'open' | 'send', text: string): string[] =>
@@ -83,6 +86,7 @@ const MODULES: Partial<Record<VenueId, VenueModule>> = {
   'binance-usdm': binanceUsdm,
   'bybit-spot': bybitSpot,
   'bybit-linear': bybitLinear,
+  kraken: krakenVenue,
   demo,
 };
 

@@ -49,8 +49,10 @@ export class SymbolFeed {
   /**
    * Apply a normalized event. A level the book cannot key (malformed text) leaves the book partly
    * updated, so the caller must treat 'invalid' like a gap and rebuild; 'crossed' likewise.
+   * `truncateTo` keeps only that many levels per side after applying, before anyone sees the book
+   * (Kraken: the venue never deletes levels that fall out of the subscribed depth).
    */
-  apply(event: BookEvent): ApplyResult {
+  apply(event: BookEvent, options?: { truncateTo?: number }): ApplyResult {
     try {
       if (event.kind === 'snapshot') {
         this.book.applySnapshot(event.bids, event.asks);
@@ -58,6 +60,7 @@ export class SymbolFeed {
       } else {
         this.book.applyDelta(event.bids, event.asks);
       }
+      if (options?.truncateTo !== undefined) this.book.truncate(options.truncateTo);
     } catch (error) {
       if (error instanceof InvalidLevelError || error instanceof PriceKeyError) {
         this.health.malformed++;

@@ -12,6 +12,8 @@ import { BYBIT_SPOT, BybitAdapter } from './bybit-spot/adapter';
 import { symbolsFromFrame as bybitFrameSymbols, symbolsFromSubscribe as bybitSubscribeSymbols } from './bybit-spot/messages';
 import { BYBIT_LINEAR } from './bybit-linear/flavour';
 import { krakenVenue } from './kraken/adapter';
+import { coinbaseVenue } from './coinbase/adapter';
+import { coinbaseAdvancedVenue } from './coinbase-advanced/adapter';
 import type { FeedListener } from './symbol-feed';
 import type { Transport } from './transport';
 
@@ -20,6 +22,15 @@ export interface AdapterContext {
   listener: FeedListener;
   logger: Logger;
   endpoints?: { ws: string; rest: string };
+  /** Optional API key the user configured for this venue (Coinbase Exchange: enables `level2`). */
+  credentials?: VenueCredentials;
+}
+
+/** An API key for a venue. Public feeds need none; `passphrase` is Coinbase Exchange's. */
+export interface VenueCredentials {
+  key: string;
+  secret: string;
+  passphrase?: string;
 }
 
 export interface VenueModule {
@@ -87,6 +98,8 @@ const MODULES: Partial<Record<VenueId, VenueModule>> = {
   'bybit-spot': bybitSpot,
   'bybit-linear': bybitLinear,
   kraken: krakenVenue,
+  coinbase: coinbaseVenue,
+  'coinbase-advanced': coinbaseAdvancedVenue,
   demo,
 };
 

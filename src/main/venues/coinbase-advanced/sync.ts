@@ -1,0 +1,65 @@
+/**
+ * Coinbase Advanced Trade `level2` book for one product: a `snapshot` event replaces the book, `update`
+ * events set absolute quantities (zero deletes); updates before the product's snapshot are dropped.
+ * Continuity is checked per connection by the adapter (envelope `sequence_num`), which rebuilds every
+ * book on the connection after a gap; a crossed or malformed book rebuilds this product alone.
+ */
+import type { BookEvent } from '../../../shared/market';
+import type { SymbolFeed } from '../symbol-feed';
+import type { L2Event } from './messages';
+
+export interface AdvancedSyncHooks {
+  resubscribe(reason: string): void;
+  note(event: string, fields: Record<string, unknown>): void;
+}
+
+export class AdvancedBookSync {
+  constructor(
+    private readonly feed: SymbolFeed,
+    private readonly hooks: AdvancedSyncHooks,
+  ) {}
+
+  awaitSnapshot(state: 'buffering' | 'resyncing', reason: string): void {
+    this.feed.reset();
+    this.feed.setState(state, reason);
+  }
+
+  disconnected(reason: string): void {
+    this.feed.reset();
+    this.feed.setState('connecting', reason);
+  }
+
+  fail(reason: string): void {
+    this.feed.reset();
+    this.feed.health.lastError = reason;
+    this.feed.setState('failed', reason);
+  }
+
+  resync(reason: string): void {
+    this.hooks.note('resync', { reason });
+    this.feed.health.lastError = reason;
+    this.awaitSnapshot('resyncing', reason);
+    this.hooks.resubscribe(reason);
+  }
+
+  onEvent(ev: L2Event, localTs: number): void {
+    const exchangeTs = ev.timeUs === null ? undefined : ev.timeUs / 1000;
+    this.feed.health.onMessage(localTs, ev.bids.length + ev.asks.length, ev.type === 'update' ? exchangeTs : undefined);
+    const state = this.feed.state;
+    if (ev.type === 'snapshot') {
+      if (state !== 'buffering' && state !== 'resyncing' && state !== 'synced') return;
+      this.feed.setState('synced', 'snapshot applied');
+      const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'snapshot', bids: ev.bids, asks: ev.asks, localTs };
+      const result = this.feed.apply(event);
+      if (result !== 'ok') this.resync(result === 'crossed' ? 'snapshot is crossed' : 'snapshot has a malformed level');
+      return;
+    }
+    if (state !== 'synced') {
+      this.feed.health.staleDropped++;
+      return;
+    }
+    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'delta', bids: ev.bids, asks: ev.asks, exchangeTs, localTs };
+    const result = this.feed.apply(event);
+    if (result !== 'ok') this.resync(result === 'crossed' ? 'crossed book' : 'malformed level in update');
+  }
+}

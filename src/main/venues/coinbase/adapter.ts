@@ -1,0 +1,366 @@
+/**
+ * Coinbase Exchange adapter (ws-feed.exchange.coinbase.com): one connection carrying, for every
+ * subscribed product, the book channel (public `level2_batch`, or `level2` when the user configured an
+ * Exchange API key), `heartbeat` and `ticker`. The book comes as a WebSocket snapshot then l2updates
+ * (see ./sync.ts); there is no REST snapshot and no sequence on L2, so:
+ *   - subscribe at once on connect (Coinbase drops a connection that has not subscribed within 5 s),
+ *     several products per subscribe message;
+ *   - a product whose heartbeat (1/s) stops for a few seconds is unsubscribed and subscribed again,
+ *     which rebuilds its book from a fresh snapshot; a product whose snapshot never comes likewise;
+ *   - nothing at all on the connection for `staleAfterMs` is a dead socket: reconnect (FeedConnection);
+ *   - the ticker's best bid/offer is cross-checked against the book (rules in ./sync.ts);
+ *   - `type: error` messages become a readable lastError; a rejected API key falls back to level2_batch,
+ *     a product the venue refuses is marked failed and the others are subscribed again.
+ * PROTOCOLS.md §1.
+ */
+import type { SymbolHealth } from '../../../shared/contract';
+import type { Instrument, VenueId } from '../../../shared/market';
+import type { Logger } from '../../log';
+import { MalformedFrameError, type VenueAdapter } from '../adapter';
+import { FeedConnection } from '../connection';
+import type { VenueModule } from '../registry';
+import { SymbolFeed, type FeedListener } from '../symbol-feed';
+import type { Transport } from '../transport';
+import { parseExchangeProducts } from './instruments';
+import { authFields, parseFeedFrame, productsFromSubscribe, subscribeFrame, type BookChannel, type CoinbaseCredentials, type FeedMessage } from './messages';
+import { CoinbaseBookSync } from './sync';
+
+export const COINBASE_ENDPOINTS = { ws: 'wss://ws-feed.exchange.coinbase.com', rest: 'https://api.exchange.coinbase.com' };
+
+export interface CoinbaseAdapterOptions {
+  transport: Transport;
+  listener: FeedListener;
+  logger: Logger;
+  endpoints?: { ws: string; rest: string };
+  /** An Exchange API key enables the unbatched `level2` channel. */
+  credentials?: CoinbaseCredentials;
+  /** Nothing at all received for this long: the connection is dead (heartbeats come 1/s per product). */
+  staleAfterMs?: number;
+  /** No heartbeat for a product for this long: resubscribe it. */
+  heartbeatTimeoutMs?: number;
+  /** No snapshot this long after subscribing a product: resubscribe it. */
+  snapshotTimeoutMs?: number;
+}
+
+/** Products named in one subscribe message (keeps each message small). */
+const PRODUCTS_PER_MESSAGE = 50;
+/** Coinbase allows about 100 client messages per second per connection; stay far below. */
+const SEND_INTERVAL_MS = 100;
+/** How often heartbeats, snapshot waits and ticker probes are checked. */
+const TICK_MS = 250;
+
+interface Product {
+  id: string;
+  feed: SymbolFeed;
+  sync: CoinbaseBookSync;
+  /** False once the venue refused the product; it is no longer subscribed. */
+  active: boolean;
+  /** The venue confirmed the heartbeat channel for this product: its heartbeats are expected. */
+  heartbeatConfirmed: boolean;
+  lastHeartbeatAt: number;
+  /** The book channel the venue confirmed for this product (decides the ticker rule). */
+  confirmedBook: BookChannel | null;
+  subscribedAt: number;
+}
+
+export class CoinbaseAdapter implements VenueAdapter {
+  readonly venue: VenueId = 'coinbase';
+  private readonly transport: Transport;
+  private readonly logger: Logger;
+  private readonly listener: FeedListener;
+  private readonly endpoints: { ws: string; rest: string };
+  private readonly credentials: CoinbaseCredentials | undefined;
+  private readonly heartbeatTimeoutMs: number;
+  private readonly snapshotTimeoutMs: number;
+  private readonly products = new Map<string, Product>();
+  private readonly connection: FeedConnection;
+  /** Set when Coinbase rejected the API key: the public level2_batch channel is used from then on. */
+  private authRejected = false;
+  private tickTimer: unknown = null;
+  private generation = 0;
+  private closed = false;
+  unattributedMalformed = 0;
+
+  constructor(options: CoinbaseAdapterOptions) {
+    this.transport = options.transport;
+    this.logger = options.logger;
+    this.listener = options.listener;
+    this.endpoints = options.endpoints ?? COINBASE_ENDPOINTS;
+    this.credentials = options.credentials;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5000;
+    this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
+    this.connection = new FeedConnection({
+      venue: this.venue,
+      transport: this.transport,
+      logger: this.logger,
+      url: () => this.endpoints.ws,
+      staleAfterMs: options.staleAfterMs ?? 10_000,
+      sendIntervalMs: SEND_INTERVAL_MS,
+      handlers: {
+        onOpen: () => this.onOpen(),
+        onFrame: (text, receivedAt) => this.onFrame(text, receivedAt),
+        onDown: (reason) => this.onDown(reason),
+      },
+    });
+  }
+
+  /** The book channel in use: `level2` with a key the venue has not rejected, else `level2_batch`. */
+  get bookChannel(): BookChannel {
+    return this.credentials && !this.authRejected ? 'level2' : 'level2_batch';
+  }
+
+  subscribe(symbols: readonly string[]): void {
+    if (this.closed) return;
+    const added: Product[] = [];
+    for (const raw of symbols) {
+      const id = raw.toUpperCase();
+      if (this.products.has(id)) continue;
+      const feed = new SymbolFeed(this.venue, id, this.listener);
+      const sync = new CoinbaseBookSync(feed, {
+        resubscribe: (reason) => this.resubscribe(id, reason),
+        note: (event, fields) => this.logger.log(event === 'resync' || event === 'bbo-mismatch' ? 'warn' : 'info', event, { venue: this.venue, symbol: id, ...fields }),
+      });
+      const product: Product = { id, feed, sync, active: true, heartbeatConfirmed: false, lastHeartbeatAt: 0, confirmedBook: null, subscribedAt: 0 };
+      this.products.set(id, product);
+      feed.setState('connecting', 'subscribed');
+      added.push(product);
+    }
+    if (added.length === 0) return;
+    if (!this.connection.isStarted) {
+      this.connection.start();
+    } else if (this.connection.isOpen) {
+      for (const p of added) p.sync.awaitSnapshot('buffering', 'subscribed');
+      this.sendSubscribe('subscribe', added);
+    }
+  }
+
+  feed(symbol: string): SymbolFeed | undefined {
+    return this.products.get(symbol.toUpperCase())?.feed;
+  }
+
+  *feeds(): Iterable<SymbolFeed> {
+    for (const p of this.products.values()) yield p.feed;
+  }
+
+  health(): SymbolHealth[] {
+    const now = this.transport.clock.now();
+    return [...this.products.values()].map((p) => p.feed.healthSnapshot(now));
+  }
+
+  async listInstruments(): Promise<Instrument[]> {
+    const url = `${this.endpoints.rest}/products`;
+    let response;
+    try {
+      response = await this.transport.get(url, { timeoutMs: 10_000 });
+    } catch (error) {
+      throw new Error(`coinbase: cannot reach ${this.endpoints.rest} (${(error as Error).message})`, { cause: error });
+    }
+    if (response.status === 429) throw new Error('coinbase: the product list request was rate limited (HTTP 429); try again shortly');
+    if (response.status !== 200) throw new Error(`coinbase: product list request failed with HTTP ${response.status}`);
+    return parseExchangeProducts(this.venue, response.body);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.generation++;
+    this.transport.clock.clearTimeout(this.tickTimer);
+    this.connection.close();
+  }
+
+  // ---- connection ------------------------------------------------------------------------------
+
+  private onOpen(): void {
+    this.generation++;
+    const now = this.transport.clock.now();
+    const active = [...this.products.values()].filter((p) => p.active);
+    for (const p of active) {
+      p.heartbeatConfirmed = false;
+      p.confirmedBook = null;
+      p.sync.awaitSnapshot('buffering', 'connected, subscribing');
+      p.subscribedAt = now;
+    }
+    // Coinbase closes a connection that has not subscribed within 5 s: subscribe now.
+    this.sendSubscribe('subscribe', active);
+    this.scheduleTick(this.generation);
+  }
+
+  private onDown(reason: string): void {
+    this.generation++;
+    this.transport.clock.clearTimeout(this.tickTimer);
+    for (const p of this.products.values()) {
+      if (!p.active) continue;
+      p.feed.health.reconnects++;
+      p.feed.health.lastError = reason;
+      p.heartbeatConfirmed = false;
+      p.sync.disconnected(reason);
+    }
+  }
+
+  private sendSubscribe(type: 'subscribe' | 'unsubscribe', products: Product[]): void {
+    const channels = [this.bookChannel, 'heartbeat', 'ticker'];
+    for (let i = 0; i < products.length; i += PRODUCTS_PER_MESSAGE) {
+      const productIds = products.slice(i, i + PRODUCTS_PER_MESSAGE).map((p) => p.id);
+      // Sign every message afresh: the signature carries its own timestamp.
+      const auth = this.bookChannel === 'level2' && type === 'subscribe' ? authFields(this.credentials!, String(Math.floor(this.transport.clock.now() / 1000))) : undefined;
+      this.connection.send(subscribeFrame({ type, productIds, channels }, auth));
+      this.logger.log('info', type, { venue: this.venue, symbols: productIds, channels });
+    }
+  }
+
+  /** Unsubscribe and subscribe one product again: Coinbase answers with a fresh snapshot. */
+  private resubscribe(id: string, reason: string): void {
+    const p = this.products.get(id);
+    if (!p || !p.active || !this.connection.isOpen) return;
+    this.logger.log('warn', 'resubscribe', { venue: this.venue, symbol: id, reason });
+    p.heartbeatConfirmed = false;
+    p.subscribedAt = this.transport.clock.now();
+    this.sendSubscribe('unsubscribe', [p]);
+    this.sendSubscribe('subscribe', [p]);
+  }
+
+  private scheduleTick(generation: number): void {
+    const clock = this.transport.clock;
+    this.tickTimer = clock.setTimeout(() => {
+      if (generation !== this.generation || this.closed) return;
+      this.tick(clock.now());
+      this.scheduleTick(generation);
+    }, TICK_MS);
+  }
+
+  private tick(now: number): void {
+    for (const p of this.products.values()) {
+      if (!p.active) continue;
+      p.sync.expireProbes(now);
+      const state = p.feed.state;
+      if (p.heartbeatConfirmed && now - p.lastHeartbeatAt > this.heartbeatTimeoutMs) {
+        const reason = `no heartbeat for ${Math.round((now - p.lastHeartbeatAt) / 100) / 10} s`;
+        this.logger.log('warn', 'heartbeat-missing', { venue: this.venue, symbol: p.id, silentMs: now - p.lastHeartbeatAt });
+        p.sync.resync(reason);
+      } else if ((state === 'buffering' || state === 'resyncing') && now - p.subscribedAt > this.snapshotTimeoutMs) {
+        p.sync.resync(`no snapshot within ${Math.round(this.snapshotTimeoutMs / 1000)} s of subscribing`);
+      }
+    }
+  }
+
+  // ---- frames ----------------------------------------------------------------------------------
+
+  private onFrame(text: string, receivedAt: number): void {
+    let msg: FeedMessage;
+    try {
+      msg = parseFeedFrame(text);
+    } catch (error) {
+      if (!(error instanceof MalformedFrameError)) throw error;
+      const p = this.products.get(productOfText(text));
+      if (p) {
+        p.feed.health.malformed++;
+        p.feed.health.lastError = `malformed frame skipped: ${error.message}`;
+      } else {
+        this.unattributedMalformed++;
+      }
+      this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: error.message, bytes: text.length });
+      return;
+    }
+    switch (msg.kind) {
+      case 'snapshot':
+        this.active(msg.data.productId)?.sync.onSnapshot(msg.data, receivedAt);
+        return;
+      case 'l2update':
+        this.active(msg.data.productId)?.sync.onUpdate(msg.data, receivedAt);
+        return;
+      case 'heartbeat': {
+        const p = this.active(msg.data.productId);
+        if (!p) return;
+        p.lastHeartbeatAt = receivedAt;
+        p.sync.onHeartbeat(receivedAt, msg.data.timeUs);
+        return;
+      }
+      case 'ticker': {
+        const p = this.active(msg.data.productId);
+        if (!p) return;
+        const channel = p.confirmedBook ?? this.bookChannel;
+        p.sync.onTicker(msg.data, receivedAt, channel === 'level2' ? 'exact' : 'settled');
+        return;
+      }
+      case 'subscriptions':
+        this.onSubscriptions(msg.channels, receivedAt);
+        return;
+      case 'error':
+        this.onVenueError(msg.message, msg.reason);
+        return;
+      case 'other':
+        return;
+    }
+  }
+
+  private active(id: string): Product | undefined {
+    const p = this.products.get(id);
+    return p && p.active ? p : undefined;
+  }
+
+  /** The venue's list of what this connection is subscribed to (sent after every (un)subscribe). */
+  private onSubscriptions(channels: Array<{ name: string; productIds: string[] }>, now: number): void {
+    const named = (name: string): Set<string> => new Set(channels.find((c) => c.name === name)?.productIds ?? []);
+    const heartbeat = named('heartbeat');
+    const level2 = named('level2');
+    const batch = named('level2_batch');
+    for (const p of this.products.values()) {
+      const confirmed = heartbeat.has(p.id);
+      if (confirmed && !p.heartbeatConfirmed) p.lastHeartbeatAt = now;
+      p.heartbeatConfirmed = confirmed;
+      p.confirmedBook = level2.has(p.id) ? 'level2' : batch.has(p.id) ? 'level2_batch' : null;
+    }
+  }
+
+  private onVenueError(message: string, reason: string): void {
+    const text = reason ? `${message}: ${reason}` : message || 'error without a message';
+    this.logger.log('error', 'venue-error', { venue: this.venue, error: text });
+    const active = [...this.products.values()].filter((p) => p.active);
+    if (/auth/i.test(text) && this.bookChannel === 'level2') {
+      // A rejected key must not leave the user without books: fall back to the public channel.
+      this.authRejected = true;
+      const why = `Coinbase rejected the API key (${text}); using the public level2_batch feed instead`;
+      for (const p of active) {
+        p.sync.awaitSnapshot('resyncing', why);
+        p.feed.health.lastError = why;
+        p.subscribedAt = this.transport.clock.now();
+      }
+      this.sendSubscribe('subscribe', active);
+      return;
+    }
+    const refused = active.filter((p) => new RegExp(`(^|[^A-Z0-9-])${escapeRegExp(p.id)}($|[^A-Z0-9-])`, 'i').test(text));
+    if (refused.length > 0) {
+      for (const p of refused) {
+        p.active = false;
+        p.heartbeatConfirmed = false;
+        p.sync.fail(`${p.id} cannot be streamed from Coinbase: ${text}`);
+      }
+      // A refused subscribe message may have taken the other products with it: ask for them again.
+      const waiting = active.filter((p) => p.active && p.feed.state !== 'synced');
+      if (waiting.length > 0) this.sendSubscribe('subscribe', waiting);
+      return;
+    }
+    for (const p of active) p.feed.health.lastError = `Coinbase error: ${text}`;
+  }
+}
+
+export const coinbaseVenue: VenueModule = {
+  id: 'coinbase',
+  name: 'Coinbase Exchange',
+  createAdapter: (ctx) =>
+    new CoinbaseAdapter({
+      ...ctx,
+      credentials: ctx.credentials ? { key: ctx.credentials.key, secret: ctx.credentials.secret, passphrase: ctx.credentials.passphrase ?? '' } : undefined,
+    }),
+  // Coinbase subscribes by message, never in the URL.
+  captureSymbols: (kind, text) => (kind === 'send' ? productsFromSubscribe(text) : []),
+};
+
+/** Best-effort product of a malformed frame, from its `"product_id":"..."` text. */
+function productOfText(text: string): string {
+  const m = /"product_id"\s*:\s*"([A-Za-z0-9-]+)"/.exec(text.slice(0, 300));
+  return m ? m[1]!.toUpperCase() : '';
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -12,6 +12,7 @@ import { BYBIT_SPOT, BybitAdapter } from './bybit-spot/adapter';
 import { symbolsFromFrame as bybitFrameSymbols, symbolsFromSubscribe as bybitSubscribeSymbols } from './bybit-spot/messages';
 import { BYBIT_LINEAR } from './bybit-linear/flavour';
 import { krakenVenue } from './kraken/adapter';
+import { okxVenue } from './okx/adapter';
 import { coinbaseVenue } from './coinbase/adapter';
 import { coinbaseAdvancedVenue } from './coinbase-advanced/adapter';
 import type { FeedListener } from './symbol-feed';
@@ -98,6 +99,7 @@ const MODULES: Partial<Record<VenueId, VenueModule>> = {
   'bybit-spot': bybitSpot,
   'bybit-linear': bybitLinear,
   kraken: krakenVenue,
+  okx: okxVenue,
   coinbase: coinbaseVenue,
   'coinbase-advanced': coinbaseAdvancedVenue,
   demo,

@@ -40,7 +40,8 @@ export class FakeBinanceExchange {
   constructor(private readonly options: FakeBinanceOptions = {}) {
     this.market = new SyntheticMarket(undefined, options.seed ?? 7);
     this.http = createServer((req, res) => void this.onRest(req.url ?? '/', res));
-    this.wss = new WebSocketServer({ server: this.http });
+    // Pongs are sent by hand so a half-open connection can stop answering, as a dead link would.
+    this.wss = new WebSocketServer({ server: this.http, autoPong: false });
     this.wss.on('connection', (ws, req) => this.onSocket(ws, req.url ?? '/'));
   }
 
@@ -134,6 +135,9 @@ export class FakeBinanceExchange {
       }
     });
     ws.on('pong', () => this.pongs++);
+    ws.on('ping', (data) => {
+      if (!client.silent) ws.pong(data);
+    });
     ws.on('close', () => this.clients.delete(client));
   }
 

@@ -7,14 +7,14 @@ import { VirtualClock, type SocketHandlers, type Transport } from '../../src/mai
 /** A transport whose sockets open at once and record what was sent, on a virtual clock. */
 function fakeTransport() {
   const clock = new VirtualClock();
-  const sockets: Array<{ url: string; handlers: SocketHandlers; sent: string[]; closed: boolean }> = [];
+  const sockets: Array<{ url: string; handlers: SocketHandlers; sent: string[]; closed: boolean; pings: number }> = [];
   const transport: Transport = {
     clock,
     connect(url, handlers) {
-      const s = { url, handlers, sent: [] as string[], closed: false };
+      const s = { url, handlers, sent: [] as string[], closed: false, pings: 0 };
       sockets.push(s);
       clock.setTimeout(() => handlers.onOpen(), 1);
-      return { send: (t) => void s.sent.push(t), close: () => void (s.closed = true) };
+      return { send: (t) => void s.sent.push(t), close: () => void (s.closed = true), ping: () => void s.pings++ };
     },
     get: () => Promise.reject(new Error('no http')),
   };
@@ -66,6 +66,33 @@ describe('FeedConnection', () => {
     expect(sockets).toHaveLength(2);
     clock.advanceTo(22_700);
     expect(sockets).toHaveLength(3);
+  });
+
+  it('pings a quiet connection half-way through the stale window and keeps it if the pong comes', () => {
+    const { clock, sockets, transport } = fakeTransport();
+    const downs: string[] = [];
+    const conn = new FeedConnection({
+      venue: 'binance-usdm',
+      transport,
+      logger: nullLogger,
+      url: () => 'wss://x',
+      staleAfterMs: 60_000,
+      handlers: { onOpen: () => {}, onFrame: () => {}, onDown: (r) => void downs.push(r) },
+    });
+    conn.start();
+    clock.advanceTo(29_000);
+    expect(sockets[0]!.pings).toBe(0);
+    clock.advanceTo(31_000);
+    expect(sockets[0]!.pings).toBe(1);
+    sockets[0]!.handlers.onPing!(); // the pong
+    clock.advanceTo(65_000);
+    expect(downs).toEqual([]);
+    expect(sockets[0]!.pings).toBe(2);
+    // No pong this time: dropped at the full window.
+    clock.advanceTo(92_000);
+    expect(downs).toHaveLength(1);
+    expect(downs[0]).toMatch(/stale feed/);
+    conn.close();
   });
 
   it('reconnects on its own before a venue lifetime cut', () => {

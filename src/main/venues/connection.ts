@@ -159,6 +159,10 @@ export class FeedConnection {
   private armTimers(generation: number): void {
     const clock = this.options.transport.clock;
     const { staleAfterMs, keepAlive, maxLifetimeMs } = this.options;
+    // Half-way through a silence we ping the server ourselves: a quiet but healthy connection
+    // answers with a pong, a half-open one does not and is dropped at the full window.
+    const half = staleAfterMs / 2;
+    let pinged = false;
     const check = (): void => {
       if (generation !== this.generation) return;
       const silent = clock.now() - this.lastFrameAt;
@@ -168,9 +172,16 @@ export class FeedConnection {
         this.down(`stale feed: nothing received for ${Math.round(silent / 1000)} s`);
         return;
       }
-      this.watchdogTimer = clock.setTimeout(check, Math.max(250, staleAfterMs - silent));
+      if (silent >= half && !pinged) {
+        pinged = true;
+        this.socket?.ping?.();
+      } else if (silent < half) {
+        pinged = false;
+      }
+      const next = silent < half ? half - silent : staleAfterMs - silent;
+      this.watchdogTimer = clock.setTimeout(check, Math.max(250, next));
     };
-    this.watchdogTimer = clock.setTimeout(check, staleAfterMs);
+    this.watchdogTimer = clock.setTimeout(check, half);
     if (keepAlive) {
       const ping = (): void => {
         if (generation !== this.generation) return;

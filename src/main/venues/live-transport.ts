@@ -26,8 +26,10 @@ export class LiveTransport implements Transport {
       const text = isBinary ? '' : rawToText(data);
       handlers.onMessage(text, receivedAt);
     });
-    // ws answers pings with pongs by itself; we only note that the server is alive.
+    // ws answers pings with pongs by itself; we only note that the server is alive. A pong
+    // answering our own ping proves the same.
     ws.on('ping', () => handlers.onPing?.());
+    ws.on('pong', () => handlers.onPing?.());
     ws.on('error', (error: Error) => handlers.onError(error));
     ws.on('close', (code: number, reason: Buffer) => {
       if (closed) return;
@@ -37,6 +39,9 @@ export class LiveTransport implements Transport {
     return {
       send: (text) => {
         if (ws.readyState === WebSocket.OPEN) ws.send(text);
+      },
+      ping: () => {
+        if (ws.readyState === WebSocket.OPEN) ws.ping();
       },
       close: (code = 1000, reason = '') => {
         if (ws.readyState === WebSocket.CONNECTING) {

@@ -10,13 +10,15 @@ export interface SocketHandlers {
   onMessage(text: string, receivedAt: number): void;
   onClose(code: number, reason: string): void;
   onError(error: Error): void;
-  /** The server pinged us (the transport answers with a pong itself). */
+  /** The server pinged us (the transport answers with a pong itself), or answered our ping. */
   onPing?(): void;
 }
 
 export interface TransportSocket {
   send(text: string): void;
   close(code?: number, reason?: string): void;
+  /** Send a WebSocket protocol ping; the peer's pong arrives as onPing. Optional (replay has none). */
+  ping?(): void;
 }
 
 export interface HttpResponse {

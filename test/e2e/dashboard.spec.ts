@@ -84,3 +84,14 @@ test('an unknown symbol gets a clear message, not a crash', async ({ page }) => 
   );
   expect(bad).toMatch(/^instruments.list: venue:/);
 });
+
+test('records the current symbol from the dashboard', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  const status = page.getByRole('status', { name: 'Recording status' });
+  await expect(status).toContainText(/REC \w+ · \d+ s · \d+/, { timeout: 5000 });
+  await page.waitForTimeout(1200);
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+  await expect(status).toContainText(/saved .*recordings.*\.capture\.jsonl\.gz/, { timeout: 5000 });
+});

@@ -3,6 +3,7 @@ import { isVenueId } from '../../shared/market';
 import { SymbolPicker, type SymbolChoice } from './components/SymbolPicker';
 import { useInstruments } from './hooks/useInstruments';
 import { HealthStrip } from './components/HealthStrip';
+import { RecordButton } from './components/RecordButton';
 import { LadderPanel } from './panels/ladder/LadderPanel';
 
 const CHOICE_KEY = 'obm.dashboard.symbol';
@@ -38,6 +39,7 @@ export function App() {
       <header className="app-header">
         <h1>Order Book Monitor</h1>
         <SymbolPicker value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setChoice} />
+        <RecordButton choice={choice} />
         <div className="venue-status" aria-label="Venues">
           {venues.map((v) => (
             <span key={v.id} className={`venue-pill venue-${v.status}`} title={v.message ?? v.status}>

@@ -93,3 +93,55 @@ export function toFixedDecimals(text: string, decimals: number): string {
   const out = decimals === 0 ? intPart : `${intPart}.${padded}`;
   return negative ? `-${out}` : out;
 }
+
+/** A decimal text as an exact integer mantissa and a scale: value = mantissa / 10^scale. */
+function parseScaled(text: string): { mantissa: bigint; scale: number } {
+  const c = canonicalDecimal(text);
+  const negative = c.startsWith('-');
+  const body = negative ? c.slice(1) : c;
+  const dot = body.indexOf('.');
+  const digits = dot === -1 ? body : body.slice(0, dot) + body.slice(dot + 1);
+  const mantissa = BigInt(digits);
+  return { mantissa: negative ? -mantissa : mantissa, scale: dot === -1 ? 0 : body.length - dot - 1 };
+}
+
+/** Format an exact mantissa at a scale, keeping every fractional digit ("400", 8 → "0.00000400"). */
+function formatBigScaled(mantissa: bigint, scale: number): string {
+  const negative = mantissa < 0n;
+  let digits = (negative ? -mantissa : mantissa).toString();
+  if (scale > 0 && digits.length <= scale) digits = '0'.repeat(scale - digits.length + 1) + digits;
+  const out = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  return negative ? `-${out}` : out;
+}
+
+/** Decimal places a text carries as written, trailing zeros included ("0.35270000" → 8). */
+function writtenDecimals(text: string): number {
+  const s = /[eE]/.test(text) ? expandExponent(text) : text.trim();
+  const dot = s.indexOf('.');
+  return dot === -1 ? 0 : s.length - dot - 1;
+}
+
+/**
+ * Exact a − b as decimal text, at the larger of the two written precisions
+ * ("0.35310000" − "0.35270000" → "0.00040000"; "0.3" − "0.1" → "0.2", never 0.19999999999999998).
+ */
+export function subtractDecimal(a: string, b: string): string {
+  const x = parseScaled(a);
+  const y = parseScaled(b);
+  const scale = Math.max(x.scale, y.scale, writtenDecimals(a), writtenDecimals(b));
+  const diff = x.mantissa * 10n ** BigInt(scale - x.scale) - y.mantissa * 10n ** BigInt(scale - y.scale);
+  return formatBigScaled(diff, scale);
+}
+
+/**
+ * Exact (a + b) / 2 as decimal text, at the larger written precision of the two, plus one digit when
+ * the halving needs it ("0.1" and "0.2" → "0.15"; "100.00" and "101.00" → "100.50").
+ */
+export function midpointDecimal(a: string, b: string): string {
+  const x = parseScaled(a);
+  const y = parseScaled(b);
+  const scale = Math.max(x.scale, y.scale, writtenDecimals(a), writtenDecimals(b));
+  const sum = x.mantissa * 10n ** BigInt(scale - x.scale) + y.mantissa * 10n ** BigInt(scale - y.scale);
+  if (sum % 2n === 0n) return formatBigScaled(sum / 2n, scale);
+  return formatBigScaled(sum * 5n, scale + 1);
+}

@@ -1,0 +1,65 @@
+/**
+ * The path from a market's book events to the store, shared by the live app and `replay --db`:
+ * every applied book event goes through a per-feed TopOfBookTracker, and each change of best bid/ask
+ * price or size becomes one row. Sync-state changes become feed history.
+ */
+import type { BookEvent, Instrument, SyncState } from '../../shared/market';
+import { TopOfBookTracker } from '../book/top-of-book';
+import type { SymbolFeed } from '../venues/symbol-feed';
+import { feedEventKind, type FeedEventRecord, type TopOfBookRow } from './types';
+
+export interface RecorderSink {
+  recordTopOfBook(row: TopOfBookRow): void;
+  recordFeedEvent(event: FeedEventRecord): void;
+  recordInstrument(instrument: Instrument): void;
+}
+
+export class TopOfBookRecorder {
+  private readonly trackers = new WeakMap<SymbolFeed, TopOfBookTracker>();
+  private readonly described = new Set<string>();
+  /** Rows handed to the sink since this recorder started. */
+  rows = 0;
+
+  constructor(
+    private readonly sink: RecorderSink,
+    /** Instrument metadata to store beside the first row of a symbol, when the venue's list is loaded. */
+    private readonly instrumentOf: (venue: string, symbol: string) => Instrument | undefined = () => undefined,
+  ) {}
+
+  /** A book event was applied to `feed` (MarketService.onBook, or the replay's onBook). */
+  readonly onBook = (feed: SymbolFeed, event: BookEvent): void => {
+    let tracker = this.trackers.get(feed);
+    if (!tracker) {
+      tracker = new TopOfBookTracker();
+      this.trackers.set(feed, tracker);
+    }
+    const top = tracker.update(feed.book);
+    if (!top) return;
+    this.describe(feed);
+    this.rows++;
+    this.sink.recordTopOfBook({
+      venue: feed.venue,
+      symbol: feed.symbol,
+      exchangeTs: event.exchangeTs ?? null,
+      localTs: event.localTs,
+      bid: top.bid,
+      bidSize: top.bidSize,
+      ask: top.ask,
+      askSize: top.askSize,
+    });
+  };
+
+  /** A feed's sync state changed (MarketService.onState). */
+  readonly onState = (feed: SymbolFeed, from: SyncState, to: SyncState, reason: string): void => {
+    this.sink.recordFeedEvent({ venue: feed.venue, symbol: feed.symbol, ts: Date.now(), kind: feedEventKind(from, to), from, to, reason });
+  };
+
+  private describe(feed: SymbolFeed): void {
+    const key = `${feed.venue}:${feed.symbol}`;
+    if (this.described.has(key)) return;
+    const instrument = this.instrumentOf(feed.venue, feed.symbol);
+    if (!instrument) return;
+    this.described.add(key);
+    this.sink.recordInstrument(instrument);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Entry of the store's worker threads. `role` picks what the thread does: `writer` runs the writer
+ * loop for the life of the store; `export` streams one CSV export and exits.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { exportTopOfBookCsv, type CsvExportRequest } from './csv-export';
+import { openStoreReadOnly } from './open-database';
+import type { RetentionSetting, ToWriter } from './types';
+import { WriterLoop } from './writer-loop';
+
+export type WorkerInit =
+  | {
+      role: 'writer';
+      path: string;
+      retention: RetentionSetting;
+      maxTransactionRows?: number;
+      retentionIntervalMs?: number;
+      retentionDelayMs?: number;
+      statusIntervalMs?: number;
+    }
+  | { role: 'export'; path: string; request: CsvExportRequest };
+
+/** Export worker → main thread. */
+export type FromExport =
+  | { t: 'progress'; rows: number; totalRows: number; bytes: number }
+  | { t: 'done'; file: string; rows: number; bytes: number }
+  | { t: 'failed'; error: string };
+
+const port = parentPort;
+if (!port) throw new Error('worker-main must run in a worker thread');
+const init = workerData as WorkerInit;
+
+if (init.role === 'writer') {
+  const { role: _role, ...options } = init;
+  const loop = new WriterLoop({ ...options, post: (message) => port.postMessage(message) });
+  port.on('message', (message: ToWriter) => loop.onMessage(message));
+  loop.start();
+} else {
+  const post = (message: FromExport): void => port.postMessage(message);
+  let db: ReturnType<typeof openStoreReadOnly> | null = null;
+  try {
+    db = openStoreReadOnly(init.path);
+    const result = exportTopOfBookCsv(db, init.request, (p) => post({ t: 'progress', ...p }));
+    post({ t: 'done', ...result });
+  } catch (error) {
+    post({ t: 'failed', error: (error as Error).message });
+  } finally {
+    db?.close();
+  }
+}

@@ -11,7 +11,7 @@ export const COMMAND_NAMES = [
   'recording.stop',
   'recording.status',
 ] as const;
-export const STREAM_NAMES = ['book.ladder', 'health'] as const;
+export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'health'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

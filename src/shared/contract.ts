@@ -104,6 +104,72 @@ export const LadderParamsSchema = z.object({
   depth: z.number().int().min(1).max(500).default(20),
 });
 
+export const DepthParamsSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: SymbolSchema,
+  /** How far from mid to show, in basis points. */
+  rangeBps: z.number().min(1).max(5000).default(50),
+  /** Buckets per side. */
+  points: z.number().int().min(10).max(400).default(100),
+});
+
+/** Resting size per distance-from-mid bucket; cumulative curves are prefix sums of these. */
+export const DepthFrameSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  state: SyncStateSchema,
+  mid: z.number().nullable(),
+  bucketBps: z.number(),
+  /** Index 0 is the bucket nearest mid. */
+  bidSizes: z.array(z.number()),
+  askSizes: z.array(z.number()),
+  /** Size resting beyond the range (not in the buckets). */
+  bidBeyond: z.number(),
+  askBeyond: z.number(),
+});
+
+export const HeatmapParamsSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: SymbolSchema,
+  /** Rows (price buckets) per column. */
+  rows: z.number().int().min(20).max(400).default(120),
+  /** Price span of a column around mid, in basis points; fixes the row height on the first frame. */
+  spanBps: z.number().min(2).max(5000).default(60),
+  /** One column every intervalMs. */
+  intervalMs: z.number().int().min(100).max(5000).default(250),
+});
+
+/** One column of the liquidity heatmap: resting size per price row at one moment. */
+export const HeatmapFrameSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  state: SyncStateSchema,
+  ts: z.number(),
+  /** Price of row 0's lower edge, and the row height; rows go up in price. Fixed per subscription. */
+  basePrice: z.number(),
+  rowStep: z.number(),
+  sizes: z.array(z.number()),
+  bestBid: z.number().nullable(),
+  bestAsk: z.number().nullable(),
+});
+
+export const TopOfBookParamsSchema = z.object({ venue: VenueIdSchema, symbol: SymbolSchema });
+
+export const TopOfBookPointSchema = z.object({
+  t: z.number(),
+  bid: z.number().nullable(),
+  ask: z.number().nullable(),
+  bidSize: z.number().nullable(),
+  askSize: z.number().nullable(),
+});
+
+/** Top-of-book changes since the previous frame, at most one point per 100 ms (the last in it). */
+export const TopOfBookFrameSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  points: z.array(TopOfBookPointSchema),
+});
+
 const Empty = z.object({}).strict();
 
 export const RecordingStatusSchema = z.object({
@@ -151,6 +217,9 @@ export const commands = {
 
 export const streams = {
   'book.ladder': { params: LadderParamsSchema, frame: LadderFrameSchema },
+  'book.depth': { params: DepthParamsSchema, frame: DepthFrameSchema },
+  'book.heatmap': { params: HeatmapParamsSchema, frame: HeatmapFrameSchema },
+  'book.top': { params: TopOfBookParamsSchema, frame: TopOfBookFrameSchema },
   health: { params: Empty, frame: HealthReportSchema },
 } as const;
 
@@ -176,6 +245,10 @@ export type HealthReport = z.output<typeof HealthReportSchema>;
 export type LadderFrame = z.output<typeof LadderFrameSchema>;
 export type LadderParams = z.output<typeof LadderParamsSchema>;
 export type RecordingStatus = z.output<typeof RecordingStatusSchema>;
+export type DepthFrame = z.output<typeof DepthFrameSchema>;
+export type HeatmapFrame = z.output<typeof HeatmapFrameSchema>;
+export type TopOfBookFrame = z.output<typeof TopOfBookFrameSchema>;
+export type TopOfBookPoint = z.output<typeof TopOfBookPointSchema>;
 
 
 /** The whole surface a window gets: the preload and the web bridge both implement exactly this. */

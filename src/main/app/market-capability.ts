@@ -4,6 +4,7 @@ import { formatScaled } from '../../shared/decimal';
 import type { Instrument } from '../../shared/market';
 import type { SymbolFeed } from '../venues/symbol-feed';
 import type { CommandHandlers, HostInfo, StreamFactories } from './contract-host';
+import { depthSource, heatmapSource, topOfBookSource } from './book-streams';
 import type { MarketService } from './market';
 
 /** The market's commands and streams: app info, venues, instruments, health, the ladder. */
@@ -23,6 +24,9 @@ export function marketCapability(market: MarketService, info: HostInfo): { comma
           build: (): LadderFrame => buildLadderFrame(feed, p.depth, market.instrument(p.venue, feed.symbol) ?? null),
         };
       },
+      'book.depth': async (p) => depthSource(await market.ensure(p.venue, p.symbol), p.rangeBps, p.points),
+      'book.heatmap': async (p) => heatmapSource(await market.ensure(p.venue, p.symbol), p.rows, p.spanBps, p.intervalMs, Date.now),
+      'book.top': async (p) => topOfBookSource(market, await market.ensure(p.venue, p.symbol)),
       health: () => ({ version: () => Math.floor(Date.now() / 1000), build: () => market.health() }),
     },
   };

@@ -10,6 +10,8 @@ export interface FrameSource {
   /** Changes whenever a new frame would differ from the last one. */
   version(): string | number;
   build(): unknown;
+  /** Release listeners when the subscription ends (window closed or unsubscribed). */
+  dispose?(): void;
 }
 
 export interface PublisherClient {
@@ -32,17 +34,23 @@ export class Session {
   ) {}
 
   add(id: number, source: FrameSource): void {
-    if (this.closed) return;
+    if (this.closed) {
+      source.dispose?.();
+      return;
+    }
+    this.subscriptions.get(id)?.source.dispose?.();
     this.subscriptions.set(id, { source, lastVersion: null });
   }
 
   remove(id: number): void {
+    this.subscriptions.get(id)?.source.dispose?.();
     this.subscriptions.delete(id);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const sub of this.subscriptions.values()) sub.source.dispose?.();
     this.subscriptions.clear();
     this.onClose(this);
   }

@@ -10,8 +10,22 @@ export const COMMAND_NAMES = [
   'recording.start',
   'recording.stop',
   'recording.status',
+  'store.status.get',
+  'store.topOfBook',
+  'store.alerts',
+  'store.feedHistory',
+  'store.retention.set',
+  'export.csv.start',
+  'export.depth',
+  // analytics (src/shared/analytics.ts)
+  'alerts.list',
+  'alerts.ack',
+  'alerts.price.set',
+  'alerts.price.remove',
+  'alerts.price.list',
+  'impact.simulate',
 ] as const;
-export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'health'] as const;
+export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'health', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

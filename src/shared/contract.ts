@@ -5,6 +5,7 @@
  * host's WebSocket) carry exactly this contract, so the renderer cannot tell which one it runs in.
  */
 import { z } from 'zod';
+import { analyticsCommands, analyticsStreams } from './analytics';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { VENUE_IDS } from './market';
 
@@ -183,6 +184,140 @@ export const RecordingStatusSchema = z.object({
   error: z.string().nullable(),
 });
 
+// ---- Store: recorded history and exports (src/main/store) ----
+
+/** ms since the epoch. */
+const TimeMsSchema = z.number().nonnegative();
+
+export const StoreStatusSchema = z.object({
+  /** ok: recording; degraded: recording, but something needs attention; failed: not recording now (retrying). */
+  state: z.enum(['starting', 'ok', 'degraded', 'failed', 'closed']),
+  message: z.string().nullable(),
+  path: z.string(),
+  sizeBytes: z.number(),
+  rows: z.object({ topOfBook: z.number(), alerts: z.number(), alertEvents: z.number(), feedEvents: z.number(), instruments: z.number() }),
+  lastWriteTs: z.number().nullable(),
+  queuedRows: z.number(),
+  droppedRows: z.number(),
+  committedRows: z.number(),
+  errors: z.number(),
+  lastError: z.string().nullable(),
+  lastErrorTs: z.number().nullable(),
+  retention: z.object({ days: z.number().nullable(), maxBytes: z.number().nullable(), lastRunTs: z.number().nullable(), deletedRows: z.number() }),
+  /** Damaged database files moved aside (kept for recovery) since the app started. */
+  movedAside: z.array(z.string()),
+});
+
+/** A recorded top of book: prices and sizes as the venue's exact text. */
+export const StoredTopOfBookSchema = z.object({
+  localTs: z.number(),
+  exchangeTs: z.number().nullable(),
+  bid: z.string().nullable(),
+  bidSize: z.string().nullable(),
+  ask: z.string().nullable(),
+  askSize: z.string().nullable(),
+});
+
+const AlertPhaseSchema = z.enum(['raised', 'updated', 'cleared']);
+const AlertSeveritySchema = z.enum(['info', 'warning', 'critical']);
+
+export const StoredAlertSchema = z.object({
+  id: z.string(),
+  venue: z.string(),
+  symbol: z.string(),
+  kind: z.string(),
+  severity: AlertSeveritySchema,
+  state: AlertPhaseSchema,
+  raisedTs: z.number(),
+  updatedTs: z.number(),
+  clearedTs: z.number().nullable(),
+  message: z.string(),
+  evidence: z.unknown(),
+  steps: z.array(z.object({ phase: AlertPhaseSchema, ts: z.number(), severity: AlertSeveritySchema, message: z.string(), evidence: z.unknown() })),
+});
+
+export const FeedHistoryEntrySchema = z.object({
+  venue: z.string(),
+  symbol: z.string(),
+  ts: z.number(),
+  /** subscribed, connected, resynced, gap, disconnected, failed, stopped or state. */
+  kind: z.string(),
+  from: z.string(),
+  to: z.string(),
+  reason: z.string(),
+});
+
+export const ExportJobSchema = z.object({
+  id: z.string(),
+  kind: z.literal('csv'),
+  state: z.enum(['running', 'done', 'failed']),
+  name: z.string(),
+  /** Where the file is on the host's disk. */
+  file: z.string(),
+  rows: z.number(),
+  totalRows: z.number(),
+  bytes: z.number(),
+  error: z.string().nullable(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  /** Web host: where the browser can download the finished file; null in the desktop app. */
+  downloadUrl: z.string().nullable(),
+});
+
+const RangeFilter = { from: TimeMsSchema.optional(), to: TimeMsSchema.optional() };
+const rangeOrdered = (r: { from?: number | undefined; to?: number | undefined }): boolean => r.from === undefined || r.to === undefined || r.from < r.to;
+
+const storeCommands = {
+  'store.status.get': { request: z.object({}).strict(), response: StoreStatusSchema },
+  /** Recorded top of book of one symbol in [from, to), oldest first, at most `limit` rows. */
+  'store.topOfBook': {
+    request: z
+      .object({ venue: VenueIdSchema, symbol: SymbolSchema, from: TimeMsSchema, to: TimeMsSchema, limit: z.number().int().min(1).max(20_000).default(5000) })
+      .strict()
+      .refine(rangeOrdered, 'from must be before to'),
+    response: z.object({ venue: z.string(), symbol: z.string(), rows: z.array(StoredTopOfBookSchema), truncated: z.boolean() }),
+  },
+  /** Alerts, most recently updated first, each with its lifecycle steps and evidence. */
+  'store.alerts': {
+    request: z
+      .object({ venue: VenueIdSchema.optional(), symbol: SymbolSchema.optional(), activeOnly: z.boolean().default(false), ...RangeFilter, limit: z.number().int().min(1).max(1000).default(200) })
+      .strict()
+      .refine(rangeOrdered, 'from must be before to'),
+    response: z.array(StoredAlertSchema),
+  },
+  /** Feed history (connects, gaps, resyncs, disconnects), newest first. */
+  'store.feedHistory': {
+    request: z
+      .object({ venue: VenueIdSchema.optional(), symbol: SymbolSchema.optional(), ...RangeFilter, limit: z.number().int().min(1).max(1000).default(200) })
+      .strict()
+      .refine(rangeOrdered, 'from must be before to'),
+    response: z.array(FeedHistoryEntrySchema),
+  },
+  /** Retention: delete history older than `days`, keep the database under `maxMegabytes`; null disables either. */
+  'store.retention.set': {
+    request: z.object({ days: z.number().int().min(1).max(36_500).nullable(), maxMegabytes: z.number().int().min(16).max(100_000_000).nullable() }).strict(),
+    response: z.object({ days: z.number().nullable(), maxBytes: z.number().nullable() }),
+  },
+  /** Start exporting one symbol's recorded top of book as CSV; follow it with the export.progress stream. */
+  'export.csv.start': {
+    request: z.object({ venue: VenueIdSchema, symbol: SymbolSchema, ...RangeFilter }).strict().refine(rangeOrdered, 'from must be before to'),
+    response: ExportJobSchema,
+  },
+  /** Write the current top `levels` of a live book as JSON (atomically). */
+  'export.depth': {
+    request: z.object({ venue: VenueIdSchema, symbol: SymbolSchema, levels: z.number().int().min(1).max(1000).default(40) }).strict(),
+    response: z.object({ name: z.string(), file: z.string(), bytes: z.number(), state: SyncStateSchema, bids: z.number(), asks: z.number(), downloadUrl: z.string().nullable() }),
+  },
+} as const;
+
+const storeStreams = {
+  'store.status': { params: z.object({}).strict(), frame: StoreStatusSchema },
+  'export.progress': { params: z.object({ exportId: z.string().regex(/^[0-9a-f]{6,32}$/) }).strict(), frame: ExportJobSchema },
+} as const;
+
+export type StoreStatusInfo = z.output<typeof StoreStatusSchema>;
+export type ExportJobInfo = z.output<typeof ExportJobSchema>;
+
 export const commands = {
   'app.info': {
     request: Empty,
@@ -213,6 +348,8 @@ export const commands = {
   },
   'recording.stop': { request: Empty, response: RecordingStatusSchema },
   'recording.status': { request: Empty, response: RecordingStatusSchema },
+  ...storeCommands,
+  ...analyticsCommands,
 } as const;
 
 export const streams = {
@@ -221,6 +358,8 @@ export const streams = {
   'book.heatmap': { params: HeatmapParamsSchema, frame: HeatmapFrameSchema },
   'book.top': { params: TopOfBookParamsSchema, frame: TopOfBookFrameSchema },
   health: { params: Empty, frame: HealthReportSchema },
+  ...storeStreams,
+  ...analyticsStreams,
 } as const;
 
 export type Commands = typeof commands;

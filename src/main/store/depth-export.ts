@@ -61,7 +61,9 @@ export function writeJsonAtomic(file: string, value: unknown): number {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  const data = Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8');
+  // Indented for people, with each [price, size] pair kept on one line.
+  const text = JSON.stringify(value, null, 2).replace(/\[\n\s+("[^"\n]*"),\n\s+("[^"\n]*")\n\s+\]/g, '[$1, $2]');
+  const data = Buffer.from(text + '\n', 'utf8');
   const fd = openSync(temp, 'w');
   try {
     let offset = 0;

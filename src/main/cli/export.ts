@@ -1,0 +1,112 @@
+/**
+ * npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv
+ * npm run export -- --depth --capture FILE --venue V --symbol S [--levels 40] --out FILE.json
+ *
+ * CSV: streams one symbol's recorded top of book from a store database (the app's, or one written by
+ * `npm run replay -- CAPTURE --db FILE`) in the columns ts_iso,provider,symbol,bid,ask,spread,mid,
+ * bid_size,ask_size. The database is opened read-only, so this is safe while the app records.
+ *
+ * Depth: the CLI cannot reach a running app's books, so it replays a capture through the live
+ * adapters and writes the final book's top N levels as JSON (atomically).
+ *
+ * Progress goes to stderr; the last stdout line is one JSON object describing the file written.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { replayCapture } from '../capture/replay';
+import { exportTopOfBookCsv } from '../store/csv-export';
+import { DEFAULT_DEPTH_LEVELS, depthSnapshot, writeJsonAtomic } from '../store/depth-export';
+import { openStoreReadOnly } from '../store/open-database';
+import type { SymbolFeed } from '../venues/symbol-feed';
+
+const USAGE = `usage:
+  npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv
+  npm run export -- --depth --capture FILE --venue V --symbol S [--levels ${DEFAULT_DEPTH_LEVELS}] --out FILE.json`;
+
+class UsageError extends Error {}
+
+function parseTime(name: string, text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError(`--${name} must be an ISO date/time such as 2021-10-12T10:00:00Z, got "${text}"`);
+  return ms;
+}
+
+function required(name: string, value: string | undefined): string {
+  if (!value) throw new UsageError(`missing --${name}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        db: { type: 'string' },
+        venue: { type: 'string' },
+        symbol: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        depth: { type: 'boolean', default: false },
+        capture: { type: 'string' },
+        levels: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const v = args.values;
+  const venue = required('venue', v.venue);
+  const symbol = required('symbol', v.symbol);
+  const out = resolve(required('out', v.out));
+
+  if (v.depth) {
+    const capture = required('capture', v.capture);
+    if (!existsSync(capture)) throw new UsageError(`capture file not found: ${capture}`);
+    const levels = v.levels === undefined ? DEFAULT_DEPTH_LEVELS : Number(v.levels);
+    if (!Number.isInteger(levels) || levels < 1 || levels > 5000) throw new UsageError(`--levels must be an integer 1-5000, got ${v.levels}`);
+    let feed: SymbolFeed | null = null;
+    const result = await replayCapture(capture, {
+      onBook: (f) => {
+        if (f.venue === venue && f.symbol.toUpperCase() === symbol.toUpperCase()) feed = f;
+      },
+    });
+    if (!feed) {
+      const books = result.books.map((b) => `${b.venue}:${b.symbol}`);
+      throw new Error(`${venue}:${symbol} has no book in ${capture}; it holds ${books.length ? books.join(', ') : 'no replayable book'}`);
+    }
+    const snapshot = depthSnapshot(feed, levels);
+    const bytes = writeJsonAtomic(out, snapshot);
+    if (snapshot.state !== 'synced') process.stderr.write(`export: warning: the book ended ${snapshot.state}, not synced; its levels may not match the venue\n`);
+    process.stdout.write(
+      JSON.stringify({ file: out, bytes, venue: snapshot.venue, symbol: snapshot.symbol, state: snapshot.state, bids: snapshot.bids.length, asks: snapshot.asks.length }) + '\n',
+    );
+    return;
+  }
+
+  const dbPath = required('db', v.db);
+  const from = parseTime('from', v.from);
+  const to = parseTime('to', v.to);
+  const db = openStoreReadOnly(dbPath);
+  try {
+    const started = Date.now();
+    const result = exportTopOfBookCsv(db, { venue, symbol, from, to, out }, (p) => {
+      const pct = p.totalRows > 0 ? Math.floor((p.rows / p.totalRows) * 100) : 100;
+      process.stderr.write(`export: ${p.rows}/${p.totalRows} rows (${pct}%)\n`);
+    }, 100_000);
+    process.stdout.write(JSON.stringify({ ...result, venue, symbol, ms: Date.now() - started }) + '\n');
+  } finally {
+    db.close();
+  }
+}
+
+main().catch((error: Error) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`export: ${error.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`export failed: ${error.message}\n`);
+  process.exit(1);
+});

@@ -103,6 +103,8 @@ export const LadderParamsSchema = z.object({
   venue: VenueIdSchema,
   symbol: SymbolSchema,
   depth: z.number().int().min(1).max(500).default(20),
+  /** Group prices into rows of this many ticks (1 = every price level). */
+  group: z.number().int().min(1).max(1_000_000).default(1),
 });
 
 export const DepthParamsSchema = z.object({

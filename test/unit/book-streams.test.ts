@@ -76,3 +76,38 @@ describe('chart streams', () => {
     expect(listeners.size).toBe(0);
   });
 });
+
+describe('ladder grouping', () => {
+  it('sums levels into rows of N ticks, rounding away from the spread, with exact prices', async () => {
+    const { buildLadderFrame } = await import('../../src/main/app/market-capability');
+    const feed = feedWith(
+      [
+        ['100.04', '1'],
+        ['100.01', '2'],
+        ['99.99', '4'],
+        ['99.95', '8'],
+      ],
+      [
+        ['100.06', '1'],
+        ['100.10', '2'],
+        ['100.11', '3'],
+      ],
+    );
+    const instrument = { venue: 'demo', symbol: 'T', display: 'T', base: 'T', quote: 'U', tickSize: '0.01', lotSize: null, pricePrecision: 2, sizePrecision: 0, status: 'trading' } as const;
+    const f = buildLadderFrame(feed, 3, instrument, 5); // rows of 0.05
+    expect(f.bids).toEqual([
+      ['100.00', '3'],
+      ['99.95', '12'],
+    ]);
+    expect(f.asks).toEqual([
+      ['100.10', '3'],
+      ['100.15', '3'],
+    ]);
+    expect(f.spread).toBe('0.02');
+    const plain = buildLadderFrame(feed, 2, instrument, 1);
+    expect(plain.bids).toEqual([
+      ['100.04', '1'],
+      ['100.01', '2'],
+    ]);
+  });
+});

@@ -7,6 +7,9 @@ import { Publisher } from '../publish/publisher';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
 import { LiveTransport } from '../venues/live-transport';
 import { join } from 'node:path';
+import { AnalyticsService } from '../analytics/service';
+import type { AnalyticsOverrides } from '../analytics/config';
+import { analyticsCapability } from './analytics-capability';
 import { ContractHost, type HostInfo } from './contract-host';
 import { InstrumentCache } from './instrument-cache';
 import { recordingCapability } from './recording-capability';
@@ -24,12 +27,15 @@ export interface ServicesOptions {
   tickMs?: number;
   /** Where the app keeps its data (instrument cache, recordings, database); none in some tests. */
   dataDir?: string;
+  /** Analytics thresholds and sizes (defaults in src/main/analytics/config.ts). */
+  analytics?: AnalyticsOverrides;
 }
 
 export interface Services {
   market: MarketService;
   publisher: Publisher;
   contract: ContractHost;
+  analytics: AnalyticsService;
   /** Stop everything, newest service first; resolves when files are flushed. */
   close(): Promise<void>;
 }
@@ -54,6 +60,10 @@ export function createServices(options: ServicesOptions): Services {
   const contract = new ContractHost(publisher, options.logger);
   const marketCap = marketCapability(market, options.host);
   contract.register(marketCap.commands, marketCap.streams);
+  const analytics = new AnalyticsService({ config: options.analytics, logger: options.logger });
+  closers.push(analytics.attach(market));
+  const analyticsCap = analyticsCapability(analytics, market);
+  contract.register(analyticsCap.commands, analyticsCap.streams);
   if (options.dataDir) {
     const recording = recordingCapability(market, options.dataDir, options.logger);
     contract.register(recording.commands);
@@ -63,6 +73,7 @@ export function createServices(options: ServicesOptions): Services {
     market,
     publisher,
     contract,
+    analytics,
     async close() {
       publisher.stop();
       market.close();

@@ -103,6 +103,15 @@ export interface WalkResult {
   fills: WalkFill[];
 }
 
+// scan(): the visitor lives in module scope so that a scan allocates no closure.
+const SCAN_BREAK = { break: 0 };
+let scanVisitor: ((level: PriceLevel) => boolean | void) | null = null;
+let scanCount = 0;
+function scanStep(_key: number, level: PriceLevel): { break: number } | undefined {
+  scanCount++;
+  return scanVisitor!(level) === false ? SCAN_BREAK : undefined;
+}
+
 /**
  * Full-depth L2 book for one venue:symbol. Sizes are absolute: setting a level replaces its size and a
  * size of zero deletes it (deleting an unknown level is normal and ignored). Prices are exact keys.
@@ -199,6 +208,33 @@ export class OrderBook {
   /** Levels best → worst on one side. */
   levels(side: Side): IterableIterator<PriceLevel> {
     return (side === 'bid' ? this.bids : this.asks).values();
+  }
+
+  /**
+   * Visit a side's levels best → worst until `visit` returns false; returns how many were visited.
+   * Allocation-free (no iterator objects), for the analytics hot path. `visit` must not change the book.
+   */
+  scan(side: Side, visit: (level: PriceLevel) => boolean | void): number {
+    const tree = (side === 'bid' ? this.bids : this.asks).tree;
+    if (tree.size === 0) return 0;
+    // Save and restore the scratch state so that a visitor may scan another book.
+    const outerVisitor = scanVisitor;
+    const outerCount = scanCount;
+    scanVisitor = visit;
+    scanCount = 0;
+    try {
+      tree.forEachPair(scanStep);
+      return scanCount;
+    } finally {
+      scanVisitor = outerVisitor;
+      scanCount = outerCount;
+    }
+  }
+
+  /** The level at an exact price (integer ticks at the book's current `priceScale`), if present. */
+  levelAt(side: Side, tick: number): PriceLevel | undefined {
+    const bookSide = side === 'bid' ? this.bids : this.asks;
+    return bookSide.tree.get(bookSide.treeKey(tick));
   }
 
   /** The best `n` levels of a side, best first. */

@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { Services } from '../app/compose';
+import { answerSimulate } from '../analytics/impact-query';
 
 export interface WebHostOptions {
   services: Services;
@@ -101,6 +102,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
     if (url.pathname === '/api/health') {
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(services.market.health()));
+    }
+    if (url.pathname === '/api/simulate') {
+      // Impact calculator (src/main/analytics/impact-query.ts): 200, or 400/404/503 with { error }.
+      void answerSimulate(services.market, url.searchParams).then((answer) => {
+        if (!res.writableEnded) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
+      });
+      return;
     }
     if (url.pathname.startsWith('/api/')) return send(res, 404, 'application/json', JSON.stringify({ error: `no such endpoint ${url.pathname}` }));
     if (url.pathname === '/' || url.pathname === '/index.html') {

@@ -1,0 +1,217 @@
+/**
+ * Alerts in memory, with their lifecycle: a condition is raised once (keyed by what it is about), then
+ * updated while it lasts, then cleared with an outcome. Hysteresis at this level, on top of each
+ * detector's own enter/exit thresholds:
+ *  - a condition that is raised again while active is an update, reported at most once per
+ *    `minUpdateIntervalMs` (the alert always holds the latest evidence);
+ *  - a condition that returns within `reopenWithinMs` of clearing reopens its alert (an update)
+ *    instead of adding a new one.
+ * The list is bounded (`maxAlerts`); cleared alerts are dropped first, oldest first.
+ *
+ * Listeners get an AlertEvent for every change: `raised`, `updated`, `cleared`, `acknowledged`. The
+ * alert in an event is a copy; its shape is AlertSchema in src/shared/analytics.ts.
+ */
+import type { Alert, AlertKind, AlertList, AlertQuery, AlertSeverity, Evidence } from '../../shared/analytics';
+import type { VenueId } from '../../shared/market';
+import type { AlertBookConfig } from './config';
+
+export interface AlertEvent {
+  type: 'raised' | 'updated' | 'cleared' | 'acknowledged';
+  alert: Alert;
+}
+
+export type AlertListener = (event: AlertEvent) => void;
+
+export interface RaiseSpec {
+  key: string;
+  kind: AlertKind;
+  venue: VenueId;
+  symbol: string;
+  severity: AlertSeverity;
+  title: string;
+  evidence: Evidence;
+  ts: number;
+}
+
+interface AlertRecord extends Alert {
+  /** When an update was last reported to listeners. */
+  reportedAt: number;
+}
+
+export class AlertBook {
+  private readonly records: AlertRecord[] = [];
+  private readonly byId = new Map<string, AlertRecord>();
+  private readonly byKey = new Map<string, AlertRecord>();
+  private readonly listeners = new Set<AlertListener>();
+  private seq = 0;
+  private activeCount = 0;
+  /** Bumped on every change (streams use it to know when to send). */
+  version = 0;
+
+  constructor(
+    private readonly config: AlertBookConfig,
+    private readonly onListenerError: (error: unknown) => void = () => {},
+  ) {}
+
+  onAlert(listener: AlertListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isActive(key: string): boolean {
+    return this.byKey.get(key)?.state === 'active';
+  }
+
+  get(id: string): Alert | undefined {
+    const rec = this.byId.get(id);
+    return rec ? copy(rec) : undefined;
+  }
+
+  /** Raise a condition, or update (or reopen) the alert that already stands for it. */
+  raise(spec: RaiseSpec): Alert {
+    const existing = this.byKey.get(spec.key);
+    if (existing && existing.state === 'active') {
+      existing.evidence = { ...spec.evidence };
+      existing.title = spec.title;
+      existing.severity = spec.severity;
+      existing.updatedAt = Math.max(existing.updatedAt, spec.ts);
+      existing.updates++;
+      this.version++;
+      if (spec.ts - existing.reportedAt >= this.config.minUpdateIntervalMs) {
+        existing.reportedAt = spec.ts;
+        this.emit('updated', existing);
+      }
+      return copy(existing);
+    }
+    if (existing && existing.clearedAt !== null && spec.ts - existing.clearedAt <= this.config.reopenWithinMs) {
+      existing.state = 'active';
+      existing.clearedAt = null;
+      existing.outcome = null;
+      existing.evidence = { ...spec.evidence };
+      existing.title = spec.title;
+      existing.severity = spec.severity;
+      existing.updatedAt = spec.ts;
+      existing.updates++;
+      existing.acknowledged = false;
+      existing.reportedAt = spec.ts;
+      this.activeCount++;
+      this.version++;
+      this.emit('updated', existing);
+      return copy(existing);
+    }
+    const rec: AlertRecord = {
+      id: `a${++this.seq}`,
+      key: spec.key,
+      kind: spec.kind,
+      venue: spec.venue,
+      symbol: spec.symbol,
+      severity: spec.severity,
+      state: 'active',
+      title: spec.title,
+      raisedAt: spec.ts,
+      updatedAt: spec.ts,
+      clearedAt: null,
+      updates: 0,
+      acknowledged: false,
+      evidence: { ...spec.evidence },
+      outcome: null,
+      reportedAt: spec.ts,
+    };
+    this.records.push(rec);
+    this.byId.set(rec.id, rec);
+    this.byKey.set(rec.key, rec);
+    this.activeCount++;
+    this.version++;
+    this.evict();
+    this.emit('raised', rec);
+    return copy(rec);
+  }
+
+  /** Clear an active condition with an outcome; extra evidence is merged into the alert's. */
+  clear(key: string, ts: number, outcome: string, evidence: Evidence = {}, title?: string): Alert | null {
+    const rec = this.byKey.get(key);
+    if (!rec || rec.state !== 'active') return null;
+    rec.state = 'cleared';
+    rec.clearedAt = Math.max(ts, rec.raisedAt);
+    rec.updatedAt = rec.clearedAt;
+    rec.outcome = outcome;
+    rec.evidence = { ...rec.evidence, ...evidence };
+    if (title !== undefined) rec.title = title;
+    this.activeCount--;
+    this.version++;
+    this.emit('cleared', rec);
+    return copy(rec);
+  }
+
+  /** Acknowledge alerts by id (or all); returns how many changed. */
+  acknowledge(ids: readonly string[] | 'all'): number {
+    let changed = 0;
+    const targets = ids === 'all' ? this.records : ids.map((id) => this.byId.get(id)).filter((r): r is AlertRecord => r !== undefined);
+    for (const rec of targets) {
+      if (rec.acknowledged) continue;
+      rec.acknowledged = true;
+      changed++;
+      this.emit('acknowledged', rec);
+    }
+    if (changed > 0) this.version++;
+    return changed;
+  }
+
+  /** Newest raised first. */
+  list(query: Partial<AlertQuery> = {}): AlertList {
+    const limit = query.limit ?? 200;
+    const alerts: Alert[] = [];
+    for (let i = this.records.length - 1; i >= 0 && alerts.length < limit; i--) {
+      const rec = this.records[i]!;
+      if (query.activeOnly && rec.state !== 'active') continue;
+      if (query.venue !== undefined && rec.venue !== query.venue) continue;
+      if (query.symbol !== undefined && rec.symbol !== query.symbol) continue;
+      alerts.push(copy(rec));
+    }
+    return { version: this.version, total: this.records.length, active: this.activeCount, alerts };
+  }
+
+  private evict(): void {
+    while (this.records.length > this.config.maxAlerts) {
+      let index = this.records.findIndex((r) => r.state === 'cleared');
+      if (index === -1) index = 0;
+      const [rec] = this.records.splice(index, 1);
+      if (!rec) return;
+      this.byId.delete(rec.id);
+      if (this.byKey.get(rec.key) === rec) this.byKey.delete(rec.key);
+      if (rec.state === 'active') this.activeCount--;
+    }
+  }
+
+  private emit(type: AlertEvent['type'], rec: AlertRecord): void {
+    if (this.listeners.size === 0) return;
+    const event: AlertEvent = { type, alert: copy(rec) };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+}
+
+function copy(rec: AlertRecord): Alert {
+  return {
+    id: rec.id,
+    key: rec.key,
+    kind: rec.kind,
+    venue: rec.venue,
+    symbol: rec.symbol,
+    severity: rec.severity,
+    state: rec.state,
+    title: rec.title,
+    raisedAt: rec.raisedAt,
+    updatedAt: rec.updatedAt,
+    clearedAt: rec.clearedAt,
+    updates: rec.updates,
+    acknowledged: rec.acknowledged,
+    evidence: { ...rec.evidence },
+    outcome: rec.outcome,
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * Everything analytics keeps for one book, updated on every book update (event time = the update's
+ * local receive time). Per update: copy the best levels once, compute every metric from them, sum OFI,
+ * scan the depth bands, run the detectors. Once per completed second: sample the level-size medians,
+ * take the layering look and refresh the averages. All buffers are allocated here, up front; an
+ * ordinary update allocates nothing (alerts, which are rare, do).
+ */
+import type { DepthBand, MetricsFrame } from '../../shared/analytics';
+import type { Side, SyncState, VenueId } from '../../shared/market';
+import type { OrderBook } from '../book/order-book';
+import { pow10 } from '../book/price-key';
+import type { AlertBook } from './alerts';
+import type { AnalyticsConfig } from './config';
+import { emptyMetrics, type BookContext, type LiveMetrics } from './context';
+import { LayeringDetector } from './detectors/layering';
+import type { PriceAlertRules } from './detectors/price-alerts';
+import { ExhaustionDetector, WideSpreadDetector, type Averages } from './detectors/spread-depth';
+import { WallDetector } from './detectors/wall';
+import { SideLevels } from './levels';
+import { DepthBands, bookImbalance, bookSlope, microprice, sideWeightedPrice, weightedPrice } from './metrics';
+import { OfiTracker } from './ofi';
+import { RollingMedian } from './rolling-median';
+import { SecondSeries, orNull, type SeriesValues } from './series';
+
+export class BookAnalytics implements BookContext {
+  readonly key: string;
+  readonly bids: SideLevels;
+  readonly asks: SideLevels;
+  readonly metrics: LiveMetrics = emptyMetrics();
+  readonly series: SecondSeries;
+  /** Updates since the book was last (re)built, and since this object was made (for stream versions). */
+  updates = 0;
+  seq = 0;
+
+  private readonly ofi: OfiTracker;
+  private readonly ofiOut: Float64Array;
+  private readonly ofiSecond: Float64Array;
+  private readonly ofiLastSecond: Float64Array;
+  private hasLastSecond = false;
+  private lastSecondBest = 0;
+  private lastSecondMulti = 0;
+  private readonly bandsBid: DepthBands;
+  private readonly bandsAsk: DepthBands;
+  private readonly medianBid: RollingMedian;
+  private readonly medianAsk: RollingMedian;
+  private readonly wall: WallDetector;
+  private readonly layering: LayeringDetector;
+  private readonly exhaustion: ExhaustionDetector;
+  private readonly wideSpread: WideSpreadDetector;
+  private readonly averages: Averages = { spread: Number.NaN, depth: Number.NaN, seconds: 0 };
+  private readonly values: SeriesValues = { mid: NaN, microprice: NaN, spreadBps: NaN, imbalance: NaN, depthBid: NaN, depthAsk: NaN, spread: NaN, depth: NaN };
+
+  constructor(
+    readonly venue: VenueId,
+    readonly symbol: string,
+    readonly book: OrderBook,
+    readonly alerts: AlertBook,
+    private readonly rules: PriceAlertRules,
+    private readonly config: AnalyticsConfig,
+  ) {
+    this.key = `${venue}:${symbol}`;
+    const depth = Math.max(config.imbalanceLevels, config.ofiLevels, config.weightedLevels, config.slopeLevels, config.wall.levels, config.layering.levels);
+    this.bids = new SideLevels('bid', depth);
+    this.asks = new SideLevels('ask', depth);
+    this.series = new SecondSeries(config.seriesSeconds);
+    this.ofi = new OfiTracker(config.ofiLevels);
+    this.ofiOut = new Float64Array(config.ofiLevels);
+    this.ofiSecond = new Float64Array(config.ofiLevels);
+    this.ofiLastSecond = new Float64Array(config.ofiLevels);
+    const bands = [...config.depthBandsBps].sort((a, b) => a - b);
+    this.bandsBid = new DepthBands(bands);
+    this.bandsAsk = new DepthBands(bands);
+    this.medianBid = new RollingMedian(config.wall.medianWindowMs, config.wall.levels, config.wall.minMedianSeconds);
+    this.medianAsk = new RollingMedian(config.wall.medianWindowMs, config.wall.levels, config.wall.minMedianSeconds);
+    this.wall = new WallDetector(config.wall);
+    this.layering = new LayeringDetector(config.layering);
+    this.exhaustion = new ExhaustionDetector(config.exhaustion);
+    this.wideSpread = new WideSpreadDetector(config.wideSpread);
+  }
+
+  median(side: Side): number {
+    return side === 'bid' ? this.medianBid.value : this.medianAsk.value;
+  }
+
+  /** The book changed: `kind` of the event, its local receive time and exchange time. */
+  onUpdate(kind: 'snapshot' | 'delta', ts: number, exchangeTs: number | undefined): void {
+    const completed = this.series.advance(ts);
+    // Per-second work sees the book as the last second ended (the levels still hold that state).
+    if (completed > 0) this.onSecond(ts, completed);
+    if (kind === 'snapshot') this.ofi.reset();
+
+    this.bids.fill(this.book);
+    this.asks.fill(this.book);
+    this.computeMetrics(ts, exchangeTs);
+
+    let best = 0;
+    let multi = 0;
+    if (this.ofi.update(this.bids, this.asks, this.ofiOut)) {
+      best = this.ofiOut[0]!;
+      for (let m = 0; m < this.ofiOut.length; m++) {
+        multi += this.ofiOut[m]!;
+        this.ofiSecond[m]! += this.ofiOut[m]!;
+      }
+    }
+    const v = this.values;
+    const mt = this.metrics;
+    v.mid = mt.mid;
+    v.microprice = mt.microprice;
+    v.spreadBps = mt.spreadBps;
+    v.imbalance = mt.imbalance;
+    v.depthBid = mt.depthBid;
+    v.depthAsk = mt.depthAsk;
+    v.spread = mt.spread;
+    v.depth = mt.depthBid + mt.depthAsk;
+    this.series.record(v, best, multi);
+    this.updates++;
+    this.seq++;
+
+    this.wideSpread.onUpdate(this, ts);
+    this.exhaustion.onUpdate(this, ts, this.averages);
+    this.wall.onUpdate(this, ts);
+    this.layering.onUpdate(this, ts);
+    const rules = this.rules.rulesFor(this.key);
+    if (rules) this.rules.check(rules, this.book, ts);
+  }
+
+  /** Time passed with no update (called about once a second while the book is synced). */
+  onTime(now: number): void {
+    const completed = this.series.advance(now);
+    if (completed > 0) {
+      this.onSecond(now, completed);
+      this.seq++;
+    }
+    this.wall.onTime(this, now);
+    this.wideSpread.onTime(this, now);
+  }
+
+  /** The book is no longer known (it left `synced`): clear what depended on it. */
+  reset(ts: number, reason: string): void {
+    this.wall.reset(this, ts, reason);
+    this.layering.reset(this, ts, reason);
+    this.exhaustion.reset(this, ts, reason);
+    this.wideSpread.reset(this, ts, reason);
+    this.ofi.reset();
+    this.bids.clear();
+    this.asks.clear();
+    this.bandsBid.clear();
+    this.bandsAsk.clear();
+    const ts0 = this.metrics.ts;
+    Object.assign(this.metrics, emptyMetrics());
+    this.metrics.ts = ts0;
+    this.series.clearValues();
+    this.updates = 0;
+    this.seq++;
+  }
+
+  private onSecond(ts: number, completed: number): void {
+    const s = this.series;
+    const last = (s.completed - 1) % s.capacity;
+    if (completed === 1) {
+      this.ofiLastSecond.set(this.ofiSecond);
+    } else {
+      // The second just ended had no updates.
+      this.ofiLastSecond.fill(0);
+    }
+    this.ofiSecond.fill(0);
+    this.lastSecondBest = s.ofi[last]!;
+    this.lastSecondMulti = s.ofiMulti[last]!;
+    this.hasLastSecond = true;
+    if (this.bids.count > 0) this.medianBid.sample(ts, this.bids.sizes, this.bids.count);
+    if (this.asks.count > 0) this.medianAsk.sample(ts, this.asks.sizes, this.asks.count);
+    this.layering.look(this, ts);
+    s.averages(this.config.exhaustion.windowSec, this.averages);
+  }
+
+  private computeMetrics(ts: number, exchangeTs: number | undefined): void {
+    const m = this.metrics;
+    const bids = this.bids;
+    const asks = this.asks;
+    const c = this.config;
+    m.ts = ts;
+    m.exchangeTs = exchangeTs ?? Number.NaN;
+    const hasBid = bids.count > 0;
+    const hasAsk = asks.count > 0;
+    m.bid = hasBid ? bids.prices[0]! : Number.NaN;
+    m.bidSize = hasBid ? bids.sizes[0]! : Number.NaN;
+    m.ask = hasAsk ? asks.prices[0]! : Number.NaN;
+    m.askSize = hasAsk ? asks.sizes[0]! : Number.NaN;
+    if (hasBid && hasAsk) {
+      // Spread from exact ticks (both sides are at the same scale), not from two rounded floats.
+      m.spread = (asks.ticks[0]! - bids.ticks[0]!) / pow10(bids.scale);
+      m.mid = (m.bid + m.ask) / 2;
+      m.microprice = microprice(m.bid, m.bidSize, m.ask, m.askSize);
+      m.spreadBps = m.mid > 0 ? (m.spread / m.mid) * 10_000 : Number.NaN;
+      m.spreadOverAsk = m.ask > 0 ? m.spread / m.ask : Number.NaN;
+    } else {
+      m.spread = m.mid = m.microprice = m.spreadBps = m.spreadOverAsk = Number.NaN;
+    }
+    m.imbalance = bookImbalance(bids, asks, c.imbalanceLevels);
+    m.depthBid = bids.depth(c.imbalanceLevels);
+    m.depthAsk = asks.depth(c.imbalanceLevels);
+    m.weightedBid = sideWeightedPrice(bids, c.weightedLevels);
+    m.weightedAsk = sideWeightedPrice(asks, c.weightedLevels);
+    m.weighted = weightedPrice(bids, asks, c.weightedLevels);
+    m.slopeBid = bookSlope(bids, c.slopeLevels, m.mid);
+    m.slopeAsk = bookSlope(asks, c.slopeLevels, m.mid);
+    if (m.mid > 0) {
+      this.bandsBid.compute(this.book, 'bid', m.mid, c.maxBandLevels);
+      this.bandsAsk.compute(this.book, 'ask', m.mid, c.maxBandLevels);
+    } else {
+      this.bandsBid.clear();
+      this.bandsAsk.clear();
+    }
+  }
+
+  /** The metrics stream's frame (built at most once per publisher tick, so it may allocate). */
+  frame(state: SyncState): MetricsFrame {
+    const m = this.metrics;
+    const bands: DepthBand[] = this.bandsBid.bandsBps.map((bps, i) => ({
+      bps,
+      bid: this.bandsBid.base[i]!,
+      ask: this.bandsAsk.base[i]!,
+      bidNotional: this.bandsBid.notional[i]!,
+      askNotional: this.bandsAsk.notional[i]!,
+      truncated: this.bandsBid.truncated || this.bandsAsk.truncated,
+    }));
+    return {
+      venue: this.venue,
+      symbol: this.symbol,
+      state,
+      ts: orNull(m.ts),
+      exchangeTs: orNull(m.exchangeTs),
+      updates: this.updates,
+      bestBid: this.bids.bestText,
+      bestAsk: this.asks.bestText,
+      bidSize: orNull(m.bidSize),
+      askSize: orNull(m.askSize),
+      mid: orNull(m.mid),
+      microprice: orNull(m.microprice),
+      spread: orNull(m.spread),
+      spreadBps: orNull(m.spreadBps),
+      spreadOverAsk: orNull(m.spreadOverAsk),
+      imbalance: orNull(m.imbalance),
+      imbalanceLevels: this.config.imbalanceLevels,
+      depthTop: { bid: Number.isFinite(m.depthBid) ? m.depthBid : 0, ask: Number.isFinite(m.depthAsk) ? m.depthAsk : 0 },
+      ofi: {
+        second: orNull(this.series.currentSecond),
+        best: this.series.currentOfi,
+        multi: this.series.currentOfiMulti,
+        levels: Array.from(this.ofiSecond),
+        lastSecond: this.hasLastSecond ? { best: this.lastSecondBest, multi: this.lastSecondMulti } : null,
+      },
+      weightedPrice: { bid: orNull(m.weightedBid), ask: orNull(m.weightedAsk), both: orNull(m.weighted), levels: this.config.weightedLevels },
+      slope: { bid: orNull(m.slopeBid), ask: orNull(m.slopeAsk), levels: this.config.slopeLevels },
+      depthBands: bands,
+    };
+  }
+
+  /** Test and diagnostics access to the detectors' state. */
+  activeWalls(side: Side): number {
+    return this.wall.activeCount(side);
+  }
+
+  /** The last completed second's per-level OFI. */
+  lastSecondOfiLevels(): number[] {
+    return Array.from(this.ofiLastSecond);
+  }
+}

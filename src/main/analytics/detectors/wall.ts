@@ -1,0 +1,222 @@
+/**
+ * Walls: a level at least `multiple` × the side's rolling median level size (30 s window) that stays
+ * at or above that size for `persistMs`. Candidates are found among the best `levels` levels; a wall,
+ * once raised, is followed by its exact price wherever it moves in the book. It clears when:
+ *  - its level shrinks below `clearMultiple` × median: outcome `shrunk` (evidence says whether it was
+ *    at the touch, where shrinking means it was being filled);
+ *  - its level vanishes and the price crossed the level (a bid wall's price is above the best bid, or
+ *    the best ask reached it; mirrored for asks): outcome `traded-through`;
+ *  - its level vanishes while the touch was elsewhere (better levels still in front of it): `pulled`.
+ * Book evidence only: an L2 feed does not say why a level went, so "traded through" means the market
+ * moved through the price, which a fill would have done.
+ */
+import type { Side } from '../../../shared/market';
+import type { WallConfig } from '../config';
+import { fmt, round, type BookContext } from '../context';
+import { tickAtScale, type SideLevels } from '../levels';
+
+interface Candidate {
+  tick: number;
+  scale: number;
+  firstSeen: number;
+  seen: boolean;
+}
+
+interface ActiveWall {
+  key: string;
+  tick: number;
+  scale: number;
+  price: string;
+  priceValue: number;
+  raisedAt: number;
+  size: number;
+  peakSize: number;
+  reportedSize: number;
+}
+
+export class WallDetector {
+  private readonly candidates: Record<Side, Candidate[]> = { bid: [], ask: [] };
+  private readonly active: Record<Side, ActiveWall[]> = { bid: [], ask: [] };
+
+  constructor(private readonly config: WallConfig) {}
+
+  /** After every book update. */
+  onUpdate(ctx: BookContext, ts: number): void {
+    this.side(ctx, 'bid', ctx.bids, ts);
+    this.side(ctx, 'ask', ctx.asks, ts);
+  }
+
+  /** Time passed without an update (the book is unchanged): promote candidates that are now due. */
+  onTime(ctx: BookContext, ts: number): void {
+    for (const side of ['bid', 'ask'] as const) {
+      const median = ctx.median(side);
+      if (!(median > 0)) continue;
+      const list = this.candidates[side];
+      for (let i = list.length - 1; i >= 0; i--) {
+        const c = list[i]!;
+        if (ts - c.firstSeen < this.config.persistMs) continue;
+        const level = ctx.book.levelAt(side, tickAtScale(c.tick, c.scale, ctx.book.priceScale));
+        if (level && level.size >= this.config.multiple * median) this.promote(ctx, side, c, level.price, level.size, ts, median);
+        list.splice(i, 1);
+      }
+    }
+  }
+
+  /** The book is no longer known (resync, disconnect): clear every wall without judging it. */
+  reset(ctx: BookContext, ts: number, reason: string): void {
+    for (const side of ['bid', 'ask'] as const) {
+      for (const wall of this.active[side]) ctx.alerts.clear(wall.key, ts, 'feed-reset', { reason, lifetimeMs: ts - wall.raisedAt });
+      this.active[side].length = 0;
+      this.candidates[side].length = 0;
+    }
+  }
+
+  activeCount(side: Side): number {
+    return this.active[side].length;
+  }
+
+  private side(ctx: BookContext, side: Side, levels: SideLevels, ts: number): void {
+    const median = ctx.median(side);
+    this.followActive(ctx, side, ts, median);
+    if (!(median > 0)) {
+      this.candidates[side].length = 0;
+      return;
+    }
+    const threshold = this.config.multiple * median;
+    const candidates = this.candidates[side];
+    for (const c of candidates) c.seen = false;
+    const n = Math.min(this.config.levels, levels.count);
+    const scale = levels.scale;
+    for (let i = 0; i < n; i++) {
+      const size = levels.sizes[i]!;
+      if (size < threshold) continue;
+      const tick = levels.ticks[i]!;
+      if (this.isActive(side, tick, scale)) continue;
+      let c = candidates.find((x) => tickAtScale(x.tick, x.scale, scale) === tick);
+      if (!c) {
+        if (candidates.length >= this.config.levels) continue;
+        c = { tick, scale, firstSeen: ts, seen: true };
+        candidates.push(c);
+      }
+      c.seen = true;
+      if (ts - c.firstSeen >= this.config.persistMs) {
+        const level = ctx.book.levelAt(side, tick);
+        if (level) this.promote(ctx, side, c, level.price, size, ts, median);
+        c.seen = false;
+      }
+    }
+    // A candidate that dropped below the line or out of the scanned levels starts over.
+    for (let i = candidates.length - 1; i >= 0; i--) if (!candidates[i]!.seen) candidates.splice(i, 1);
+  }
+
+  private isActive(side: Side, tick: number, scale: number): boolean {
+    for (const w of this.active[side]) if (tickAtScale(w.tick, w.scale, scale) === tick) return true;
+    return false;
+  }
+
+  private promote(ctx: BookContext, side: Side, c: Candidate, price: string, size: number, ts: number, median: number): void {
+    const list = this.active[side];
+    if (list.length >= this.config.maxPerSide) return;
+    const wall: ActiveWall = {
+      key: `wall:${ctx.venue}:${ctx.symbol}:${side}@${price}`,
+      tick: c.tick,
+      scale: c.scale,
+      price,
+      priceValue: Number(price),
+      raisedAt: ts,
+      size,
+      peakSize: size,
+      reportedSize: size,
+    };
+    list.push(wall);
+    ctx.alerts.raise({
+      key: wall.key,
+      kind: 'wall',
+      venue: ctx.venue,
+      symbol: ctx.symbol,
+      severity: 'info',
+      title: title(ctx, side, price, size, median),
+      evidence: this.evidence(ctx, side, wall, median, ts - c.firstSeen),
+      ts,
+    });
+  }
+
+  private followActive(ctx: BookContext, side: Side, ts: number, median: number): void {
+    const list = this.active[side];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const wall = list[i]!;
+      const level = ctx.book.levelAt(side, tickAtScale(wall.tick, wall.scale, ctx.book.priceScale));
+      if (!level) {
+        const best = side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask;
+        const other = side === 'bid' ? ctx.metrics.ask : ctx.metrics.bid;
+        const crossed =
+          side === 'bid'
+            ? !(best >= wall.priceValue) || other <= wall.priceValue
+            : !(best <= wall.priceValue) || other >= wall.priceValue;
+        this.clear(ctx, side, wall, ts, crossed ? 'traded-through' : 'pulled', 0, median);
+        list.splice(i, 1);
+        continue;
+      }
+      wall.size = level.size;
+      if (level.size > wall.peakSize) wall.peakSize = level.size;
+      if (median > 0 && level.size < this.config.clearMultiple * median) {
+        this.clear(ctx, side, wall, ts, 'shrunk', level.size, median);
+        list.splice(i, 1);
+        continue;
+      }
+      // Report a material change of size (the alert book limits how often it is told).
+      if (Math.abs(level.size - wall.reportedSize) >= 0.1 * wall.reportedSize) {
+        wall.reportedSize = level.size;
+        ctx.alerts.raise({
+          key: wall.key,
+          kind: 'wall',
+          venue: ctx.venue,
+          symbol: ctx.symbol,
+          severity: 'info',
+          title: title(ctx, side, wall.price, level.size, median),
+          evidence: this.evidence(ctx, side, wall, median, null),
+          ts,
+        });
+      }
+    }
+  }
+
+  private clear(ctx: BookContext, side: Side, wall: ActiveWall, ts: number, outcome: string, size: number, median: number): void {
+    const best = side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask;
+    const atTouch = best === wall.priceValue;
+    const how = outcome === 'traded-through' ? 'traded through' : outcome;
+    ctx.alerts.clear(
+      wall.key,
+      ts,
+      outcome,
+      {
+        size: round(size),
+        peakSize: round(wall.peakSize),
+        medianSize: round(median),
+        atTouch,
+        lifetimeMs: ts - wall.raisedAt,
+        bestBid: round(ctx.metrics.bid, 12),
+        bestAsk: round(ctx.metrics.ask, 12),
+      },
+      `${side === 'bid' ? 'Bid' : 'Ask'} wall at ${wall.price} ${how} after ${fmt((ts - wall.raisedAt) / 1000)} s (${ctx.symbol})`,
+    );
+  }
+
+  private evidence(ctx: BookContext, side: Side, wall: ActiveWall, median: number, persistedMs: number | null): Record<string, string | number | boolean | null> {
+    const mid = ctx.metrics.mid;
+    return {
+      side,
+      price: wall.price,
+      size: round(wall.size),
+      medianSize: round(median),
+      multiple: round(wall.size / median, 4),
+      distanceBps: round((Math.abs(wall.priceValue - mid) / mid) * 10_000, 4),
+      atTouch: (side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask) === wall.priceValue,
+      ...(persistedMs === null ? {} : { persistedMs }),
+    };
+  }
+}
+
+function title(ctx: BookContext, side: Side, price: string, size: number, median: number): string {
+  return `${side === 'bid' ? 'Bid' : 'Ask'} wall ${fmt(size)} at ${price} (${fmt(size / median)}× median) on ${ctx.symbol}`;
+}

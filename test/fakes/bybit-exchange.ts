@@ -67,7 +67,8 @@ export class FakeBybitExchange {
     const seed = options.seed ?? 11;
     this.markets = { spot: new SyntheticMarket(undefined, seed), linear: new SyntheticMarket(undefined, seed + 1) };
     this.http = createServer((req, res) => void this.onRest(req.url ?? '/', res));
-    this.wss = new WebSocketServer({ server: this.http });
+    // Protocol pongs are sent by hand so a half-open connection stops answering, as a dead link would.
+    this.wss = new WebSocketServer({ server: this.http, autoPong: false });
     this.wss.on('connection', (ws, req) => this.onSocket(ws, req.url ?? '/'));
   }
 
@@ -120,7 +121,7 @@ export class FakeBybitExchange {
     for (const c of this.clients) c.ws.terminate();
   }
 
-  /** Keep connections open but send nothing more on them (not even pongs). */
+  /** Keep connections open but send nothing more on them (no data, no pong of either kind). */
   goHalfOpen(): void {
     for (const c of this.clients) c.silent = true;
   }
@@ -195,6 +196,9 @@ export class FakeBybitExchange {
     const client: Client = { ws, category, topics: new Set(), silent: false };
     this.clients.add(client);
     ws.on('message', (data) => this.onRequest(client, data.toString()));
+    ws.on('ping', (data) => {
+      if (!client.silent) ws.pong(data);
+    });
     ws.on('close', () => this.clients.delete(client));
   }
 

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayCapture } from '../../src/main/capture/replay';
 import { repoRoot, capture } from '../support/paths';
@@ -119,5 +121,32 @@ describe('replay of the shared Bybit linear capture (XRPUSDT orderbook.500)', ()
     expect(result.books).toEqual([
       { venue: 'bybit-linear', symbol: 'XRPUSDT', bestBid: ref.bestBid, bestAsk: ref.bestAsk, bidLevels: 500, askLevels: 500, state: 'synced' },
     ]);
+  });
+
+  it('a capture that records its subscribe frame replays at the depth it names, to the same book', async () => {
+    const lines = readFileSync(capture(FILE), 'utf8').trim().split('\n');
+    const send = JSON.stringify({ ts: 1733011200600, conn: 'c1', venue: 'bybit-linear', kind: 'send', data: '{"req_id":"1","op":"subscribe","args":["orderbook.500.XRPUSDT"]}' });
+    const dir = mkdtempSync(join(tmpdir(), 'obm-bybit-'));
+    const file = join(dir, 'with-send.capture.jsonl');
+    writeFileSync(file, [lines[0], send, ...lines.slice(1)].join('\n') + '\n');
+    const notes: string[] = [];
+    const r = await replayCapture(file, { logger: { log: (_l, event) => void notes.push(event) } });
+    expect(r.verify.gaps).toBe(0);
+    expect(r.books[0]).toMatchObject({ symbol: 'XRPUSDT', bestBid: ref.bestBid, bestAsk: ref.bestAsk, bidLevels: 500, askLevels: 500, state: 'synced' });
+    // The depth came from the recorded subscribe, not from following the stream.
+    expect(notes).not.toContain('depth-followed');
+  });
+
+  it('a capture with a delta missing fails: the gap is counted and the book is not left half-right', async () => {
+    const lines = readFileSync(capture(FILE), 'utf8').trim().split('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'obm-bybit-'));
+    const file = join(dir, 'gap.capture.jsonl');
+    // Drop the 10th delta (u = 20254879).
+    writeFileSync(file, lines.filter((_l, i) => i !== 11).join('\n') + '\n');
+    const r = await replayCapture(file);
+    expect(r.verify.gaps).toBe(1);
+    expect(r.verify.resyncs).toBe(1);
+    // The resubscribe cannot be answered from a recording: the book stays empty rather than wrong.
+    expect(r.books[0]).toMatchObject({ state: 'resyncing', bidLevels: 0, askLevels: 0 });
   });
 });

@@ -9,7 +9,7 @@ import { BINANCE_SPOT, BinanceAdapter } from './binance-spot/adapter';
 import { BINANCE_USDM } from './binance-usdm/flavour';
 import { symbolsFromStreamUrl, symbolsFromSubscribe } from './binance-spot/messages';
 import { BYBIT_SPOT, BybitAdapter } from './bybit-spot/adapter';
-import { symbolsFromFrame as bybitFrameSymbols, symbolsFromSubscribe as bybitSubscribeSymbols } from './bybit-spot/messages';
+import { depthFromSubscribe as bybitSubscribeDepth, symbolsFromFrame as bybitFrameSymbols, symbolsFromSubscribe as bybitSubscribeSymbols } from './bybit-spot/messages';
 import { BYBIT_LINEAR } from './bybit-linear/flavour';
 import { krakenVenue } from './kraken/adapter';
 import { okxVenue } from './okx/adapter';
@@ -76,12 +76,18 @@ const demo: VenueModule = {
 
 /** Bybit subscribes by message, never in the URL; a capture without that message names symbols in its topics. */
 const bybitCaptureSymbols = (kind: 'open' | 'send', text: string): string[] => (kind === 'send' ? bybitSubscribeSymbols(text) : []);
+/** The recorded subscribe names the depth (orderbook.{depth}); replay follows it. */
+const bybitCaptureOptions = (kind: 'open' | 'send', text: string): SubscribeOptions | undefined => {
+  const depth = kind === 'send' ? bybitSubscribeDepth(text) : undefined;
+  return depth === undefined ? undefined : { depth };
+};
 
 const bybitSpot: VenueModule = {
   id: 'bybit-spot',
   name: 'Bybit Spot',
   createAdapter: (ctx) => new BybitAdapter({ venue: 'bybit-spot', flavour: BYBIT_SPOT, ...ctx }),
   captureSymbols: bybitCaptureSymbols,
+  captureOptions: bybitCaptureOptions,
   frameSymbols: bybitFrameSymbols,
 };
 
@@ -90,6 +96,7 @@ const bybitLinear: VenueModule = {
   name: 'Bybit Linear (USDT/USDC perpetuals and futures)',
   createAdapter: (ctx) => new BybitAdapter({ venue: 'bybit-linear', flavour: BYBIT_LINEAR, ...ctx }),
   captureSymbols: bybitCaptureSymbols,
+  captureOptions: bybitCaptureOptions,
   frameSymbols: bybitFrameSymbols,
 };
 

@@ -9,7 +9,7 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import { MalformedFrameError, type VenueAdapter } from '../adapter';
+import { MalformedFrameError, type SubscribeOptions, type VenueAdapter } from '../adapter';
 import { Backoff } from '../backoff';
 import { FeedConnection } from '../connection';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
@@ -134,8 +134,10 @@ export class BybitAdapter implements VenueAdapter {
     });
   }
 
-  subscribe(symbols: readonly string[]): void {
+  /** `options.depth` picks another `orderbook.{depth}` than the flavour's (Bybit refuses depths it does not offer). */
+  subscribe(symbols: readonly string[], options?: SubscribeOptions): void {
     if (this.closed) return;
+    const depth = options?.depth ?? this.flavour.depth;
     const added: string[] = [];
     for (const raw of symbols) {
       const symbol = raw.toUpperCase();
@@ -146,13 +148,13 @@ export class BybitAdapter implements VenueAdapter {
         {
           resubscribe: (reason) => this.resubscribe(symbol, reason),
           note: (event, fields) =>
-            this.logger.log(event === 'gap' || event === 'resync' ? 'warn' : event === 'truncated' ? 'debug' : 'info', event, {
+            this.logger.log(event === 'gap' || event === 'resync' ? 'warn' : 'info', event, {
               venue: this.venue,
               symbol,
               ...fields,
             }),
         },
-        this.flavour.depth,
+        depth,
       );
       this.subs.set(symbol, { feed, sync, snapshotTimer: null, resubscribeBackoff: new Backoff(500, 30_000) });
       feed.setState('connecting', 'subscribed');

@@ -140,6 +140,21 @@ export function symbolsFromSubscribe(text: string): string[] {
   }
 }
 
+/** The book depth a subscribe request names (its first book topic's), for replaying a recorded `send`. */
+export function depthFromSubscribe(text: string): number | undefined {
+  try {
+    const msg = JSON.parse(text) as { op?: unknown; args?: unknown };
+    if (msg.op !== 'subscribe' || !Array.isArray(msg.args)) return undefined;
+    for (const arg of msg.args) {
+      const topic = typeof arg === 'string' ? parseBookTopic(arg) : null;
+      if (topic) return topic.depth;
+    }
+  } catch {
+    // Not JSON: no depth.
+  }
+  return undefined;
+}
+
 /** The book symbol a received frame streams (for captures that recorded no subscribe frame). */
 export function symbolsFromFrame(text: string): string[] {
   const symbol = symbolOfRawFrame(text);

@@ -26,7 +26,7 @@ import type { BookMessage } from './messages';
 export interface BookSyncHooks {
   /** Ask the adapter to unsubscribe and subscribe the topic again (Bybit answers with a snapshot). */
   resubscribe(reason: string): void;
-  /** Report a sync event worth a log line (gap, resync, venue snapshot, depth change). */
+  /** Report a sync event worth a log line (gap, resync, venue snapshot, depth followed). */
   note(event: string, fields: Record<string, unknown>): void;
 }
 
@@ -140,15 +140,8 @@ export class BybitBookSync {
   }
 
   private applyChecked(event: BookEvent): void {
-    // apply() checks for a crossed book and tells listeners; trimming afterwards only removes levels
-    // at the far end of the window, which neither the crossed check nor the top of book depends on.
-    const result = this.feed.apply(event);
-    if (result !== 'ok') {
-      this.resync(result === 'crossed' ? 'crossed book' : 'malformed level');
-      return;
-    }
-    const removed = this.feed.book.truncate(this.depth);
-    if (removed > 0) this.hooks.note('truncated', { depth: this.depth, removed, u: this.localU });
+    const result = this.feed.apply(event, { truncateTo: this.depth });
+    if (result !== 'ok') this.resync(result === 'crossed' ? 'crossed book' : 'malformed level');
   }
 
   /** Throw the book away and have the topic resubscribed (a fresh snapshot follows). */

@@ -13,6 +13,8 @@ import { analyticsCapability } from './analytics-capability';
 import { ContractHost, type HostInfo } from './contract-host';
 import { InstrumentCache } from './instrument-cache';
 import { recordingCapability } from './recording-capability';
+import { startStore } from './store-capability';
+import type { Store } from '../store/store';
 import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from './market';
 
@@ -36,6 +38,8 @@ export interface Services {
   publisher: Publisher;
   contract: ContractHost;
   analytics: AnalyticsService;
+  /** The SQLite store (top of book, alerts, feed history, exports); null without a data folder. */
+  store: Store | null;
   /** Stop everything, newest service first; resolves when files are flushed. */
   close(): Promise<void>;
 }
@@ -69,11 +73,16 @@ export function createServices(options: ServicesOptions): Services {
     contract.register(recording.commands);
     closers.push(() => recording.close());
   }
+  const storeWiring = options.dataDir
+    ? startStore({ dataDir: options.dataDir, market, contract, logger: options.logger, host: options.host })
+    : null;
+  if (storeWiring) closers.push(() => storeWiring.close());
   return {
     market,
     publisher,
     contract,
     analytics,
+    store: storeWiring?.store ?? null,
     async close() {
       publisher.stop();
       market.close();

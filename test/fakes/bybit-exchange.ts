@@ -56,6 +56,7 @@ export class FakeBybitExchange {
   private answerPings = true;
   private rateLimitedLeft = 0;
   private restDelayMs = 0;
+  private snapshotsToSwallow = 0;
   connections = 0;
   pings = 0;
   /** Every subscribe request's args, in arrival order. */
@@ -171,6 +172,11 @@ export class FakeBybitExchange {
     this.broadcast(t, this.message(t, 'delta', [['not-a-price', '1']], []));
   }
 
+  /** Acknowledge the next `n` subscriptions but never send their snapshot (nor their deltas). */
+  swallowSnapshots(n: number): void {
+    this.snapshotsToSwallow = n;
+  }
+
   sendRaw(text: string): void {
     for (const c of this.clients) if (!c.silent) c.ws.send(text);
   }
@@ -254,7 +260,12 @@ export class FakeBybitExchange {
         continue;
       }
       // The topic is brought up to date before this client counts as its subscriber.
-      added.push(this.topicFor(client.category, depth, symbol));
+      const topic = this.topicFor(client.category, depth, symbol);
+      if (this.snapshotsToSwallow > 0) {
+        this.snapshotsToSwallow--;
+        continue;
+      }
+      added.push(topic);
       client.topics.add(arg);
     }
     this.send(

@@ -138,6 +138,18 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
     }
   });
 
+  it('subscribes again when a subscription is acknowledged but its snapshot never comes', async () => {
+    const btc = adapters.linear.feed('BTCUSDT')!;
+    fake.swallowSnapshots(1);
+    fake.sendUnreadableLevel('linear', 'BTCUSDT', BYBIT_LINEAR.depth);
+    await until(() => btc.state === 'resyncing', 5000, 'resync');
+    await until(() => events.some((e) => e.event === 'snapshot-timeout' && e.fields.symbol === 'BTCUSDT'), 5000, 'snapshot timeout');
+    await until(allSynced, 10_000, 'sync after subscribing again');
+    expect(events.filter((e) => e.event === 'resubscribe' && e.fields.symbol === 'BTCUSDT').length).toBe(2);
+    expect(btc.health.reconnects).toBe(0);
+    await expectBooksMatchFake();
+  });
+
   it('reconnects and resubscribes after the connection drops', async () => {
     const before = fake.connections;
     fake.dropConnections();

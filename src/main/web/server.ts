@@ -110,6 +110,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
       return;
     }
+    const exportName = /^\/api\/exports\/([A-Za-z0-9._-]+)$/.exec(url.pathname)?.[1];
+    if (exportName !== undefined) {
+      // Finished CSV/depth exports from the exports folder only (src/main/store/store.ts exportFile).
+      const exportPath = services.store?.exportFile(exportName);
+      if (!exportPath) return send(res, 404, 'text/plain', 'no such export\n');
+      res.writeHead(200, {
+        'content-type': exportName.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="${exportName}"`,
+        'content-length': String(statSync(exportPath).size),
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(exportPath)
+        .on('error', () => res.destroy())
+        .pipe(res);
+      return;
+    }
     if (url.pathname.startsWith('/api/')) return send(res, 404, 'application/json', JSON.stringify({ error: `no such endpoint ${url.pathname}` }));
     if (url.pathname === '/' || url.pathname === '/index.html') {
       return send(res, 200, CONTENT_TYPES['.html']!, indexHtml, { 'content-security-policy': CSP, ...cookie });

@@ -14,7 +14,7 @@ import { Backoff } from '../backoff';
 import { FeedConnection } from '../connection';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
-import { BybitApiError, parseInstrumentsPage } from './instruments';
+import { BybitApiError, parseInstrumentsPage, type InstrumentsPage } from './instruments';
 import { bookTopic, parseBookTopic, parseStreamFrame, symbolOfRawFrame, topicsInMessage, type AckMessage, type BookMessage } from './messages';
 import { BybitBookSync } from './sync';
 
@@ -366,7 +366,7 @@ export class BybitAdapter implements VenueAdapter {
   // ---- REST -----------------------------------------------------------------------------------
 
   /** One instruments-info page, retried with back-off on rate limits (HTTP 429/403, retCode 10006/10018) and errors. */
-  private async fetchInstrumentsPage(url: string): Promise<ReturnType<typeof parseInstrumentsPage>> {
+  private async fetchInstrumentsPage(url: string): Promise<InstrumentsPage> {
     const backoff = new Backoff(500, 8_000);
     let lastError = '';
     for (let attempt = 1; attempt <= REST_ATTEMPTS; attempt++) {

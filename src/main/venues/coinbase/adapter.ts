@@ -210,12 +210,20 @@ export class CoinbaseAdapter implements VenueAdapter {
   /** Unsubscribe and subscribe one product again: Coinbase answers with a fresh snapshot. */
   private resubscribe(id: string, reason: string): void {
     const p = this.products.get(id);
-    if (!p || !p.active || !this.connection.isOpen) return;
-    this.logger.log('warn', 'resubscribe', { venue: this.venue, symbol: id, reason });
-    p.heartbeatConfirmed = false;
-    p.subscribedAt = this.transport.clock.now();
-    this.sendSubscribe('unsubscribe', [p]);
-    this.sendSubscribe('subscribe', [p]);
+    if (p && p.active) this.resubscribeAll([p], reason);
+  }
+
+  /** One unsubscribe and one subscribe message for all of these products (their books already reset). */
+  private resubscribeAll(products: Product[], reason: string): void {
+    if (products.length === 0 || !this.connection.isOpen) return;
+    this.logger.log('warn', 'resubscribe', { venue: this.venue, symbols: products.map((p) => p.id), reason });
+    const now = this.transport.clock.now();
+    for (const p of products) {
+      p.heartbeatConfirmed = false;
+      p.subscribedAt = now;
+    }
+    this.sendSubscribe('unsubscribe', products);
+    this.sendSubscribe('subscribe', products);
   }
 
   private scheduleTick(generation: number): void {
@@ -228,18 +236,30 @@ export class CoinbaseAdapter implements VenueAdapter {
   }
 
   private tick(now: number): void {
-    for (const p of this.products.values()) {
-      if (!p.active) continue;
-      p.sync.expireProbes(now);
-      const state = p.feed.state;
-      if (p.heartbeatConfirmed && now - p.lastHeartbeatAt > this.heartbeatTimeoutMs) {
-        const reason = `no heartbeat for ${Math.round((now - p.lastHeartbeatAt) / 100) / 10} s`;
-        this.logger.log('warn', 'heartbeat-missing', { venue: this.venue, symbol: p.id, silentMs: now - p.lastHeartbeatAt });
-        p.sync.resync(reason);
-      } else if ((state === 'buffering' || state === 'resyncing') && now - p.subscribedAt > this.snapshotTimeoutMs) {
-        p.sync.resync(`no snapshot within ${Math.round(this.snapshotTimeoutMs / 1000)} s of subscribing`);
-      }
+    const active = [...this.products.values()].filter((p) => p.active);
+    for (const p of active) p.sync.expireProbes(now);
+    const confirmed = active.filter((p) => p.heartbeatConfirmed);
+    const silent = confirmed.filter((p) => now - p.lastHeartbeatAt > this.heartbeatTimeoutMs);
+    if (silent.length > 0 && silent.length === confirmed.length && confirmed.length > 1) {
+      // Every product went quiet at once: the connection, not a subscription, is at fault.
+      this.logger.log('warn', 'heartbeat-missing', { venue: this.venue, symbols: silent.map((p) => p.id), action: 'reconnect' });
+      this.connection.restart(`no heartbeat on any product for ${Math.round(this.heartbeatTimeoutMs / 100) / 10} s`);
+      return;
     }
+    const redo: Product[] = [];
+    for (const p of silent) {
+      const reason = `no heartbeat for ${Math.round((now - p.lastHeartbeatAt) / 100) / 10} s`;
+      this.logger.log('warn', 'heartbeat-missing', { venue: this.venue, symbol: p.id, silentMs: now - p.lastHeartbeatAt });
+      p.sync.beginResync(reason);
+      redo.push(p);
+    }
+    for (const p of active) {
+      const state = p.feed.state;
+      if (redo.includes(p) || (state !== 'buffering' && state !== 'resyncing') || now - p.subscribedAt <= this.snapshotTimeoutMs) continue;
+      p.sync.beginResync(`no snapshot within ${Math.round(this.snapshotTimeoutMs / 1000)} s of subscribing`);
+      redo.push(p);
+    }
+    this.resubscribeAll(redo, 'heartbeat or snapshot missing');
   }
 
   // ---- frames ----------------------------------------------------------------------------------

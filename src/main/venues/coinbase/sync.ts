@@ -22,7 +22,7 @@
  *   inside one batch the book never passes through it. A ticker is therefore a probe: it passes (bboOk)
  *   when the book shows the ticker's best bid and ask prices at its arrival or after any update within
  *   the next second. A probe that does not pass is not counted as a failure. Divergence is a book that
- *   has stopped agreeing: three probes in a row missed and none passed for 5 s. That counts one
+ *   has stopped agreeing: three probes in a row missed and none passed for 3 s. That counts one
  *   bboFailed and rebuilds the book.
  */
 import { decimalEquals } from '../../../shared/decimal';
@@ -44,7 +44,7 @@ const EXACT_FAILURES_TO_RESYNC = 2;
 export const PROBE_WINDOW_MS = 1000;
 /** Settled mode: missed probes in a row, and time without any passing one, that prove divergence. */
 const SETTLED_MISSES_TO_RESYNC = 3;
-const SETTLED_QUIET_MS = 5000;
+const SETTLED_QUIET_MS = 3000;
 const MAX_PROBES = 32;
 
 interface Probe {
@@ -95,10 +95,15 @@ export class CoinbaseBookSync {
 
   /** Throw the book away and ask for a fresh snapshot. */
   resync(reason: string): void {
+    this.beginResync(reason);
+    this.hooks.resubscribe(reason);
+  }
+
+  /** Throw the book away and wait for a fresh snapshot; the caller resubscribes (several products at once). */
+  beginResync(reason: string): void {
     this.hooks.note('resync', { reason });
     this.feed.health.lastError = reason;
     this.awaitSnapshot('resyncing', reason);
-    this.hooks.resubscribe(reason);
   }
 
   onSnapshot(snap: L2Snapshot, localTs: number): void {

@@ -1,0 +1,209 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { canonicalDecimal } from '../../src/shared/decimal';
+import type { Logger } from '../../src/main/log';
+import { CoinbaseAdapter, type CoinbaseAdapterOptions } from '../../src/main/venues/coinbase/adapter';
+import { LiveTransport } from '../../src/main/venues/live-transport';
+import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
+import { FakeCoinbaseExchange, type FakeCoinbaseOptions } from '../fakes/coinbase-exchange';
+
+const CREDENTIALS = { key: 'test-key', secret: Buffer.from('fake exchange secret').toString('base64'), passphrase: 'pass phrase' };
+
+async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function sideOf(feed: SymbolFeed, s: 'bid' | 'ask'): string[][] {
+  return [...feed.book.levels(s)].map((l) => [canonicalDecimal(l.price), canonicalDecimal(l.sizeText)]);
+}
+
+/** Pause the fake, let the adapter catch up, and compare every level with the fake's true book. */
+async function expectBookMatchesFake(fake: FakeCoinbaseExchange, feed: SymbolFeed): Promise<void> {
+  fake.pause();
+  const truth = fake.market.trueBook(feed.symbol)!;
+  const canon = (levels: [string, string][]) => levels.map(([p, q]) => [canonicalDecimal(p), canonicalDecimal(q)]);
+  const same = () =>
+    feed.state === 'synced' && JSON.stringify(sideOf(feed, 'bid')) === JSON.stringify(canon(truth.bids)) && JSON.stringify(sideOf(feed, 'ask')) === JSON.stringify(canon(truth.asks));
+  try {
+    await until(same, 5000, `${feed.symbol} book to equal the fake's`);
+  } catch {
+    // Show the difference rather than only the timeout.
+    expect(feed.state).toBe('synced');
+    expect(sideOf(feed, 'bid')).toEqual(canon(truth.bids));
+    expect(sideOf(feed, 'ask')).toEqual(canon(truth.asks));
+  }
+  fake.resume();
+}
+
+describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () => {
+  let fake: FakeCoinbaseExchange;
+  let adapter: CoinbaseAdapter;
+  let events: Array<{ event: string; fields: Record<string, unknown> }>;
+  const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
+
+  async function setup(fakeOptions: FakeCoinbaseOptions = {}, adapterOptions: Partial<CoinbaseAdapterOptions> = {}, transport = new LiveTransport({ maxFrameBytes: 256 * 1024 })) {
+    events = [];
+    fake = new FakeCoinbaseExchange({ stepMs: 20, heartbeatMs: 200, credentials: CREDENTIALS, ...fakeOptions });
+    await fake.start();
+    adapter = new CoinbaseAdapter({
+      endpoints: fake.endpoints,
+      transport,
+      logger,
+      staleAfterMs: 1500,
+      heartbeatTimeoutMs: 1000,
+      listener: { onBook: () => {}, onState: () => {} },
+      ...adapterOptions,
+    });
+    adapter.subscribe(['BTC-USD', 'ETH-USD']);
+    await until(() => [...adapter.feeds()].every((f) => f.state === 'synced'), 10_000, 'initial sync');
+    return adapter.feed('BTC-USD')!;
+  }
+
+  afterEach(async () => {
+    adapter?.close();
+    await fake?.stop();
+  });
+
+  it('subscribes at once to level2_batch, heartbeat and ticker for both products in one message, and matches the true book', async () => {
+    // A venue that drops clients not subscribed within 300 ms (Coinbase: 5 s) keeps this one.
+    const feed = await setup({ subscribeDeadlineMs: 300 });
+    const first = fake.received[0]!;
+    expect(first).toEqual({ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['level2_batch', 'heartbeat', 'ticker'] });
+    expect(fake.channelsOf('BTC-USD')).toEqual(['level2_batch']);
+    // level2_batch: tickers are probes that pass when the book shows their best bid and ask.
+    await until(() => feed.health.bboOk >= 3, 10_000, 'ticker probes');
+    expect(feed.health.bboFailed).toBe(0);
+    expect(feed.health.resyncs).toBe(0);
+    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesFake(fake, adapter.feed('ETH-USD')!);
+    expect(fake.connections).toBe(1);
+  });
+
+  it('with an Exchange API key uses level2 (signed) and compares tickers exactly', async () => {
+    const feed = await setup({}, { credentials: CREDENTIALS });
+    expect(fake.channelsOf('BTC-USD')).toEqual(['level2']);
+    const sub = fake.received.find((m) => m.type === 'subscribe')!;
+    expect(sub).toMatchObject({ key: CREDENTIALS.key, passphrase: CREDENTIALS.passphrase, channels: ['level2', 'heartbeat', 'ticker'] });
+    await until(() => feed.health.bboOk >= 5, 10_000, 'exact ticker checks');
+    expect(feed.health.bboFailed).toBe(0);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('falls back to level2_batch with a clear message when the key is rejected', async () => {
+    const feed = await setup({}, { credentials: { ...CREDENTIALS, secret: Buffer.from('wrong').toString('base64') } });
+    expect(fake.channelsOf('BTC-USD')).toEqual(['level2_batch']);
+    expect(adapter.bookChannel).toBe('level2_batch');
+    expect(feed.health.lastError).toMatch(/rejected the API key \(Authentication Failed\); using the public level2_batch feed/);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('reconnects after the connection drops', async () => {
+    const feed = await setup();
+    fake.dropConnections();
+    await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect');
+    expect(fake.connections).toBeGreaterThanOrEqual(2);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('treats a half-open connection (no close, no data, no pong) as stale and reconnects', async () => {
+    // Heartbeats judged over a longer window than the connection's, so the stale watchdog acts first.
+    const feed = await setup({}, { heartbeatTimeoutMs: 3000 });
+    fake.goHalfOpen();
+    await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'stale detection and reconnect');
+    expect(events.some((e) => e.event === 'stale-feed')).toBe(true);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('resubscribes a product whose heartbeats stop, leaving the others alone', async () => {
+    const feed = await setup();
+    const eth = adapter.feed('ETH-USD')!;
+    fake.withholdHeartbeats('BTC-USD');
+    await until(() => events.some((e) => e.event === 'heartbeat-missing' && e.fields.symbol === 'BTC-USD'), 5000, 'missing heartbeat');
+    await until(() => feed.state === 'synced' && feed.health.resyncs >= 1, 10_000, 'resubscribe and fresh snapshot');
+    expect(fake.received.some((m) => m.type === 'unsubscribe' && JSON.stringify(m.product_ids) === '["BTC-USD"]')).toBe(true);
+    expect(feed.health.reconnects).toBe(0);
+    expect(eth.health.resyncs).toBe(0);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('reconnects when every product stops sending heartbeats at once', async () => {
+    const feed = await setup();
+    fake.withholdHeartbeats('BTC-USD');
+    fake.withholdHeartbeats('ETH-USD');
+    await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect');
+    expect(events.some((e) => e.event === 'heartbeat-missing' && e.fields.action === 'reconnect')).toBe(true);
+    expect(fake.connections).toBe(2);
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('counts and skips a malformed frame, and survives an oversized one', async () => {
+    const feed = await setup();
+    fake.sendRaw('{"type":"l2update","product_id":"BTC-USD","changes":[["buy","1.00"');
+    fake.sendRaw('{"type":"l2update","product_id":"BTC-USD","changes":[["hold","1.00","2"]],"time":"2024-01-01T00:00:00Z"}');
+    await until(() => feed.health.malformed >= 2, 5000, 'malformed count');
+    expect(feed.state).toBe('synced');
+    expect(feed.health.resyncs).toBe(0);
+    await expectBookMatchesFake(fake, feed);
+    fake.sendRaw(JSON.stringify({ type: 'status', products: 'x'.repeat(300 * 1024) }));
+    await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect after oversized frame');
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('surfaces an error message, and marks a product the venue refuses as failed while the others stream', async () => {
+    const feed = await setup();
+    fake.sendError('Failed to subscribe', 'rate limit exceeded');
+    await until(() => feed.health.lastError === 'Coinbase error: Failed to subscribe: rate limit exceeded', 5000, 'error surfaced');
+    expect(feed.state).toBe('synced');
+    adapter.subscribe(['NOPE-USD']);
+    const nope = adapter.feed('NOPE-USD')!;
+    await until(() => nope.state === 'failed', 5000, 'refused product');
+    expect(nope.health.lastError).toBe('NOPE-USD cannot be streamed from Coinbase: Failed to subscribe: NOPE-USD is not a valid product');
+    expect(feed.state).toBe('synced');
+    await expectBookMatchesFake(fake, feed);
+  });
+
+  it('level2: a book that disagrees with two tickers in a row is rebuilt', async () => {
+    const feed = await setup({}, { credentials: CREDENTIALS });
+    const phantom = fake.plantPhantomBid('BTC-USD');
+    await until(() => feed.health.resyncs >= 1, 10_000, 'divergence detected');
+    expect(feed.health.bboFailed).toBeGreaterThanOrEqual(2);
+    expect(events.some((e) => e.event === 'bbo-mismatch' && String(e.fields.detail).includes(phantom))).toBe(true);
+    await until(() => feed.state === 'synced', 10_000, 'rebuilt');
+    await expectBookMatchesFake(fake, feed);
+    expect(sideOf(feed, 'bid').some(([p]) => p === canonicalDecimal(phantom))).toBe(false);
+  });
+
+  it('level2_batch: a book that has stopped agreeing with the tickers for 3 s is rebuilt, not sooner', async () => {
+    const feed = await setup();
+    const phantom = fake.plantPhantomBid('BTC-USD');
+    const planted = Date.now();
+    await until(() => feed.health.resyncs >= 1, 15_000, 'persistent divergence detected');
+    expect(Date.now() - planted).toBeGreaterThanOrEqual(2800);
+    expect(feed.health.bboFailed).toBe(1);
+    expect(feed.health.lastError).toMatch(/best bid\/offer has disagreed with every ticker/);
+    await until(() => feed.state === 'synced', 10_000, 'rebuilt');
+    await expectBookMatchesFake(fake, feed);
+    expect(sideOf(feed, 'bid').some(([p]) => p === canonicalDecimal(phantom))).toBe(false);
+  });
+
+  it('lists instruments, waits out a slow REST answer, and reports HTTP 429 clearly', async () => {
+    await setup();
+    const list = await adapter.listInstruments();
+    expect(list.find((i) => i.symbol === 'BTC-USD')).toMatchObject({ tickSize: '0.01', lotSize: '0.00000001', pricePrecision: 2, sizePrecision: 8, status: 'trading', display: 'BTC/USD' });
+    expect(list.find((i) => i.symbol === 'OLD-USD')!.status).toBe('disabled');
+    fake.slowRest(1200);
+    const started = Date.now();
+    const slow = await adapter.listInstruments();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1100);
+    expect(slow).toHaveLength(3);
+    // The feed kept streaming while REST was slow.
+    expect(adapter.feed('BTC-USD')!.state).toBe('synced');
+    fake.slowRest(0);
+    fake.rateLimitNext(1);
+    await expect(adapter.listInstruments()).rejects.toThrow(/rate limited \(HTTP 429\)/);
+    expect(await adapter.listInstruments()).toHaveLength(3);
+  });
+});

@@ -280,9 +280,10 @@ export class Store {
         this.committedSeq = Math.max(this.committedSeq, message.seq);
         this.workerProblem = null;
         this.restartDelay = 1000;
-        for (let i = this.waiters.length - 1; i >= 0; i--) {
-          if (this.waiters[i]!.seq <= this.committedSeq) this.waiters.splice(i, 1)[0]!.resolve();
-        }
+        // Waiters are in seq order: resolve the confirmed ones, oldest first.
+        let done = 0;
+        while (done < this.waiters.length && this.waiters[done]!.seq <= this.committedSeq) done++;
+        for (const w of this.waiters.splice(0, done)) w.resolve();
         if (this.dropping && this.unsentRows + this.inFlightRows < this.maxQueuedRows / 2) {
           this.dropping = false;
           this.logger.log('info', 'store-queue-recovered', { droppedRows: this.droppedRows });

@@ -110,8 +110,8 @@ export const LadderParamsSchema = z.object({
 export const DepthParamsSchema = z.object({
   venue: VenueIdSchema,
   symbol: SymbolSchema,
-  /** How far from mid to show, in basis points. */
-  rangeBps: z.number().min(1).max(5000).default(50),
+  /** How far from mid to show, in basis points; 0 picks a range that shows the top 100 levels. */
+  rangeBps: z.number().min(0).max(5000).default(0),
   /** Buckets per side. */
   points: z.number().int().min(10).max(400).default(100),
 });
@@ -136,8 +136,11 @@ export const HeatmapParamsSchema = z.object({
   symbol: SymbolSchema,
   /** Rows (price buckets) per column. */
   rows: z.number().int().min(20).max(400).default(120),
-  /** Price span of a column around mid, in basis points; fixes the row height on the first frame. */
-  spanBps: z.number().min(2).max(5000).default(60),
+  /**
+   * Price span of a column around mid, in basis points; fixes the row height on the first frame.
+   * 0 picks a span that shows the top 50 levels.
+   */
+  spanBps: z.number().min(0).max(5000).default(0),
   /** One column every intervalMs. */
   intervalMs: z.number().int().min(100).max(5000).default(250),
 });

@@ -32,7 +32,7 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
 
   // Pick another symbol with the keyboard.
-  const picker = page.getByRole('combobox', { name: 'Symbol' });
+  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
   await picker.click();
   await picker.fill('eth usdt');
   await expect(page.getByRole('option').first()).toContainText('ETH/USDT');

@@ -111,3 +111,17 @@ describe('ladder grouping', () => {
     ]);
   });
 });
+
+describe('automatic chart ranges', () => {
+  it('reaches the Nth level on both sides, rounded to 1-2-5', async () => {
+    const { autoRangeBps } = await import('../../src/main/app/book-streams');
+    const bids = Array.from({ length: 100 }, (_, i) => [(100 - 0.01 * (i + 1)).toFixed(2), '1'] as [string, string]);
+    const asks = Array.from({ length: 100 }, (_, i) => [(100 + 0.02 * (i + 1)).toFixed(2), '1'] as [string, string]);
+    const feed = feedWith(bids, asks);
+    // mid 100.005; the 100th ask is 102.00: 199.5 bps × 1.05 → 209 → rounded up to 500
+    expect(autoRangeBps(feed.book, 100)).toBe(500);
+    // the 10th: ask 100.20 → 19.5 bps × 1.05 = 20.5 → 50
+    expect(autoRangeBps(feed.book, 10)).toBe(50);
+    expect(autoRangeBps(feedWith([], [['1', '1']]).book, 10)).toBeNull();
+  });
+});

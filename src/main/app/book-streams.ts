@@ -47,8 +47,35 @@ export function depthFrame(feed: SymbolFeed, rangeBps: number, points: number): 
   return { venue: feed.venue, symbol: feed.symbol, state: feed.state, mid, bucketBps, bidSizes, askSizes, bidBeyond, askBeyond };
 }
 
+/**
+ * A round range (1, 2 or 5 × 10^k bps) that reaches the `levels`-th level on both sides of the book,
+ * or null while a side is empty. Books differ by orders of magnitude in how far their depth spreads.
+ */
+export function autoRangeBps(book: OrderBook, levels: number): number | null {
+  const mid = midOf(book);
+  if (mid === null) return null;
+  let far = 0;
+  for (const side of ['bid', 'ask'] as const) {
+    const deepest = book.top(side, levels).at(-1);
+    if (deepest) far = Math.max(far, (Math.abs(book.priceValue(deepest) - mid) / mid) * 10_000);
+  }
+  return far > 0 ? niceStep(far * 1.05, 0.1) : null;
+}
+
+/** Levels the automatic depth range aims to show on each side. */
+const AUTO_DEPTH_LEVELS = 100;
+/** Levels the automatic heatmap span aims to show on each side. */
+const AUTO_HEATMAP_LEVELS = 50;
+
 export function depthSource(feed: SymbolFeed, rangeBps: number, points: number): FrameSource {
-  return { version: () => `${feed.book.version}/${feed.stateVersion}`, build: () => depthFrame(feed, rangeBps, points) };
+  let range = rangeBps;
+  return {
+    version: () => `${feed.book.version}/${feed.stateVersion}`,
+    build: () => {
+      if (range === 0) range = autoRangeBps(feed.book, AUTO_DEPTH_LEVELS) ?? 0;
+      return depthFrame(feed, range || 50, points);
+    },
+  };
 }
 
 /** A "nice" row height: 1, 2 or 5 × a power of ten, and never finer than the book's own tick. */
@@ -71,7 +98,10 @@ export function heatmapSource(feed: SymbolFeed, rows: number, spanBps: number, i
       const book = feed.book;
       const mid = midOf(book);
       const sizes = new Array<number>(rows).fill(0);
-      if (mid !== null && rowStep === 0) rowStep = niceStep((mid * spanBps) / 10_000 / rows, 10 ** -book.priceScale);
+      if (mid !== null && rowStep === 0) {
+        const span = spanBps > 0 ? spanBps : (autoRangeBps(book, AUTO_HEATMAP_LEVELS) ?? 30) * 2;
+        rowStep = niceStep((mid * span) / 10_000 / rows, 10 ** -book.priceScale);
+      }
       let basePrice = 0;
       if (mid !== null && rowStep > 0) {
         basePrice = Math.floor((mid - (rows / 2) * rowStep) / rowStep) * rowStep;

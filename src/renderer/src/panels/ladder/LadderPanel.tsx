@@ -1,14 +1,17 @@
-import { useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LadderFrame } from '../../../../shared/contract';
 import { StateBadge } from '../../components/StateBadge';
-import type { SymbolChoice } from '../../components/SymbolPicker';
 import { formatPrice, formatSize } from '../../format';
 import { useStream } from '../../hooks/useStream';
+import type { PanelProps } from '../types';
 
-interface Props {
-  choice: SymbolChoice | null;
-  depth?: number;
+export interface LadderSettings {
+  levels: number;
+  group: number;
 }
+
+const LEVEL_CHOICES = [5, 10, 20, 30, 50];
+const GROUP_CHOICES = [1, 2, 5, 10, 25, 50, 100, 500, 1000];
 
 interface Row {
   price: string;
@@ -25,10 +28,20 @@ function rows(levels: LadderFrame['bids']): Row[] {
   });
 }
 
-/** DOM ladder: asks above the spread (best nearest), bids below, size bars and cumulative size. */
-export function LadderPanel({ choice, depth = 20 }: Props) {
-  const params = choice ? { venue: choice.venue, symbol: choice.symbol, depth } : null;
-  const { frame, error } = useStream('book.ladder', params, choice ? `${choice.venue}:${choice.symbol}:${depth}` : '');
+/**
+ * DOM ladder: asks above the spread (best nearest), bids below, size bars, cumulative size outwards.
+ * Scroll to look further out; it recentres on the spread on its own until you scroll, and the
+ * Recenter button (or the C key) brings it back.
+ */
+export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderSettings>) {
+  const levels = settings.levels ?? 20;
+  const group = settings.group ?? 1;
+  const params = choice ? { venue: choice.venue, symbol: choice.symbol, depth: levels, group } : null;
+  const { frame, error } = useStream('book.ladder', params, choice ? `${choice.venue}:${choice.symbol}:${levels}:${group}` : '');
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const spreadRef = useRef<HTMLTableRowElement>(null);
+  const [follow, setFollow] = useState(true);
+  const programmatic = useRef(false);
 
   const view = useMemo(() => {
     if (!frame) return null;
@@ -39,25 +52,79 @@ export function LadderPanel({ choice, depth = 20 }: Props) {
     const bestAsk = frame.asks[0]?.[0];
     let spreadBps: string | null = null;
     if (bestBid && bestAsk && frame.spread) {
-      const mid = (Number(bestBid) + Number(bestAsk)) / 2;
-      const bps = (Number(frame.spread) / mid) * 10_000;
+      const bps = (Number(frame.spread) / ((Number(bestBid) + Number(bestAsk)) / 2)) * 10_000;
       spreadBps = bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2);
     }
     return { bids, asks, maxSize, spreadBps };
   }, [frame]);
 
+  const recenter = () => {
+    const box = scrollRef.current;
+    const row = spreadRef.current;
+    if (!box || !row) return;
+    programmatic.current = true;
+    box.scrollTop = row.offsetTop - box.clientHeight / 2 + row.clientHeight / 2;
+  };
+
+  useLayoutEffect(() => {
+    if (follow) recenter();
+  });
+
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.key === 'c' || e.key === 'C') && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        setFollow(true);
+        recenter();
+      }
+    };
+    box.addEventListener('keydown', onKey);
+    return () => box.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
-    <section className="panel ladder-panel" aria-label="DOM ladder">
-      <header className="panel-header">
-        <h2>Ladder</h2>
-        <span className="panel-symbol">{choice ? choice.symbol : '—'}</span>
+    <div className="ladder-panel">
+      <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
+        <label>
+          Levels
+          <select value={levels} onChange={(e) => onSettings({ levels: Number(e.target.value) })} aria-label="Levels per side">
+            {LEVEL_CHOICES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Group
+          <select value={group} onChange={(e) => onSettings({ group: Number(e.target.value) })} aria-label="Price grouping in ticks">
+            {GROUP_CHOICES.map((n) => (
+              <option key={n} value={n}>
+                {n === 1 ? 'none' : `${n} ticks`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className={follow ? 'tool-button active' : 'tool-button'}
+          onClick={() => {
+            setFollow(true);
+            recenter();
+          }}
+          aria-label="Recenter on spread"
+          title="Recenter on the spread (C)"
+        >
+          Recenter
+        </button>
         {frame && (
           <span className="panel-meta" aria-label="Book depth">
             {frame.bidLevels} bids · {frame.askLevels} asks
           </span>
         )}
-      </header>
+      </div>
       {!choice && <p className="empty-state">Pick a symbol to see its book.</p>}
       {error && (
         <p className="error-state" role="alert">
@@ -71,50 +138,60 @@ export function LadderPanel({ choice, depth = 20 }: Props) {
         </p>
       )}
       {frame && view && (
-        <table className="ladder" aria-label={`Order book ladder for ${frame.symbol}`}>
-          <thead>
-            <tr>
-              <th scope="col">Bid cum</th>
-              <th scope="col">Bid size</th>
-              <th scope="col">Price</th>
-              <th scope="col">Ask size</th>
-              <th scope="col">Ask cum</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...view.asks].reverse().map((r, i) => (
-              <tr key={`a${i}`} className={`ask-row${i === view.asks.length - 1 ? ' best' : ''}`} data-side="ask">
-                <td className="cum" />
-                <td className="size" />
-                <td className="price">{formatPrice(r.price, frame.priceDecimals)}</td>
-                <td className="size">
-                  <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                  <span className="num">{formatSize(r.size, frame.sizeDecimals)}</span>
-                </td>
-                <td className="cum">{formatSize(r.cum, frame.sizeDecimals)}</td>
+        <div
+          className="ladder-scroll"
+          ref={scrollRef}
+          tabIndex={0}
+          onScroll={() => {
+            if (programmatic.current) programmatic.current = false;
+            else setFollow(false);
+          }}
+        >
+          <table className="ladder" aria-label={`Order book ladder for ${frame.symbol}`}>
+            <thead>
+              <tr>
+                <th scope="col">Bid cum</th>
+                <th scope="col">Bid size</th>
+                <th scope="col">Price</th>
+                <th scope="col">Ask size</th>
+                <th scope="col">Ask cum</th>
               </tr>
-            ))}
-            <tr className="spread-row" aria-label="Spread">
-              <td colSpan={5}>
-                spread <strong data-testid="spread">{frame.spread ? formatPrice(frame.spread, frame.priceDecimals) : '—'}</strong>
-                {view.spreadBps && <span className="bps"> ({view.spreadBps} bps)</span>}
-              </td>
-            </tr>
-            {view.bids.map((r, i) => (
-              <tr key={`b${i}`} className={`bid-row${i === 0 ? ' best' : ''}`} data-side="bid">
-                <td className="cum">{formatSize(r.cum, frame.sizeDecimals)}</td>
-                <td className="size">
-                  <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                  <span className="num">{formatSize(r.size, frame.sizeDecimals)}</span>
+            </thead>
+            <tbody>
+              {[...view.asks].reverse().map((r, i) => (
+                <tr key={`a${r.price}`} className={`ask-row${i === view.asks.length - 1 ? ' best' : ''}`} data-side="ask">
+                  <td className="cum" />
+                  <td className="size" />
+                  <td className="price">{formatPrice(r.price, frame.priceDecimals)}</td>
+                  <td className="size">
+                    <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
+                    <span className="num">{formatSize(r.size, frame.sizeDecimals)}</span>
+                  </td>
+                  <td className="cum">{formatSize(r.cum, frame.sizeDecimals)}</td>
+                </tr>
+              ))}
+              <tr className="spread-row" aria-label="Spread" ref={spreadRef}>
+                <td colSpan={5}>
+                  spread <strong data-testid="spread">{frame.spread ? formatPrice(frame.spread, frame.priceDecimals) : '—'}</strong>
+                  {view.spreadBps && <span className="bps"> ({view.spreadBps} bps)</span>}
                 </td>
-                <td className="price">{formatPrice(r.price, frame.priceDecimals)}</td>
-                <td className="size" />
-                <td className="cum" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+              {view.bids.map((r, i) => (
+                <tr key={`b${r.price}`} className={`bid-row${i === 0 ? ' best' : ''}`} data-side="bid">
+                  <td className="cum">{formatSize(r.cum, frame.sizeDecimals)}</td>
+                  <td className="size">
+                    <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
+                    <span className="num">{formatSize(r.size, frame.sizeDecimals)}</span>
+                  </td>
+                  <td className="price">{formatPrice(r.price, frame.priceDecimals)}</td>
+                  <td className="size" />
+                  <td className="cum" />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
-    </section>
+    </div>
   );
 }

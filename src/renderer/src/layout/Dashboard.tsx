@@ -1,0 +1,199 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Group, Panel, Separator } from 'react-resizable-panels';
+import { RecordButton } from '../components/RecordButton';
+import { SymbolPicker, type SymbolChoice } from '../components/SymbolPicker';
+import { PANELS } from '../panels/registry';
+import { useInstrumentsContext } from './InstrumentsContext';
+import {
+  addPanel,
+  detachPanel,
+  dockPanel,
+  movePanel,
+  newPanel,
+  removePanel,
+  setColumnSizes,
+  setPanelSizes,
+  type PanelKind,
+} from './model';
+import { PanelFrame } from './PanelFrame';
+import { layoutStore, linkStore, rememberRecent } from './state';
+import { useStore } from './store';
+
+export const DASHBOARD_SYMBOL_INPUT = 'dashboard-symbol';
+
+/** Open a panel in its own window (Electron makes it a BrowserWindow, a browser a popup). */
+export function openPanelWindow(id: string): boolean {
+  const url = new URL(window.location.href);
+  url.search = '';
+  const token = new URLSearchParams(window.location.search).get('token');
+  if (token) url.searchParams.set('token', token);
+  url.searchParams.set('panel', id);
+  return window.open(url.href, `obm-panel-${id}`, 'popup=yes,width=760,height=560') !== null;
+}
+
+export function Dashboard() {
+  const layout = useStore(layoutStore);
+  const links = useStore(linkStore);
+  const { venues, instruments, errors, loading } = useInstrumentsContext();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [menu, setMenu] = useState<'add' | 'windows' | null>(null);
+
+  // A saved symbol the venues no longer list falls back to the first instrument, so the dashboard is
+  // never blank; while the lists load, the saved choice stands.
+  const saved = links.dashboard ?? null;
+  const choice = useMemo((): SymbolChoice | null => {
+    if (loading || instruments.length === 0) return saved;
+    if (saved && instruments.some((i) => i.venue === saved.venue && i.symbol === saved.symbol)) return saved;
+    return { venue: instruments[0]!.venue, symbol: instruments[0]!.symbol };
+  }, [loading, instruments, saved]);
+  useEffect(() => {
+    if (choice && (choice.venue !== saved?.venue || choice.symbol !== saved?.symbol)) linkStore.set((l) => ({ ...l, dashboard: choice }));
+  }, [choice, saved]);
+
+  const setDashboardSymbol = (c: SymbolChoice) => {
+    rememberRecent(c);
+    linkStore.set((l) => ({ ...l, dashboard: c }));
+  };
+
+  const detach = (id: string) => {
+    layoutStore.set((s) => detachPanel(s, id));
+    if (!openPanelWindow(id)) {
+      layoutStore.set((s) => dockPanel(s, id));
+      setNotice('The window could not be opened: allow pop-ups for this page, then detach again.');
+    }
+  };
+
+  // Shortcuts: Ctrl/⌘+K or / → symbol search; Ctrl/⌘+Shift+R → start/stop recording.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
+      if (((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') || (e.key === '/' && !typing)) {
+        e.preventDefault();
+        document.getElementById(DASHBOARD_SYMBOL_INPUT)?.focus();
+      } else if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'r') {
+        e.preventDefault();
+        (document.querySelector('.record-button') as HTMLButtonElement | null)?.click();
+      } else if (e.key === 'Escape') {
+        setMenu(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const kinds = Object.keys(PANELS) as PanelKind[];
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Order Book Monitor</h1>
+        <SymbolPicker id={DASHBOARD_SYMBOL_INPUT} value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setDashboardSymbol} />
+        <RecordButton choice={choice} />
+        <div className="menu">
+          <button type="button" className="tool-button" aria-haspopup="menu" aria-expanded={menu === 'add'} onClick={() => setMenu(menu === 'add' ? null : 'add')}>
+            + Add panel
+          </button>
+          {menu === 'add' && (
+            <ul role="menu" aria-label="Add panel" className="menu-list">
+              {kinds.map((k) => (
+                <li key={k} role="none">
+                  <button
+                    type="button"
+                    role="menuitem"
+                    onClick={() => {
+                      layoutStore.set((s) => addPanel(s, newPanel(k)));
+                      setMenu(null);
+                    }}
+                  >
+                    {PANELS[k]!.title}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        {layout.detached.length > 0 && (
+          <div className="menu">
+            <button type="button" className="tool-button" aria-haspopup="menu" aria-expanded={menu === 'windows'} onClick={() => setMenu(menu === 'windows' ? null : 'windows')}>
+              Windows ({layout.detached.length})
+            </button>
+            {menu === 'windows' && (
+              <ul role="menu" aria-label="Detached windows" className="menu-list">
+                {layout.detached.map((p) => (
+                  <li key={p.id} role="none" className="menu-row">
+                    <span>{PANELS[p.kind]?.title ?? p.kind}</span>
+                    <button type="button" role="menuitem" onClick={() => openPanelWindow(p.id)}>
+                      Show
+                    </button>
+                    <button
+                      type="button"
+                      role="menuitem"
+                      onClick={() => {
+                        layoutStore.set((s) => dockPanel(s, p.id));
+                        setMenu(null);
+                      }}
+                    >
+                      Dock
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        <div className="venue-status" aria-label="Venues">
+          {venues.map((v) => (
+            <span key={v.id} className={`venue-pill venue-${v.status}`} title={v.message ?? v.status}>
+              {v.name}
+            </span>
+          ))}
+        </div>
+      </header>
+      {(errors.length > 0 || notice) && (
+        <div className="banner error" role="alert">
+          {notice && <div>{notice}</div>}
+          {errors.map((e) => (
+            <div key={e}>{e}</div>
+          ))}
+        </div>
+      )}
+      <main className="dashboard">
+        {layout.columns.length === 0 && <p className="empty-state">Every panel is in its own window. Add a panel, or dock one back from Windows.</p>}
+        {layout.columns.length > 0 && (
+          <Group
+            orientation="horizontal"
+            key={layout.columns.map((c) => c.id).join('|')}
+            defaultLayout={Object.fromEntries(layout.columns.map((c) => [c.id, c.size]))}
+            onLayoutChanged={(l) => layoutStore.set((s) => setColumnSizes(s, s.columns.map((c) => l[c.id] ?? c.size)))}
+            className="dashboard-columns"
+          >
+            {layout.columns.map((col, ci) => [
+              ci > 0 && <Separator key={`sep-${col.id}`} className="resize-handle vertical" />,
+              <Panel key={col.id} id={col.id} minSize="12%">
+                <Group
+                  orientation="vertical"
+                  key={col.panels.map((p) => p.id).join('|')}
+                  defaultLayout={Object.fromEntries(col.panels.map((p, i) => [p.id, col.panelSizes[i] ?? 100 / col.panels.length]))}
+                  onLayoutChanged={(l) => layoutStore.set((s) => setPanelSizes(s, col.id, col.panels.map((p) => l[p.id] ?? 0)))}
+                >
+                  {col.panels.map((p, pi) => [
+                    pi > 0 && <Separator key={`sep-${p.id}`} className="resize-handle horizontal" />,
+                    <Panel key={p.id} id={p.id} minSize="10%">
+                      <PanelFrame
+                        panel={p}
+                        actions={{
+                          onDetach: () => detach(p.id),
+                          onClose: () => layoutStore.set((s) => removePanel(s, p.id)),
+                          onMove: (d) => layoutStore.set((s) => movePanel(s, p.id, d)),
+                        }}
+                      />
+                    </Panel>,
+                  ])}
+                </Group>
+              </Panel>,
+            ])}
+          </Group>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import type { SymbolHealth } from '../../../../shared/contract';
+import { formatRate } from '../../format';
+import { useStream } from '../../hooks/useStream';
+import type { PanelProps } from '../types';
+
+function age(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+function rowClass(h: SymbolHealth): string {
+  if (h.state !== 'synced') return 'health-row troubled';
+  if (h.gaps + h.bboFailed + h.checksumFailed + h.crossed > 0 || h.rateAnomaly !== 'none') return 'health-row warned';
+  return 'health-row';
+}
+
+/** Feed health for every venue and symbol the app is streaming; the panel's own symbol first. */
+export function HealthPanel({ choice }: PanelProps) {
+  const { frame } = useStream('health', {}, 'health');
+  if (!frame) return <p className="empty-state">Waiting for health…</p>;
+  const symbols = [...frame.symbols].sort((a, b) => {
+    const mine = (h: SymbolHealth) => (choice && h.venue === choice.venue && h.symbol === choice.symbol ? 0 : 1);
+    return mine(a) - mine(b) || a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol);
+  });
+  const mb = (n: number) => `${Math.round(n / 1_048_576)} MB`;
+  return (
+    <div className="health-panel">
+      <div className="panel-toolbar">
+        <span>
+          up {age(frame.uptimeSec * 1000)} · RSS {mb(frame.memory.rssBytes)} · heap {mb(frame.memory.heapUsedBytes)}
+        </span>
+        {frame.venues.map((v) => (
+          <span key={v.id} className={`venue-pill venue-${v.status}`} title={v.message ?? v.status}>
+            {v.name}: {v.status}
+          </span>
+        ))}
+      </div>
+      {symbols.length === 0 && <p className="empty-state">No feeds running yet.</p>}
+      {symbols.length > 0 && (
+        <div className="table-scroll">
+          <table className="health-table" aria-label="Feed health">
+            <thead>
+              <tr>
+                <th scope="col">Venue</th>
+                <th scope="col">Symbol</th>
+                <th scope="col">State</th>
+                <th scope="col" title="messages per second">Msg/s</th>
+                <th scope="col" title="level updates per second">Lvl/s</th>
+                <th scope="col">Latency</th>
+                <th scope="col">Gaps</th>
+                <th scope="col">Resyncs</th>
+                <th scope="col" title="checksums ok / failed">Checksum</th>
+                <th scope="col" title="best bid/offer cross-checks ok / failed">BBO</th>
+                <th scope="col">Crossed</th>
+                <th scope="col">Reconn.</th>
+                <th scope="col">Snapshot</th>
+                <th scope="col">Rate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {symbols.map((h) => (
+                <tr key={`${h.venue}:${h.symbol}`} className={rowClass(h)} title={h.lastError ?? undefined}>
+                  <td>{h.venue}</td>
+                  <td>{h.symbol}</td>
+                  <td>{h.state}</td>
+                  <td>{formatRate(h.msgsPerSec)}</td>
+                  <td>{formatRate(h.levelUpdatesPerSec)}</td>
+                  <td>{h.latencyMs === null ? '—' : `${Math.round(h.latencyMs)} ms`}</td>
+                  <td>{h.gaps}</td>
+                  <td>{h.resyncs}</td>
+                  <td>
+                    {h.checksumOk}/{h.checksumFailed}
+                  </td>
+                  <td>
+                    {h.bboOk}/{h.bboFailed}
+                  </td>
+                  <td>{h.crossed}</td>
+                  <td>{h.reconnects}</td>
+                  <td>{age(h.snapshotAgeMs)}</td>
+                  <td>{h.rateAnomaly === 'none' ? 'ok' : h.rateAnomaly}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

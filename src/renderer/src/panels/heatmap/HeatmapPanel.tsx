@@ -1,0 +1,157 @@
+import { useEffect, useRef } from 'react';
+import { StateBadge } from '../../components/StateBadge';
+import { useSize } from '../../hooks/useSize';
+import { useStream } from '../../hooks/useStream';
+import type { PanelProps } from '../types';
+import { liquidityColor, quantileOfNonZero } from './colormap';
+import { ColumnHistory } from './columns';
+
+export interface HeatmapSettings {
+  spanBps: number;
+}
+
+const SPAN_CHOICES = [0, 10, 20, 40, 60, 100, 200, 500];
+const ROWS = 120;
+const COLUMN_PX = 3;
+const AXIS_PX = 64;
+
+/**
+ * Liquidity heatmap: resting size by price (rows) over time (columns, newest on the right), with the
+ * best bid and ask drawn over it, the way Bookmap-style tools show where liquidity sits and moves.
+ */
+export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<HeatmapSettings>) {
+  const spanBps = settings.spanBps ?? 0;
+  const params = choice ? { venue: choice.venue, symbol: choice.symbol, rows: ROWS, spanBps, intervalMs: 250 } : null;
+  const key = choice ? `${choice.venue}:${choice.symbol}:${spanBps}` : '';
+  const { frame, error } = useStream('book.heatmap', params, key);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const historyRef = useRef(new ColumnHistory());
+  const { width, height } = useSize(boxRef);
+
+  useEffect(() => {
+    historyRef.current = new ColumnHistory();
+  }, [key]);
+
+  useEffect(() => {
+    if (frame) historyRef.current.add(frame);
+    draw(canvasRef.current, historyRef.current, width, height);
+  }, [frame, width, height]);
+
+  return (
+    <div className="chart-panel heatmap-panel">
+      <div className="panel-toolbar">
+        <StateBadge state={frame?.state ?? null} />
+        <label>
+          Span
+          <select value={spanBps} onChange={(e) => onSettings({ spanBps: Number(e.target.value) })} aria-label="Heatmap price span in basis points">
+            {SPAN_CHOICES.map((n) => (
+              <option key={n} value={n}>
+                {n === 0 ? 'auto' : `${n} bps`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="legend">
+          <span className="bid-text">— best bid</span> <span className="ask-text">— best ask</span>
+        </span>
+      </div>
+      {error && (
+        <p className="error-state" role="alert">
+          {error.message}
+        </p>
+      )}
+      {!choice && <p className="empty-state">Pick a symbol.</p>}
+      <div className="chart-box" ref={boxRef}>
+        <canvas ref={canvasRef} role="img" aria-label={choice ? `Liquidity heatmap for ${choice.symbol}` : 'Liquidity heatmap'} />
+      </div>
+    </div>
+  );
+}
+
+function priceLabel(p: number, step: number): string {
+  const decimals = Math.max(0, Math.min(8, Math.ceil(-Math.log10(step))));
+  return p.toFixed(decimals);
+}
+
+/** Redraw the whole heatmap: one pixel per (column, row) in an ImageData, scaled up without smoothing. */
+function draw(canvas: HTMLCanvasElement | null, history: ColumnHistory, width: number, height: number): void {
+  if (!canvas || width === 0 || height === 0) return;
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = '#0d1117';
+  ctx.fillRect(0, 0, width, height);
+  const plotW = Math.max(10, width - AXIS_PX);
+  const cols = history.columns.slice(-Math.floor(plotW / COLUMN_PX));
+  const last = cols.at(-1);
+  if (!last || history.rowStep <= 0) return;
+  // The view is centred on the newest mid and shows as many rows as a column holds.
+  const mid = last.bestBid !== null && last.bestAsk !== null ? (last.bestBid + last.bestAsk) / 2 : (last.baseRow + ROWS / 2) * history.rowStep;
+  const topRow = history.row(mid) + ROWS / 2;
+  const bottomRow = topRow - ROWS;
+  const scale = quantileOfNonZero(
+    cols.flatMap((c) => c.sizes),
+    0.97,
+  );
+  const image = ctx.createImageData(cols.length, ROWS);
+  const data = image.data;
+  cols.forEach((c, x) => {
+    for (let r = 0; r < ROWS; r++) {
+      const globalRow = topRow - 1 - r;
+      const i = globalRow - c.baseRow;
+      const size = i >= 0 && i < c.sizes.length ? c.sizes[i]! : 0;
+      const [red, green, blue] = liquidityColor(scale > 0 ? Math.sqrt(size / scale) : 0);
+      const o = (r * cols.length + x) * 4;
+      data[o] = red;
+      data[o + 1] = green;
+      data[o + 2] = blue;
+      data[o + 3] = 255;
+    }
+  });
+  const offscreen = document.createElement('canvas');
+  offscreen.width = cols.length;
+  offscreen.height = ROWS;
+  offscreen.getContext('2d')!.putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  const drawX = plotW - cols.length * COLUMN_PX;
+  ctx.drawImage(offscreen, drawX, 0, cols.length * COLUMN_PX, height);
+  const y = (price: number): number => ((topRow - price / history.rowStep) / ROWS) * height;
+  for (const [key, color] of [
+    ['bestBid', '#26a96c'],
+    ['bestAsk', '#e5534b'],
+  ] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    let started = false;
+    cols.forEach((c, x) => {
+      const p = c[key];
+      if (p === null) return;
+      const px = drawX + x * COLUMN_PX + COLUMN_PX / 2;
+      if (started) ctx.lineTo(px, y(p));
+      else ctx.moveTo(px, y(p));
+      started = true;
+    });
+    ctx.stroke();
+  }
+  // Price axis on the right.
+  ctx.fillStyle = '#131a23';
+  ctx.fillRect(plotW, 0, AXIS_PX, height);
+  ctx.fillStyle = '#7d8a9c';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  const labelEvery = Math.max(1, Math.ceil(ROWS / Math.max(2, Math.floor(height / 40))));
+  for (let row = bottomRow; row <= topRow; row++) {
+    if (row % labelEvery !== 0) continue;
+    const p = row * history.rowStep;
+    ctx.fillText(priceLabel(p, history.rowStep), plotW + 6, y(p));
+  }
+}

@@ -1,0 +1,136 @@
+import { useEffect, useRef } from 'react';
+import { StateBadge } from '../../components/StateBadge';
+import { formatSize } from '../../format';
+import { useSize } from '../../hooks/useSize';
+import { useStream } from '../../hooks/useStream';
+import { ColumnHistory } from '../heatmap/columns';
+import type { PanelProps } from '../types';
+
+export interface ProfileSettings {
+  windowSec: number;
+}
+
+const WINDOW_CHOICES = [30, 60, 180, 300, 900];
+const ROWS = 120;
+
+/** Average resting size per price row over the last `windowMs`. */
+export function averageProfile(history: ColumnHistory, windowMs: number, now: number): Map<number, number> {
+  const cols = history.columns.filter((c) => c.ts > now - windowMs);
+  const sums = new Map<number, number>();
+  for (const c of cols) {
+    c.sizes.forEach((s, i) => {
+      if (s > 0) sums.set(c.baseRow + i, (sums.get(c.baseRow + i) ?? 0) + s);
+    });
+  }
+  for (const [row, sum] of sums) sums.set(row, sum / cols.length);
+  return sums;
+}
+
+/** Volume profile: average resting size at each price over a rolling window (default 180 s). */
+export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<ProfileSettings>) {
+  const windowSec = settings.windowSec ?? 180;
+  const params = choice ? { venue: choice.venue, symbol: choice.symbol, rows: ROWS, spanBps: 0, intervalMs: 500 } : null;
+  const key = choice ? `${choice.venue}:${choice.symbol}` : '';
+  const { frame, error } = useStream('book.heatmap', params, key);
+  const historyRef = useRef(new ColumnHistory());
+  const boxRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const { width, height } = useSize(boxRef);
+  const pocLabelRef = useRef<HTMLSpanElement>(null);
+
+  useEffect(() => {
+    historyRef.current = new ColumnHistory();
+  }, [key]);
+
+  useEffect(() => {
+    if (frame) historyRef.current.add(frame);
+    const poc = drawProfile(canvasRef.current, historyRef.current, windowSec * 1000, width, height);
+    // The label is part of the drawing: updated with it, outside React's render.
+    if (pocLabelRef.current) pocLabelRef.current.textContent = poc ? `max ${formatSize(poc.size, 2)} at ${poc.price}` : '';
+  }, [frame, width, height, windowSec]);
+
+  return (
+    <div className="chart-panel profile-panel">
+      <div className="panel-toolbar">
+        <StateBadge state={frame?.state ?? null} />
+        <label>
+          Window
+          <select value={windowSec} onChange={(e) => onSettings({ windowSec: Number(e.target.value) })} aria-label="Profile window in seconds">
+            {WINDOW_CHOICES.map((n) => (
+              <option key={n} value={n}>
+                {n >= 60 ? `${n / 60} min` : `${n} s`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="panel-meta" aria-label="Largest average resting size" ref={pocLabelRef} />
+      </div>
+      {error && (
+        <p className="error-state" role="alert">
+          {error.message}
+        </p>
+      )}
+      {!choice && <p className="empty-state">Pick a symbol.</p>}
+      <div className="chart-box" ref={boxRef}>
+        <canvas ref={canvasRef} role="img" aria-label={choice ? `Volume profile for ${choice.symbol}` : 'Volume profile'} />
+      </div>
+    </div>
+  );
+}
+
+function drawProfile(canvas: HTMLCanvasElement | null, history: ColumnHistory, windowMs: number, width: number, height: number): { price: number; size: number } | null {
+  if (!canvas || width === 0 || height === 0) return null;
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * dpr);
+  canvas.height = Math.round(height * dpr);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = '#131a23';
+  ctx.fillRect(0, 0, width, height);
+  const last = history.columns.at(-1);
+  if (!last || last.bestBid === null || last.bestAsk === null) return null;
+  const profile = averageProfile(history, windowMs, last.ts + 1);
+  const mid = (last.bestBid + last.bestAsk) / 2;
+  const topRow = history.row(mid) + ROWS / 2;
+  const rowH = height / ROWS;
+  const axis = 64;
+  const plotW = width - axis;
+  let max = 0;
+  let poc: { price: number; size: number } | null = null;
+  for (let r = topRow - ROWS; r < topRow; r++) {
+    const v = profile.get(r) ?? 0;
+    if (v > max) {
+      max = v;
+      poc = { price: Number((r * history.rowStep).toFixed(8)), size: v };
+    }
+  }
+  if (max <= 0) return null;
+  const midRow = history.row(mid);
+  for (let r = topRow - ROWS; r < topRow; r++) {
+    const v = profile.get(r) ?? 0;
+    if (v <= 0) continue;
+    const y = (topRow - 1 - r) * rowH;
+    ctx.fillStyle = r === history.row(poc!.price) ? '#f5d142' : r <= midRow ? 'rgba(38,169,108,0.75)' : 'rgba(229,83,75,0.75)';
+    ctx.fillRect(0, y + 0.5, (v / max) * plotW, Math.max(1, rowH - 1));
+  }
+  ctx.strokeStyle = '#4c8dff';
+  ctx.setLineDash([4, 3]);
+  const midY = (topRow - mid / history.rowStep) * rowH;
+  ctx.beginPath();
+  ctx.moveTo(0, midY);
+  ctx.lineTo(plotW, midY);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.fillStyle = '#7d8a9c';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  const decimals = Math.max(0, Math.min(8, Math.ceil(-Math.log10(history.rowStep))));
+  const every = Math.max(1, Math.ceil(ROWS / Math.max(2, Math.floor(height / 40))));
+  for (let r = topRow - ROWS; r < topRow; r++) {
+    if (r % every !== 0) continue;
+    ctx.fillText((r * history.rowStep).toFixed(decimals), plotW + 6, (topRow - 1 - r + 0.5) * rowH);
+  }
+  return poc;
+}

@@ -52,7 +52,11 @@ export interface ExhaustionConfig {
 export interface WideSpreadConfig {
   /** Raised when spread / best ask exceeds this (0.0001 = 1 bp of the ask). */
   threshold: number;
-  /** Cleared when spread / ask stays at or below threshold × clearRatio for `clearAfterMs`. */
+  /**
+   * Cleared when spread / ask stays at or below threshold × clearRatio for `clearAfterMs`. The default
+   * ratio is 1 (time alone is the hysteresis): a book whose one-tick spread sits just under the
+   * threshold must be able to clear.
+   */
   clearRatio: number;
   clearAfterMs: number;
 }
@@ -105,7 +109,7 @@ export const DEFAULT_ANALYTICS_CONFIG: AnalyticsConfig = {
   wall: { multiple: 5, clearMultiple: 3, persistMs: 5000, medianWindowMs: 30_000, levels: 20, minMedianSeconds: 5, maxPerSide: 8 },
   layering: { minLevels: 4, multiple: 8, newFraction: 0.6, cooldownMs: 30_000, levels: 20 },
   exhaustion: { depthRatio: 0.5, spreadRatio: 2, windowSec: 15, minHistorySec: 5, clearDepthRatio: 0.7, clearSpreadRatio: 1.5, minHoldMs: 2000 },
-  wideSpread: { threshold: 0.0001, clearRatio: 0.8, clearAfterMs: 2000 },
+  wideSpread: { threshold: 0.0001, clearRatio: 1, clearAfterMs: 2000 },
   feed: { staleAfterMs: 30_000 },
   alerts: { maxAlerts: 1000, reopenWithinMs: 30_000, minUpdateIntervalMs: 1000 },
 };

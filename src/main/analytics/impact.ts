@@ -170,5 +170,6 @@ export function simulateImpact(books: readonly ImpactBook[], order: ImpactOrder)
 }
 
 function num(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
+  // + 0 turns −0 (a sell's zero slippage) into 0.
+  return Number.isFinite(x) ? x + 0 : null;
 }

@@ -114,9 +114,9 @@ export class FeedIntegrityMonitor {
       if (feed.state !== 'synced' || last === null) continue;
       const silent = now - last;
       if (silent >= this.config.staleAfterMs && !s.active.has('stale')) {
-        this.raise(feed, s, 'stale', now, { silentMs: silent, reason: `no message for ${Math.round(silent / 1000)} s while in sync` });
+        this.raise(feed, s, 'stale', now, { silentMs: Math.round(silent), reason: `no message for ${Math.round(silent / 1000)} s while in sync` });
       } else if (silent < this.config.staleAfterMs && s.active.has('stale')) {
-        this.alerts.clear(alertKey(feed, 'stale'), now, 'resolved', { silentMs: silent });
+        this.alerts.clear(alertKey(feed, 'stale'), now, 'resolved', { silentMs: Math.round(silent) });
         s.active.delete('stale');
       }
     }
@@ -138,7 +138,7 @@ export class FeedIntegrityMonitor {
 
   private resolve(feed: MonitoredFeed, s: Seen, ts: number, why: string): void {
     for (const cause of s.active) {
-      this.alerts.clear(alertKey(feed, cause), ts, 'resolved', { downtimeMs: s.downSince === null ? null : ts - s.downSince, resolution: why });
+      this.alerts.clear(alertKey(feed, cause), ts, 'resolved', { downtimeMs: s.downSince === null ? null : Math.round(ts - s.downSince), resolution: why });
     }
     s.active.clear();
     s.downSince = null;

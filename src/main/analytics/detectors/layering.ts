@@ -67,7 +67,7 @@ export class LayeringDetector {
         layer.key,
         ts,
         outcome,
-        { lifetimeMs: ts - layer.raisedAt, remainingLevels: remaining },
+        { lifetimeMs: Math.round(ts - layer.raisedAt), remainingLevels: remaining },
         `${side === 'bid' ? 'Bid' : 'Ask'} layering on ${ctx.symbol} ${outcome === 'pulled' ? 'pulled' : 'traded through'} after ${fmt((ts - layer.raisedAt) / 1000)} s`,
       );
       this.active[side] = null;
@@ -77,7 +77,7 @@ export class LayeringDetector {
   reset(ctx: BookContext, ts: number, reason: string): void {
     for (const side of ['bid', 'ask'] as const) {
       const layer = this.active[side];
-      if (layer) ctx.alerts.clear(layer.key, ts, 'feed-reset', { reason, lifetimeMs: ts - layer.raisedAt });
+      if (layer) ctx.alerts.clear(layer.key, ts, 'feed-reset', { reason, lifetimeMs: Math.round(ts - layer.raisedAt) });
       this.active[side] = null;
       this.looks[side].valid = false;
     }

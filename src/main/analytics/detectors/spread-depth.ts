@@ -64,7 +64,7 @@ export class ExhaustionDetector {
       !trusted || !(spread > 0) || depth >= this.config.clearDepthRatio * avg.depth || spread <= this.config.clearSpreadRatio * avg.spread;
     if (!recovered) return;
     ctx.alerts.clear(this.key, ts, 'resolved', {
-      durationMs: ts - this.activeSince,
+      durationMs: Math.round(ts - this.activeSince),
       depthAtClear: round(depth),
       spreadAtClear: round(spread),
     });
@@ -73,7 +73,7 @@ export class ExhaustionDetector {
 
   reset(ctx: BookContext, ts: number, reason: string): void {
     if (this.activeSince === null) return;
-    ctx.alerts.clear(this.key, ts, 'feed-reset', { reason, durationMs: ts - this.activeSince });
+    ctx.alerts.clear(this.key, ts, 'feed-reset', { reason, durationMs: Math.round(ts - this.activeSince) });
     this.activeSince = null;
   }
 }
@@ -119,7 +119,7 @@ export class WideSpreadDetector {
     if (this.activeSince === null || this.belowSince === null) return;
     if (ts - this.belowSince < this.config.clearAfterMs) return;
     ctx.alerts.clear(this.key, ts, 'resolved', {
-      durationMs: ts - this.activeSince,
+      durationMs: Math.round(ts - this.activeSince),
       peakSpreadOverAsk: round(this.peak, 6),
       spreadOverAskAtClear: round(ctx.metrics.spreadOverAsk, 6),
     });
@@ -129,7 +129,7 @@ export class WideSpreadDetector {
 
   reset(ctx: BookContext, ts: number, reason: string): void {
     if (this.activeSince === null) return;
-    ctx.alerts.clear(this.key, ts, 'feed-reset', { reason, durationMs: ts - this.activeSince });
+    ctx.alerts.clear(this.key, ts, 'feed-reset', { reason, durationMs: Math.round(ts - this.activeSince) });
     this.activeSince = null;
     this.belowSince = null;
   }

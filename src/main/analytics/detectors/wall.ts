@@ -65,7 +65,7 @@ export class WallDetector {
   /** The book is no longer known (resync, disconnect): clear every wall without judging it. */
   reset(ctx: BookContext, ts: number, reason: string): void {
     for (const side of ['bid', 'ask'] as const) {
-      for (const wall of this.active[side]) ctx.alerts.clear(wall.key, ts, 'feed-reset', { reason, lifetimeMs: ts - wall.raisedAt });
+      for (const wall of this.active[side]) ctx.alerts.clear(wall.key, ts, 'feed-reset', { reason, lifetimeMs: Math.round(ts - wall.raisedAt) });
       this.active[side].length = 0;
       this.candidates[side].length = 0;
     }
@@ -194,7 +194,7 @@ export class WallDetector {
         peakSize: round(wall.peakSize),
         medianSize: round(median),
         atTouch,
-        lifetimeMs: ts - wall.raisedAt,
+        lifetimeMs: Math.round(ts - wall.raisedAt),
         bestBid: round(ctx.metrics.bid, 12),
         bestAsk: round(ctx.metrics.ask, 12),
       },
@@ -212,7 +212,7 @@ export class WallDetector {
       multiple: round(wall.size / median, 4),
       distanceBps: round((Math.abs(wall.priceValue - mid) / mid) * 10_000, 4),
       atTouch: (side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask) === wall.priceValue,
-      ...(persistedMs === null ? {} : { persistedMs }),
+      ...(persistedMs === null ? {} : { persistedMs: Math.round(persistedMs) }),
     };
   }
 }

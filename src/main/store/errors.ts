@@ -34,7 +34,8 @@ export function classifyStoreError(error: unknown, path: string): ClassifiedErro
       message: `cannot write ${path}: the folder ${folder} is read-only, not permitted or missing (${detail}); recording is paused and retried`,
     };
   }
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
+  // EEXIST/ENOTDIR: a file sits where a folder of the path should be.
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST') {
     return { kind: 'retry', reason: 'missing-folder', message: `the data folder ${folder} is missing and cannot be created (${detail}); retrying` };
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {

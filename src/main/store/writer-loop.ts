@@ -161,7 +161,7 @@ export class WriterLoop {
     this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
   }
 
-  private tryOpen(): boolean {
+  private tryOpen(afterMovingAside = false): boolean {
     try {
       const { movedAside } = this.writer.open();
       this.retention = this.writer.retention(this.options.retention);
@@ -172,6 +172,17 @@ export class WriterLoop {
     } catch (error) {
       const c = classifyStoreError(error, this.options.path);
       this.recordError(c, 'open');
+      if (c.kind === 'corrupt' && !afterMovingAside) {
+        // Damage found past the header (reading the tables at open): keep the file, start a new one.
+        this.writer.close();
+        this.writer.resetCounts();
+        try {
+          this.noteMovedAside(moveAside(this.options.path));
+          return this.tryOpen(true);
+        } catch (moveError) {
+          this.log('error', 'store-move-aside-failed', { error: (moveError as Error).message });
+        }
+      }
       this.setFailure(c.message);
       this.scheduleRetry();
       return false;
@@ -189,7 +200,8 @@ export class WriterLoop {
     if (this.closed || this.retryTimer) return;
     if (!this.writer.db && !this.tryOpen()) return;
     if (this.pending.length > 0) this.writePending();
-    else if (this.retentionRun) this.retentionStep();
+    // One small retention step per turn, after the writes: neither can starve the other.
+    if (this.retentionRun && this.writer.db && !this.retryTimer) this.retentionStep();
     if (!this.retryTimer && (this.pending.length > 0 || this.retentionRun)) this.schedulePump();
   }
 

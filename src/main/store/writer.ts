@@ -49,10 +49,23 @@ export class StoreWriter {
     const opened = openStoreDatabase(this.path);
     const db = opened.db;
     // Row counts are exact: counted once per file, then kept up to date by every commit and delete.
-    if (!this.countsKnown || opened.movedAside) {
-      this.counts = countRows(db);
-      this.countsKnown = true;
+    try {
+      // Counting reads every table: damage beyond the header shows up here (and is handled as corrupt).
+      if (!this.countsKnown || opened.movedAside) {
+        this.counts = countRows(db);
+        this.countsKnown = true;
+      }
+      this.prepare(db);
+    } catch (error) {
+      db.close();
+      throw error;
     }
+    this.instrumentIds.clear();
+    this.db = db;
+    return { movedAside: opened.movedAside };
+  }
+
+  private prepare(db: Database.Database): void {
     this.stmts = {
       insertInstrument: db.prepare('INSERT INTO instruments (venue, symbol, first_seen_ts) VALUES (?, ?, ?) ON CONFLICT (venue, symbol) DO NOTHING'),
       upsertInstrument: db.prepare(
@@ -81,9 +94,6 @@ export class StoreWriter {
         'INSERT INTO feed_events (instrument_id, ts, kind, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?, ?)',
       ),
     };
-    this.instrumentIds.clear();
-    this.db = db;
-    return { movedAside: opened.movedAside };
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 /**
  * npm run web -- [--port N] [--host H] [--venue demo|binance-spot|binance-usdm ...] [--data DIR]
- *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS]
+ *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS] [--ui DIR]
  *
  * Starts the monitor's services in plain Node and serves the UI at http://127.0.0.1:5178/.
  */
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
         endpoint: { type: 'string', multiple: true },
         tick: { type: 'string', default: '50' },
         'log-level': { type: 'string', default: 'info' },
+        /** Folder holding the built UI (renderer/ and web-preload/); default: the repository's out/. */
+        ui: { type: 'string' },
       },
     });
   } catch (error) {
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
   const logLevel = v['log-level'] as 'debug' | 'info' | 'warn' | 'error';
+  const uiDir = resolve(v.ui ?? join(repoRoot, 'out'));
   const logger = teeLogger(
     rotatingFileLogger(join(dataDir, 'logs'), logLevel),
     jsonLineLogger((line) => process.stderr.write(line), 'warn'),
@@ -89,8 +92,8 @@ async function main(): Promise<void> {
       host,
       port,
       token,
-      rendererDir: join(repoRoot, 'out', 'renderer'),
-      webPreloadFile: join(repoRoot, 'out', 'web-preload', 'web-preload.js'),
+      rendererDir: join(uiDir, 'renderer'),
+      webPreloadFile: join(uiDir, 'web-preload', 'web-preload.js'),
     });
   } catch (error) {
     await services.close();

@@ -60,7 +60,8 @@ export function storeCapability(store: Store, market: MarketService, info: HostI
 
   return {
     commands: {
-      'store.status.get': () => store.status(),
+      // Fresh from the writer; its last report if the writer cannot answer (restarting).
+      'store.status.get': () => store.fetchStatus().catch(() => store.status()),
       'store.topOfBook': (r) => store.topOfBook({ venue: r.venue, symbol: r.symbol, from: r.from, to: r.to, limit: r.limit }).catch(unavailable),
       'store.alerts': (r) =>
         store.alerts({ venue: r.venue, symbol: r.symbol, activeOnly: r.activeOnly, from: r.from, to: r.to, limit: r.limit }).catch(unavailable),

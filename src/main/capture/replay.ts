@@ -9,6 +9,7 @@ import { nullLogger, type Logger } from '../log';
 import type { VenueAdapter } from '../venues/adapter';
 import { venueModule } from '../venues/registry';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
+import type { CaptureLine } from './format';
 import { readCapture } from './reader';
 import { ReplayTransport } from './replay-transport';
 
@@ -57,13 +58,123 @@ export interface ReplayOptions {
 /** Corrupt lines listed individually in the result; the count covers them all. */
 const MAX_LISTED_CORRUPT = 50;
 
-export async function replayCapture(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const logger = options.logger ?? nullLogger;
-  const transport = new ReplayTransport();
-  const adapters = new Map<string, VenueAdapter>();
+/**
+ * Feeds capture lines, one at a time, to the venues' adapters through a ReplayTransport: creates an
+ * adapter per venue on first sight, subscribes what the recording subscribed, delivers frames and
+ * REST responses, and counts what it could not use. The full-speed replay below and the timed player
+ * in the app (player.ts) both drive it.
+ */
+export class ReplayDriver {
+  readonly transport = new ReplayTransport();
+  readonly adapters = new Map<string, VenueAdapter>();
   /** Venues whose capture named symbols in an `open` URL or `send` frame. */
-  const namedSymbols = new Set<string>();
-  const unsupported = new Map<string, number>();
+  private readonly namedSymbols = new Set<string>();
+  readonly unsupported = new Map<string, number>();
+  readonly corrupt: Array<{ line: number; error: string }> = [];
+  corruptCount = 0;
+  messages = 0;
+
+  constructor(
+    private readonly listener: FeedListener,
+    private readonly logger: Logger = nullLogger,
+  ) {}
+
+  adapterFor(venue: string): VenueAdapter | undefined {
+    const existing = this.adapters.get(venue);
+    if (existing) return existing;
+    const adapter = venueModule(venue)?.createAdapter({ transport: this.transport, listener: this.listener, logger: this.logger });
+    if (adapter) this.adapters.set(venue, adapter);
+    return adapter;
+  }
+
+  corruptLine(lineNo: number, error: string): void {
+    this.corruptCount++;
+    if (this.corrupt.length < MAX_LISTED_CORRUPT) this.corrupt.push({ line: lineNo, error });
+    this.logger.log('warn', 'corrupt-capture-line', { line: lineNo, error });
+  }
+
+  /**
+   * Handle one line. Returns true after a REST response: the caller must then let promise
+   * continuations run (await a macrotask) so the adapter takes it before the next frame.
+   */
+  handle(line: CaptureLine): boolean {
+    const mod = venueModule(line.venue);
+    if (!mod) {
+      this.unsupported.set(line.venue, (this.unsupported.get(line.venue) ?? 0) + 1);
+      return false;
+    }
+    const transport = this.transport;
+    switch (line.kind) {
+      case 'open': {
+        transport.advance(line.ts);
+        transport.open(line.conn);
+        const symbols = mod.captureSymbols('open', line.url ?? '');
+        if (symbols.length > 0) {
+          this.namedSymbols.add(line.venue);
+          this.adapterFor(line.venue)?.subscribe(symbols, mod.captureOptions?.('open', line.url ?? ''));
+        }
+        transport.flushOpens();
+        return false;
+      }
+      case 'send': {
+        transport.advance(line.ts);
+        const symbols = mod.captureSymbols('send', line.data ?? '');
+        if (symbols.length > 0) {
+          this.namedSymbols.add(line.venue);
+          this.adapterFor(line.venue)?.subscribe(symbols, mod.captureOptions?.('send', line.data ?? ''));
+        }
+        transport.flushOpens();
+        return false;
+      }
+      case 'recv': {
+        const adapter = this.adapterFor(line.venue);
+        if (!adapter) return false;
+        // No subscription recorded for this venue: subscribe what its frames stream (optional hook).
+        const fresh =
+          mod.frameSymbols && !this.namedSymbols.has(line.venue) ? mod.frameSymbols(line.data ?? '').filter((s) => !adapter.feed(s)) : [];
+        if (fresh.length > 0) {
+          transport.advance(line.ts);
+          adapter.subscribe(fresh);
+          transport.flushOpens();
+        }
+        if (transport.recv(line.conn, line.data ?? '', line.ts)) this.messages++;
+        return false;
+      }
+      case 'rest':
+        transport.rest(line.url ?? '', line.data ?? '', line.ts, line.status ?? 200);
+        return true;
+      case 'close':
+        transport.close(line.conn, line.ts);
+        return false;
+    }
+    return false;
+  }
+
+  /** No more lines: requests still waiting for a response will not get one. */
+  end(): void {
+    this.transport.end();
+  }
+
+  feeds(): SymbolFeed[] {
+    return [...this.adapters.values()].flatMap((a) => [...a.feeds()]);
+  }
+
+  close(): void {
+    for (const adapter of this.adapters.values()) adapter.close();
+  }
+
+  unsupportedReport(): ReplayResult['unsupported'] {
+    return [...this.unsupported].map(([venue, lines]) => ({
+      venue,
+      lines,
+      message: `replay does not support venue "${venue}" yet; its ${lines} lines were skipped`,
+    }));
+  }
+}
+
+const nextMacrotask = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function replayCapture(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
   const trackers = new Map<SymbolFeed, TopOfBookTracker>();
   let topOfBookChanges = 0;
   const listener: FeedListener = {
@@ -81,121 +192,54 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
     },
     onState() {},
   };
-  const corrupt: Array<{ line: number; error: string }> = [];
-  let corruptCount = 0;
-  let messages = 0;
+  const driver = new ReplayDriver(listener, options.logger ?? nullLogger);
   const started = performance.now();
-
-  const adapterFor = (venue: string): VenueAdapter | undefined => {
-    const existing = adapters.get(venue);
-    if (existing) return existing;
-    const mod = venueModule(venue);
-    if (!mod) return undefined;
-    const adapter = mod.createAdapter({ transport, listener, logger });
-    adapters.set(venue, adapter);
-    return adapter;
-  };
-
   for await (const entry of readCapture(path)) {
-    if ('error' in entry) {
-      corruptCount++;
-      if (corrupt.length < MAX_LISTED_CORRUPT) corrupt.push({ line: entry.lineNo, error: entry.error });
-      logger.log('warn', 'corrupt-capture-line', { line: entry.lineNo, error: entry.error });
-      continue;
-    }
-    const line = entry.line;
-    const mod = venueModule(line.venue);
-    if (!mod) {
-      unsupported.set(line.venue, (unsupported.get(line.venue) ?? 0) + 1);
-      continue;
-    }
-    switch (line.kind) {
-      case 'open': {
-        transport.advance(line.ts);
-        transport.open(line.conn);
-        const symbols = mod.captureSymbols('open', line.url ?? '');
-        if (symbols.length > 0) namedSymbols.add(line.venue);
-        if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols, mod.captureOptions?.('open', line.url ?? ''));
-        transport.flushOpens();
-        break;
-      }
-      case 'send': {
-        transport.advance(line.ts);
-        const symbols = mod.captureSymbols('send', line.data ?? '');
-        if (symbols.length > 0) namedSymbols.add(line.venue);
-        if (symbols.length > 0) adapterFor(line.venue)!.subscribe(symbols, mod.captureOptions?.('send', line.data ?? ''));
-        transport.flushOpens();
-        break;
-      }
-      case 'recv': {
-        const adapter = adapterFor(line.venue)!;
-        // No subscription recorded for this venue: subscribe what its frames stream (optional hook).
-        const fresh = mod.frameSymbols && !namedSymbols.has(line.venue) ? mod.frameSymbols(line.data ?? '').filter((s) => !adapter.feed(s)) : [];
-        if (fresh.length > 0) {
-          transport.advance(line.ts);
-          adapter.subscribe(fresh);
-          transport.flushOpens();
-        }
-        if (transport.recv(line.conn, line.data ?? '', line.ts)) messages++;
-        break;
-      }
-      case 'rest':
-        transport.rest(line.url ?? '', line.data ?? '', line.ts, line.status ?? 200);
-        // Let the adapter take the response (a promise continuation) before the next frame.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        break;
-      case 'close':
-        transport.close(line.conn, line.ts);
-        break;
-    }
+    if ('error' in entry) driver.corruptLine(entry.lineNo, entry.error);
+    else if (driver.handle(entry.line)) await nextMacrotask();
   }
-  transport.end();
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  driver.end();
+  await nextMacrotask();
   const elapsedSec = Math.max(1e-6, (performance.now() - started) / 1000);
 
-  options.onEnd?.([...adapters.values()].flatMap((a) => [...a.feeds()]));
+  const feeds = driver.feeds();
+  options.onEnd?.(feeds);
   const books: ReplayBook[] = [];
   const verify: ReplayVerify = { checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0 };
   let malformedFrames = 0;
-  for (const adapter of adapters.values()) {
-    for (const feed of adapter.feeds()) {
-      const top = feed.book.topOfBook();
-      books.push({
-        venue: feed.venue,
-        symbol: feed.symbol,
-        state: feed.state,
-        bestBid: top.bid,
-        bestAsk: top.ask,
-        bidLevels: feed.book.levelCount('bid'),
-        askLevels: feed.book.levelCount('ask'),
-      });
-      const h = feed.health;
-      verify.checksumOk += h.checksumOk;
-      verify.checksumFailed += h.checksumFailed;
-      verify.bboOk += h.bboOk;
-      verify.bboFailed += h.bboFailed;
-      verify.gaps += h.gaps;
-      verify.resyncs += h.resyncs;
-      verify.crossed += h.crossed;
-      malformedFrames += h.malformed;
-    }
-    malformedFrames += adapter.unattributedMalformed;
-    adapter.close();
+  for (const feed of feeds) {
+    const top = feed.book.topOfBook();
+    books.push({
+      venue: feed.venue,
+      symbol: feed.symbol,
+      state: feed.state,
+      bestBid: top.bid,
+      bestAsk: top.ask,
+      bidLevels: feed.book.levelCount('bid'),
+      askLevels: feed.book.levelCount('ask'),
+    });
+    const h = feed.health;
+    verify.checksumOk += h.checksumOk;
+    verify.checksumFailed += h.checksumFailed;
+    verify.bboOk += h.bboOk;
+    verify.bboFailed += h.bboFailed;
+    verify.gaps += h.gaps;
+    verify.resyncs += h.resyncs;
+    verify.crossed += h.crossed;
+    malformedFrames += h.malformed;
   }
+  for (const adapter of driver.adapters.values()) malformedFrames += adapter.unattributedMalformed;
+  driver.close();
 
   return {
     file: path,
-    messages,
-    msgsPerSec: Math.round(messages / elapsedSec),
+    messages: driver.messages,
+    msgsPerSec: Math.round(driver.messages / elapsedSec),
     books,
     verify,
     malformedFrames,
     topOfBookChanges,
-    corruptLines: { count: corruptCount, lines: corrupt },
-    unsupported: [...unsupported].map(([venue, lines]) => ({
-      venue,
-      lines,
-      message: `replay does not support venue "${venue}" yet; its ${lines} lines were skipped`,
-    })),
+    corruptLines: { count: driver.corruptCount, lines: driver.corrupt },
+    unsupported: driver.unsupportedReport(),
   };
 }

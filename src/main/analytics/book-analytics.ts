@@ -1,7 +1,8 @@
 /**
  * Everything analytics keeps for one book, updated on every book update (event time = the update's
  * local receive time). Per update: copy the best levels once, compute every metric from them, sum OFI,
- * scan the depth bands, run the detectors. Once per completed second: sample the level-size medians,
+ * run the detectors (O(top N) work). The depth bands, which can span thousands of levels, are computed
+ * for the latest update when a frame is built. Once per completed second: sample the level-size medians,
  * take the layering look and refresh the averages. All buffers are allocated here, up front; an
  * ordinary update allocates nothing (alerts, which are rare, do).
  */
@@ -37,6 +38,8 @@ export class BookAnalytics implements BookContext {
   private readonly ofiSecond: Float64Array;
   private readonly ofiLastSecond: Float64Array;
   private hasLastSecond = false;
+  /** `seq` the depth bands were computed at. */
+  private bandsSeq = -1;
   private lastSecondBest = 0;
   private lastSecondMulti = 0;
   private readonly bandsBid: DepthBands;
@@ -144,8 +147,6 @@ export class BookAnalytics implements BookContext {
     this.ofi.reset();
     this.bids.clear();
     this.asks.clear();
-    this.bandsBid.clear();
-    this.bandsAsk.clear();
     const ts0 = this.metrics.ts;
     Object.assign(this.metrics, emptyMetrics());
     this.metrics.ts = ts0;
@@ -204,9 +205,20 @@ export class BookAnalytics implements BookContext {
     m.weighted = weightedPrice(bids, asks, c.weightedLevels);
     m.slopeBid = bookSlope(bids, c.slopeLevels, m.mid);
     m.slopeAsk = bookSlope(asks, c.slopeLevels, m.mid);
-    if (m.mid > 0) {
-      this.bandsBid.compute(this.book, 'bid', m.mid, c.maxBandLevels);
-      this.bandsAsk.compute(this.book, 'ask', m.mid, c.maxBandLevels);
+  }
+
+  /**
+   * Depth within the bands around mid, for the book as the last update left it. Unlike the other
+   * metrics this walks past the top levels (up to `maxBandLevels` a side), and nothing on the update
+   * path needs it, so it is computed when a frame asks for it, at most once per update.
+   */
+  private computeBands(): void {
+    if (this.bandsSeq === this.seq) return;
+    this.bandsSeq = this.seq;
+    const mid = this.metrics.mid;
+    if (mid > 0 && this.updates > 0) {
+      this.bandsBid.compute(this.book, 'bid', mid, this.config.maxBandLevels);
+      this.bandsAsk.compute(this.book, 'ask', mid, this.config.maxBandLevels);
     } else {
       this.bandsBid.clear();
       this.bandsAsk.clear();
@@ -215,6 +227,7 @@ export class BookAnalytics implements BookContext {
 
   /** The metrics stream's frame (built at most once per publisher tick, so it may allocate). */
   frame(state: SyncState): MetricsFrame {
+    this.computeBands();
     const m = this.metrics;
     const bands: DepthBand[] = this.bandsBid.bandsBps.map((bps, i) => ({
       bps,

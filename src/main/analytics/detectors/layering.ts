@@ -48,30 +48,31 @@ export class LayeringDetector {
 
   /** After every update: follow an active layer's levels. */
   onUpdate(ctx: BookContext, ts: number): void {
-    for (const side of ['bid', 'ask'] as const) {
-      const layer = this.active[side];
-      if (!layer) continue;
-      let remaining = 0;
-      const scale = ctx.book.priceScale;
-      for (const tick of layer.ticks) {
-        const level = ctx.book.levelAt(side, tickAtScale(tick, layer.scale, scale));
-        if (level && level.size >= layer.threshold / 2) remaining++;
-      }
-      if (remaining >= this.config.minLevels) continue;
-      const best = side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask;
-      const other = side === 'bid' ? ctx.metrics.ask : ctx.metrics.bid;
-      const reached =
-        side === 'bid' ? !(best >= layer.nearestValue) || other <= layer.nearestValue : !(best <= layer.nearestValue) || other >= layer.nearestValue;
-      const outcome = reached ? 'traded-through' : 'pulled';
-      ctx.alerts.clear(
-        layer.key,
-        ts,
-        outcome,
-        { lifetimeMs: Math.round(ts - layer.raisedAt), remainingLevels: remaining },
-        `${side === 'bid' ? 'Bid' : 'Ask'} layering on ${ctx.symbol} ${outcome === 'pulled' ? 'pulled' : 'traded through'} after ${fmt((ts - layer.raisedAt) / 1000)} s`,
-      );
-      this.active[side] = null;
+    if (this.active.bid) this.follow(ctx, 'bid', this.active.bid, ts);
+    if (this.active.ask) this.follow(ctx, 'ask', this.active.ask, ts);
+  }
+
+  private follow(ctx: BookContext, side: Side, layer: ActiveLayer, ts: number): void {
+    let remaining = 0;
+    const scale = ctx.book.priceScale;
+    for (const tick of layer.ticks) {
+      const level = ctx.book.levelAt(side, tickAtScale(tick, layer.scale, scale));
+      if (level && level.size >= layer.threshold / 2) remaining++;
     }
+    if (remaining >= this.config.minLevels) return;
+    const best = side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask;
+    const other = side === 'bid' ? ctx.metrics.ask : ctx.metrics.bid;
+    const reached =
+      side === 'bid' ? !(best >= layer.nearestValue) || other <= layer.nearestValue : !(best <= layer.nearestValue) || other >= layer.nearestValue;
+    const outcome = reached ? 'traded-through' : 'pulled';
+    ctx.alerts.clear(
+      layer.key,
+      ts,
+      outcome,
+      { lifetimeMs: Math.round(ts - layer.raisedAt), remainingLevels: remaining },
+      `${side === 'bid' ? 'Bid' : 'Ask'} layering on ${ctx.symbol} ${outcome === 'pulled' ? 'pulled' : 'traded through'} after ${fmt((ts - layer.raisedAt) / 1000)} s`,
+    );
+    this.active[side] = null;
   }
 
   reset(ctx: BookContext, ts: number, reason: string): void {

@@ -84,7 +84,7 @@ export class WallDetector {
     }
     const threshold = this.config.multiple * median;
     const candidates = this.candidates[side];
-    for (const c of candidates) c.seen = false;
+    for (let i = 0; i < candidates.length; i++) candidates[i]!.seen = false;
     const n = Math.min(this.config.levels, levels.count);
     const scale = levels.scale;
     for (let i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ export class WallDetector {
       if (size < threshold) continue;
       const tick = levels.ticks[i]!;
       if (this.isActive(side, tick, scale)) continue;
-      let c = candidates.find((x) => tickAtScale(x.tick, x.scale, scale) === tick);
+      let c = findCandidate(candidates, tick, scale);
       if (!c) {
         if (candidates.length >= this.config.levels) continue;
         c = { tick, scale, firstSeen: ts, seen: true };
@@ -215,6 +215,11 @@ export class WallDetector {
       ...(persistedMs === null ? {} : { persistedMs: Math.round(persistedMs) }),
     };
   }
+}
+
+function findCandidate(list: Candidate[], tick: number, scale: number): Candidate | undefined {
+  for (let i = 0; i < list.length; i++) if (tickAtScale(list[i]!.tick, list[i]!.scale, scale) === tick) return list[i];
+  return undefined;
 }
 
 function title(ctx: BookContext, side: Side, price: string, size: number, median: number): string {

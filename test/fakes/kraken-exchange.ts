@@ -57,6 +57,7 @@ export class FakeKrakenExchange {
   /** Symbols whose next book update carries a wrong checksum. */
   private readonly corruptNext = new Set<string>();
   private rateLimitedLeft = 0;
+  private rateLimitInBody = false;
   private restDelayMs = 0;
   connections = 0;
   pings = 0;
@@ -127,8 +128,10 @@ export class FakeKrakenExchange {
     this.broadcast(text);
   }
 
-  rateLimitNext(n: number): void {
+  /** The next `n` REST requests are rate limited: HTTP 429 with Retry-After, or (inBody) Kraken's own 200 + EAPI error. */
+  rateLimitNext(n: number, inBody = false): void {
     this.rateLimitedLeft = n;
+    this.rateLimitInBody = inBody;
   }
 
   slowRest(ms: number): void {
@@ -263,6 +266,7 @@ export class FakeKrakenExchange {
     if (u.pathname !== '/0/public/AssetPairs') return send(404, '{"error":["EGeneral:Unknown method"]}');
     if (this.rateLimitedLeft > 0) {
       this.rateLimitedLeft--;
+      if (this.rateLimitInBody) return send(200, '{"error":["EAPI:Rate limit exceeded"]}');
       return send(429, '{"error":["EGeneral:Too many requests"]}', { 'retry-after': '1' });
     }
     // Without assetVersion=1 Kraken answers with its legacy names (XBT), as the real API does.

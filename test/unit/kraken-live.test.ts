@@ -149,6 +149,14 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
     await expectBooksMatchFake();
   });
 
+  it('retries Kraken\'s in-body rate-limit error, then reports it if it persists', async () => {
+    fake.rateLimitNext(1, true);
+    expect(await adapter.listInstruments()).toHaveLength(2);
+    expect(events.filter((e) => e.event === 'instruments-rate-limited').map((e) => e.fields.retryMs)).toEqual([1000]);
+    fake.rateLimitNext(3, true);
+    await expect(adapter.listInstruments()).rejects.toThrow(/AssetPairs error: EAPI:Rate limit exceeded/);
+  }, 15_000);
+
   it('reports a slow REST endpoint clearly and keeps streaming', async () => {
     fake.slowRest(1500);
     await expect(adapter.listInstruments()).rejects.toThrow(/kraken: cannot reach http:\/\/127\.0\.0\.1:\d+/);

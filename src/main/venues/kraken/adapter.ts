@@ -53,8 +53,9 @@ export interface KrakenAdapterOptions {
 const SEND_INTERVAL_MS = 100;
 /** Symbols per subscribe request. */
 const SUBSCRIBE_BATCH = 50;
-/** REST retries after HTTP 429 before giving up with a message. */
+/** REST retries after a rate limit before giving up with a message. */
 const MAX_RATE_LIMIT_RETRIES = 2;
+const RATE_LIMIT_ERROR = /"E(?:API:Rate limit exceeded|General:Too many requests)/;
 
 interface Subscription {
   feed: SymbolFeed;
@@ -169,7 +170,9 @@ export class KrakenAdapter implements VenueAdapter {
       } catch (error) {
         throw new Error(`kraken: cannot reach ${this.endpoints.rest} (${(error as Error).message})`, { cause: error });
       }
-      if (response.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
+      // Kraken reports its own rate limit inside a 200 body; a proxy in front of it may answer 429.
+      const limited = response.status === 429 || (response.status === 200 && RATE_LIMIT_ERROR.test(response.body.slice(0, 300)));
+      if (limited && attempt < MAX_RATE_LIMIT_RETRIES) {
         const retryAfter = Number(response.headers['retry-after']);
         const delay = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : 1000 * 2 ** attempt;
         this.logger.log('warn', 'instruments-rate-limited', { venue: this.venue, retryMs: delay });

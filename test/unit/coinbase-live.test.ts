@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { replayCapture } from '../../src/main/capture/replay';
+import { Recorder } from '../../src/main/capture/recorder';
+import { nullLogger } from '../../src/main/log';
 import { canonicalDecimal } from '../../src/shared/decimal';
 import type { Logger } from '../../src/main/log';
 import { CoinbaseAdapter, type CoinbaseAdapterOptions } from '../../src/main/venues/coinbase/adapter';
@@ -205,5 +211,39 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     fake.rateLimitNext(1);
     await expect(adapter.listInstruments()).rejects.toThrow(/rate limited \(HTTP 429\)/);
     expect(await adapter.listInstruments()).toHaveLength(3);
+  });
+
+  it('a recording through a heartbeat resubscribe replays to the same books', async () => {
+    events = [];
+    fake = new FakeCoinbaseExchange({ stepMs: 20, heartbeatMs: 200 });
+    await fake.start();
+    const path = join(mkdtempSync(join(tmpdir(), 'obm-cb-rec-')), 'coinbase.capture.jsonl');
+    const recorder = new Recorder({ venue: 'coinbase', symbols: ['BTC-USD', 'ETH-USD'], path, transport: new LiveTransport(), logger: nullLogger, endpoints: fake.endpoints });
+    const synced = () => [...recorder.feeds()].every((f) => f.state === 'synced');
+    await until(synced, 10_000, 'recorder sync');
+    await new Promise((r) => setTimeout(r, 300));
+    fake.withholdHeartbeats('BTC-USD');
+    await until(() => [...recorder.feeds()].some((f) => f.health.resyncs > 0) && synced(), 15_000, 'resubscribe');
+    await new Promise((r) => setTimeout(r, 300));
+    fake.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    const levels = (f: SymbolFeed) => ({ symbol: f.symbol, bids: sideOf(f, 'bid'), asks: sideOf(f, 'ask') });
+    const live = [...recorder.feeds()].map(levels);
+    const status = await recorder.stop();
+    expect(status.error).toBeNull();
+    const replayed: typeof live = [];
+    const result = await replayCapture(path, { onEnd: (feeds) => void replayed.push(...[...feeds].map(levels)) });
+    expect(result.corruptLines.count).toBe(0);
+    expect(result.unsupported).toEqual([]);
+    expect(result.verify.bboFailed).toBe(0);
+    expect(result.verify.crossed).toBe(0);
+    expect(result.verify.bboOk).toBeGreaterThan(0);
+    for (const b of result.books) expect(b.state).toBe('synced');
+    const bySymbol = (a: { symbol: string }, b: { symbol: string }) => a.symbol.localeCompare(b.symbol);
+    expect(replayed.sort(bySymbol)).toEqual(live.sort(bySymbol));
+    for (const l of live) {
+      const truth = fake.market.trueBook(l.symbol)!;
+      expect(l.bids).toEqual(truth.bids.map(([p, q]) => [canonicalDecimal(p), canonicalDecimal(q)]));
+    }
   });
 });

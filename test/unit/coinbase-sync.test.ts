@@ -109,7 +109,7 @@ describe('Coinbase Exchange book sync (virtual clock)', () => {
     const feed = adapter.feed('BTC-USD')!;
     const snapshot = () =>
       s.deliver({ type: 'snapshot', product_id: 'BTC-USD', bids: [['100.00', '1'], ['99.00', '2']], asks: [['101.00', '1'], ['102.00', '3']] });
-    const update = (us: number, changes: [string, string, string][]) => s.deliver({ type: 'l2update', product_id: 'BTC-USD', time: T(us), changes });
+    const update = (us: number, changes: [string, string, string][], after = 1) => s.deliver({ type: 'l2update', product_id: 'BTC-USD', time: T(us), changes }, after);
     const ticker = (us: number, bid: string, ask: string, after = 1) =>
       s.deliver({ type: 'ticker', product_id: 'BTC-USD', time: T(us), best_bid: bid, best_ask: ask }, after);
     const heartbeat = (product: string, after = 1) => s.deliver({ type: 'heartbeat', product_id: product, time: T(0) }, after);

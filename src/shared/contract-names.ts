@@ -10,6 +10,9 @@ export const COMMAND_NAMES = [
   'recording.start',
   'recording.stop',
   'recording.status',
+  'replay.list',
+  'replay.open',
+  'replay.control',
   'store.status.get',
   'store.topOfBook',
   'store.alerts',
@@ -25,7 +28,7 @@ export const COMMAND_NAMES = [
   'alerts.price.list',
   'impact.simulate',
 ] as const;
-export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'health', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
+export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'health', 'replay.status', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

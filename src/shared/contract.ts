@@ -323,6 +323,26 @@ const storeStreams = {
 export type StoreStatusInfo = z.output<typeof StoreStatusSchema>;
 export type ExportJobInfo = z.output<typeof ExportJobSchema>;
 
+export const ReplayStatusSchema = z.object({
+  active: z.boolean(),
+  path: z.string().nullable(),
+  name: z.string().nullable(),
+  paused: z.boolean(),
+  /** Playback speed: 1, 10… ; 0 = as fast as possible. */
+  speed: z.number(),
+  /** Share of the file read, 0..1. */
+  progress: z.number(),
+  /** The recorded time of the last frame played (ms since the epoch). */
+  captureTime: z.number().nullable(),
+  done: z.boolean(),
+  error: z.string().nullable(),
+  messages: z.number(),
+  corruptLines: z.number(),
+  symbols: z.array(z.object({ venue: VenueIdSchema, symbol: z.string() })),
+});
+
+export const CaptureFileSchema = z.object({ name: z.string(), bytes: z.number(), modified: z.number() });
+
 export const commands = {
   'app.info': {
     request: Empty,
@@ -352,6 +372,27 @@ export const commands = {
     response: RecordingStatusSchema,
   },
   'recording.stop': { request: Empty, response: RecordingStatusSchema },
+  /** Captures the app can replay: the recordings in the data folder. */
+  'replay.list': { request: Empty, response: z.array(CaptureFileSchema) },
+  'replay.open': {
+    request: z
+      .object({
+        /** A file name from replay.list. */
+        name: z.string().min(1).max(255),
+        speed: z.number().min(0).max(1000).default(1),
+      })
+      .strict(),
+    response: ReplayStatusSchema,
+  },
+  'replay.control': {
+    request: z
+      .object({
+        action: z.enum(['pause', 'resume', 'stop', 'speed']),
+        speed: z.number().min(0).max(1000).optional(),
+      })
+      .strict(),
+    response: ReplayStatusSchema,
+  },
   'recording.status': { request: Empty, response: RecordingStatusSchema },
   ...storeCommands,
   ...analyticsCommands,
@@ -363,6 +404,7 @@ export const streams = {
   'book.heatmap': { params: HeatmapParamsSchema, frame: HeatmapFrameSchema },
   'book.top': { params: TopOfBookParamsSchema, frame: TopOfBookFrameSchema },
   health: { params: Empty, frame: HealthReportSchema },
+  'replay.status': { params: Empty, frame: ReplayStatusSchema },
   ...storeStreams,
   ...analyticsStreams,
 } as const;
@@ -389,6 +431,8 @@ export type HealthReport = z.output<typeof HealthReportSchema>;
 export type LadderFrame = z.output<typeof LadderFrameSchema>;
 export type LadderParams = z.output<typeof LadderParamsSchema>;
 export type RecordingStatus = z.output<typeof RecordingStatusSchema>;
+export type ReplayStatus = z.output<typeof ReplayStatusSchema>;
+export type CaptureFile = z.output<typeof CaptureFileSchema>;
 export type DepthFrame = z.output<typeof DepthFrameSchema>;
 export type HeatmapFrame = z.output<typeof HeatmapFrameSchema>;
 export type TopOfBookFrame = z.output<typeof TopOfBookFrameSchema>;

@@ -20,9 +20,11 @@ async function isGzip(path: string): Promise<boolean> {
  * Stream a capture file line by line, plain or gzip (detected from the file's first bytes, not its
  * name). A corrupt line yields an error entry with its 1-based line number instead of stopping.
  */
-export async function* readCapture(path: string): AsyncGenerator<CaptureEntry> {
+export async function* readCapture(path: string, options: { onBytesRead?: (bytes: number) => void } = {}): AsyncGenerator<CaptureEntry> {
   const gz = await isGzip(path);
   const file = createReadStream(path);
+  // Progress in bytes of the file as stored (compressed bytes for .gz), for a progress bar.
+  if (options.onBytesRead) file.on('data', () => options.onBytesRead!(file.bytesRead));
   const input = gz ? file.pipe(createGunzip()) : file;
   // A truncated gzip (a recording cut off mid-write) must end the stream, not throw from nowhere.
   let streamError: Error | null = null;

@@ -122,7 +122,8 @@ export class KrakenAdapter implements VenueAdapter {
     const depth = isBookDepth(options?.depth) ? options.depth : this.defaultDepth;
     const added: string[] = [];
     for (const raw of symbols) {
-      const symbol = raw.toUpperCase();
+      // Kraken symbols are case-sensitive (tokenized stocks such as `AAPLx/USD`): kept exactly as given.
+      const symbol = raw;
       if (this.subs.has(symbol)) continue;
       const feed = new SymbolFeed(this.venue, symbol, this.listener);
       const sync = new KrakenBookSync(
@@ -144,7 +145,7 @@ export class KrakenAdapter implements VenueAdapter {
   }
 
   feed(symbol: string): SymbolFeed | undefined {
-    return this.subs.get(symbol.toUpperCase())?.feed;
+    return this.subs.get(symbol)?.feed;
   }
 
   *feeds(): Iterable<SymbolFeed> {
@@ -158,7 +159,7 @@ export class KrakenAdapter implements VenueAdapter {
 
   /** Depth a symbol's book is kept at (tests and the health view). */
   depthOf(symbol: string): number | undefined {
-    return this.subs.get(symbol.toUpperCase())?.sync.depth;
+    return this.subs.get(symbol)?.sync.depth;
   }
 
   async listInstruments(): Promise<Instrument[]> {
@@ -181,7 +182,7 @@ export class KrakenAdapter implements VenueAdapter {
       }
       if (response.status !== 200) throw new Error(`kraken: instrument list request failed with HTTP ${response.status}`);
       const instruments = parseAssetPairs(response.body);
-      for (const i of instruments) this.restPrecision.set(i.symbol.toUpperCase(), { price: i.pricePrecision, qty: i.sizePrecision });
+      for (const i of instruments) this.restPrecision.set(i.symbol, { price: i.pricePrecision, qty: i.sizePrecision });
       return instruments;
     }
   }
@@ -268,7 +269,7 @@ export class KrakenAdapter implements VenueAdapter {
       msg = parseKrakenFrame(text);
     } catch (error) {
       if (!(error instanceof MalformedFrameError)) throw error;
-      const sub = this.subs.get(symbolOfFrame(text).toUpperCase());
+      const sub = this.subs.get(symbolOfFrame(text));
       if (sub) {
         sub.feed.health.malformed++;
         sub.feed.health.lastError = `malformed frame skipped: ${error.message}`;
@@ -281,7 +282,7 @@ export class KrakenAdapter implements VenueAdapter {
     switch (msg.kind) {
       case 'book':
         for (const entry of msg.entries) {
-          const sub = this.subs.get(entry.symbol.toUpperCase());
+          const sub = this.subs.get(entry.symbol);
           if (!sub) continue;
           if (msg.type === 'snapshot') {
             this.transport.clock.clearTimeout(sub.snapshotTimer);
@@ -310,7 +311,7 @@ export class KrakenAdapter implements VenueAdapter {
   private onInstruments(pairs: PairInfo[]): void {
     // Snapshots and updates both merge: a pair the venue stops mentioning keeps its last precision.
     for (const pair of pairs) {
-      this.wsPrecision.set(pair.symbol.toUpperCase(), { price: pair.pricePrecision, qty: pair.qtyPrecision });
+      this.wsPrecision.set(pair.symbol, { price: pair.pricePrecision, qty: pair.qtyPrecision });
     }
   }
 
@@ -321,7 +322,7 @@ export class KrakenAdapter implements VenueAdapter {
     if (msg.method !== 'subscribe') return;
     // The failure names its pair in `symbol` or in the error text ("Currency pair not supported XYZ/USD").
     for (const [symbol, sub] of this.subs) {
-      if (msg.symbol?.toUpperCase() === symbol || (msg.symbol === null && error.toUpperCase().includes(symbol))) {
+      if (msg.symbol === symbol || (msg.symbol === null && error.includes(symbol))) {
         this.clearTimers(sub);
         sub.sync.refused(`kraken refused ${symbol}: ${error}`);
       }

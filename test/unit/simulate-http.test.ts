@@ -12,12 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/main/app/compose';
+import { MarketService } from '../../src/main/app/market';
 import { answerSimulate, type BookSource } from '../../src/main/analytics/impact-query';
 import { replayCapture } from '../../src/main/capture/replay';
 import { nullLogger } from '../../src/main/log';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
 import { canonicalDecimal } from '../../src/shared/decimal';
+import type { VenueId } from '../../src/shared/market';
 import { ContractError } from '../../src/shared/contract';
 import { FakeBinanceExchange } from '../fakes/binance-exchange';
 import { capture } from '../support/paths';
@@ -199,8 +201,27 @@ describe('/api/simulate on the web host', () => {
   });
 });
 
+/** A market whose books are the replayed ones (no venue runs; ensure() hands out the replayed feeds). */
+class ReplayedMarket extends MarketService {
+  constructor(private readonly feeds: Map<string, SymbolFeed>) {
+    super([], nullLogger);
+  }
+  override async ensure(venue: VenueId, symbol: string): Promise<SymbolFeed> {
+    const feed = this.feeds.get(symbol);
+    if (venue !== 'binance-spot' || !feed) throw new ContractError('not-found', `${symbol} is not listed on ${venue} in this replay`);
+    return feed;
+  }
+}
+
 describe('/api/simulate on a replayed book', () => {
-  it('NKNUSDT from the binance-spot capture, against an independent rebuild of the book', async () => {
+  let services: Services | undefined;
+  let host: WebHost | undefined;
+  afterEach(async () => {
+    await host?.close();
+    await services?.close();
+  });
+
+  it('NKNUSDT from the binance-spot capture, over HTTP, against an independent rebuild of the book', async () => {
     const feeds = new Map<string, SymbolFeed>();
     await replayCapture(capture('binance-spot_2021-10-12.capture.jsonl'), { onBook: (feed) => void feeds.set(feed.symbol, feed) });
     const source: BookSource = {
@@ -243,9 +264,12 @@ describe('/api/simulate on a replayed book', () => {
     expect(bids[0]![0]).toBe(0.3527);
     expect(asks[0]![0]).toBe(0.3531);
 
-    const answer = await answerSimulate(source, new URLSearchParams('venue=binance-spot&symbol=NKNUSDT&side=buy&size=250000&fee=10'));
+    // The web host, in process, serving the replayed books.
+    services = createServices({ venues: [], logger: nullLogger, host: { name: 't', version: '1', host: 'web' } });
+    host = await startWebHost({ services: { ...services, market: new ReplayedMarket(feeds) }, logger: nullLogger, host: '127.0.0.1', port: 0, token: null, ...fakeRenderer() });
+    const answer = await get(host.port, '/api/simulate?venue=binance-spot&symbol=NKNUSDT&side=buy&size=250000&fee=10');
     expect(answer.status).toBe(200);
-    const r = answer.body as { vwap: number; filledBase: number; filledQuote: number; levelsConsumed: number; worstPrice: string; fee: number; total: number; complete: boolean; mid: number };
+    const r = answer.json as { vwap: number; filledBase: number; filledQuote: number; levelsConsumed: number; worstPrice: string; fee: number; total: number; complete: boolean; mid: number };
     const h = handWalk(asks, { size: 250_000 });
     expect(r.complete).toBe(true);
     expect(r.filledBase).toBeCloseTo(250_000, 6);
@@ -257,13 +281,20 @@ describe('/api/simulate on a replayed book', () => {
     expect(r.total).toBeCloseTo(h.quote * 1.001, 6);
     expect(r.mid).toBeCloseTo((0.3527 + 0.3531) / 2, 12);
 
-    const sell = await answerSimulate(source, new URLSearchParams('venue=binance-spot&symbol=NKNUSDT&side=sell&notional=20000'));
+    const sell = await get(host.port, '/api/simulate?venue=binance-spot&symbol=NKNUSDT&side=sell&notional=20000');
     const hs = handWalk(bids, { notional: 20_000 });
     expect(sell.status).toBe(200);
-    expect((sell.body as { filledBase: number }).filledBase).toBeCloseTo(hs.base, 6);
-    expect((sell.body as { levelsConsumed: number }).levelsConsumed).toBe(hs.fills.length);
+    expect(sell.json.filledBase).toBeCloseTo(hs.base, 6);
+    expect(sell.json.levelsConsumed).toBe(hs.fills.length);
+    expect(sell.json.filledQuote).toBeCloseTo(20_000, 9);
 
-    expect((await answerSimulate(source, new URLSearchParams('venue=binance-spot&symbol=BTCUSDT&side=buy&size=1'))).status).toBe(404);
-    expect((await answerSimulate(source, new URLSearchParams('venue=binance-spot&symbol=NKNUSDT&side=buy'))).status).toBe(400);
+    // A book the replay does not hold is a 404; a bad order is a 400.
+    expect((await get(host.port, '/api/simulate?venue=binance-spot&symbol=BTCUSDT&side=buy&size=1')).status).toBe(404);
+    const noSize = await get(host.port, '/api/simulate?venue=binance-spot&symbol=NKNUSDT&side=buy');
+    expect(noSize.status).toBe(400);
+    expect(noSize.json.error).toMatch(/exactly one of size or notional/);
+    // The same function answers without HTTP, with a plain BookSource.
+    const direct = await answerSimulate(source, new URLSearchParams('venue=binance-spot&symbol=NKNUSDT&side=buy&size=250000&fee=10'));
+    expect(direct.body).toEqual(r);
   });
 });

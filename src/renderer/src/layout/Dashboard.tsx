@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
+import { ExportButton } from '../components/ExportButton';
 import { RecordButton } from '../components/RecordButton';
 import { SymbolPicker, type SymbolChoice } from '../components/SymbolPicker';
 import { PANELS } from '../panels/registry';
@@ -88,6 +89,7 @@ export function Dashboard() {
         <h1>Order Book Monitor</h1>
         <SymbolPicker id={DASHBOARD_SYMBOL_INPUT} value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setDashboardSymbol} />
         <RecordButton choice={choice} />
+        <ExportButton choice={choice} />
         <div className="menu">
           <button type="button" className="tool-button" aria-haspopup="menu" aria-expanded={menu === 'add'} onClick={() => setMenu(menu === 'add' ? null : 'add')}>
             + Add panel

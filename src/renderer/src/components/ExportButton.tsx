@@ -1,0 +1,100 @@
+import { useState, type ReactNode } from 'react';
+import { getApi } from '../api';
+import { useStream } from '../hooks/useStream';
+import type { SymbolChoice } from './SymbolPicker';
+
+const RANGES = [
+  { id: '1h', label: 'Last hour', ms: 3_600_000 },
+  { id: '24h', label: 'Last 24 h', ms: 86_400_000 },
+  { id: 'all', label: 'All recorded', ms: null },
+] as const;
+
+type RangeId = (typeof RANGES)[number]['id'];
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Export the dashboard symbol's recorded top of book as CSV, with progress; the file streams from
+ * the database in the host. Also says when recording to the database is paused or needs attention.
+ */
+export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
+  const [range, setRange] = useState<RangeId>('24h');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
+  const store = useStream('store.status', {}, 'store.status');
+  const progress = useStream('export.progress', jobId ? { exportId: jobId } : null, `export:${jobId ?? ''}`);
+  const job = progress.frame;
+  const running = jobId !== null && progress.error === null && (job === null || job.state === 'running');
+  // The store is absent when the host runs without a data folder.
+  const storeMissing = store.error !== null;
+  const storeState = store.frame?.state;
+
+  const start = async (): Promise<void> => {
+    if (!choice) return;
+    setStartError(null);
+    const ms = RANGES.find((r) => r.id === range)?.ms ?? null;
+    try {
+      const started = await getApi().invoke('export.csv.start', {
+        venue: choice.venue,
+        symbol: choice.symbol,
+        ...(ms === null ? {} : { from: Date.now() - ms }),
+      });
+      setJobId(started.id);
+    } catch (error) {
+      setJobId(null);
+      setStartError((error as Error).message);
+    }
+  };
+
+  let status: ReactNode = '';
+  if (startError) status = startError;
+  else if (progress.error) status = progress.error.message;
+  else if (job?.state === 'running') status = `${count(job.rows)} / ${count(job.totalRows)} rows`;
+  else if (job?.state === 'failed') status = `export failed: ${job.error ?? 'unknown error'}`;
+  else if (job?.state === 'done')
+    status = job.downloadUrl ? (
+      <a href={job.downloadUrl} download={job.name}>
+        Download CSV ({count(job.rows)} rows)
+      </a>
+    ) : (
+      `saved ${job.file} (${count(job.rows)} rows)`
+    );
+
+  return (
+    <div className="record-control export-control">
+      {(storeState === 'failed' || storeState === 'degraded') && (
+        <span className="record-status" role="alert" title={store.frame?.message ?? undefined} style={{ color: 'var(--warn)' }}>
+          {storeState === 'failed' ? 'Recording paused: ' : 'Store: '}
+          {store.frame?.message}
+        </span>
+      )}
+      <select
+        aria-label="Export range"
+        value={range}
+        onChange={(e) => setRange(e.target.value as RangeId)}
+        disabled={running || storeMissing}
+        className="record-button"
+      >
+        {RANGES.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="record-button"
+        onClick={() => void start()}
+        disabled={!choice || running || storeMissing}
+        aria-label={choice ? `Export ${choice.symbol} top of book as CSV` : 'Export CSV'}
+        title={storeMissing ? 'Recording to a database is not available in this session' : choice ? `Export ${choice.symbol} top of book as CSV` : 'Pick a symbol first'}
+      >
+        Export CSV
+      </button>
+      {running && <progress aria-label="CSV export progress" max={Math.max(1, job?.totalRows ?? 0)} value={job?.rows ?? 0} />}
+      <span className="record-status" role="status" aria-label="Export status">
+        {status}
+      </span>
+    </div>
+  );
+}

@@ -13,6 +13,7 @@ import { analyticsCapability } from './analytics-capability';
 import { ContractHost, type HostInfo } from './contract-host';
 import { InstrumentCache } from './instrument-cache';
 import { recordingCapability } from './recording-capability';
+import { replayCapability } from './replay-capability';
 import { startStore } from './store-capability';
 import type { Store } from '../store/store';
 import { marketCapability } from './market-capability';
@@ -71,6 +72,7 @@ export function createServices(options: ServicesOptions): Services {
   if (options.dataDir) {
     const recording = recordingCapability(market, options.dataDir, options.logger);
     contract.register(recording.commands);
+    contract.register(replayCapability(market, options.dataDir));
     closers.push(() => recording.close());
   }
   const storeWiring = options.dataDir

@@ -1,7 +1,8 @@
 /** The market's capability on the contract: app info, venues, instruments, health, the ladder stream. */
 import type { LadderFrame } from '../../shared/contract';
 import { formatScaled } from '../../shared/decimal';
-import type { Instrument, Side } from '../../shared/market';
+import type { Instrument, Side, VenueId } from '../../shared/market';
+import type { FrameSource } from '../publish/publisher';
 import type { PriceLevel } from '../book/order-book';
 import { lastDecimals, lastMantissa, pow10, scanDecimal } from '../book/price-key';
 import type { SymbolFeed } from '../venues/symbol-feed';
@@ -19,17 +20,23 @@ export function marketCapability(market: MarketService, info: HostInfo): { comma
       'health.get': () => market.health(),
     },
     streams: {
-      'book.ladder': async (p) => {
-        const feed = await market.ensure(p.venue, p.symbol);
-        return {
+      'book.ladder': (p) =>
+        followFeed(market, p.venue, p.symbol, (feed) => ({
           version: () => `${feed.book.version}/${feed.stateVersion}`,
           build: (): LadderFrame => buildLadderFrame(feed, p.depth, market.instrument(p.venue, feed.symbol) ?? null, p.group),
-        };
-      },
-      'book.depth': async (p) => depthSource(await market.ensure(p.venue, p.symbol), p.rangeBps, p.points),
-      'book.heatmap': async (p) => heatmapSource(await market.ensure(p.venue, p.symbol), p.rows, p.spanBps, p.intervalMs, Date.now),
-      'book.top': async (p) => topOfBookSource(market, await market.ensure(p.venue, p.symbol)),
+        })),
+      'book.depth': (p) => followFeed(market, p.venue, p.symbol, (feed) => depthSource(feed, p.rangeBps, p.points)),
+      'book.heatmap': (p) => followFeed(market, p.venue, p.symbol, (feed) => heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, Date.now)),
+      'book.top': (p) => followFeed(market, p.venue, p.symbol, (feed) => topOfBookSource(market, feed)),
       health: () => ({ version: () => Math.floor(Date.now() / 1000), build: () => market.health() }),
+      'replay.status': () => ({
+        // Four updates a second while a capture plays; otherwise only when the status changes.
+        version: () => {
+          const s = market.replayStatus();
+          return s.active && !s.paused && !s.done ? Math.floor(Date.now() / 250) : `${s.active}/${s.paused}/${s.done}/${s.name}`;
+        },
+        build: () => market.replayStatus(),
+      }),
     },
   };
 }
@@ -58,6 +65,42 @@ function groupLevels(levels: Iterable<PriceLevel>, side: Side, step: number, row
   }
   if (!Number.isNaN(bucket) && out.length < rows) out.push([formatScaled(bucket, scale), String(sum)]);
   return out;
+}
+
+/**
+ * A frame source that follows whichever book the market shows for venue:symbol: a replay's while a
+ * capture plays, the live one otherwise. When that book changes, the inner source is rebuilt on it.
+ */
+export async function followFeed(
+  market: MarketService,
+  venue: VenueId,
+  symbol: string,
+  make: (feed: SymbolFeed) => FrameSource,
+): Promise<FrameSource> {
+  let feed = await market.ensure(venue, symbol);
+  let inner = make(feed);
+  let serial = 0;
+  const follow = (): void => {
+    const current = market.feed(venue, symbol);
+    if (!current) {
+      // Back from a replay to a symbol that was never live: start its live feed.
+      market.ensure(venue, symbol).catch(() => {});
+      return;
+    }
+    if (current === feed) return;
+    inner.dispose?.();
+    feed = current;
+    inner = make(current);
+    serial++;
+  };
+  return {
+    version: () => {
+      follow();
+      return `${serial}:${inner.version()}`;
+    },
+    build: () => inner.build(),
+    dispose: () => inner.dispose?.(),
+  };
 }
 
 export function buildLadderFrame(feed: SymbolFeed, depth: number, instrument: Instrument | null, group = 1): LadderFrame {

@@ -2,14 +2,30 @@
  * The running venues: one adapter per enabled venue, books created on demand when a window (or the
  * recorder) asks for a symbol, instrument lists, and the health report.
  */
-import { ContractError, type HealthReport, type VenueInfo } from '../../shared/contract';
+import { ContractError, type HealthReport, type ReplayStatus, type VenueInfo } from '../../shared/contract';
 import type { BookEvent, Instrument, SyncState, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import type { VenueAdapter } from '../venues/adapter';
 import { venueModule } from '../venues/registry';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import type { Transport } from '../venues/transport';
+import { ReplayPlayer } from '../capture/player';
 import type { InstrumentCache } from './instrument-cache';
+
+const IDLE_REPLAY: ReplayStatus = {
+  active: false,
+  path: null,
+  name: null,
+  paused: false,
+  speed: 1,
+  progress: 0,
+  captureTime: null,
+  done: false,
+  error: null,
+  messages: 0,
+  corruptLines: 0,
+  symbols: [],
+};
 
 export interface VenueConfig {
   id: VenueId;
@@ -43,13 +59,20 @@ export class MarketService {
   private readonly bookListeners = new Set<BookListener>();
   private readonly stateListeners = new Set<StateListener>();
   private readonly startedAt = Date.now();
+  private readonly listener: FeedListener;
+  /**
+   * A capture playing in the app. While it plays, its venues' books replace the live ones for every
+   * window (lookups go to the replay first); the live feeds keep running underneath, so stopping the
+   * replay brings the windows straight back to live books.
+   */
+  private replay: ReplayPlayer | null = null;
 
   constructor(
     configs: VenueConfig[],
     private readonly logger: Logger,
     private readonly cache: InstrumentCache | null = null,
   ) {
-    const listener: FeedListener = {
+    const listener: FeedListener = (this.listener = {
       onBook: (feed, event) => {
         for (const l of this.bookListeners) l(feed, event);
       },
@@ -57,7 +80,7 @@ export class MarketService {
         this.logger.log(to === 'resyncing' ? 'warn' : 'info', 'state', { venue: feed.venue, symbol: feed.symbol, from, to, reason });
         for (const l of this.stateListeners) l(feed, from, to, reason);
       },
-    };
+    });
     for (const config of configs) {
       const mod = venueModule(config.id);
       if (!mod) throw new Error(`venue "${config.id}" is not supported yet`);
@@ -90,6 +113,18 @@ export class MarketService {
   }
 
   venues(): VenueInfo[] {
+    const replayed = this.replay?.venues() ?? [];
+    const replayInfo: VenueInfo[] = replayed.map((id) => ({
+      id: id as VenueId,
+      name: `${venueModule(id)?.name ?? id} (replay)`,
+      mode: 'replay',
+      status: 'ok',
+      message: this.replay!.status().name,
+    }));
+    return [...replayInfo, ...this.liveVenues().filter((v) => !replayed.includes(v.id))];
+  }
+
+  private liveVenues(): VenueInfo[] {
     return [...this.venuesById.values()].map((v) => {
       const feeds = [...v.adapter.feeds()];
       const troubled = feeds.filter((f) => f.state !== 'synced').length;
@@ -121,6 +156,21 @@ export class MarketService {
    * reached, the last saved list (with a message saying how old it is), so the picker works offline.
    */
   async instruments(venue: VenueId): Promise<Instrument[]> {
+    if (this.replay?.hasVenue(venue)) {
+      // A capture carries no instrument list: offer the symbols it streams.
+      return this.replay.feeds().map((f) => ({
+        venue: f.venue,
+        symbol: f.symbol,
+        display: f.symbol,
+        base: '',
+        quote: '',
+        tickSize: null,
+        lotSize: null,
+        pricePrecision: null,
+        sizePrecision: null,
+        status: 'replay',
+      }));
+    }
     const v = this.runtime(venue);
     if (v.instruments) return v.instruments;
     if (v.offlineInstruments && Date.now() - v.failedAt < RETRY_INSTRUMENTS_MS) return v.offlineInstruments;
@@ -158,6 +208,11 @@ export class MarketService {
 
   /** Start (or keep) streaming a symbol. Rejects a symbol the venue does not list. */
   async ensure(venue: VenueId, symbol: string): Promise<SymbolFeed> {
+    if (this.replay?.hasVenue(venue)) {
+      const replayed = this.replay.feed(venue, symbol);
+      if (!replayed) throw new ContractError('not-found', `${symbol} is not in the capture being replayed (${this.replay.status().name})`);
+      return replayed;
+    }
     const v = this.runtime(venue);
     const existing = v.adapter.feed(symbol);
     if (existing) return existing;
@@ -181,8 +236,51 @@ export class MarketService {
     return this.runtime(venue).config;
   }
 
+  /** The book windows see for venue:symbol: the replay's while a capture plays, else the live one. */
   feed(venue: VenueId, symbol: string): SymbolFeed | undefined {
+    if (this.replay?.hasVenue(venue)) return this.replay.feed(venue, symbol);
     return this.venuesById.get(venue)?.adapter.feed(symbol);
+  }
+
+  // ---- replay in the app -------------------------------------------------------------------
+
+  /** Play a capture in every window; replaces a replay already playing. */
+  startReplay(path: string, speed: number): ReplayStatus {
+    this.stopReplay();
+    const player = new ReplayPlayer(path, this.listener, this.logger, speed);
+    this.replay = player;
+    this.logger.log('info', 'replay-started', { path, speed });
+    void player.play();
+    return player.status();
+  }
+
+  controlReplay(action: 'pause' | 'resume' | 'stop' | 'speed', speed?: number): ReplayStatus {
+    const player = this.replay;
+    if (!player) return IDLE_REPLAY;
+    if (action === 'pause') player.pause();
+    else if (action === 'resume') player.resume();
+    else if (action === 'speed' && speed !== undefined) player.setSpeed(speed);
+    else if (action === 'stop') {
+      this.stopReplay();
+      return IDLE_REPLAY;
+    }
+    return player.status();
+  }
+
+  stopReplay(): void {
+    if (!this.replay) return;
+    this.logger.log('info', 'replay-stopped', { path: this.replay.path });
+    this.replay.stop();
+    this.replay = null;
+  }
+
+  replayStatus(): ReplayStatus {
+    return this.replay?.status() ?? IDLE_REPLAY;
+  }
+
+  /** True for books fed by a replayed capture (the store does not record them as live data). */
+  isReplayFeed(feed: SymbolFeed): boolean {
+    return this.replay?.ownsFeed(feed) ?? false;
   }
 
   instrument(venue: VenueId, symbol: string): Instrument | undefined {
@@ -195,11 +293,12 @@ export class MarketService {
       uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
       venues: this.venues(),
-      symbols: [...this.venuesById.values()].flatMap((v) => v.adapter.health()),
+      symbols: [...(this.replay?.health() ?? []), ...[...this.venuesById.values()].flatMap((v) => v.adapter.health())],
     };
   }
 
   close(): void {
+    this.stopReplay();
     for (const v of this.venuesById.values()) v.adapter.close();
   }
 }

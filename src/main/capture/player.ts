@@ -123,6 +123,10 @@ export class ReplayPlayer {
     this.driver.close();
   }
 
+  hasVenue(venue: string): boolean {
+    return this.driver.adapters.has(venue);
+  }
+
   feed(venue: string, symbol: string): SymbolFeed | undefined {
     return this.driver.adapters.get(venue)?.feed(symbol);
   }

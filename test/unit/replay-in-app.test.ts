@@ -1,0 +1,90 @@
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../src/main/app/compose';
+import { nullLogger } from '../../src/main/log';
+import type { LadderFrame, ReplayStatus, ServerMessage } from '../../src/shared/contract';
+import { createContractClient } from '../../src/shared/contract-client';
+import { capture } from '../support/paths';
+
+async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('replay in the app', () => {
+  let services: Services | null = null;
+  afterEach(async () => {
+    await services?.close();
+    services = null;
+  });
+
+  function setup() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'obm-replay-app-'));
+    mkdirSync(join(dataDir, 'recordings'));
+    copyFileSync(capture('binance-spot_2021-10-12.capture.jsonl'), join(dataDir, 'recordings', 'spot.capture.jsonl'));
+    services = createServices({ venues: ['demo'], logger: nullLogger, host: { name: 't', version: '1', host: 'web' }, dataDir, tickMs: 20 });
+    const s = services;
+    const client = createContractClient({ send: (m) => conn.handle(JSON.parse(JSON.stringify(m))) });
+    const conn = s.contract.connect({ send: (m) => client.receive(JSON.parse(JSON.stringify(m)) as ServerMessage) });
+    return { api: client.api, services: s };
+  }
+
+  it('plays a recording into every window at full speed, then goes back to live', async () => {
+    const { api, services: s } = setup();
+    const files = await api.invoke('replay.list', {});
+    expect(files.map((f) => f.name)).toEqual(['spot.capture.jsonl']);
+    await expect(api.invoke('replay.open', { name: '../../etc/passwd' })).rejects.toThrow(/not a capture file name/);
+    await expect(api.invoke('replay.open', { name: 'nope.capture.jsonl' })).rejects.toThrow(/no capture named/);
+
+    const statuses: ReplayStatus[] = [];
+    api.subscribe('replay.status', {}, (f) => statuses.push(f));
+    const opened = await api.invoke('replay.open', { name: 'spot.capture.jsonl', speed: 0 });
+    expect(opened.active).toBe(true);
+    await until(() => s.market.replayStatus().symbols.some((x) => x.symbol === 'NKNUSDT'));
+    const venues = await api.invoke('venues.list', {});
+    expect(venues.find((v) => v.id === 'binance-spot')).toMatchObject({ mode: 'replay', name: 'Binance Spot (replay)' });
+    const frames: LadderFrame[] = [];
+    api.subscribe('book.ladder', { venue: 'binance-spot', symbol: 'NKNUSDT', depth: 5 }, (f) => frames.push(f));
+    await until(() => s.market.replayStatus().done);
+    await until(() => frames.at(-1)?.bids[0]?.[0] === '0.35270000');
+    expect(frames.at(-1)!.asks[0]![0]).toBe('0.35310000');
+    await until(() => statuses.at(-1)?.done === true);
+    expect(statuses.at(-1)!.progress).toBe(1);
+    expect(s.market.replayStatus().messages).toBe(265);
+    // Replayed books are not recorded as live data.
+    const feed = s.market.feed('binance-spot', 'NKNUSDT')!;
+    expect(s.market.isReplayFeed(feed)).toBe(true);
+    // A symbol the capture does not hold is refused with a clear message.
+    const errors: string[] = [];
+    api.subscribe('book.ladder', { venue: 'binance-spot', symbol: 'BTCUSDT' }, () => {}, (e) => errors.push(e.message));
+    await until(() => errors.length > 0);
+    expect(errors[0]).toMatch(/BTCUSDT is not in the capture being replayed/);
+
+    const stopped = await api.invoke('replay.control', { action: 'stop' });
+    expect(stopped.active).toBe(false);
+    expect((await api.invoke('venues.list', {})).map((v) => v.id)).toEqual(['demo']);
+  });
+
+  it('plays in recorded time at 1× and holds still while paused', async () => {
+    const { api, services: s } = setup();
+    await api.invoke('replay.open', { name: 'spot.capture.jsonl', speed: 1 });
+    await until(() => s.market.replayStatus().messages > 5);
+    const paused = await api.invoke('replay.control', { action: 'pause' });
+    expect(paused.paused).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    const held = s.market.replayStatus().messages;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(s.market.replayStatus().messages).toBe(held);
+    // The capture spans about 30 s: at 1× it is far from done after a second.
+    expect(s.market.replayStatus().done).toBe(false);
+    await api.invoke('replay.control', { action: 'speed', speed: 0 });
+    await api.invoke('replay.control', { action: 'resume' });
+    await until(() => s.market.replayStatus().done);
+    expect(s.market.replayStatus().messages).toBe(265);
+  });
+});

@@ -3,6 +3,41 @@ import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from '.
 
 export type CaptureSink = (line: CaptureLine) => void;
 
+/** Fields of an outgoing frame that carry credentials (Coinbase key/passphrase/signature, JWTs). */
+const SECRET_FIELDS = new Set(['key', 'passphrase', 'signature', 'secret', 'jwt', 'apiKey', 'api_key', 'sign', 'token']);
+
+/**
+ * A sent frame as it may be written to disk: any credential field replaced with "[redacted]", at any
+ * depth. A capture is a file users share; it must never carry their API keys.
+ */
+export function redactSent(text: string): string {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  let changed = false;
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (x && typeof x === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(x)) {
+        if (SECRET_FIELDS.has(k) && typeof v === 'string') {
+          out[k] = '[redacted]';
+          changed = true;
+        } else {
+          out[k] = walk(v);
+        }
+      }
+      return out;
+    }
+    return x;
+  };
+  const redacted = walk(msg);
+  return changed ? JSON.stringify(redacted) : text;
+}
+
 /**
  * Wraps a transport and writes everything that crosses it in the capture format: each socket's open
  * URL, every frame sent and received exactly as text, closes, and every REST response. Replaying the
@@ -39,7 +74,7 @@ export class RecordingTransport implements Transport {
     });
     return {
       send: (text) => {
-        this.sink({ ts: this.clock.now(), conn, venue, kind: 'send', data: text });
+        this.sink({ ts: this.clock.now(), conn, venue, kind: 'send', data: redactSent(text) });
         socket.send(text);
       },
       close: (code, reason) => socket.close(code, reason),

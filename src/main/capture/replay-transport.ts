@@ -16,6 +16,12 @@ export class ReplayTransport implements Transport {
   private readonly unboundSockets: ReplaySocket[] = [];
   private readonly byConn = new Map<string, ReplaySocket>();
   private readonly pendingOpens: ReplaySocket[] = [];
+  /**
+   * Frames recorded on a connection no adapter socket has claimed yet. In the recording the adapter
+   * reconnected at once; in replay its back-off timer may fire after the recorded reopen, so the
+   * frames wait here and are delivered, in order, when the adapter's socket claims the connection.
+   */
+  private readonly heldFrames = new Map<string, Array<{ data: string; ts: number }>>();
   private ended = false;
   /** Frames the adapters sent (ignored by the replay, kept for tests). */
   readonly sent: string[] = [];
@@ -47,19 +53,34 @@ export class ReplayTransport implements Transport {
     else this.unclaimedConns.push(conn);
   }
 
-  /** Replay driver: fire onOpen for sockets bound since the last call. */
+  /** Replay driver: fire onOpen for sockets bound since the last call, then any frames held for them. */
   flushOpens(): void {
     while (this.pendingOpens.length > 0) {
       const socket = this.pendingOpens.shift()!;
-      if (!socket.closed) socket.handlers.onOpen();
+      if (socket.closed) continue;
+      socket.handlers.onOpen();
+      const held = socket.conn === null ? undefined : this.heldFrames.get(socket.conn);
+      if (held) {
+        this.heldFrames.delete(socket.conn!);
+        for (const f of held) if (!socket.closed) socket.handlers.onMessage(f.data, f.ts);
+      }
     }
   }
 
+  /** Deliver a recorded frame; returns false when no socket will ever see it (counted as skipped). */
   recv(conn: string, data: string, ts: number): boolean {
     this.clock.advanceTo(ts);
     this.flushOpens();
     const socket = this.byConn.get(conn);
-    if (!socket || socket.closed) return false;
+    if (!socket) {
+      if (!this.unclaimedConns.includes(conn)) return false;
+      const held = this.heldFrames.get(conn) ?? [];
+      if (held.length >= MAX_HELD_FRAMES) return false;
+      held.push({ data, ts });
+      this.heldFrames.set(conn, held);
+      return true;
+    }
+    if (socket.closed) return false;
     socket.handlers.onMessage(data, ts);
     return true;
   }
@@ -80,6 +101,13 @@ export class ReplayTransport implements Transport {
 
   close(conn: string, ts: number): void {
     this.clock.advanceTo(ts);
+    const unclaimed = this.unclaimedConns.indexOf(conn);
+    if (unclaimed !== -1) {
+      // Closed before any adapter socket claimed it: nobody will see its frames.
+      this.unclaimedConns.splice(unclaimed, 1);
+      this.heldFrames.delete(conn);
+      return;
+    }
     const socket = this.byConn.get(conn);
     if (!socket || socket.closed) return;
     socket.closed = true;
@@ -101,13 +129,18 @@ export class ReplayTransport implements Transport {
   }
 
   private bind(socket: ReplaySocket, conn: string): void {
+    socket.conn = conn;
     this.byConn.set(conn, socket);
     this.pendingOpens.push(socket);
   }
 }
 
+/** Frames held for one unclaimed connection at most (bounded memory for a capture the adapter never reconnects to). */
+const MAX_HELD_FRAMES = 200_000;
+
 class ReplaySocket implements TransportSocket {
   closed = false;
+  conn: string | null = null;
   constructor(
     readonly handlers: SocketHandlers,
     private readonly sent: string[],

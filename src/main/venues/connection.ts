@@ -103,6 +103,8 @@ export class FeedConnection {
     const url = this.options.url();
     this.open = false;
     this.sawFrame = false;
+    // The socket's last error explains an abnormal close (e.g. "Max payload size exceeded" → 1009/1006).
+    let lastError: string | null = null;
     logger.log('info', 'connect', { venue, url });
     this.socket = transport.connect(url, {
       onOpen: () => {
@@ -128,10 +130,12 @@ export class FeedConnection {
       },
       onClose: (code, reason) => {
         if (generation !== this.generation) return;
-        this.down(`socket closed (${code}${reason ? ' ' + reason : ''})`);
+        const why = reason || lastError;
+        this.down(`socket closed (${code}${why ? ': ' + why : ''})`);
       },
       onError: (error) => {
         if (generation !== this.generation) return;
+        lastError = error.message;
         logger.log('warn', 'socket-error', { venue, error: error.message });
       },
     });

@@ -17,8 +17,50 @@ const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 
 export class PriceKeyError extends Error {}
 
-/** Scan decimal text; returns false if it is not a plain decimal we can key exactly. */
+/**
+ * Scan decimal text; returns false if it is not a plain decimal we can key exactly.
+ *
+ * Fast path for the usual text (at most 15 digits, so the integer cannot pass 2^53): accumulate every
+ * digit, then divide off the trailing fractional zeros (exact, the integer being a multiple of them).
+ * Anything else (more digits, exponent, odd characters) goes through the careful scanner below.
+ */
 export function scanDecimal(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  const c = n > 0 ? text.charCodeAt(0) : 0;
+  const negative = c === 45; /* - */
+  if (negative || c === 43 /* + */) i = 1;
+  let mantissa = 0;
+  let digits = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    mantissa = mantissa * 10 + d;
+    digits++;
+  }
+  let fraction = 0;
+  let trailingZeros = 0;
+  if (i < n && text.charCodeAt(i) === 46 /* . */) {
+    for (i++; i < n; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
+      fraction++;
+      trailingZeros = d === 0 ? trailingZeros + 1 : 0;
+    }
+  }
+  digits += fraction;
+  if (i !== n || digits === 0 || digits > 15) return scanDecimalCarefully(text);
+  if (trailingZeros > 0) {
+    mantissa /= POW10[trailingZeros]!;
+    fraction -= trailingZeros;
+  }
+  scannedMantissa = negative ? -mantissa : mantissa;
+  scannedDecimals = fraction;
+  return true;
+}
+
+function scanDecimalCarefully(text: string): boolean {
   let i = 0;
   const n = text.length;
   let negative = false;
@@ -59,7 +101,7 @@ export function scanDecimal(text: string): boolean {
       seenDot = true;
     } else if (c === 101 || c === 69 /* e E */) {
       // Rare: exponent notation. Expand to plain text (allocates) and rescan.
-      return scanDecimal(expandExponent(text));
+      return scanDecimalCarefully(expandExponent(text));
     } else {
       return false;
     }

@@ -1,0 +1,1 @@
+export async function runPublishBench(): Promise<void> {}

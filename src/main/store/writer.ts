@@ -39,7 +39,8 @@ export class StoreWriter {
   counts: TableCounts = { topOfBook: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instruments: 0 };
   private countsKnown = false;
   private stmts: Statements | null = null;
-  private readonly instrumentIds = new Map<string, number>();
+  /** venue → symbol → instrument id (nested, so the hot path builds no key strings). */
+  private readonly instrumentIds = new Map<string, Map<string, number>>();
 
   constructor(readonly path: string) {}
 
@@ -108,15 +109,16 @@ export class StoreWriter {
     this.countsKnown = false;
   }
 
-  private instrument(venue: string, symbol: string, ts: number, added: string[]): number {
-    const key = `${venue}\u0001${symbol}`;
-    const known = this.instrumentIds.get(key);
+  private instrument(venue: string, symbol: string, ts: number, added: Array<[string, string]>): number {
+    let symbols = this.instrumentIds.get(venue);
+    const known = symbols?.get(symbol);
     if (known !== undefined) return known;
     const s = this.stmts!;
     if (s.insertInstrument.run(venue, symbol, ts).changes > 0) this.counts.instruments++;
     const id = (s.selectInstrument.get(venue, symbol) as { id: number }).id;
-    this.instrumentIds.set(key, id);
-    added.push(key);
+    if (!symbols) this.instrumentIds.set(venue, (symbols = new Map()));
+    symbols.set(symbol, id);
+    added.push([venue, symbol]);
     return id;
   }
 
@@ -128,7 +130,7 @@ export class StoreWriter {
     const db = this.db;
     const s = this.stmts;
     if (!db || !s) throw Object.assign(new Error('database is not open'), { code: 'SQLITE_CANTOPEN' });
-    const added: string[] = [];
+    const added: Array<[string, string]> = [];
     const delta = { topOfBook: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instrumentsBefore: this.counts.instruments };
     try {
       db.transaction(() => {
@@ -169,7 +171,7 @@ export class StoreWriter {
       })();
     } catch (error) {
       // Ids handed out inside the rolled-back transaction no longer exist.
-      for (const key of added) this.instrumentIds.delete(key);
+      for (const [venue, symbol] of added) this.instrumentIds.get(venue)?.delete(symbol);
       this.counts.instruments = delta.instrumentsBefore;
       throw error;
     }

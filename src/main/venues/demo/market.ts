@@ -53,6 +53,9 @@ class SymbolMarket {
   mid: number;
   private walls: Wall[] = [];
   lastTop = '';
+  /** The touch after the last fill: every bid is at or below it, every ask above it. */
+  private bidTop = Number.NaN;
+  private steps = 0;
 
   constructor(
     readonly spec: DemoSymbolSpec,
@@ -80,13 +83,17 @@ class SymbolMarket {
     return Math.max(unit, Math.round(raw / unit) * unit);
   }
 
+  /** Highest bid. After a fill the touch is bidTop and nothing is added above it, so look down from there. */
   bestBid(): number {
+    for (let t = this.bidTop, n = 0; n < BOOK_DEPTH * 3; t--, n++) if (this.bids.has(t)) return t;
     let best = -Infinity;
     for (const t of this.bids.keys()) if (t > best) best = t;
     return best;
   }
 
+  /** Lowest ask: no ask lies below bidTop + 1, and the book is dense near the touch. */
   bestAsk(): number {
+    for (let t = this.bidTop + 1, n = 0; n < BOOK_DEPTH * 3; t++, n++) if (this.asks.has(t)) return t;
     let best = Infinity;
     for (const t of this.asks.keys()) if (t < best) best = t;
     return best;
@@ -106,9 +113,18 @@ class SymbolMarket {
       }
       (side === 'bid' ? out : outAsk)?.set(String(tick), [this.price(tick), size <= 0 ? this.size(0) : this.size(size)]);
     };
-    // Remove levels that the mid has walked through, and levels beyond the kept depth.
-    for (const t of [...this.bids.keys()]) if (t > bidTop || t < bidTop - BOOK_DEPTH * 3) set('bid', t, 0);
-    for (const t of [...this.asks.keys()]) if (t < askTop || t > askTop + BOOK_DEPTH * 3) set('ask', t, 0);
+    // Remove levels that the mid has walked through: only between the old and the new touch (no bid
+    // lies above the last bidTop, no ask below the last bidTop + 1), so this costs the distance moved.
+    if (Number.isNaN(this.bidTop) || this.steps % 64 === 0) {
+      // Now and then (and at the start) a full pass, which also drops levels beyond the kept depth.
+      for (const t of [...this.bids.keys()]) if (t > bidTop || t < bidTop - BOOK_DEPTH * 3) set('bid', t, 0);
+      for (const t of [...this.asks.keys()]) if (t < askTop || t > askTop + BOOK_DEPTH * 3) set('ask', t, 0);
+    } else {
+      for (let t = this.bidTop; t > bidTop; t--) if (this.bids.has(t)) set('bid', t, 0);
+      for (let t = this.bidTop + 1; t < askTop; t++) if (this.asks.has(t)) set('ask', t, 0);
+    }
+    this.steps++;
+    this.bidTop = bidTop;
     // The touch always holds size so the spread stays realistic.
     if (!this.bids.has(bidTop)) set('bid', bidTop, this.randomSize(0));
     if (!this.asks.has(askTop)) set('ask', askTop, this.randomSize(0));
@@ -222,10 +238,14 @@ export class SyntheticMarket {
     return [...this.markets.keys()];
   }
 
-  /** Advance every symbol by one step (a 100 ms batch); intensity > 1 is a burst. */
-  step(now: number, intensity = 1): MarketFrames[] {
+  /**
+   * Advance every symbol (or only those in `only`) by one step (a 100 ms batch); intensity > 1 is a
+   * burst. A symbol left out keeps its book and update id, so its stream stays contiguous.
+   */
+  step(now: number, intensity = 1, only?: ReadonlySet<string>): MarketFrames[] {
     const out: MarketFrames[] = [];
     for (const m of this.markets.values()) {
+      if (only && !only.has(m.spec.symbol)) continue;
       const changes = m.step(now, intensity);
       if (!changes) continue;
       const U = m.updateId + 1 + this.pendingGap;

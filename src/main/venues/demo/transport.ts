@@ -6,7 +6,7 @@
 import { symbolsFromStreamUrl } from '../binance-spot/messages';
 import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from '../transport';
 import { realClock } from '../transport';
-import { SyntheticMarket } from './market';
+import { SyntheticMarket, type MarketFrames } from './market';
 
 export interface DemoOptions {
   /** Milliseconds between depth batches (Binance: 100). */
@@ -17,6 +17,12 @@ export interface DemoOptions {
   /** Batch-size multiplier during a burst. */
   burstIntensity?: number;
   seed?: number;
+  /**
+   * Messages per second to deliver across all subscribed symbols (benchmarks, soak): the market takes
+   * as many steps per tick as it needs to reach this rate (ticks every 10 ms at most). Without it,
+   * one step per tick.
+   */
+  messagesPerSec?: number;
 }
 
 export const DEMO_REST = 'https://demo.invalid';
@@ -71,11 +77,41 @@ export class DemoTransport implements Transport {
     }
   }
 
+  /** Messages delivered since the transport started (benchmarks read the rate they got). */
+  delivered = 0;
+  private owed = 0;
+  private lastTickAt = 0;
+
   private ensureTicking(): void {
     if (this.timer) return;
-    const interval = this.options.intervalMs ?? 100;
-    this.timer = setInterval(() => this.tick(), interval);
+    const rate = this.options.messagesPerSec;
+    const interval = rate ? Math.min(this.options.intervalMs ?? 10, 10) : (this.options.intervalMs ?? 100);
+    this.lastTickAt = Date.now();
+    this.owed = 0;
+    this.timer = setInterval(() => (rate ? this.tickAtRate(rate) : this.tick()), interval);
     this.timer.unref?.();
+  }
+
+  /** Symbols some socket streams; only these are stepped. */
+  private subscribedSymbols(): Set<string> {
+    const out = new Set<string>();
+    for (const socket of this.sockets) for (const s of socket.symbols) out.add(s);
+    return out;
+  }
+
+  private tickAtRate(rate: number): void {
+    const now = Date.now();
+    // Owed messages for the time since the last tick, capped at one second's worth after a stall.
+    this.owed = Math.min(rate, this.owed + (rate * (now - this.lastTickAt)) / 1000);
+    this.lastTickAt = now;
+    const only = this.subscribedSymbols();
+    if (only.size === 0) return;
+    const intensity = this.intensity(now);
+    while (this.owed >= 1) {
+      const sent = this.deliver(this.market.step(now, intensity, only));
+      if (sent === 0) break;
+      this.owed -= sent;
+    }
   }
 
   private intensity(now: number): number {
@@ -88,15 +124,26 @@ export class DemoTransport implements Transport {
 
   private tick(): void {
     const now = Date.now();
-    const frames = this.market.step(now, this.intensity(now));
+    this.deliver(this.market.step(now, this.intensity(now)));
+  }
+
+  /** Send frames to the sockets that stream their symbols; returns how many messages went out. */
+  private deliver(frames: MarketFrames[]): number {
+    let sent = 0;
     for (const socket of this.sockets) {
       for (const f of frames) {
         if (!socket.symbols.has(f.symbol)) continue;
         const s = f.symbol.toLowerCase();
-        if (f.bookTicker) socket.deliver(JSON.stringify({ stream: `${s}@bookTicker`, data: f.bookTicker }));
+        if (f.bookTicker) {
+          socket.deliver(JSON.stringify({ stream: `${s}@bookTicker`, data: f.bookTicker }));
+          sent++;
+        }
         socket.deliver(JSON.stringify({ stream: `${s}@depth@100ms`, data: f.depth }));
+        sent++;
       }
     }
+    this.delivered += sent;
+    return sent;
   }
 }
 

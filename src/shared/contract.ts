@@ -71,7 +71,17 @@ export const SymbolHealthSchema = z.object({
 
 export const HealthReportSchema = z.object({
   uptimeSec: z.number(),
-  memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }),
+  memory: z.object({
+    rssBytes: z.number(),
+    heapUsedBytes: z.number(),
+    /** Taken a minute after start (null before); growth is judged against it. */
+    baselineRssBytes: z.number().nullable().default(null),
+    baselineHeapUsedBytes: z.number().nullable().default(null),
+    rssGrowthPct: z.number().nullable().default(null),
+    heapGrowthPct: z.number().nullable().default(null),
+    /** Set while RSS or heap is more than 50% over its baseline. */
+    alert: z.string().nullable().default(null),
+  }),
   venues: z.array(VenueInfoSchema),
   symbols: z.array(SymbolHealthSchema),
 });

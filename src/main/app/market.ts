@@ -11,6 +11,7 @@ import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import type { Transport } from '../venues/transport';
 import { ReplayPlayer } from '../capture/player';
 import type { InstrumentCache } from './instrument-cache';
+import { MemoryWatch } from './memory-watch';
 
 const IDLE_REPLAY: ReplayStatus = {
   active: false,
@@ -66,12 +67,16 @@ export class MarketService {
    * replay brings the windows straight back to live books.
    */
   private replay: ReplayPlayer | null = null;
+  /** RSS and heap against their settled baseline, in the health report (src/main/app/memory-watch.ts). */
+  readonly memory: MemoryWatch;
 
   constructor(
     configs: VenueConfig[],
     private readonly logger: Logger,
     private readonly cache: InstrumentCache | null = null,
   ) {
+    this.memory = new MemoryWatch({ logger });
+    this.memory.start();
     const listener: FeedListener = (this.listener = {
       onBook: (feed, event) => {
         for (const l of this.bookListeners) l(feed, event);
@@ -288,16 +293,16 @@ export class MarketService {
   }
 
   health(): HealthReport {
-    const memory = process.memoryUsage();
     return {
       uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
-      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      memory: this.memory.report(),
       venues: this.venues(),
       symbols: [...(this.replay?.health() ?? []), ...[...this.venuesById.values()].flatMap((v) => v.adapter.health())],
     };
   }
 
   close(): void {
+    this.memory.stop();
     this.stopReplay();
     for (const v of this.venuesById.values()) v.adapter.close();
   }

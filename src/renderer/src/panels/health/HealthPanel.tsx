@@ -28,7 +28,13 @@ export function HealthPanel({ choice }: PanelProps) {
       <div className="panel-toolbar">
         <span>
           up {age(frame.uptimeSec * 1000)} · RSS {mb(frame.memory.rssBytes)} · heap {mb(frame.memory.heapUsedBytes)}
+          {frame.memory.heapGrowthPct !== null && ` (${frame.memory.heapGrowthPct >= 0 ? '+' : ''}${frame.memory.heapGrowthPct}% since start-up)`}
         </span>
+        {frame.memory.alert && (
+          <span className="venue-pill venue-degraded" role="alert">
+            {frame.memory.alert}
+          </span>
+        )}
         {frame.venues.map((v) => (
           <span key={v.id} className={`venue-pill venue-${v.status}`} title={v.message ?? v.status}>
             {v.name}: {v.status}

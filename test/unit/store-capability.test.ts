@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import type { ExportJobInfo, ServerMessage } from '../../src/shared/contract';
 import { createContractClient } from '../../src/shared/contract-client';
 import { CSV_HEADER } from '../../src/main/store/csv-export';
 import type { DepthSnapshot } from '../../src/main/store/depth-export';
+import { capture } from '../support/paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'obm-store-cap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,5 +151,20 @@ describe('store capability (demo venue, web host)', () => {
     expect(snapshot.bidLevels).toBeGreaterThanOrEqual(40);
     // Written through a temporary file and renamed: only the finished file is left.
     expect(readdirSync(dirname(written.file))).toEqual([written.name]);
+  });
+  it('does not record a capture replayed in the app as live data', async () => {
+    const dataDir = join(dir, 'replay');
+    mkdirSync(join(dataDir, 'recordings'), { recursive: true });
+    copyFileSync(capture('binance-spot_2021-10-12.capture.jsonl'), join(dataDir, 'recordings', 'spot.capture.jsonl'));
+    services = createServices({ venues: ['demo'], logger: nullLogger, host: { name: 't', version: '1', host: 'web' }, dataDir, tickMs: 50 });
+    const api = connect(services);
+    const s = services;
+    await api.invoke('replay.open', { name: 'spot.capture.jsonl', speed: 0 });
+    await until(() => s.market.replayStatus().done, Boolean);
+    await s.store!.flush();
+    const replayed = await api.invoke('store.topOfBook', { venue: 'binance-spot', symbol: 'NKNUSDT', from: 0, to: Date.now() + 60_000 });
+    expect(replayed.rows).toEqual([]);
+    const history = await api.invoke('store.feedHistory', { venue: 'binance-spot' });
+    expect(history).toEqual([]);
   });
 });

@@ -33,8 +33,13 @@ export function startStore(options: { dataDir: string; market: MarketService; co
   const store = new Store({ path: paths.db, exportsDir: paths.exports, logger: options.logger });
   const market = options.market;
   const recorder = new TopOfBookRecorder(store, (venue, symbol) => market.instrument(venue as VenueId, symbol));
-  const offBook = market.onBook(recorder.onBook);
-  const offState = market.onState(recorder.onState);
+  // A capture replayed in the app feeds the same listeners: it is not live data, so it is not recorded.
+  const offBook = market.onBook((feed, event) => {
+    if (!market.isReplayFeed(feed)) recorder.onBook(feed, event);
+  });
+  const offState = market.onState((feed, from, to, reason) => {
+    if (!market.isReplayFeed(feed)) recorder.onState(feed, from, to, reason);
+  });
   const capability = storeCapability(store, market, options.host);
   options.contract.register(capability.commands, capability.streams);
   return {

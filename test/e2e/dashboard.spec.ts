@@ -11,7 +11,7 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   const asks = ladder.locator('tr[data-side="ask"] td.price');
   await expect(bids).toHaveCount(20);
   await expect(asks).toHaveCount(20);
-  await expect(page.getByRole('status', { name: 'Feed state: live' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'DOM ladder', exact: true }).getByRole('status', { name: 'Feed state: live' })).toBeVisible();
 
   // Bids descend from the best, asks ascend from the best (rendered worst at top), and never cross.
   // Read both sides in one go: the ladder re-renders up to 20 times a second.
@@ -26,8 +26,8 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   // Prices change over time.
   const before = (await ladder.locator('tbody').textContent()) ?? '';
   await expect.poll(async () => (await ladder.locator('tbody').textContent()) !== before, { timeout: 10_000 }).toBe(true);
-  const health = page.getByRole('region', { name: 'Feed health' });
-  await expect(health.getByText('synced')).toBeVisible({ timeout: 5000 });
+  const health = page.getByRole('table', { name: 'Feed health' });
+  await expect(health.getByRole('cell', { name: 'synced' }).first()).toBeVisible({ timeout: 5000 });
   await page.screenshot({ path: testInfo.outputPath('dashboard.png') });
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
 

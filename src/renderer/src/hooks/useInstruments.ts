@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { VenueInfo } from '../../../shared/contract';
 import type { Instrument } from '../../../shared/market';
 import { getApi } from '../api';
+import { useStream } from './useStream';
 
 export interface InstrumentsState {
   venues: VenueInfo[];
@@ -11,9 +12,14 @@ export interface InstrumentsState {
   loading: boolean;
 }
 
-/** Every enabled venue and its instruments, for the symbol picker. */
+/**
+ * Every enabled venue and its instruments, for the symbol picker. Loaded again when a replay starts
+ * or stops (its venues and symbols take the place of the live ones while it plays).
+ */
 export function useInstruments(): InstrumentsState {
   const [state, setState] = useState<InstrumentsState>({ venues: [], instruments: [], errors: [], loading: true });
+  const replay = useStream('replay.status', {}, 'replay-venues').frame;
+  const revision = replay?.active ? `${replay.name}:${replay.symbols.length}` : 'live';
   useEffect(() => {
     let cancelled = false;
     const api = getApi();
@@ -35,6 +41,6 @@ export function useInstruments(): InstrumentsState {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [revision]);
   return state;
 }

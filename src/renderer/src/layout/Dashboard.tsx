@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { ExportButton } from '../components/ExportButton';
 import { RecordButton } from '../components/RecordButton';
-import { SymbolPicker, type SymbolChoice } from '../components/SymbolPicker';
+import { ReplayControl } from '../components/ReplayControl';
+import { SymbolPicker } from '../components/SymbolPicker';
 import { PANELS } from '../panels/registry';
 import { useInstrumentsContext } from './InstrumentsContext';
 import {
@@ -17,7 +18,8 @@ import {
   type PanelKind,
 } from './model';
 import { PanelFrame } from './PanelFrame';
-import { layoutStore, linkStore, rememberRecent } from './state';
+import { layoutStore } from './state';
+import { useDashboardSymbol } from './useLinkedSymbol';
 import { useStore } from './store';
 
 export const DASHBOARD_SYMBOL_INPUT = 'dashboard-symbol';
@@ -34,27 +36,11 @@ export function openPanelWindow(id: string): boolean {
 
 export function Dashboard() {
   const layout = useStore(layoutStore);
-  const links = useStore(linkStore);
   const { venues, instruments, errors, loading } = useInstrumentsContext();
   const [notice, setNotice] = useState<string | null>(null);
   const [menu, setMenu] = useState<'add' | 'windows' | null>(null);
 
-  // A saved symbol the venues no longer list falls back to the first instrument, so the dashboard is
-  // never blank; while the lists load, the saved choice stands.
-  const saved = links.dashboard ?? null;
-  const choice = useMemo((): SymbolChoice | null => {
-    if (loading || instruments.length === 0) return saved;
-    if (saved && instruments.some((i) => i.venue === saved.venue && i.symbol === saved.symbol)) return saved;
-    return { venue: instruments[0]!.venue, symbol: instruments[0]!.symbol };
-  }, [loading, instruments, saved]);
-  useEffect(() => {
-    if (choice && (choice.venue !== saved?.venue || choice.symbol !== saved?.symbol)) linkStore.set((l) => ({ ...l, dashboard: choice }));
-  }, [choice, saved]);
-
-  const setDashboardSymbol = (c: SymbolChoice) => {
-    rememberRecent(c);
-    linkStore.set((l) => ({ ...l, dashboard: c }));
-  };
+  const [choice, setDashboardSymbol] = useDashboardSymbol();
 
   const detach = (id: string) => {
     layoutStore.set((s) => detachPanel(s, id));
@@ -89,6 +75,7 @@ export function Dashboard() {
         <h1>Order Book Monitor</h1>
         <SymbolPicker id={DASHBOARD_SYMBOL_INPUT} value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setDashboardSymbol} />
         <RecordButton choice={choice} />
+        <ReplayControl />
         <ExportButton choice={choice} />
         <div className="menu">
           <button type="button" className="tool-button" aria-haspopup="menu" aria-expanded={menu === 'add'} onClick={() => setMenu(menu === 'add' ? null : 'add')}>

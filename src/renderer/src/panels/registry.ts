@@ -1,16 +1,18 @@
 import type { ComponentType } from 'react';
 import type { PanelKind } from '../layout/model';
+import { AlertsPanel } from './alerts/AlertsPanel';
 import { DepthPanel } from './depth/DepthPanel';
 import { HealthPanel } from './health/HealthPanel';
 import { HeatmapPanel } from './heatmap/HeatmapPanel';
+import { ImpactPanel } from './impact/ImpactPanel';
 import { LadderPanel } from './ladder/LadderPanel';
+import { MetricsPanel } from './metrics/MetricsPanel';
 import { VolumeProfilePanel } from './profile/VolumeProfilePanel';
 import { TimeSeriesPanel } from './timeseries/TimeSeriesPanel';
 import type { PanelProps } from './types';
 
 export interface PanelDefinition {
   title: string;
-  /** Keyboard shortcut digit in the Add panel menu. */
   component: ComponentType<PanelProps<never>>;
 }
 
@@ -21,5 +23,8 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   timeseries: { title: 'Time series', component: TimeSeriesPanel as ComponentType<PanelProps<never>> },
   heatmap: { title: 'Liquidity heatmap', component: HeatmapPanel as ComponentType<PanelProps<never>> },
   profile: { title: 'Volume profile', component: VolumeProfilePanel as ComponentType<PanelProps<never>> },
+  metrics: { title: 'Metrics', component: MetricsPanel as ComponentType<PanelProps<never>> },
+  alerts: { title: 'Alerts', component: AlertsPanel as ComponentType<PanelProps<never>> },
+  impact: { title: 'Impact calculator', component: ImpactPanel as ComponentType<PanelProps<never>> },
   health: { title: 'Feed health', component: HealthPanel as ComponentType<PanelProps<never>> },
 };

@@ -38,6 +38,11 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   const group = settings.group ?? 1;
   const params = choice ? { venue: choice.venue, symbol: choice.symbol, depth: levels, group } : null;
   const { frame, error } = useStream('book.ladder', params, choice ? `${choice.venue}:${choice.symbol}:${levels}:${group}` : '');
+  const alerts = useStream(
+    'alerts',
+    choice ? { venue: choice.venue, symbol: choice.symbol, activeOnly: true, limit: 50 } : null,
+    choice ? `walls:${choice.venue}:${choice.symbol}` : '',
+  ).frame;
   const scrollRef = useRef<HTMLDivElement>(null);
   const spreadRef = useRef<HTMLTableRowElement>(null);
   const [follow, setFollow] = useState(true);
@@ -55,8 +60,18 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
       const bps = (Number(frame.spread) / ((Number(bestBid) + Number(bestAsk)) / 2)) * 10_000;
       spreadBps = bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2);
     }
-    return { bids, asks, maxSize, spreadBps };
-  }, [frame]);
+    // Walls the analytics flagged: mark the row holding each one (with grouping, the row whose range holds it).
+    const wallRows = { bid: new Set<number>(), ask: new Set<number>() };
+    for (const a of alerts?.alerts ?? []) {
+      if (a.kind !== 'wall' || a.state !== 'active') continue;
+      const side = a.evidence.side === 'ask' ? 'ask' : 'bid';
+      const price = Number(a.evidence.price);
+      const list = side === 'bid' ? bids : asks;
+      const i = list.findIndex((r) => (side === 'bid' ? Number(r.price) <= price : Number(r.price) >= price));
+      if (i !== -1) wallRows[side].add(i);
+    }
+    return { bids, asks, maxSize, spreadBps, wallRows };
+  }, [frame, alerts]);
 
   const recenter = () => {
     const box = scrollRef.current;
@@ -159,7 +174,12 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
             </thead>
             <tbody>
               {[...view.asks].reverse().map((r, i) => (
-                <tr key={`a${r.price}`} className={`ask-row${i === view.asks.length - 1 ? ' best' : ''}`} data-side="ask">
+                <tr
+                  key={`a${r.price}`}
+                  className={`ask-row${i === view.asks.length - 1 ? ' best' : ''}${view.wallRows.ask.has(view.asks.length - 1 - i) ? ' wall' : ''}`}
+                  data-side="ask"
+                  title={view.wallRows.ask.has(view.asks.length - 1 - i) ? 'Wall: a resting order far above the usual size' : undefined}
+                >
                   <td className="cum" />
                   <td className="size" />
                   <td className="price">{formatPrice(r.price, frame.priceDecimals)}</td>
@@ -177,7 +197,12 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
                 </td>
               </tr>
               {view.bids.map((r, i) => (
-                <tr key={`b${r.price}`} className={`bid-row${i === 0 ? ' best' : ''}`} data-side="bid">
+                <tr
+                  key={`b${r.price}`}
+                  className={`bid-row${i === 0 ? ' best' : ''}${view.wallRows.bid.has(i) ? ' wall' : ''}`}
+                  data-side="bid"
+                  title={view.wallRows.bid.has(i) ? 'Wall: a resting order far above the usual size' : undefined}
+                >
                   <td className="cum">{formatSize(r.cum, frame.sizeDecimals)}</td>
                   <td className="size">
                     <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />

@@ -1,0 +1,203 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { ImpactResult } from '../../../../shared/analytics';
+import { getApi } from '../../api';
+import { formatSize } from '../../format';
+import { useInstrumentsContext } from '../../layout/InstrumentsContext';
+import type { PanelProps } from '../types';
+
+export interface ImpactSettings {
+  side: 'buy' | 'sell';
+  mode: 'base' | 'quote';
+  amount: string;
+  feeBps: string;
+  acrossVenues: boolean;
+}
+
+const REFRESH_MS = 500;
+
+function num(v: number | null, digits = 6): string {
+  return v === null || !Number.isFinite(v) ? '—' : Number(v.toPrecision(10)).toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/**
+ * Market-impact calculator: what a market order of a given size (base) or notional (quote) would
+ * cost against the live book(s) right now: VWAP, worst price, slippage, levels consumed, each fill.
+ */
+export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactSettings>) {
+  const side = settings.side ?? 'buy';
+  const mode = settings.mode ?? 'base';
+  const amount = settings.amount ?? '1';
+  const feeText = settings.feeBps ?? '0';
+  const acrossVenues = settings.acrossVenues ?? false;
+  const { instruments } = useInstrumentsContext();
+  const [result, setResult] = useState<ImpactResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  // The same asset on the other enabled venues (same base and quote), for a split order.
+  const books = useMemo(() => {
+    if (!choice) return [];
+    const own = instruments.find((i) => i.venue === choice.venue && i.symbol === choice.symbol);
+    const others =
+      acrossVenues && own && own.base && own.quote
+        ? instruments.filter((i) => i.base === own.base && i.quote === own.quote && !(i.venue === choice.venue && i.symbol === choice.symbol))
+        : [];
+    return [{ venue: choice.venue, symbol: choice.symbol }, ...others.slice(0, 7).map((i) => ({ venue: i.venue, symbol: i.symbol }))];
+  }, [choice, instruments, acrossVenues]);
+
+  const value = Number(amount);
+  const fee = Number(feeText);
+  const valid = Number.isFinite(value) && value > 0 && Number.isFinite(fee) && fee >= 0 && fee <= 1000;
+  const bookKey = books.map((b) => `${b.venue}:${b.symbol}`).join(',');
+
+  useEffect(() => {
+    if (!choice || !valid) return;
+    let cancelled = false;
+    const run = () =>
+      getApi()
+        .invoke('impact.simulate', { books, side, feeBps: fee, ...(mode === 'base' ? { size: value } : { notional: value }) })
+        .then((r) => {
+          if (!cancelled) {
+            setResult(r);
+            setError(null);
+          }
+        })
+        .catch((e: Error) => {
+          if (!cancelled) setError(e.message);
+        });
+    void run();
+    const timer = setInterval(() => void run(), REFRESH_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [bookKey, side, mode, value, fee, valid]);
+
+  const r = valid ? result : null;
+  return (
+    <div className="impact-panel">
+      <form className="impact-form" onSubmit={(e) => e.preventDefault()} aria-label="Order to simulate">
+        <div className="segmented" role="group" aria-label="Side">
+          {(['buy', 'sell'] as const).map((s) => (
+            <button key={s} type="button" className={side === s ? `seg on ${s}` : 'seg'} aria-pressed={side === s} onClick={() => onSettings({ side: s })}>
+              {s === 'buy' ? 'Buy' : 'Sell'}
+            </button>
+          ))}
+        </div>
+        <label>
+          Amount
+          <input value={amount} onChange={(e) => onSettings({ amount: e.target.value })} inputMode="decimal" aria-label="Order amount" aria-invalid={!valid} />
+        </label>
+        <select value={mode} onChange={(e) => onSettings({ mode: e.target.value as 'base' | 'quote' })} aria-label="Amount unit">
+          <option value="base">base units</option>
+          <option value="quote">quote notional</option>
+        </select>
+        <label>
+          Fee
+          <input value={feeText} onChange={(e) => onSettings({ feeBps: e.target.value })} inputMode="decimal" aria-label="Taker fee in basis points" className="narrow" />
+          bps
+        </label>
+        <label>
+          <input type="checkbox" checked={acrossVenues} onChange={(e) => onSettings({ acrossVenues: e.target.checked })} /> across venues ({books.length})
+        </label>
+      </form>
+      {!choice && <p className="empty-state">Pick a symbol.</p>}
+      {!valid && <p className="error-state">Enter a positive amount and a fee between 0 and 1000 bps.</p>}
+      {error && (
+        <p className="error-state" role="alert">
+          {error}
+        </p>
+      )}
+      {r && (
+        <>
+          <dl className="impact-summary" aria-label="Impact result">
+            <div>
+              <dt>VWAP</dt>
+              <dd data-testid="impact-vwap">{num(r.vwap, 10)}</dd>
+            </div>
+            <div>
+              <dt>Worst price</dt>
+              <dd>{r.worstPrice ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Slippage vs best</dt>
+              <dd>
+                {num(r.slippageVsBest)} · {num(r.slippageVsBestBps, 2)} bps
+              </dd>
+            </div>
+            <div>
+              <dt>Slippage vs mid</dt>
+              <dd>
+                {num(r.slippageVsMid)} · {num(r.slippageVsMidBps, 2)} bps
+              </dd>
+            </div>
+            <div>
+              <dt>Levels consumed</dt>
+              <dd>{r.levelsConsumed}</dd>
+            </div>
+            <div>
+              <dt>Filled</dt>
+              <dd className={r.complete ? undefined : 'warn-text'}>
+                {formatSize(r.filledBase, 6)} base · {formatSize(r.filledQuote, 2)} quote{r.complete ? '' : ` — book too thin, ${num(r.remaining)} unfilled`}
+              </dd>
+            </div>
+            <div>
+              <dt>Fee</dt>
+              <dd>{num(r.fee, 4)}</dd>
+            </div>
+            <div>
+              <dt>{side === 'buy' ? 'Total paid' : 'Total received'}</dt>
+              <dd>{num(r.total, 4)}</dd>
+            </div>
+          </dl>
+          {r.venues.length > 1 && (
+            <table className="impact-venues" aria-label="Fill by venue">
+              <thead>
+                <tr>
+                  <th scope="col">Venue</th>
+                  <th scope="col">Filled</th>
+                  <th scope="col">VWAP</th>
+                  <th scope="col">Levels</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.venues.map((v) => (
+                  <tr key={`${v.venue}:${v.symbol}`}>
+                    <td>{v.venue}</td>
+                    <td>{formatSize(v.filledBase, 6)}</td>
+                    <td>{num(v.vwap)}</td>
+                    <td>{v.levels}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <div className="table-scroll">
+            <table className="impact-fills" aria-label="Fills by level">
+              <thead>
+                <tr>
+                  <th scope="col">Price</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Cum size</th>
+                  <th scope="col">Cum cost</th>
+                  {r.venues.length > 1 && <th scope="col">Venue</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {r.fills.map((f, i) => (
+                  <tr key={i}>
+                    <td>{f.price}</td>
+                    <td>{formatSize(f.size, 6)}</td>
+                    <td>{formatSize(f.cumSize, 6)}</td>
+                    <td>{formatSize(f.cumCost, 2)}</td>
+                    {r.venues.length > 1 && <td>{f.venue}</td>}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

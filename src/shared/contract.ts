@@ -84,6 +84,8 @@ export const HealthReportSchema = z.object({
   }),
   venues: z.array(VenueInfoSchema),
   symbols: z.array(SymbolHealthSchema),
+  /** The SQLite store's state (null where the app runs without a data folder). */
+  store: z.lazy(() => StoreStatusSchema).nullable().default(null),
 });
 
 const LevelPairSchema = z.tuple([z.string(), z.string()]);

@@ -1,6 +1,7 @@
 /**
  * The one place that builds the services and wires them together, for both hosts and the CLI.
  */
+import type { HealthReport } from '../../shared/contract';
 import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import { Publisher } from '../publish/publisher';
@@ -41,6 +42,8 @@ export interface Services {
   analytics: AnalyticsService;
   /** The SQLite store (top of book, alerts, feed history, exports); null without a data folder. */
   store: Store | null;
+  /** Feeds, memory and store in one report (the health stream, health.get and GET /api/health). */
+  health(): HealthReport;
   /** Stop everything, newest service first; resolves when files are flushed. */
   close(): Promise<void>;
 }
@@ -63,7 +66,10 @@ export function createServices(options: ServicesOptions): Services {
   );
   const publisher = new Publisher(options.tickMs ?? 50);
   const contract = new ContractHost(publisher, options.logger);
-  const marketCap = marketCapability(market, options.host);
+  // The store starts below; health reads it through this holder.
+  let store: Store | null = null;
+  const health = (): HealthReport => ({ ...market.health(), store: store?.status() ?? null });
+  const marketCap = marketCapability(market, options.host, health);
   contract.register(marketCap.commands, marketCap.streams);
   const analytics = new AnalyticsService({ config: options.analytics, logger: options.logger });
   closers.push(analytics.attach(market));
@@ -78,13 +84,37 @@ export function createServices(options: ServicesOptions): Services {
   const storeWiring = options.dataDir
     ? startStore({ dataDir: options.dataDir, market, contract, logger: options.logger, host: options.host })
     : null;
-  if (storeWiring) closers.push(() => storeWiring.close());
+  if (storeWiring) {
+    store = storeWiring.store;
+    closers.push(() => storeWiring.close());
+    // Alerts become history (not those of a replayed capture: it is not live data).
+    const storeRef = storeWiring.store;
+    closers.push(
+      analytics.onAlert(({ type, alert }) => {
+        if (type === 'acknowledged') return;
+        const feed = market.feed(alert.venue, alert.symbol);
+        if (feed && market.isReplayFeed(feed)) return;
+        storeRef.recordAlert({
+          id: alert.id,
+          venue: alert.venue,
+          symbol: alert.symbol,
+          kind: alert.kind,
+          severity: alert.severity,
+          phase: type,
+          ts: type === 'raised' ? alert.raisedAt : type === 'cleared' ? (alert.clearedAt ?? alert.updatedAt) : alert.updatedAt,
+          message: alert.title,
+          evidence: { ...alert.evidence, outcome: alert.outcome },
+        });
+      }),
+    );
+  }
   return {
     market,
     publisher,
     contract,
     analytics,
-    store: storeWiring?.store ?? null,
+    store,
+    health,
     async close() {
       publisher.stop();
       market.close();

@@ -1,5 +1,5 @@
 /** The market's capability on the contract: app info, venues, instruments, health, the ladder stream. */
-import type { LadderFrame } from '../../shared/contract';
+import type { HealthReport, LadderFrame } from '../../shared/contract';
 import { formatScaled } from '../../shared/decimal';
 import type { Instrument, Side, VenueId } from '../../shared/market';
 import type { FrameSource } from '../publish/publisher';
@@ -11,13 +11,17 @@ import { depthSource, heatmapSource, topOfBookSource } from './book-streams';
 import type { MarketService } from './market';
 
 /** The market's commands and streams: app info, venues, instruments, health, the ladder. */
-export function marketCapability(market: MarketService, info: HostInfo): { commands: CommandHandlers; streams: StreamFactories } {
+export function marketCapability(
+  market: MarketService,
+  info: HostInfo,
+  health: () => HealthReport = () => market.health(),
+): { commands: CommandHandlers; streams: StreamFactories } {
   return {
     commands: {
       'app.info': () => info,
       'venues.list': () => market.venues(),
       'instruments.list': ({ venue }) => market.instruments(venue),
-      'health.get': () => market.health(),
+      'health.get': () => health(),
     },
     streams: {
       'book.ladder': (p) =>
@@ -28,7 +32,7 @@ export function marketCapability(market: MarketService, info: HostInfo): { comma
       'book.depth': (p) => followFeed(market, p.venue, p.symbol, (feed) => depthSource(feed, p.rangeBps, p.points)),
       'book.heatmap': (p) => followFeed(market, p.venue, p.symbol, (feed) => heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, Date.now)),
       'book.top': (p) => followFeed(market, p.venue, p.symbol, (feed) => topOfBookSource(market, feed)),
-      health: () => ({ version: () => Math.floor(Date.now() / 1000), build: () => market.health() }),
+      health: () => ({ version: () => Math.floor(Date.now() / 1000), build: () => health() }),
       'replay.status': () => ({
         // Four updates a second while a capture plays; otherwise only when the status changes.
         version: () => {

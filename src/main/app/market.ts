@@ -292,12 +292,14 @@ export class MarketService {
     return this.venuesById.get(venue)?.instruments?.find((i) => i.symbol === symbol);
   }
 
+  /** Feeds and memory; the services add the store's state (see compose.ts). */
   health(): HealthReport {
     return {
       uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
       memory: this.memory.report(),
       venues: this.venues(),
       symbols: [...(this.replay?.health() ?? []), ...[...this.venuesById.values()].flatMap((v) => v.adapter.health())],
+      store: null,
     };
   }
 

@@ -101,7 +101,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       options.token && url.searchParams.get('token') ? { 'set-cookie': `obm_token=${options.token}; HttpOnly; SameSite=Strict; Path=/` } : {};
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
     if (url.pathname === '/api/health') {
-      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(services.market.health()));
+      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(services.health()));
     }
     if (url.pathname === '/api/simulate') {
       // Impact calculator (src/main/analytics/impact-query.ts): 200, or 400/404/503 with { error }.

@@ -1,5 +1,5 @@
 /**
- * npm run soak -- [--minutes 30] [--rate 5000] [--speed 20] [--port 5291] [--data DIR]
+ * npm run soak -- [--minutes 30] [--rate 5000] [--speed 20] [--no-replay] [--port 5291] [--data DIR]
  *
  * Runs the whole web host (src/main/cli/bench-host.ts, a child process) for `minutes` under demo
  * traffic at `rate` messages/s and accelerated replay of the real captures (the in-app replay at
@@ -134,6 +134,8 @@ async function main(): Promise<void> {
       speed: { type: 'string', default: '20' },
       port: { type: 'string', default: '5291' },
       data: { type: 'string' },
+      /** Demo traffic only (to tell a leak in the replay path from one elsewhere). */
+      'no-replay': { type: 'boolean', default: false },
     },
   });
   const minutes = Number(v.minutes);
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
 
   const { child, url } = await startHost(Number(v.port), dataDir, Number(v.rate));
   const wsUrl = url.replace(/^http/, 'ws').replace(/\/?(\?.*)?$/, '/ws');
-  process.stderr.write(`soak: host ${url}, ${minutes} min, demo ${v.rate} msgs/s, replay ${speed}x of ${captures.length} captures\n`);
+  process.stderr.write(`soak: host ${url}, ${minutes} min, demo ${v.rate} msgs/s, ${v['no-replay'] ? 'no replay' : `replay ${speed}x of ${captures.length} captures`}\n`);
   const samples: HostSample[] = [];
   let stopping = false;
   let replays = 0;
@@ -187,7 +189,7 @@ async function main(): Promise<void> {
       }
     }
   };
-  const replaying = replayLoop();
+  const replaying = v['no-replay'] ? Promise.resolve() : replayLoop();
 
   const started = Date.now();
   for (let minute = 1; minute <= minutes; minute++) {

@@ -81,9 +81,30 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     box.scrollTop = row.offsetTop - box.clientHeight / 2 + row.clientHeight / 2;
   };
 
+  // Recentre only when the rows around the spread change in number (or the box is resized, below):
+  // reading layout after every frame forced a synchronous layout per update, the ladder's main cost.
+  const centredFor = useRef('');
+  const hasRows = frame !== null && view !== null;
+  const rowCounts = view ? `${view.asks.length}:${view.bids.length}` : '';
   useLayoutEffect(() => {
-    if (follow) recenter();
-  });
+    if (!follow) {
+      centredFor.current = '';
+      return;
+    }
+    if (centredFor.current === rowCounts) return;
+    centredFor.current = rowCounts;
+    recenter();
+  }, [follow, rowCounts]);
+
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (centredFor.current !== '') recenter();
+    });
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, [hasRows]);
 
   useEffect(() => {
     const box = scrollRef.current;
@@ -175,7 +196,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
             <tbody>
               {[...view.asks].reverse().map((r, i) => (
                 <tr
-                  key={`a${r.price}`}
+                  key={`a${i}`}
                   className={`ask-row${i === view.asks.length - 1 ? ' best' : ''}${view.wallRows.ask.has(view.asks.length - 1 - i) ? ' wall' : ''}`}
                   data-side="ask"
                   title={view.wallRows.ask.has(view.asks.length - 1 - i) ? 'Wall: a resting order far above the usual size' : undefined}
@@ -198,7 +219,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
               </tr>
               {view.bids.map((r, i) => (
                 <tr
-                  key={`b${r.price}`}
+                  key={`b${i}`}
                   className={`bid-row${i === 0 ? ' best' : ''}${view.wallRows.bid.has(i) ? ' wall' : ''}`}
                   data-side="bid"
                   title={view.wallRows.bid.has(i) ? 'Wall: a resting order far above the usual size' : undefined}

@@ -11,35 +11,17 @@
  *   memory     heap and RSS growth of the services under demo load (bench-memory.ts)
  * Progress and errors go to stderr; stdout holds only the JSON lines.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { runBookBench } from './bench-book';
 import { runIngestBench } from './bench-ingest';
 import { runPublishBench } from './bench-publish';
 import { runRendererBench } from './bench-renderer';
 import { runMemoryBench } from './bench-memory';
-import { emit, repoRoot } from './bench-util';
+import { runStoreBench } from './bench-store';
+import { emit } from './bench-util';
 
 const SECTIONS = ['book', 'ingest', 'publish', 'renderer', 'store', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
-
-async function runStoreBench(): Promise<void> {
-  // The store owns its benchmark (rows/s sustained, longest ingest stall); we only call it.
-  const file = join(repoRoot, 'src', 'main', 'cli', 'bench-store.ts');
-  if (!existsSync(file)) {
-    emit({ bench: 'store', skipped: 'src/main/cli/bench-store.ts does not exist yet' });
-    return;
-  }
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const run = (mod.runStoreBench ?? mod.run ?? mod.default) as (() => Promise<void>) | undefined;
-  if (typeof run !== 'function') {
-    emit({ bench: 'store', skipped: 'bench-store.ts exports no runStoreBench()' });
-    return;
-  }
-  await run();
-}
 
 const RUNNERS: Record<Section, () => Promise<void>> = {
   book: runBookBench,

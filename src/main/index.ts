@@ -1,16 +1,19 @@
 /**
- * Electron main process: app lifecycle only. Services are built in app/compose.ts, windows in
- * windows/. Everything here is thin because it cannot run on machines without Electron's binary.
+ * Electron main process: app lifecycle only. Services are built in app/compose.ts; windows, menus and
+ * IPC in windows/. Everything here is thin because it cannot run on machines without Electron's binary.
  */
-import { app, BrowserWindow, session } from 'electron';
-import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
+import { copyFile } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createServices } from './app/compose';
+import { ContractError } from '../shared/contract';
+import { createServices, type Services } from './app/compose';
 import { jsonLineLogger } from './log';
 import { rotatingFileLogger, teeLogger } from './log-file';
-import { createDashboardWindow } from './windows/dashboard';
 import { installIpcBridge } from './windows/ipc-bridge';
+import { buildMenuTemplate, type MenuActions } from './windows/menu-template';
 import { isAppUrl } from './windows/web-preferences';
+import { WindowManager } from './windows/window-manager';
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -18,53 +21,110 @@ if (!app.requestSingleInstanceLock()) {
   const preload = join(import.meta.dirname, '../preload/index.cjs');
   const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
   const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-  const rendererUrl = pathToFileURL(rendererIndex).href;
-  const isTrusted = (url: string): boolean => isAppUrl(url, rendererUrl, devServerUrl);
+  const rendererIndexUrl = pathToFileURL(rendererIndex).href;
+  const isTrusted = (url: string): boolean => isAppUrl(url, rendererIndexUrl, devServerUrl);
+  const dataDir = app.getPath('userData');
 
-  const logger = teeLogger(
-    rotatingFileLogger(join(app.getPath('userData'), 'logs')),
-    jsonLineLogger((line) => process.stderr.write(line), 'warn'),
-  );
-  let services: ReturnType<typeof createServices> | null = null;
+  const logger = teeLogger(rotatingFileLogger(join(dataDir, 'logs')), jsonLineLogger((line) => process.stderr.write(line), 'warn'));
+  let services: Services | null = null;
+  let windows: WindowManager | null = null;
   let removeBridge: (() => void) | null = null;
 
-  // Every webContents, whatever created it: no navigation away from our pages, no new windows.
+  // Every webContents, whatever created it: no navigation away from our pages, no webviews.
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
       if (!isTrusted(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  const openDashboard = (): void => {
-    const win = createDashboardWindow({ preload, rendererIndex, devServerUrl });
-    win.on('focus', () => win.flashFrame(false));
+  /** Menu commands that act on what a window shows go to it; the rest run here. */
+  const post = (action: 'export-csv' | 'export-depth' | 'toggle-recording' | 'focus-symbol-search'): void => {
+    windows?.openDashboard().focus();
+    services?.ui.post('dashboard', action);
+  };
+  const actions: MenuActions = {
+    exportCsv: () => post('export-csv'),
+    exportDepth: () => post('export-depth'),
+    toggleRecording: () => post('toggle-recording'),
+    focusSymbolSearch: () => post('focus-symbol-search'),
+    openCapture: async () => {
+      const parent = BrowserWindow.getFocusedWindow();
+      const options = {
+        title: 'Open capture for replay',
+        defaultPath: join(dataDir, 'recordings'),
+        filters: [{ name: 'Captures', extensions: ['jsonl', 'gz'] }],
+        properties: ['openFile' as const],
+      };
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      const path = result.filePaths[0];
+      if (result.canceled || !path || !services) return;
+      try {
+        services.market.startReplay(path, 1);
+      } catch (error) {
+        dialog.showErrorBox('Cannot replay this file', `${path}\n\n${(error as Error).message}`);
+      }
+    },
+    newWindow: (kind) => windows?.openPanelWindow(`${kind}-${Date.now().toString(36)}`, kind),
+    bringAllToFront: () => windows?.bringAllToFront(),
+    about: () =>
+      void dialog.showMessageBox({
+        type: 'info',
+        title: `About ${app.getName()}`,
+        message: `${app.getName()} ${app.getVersion()}`,
+        detail: `Electron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}\nData: ${dataDir}`,
+      }),
+    openDataFolder: () => void shell.openPath(dataDir),
+    openDocumentation: () => void shell.openPath(join(app.getAppPath(), 'README.md')),
   };
 
   void app.whenReady().then(() => {
-    // No permission (camera, notifications, geolocation...) is granted to any page.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    // Pages may show notifications (alerts); every other permission is refused.
+    session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
+      callback(permission === 'notifications' && isTrusted(contents.getURL())),
+    );
     services = createServices({
-      venues: ['demo', 'binance-spot', 'binance-usdm'],
+      venues: ['demo', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear'],
       logger,
-      dataDir: app.getPath('userData'),
+      dataDir,
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
     });
+    const exportsDir = join(dataDir, 'exports');
+    services.contract.register({
+      // Save a finished export where the user chooses; only files the app exported may be copied.
+      'file.saveAs': async ({ file }) => {
+        const source = resolve(file);
+        const rel = relative(exportsDir, source);
+        if (rel.startsWith('..') || rel.includes(`..${sep}`) || resolve(exportsDir, rel) !== source) {
+          throw new ContractError('bad-request', 'only files in the exports folder can be saved elsewhere');
+        }
+        const parent = BrowserWindow.getFocusedWindow();
+        const options = { title: 'Save export as', defaultPath: join(app.getPath('documents'), basename(source)) };
+        const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+        if (result.canceled || !result.filePath) return { saved: null };
+        await copyFile(source, result.filePath);
+        return { saved: result.filePath };
+      },
+    });
     removeBridge = installIpcBridge(services.contract, isTrusted, logger);
-    openDashboard();
+    windows = new WindowManager(
+      { preload, rendererIndex, rendererIndexUrl, devServerUrl, stateFile: WindowManager.stateFile(dataDir) },
+      logger,
+    );
+    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(actions, { isMac: process.platform === 'darwin', isDev: !app.isPackaged, appName: app.getName() })));
+    windows.restore();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) openDashboard();
+      if (BrowserWindow.getAllWindows().length === 0) windows?.openDashboard();
     });
   });
 
   app.on('second-instance', () => {
-    const win = BrowserWindow.getAllWindows()[0];
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
+    const win = windows?.openDashboard();
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
   });
+
+  app.on('before-quit', () => windows?.beginQuit());
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -13,6 +13,7 @@ export const COMMAND_NAMES = [
   'replay.list',
   'replay.open',
   'replay.control',
+  'file.saveAs',
   'store.status.get',
   'store.topOfBook',
   'store.alerts',
@@ -28,7 +29,7 @@ export const COMMAND_NAMES = [
   'alerts.price.list',
   'impact.simulate',
 ] as const;
-export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'health', 'replay.status', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
+export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

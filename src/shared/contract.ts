@@ -355,6 +355,12 @@ export const ReplayStatusSchema = z.object({
 
 export const CaptureFileSchema = z.object({ name: z.string(), bytes: z.number(), modified: z.number() });
 
+/** Something the host asks a window to do (from the desktop app's menus). */
+export const UiCommandSchema = z.object({
+  id: z.number(),
+  action: z.enum(['export-csv', 'export-depth', 'toggle-recording', 'focus-symbol-search']),
+});
+
 export const commands = {
   'app.info': {
     request: Empty,
@@ -396,6 +402,11 @@ export const commands = {
       .strict(),
     response: ReplayStatusSchema,
   },
+  /** Desktop app only: save a finished export where the user chooses (a save dialog). */
+  'file.saveAs': {
+    request: z.object({ file: z.string().min(1).max(4096) }).strict(),
+    response: z.object({ saved: z.string().nullable() }),
+  },
   'replay.control': {
     request: z
       .object({
@@ -417,6 +428,8 @@ export const streams = {
   'book.top': { params: TopOfBookParamsSchema, frame: TopOfBookFrameSchema },
   health: { params: Empty, frame: HealthReportSchema },
   'replay.status': { params: Empty, frame: ReplayStatusSchema },
+  /** Commands for one window: 'dashboard' or a detached panel's id. */
+  'ui.commands': { params: z.object({ target: z.string().min(1).max(100) }).strict(), frame: z.object({ commands: z.array(UiCommandSchema) }) },
   ...storeStreams,
   ...analyticsStreams,
 } as const;
@@ -445,6 +458,7 @@ export type LadderParams = z.output<typeof LadderParamsSchema>;
 export type RecordingStatus = z.output<typeof RecordingStatusSchema>;
 export type ReplayStatus = z.output<typeof ReplayStatusSchema>;
 export type CaptureFile = z.output<typeof CaptureFileSchema>;
+export type UiCommand = z.output<typeof UiCommandSchema>;
 export type DepthFrame = z.output<typeof DepthFrameSchema>;
 export type HeatmapFrame = z.output<typeof HeatmapFrameSchema>;
 export type TopOfBookFrame = z.output<typeof TopOfBookFrameSchema>;

@@ -15,6 +15,7 @@ import { ContractHost, type HostInfo } from './contract-host';
 import { InstrumentCache } from './instrument-cache';
 import { recordingCapability } from './recording-capability';
 import { replayCapability } from './replay-capability';
+import { UiCommandBus } from './ui-commands';
 import { startStore } from './store-capability';
 import type { Store } from '../store/store';
 import { marketCapability } from './market-capability';
@@ -44,6 +45,8 @@ export interface Services {
   store: Store | null;
   /** Feeds, memory and store in one report (the health stream, health.get and GET /api/health). */
   health(): HealthReport;
+  /** Commands to windows (the desktop app's menus post here). */
+  ui: UiCommandBus;
   /** Stop everything, newest service first; resolves when files are flushed. */
   close(): Promise<void>;
 }
@@ -71,6 +74,8 @@ export function createServices(options: ServicesOptions): Services {
   const health = (): HealthReport => ({ ...market.health(), store: store?.status() ?? null });
   const marketCap = marketCapability(market, options.host, health);
   contract.register(marketCap.commands, marketCap.streams);
+  const ui = new UiCommandBus();
+  contract.register({}, ui.streams());
   const analytics = new AnalyticsService({ config: options.analytics, logger: options.logger });
   closers.push(analytics.attach(market));
   const analyticsCap = analyticsCapability(analytics, market);
@@ -115,6 +120,7 @@ export function createServices(options: ServicesOptions): Services {
     analytics,
     store,
     health,
+    ui,
     async close() {
       publisher.stop();
       market.close();

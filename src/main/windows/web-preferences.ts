@@ -58,3 +58,52 @@ export function isSafeExternalUrl(url: string): boolean {
     return false;
   }
 }
+
+export interface Bounds {
+  x?: number;
+  y?: number;
+  width: number;
+  height: number;
+}
+
+/** Options for every window the app creates (dashboard and panel windows alike): the secure preferences plus looks. */
+export function appWindowOptions(kind: 'dashboard' | 'panel', preload: string, bounds?: Bounds) {
+  const size = kind === 'dashboard' ? { width: 1400, height: 900 } : { width: 760, height: 560 };
+  return {
+    ...size,
+    ...(bounds ?? {}),
+    minWidth: kind === 'dashboard' ? 800 : 320,
+    minHeight: kind === 'dashboard' ? 500 : 240,
+    show: false,
+    backgroundColor: '#0d1117',
+    title: 'Order Book Monitor',
+    autoHideMenuBar: kind === 'panel',
+    webPreferences: secureWebPreferences(preload),
+  };
+}
+
+export type WindowOpenDecision =
+  | { action: 'allow'; panelId: string; options: ReturnType<typeof appWindowOptions> }
+  | { action: 'deny'; openExternally: string | null };
+
+/**
+ * What to do with window.open / target=_blank: the app's own panel windows (its page with ?panel=)
+ * open as new app windows with the same secure settings; plain https links go to the user's browser;
+ * everything else is refused.
+ */
+export function decideWindowOpen(
+  url: string,
+  rendererIndexUrl: string,
+  devServerUrl: string | undefined,
+  preload: string,
+  savedBounds: (panelId: string) => Bounds | undefined,
+): WindowOpenDecision {
+  if (isAppUrl(url, rendererIndexUrl, devServerUrl)) {
+    const panelId = new URL(url).searchParams.get('panel');
+    if (panelId && /^[A-Za-z0-9-]{1,100}$/.test(panelId)) {
+      return { action: 'allow', panelId, options: appWindowOptions('panel', preload, savedBounds(panelId)) };
+    }
+    return { action: 'deny', openExternally: null };
+  }
+  return { action: 'deny', openExternally: isSafeExternalUrl(url) ? url : null };
+}

@@ -6,6 +6,11 @@ import { PanelWindow } from './layout/PanelWindow';
 /** The dashboard, or one detached panel when the window was opened with ?panel=<id>. */
 export function App() {
   const instruments = useInstruments();
-  const panelId = new URLSearchParams(window.location.search).get('panel');
-  return <InstrumentsContext.Provider value={instruments}>{panelId ? <PanelWindow id={panelId} /> : <Dashboard />}</InstrumentsContext.Provider>;
+  const params = new URLSearchParams(window.location.search);
+  const panelId = params.get('panel');
+  return (
+    <InstrumentsContext.Provider value={instruments}>
+      {panelId ? <PanelWindow id={panelId} kind={params.get('kind')} /> : <Dashboard />}
+    </InstrumentsContext.Provider>
+  );
 }

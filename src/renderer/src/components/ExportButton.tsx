@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { getApi } from '../api';
 import { useStream } from '../hooks/useStream';
 import type { SymbolChoice } from './SymbolPicker';
@@ -17,10 +17,28 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * Export the dashboard symbol's recorded top of book as CSV, with progress; the file streams from
  * the database in the host. Also says when recording to the database is paused or needs attention.
  */
+/** Ask the export controls to start (the desktop menus do this); `saveAs` opens a save dialog when done. */
+export function requestExport(kind: 'csv' | 'depth', saveAs: boolean): void {
+  window.dispatchEvent(new CustomEvent('obm:export', { detail: { kind, saveAs } }));
+}
+
+/** Desktop app: copy a finished export where the user chooses. Returns a status line. */
+async function saveAs(file: string): Promise<string> {
+  try {
+    const { saved } = await getApi().invoke('file.saveAs', { file });
+    return saved ? `saved to ${saved}` : 'save cancelled';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   const [range, setRange] = useState<RangeId>('24h');
   const [jobId, setJobId] = useState<string | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
+  const [depthStatus, setDepthStatus] = useState<ReactNode>(null);
+  const [savedNote, setSavedNote] = useState<string | null>(null);
+  const saveWhenDone = useRef(false);
   const store = useStream('store.status', {}, 'store.status');
   const progress = useStream('export.progress', jobId ? { exportId: jobId } : null, `export:${jobId ?? ''}`);
   const job = progress.frame;
@@ -32,6 +50,7 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   const start = async (): Promise<void> => {
     if (!choice) return;
     setStartError(null);
+    setSavedNote(null);
     const ms = RANGES.find((r) => r.id === range)?.ms ?? null;
     try {
       const started = await getApi().invoke('export.csv.start', {
@@ -46,6 +65,61 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
     }
   };
 
+  const exportDepth = async (thenSave: boolean): Promise<void> => {
+    if (!choice) return;
+    setDepthStatus('writing depth snapshot…');
+    try {
+      const r = await getApi().invoke('export.depth', { venue: choice.venue, symbol: choice.symbol, levels: 40 });
+      if (r.downloadUrl) {
+        setDepthStatus(
+          <a href={r.downloadUrl} download={r.name}>
+            Download depth JSON ({r.bids} bids, {r.asks} asks)
+          </a>,
+        );
+      } else if (thenSave) {
+        setDepthStatus(await saveAs(r.file));
+      } else {
+        setDepthStatus(
+          <>
+            depth snapshot {r.file}{' '}
+            <button type="button" className="link-button" onClick={() => void saveAs(r.file).then(setDepthStatus)}>
+              Save as…
+            </button>
+          </>,
+        );
+      }
+    } catch (error) {
+      setDepthStatus(`depth snapshot failed: ${(error as Error).message}`);
+    }
+  };
+
+  // Menu commands (desktop app) arrive as a window event.
+  const startRef = useRef(start);
+  const depthRef = useRef(exportDepth);
+  useEffect(() => {
+    startRef.current = start;
+    depthRef.current = exportDepth;
+  });
+  useEffect(() => {
+    const onExport = (e: Event) => {
+      const { kind, saveAs: thenSave } = (e as CustomEvent<{ kind: 'csv' | 'depth'; saveAs: boolean }>).detail;
+      if (kind === 'depth') void depthRef.current(thenSave);
+      else {
+        saveWhenDone.current = thenSave;
+        void startRef.current();
+      }
+    };
+    window.addEventListener('obm:export', onExport);
+    return () => window.removeEventListener('obm:export', onExport);
+  }, []);
+  const doneFile = job?.state === 'done' && !job.downloadUrl ? job.file : null;
+  useEffect(() => {
+    if (doneFile && saveWhenDone.current) {
+      saveWhenDone.current = false;
+      void saveAs(doneFile).then(setSavedNote);
+    }
+  }, [doneFile]);
+
   let status: ReactNode = '';
   if (startError) status = startError;
   else if (progress.error) status = progress.error.message;
@@ -57,7 +131,12 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
         Download CSV ({count(job.rows)} rows)
       </a>
     ) : (
-      `saved ${job.file} (${count(job.rows)} rows)`
+      <>
+        {savedNote ?? `saved ${job.file} (${count(job.rows)} rows)`}{' '}
+        <button type="button" className="link-button" onClick={() => void saveAs(job.file).then(setSavedNote)}>
+          Save as…
+        </button>
+      </>
     );
 
   return (
@@ -95,6 +174,21 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
       <span className="record-status" role="status" aria-label="Export status">
         {status}
       </span>
+      <button
+        type="button"
+        className="record-button"
+        onClick={() => void exportDepth(false)}
+        disabled={!choice || storeMissing}
+        aria-label={choice ? `Export ${choice.symbol} depth snapshot as JSON` : 'Export depth snapshot'}
+        title="The current top 40 levels of each side, as JSON"
+      >
+        Depth JSON
+      </button>
+      {depthStatus && (
+        <span className="record-status" role="status" aria-label="Depth snapshot status">
+          {depthStatus}
+        </span>
+      )}
     </div>
   );
 }

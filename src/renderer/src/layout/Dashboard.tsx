@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
-import { ExportButton } from '../components/ExportButton';
+import { ExportButton, requestExport } from '../components/ExportButton';
+import { useUiCommands } from '../hooks/useUiCommands';
 import { RecordButton } from '../components/RecordButton';
 import { ReplayControl } from '../components/ReplayControl';
 import { SymbolPicker } from '../components/SymbolPicker';
@@ -23,6 +24,10 @@ import { useDashboardSymbol } from './useLinkedSymbol';
 import { useStore } from './store';
 
 export const DASHBOARD_SYMBOL_INPUT = 'dashboard-symbol';
+
+function clickRecord(): void {
+  (document.querySelector('button[aria-label="Start recording"], button[aria-label="Stop recording"]') as HTMLButtonElement | null)?.click();
+}
 
 /** Open a panel in its own window (Electron makes it a BrowserWindow, a browser a popup). */
 export function openPanelWindow(id: string): boolean {
@@ -50,6 +55,14 @@ export function Dashboard() {
     }
   };
 
+  // The desktop app's menus.
+  useUiCommands('dashboard', (c) => {
+    if (c.action === 'export-csv') requestExport('csv', true);
+    else if (c.action === 'export-depth') requestExport('depth', true);
+    else if (c.action === 'toggle-recording') clickRecord();
+    else if (c.action === 'focus-symbol-search') document.getElementById(DASHBOARD_SYMBOL_INPUT)?.focus();
+  });
+
   // Shortcuts: Ctrl/⌘+K or / → symbol search; Ctrl/⌘+Shift+R → start/stop recording.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -59,7 +72,7 @@ export function Dashboard() {
         document.getElementById(DASHBOARD_SYMBOL_INPUT)?.focus();
       } else if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'r') {
         e.preventDefault();
-        (document.querySelector('.record-button') as HTMLButtonElement | null)?.click();
+        clickRecord();
       } else if (e.key === 'Escape') {
         setMenu(null);
       }

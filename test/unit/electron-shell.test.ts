@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildMenuTemplate, NEW_WINDOWS, type MenuActions } from '../../src/main/windows/menu-template';
+import { appWindowOptions, decideWindowOpen } from '../../src/main/windows/web-preferences';
+import { loadWindowState, onScreen, saveWindowState } from '../../src/main/windows/window-state';
+import { repoRoot } from '../support/paths';
+
+const SECURE = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+};
+
+describe('every window the desktop app creates', () => {
+  it('is built from appWindowOptions, in the window manager only', () => {
+    // Scan the main-process sources: any BrowserWindow must be constructed with appWindowOptions(...).
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name));
+        else if (e.name.endsWith('.ts')) files.push(join(dir, e.name));
+      }
+    };
+    walk(join(repoRoot, 'src/main'));
+    const constructions = files.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/new BrowserWindow\(([^)]*\))/g)].map((m) => ({ file: f.slice(repoRoot.length + 1), args: m[1]! })),
+    );
+    expect(constructions.length).toBeGreaterThanOrEqual(2);
+    for (const c of constructions) {
+      expect(c.file).toBe('src/main/windows/window-manager.ts');
+      expect(c.args.startsWith('appWindowOptions(')).toBe(true);
+    }
+    // Windows opened by window.open get their options from decideWindowOpen, which uses appWindowOptions.
+    const manager = readFileSync(join(repoRoot, 'src/main/windows/window-manager.ts'), 'utf8');
+    expect(manager).toContain("overrideBrowserWindowOptions: decision.options");
+  });
+
+  it('has the secure settings, for dashboards and panel windows alike', () => {
+    for (const kind of ['dashboard', 'panel'] as const) {
+      expect(appWindowOptions(kind, '/p.cjs').webPreferences).toMatchObject({ ...SECURE, preload: '/p.cjs' });
+    }
+  });
+
+  it('lets a window open only the app’s own panel windows, and sends https links to the browser', () => {
+    const index = 'file:///opt/app/out/renderer/index.html';
+    const allow = decideWindowOpen(`${index}?panel=ladder-1`, index, undefined, '/p.cjs', () => ({ width: 500, height: 400, x: 10, y: 20 }));
+    expect(allow.action).toBe('allow');
+    if (allow.action === 'allow') {
+      expect(allow.panelId).toBe('ladder-1');
+      expect(allow.options.webPreferences).toMatchObject(SECURE);
+      expect(allow.options).toMatchObject({ width: 500, height: 400, x: 10, y: 20 });
+    }
+    expect(decideWindowOpen(index, index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+    expect(decideWindowOpen(`${index}?panel=../../x`, index, undefined, '/p.cjs', () => undefined).action).toBe('deny');
+    expect(decideWindowOpen('https://www.kraken.com/', index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: 'https://www.kraken.com/' });
+    expect(decideWindowOpen('file:///etc/passwd', index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+    expect(decideWindowOpen('javascript:alert(1)', index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+  });
+});
+
+describe('menus', () => {
+  const calls: string[] = [];
+  const actions: MenuActions = new Proxy({} as MenuActions, { get: (_t, name) => (arg?: string) => calls.push(arg ? `${String(name)}:${arg}` : String(name)) });
+  const find = (items: Electron.MenuItemConstructorOptions[], label: string): Electron.MenuItemConstructorOptions | undefined => {
+    for (const i of items) {
+      if (i.label === label) return i;
+      const sub = Array.isArray(i.submenu) ? find(i.submenu, label) : undefined;
+      if (sub) return sub;
+    }
+    return undefined;
+  };
+
+  it('has File, Edit, View, Window and Help with accelerators, and developer tools only in development', () => {
+    const dev = buildMenuTemplate(actions, { isMac: false, isDev: true, appName: 'Order Book Monitor' });
+    const prod = buildMenuTemplate(actions, { isMac: false, isDev: false, appName: 'Order Book Monitor' });
+    expect(dev.map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'Window', 'help']);
+    for (const [label, accelerator] of [
+      ['Export CSV…', 'CmdOrCtrl+E'],
+      ['Export Depth Snapshot…', 'CmdOrCtrl+Shift+E'],
+      ['Start/Stop Recording', 'CmdOrCtrl+Shift+R'],
+      ['Open Capture for Replay…', 'CmdOrCtrl+O'],
+      ['Find Symbol…', 'CmdOrCtrl+K'],
+    ]) {
+      expect(find(dev, label!)?.accelerator).toBe(accelerator);
+    }
+    const hasDevTools = (items: Electron.MenuItemConstructorOptions[]): boolean =>
+      items.some((i) => i.role === 'toggleDevTools' || (Array.isArray(i.submenu) && hasDevTools(i.submenu)));
+    expect(hasDevTools(dev)).toBe(true);
+    expect(hasDevTools(prod)).toBe(false);
+    for (const [kind, label] of NEW_WINDOWS) {
+      (find(dev, label)!.click as () => void)();
+      expect(calls.at(-1)).toBe(`newWindow:${kind}`);
+    }
+    (find(dev, 'Export CSV…')!.click as () => void)();
+    expect(calls.at(-1)).toBe('exportCsv');
+    expect(find(dev, 'About Order Book Monitor')).toBeDefined();
+    expect(find(dev, 'Open Data Folder')).toBeDefined();
+    expect(buildMenuTemplate(actions, { isMac: true, isDev: false, appName: 'X' })[0]!.role).toBe('appMenu');
+  });
+});
+
+describe('window geometry', () => {
+  it('saves and restores bounds and open panel windows, ignoring damaged entries', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'obm-win-')), 'windows.json');
+    expect(loadWindowState(path)).toEqual({ dashboard: null, panels: {}, open: [] });
+    expect(saveWindowState(path, { dashboard: { x: 10, y: 20, width: 1200, height: 800 }, panels: { 'ladder-1': { width: 500, height: 400 } }, open: ['ladder-1'] })).toBeNull();
+    expect(loadWindowState(path)).toEqual({ dashboard: { x: 10, y: 20, width: 1200, height: 800 }, panels: { 'ladder-1': { width: 500, height: 400 } }, open: ['ladder-1'] });
+    writeFileSync(path, JSON.stringify({ dashboard: { width: 'x' }, panels: { a: { width: 10, height: 10 } }, open: ['a', 7] }));
+    expect(loadWindowState(path)).toEqual({ dashboard: null, panels: {}, open: [] });
+    writeFileSync(path, '{not json');
+    expect(loadWindowState(path).dashboard).toBeNull();
+  });
+
+  it('keeps windows on a screen that still exists', () => {
+    const displays = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+    expect(onScreen({ x: 100, y: 100, width: 800, height: 600 }, displays)).toEqual({ x: 100, y: 100, width: 800, height: 600 });
+    expect(onScreen({ x: 3000, y: 100, width: 800, height: 600 }, displays)).toEqual({ width: 800, height: 600 });
+  });
+});

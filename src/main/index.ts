@@ -3,6 +3,7 @@
  * IPC in windows/. Everything here is thin because it cannot run on machines without Electron's binary.
  */
 import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,6 +78,13 @@ if (!app.requestSingleInstanceLock()) {
     openDataFolder: () => void shell.openPath(dataDir),
     openDocumentation: () => void shell.openPath(join(app.getAppPath(), 'README.md')),
   };
+
+  // better-sqlite3 built for Electron's ABI (scripts/rebuild-native.mjs); the Node build in
+  // node_modules serves the tests and the web host. The store's worker threads inherit this.
+  const sqliteBinding = app.isPackaged
+    ? join(process.resourcesPath, 'native', 'better_sqlite3.node')
+    : join(app.getAppPath(), 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
+  if (existsSync(sqliteBinding)) process.env.ORDERBOOK_SQLITE_BINDING = sqliteBinding;
 
   void app.whenReady().then(() => {
     // Pages may show notifications (alerts); every other permission is refused.

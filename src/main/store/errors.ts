@@ -47,6 +47,16 @@ export function classifyStoreError(error: unknown, path: string): ClassifiedErro
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return { kind: 'corrupt', reason: 'corrupt', message: `${path} is damaged (${detail})` };
   }
+  // The native module does not match this runtime (Node vs Electron ABI): no retry can fix that.
+  if (code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(detail)) {
+    return {
+      kind: 'fatal',
+      reason: 'native-module',
+      message:
+        'the SQLite module (better-sqlite3) is built for a different runtime, so nothing is recorded to the database; ' +
+        'start the desktop app with `npm start`, which builds it for Electron (it needs to reach electronjs.org once)',
+    };
+  }
   if ((error as Error)?.name === 'NewerSchemaError') {
     return { kind: 'retry', reason: 'newer-schema', message: `${detail}; recording is paused (use another data folder, or the newer app)` };
   }

@@ -48,6 +48,16 @@ function configure(db: Database.Database): void {
 }
 
 /**
+ * better-sqlite3 is a native module: the copy npm builds serves Node (web host, CLI, tests); the
+ * desktop app loads one built for Electron's ABI, whose path the main process puts in
+ * ORDERBOOK_SQLITE_BINDING (see scripts/rebuild-native.mjs). Worker threads inherit the variable.
+ */
+function bindingOptions(): { nativeBinding?: string } {
+  const binding = process.env.ORDERBOOK_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
+}
+
+/**
  * Open (creating when needed) the store database for writing. A damaged file is moved aside and a new
  * one started; every other failure (read-only or missing folder, full disk, lock) is thrown for the
  * caller to report and retry.
@@ -58,7 +68,7 @@ export function openStoreDatabase(path: string): OpenedDatabase {
   for (let attempt = 0; ; attempt++) {
     let db: Database.Database | null = null;
     try {
-      db = new Database(path);
+      db = new Database(path, bindingOptions());
       configure(db);
       const migrated = migrate(db);
       return { db, movedAside, migrated };
@@ -76,7 +86,7 @@ export function openStoreDatabase(path: string): OpenedDatabase {
 /** Open an existing store database for reading only (exports, the CLI). */
 export function openStoreReadOnly(path: string): Database.Database {
   if (!existsSync(path)) throw Object.assign(new Error(`no database at ${path}`), { code: 'ENOENT' });
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = new Database(path, { readonly: true, fileMustExist: true, ...bindingOptions() });
   try {
     db.pragma('busy_timeout = 2000');
     const version = schemaVersionReadOnly(db);

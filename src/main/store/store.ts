@@ -17,6 +17,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Instrument } from '../../shared/market';
 import type { Logger } from '../log';
 import { ExportError, type CsvExportRequest } from './csv-export';
+import { classifyStoreError } from './errors';
 import { writeJsonAtomic, type DepthSnapshot } from './depth-export';
 import type { AlertsQuery, FeedHistoryEntry, FeedHistoryQuery, StoredAlert, TopOfBookQuery, TopOfBookRange } from './queries';
 import { spawnStoreWorker } from './spawn-worker';
@@ -255,6 +256,13 @@ export class Store {
     void worker?.terminate();
     if (this.closed) {
       this.resolveClosed?.();
+      return;
+    }
+    const classified = classifyStoreError(error, this.path);
+    if (classified.reason === 'native-module') {
+      // Restarting cannot help: the module must be rebuilt for this runtime. Say so and stop here.
+      this.workerProblem = classified.message;
+      this.logger.log('error', 'store-unavailable', { error: error.message });
       return;
     }
     this.workerProblem = `the store's writer stopped (${error.message}); restarting it`;

@@ -16,6 +16,9 @@ import { buildMenuTemplate, type MenuActions } from './windows/menu-template';
 import { isAppUrl } from './windows/web-preferences';
 import { WindowManager } from './windows/window-manager';
 
+// A separate data folder (tests, a second profile); must be set before anything reads userData.
+if (process.env.ORDERBOOK_USER_DATA) app.setPath('userData', process.env.ORDERBOOK_USER_DATA);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {

@@ -1,9 +1,16 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+/** Save a screenshot as a test artifact, and into docs/screenshots for the README with UPDATE_SCREENSHOTS=1. */
+async function shot(target: Page | Locator, artifact: string, docsName?: string): Promise<void> {
+  await target.screenshot({ path: artifact });
+  if (process.env.UPDATE_SCREENSHOTS && docsName) await target.screenshot({ path: `docs/screenshots/${docsName}.png` });
+}
 import { capture } from '../support/paths';
 
 async function ready(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 1500, height: 950 });
   await page.goto('/');
   await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
 }
@@ -49,9 +56,10 @@ test('metrics, alerts and impact panels render and update; a price alert fires a
   // Filtering out the kind hides it.
   await alerts.getByRole('button', { name: 'Price', exact: true }).click();
   await expect(alerts.getByRole('list', { name: 'Alerts' }).getByRole('listitem').filter({ hasText: 'Price' })).toHaveCount(0);
-  await page.screenshot({ path: testInfo.outputPath('analytics-panels.png') });
-  await metrics.screenshot({ path: testInfo.outputPath('panel-metrics.png') });
-  await alerts.screenshot({ path: testInfo.outputPath('panel-alerts.png') });
+  await alerts.getByRole('button', { name: 'Price', exact: true }).click();
+  await shot(page, testInfo.outputPath('analytics-panels.png'));
+  await shot(metrics, testInfo.outputPath('panel-metrics.png'), 'panel-metrics');
+  await shot(alerts, testInfo.outputPath('panel-alerts.png'), 'panel-alerts');
 });
 
 test('a replayed capture plays in every window, and the impact calculator shows the VWAP the engine computes', async ({ page, request }, testInfo) => {
@@ -79,7 +87,7 @@ test('a replayed capture plays in every window, and the impact calculator shows 
   const shown = impact.getByTestId('impact-vwap');
   await expect.poll(async () => Number((await shown.textContent())!.replace(/,/g, '')), { timeout: 10_000 }).toBeCloseTo(engine.vwap, 8);
   await expect(impact.getByRole('table', { name: 'Fills by level' }).locator('tbody tr')).toHaveCount(engine.levelsConsumed);
-  await impact.screenshot({ path: testInfo.outputPath('panel-impact.png') });
+  await shot(impact, testInfo.outputPath('panel-impact.png'), 'panel-impact');
 
   await bar.getByRole('button', { name: 'Back to live' }).click();
   await expect(page.getByRole('button', { name: '⟲ Replay…' })).toBeVisible();

@@ -29,7 +29,6 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   const health = page.getByRole('table', { name: 'Feed health' });
   await expect(health.getByRole('cell', { name: 'synced' }).first()).toBeVisible({ timeout: 5000 });
   await page.screenshot({ path: testInfo.outputPath('dashboard.png') });
-  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
 
   // Pick another symbol with the keyboard.
   const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });

@@ -1,4 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+/** Save a screenshot as a test artifact, and into docs/screenshots for the README with UPDATE_SCREENSHOTS=1. */
+async function shot(target: Page | Locator, artifact: string, docsName?: string): Promise<void> {
+  await target.screenshot({ path: artifact });
+  if (process.env.UPDATE_SCREENSHOTS && docsName) await target.screenshot({ path: `docs/screenshots/${docsName}.png` });
+}
 
 async function ready(page: Page): Promise<void> {
   await page.goto('/');
@@ -6,6 +12,7 @@ async function ready(page: Page): Promise<void> {
 }
 
 test('every panel renders and updates, and each is captured for review', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1500, height: 950 });
   await ready(page);
   // The default dashboard: ladder, depth, time series, heatmap, health. Add the volume profile.
   await page.getByRole('button', { name: '+ Add panel' }).click();
@@ -25,9 +32,11 @@ test('every panel renders and updates, and each is captured for review', async (
     await expect.poll(async () => (await pixels(label)) !== before, { timeout: 10_000, message: `${label} should redraw` }).toBe(true);
   }
   await expect(page.getByRole('table', { name: 'Feed health' }).getByRole('row')).not.toHaveCount(1);
-  await page.screenshot({ path: testInfo.outputPath('dashboard-all-panels.png') });
+  await page.waitForTimeout(3000); // a few seconds of history in the charts
+  await shot(page, testInfo.outputPath('dashboard-all-panels.png'), 'dashboard');
   for (const name of ['DOM ladder', 'Depth', 'Time series', 'Liquidity heatmap', 'Feed health', 'Volume profile']) {
-    await page.getByRole('region', { name, exact: true }).screenshot({ path: testInfo.outputPath(`panel-${name.toLowerCase().replace(/\s+/g, '-')}.png`) });
+    const slug = name.toLowerCase().replace(/\s+/g, '-');
+    await shot(page.getByRole('region', { name, exact: true }), testInfo.outputPath(`panel-${slug}.png`), `panel-${slug}`);
   }
 });
 

@@ -80,12 +80,12 @@ export function PanelFrame({ panel, actions }: { panel: PanelConfig; actions: Pa
           )}
           {actions.onDetach && (
             <button type="button" className="icon-button" onClick={actions.onDetach} aria-label={`Detach ${def.title}`} title="Open in its own window">
-              ⧉
+              ↗
             </button>
           )}
           {actions.onDock && (
             <button type="button" className="icon-button" onClick={actions.onDock} aria-label={`Dock ${def.title}`} title="Dock back into the dashboard">
-              ⤓ Dock
+              ↙ Dock
             </button>
           )}
           {actions.onClose && (

@@ -94,3 +94,31 @@ test('records the current symbol from the dashboard', async ({ page }) => {
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await expect(status).toContainText(/saved .*recordings.*\.capture\.jsonl\.gz/, { timeout: 5000 });
 });
+
+test('exports the recorded top of book as CSV with progress, and a depth snapshot as JSON', async ({ page, request }) => {
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  // Let a few seconds of top-of-book changes reach the database.
+  await page.waitForTimeout(3000);
+  await page.getByRole('button', { name: /Export .* top of book as CSV/ }).click();
+  const link = page.getByRole('status', { name: 'Export status' }).getByRole('link', { name: /Download CSV \([\d,]+ rows\)/ });
+  await expect(link).toBeVisible({ timeout: 20_000 });
+  const href = await link.getAttribute('href');
+  const csv = await (await request.get(href!)).text();
+  const lines = csv.trim().split('\n');
+  expect(lines[0]).toBe('ts_iso,provider,symbol,bid,ask,spread,mid,bid_size,ask_size');
+  expect(lines.length).toBeGreaterThan(5);
+  const [ts, provider, symbol, bid, ask, spread, mid] = lines[1]!.split(',');
+  expect(new Date(ts!).toISOString()).toBe(ts);
+  expect(provider).toBe('demo');
+  expect(symbol).toMatch(/USDT$|BTC$/);
+  expect(Number(ask) - Number(bid)).toBeCloseTo(Number(spread), 8);
+  expect((Number(ask) + Number(bid)) / 2).toBeCloseTo(Number(mid), 8);
+
+  await page.getByRole('button', { name: /Export .* depth snapshot as JSON/ }).click();
+  const depthLink = page.getByRole('status', { name: 'Depth snapshot status' }).getByRole('link');
+  await expect(depthLink).toBeVisible({ timeout: 10_000 });
+  const depth = await (await request.get((await depthLink.getAttribute('href'))!)).json();
+  expect(depth.bids.length).toBe(40);
+  expect(depth.asks.length).toBe(40);
+});

@@ -188,7 +188,13 @@ export class OrderBook {
       bookSide.levels.delete(key);
       return;
     }
-    const existing = bookSide.levels.get(key);
+    const levels = bookSide.levels;
+    // Past the worst level (snapshots arrive best first): a new level, no lookup needed.
+    if (key > levels.lastKey() || levels.size === 0) {
+      levels.set(key, { tick: mantissa, price, size, sizeText });
+      return;
+    }
+    const existing = levels.get(key);
     if (existing) {
       existing.size = size;
       existing.sizeText = sizeText;

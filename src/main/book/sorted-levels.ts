@@ -174,6 +174,13 @@ export class SortedLevels<V> {
     return this.count === 0 ? undefined : this.chunks[0]!.keys[0];
   }
 
+  /** The largest key, or NaN when empty (so that `key > lastKey()` is false then). */
+  lastKey(): number {
+    if (this.count === 0) return Number.NaN;
+    const keys = this.chunks[this.chunks.length - 1]!.keys;
+    return keys[keys.length - 1]!;
+  }
+
   first(): V | undefined {
     return this.count === 0 ? undefined : this.chunks[0]!.values[0];
   }

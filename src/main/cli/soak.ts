@@ -51,6 +51,11 @@ class Window {
         this.errors.push(msg.error?.message ?? 'subscription failed');
       }
     });
+    // A closed window answers nothing more: fail what still waits, so callers move on.
+    ws.on('close', () => {
+      for (const settle of this.pending.values()) settle({ ok: false, error: 'window closed' });
+      this.pending.clear();
+    });
   }
 
   static open(url: string): Promise<Window> {

@@ -1,7 +1,6 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths';
-import { secureWebPreferences, isAppUrl, isSafeExternalUrl } from '../../src/main/windows/web-preferences';
 
 /** The import-boundary lint rules must actually fire: lint small snippets as if they lived in each folder. */
 describe('import boundaries', () => {
@@ -30,33 +29,5 @@ describe('import boundaries', () => {
     expect(await violations('src/renderer/src/x.ts', "import { x } from '../../preload/web';\nvoid x;")).toHaveLength(1);
     expect(await violations('src/renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nvoid ipcRenderer;")).toHaveLength(1);
     expect(await violations('src/renderer/src/x.ts', "import { canonicalDecimal } from '../../shared/decimal';\nvoid canonicalDecimal;")).toHaveLength(0);
-  });
-});
-
-describe('Electron window security settings', () => {
-  it('isolates, sandboxes and denies Node to every window', () => {
-    const prefs = secureWebPreferences('/app/out/preload/index.cjs');
-    expect(prefs).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    });
-  });
-
-  it('trusts only the app’s own pages and opens only https links externally', () => {
-    const index = 'file:///opt/app/out/renderer/index.html';
-    expect(isAppUrl('file:///opt/app/out/renderer/index.html?panel=ladder', index, undefined)).toBe(true);
-    expect(isAppUrl('file:///etc/passwd', index, undefined)).toBe(false);
-    expect(isAppUrl('https://evil.example/', index, undefined)).toBe(false);
-    expect(isAppUrl('http://localhost:5173/x', index, 'http://localhost:5173')).toBe(true);
-    expect(isSafeExternalUrl('https://www.binance.com/')).toBe(true);
-    expect(isSafeExternalUrl('http://www.binance.com/')).toBe(false);
-    expect(isSafeExternalUrl('file:///etc/passwd')).toBe(false);
-    expect(isSafeExternalUrl('https://user:pw@evil.example/')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildMenuTemplate, NEW_WINDOWS, type MenuActions } from '../../src/main/windows/menu-template';
-import { appWindowOptions, decideWindowOpen } from '../../src/main/windows/web-preferences';
+import { appWindowOptions, decideWindowOpen, isAppUrl, isSafeExternalUrl } from '../../src/main/windows/web-preferences';
 import { loadWindowState, onScreen, saveWindowState } from '../../src/main/windows/window-state';
 import { repoRoot } from '../support/paths';
 
@@ -46,6 +46,18 @@ describe('every window the desktop app creates', () => {
     for (const kind of ['dashboard', 'panel'] as const) {
       expect(appWindowOptions(kind, '/p.cjs').webPreferences).toMatchObject({ ...SECURE, preload: '/p.cjs' });
     }
+  });
+
+  it('trusts only the app’s own pages and opens only https links externally', () => {
+    const index = 'file:///opt/app/out/renderer/index.html';
+    expect(isAppUrl('file:///opt/app/out/renderer/index.html?panel=ladder', index, undefined)).toBe(true);
+    expect(isAppUrl('file:///etc/passwd', index, undefined)).toBe(false);
+    expect(isAppUrl('https://evil.example/', index, undefined)).toBe(false);
+    expect(isAppUrl('http://localhost:5173/x', index, 'http://localhost:5173')).toBe(true);
+    expect(isSafeExternalUrl('https://www.binance.com/')).toBe(true);
+    expect(isSafeExternalUrl('http://www.binance.com/')).toBe(false);
+    expect(isSafeExternalUrl('file:///etc/passwd')).toBe(false);
+    expect(isSafeExternalUrl('https://user:pw@evil.example/')).toBe(false);
   });
 
   it('lets a window open only the app’s own panel windows, and sends https links to the browser', () => {

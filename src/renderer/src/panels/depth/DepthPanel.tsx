@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { DepthFrame } from '../../../../shared/contract';
+import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { formatSize } from '../../format';
 import { useSize } from '../../hooks/useSize';
@@ -104,28 +105,21 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     <div className="chart-panel depth-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
-        <label>
-          Range
-          <select value={rangeBps} onChange={(e) => onSettings({ rangeBps: Number(e.target.value) })} aria-label="Depth range around mid in basis points">
-            {RANGE_CHOICES.map((n) => (
-              <option key={n} value={n}>
-                {n === 0 ? 'auto' : `±${n} bps`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberSelect
+          label="Range"
+          name="Depth range around mid in basis points"
+          value={rangeBps}
+          options={RANGE_CHOICES}
+          format={(n) => (n === 0 ? 'auto' : `±${n} bps`)}
+          onChange={(n) => onSettings({ rangeBps: n })}
+        />
         {frame && frame.mid !== null && (
           <span className="panel-meta" aria-label="Depth within range">
             <span className="bid-text">bids {formatSize(bidTotal, 2)}</span> · <span className="ask-text">asks {formatSize(askTotal, 2)}</span> within ±{Math.round(frame.bucketBps * frame.bidSizes.length * 10) / 10} bps
           </span>
         )}
       </div>
-      {error && (
-        <p className="error-state" role="alert">
-          {error.message}
-        </p>
-      )}
-      {!choice && <p className="empty-state">Pick a symbol.</p>}
+      <StreamProblem error={error} choice={choice} />
       <div className="chart-box" ref={boxRef} role="img" aria-label={choice ? `Depth chart for ${choice.symbol}` : 'Depth chart'} />
     </div>
   );

@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
+import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
+import { prepareCanvas, stepDecimals } from '../canvas';
 import type { PanelProps } from '../types';
 import { liquidityColor, quantileOfNonZero } from './colormap';
 import { ColumnHistory } from './columns';
@@ -42,26 +44,19 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     <div className="chart-panel heatmap-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
-        <label>
-          Span
-          <select value={spanBps} onChange={(e) => onSettings({ spanBps: Number(e.target.value) })} aria-label="Heatmap price span in basis points">
-            {SPAN_CHOICES.map((n) => (
-              <option key={n} value={n}>
-                {n === 0 ? 'auto' : `${n} bps`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberSelect
+          label="Span"
+          name="Heatmap price span in basis points"
+          value={spanBps}
+          options={SPAN_CHOICES}
+          format={(n) => (n === 0 ? 'auto' : `${n} bps`)}
+          onChange={(n) => onSettings({ spanBps: n })}
+        />
         <span className="legend">
           <span className="bid-text">— best bid</span> <span className="ask-text">— best ask</span>
         </span>
       </div>
-      {error && (
-        <p className="error-state" role="alert">
-          {error.message}
-        </p>
-      )}
-      {!choice && <p className="empty-state">Pick a symbol.</p>}
+      <StreamProblem error={error} choice={choice} />
       <div className="chart-box" ref={boxRef}>
         <canvas ref={canvasRef} role="img" aria-label={choice ? `Liquidity heatmap for ${choice.symbol}` : 'Liquidity heatmap'} />
       </div>
@@ -70,23 +65,13 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
 }
 
 function priceLabel(p: number, step: number): string {
-  const decimals = Math.max(0, Math.min(8, Math.ceil(-Math.log10(step))));
-  return p.toFixed(decimals);
+  return p.toFixed(stepDecimals(step));
 }
 
 /** Redraw the whole heatmap: one pixel per (column, row) in an ImageData, scaled up without smoothing. */
 function draw(canvas: HTMLCanvasElement | null, history: ColumnHistory, width: number, height: number): void {
-  if (!canvas || width === 0 || height === 0) return;
-  const dpr = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
-  }
-  const ctx = canvas.getContext('2d');
+  const ctx = prepareCanvas(canvas, width, height);
   if (!ctx) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = '#0d1117';
   ctx.fillRect(0, 0, width, height);
   const plotW = Math.max(10, width - AXIS_PX);

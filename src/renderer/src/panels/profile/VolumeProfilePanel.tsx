@@ -1,9 +1,11 @@
 import { useEffect, useRef } from 'react';
+import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { formatSize } from '../../format';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { ColumnHistory } from '../heatmap/columns';
+import { prepareCanvas, stepDecimals } from '../canvas';
 import type { PanelProps } from '../types';
 
 export interface ProfileSettings {
@@ -53,24 +55,17 @@ export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<
     <div className="chart-panel profile-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
-        <label>
-          Window
-          <select value={windowSec} onChange={(e) => onSettings({ windowSec: Number(e.target.value) })} aria-label="Profile window in seconds">
-            {WINDOW_CHOICES.map((n) => (
-              <option key={n} value={n}>
-                {n >= 60 ? `${n / 60} min` : `${n} s`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberSelect
+          label="Window"
+          name="Profile window in seconds"
+          value={windowSec}
+          options={WINDOW_CHOICES}
+          format={(n) => (n >= 60 ? `${n / 60} min` : `${n} s`)}
+          onChange={(n) => onSettings({ windowSec: n })}
+        />
         <span className="panel-meta" aria-label="Largest average resting size" ref={pocLabelRef} />
       </div>
-      {error && (
-        <p className="error-state" role="alert">
-          {error.message}
-        </p>
-      )}
-      {!choice && <p className="empty-state">Pick a symbol.</p>}
+      <StreamProblem error={error} choice={choice} />
       <div className="chart-box" ref={boxRef}>
         <canvas ref={canvasRef} role="img" aria-label={choice ? `Volume profile for ${choice.symbol}` : 'Volume profile'} />
       </div>
@@ -79,14 +74,8 @@ export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<
 }
 
 function drawProfile(canvas: HTMLCanvasElement | null, history: ColumnHistory, windowMs: number, width: number, height: number): { price: number; size: number } | null {
-  if (!canvas || width === 0 || height === 0) return null;
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * dpr);
-  canvas.height = Math.round(height * dpr);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const ctx = prepareCanvas(canvas, width, height);
+  if (!ctx) return null;
   ctx.fillStyle = '#131a23';
   ctx.fillRect(0, 0, width, height);
   const last = history.columns.at(-1);
@@ -126,7 +115,7 @@ function drawProfile(canvas: HTMLCanvasElement | null, history: ColumnHistory, w
   ctx.fillStyle = '#7d8a9c';
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
-  const decimals = Math.max(0, Math.min(8, Math.ceil(-Math.log10(history.rowStep))));
+  const decimals = stepDecimals(history.rowStep);
   const every = Math.max(1, Math.ceil(ROWS / Math.max(2, Math.floor(height / 40))));
   for (let r = topRow - ROWS; r < topRow; r++) {
     if (r % every !== 0) continue;

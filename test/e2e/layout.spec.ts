@@ -117,3 +117,16 @@ test('favourites come first in the symbol picker, and Ctrl+K opens it', async ({
   await expect(page.getByRole('option').first()).toContainText('DOGE/USDT');
   await expect(page.getByRole('option').first()).toHaveAttribute('data-group', 'Favourites');
 });
+
+test('a time series opened while the app is running starts with the recorded history', async ({ page }) => {
+  await ready(page);
+  // The app has been recording this book's top of book since it started streaming it.
+  await page.waitForTimeout(4000);
+  await page.getByRole('button', { name: 'Close Time series' }).click();
+  await page.getByRole('button', { name: '+ Add panel' }).click();
+  await page.getByRole('menuitem', { name: 'Time series', exact: true }).click();
+  const history = page.getByRole('region', { name: 'Time series', exact: true }).getByLabel('History');
+  await expect(history).toHaveText(/^[\d,]+ points of recorded history$/, { timeout: 10_000 });
+  const points = Number((await history.textContent())!.split(' ')[0]!.replace(/,/g, ''));
+  expect(points).toBeGreaterThan(10);
+});

@@ -1,11 +1,15 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ColorType, createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { TopOfBookPoint } from '../../../../shared/contract';
+import { getApi } from '../../api';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 
 /** Points kept per series; older ones are dropped in one go when the chart grows past the limit. */
 const MAX_POINTS = 20_000;
+/** History loaded from the store when the panel opens on a book the app was already recording. */
+const HISTORY_MS = 10 * 60_000;
+const BUCKET_MS = 100;
 
 interface Series {
   chart: IChartApi;
@@ -20,6 +24,37 @@ function toTime(ms: number): UTCTimestamp {
   return (ms / 1000) as UTCTimestamp;
 }
 
+/** Stored top-of-book rows as chart points, one per 100 ms bucket (the last in it), as the live stream sends. */
+function toPoints(rows: Array<{ localTs: number; bid: string | null; ask: string | null; bidSize: string | null; askSize: string | null }>): TopOfBookPoint[] {
+  const out: TopOfBookPoint[] = [];
+  for (const r of rows) {
+    const p: TopOfBookPoint = {
+      t: r.localTs,
+      bid: r.bid === null ? null : Number(r.bid),
+      ask: r.ask === null ? null : Number(r.ask),
+      bidSize: r.bidSize === null ? null : Number(r.bidSize),
+      askSize: r.askSize === null ? null : Number(r.askSize),
+    };
+    const last = out.at(-1);
+    if (last && Math.floor(last.t / BUCKET_MS) === Math.floor(p.t / BUCKET_MS)) out[out.length - 1] = p;
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Replace every series' data with `s.points` (history loaded, or old points dropped). */
+function setAll(s: Series): void {
+  const pick = (f: (p: TopOfBookPoint) => number | null) =>
+    s.points.flatMap((p) => {
+      const v = f(p);
+      return v === null ? [] : [{ time: toTime(p.t), value: v }];
+    });
+  s.bid.setData(pick((p) => p.bid));
+  s.ask.setData(pick((p) => p.ask));
+  s.mid.setData(pick((p) => (p.bid !== null && p.ask !== null ? (p.bid + p.ask) / 2 : null)));
+  s.spread.setData(pick((p) => (p.bid !== null && p.ask !== null ? p.ask - p.bid : null)));
+}
+
 /** Bid, ask and mid as lines, the spread in its own pane below; scrolls with the market, zoom and pan with mouse or trackpad. */
 export function TimeSeriesPanel({ choice }: PanelProps) {
   const params = choice ? { venue: choice.venue, symbol: choice.symbol } : null;
@@ -27,6 +62,9 @@ export function TimeSeriesPanel({ choice }: PanelProps) {
   const { frame, error } = useStream('book.top', params, key);
   const boxRef = useRef<HTMLDivElement>(null);
   const seriesRef = useRef<Series | null>(null);
+  // Tagged with the book it is about, so a symbol switch never shows the previous book's note.
+  const [note, setNoteFor] = useState<{ key: string; text: string } | null>(null);
+  const setNote = (text: string) => setNoteFor({ key, text });
 
   useEffect(() => {
     const box = boxRef.current;
@@ -50,10 +88,31 @@ export function TimeSeriesPanel({ choice }: PanelProps) {
       points: [],
     };
     chart.panes()[1]?.setHeight(Math.round(box.clientHeight * 0.25));
+    // Seed with what the store recorded before the panel opened (the live stream covers the rest).
+    let cancelled = false;
+    if (choice) {
+      const now = Date.now();
+      getApi()
+        .invoke('store.topOfBook', { venue: choice.venue, symbol: choice.symbol, from: now - HISTORY_MS, to: now, limit: 20_000 })
+        .then((r) => {
+          const s = seriesRef.current;
+          if (cancelled || !s) return;
+          const history = toPoints(r.rows).filter((p) => p.t < (s.points[0]?.t ?? Infinity));
+          if (history.length === 0) return;
+          s.points = [...history, ...s.points];
+          setAll(s);
+          setNote(`${history.length.toLocaleString('en-US')} points of recorded history`);
+        })
+        .catch((e: Error) => {
+          if (!cancelled) setNote(`no recorded history (${e.message})`);
+        });
+    }
     return () => {
+      cancelled = true;
       chart.remove();
       seriesRef.current = null;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   useEffect(() => {
@@ -73,15 +132,7 @@ export function TimeSeriesPanel({ choice }: PanelProps) {
     }
     if (s.points.length > MAX_POINTS) {
       s.points = s.points.slice(-MAX_POINTS / 2);
-      const pick = (f: (p: TopOfBookPoint) => number | null) =>
-        s.points.flatMap((p) => {
-          const v = f(p);
-          return v === null ? [] : [{ time: toTime(p.t), value: v }];
-        });
-      s.bid.setData(pick((p) => p.bid));
-      s.ask.setData(pick((p) => p.ask));
-      s.mid.setData(pick((p) => (p.bid !== null && p.ask !== null ? (p.bid + p.ask) / 2 : null)));
-      s.spread.setData(pick((p) => (p.bid !== null && p.ask !== null ? p.ask - p.bid : null)));
+      setAll(s);
     }
   }, [frame]);
 
@@ -92,6 +143,11 @@ export function TimeSeriesPanel({ choice }: PanelProps) {
           <span className="bid-text">— bid</span> <span className="ask-text">— ask</span> <span className="muted">— mid</span>{' '}
           <span className="warn-text">— spread (lower pane)</span>
         </span>
+        {note?.key === key && (
+          <span className="panel-meta" aria-label="History">
+            {note.text}
+          </span>
+        )}
       </div>
       {error && (
         <p className="error-state" role="alert">

@@ -8,7 +8,7 @@ import { copyFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ContractError } from '../shared/contract';
-import { createServices, type Services } from './app/compose';
+import { createServices, credentialsFromEnv, type Services } from './app/compose';
 import { jsonLineLogger } from './log';
 import { rotatingFileLogger, teeLogger } from './log-file';
 import { installIpcBridge } from './windows/ipc-bridge';
@@ -98,6 +98,7 @@ if (!app.requestSingleInstanceLock()) {
       venues: ['demo', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear'],
       logger,
       dataDir,
+      credentials: credentialsFromEnv(),
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
     });
     const exportsDir = join(dataDir, 'exports');

@@ -43,3 +43,14 @@ describe('services wiring', () => {
     expect((await s.contract.invoke('health.get', {})) as { store: unknown }).toHaveProperty('store');
   });
 });
+
+describe('API keys', () => {
+  it('come from the environment, only when both key and secret are set', async () => {
+    const { credentialsFromEnv } = await import('../../src/main/app/compose');
+    expect(credentialsFromEnv({})).toEqual({});
+    expect(credentialsFromEnv({ ORDERBOOK_COINBASE_KEY: 'k' })).toEqual({});
+    expect(credentialsFromEnv({ ORDERBOOK_COINBASE_KEY: 'k', ORDERBOOK_COINBASE_SECRET: 's', ORDERBOOK_COINBASE_PASSPHRASE: 'p' })).toEqual({
+      coinbase: { key: 'k', secret: 's', passphrase: 'p' },
+    });
+  });
+});

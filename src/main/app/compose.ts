@@ -6,6 +6,7 @@ import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import { Publisher } from '../publish/publisher';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
+import type { VenueCredentials } from '../venues/registry';
 import { LiveTransport } from '../venues/live-transport';
 import { join } from 'node:path';
 import { AnalyticsService } from '../analytics/service';
@@ -32,6 +33,8 @@ export interface ServicesOptions {
   tickMs?: number;
   /** Where the app keeps its data (instrument cache, recordings, database); none in some tests. */
   dataDir?: string;
+  /** API keys per venue (see credentialsFromEnv). */
+  credentials?: Partial<Record<VenueId, VenueCredentials>>;
   /** Analytics thresholds and sizes (defaults in src/main/analytics/config.ts). */
   analytics?: AnalyticsOverrides;
 }
@@ -51,6 +54,18 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/**
+ * API keys from the environment, never from files the app writes: ORDERBOOK_COINBASE_KEY,
+ * ORDERBOOK_COINBASE_SECRET and ORDERBOOK_COINBASE_PASSPHRASE give the Coinbase Exchange feed its
+ * authenticated `level2` channel (every change instead of 50 ms batches).
+ */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<VenueId, VenueCredentials>> {
+  const key = env.ORDERBOOK_COINBASE_KEY;
+  const secret = env.ORDERBOOK_COINBASE_SECRET;
+  if (!key || !secret) return {};
+  return { coinbase: { key, secret, passphrase: env.ORDERBOOK_COINBASE_PASSPHRASE } };
+}
+
 export function createServices(options: ServicesOptions): Services {
   const live = new LiveTransport();
   const closers: Array<() => void | Promise<void>> = [];
@@ -60,7 +75,7 @@ export function createServices(options: ServicesOptions): Services {
       closers.push(() => transport.close());
       return { id, mode: 'demo', transport, endpoints: { ws: DEMO_WS, rest: DEMO_REST } };
     }
-    return { id, mode: 'live', transport: live, endpoints: options.endpoints?.[id] };
+    return { id, mode: 'live', transport: live, endpoints: options.endpoints?.[id], credentials: options.credentials?.[id] };
   });
   const market = new MarketService(
     configs,

@@ -6,7 +6,7 @@ import { ContractError, type HealthReport, type ReplayStatus, type VenueInfo } f
 import type { BookEvent, Instrument, SyncState, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import type { VenueAdapter } from '../venues/adapter';
-import { venueModule } from '../venues/registry';
+import { venueModule, type VenueCredentials } from '../venues/registry';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import type { Transport } from '../venues/transport';
 import { ReplayPlayer } from '../capture/player';
@@ -35,6 +35,8 @@ export interface VenueConfig {
   endpoints?: { ws: string; rest: string };
   /** Instruments to offer when the venue's list cannot be fetched (a clear message is shown too). */
   fallbackInstruments?: Instrument[];
+  /** API key for venues whose better channels need one (Coinbase Exchange `level2`). */
+  credentials?: VenueCredentials;
 }
 
 interface VenueRuntime {
@@ -89,7 +91,7 @@ export class MarketService {
     for (const config of configs) {
       const mod = venueModule(config.id);
       if (!mod) throw new Error(`venue "${config.id}" is not supported yet`);
-      const adapter = mod.createAdapter({ transport: config.transport, listener, logger, endpoints: config.endpoints });
+      const adapter = mod.createAdapter({ transport: config.transport, listener, logger, endpoints: config.endpoints, credentials: config.credentials });
       this.venuesById.set(config.id, {
         config,
         name: mod.name,

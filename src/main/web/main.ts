@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isVenueId, type VenueId } from '../../shared/market';
-import { createServices } from '../app/compose';
+import { createServices, credentialsFromEnv } from '../app/compose';
 import { parseEndpoints, type EndpointOverrides } from '../app/endpoints';
 import { jsonLineLogger } from '../log';
 import { rotatingFileLogger, teeLogger } from '../log-file';
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     endpoints,
     tickMs,
     dataDir,
+    credentials: credentialsFromEnv(),
     host: { name: 'Order Book Monitor', version: process.env.npm_package_version ?? '0.0.0', host: 'web' },
   });
   let webHost;

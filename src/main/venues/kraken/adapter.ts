@@ -10,10 +10,13 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import { MalformedFrameError, type SubscribeOptions, type VenueAdapter } from '../adapter';
-import { Backoff } from '../backoff';
+import type { SubscribeOptions, VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
+import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
+import { ResubscribeTimers, type ResubscribeContext } from '../resubscribe';
+import { restGetRetrying, type RestTarget } from '../rest';
+import { feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import type { Precision } from './checksum';
@@ -60,11 +63,7 @@ const RATE_LIMIT_ERROR = /"E(?:API:Rate limit exceeded|General:Too many requests
 interface Subscription {
   feed: SymbolFeed;
   sync: KrakenBookSync;
-  resubscribeBackoff: Backoff;
-  resubscribeTimer: unknown;
-  snapshotTimer: unknown;
-  /** checksumOk when the last resubscribe went out: any progress since resets the back-off. */
-  okAtResubscribe: number;
+  timers: ResubscribeTimers;
 }
 
 export class KrakenAdapter implements VenueAdapter {
@@ -74,8 +73,9 @@ export class KrakenAdapter implements VenueAdapter {
   private readonly listener: FeedListener;
   private readonly endpoints: KrakenEndpoints;
   private readonly defaultDepth: number;
-  private readonly snapshotTimeoutMs: number;
-  private readonly restTimeoutMs: number;
+  private readonly rest: RestTarget;
+  private readonly resubscribeContext: ResubscribeContext;
+  private readonly malformed: MalformedFrames;
   private readonly subs = new Map<string, Subscription>();
   /** Precision per pair from the `instrument` channel (authoritative for checksums). */
   private readonly wsPrecision = new Map<string, Precision>();
@@ -84,7 +84,6 @@ export class KrakenAdapter implements VenueAdapter {
   private readonly connection: FeedConnection;
   private nextReqId = 1;
   private closed = false;
-  unattributedMalformed = 0;
 
   constructor(options: KrakenAdapterOptions) {
     this.transport = options.transport;
@@ -92,8 +91,8 @@ export class KrakenAdapter implements VenueAdapter {
     this.listener = options.listener;
     this.endpoints = options.endpoints ?? KRAKEN_ENDPOINTS;
     this.defaultDepth = isBookDepth(options.depth) ? options.depth : DEFAULT_KRAKEN_DEPTH;
-    this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
-    this.restTimeoutMs = options.restTimeoutMs ?? 10_000;
+    this.rest = { venue: this.venue, transport: this.transport, base: this.endpoints.rest, timeoutMs: options.restTimeoutMs ?? 10_000 };
+    this.malformed = new MalformedFrames(this.venue, this.logger);
     this.connection = new FeedConnection({
       venue: this.venue,
       transport: this.transport,
@@ -107,7 +106,7 @@ export class KrakenAdapter implements VenueAdapter {
         onFrame: (text, receivedAt) => this.onFrame(text, receivedAt),
         onDown: (reason) => {
           for (const sub of this.subs.values()) {
-            this.clearTimers(sub);
+            sub.timers.clear();
             sub.feed.health.reconnects++;
             sub.feed.health.lastError = reason;
             sub.sync.disconnected(reason);
@@ -115,6 +114,18 @@ export class KrakenAdapter implements VenueAdapter {
         },
       },
     });
+    this.resubscribeContext = {
+      venue: this.venue,
+      logger: this.logger,
+      clock: this.transport.clock,
+      snapshotTimeoutMs: options.snapshotTimeoutMs ?? 15_000,
+      isClosed: () => this.closed,
+      isOpen: () => this.connection.isOpen,
+    };
+  }
+
+  get unattributedMalformed(): number {
+    return this.malformed.unattributed;
   }
 
   subscribe(symbols: readonly string[], options?: SubscribeOptions): void {
@@ -126,16 +137,17 @@ export class KrakenAdapter implements VenueAdapter {
       const symbol = raw;
       if (this.subs.has(symbol)) continue;
       const feed = new SymbolFeed(this.venue, symbol, this.listener);
+      const timers = new ResubscribeTimers(this.resubscribeContext, feed, () => this.sendResubscribe(symbol));
       const sync = new KrakenBookSync(
         feed,
         {
-          resubscribe: (reason) => this.resubscribe(symbol, reason),
+          resubscribe: (reason) => timers.schedule(reason),
           precision: () => this.wsPrecision.get(symbol) ?? this.restPrecision.get(symbol) ?? { price: null, qty: null },
           note: (event, fields) => this.logger.log(event === 'resync' || event === 'checksum-failed' ? 'warn' : 'info', event, { venue: this.venue, symbol, ...fields }),
         },
         depth,
       );
-      this.subs.set(symbol, { feed, sync, resubscribeBackoff: new Backoff(250, 30_000), resubscribeTimer: null, snapshotTimer: null, okAtResubscribe: 0 });
+      this.subs.set(symbol, { feed, sync, timers });
       feed.setState('connecting', 'subscribed');
       added.push(symbol);
     }
@@ -148,13 +160,12 @@ export class KrakenAdapter implements VenueAdapter {
     return this.subs.get(symbol)?.feed;
   }
 
-  *feeds(): Iterable<SymbolFeed> {
-    for (const sub of this.subs.values()) yield sub.feed;
+  feeds(): Iterable<SymbolFeed> {
+    return feedsOf(this.subs);
   }
 
   health(): SymbolHealth[] {
-    const now = this.transport.clock.now();
-    return [...this.subs.values()].map((s) => s.feed.healthSnapshot(now));
+    return healthOf(this.subs, this.transport.clock.now());
   }
 
   /** Depth a symbol's book is kept at (tests and the health view). */
@@ -163,33 +174,20 @@ export class KrakenAdapter implements VenueAdapter {
   }
 
   async listInstruments(): Promise<Instrument[]> {
-    const url = `${this.endpoints.rest}${ASSET_PAIRS_PATH}`;
-    for (let attempt = 0; ; attempt++) {
-      let response;
-      try {
-        response = await this.transport.get(url, { timeoutMs: this.restTimeoutMs });
-      } catch (error) {
-        throw new Error(`kraken: cannot reach ${this.endpoints.rest} (${(error as Error).message})`, { cause: error });
-      }
+    const body = await restGetRetrying(this.rest, ASSET_PAIRS_PATH, 'instrument list', {
+      logger: this.logger,
+      retries: MAX_RATE_LIMIT_RETRIES,
       // Kraken reports its own rate limit inside a 200 body; a proxy in front of it may answer 429.
-      const limited = response.status === 429 || (response.status === 200 && RATE_LIMIT_ERROR.test(response.body.slice(0, 300)));
-      if (limited && attempt < MAX_RATE_LIMIT_RETRIES) {
-        const retryAfter = Number(response.headers['retry-after']);
-        const delay = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : 1000 * 2 ** attempt;
-        this.logger.log('warn', 'instruments-rate-limited', { venue: this.venue, retryMs: delay });
-        await new Promise<void>((resolve) => this.transport.clock.setTimeout(resolve, delay));
-        continue;
-      }
-      if (response.status !== 200) throw new Error(`kraken: instrument list request failed with HTTP ${response.status}`);
-      const instruments = parseAssetPairs(response.body);
-      for (const i of instruments) this.restPrecision.set(i.symbol, { price: i.pricePrecision, qty: i.sizePrecision });
-      return instruments;
-    }
+      isRateLimited: (response) => response.status === 429 || (response.status === 200 && RATE_LIMIT_ERROR.test(response.body.slice(0, 300))),
+    });
+    const instruments = parseAssetPairs(body);
+    for (const i of instruments) this.restPrecision.set(i.symbol, { price: i.pricePrecision, qty: i.sizePrecision });
+    return instruments;
   }
 
   close(): void {
     this.closed = true;
-    for (const sub of this.subs.values()) this.clearTimers(sub);
+    for (const sub of this.subs.values()) sub.timers.clear();
     this.connection.close();
   }
 
@@ -213,7 +211,7 @@ export class KrakenAdapter implements VenueAdapter {
         for (const symbol of batch) {
           const sub = this.subs.get(symbol)!;
           sub.sync.start();
-          this.armSnapshotTimer(symbol, sub);
+          sub.timers.armSnapshotTimer();
         }
       }
     }
@@ -224,69 +222,23 @@ export class KrakenAdapter implements VenueAdapter {
     return JSON.stringify({ method, params, req_id: this.nextReqId++ });
   }
 
-  /** A failed check: unsubscribe and subscribe the symbol again, with back-off if it keeps failing. */
-  private resubscribe(symbol: string, reason: string): void {
-    const sub = this.subs.get(symbol);
-    if (!sub || this.closed) return;
-    if (sub.feed.health.checksumOk > sub.okAtResubscribe) sub.resubscribeBackoff.reset();
-    const delay = sub.resubscribeBackoff.next();
-    const clock = this.transport.clock;
-    clock.clearTimeout(sub.resubscribeTimer);
-    clock.clearTimeout(sub.snapshotTimer);
-    this.logger.log('info', 'resubscribe-scheduled', { venue: this.venue, symbol, reason, delayMs: delay });
-    sub.resubscribeTimer = clock.setTimeout(() => {
-      sub.resubscribeTimer = null;
-      if (this.closed || !this.connection.isOpen) return; // a reconnect subscribes everything anyway
-      sub.okAtResubscribe = sub.feed.health.checksumOk;
-      this.connection.send(this.bookRequest('unsubscribe', [symbol], sub.sync.depth));
-      this.connection.send(this.bookRequest('subscribe', [symbol], sub.sync.depth));
-      this.armSnapshotTimer(symbol, sub);
-    }, delay);
-  }
-
-  private armSnapshotTimer(symbol: string, sub: Subscription): void {
-    const clock = this.transport.clock;
-    clock.clearTimeout(sub.snapshotTimer);
-    sub.snapshotTimer = clock.setTimeout(() => {
-      sub.snapshotTimer = null;
-      const state = sub.feed.state;
-      if (this.closed || state === 'synced' || state === 'failed' || state === 'connecting') return;
-      this.resubscribe(symbol, `no snapshot within ${Math.round(this.snapshotTimeoutMs / 1000)} s`);
-    }, this.snapshotTimeoutMs);
-  }
-
-  private clearTimers(sub: Subscription): void {
-    const clock = this.transport.clock;
-    clock.clearTimeout(sub.resubscribeTimer);
-    clock.clearTimeout(sub.snapshotTimer);
-    sub.resubscribeTimer = null;
-    sub.snapshotTimer = null;
+  /** Unsubscribe and subscribe the symbol again, at its depth: Kraken answers with a fresh snapshot. */
+  private sendResubscribe(symbol: string): void {
+    const depth = this.subs.get(symbol)!.sync.depth;
+    this.connection.send(this.bookRequest('unsubscribe', [symbol], depth));
+    this.connection.send(this.bookRequest('subscribe', [symbol], depth));
   }
 
   private onFrame(text: string, receivedAt: number): void {
-    let msg: KrakenMessage;
-    try {
-      msg = parseKrakenFrame(text);
-    } catch (error) {
-      if (!(error instanceof MalformedFrameError)) throw error;
-      const sub = this.subs.get(symbolOfFrame(text));
-      if (sub) {
-        sub.feed.health.malformed++;
-        sub.feed.health.lastError = `malformed frame skipped: ${error.message}`;
-      } else {
-        this.unattributedMalformed++;
-      }
-      this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: error.message, bytes: text.length });
-      return;
-    }
+    const msg = this.malformed.parse(text, parseKrakenFrame, (t) => this.subs.get(symbolOfFrame(t))?.feed);
+    if (msg === undefined) return;
     switch (msg.kind) {
       case 'book':
         for (const entry of msg.entries) {
           const sub = this.subs.get(entry.symbol);
           if (!sub) continue;
           if (msg.type === 'snapshot') {
-            this.transport.clock.clearTimeout(sub.snapshotTimer);
-            sub.snapshotTimer = null;
+            sub.timers.snapshotArrived();
             sub.sync.onSnapshot(entry, receivedAt);
           } else {
             sub.sync.onUpdate(entry, receivedAt);
@@ -323,7 +275,7 @@ export class KrakenAdapter implements VenueAdapter {
     // The failure names its pair in `symbol` or in the error text ("Currency pair not supported XYZ/USD").
     for (const [symbol, sub] of this.subs) {
       if (msg.symbol === symbol || (msg.symbol === null && error.includes(symbol))) {
-        this.clearTimers(sub);
+        sub.timers.clear();
         sub.sync.refused(`kraken refused ${symbol}: ${error}`);
       }
     }

@@ -9,12 +9,9 @@
 import { canonicalDecimal, formatScaled, isDecimalText, significantDecimals } from '../../../shared/decimal';
 import type { Instrument } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
+import { isObject, parseJsonObject } from '../frames';
 
 export const ASSET_PAIRS_PATH = '/0/public/AssetPairs?assetVersion=1';
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function decimals(x: unknown): number | null {
   const n = typeof x === 'string' && /^\d+$/.test(x) ? Number(x) : x;
@@ -29,13 +26,7 @@ function decimalText(x: unknown): string | null {
 }
 
 export function parseAssetPairs(body: string): Instrument[] {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(body);
-  } catch {
-    throw new MalformedFrameError('kraken: AssetPairs is not valid JSON');
-  }
-  if (!isObject(msg)) throw new MalformedFrameError('kraken: AssetPairs is not a JSON object');
+  const msg = parseJsonObject(body, 'kraken: AssetPairs');
   if (Array.isArray(msg.error) && msg.error.length > 0) throw new MalformedFrameError(`kraken: AssetPairs error: ${msg.error.map(String).join('; ')}`);
   if (!isObject(msg.result)) throw new MalformedFrameError('kraken: AssetPairs has no result');
   const out: Instrument[] = [];

@@ -9,6 +9,7 @@
  */
 import { isDecimalText } from '../../../shared/decimal';
 import { MalformedFrameError } from '../adapter';
+import { isObject, parseJsonObject } from '../frames';
 import { quoteNumberFields } from './number-text';
 
 export type LevelPair = readonly [string, string];
@@ -45,10 +46,6 @@ export type KrakenMessage =
 
 /** Keys whose number literals must keep their source digits. */
 const EXACT_NUMBER_KEYS: ReadonlySet<string> = new Set(['price', 'qty', 'price_increment', 'qty_increment', 'qty_min', 'cost_min']);
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function levels(raw: unknown, side: string, symbol: string): LevelPair[] {
   if (!Array.isArray(raw)) throw new MalformedFrameError(`book ${symbol}: ${side} is not a list`);
@@ -108,13 +105,7 @@ function pairInfo(raw: unknown): PairInfo | null {
 
 /** Parse one v2 frame. Throws MalformedFrameError for anything that is not what the protocol says. */
 export function parseKrakenFrame(text: string): KrakenMessage {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(quoteNumberFields(text, EXACT_NUMBER_KEYS));
-  } catch {
-    throw new MalformedFrameError('frame is not valid JSON');
-  }
-  if (!isObject(msg)) throw new MalformedFrameError('frame is not a JSON object');
+  const msg = parseJsonObject(quoteNumberFields(text, EXACT_NUMBER_KEYS), 'frame');
   if (typeof msg.method === 'string') {
     const result = isObject(msg.result) ? msg.result : {};
     const symbol = typeof msg.symbol === 'string' ? msg.symbol : typeof result.symbol === 'string' ? result.symbol : null;

@@ -41,7 +41,8 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   }, [frame, width, height]);
 
   return (
-    <div className="chart-panel heatmap-panel">
+    // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
+    <div className="chart-panel heatmap-panel" style={{ contain: 'strict' }}>
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
         <NumberSelect

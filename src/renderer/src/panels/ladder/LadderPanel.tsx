@@ -121,7 +121,8 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   }, []);
 
   return (
-    <div className="ladder-panel">
+    // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
+    <div className="ladder-panel" style={{ contain: 'strict' }}>
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
         <NumberSelect label="Levels" name="Levels per side" value={levels} options={LEVEL_CHOICES} format={String} onChange={(n) => onSettings({ levels: n })} />

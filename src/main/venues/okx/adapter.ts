@@ -10,12 +10,15 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import { MalformedFrameError, type VenueAdapter } from '../adapter';
-import { Backoff } from '../backoff';
+import type { VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
+import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
+import { ResubscribeTimers, type ResubscribeContext } from '../resubscribe';
+import { restGetRetrying, type RestTarget } from '../rest';
+import { feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
-import type { HttpResponse, Transport } from '../transport';
+import type { Transport } from '../transport';
 import { INSTRUMENTS_PATH, UNDERLYING_PATH, parseInstruments, parseUnderlyings } from './instruments';
 import { BOOK_CHANNELS, bookSubscriptionIds, instIdOfFrame, parseOkxFrame, type OkxMessage } from './messages';
 import { OkxBookSync } from './sync';
@@ -55,10 +58,7 @@ interface Subscription {
   sync: OkxBookSync;
   /** The book channel this instrument streams on (what a resubscribe asks for). */
   channel: string;
-  resubscribeBackoff: Backoff;
-  resubscribeTimer: unknown;
-  snapshotTimer: unknown;
-  okAtResubscribe: number;
+  timers: ResubscribeTimers;
 }
 
 export class OkxAdapter implements VenueAdapter {
@@ -69,8 +69,9 @@ export class OkxAdapter implements VenueAdapter {
   private readonly endpoints: OkxEndpoints;
   private readonly channel: string;
   private readonly pingIdleMs: number;
-  private readonly snapshotTimeoutMs: number;
-  private readonly restTimeoutMs: number;
+  private readonly rest: RestTarget;
+  private readonly resubscribeContext: ResubscribeContext;
+  private readonly malformed: MalformedFrames;
   private readonly subs = new Map<string, Subscription>();
   private readonly connection: FeedConnection;
   private nextRequestId = 1;
@@ -81,7 +82,6 @@ export class OkxAdapter implements VenueAdapter {
   private pingTimer: unknown = null;
   /** Text pings sent (tests and health). */
   pingsSent = 0;
-  unattributedMalformed = 0;
 
   constructor(options: OkxAdapterOptions) {
     this.transport = options.transport;
@@ -90,8 +90,8 @@ export class OkxAdapter implements VenueAdapter {
     this.endpoints = options.endpoints ?? OKX_ENDPOINTS;
     this.channel = options.channel && BOOK_CHANNELS.has(options.channel) ? options.channel : 'books';
     this.pingIdleMs = options.pingIdleMs ?? 20_000;
-    this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
-    this.restTimeoutMs = options.restTimeoutMs ?? 10_000;
+    this.rest = { venue: this.venue, transport: this.transport, base: this.endpoints.rest, timeoutMs: options.restTimeoutMs ?? 10_000 };
+    this.malformed = new MalformedFrames(this.venue, this.logger);
     this.connection = new FeedConnection({
       venue: this.venue,
       transport: this.transport,
@@ -106,7 +106,7 @@ export class OkxAdapter implements VenueAdapter {
           this.connectionGeneration++;
           this.transport.clock.clearTimeout(this.pingTimer);
           for (const sub of this.subs.values()) {
-            this.clearTimers(sub);
+            sub.timers.clear();
             sub.feed.health.reconnects++;
             sub.feed.health.lastError = reason;
             sub.sync.disconnected(reason);
@@ -114,6 +114,18 @@ export class OkxAdapter implements VenueAdapter {
         },
       },
     });
+    this.resubscribeContext = {
+      venue: this.venue,
+      logger: this.logger,
+      clock: this.transport.clock,
+      snapshotTimeoutMs: options.snapshotTimeoutMs ?? 15_000,
+      isClosed: () => this.closed,
+      isOpen: () => this.connection.isOpen,
+    };
+  }
+
+  get unattributedMalformed(): number {
+    return this.malformed.unattributed;
   }
 
   subscribe(symbols: readonly string[]): void {
@@ -123,20 +135,13 @@ export class OkxAdapter implements VenueAdapter {
       const instId = raw.toUpperCase();
       if (this.subs.has(instId)) continue;
       const feed = new SymbolFeed(this.venue, instId, this.listener);
+      const timers = new ResubscribeTimers(this.resubscribeContext, feed, () => this.sendResubscribe(instId));
       const sync = new OkxBookSync(feed, {
-        resubscribe: (reason) => this.resubscribe(instId, reason),
+        resubscribe: (reason) => timers.schedule(reason),
         note: (event, fields) =>
           this.logger.log(event === 'gap' || event === 'resync' || event === 'checksum-failed' ? 'warn' : 'info', event, { venue: this.venue, symbol: instId, ...fields }),
       });
-      this.subs.set(instId, {
-        feed,
-        sync,
-        channel: this.channel,
-        resubscribeBackoff: new Backoff(250, 30_000),
-        resubscribeTimer: null,
-        snapshotTimer: null,
-        okAtResubscribe: 0,
-      });
+      this.subs.set(instId, { feed, sync, channel: this.channel, timers });
       feed.setState('connecting', 'subscribed');
       added.push(instId);
     }
@@ -149,13 +154,12 @@ export class OkxAdapter implements VenueAdapter {
     return this.subs.get(symbol.toUpperCase())?.feed;
   }
 
-  *feeds(): Iterable<SymbolFeed> {
-    for (const sub of this.subs.values()) yield sub.feed;
+  feeds(): Iterable<SymbolFeed> {
+    return feedsOf(this.subs);
   }
 
   health(): SymbolHealth[] {
-    const now = this.transport.clock.now();
-    return [...this.subs.values()].map((s) => s.feed.healthSnapshot(now));
+    return healthOf(this.subs, this.transport.clock.now());
   }
 
   /** Spot, perpetual swaps, futures and options. Options are listed per underlying; if that part fails the rest is still returned. */
@@ -179,30 +183,13 @@ export class OkxAdapter implements VenueAdapter {
   close(): void {
     this.closed = true;
     this.transport.clock.clearTimeout(this.pingTimer);
-    for (const sub of this.subs.values()) this.clearTimers(sub);
+    for (const sub of this.subs.values()) sub.timers.clear();
     this.connection.close();
   }
 
   /** GET with the venue's error message on failure and Retry-After honoured on HTTP 429. */
-  private async restGet(pathAndQuery: string): Promise<string> {
-    const url = `${this.endpoints.rest}${pathAndQuery}`;
-    for (let attempt = 0; ; attempt++) {
-      let response: HttpResponse;
-      try {
-        response = await this.transport.get(url, { timeoutMs: this.restTimeoutMs });
-      } catch (error) {
-        throw new Error(`okx: cannot reach ${this.endpoints.rest} (${(error as Error).message})`, { cause: error });
-      }
-      if (response.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
-        const retryAfter = Number(response.headers['retry-after']);
-        const delay = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : 1000 * 2 ** attempt;
-        this.logger.log('warn', 'instruments-rate-limited', { venue: this.venue, retryMs: delay });
-        await new Promise<void>((resolve) => this.transport.clock.setTimeout(resolve, delay));
-        continue;
-      }
-      if (response.status !== 200) throw new Error(`okx: instrument list request failed with HTTP ${response.status}`);
-      return response.body;
-    }
+  private restGet(pathAndQuery: string): Promise<string> {
+    return restGetRetrying(this.rest, pathAndQuery, 'instrument list', { logger: this.logger, retries: MAX_RATE_LIMIT_RETRIES });
   }
 
   private onOpen(): void {
@@ -240,66 +227,22 @@ export class OkxAdapter implements VenueAdapter {
       for (const instId of batch) {
         const sub = this.subs.get(instId)!;
         sub.sync.start();
-        this.armSnapshotTimer(instId, sub);
+        sub.timers.armSnapshotTimer();
       }
     }
   }
 
-  private resubscribe(instId: string, reason: string): void {
-    const sub = this.subs.get(instId);
-    if (!sub || this.closed) return;
-    if (sub.feed.health.checksumOk > sub.okAtResubscribe) sub.resubscribeBackoff.reset();
-    const delay = sub.resubscribeBackoff.next();
-    const clock = this.transport.clock;
-    this.clearTimers(sub);
-    this.logger.log('info', 'resubscribe-scheduled', { venue: this.venue, symbol: instId, reason, delayMs: delay });
-    sub.resubscribeTimer = clock.setTimeout(() => {
-      sub.resubscribeTimer = null;
-      if (this.closed || !this.connection.isOpen) return; // a reconnect subscribes everything anyway
-      sub.okAtResubscribe = sub.feed.health.checksumOk;
-      const arg = [{ channel: sub.channel, instId }];
-      this.connection.send(this.request('unsubscribe', arg));
-      this.connection.send(this.request('subscribe', arg));
-      this.armSnapshotTimer(instId, sub);
-    }, delay);
-  }
-
-  private armSnapshotTimer(instId: string, sub: Subscription): void {
-    const clock = this.transport.clock;
-    clock.clearTimeout(sub.snapshotTimer);
-    sub.snapshotTimer = clock.setTimeout(() => {
-      sub.snapshotTimer = null;
-      const state = sub.feed.state;
-      if (this.closed || state === 'synced' || state === 'failed' || state === 'connecting') return;
-      this.resubscribe(instId, `no snapshot within ${Math.round(this.snapshotTimeoutMs / 1000)} s`);
-    }, this.snapshotTimeoutMs);
-  }
-
-  private clearTimers(sub: Subscription): void {
-    const clock = this.transport.clock;
-    clock.clearTimeout(sub.resubscribeTimer);
-    clock.clearTimeout(sub.snapshotTimer);
-    sub.resubscribeTimer = null;
-    sub.snapshotTimer = null;
+  /** Unsubscribe and subscribe the instrument again on the channel its data came on: OKX answers with a fresh snapshot. */
+  private sendResubscribe(instId: string): void {
+    const arg = [{ channel: this.subs.get(instId)!.channel, instId }];
+    this.connection.send(this.request('unsubscribe', arg));
+    this.connection.send(this.request('subscribe', arg));
   }
 
   private onFrame(text: string, receivedAt: number): void {
     this.lastReceivedAt = receivedAt;
-    let msg: OkxMessage;
-    try {
-      msg = parseOkxFrame(text);
-    } catch (error) {
-      if (!(error instanceof MalformedFrameError)) throw error;
-      const sub = this.subs.get(instIdOfFrame(text).toUpperCase());
-      if (sub) {
-        sub.feed.health.malformed++;
-        sub.feed.health.lastError = `malformed frame skipped: ${error.message}`;
-      } else {
-        this.unattributedMalformed++;
-      }
-      this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: error.message, bytes: text.length });
-      return;
-    }
+    const msg = this.malformed.parse(text, parseOkxFrame, (t) => this.subs.get(instIdOfFrame(t).toUpperCase())?.feed);
+    if (msg === undefined) return;
     switch (msg.kind) {
       case 'book': {
         const sub = this.subs.get(msg.instId.toUpperCase());
@@ -307,8 +250,7 @@ export class OkxAdapter implements VenueAdapter {
         sub.channel = msg.channel;
         for (const data of msg.data) {
           if (msg.action === 'snapshot') {
-            this.transport.clock.clearTimeout(sub.snapshotTimer);
-            sub.snapshotTimer = null;
+            sub.timers.snapshotArrived();
             sub.sync.onSnapshot(data, receivedAt);
           } else {
             sub.sync.onUpdate(data, receivedAt);
@@ -337,7 +279,7 @@ export class OkxAdapter implements VenueAdapter {
     if (named === null) return;
     const sub = this.subs.get(named.toUpperCase());
     if (!sub) return;
-    this.clearTimers(sub);
+    sub.timers.clear();
     sub.sync.refused(`okx refused ${named}: ${text}${msg.code ? ` (code ${msg.code})` : ''}`);
   }
 }

@@ -8,6 +8,7 @@
 import { canonicalDecimal, isDecimalText, significantDecimals } from '../../../shared/decimal';
 import type { Instrument } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
+import { isObject, parseJsonObject } from '../frames';
 
 export const INSTRUMENT_TYPES = ['SPOT', 'SWAP', 'FUTURES', 'OPTION'] as const;
 export type InstType = (typeof INSTRUMENT_TYPES)[number];
@@ -15,19 +16,9 @@ export type InstType = (typeof INSTRUMENT_TYPES)[number];
 export const INSTRUMENTS_PATH = '/api/v5/public/instruments';
 export const UNDERLYING_PATH = '/api/v5/public/underlying';
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** The `data` of an OKX REST envelope `{"code":"0","msg":"","data":[...]}`; throws with OKX's message otherwise. */
 export function okxData(body: string, what: string): unknown[] {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(body);
-  } catch {
-    throw new MalformedFrameError(`okx: ${what} is not valid JSON`);
-  }
-  if (!isObject(msg)) throw new MalformedFrameError(`okx: ${what} is not a JSON object`);
+  const msg = parseJsonObject(body, `okx: ${what}`);
   if (msg.code !== undefined && String(msg.code) !== '0') {
     throw new MalformedFrameError(`okx: ${what} failed: ${String(msg.msg || 'error')} (code ${String(msg.code)})`);
   }

@@ -5,6 +5,7 @@
  */
 import { isDecimalText } from '../../../shared/decimal';
 import { MalformedFrameError } from '../adapter';
+import { isObject, parseJsonObject } from '../frames';
 
 export type LevelPair = readonly [string, string];
 
@@ -28,10 +29,6 @@ export type OkxMessage =
   | { kind: 'pong' }
   | { kind: 'event'; event: string; channel: string | null; instId: string | null; code: string | null; msg: string | null }
   | { kind: 'other'; channel: string };
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function levels(raw: unknown, side: string, instId: string): LevelPair[] {
   if (raw === undefined) return [];
@@ -74,13 +71,7 @@ function bookData(raw: unknown, instId: string): BookData {
 /** Parse one frame. Throws MalformedFrameError for anything that is not what the protocol says. */
 export function parseOkxFrame(text: string): OkxMessage {
   if (text === 'pong') return { kind: 'pong' };
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    throw new MalformedFrameError('frame is not valid JSON');
-  }
-  if (!isObject(msg)) throw new MalformedFrameError('frame is not a JSON object');
+  const msg = parseJsonObject(text, 'frame');
   const arg = isObject(msg.arg) ? msg.arg : null;
   const channel = arg && typeof arg.channel === 'string' ? arg.channel : null;
   const instId = arg && typeof arg.instId === 'string' ? arg.instId : null;

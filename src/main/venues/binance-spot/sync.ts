@@ -45,7 +45,13 @@ export class BinanceDepthSync {
   private snapshotPending = false;
   /** The first event after a snapshot must bridge it (USD-M rule; spot's check covers it). */
   private awaitingBridge = false;
-  private readonly bboHistory: BboAt[] = [];
+  /**
+   * The book's best bid/ask after each of the last BBO_HISTORY applied update ids: a ring of records
+   * reused in place (one write per depth event, no allocation); `bboCount` of them are valid.
+   */
+  private readonly bboHistory: BboAt[] = Array.from({ length: BBO_HISTORY }, () => ({ u: -1, bid: null, bidSize: null, ask: null, askSize: null }));
+  private bboNext = 0;
+  private bboCount = 0;
   private readonly pendingTickers = new Map<number, BookTicker>();
 
   constructor(
@@ -193,16 +199,23 @@ export class BinanceDepthSync {
       }
       return;
     }
-    const at = this.bboHistory.find((h) => h.u === t.u);
+    const at = this.bboAt(t.u);
     // A ticker whose id falls inside a batched depth event has no matching book state: not checked.
     if (at) this.compareBbo(t, at);
   }
 
   private recordBbo(u: number): void {
-    const top = this.feed.book.topOfBook();
-    const at: BboAt = { u, ...top };
-    this.bboHistory.push(at);
-    if (this.bboHistory.length > BBO_HISTORY) this.bboHistory.shift();
+    const book = this.feed.book;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    const at = this.bboHistory[this.bboNext]!;
+    at.u = u;
+    at.bid = bid ? bid.price : null;
+    at.bidSize = bid ? bid.sizeText : null;
+    at.ask = ask ? ask.price : null;
+    at.askSize = ask ? ask.sizeText : null;
+    this.bboNext = (this.bboNext + 1) % BBO_HISTORY;
+    if (this.bboCount < BBO_HISTORY) this.bboCount++;
     if (this.pendingTickers.size === 0) return;
     const ticker = this.pendingTickers.get(u);
     if (ticker) {
@@ -212,6 +225,15 @@ export class BinanceDepthSync {
     for (const id of this.pendingTickers.keys()) {
       if (id < u) this.pendingTickers.delete(id);
     }
+  }
+
+  /** The recorded best bid/ask at update id `u`, if it is among the last BBO_HISTORY. */
+  private bboAt(u: number): BboAt | undefined {
+    for (let i = 1; i <= this.bboCount; i++) {
+      const at = this.bboHistory[(this.bboNext - i + BBO_HISTORY) % BBO_HISTORY]!;
+      if (at.u === u) return at;
+    }
+    return undefined;
   }
 
   private compareBbo(t: BookTicker, at: BboAt): void {
@@ -253,7 +275,7 @@ export class BinanceDepthSync {
     this.firstU = null;
     this.localId = -1;
     this.awaitingBridge = false;
-    this.bboHistory.length = 0;
+    this.bboCount = 0;
     this.pendingTickers.clear();
     this.feed.health.bufferSize = 0;
     // A snapshot already requested is still welcome: it is checked against the new buffer.

@@ -12,6 +12,9 @@ import type { Logger } from '../../log';
 import { MalformedFrameError, type SubscribeOptions, type VenueAdapter } from '../adapter';
 import { Backoff } from '../backoff';
 import { FeedConnection } from '../connection';
+import { MalformedFrames } from '../frames';
+import { awaitingSnapshot } from '../resubscribe';
+import { feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { BybitApiError, parseInstrumentsPage, type InstrumentsPage } from './instruments';
@@ -104,7 +107,7 @@ export class BybitAdapter implements VenueAdapter {
   private readonly pongTimeoutMs: number;
   private readonly snapshotTimeoutMs: number;
   private readonly restTimeoutMs: number;
-  unattributedMalformed = 0;
+  private readonly malformed: MalformedFrames;
 
   constructor(options: BybitAdapterOptions) {
     this.venue = options.venue;
@@ -116,6 +119,7 @@ export class BybitAdapter implements VenueAdapter {
     this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
     this.restTimeoutMs = options.restTimeoutMs ?? 10_000;
+    this.malformed = new MalformedFrames(this.venue, this.logger);
     this.connection = new FeedConnection({
       venue: this.venue,
       transport: this.transport,
@@ -132,6 +136,10 @@ export class BybitAdapter implements VenueAdapter {
         onDown: (reason) => this.onDown(reason),
       },
     });
+  }
+
+  get unattributedMalformed(): number {
+    return this.malformed.unattributed;
   }
 
   /** `options.depth` picks another `orderbook.{depth}` than the flavour's (Bybit refuses depths it does not offer). */
@@ -172,13 +180,12 @@ export class BybitAdapter implements VenueAdapter {
     return this.subs.get(symbol.toUpperCase())?.feed;
   }
 
-  *feeds(): Iterable<SymbolFeed> {
-    for (const sub of this.subs.values()) yield sub.feed;
+  feeds(): Iterable<SymbolFeed> {
+    return feedsOf(this.subs);
   }
 
   health(): SymbolHealth[] {
-    const now = this.transport.clock.now();
-    return [...this.subs.values()].map((s) => s.feed.healthSnapshot(now));
+    return healthOf(this.subs, this.transport.clock.now());
   }
 
   async listInstruments(): Promise<Instrument[]> {
@@ -275,15 +282,14 @@ export class BybitAdapter implements VenueAdapter {
     clock.clearTimeout(sub.snapshotTimer);
     sub.snapshotTimer = clock.setTimeout(() => {
       sub.snapshotTimer = null;
-      const state = sub.feed.state;
-      if (this.closed || state === 'synced' || state === 'failed' || state === 'connecting') return;
+      if (this.closed || !awaitingSnapshot(sub.feed.state)) return;
       const delay = sub.resubscribeBackoff.next();
       const why = `no snapshot within ${Math.round(this.snapshotTimeoutMs / 1000)} s of subscribing`;
       sub.feed.health.lastError = why;
       this.logger.log('warn', 'snapshot-timeout', { venue: this.venue, symbol, retryMs: delay });
       sub.snapshotTimer = clock.setTimeout(() => {
         sub.snapshotTimer = null;
-        if (sub.feed.state !== 'synced' && sub.feed.state !== 'failed' && sub.feed.state !== 'connecting') this.resubscribe(symbol, why);
+        if (awaitingSnapshot(sub.feed.state)) this.resubscribe(symbol, why);
       }, delay);
     }, this.snapshotTimeoutMs);
   }
@@ -291,21 +297,8 @@ export class BybitAdapter implements VenueAdapter {
   // ---- frames ---------------------------------------------------------------------------------
 
   private onFrame(text: string, receivedAt: number): void {
-    let msg;
-    try {
-      msg = parseStreamFrame(text);
-    } catch (error) {
-      if (!(error instanceof MalformedFrameError)) throw error;
-      const sub = this.subs.get(symbolOfRawFrame(text));
-      if (sub) {
-        sub.feed.health.malformed++;
-        sub.feed.health.lastError = `malformed frame skipped: ${error.message}`;
-      } else {
-        this.unattributedMalformed++;
-      }
-      this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: error.message, bytes: text.length });
-      return;
-    }
+    const msg = this.malformed.parse(text, parseStreamFrame, (t) => this.subs.get(symbolOfRawFrame(t))?.feed);
+    if (msg === undefined) return;
     switch (msg.kind) {
       case 'book':
         this.onBook(msg, receivedAt);

@@ -6,6 +6,7 @@
 import { significantDecimals } from '../../../shared/decimal';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
+import { parseJson } from '../frames';
 
 interface BybitInstrument {
   symbol?: unknown;
@@ -41,12 +42,7 @@ export class BybitApiError extends Error {
 const text = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? x : null);
 
 export function parseInstrumentsPage(venue: VenueId, body: string): InstrumentsPage {
-  let msg: { retCode?: unknown; retMsg?: unknown; result?: { list?: unknown; nextPageCursor?: unknown } };
-  try {
-    msg = JSON.parse(body) as typeof msg;
-  } catch {
-    throw new MalformedFrameError(`${venue}: instruments-info is not valid JSON`);
-  }
+  const msg = parseJson(body, `${venue}: instruments-info is not valid JSON`) as { retCode?: unknown; retMsg?: unknown; result?: { list?: unknown; nextPageCursor?: unknown } };
   if (typeof msg !== 'object' || msg === null) throw new MalformedFrameError(`${venue}: instruments-info is not a JSON object`);
   if (msg.retCode !== 0) {
     const code = typeof msg.retCode === 'number' ? msg.retCode : -1;

@@ -8,8 +8,9 @@
  *   ack:    {"success":true|false,"ret_msg":"…","op":"subscribe"|"unsubscribe","req_id":"…","conn_id":"…"}
  */
 import { MalformedFrameError } from '../adapter';
+import { isLevelArray, isObject, parseJsonObject, type LevelPair } from '../frames';
 
-export type LevelPair = [string, string];
+export type { LevelPair };
 
 export interface BookMessage {
   kind: 'book';
@@ -40,18 +41,6 @@ export interface AckMessage {
 
 export type StreamMessage = BookMessage | AckMessage | { kind: 'pong' } | { kind: 'other'; what: string };
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isLevelArray(x: unknown): x is LevelPair[] {
-  if (!Array.isArray(x)) return false;
-  for (const level of x) {
-    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string') return false;
-  }
-  return true;
-}
-
 const TOPIC_RE = /^orderbook\.(\d+)\.([A-Za-z0-9_-]+)$/;
 
 /** `orderbook.{depth}.{symbol}` split into its parts, or null for any other topic. */
@@ -73,13 +62,7 @@ function numberOrNull(x: unknown): number | null {
 
 /** Parse one frame of a public connection; throws MalformedFrameError for anything not per the protocol. */
 export function parseStreamFrame(text: string): StreamMessage {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    throw new MalformedFrameError('frame is not valid JSON');
-  }
-  if (!isObject(msg)) throw new MalformedFrameError('frame is not a JSON object');
+  const msg = parseJsonObject(text, 'frame');
   if (typeof msg.topic === 'string') {
     const topic = parseBookTopic(msg.topic);
     if (!topic) return { kind: 'other', what: msg.topic };

@@ -16,13 +16,16 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import { MalformedFrameError, type VenueAdapter } from '../adapter';
+import type { VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
+import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
+import { restGetOnce, type RestTarget } from '../rest';
+import { feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { parseExchangeProducts } from './instruments';
-import { authFields, parseFeedFrame, productsFromSubscribe, subscribeFrame, type BookChannel, type CoinbaseCredentials, type FeedMessage } from './messages';
+import { authFields, parseFeedFrame, productsFromSubscribe, subscribeFrame, type BookChannel, type CoinbaseCredentials } from './messages';
 import { CoinbaseBookSync } from './sync';
 
 export const COINBASE_ENDPOINTS = { ws: 'wss://ws-feed.exchange.coinbase.com', rest: 'https://api.exchange.coinbase.com' };
@@ -74,12 +77,13 @@ export class CoinbaseAdapter implements VenueAdapter {
   private readonly snapshotTimeoutMs: number;
   private readonly products = new Map<string, Product>();
   private readonly connection: FeedConnection;
+  private readonly rest: RestTarget;
+  private readonly malformed: MalformedFrames;
   /** Set when Coinbase rejected the API key: the public level2_batch channel is used from then on. */
   private authRejected = false;
   private tickTimer: unknown = null;
   private generation = 0;
   private closed = false;
-  unattributedMalformed = 0;
 
   constructor(options: CoinbaseAdapterOptions) {
     this.transport = options.transport;
@@ -89,6 +93,8 @@ export class CoinbaseAdapter implements VenueAdapter {
     this.credentials = options.credentials;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5000;
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
+    this.rest = { venue: this.venue, transport: this.transport, base: this.endpoints.rest, timeoutMs: 10_000 };
+    this.malformed = new MalformedFrames(this.venue, this.logger);
     this.connection = new FeedConnection({
       venue: this.venue,
       transport: this.transport,
@@ -102,6 +108,10 @@ export class CoinbaseAdapter implements VenueAdapter {
         onDown: (reason) => this.onDown(reason),
       },
     });
+  }
+
+  get unattributedMalformed(): number {
+    return this.malformed.unattributed;
   }
 
   /** The book channel in use: `level2` with a key the venue has not rejected, else `level2_batch`. */
@@ -138,26 +148,16 @@ export class CoinbaseAdapter implements VenueAdapter {
     return this.products.get(symbol.toUpperCase())?.feed;
   }
 
-  *feeds(): Iterable<SymbolFeed> {
-    for (const p of this.products.values()) yield p.feed;
+  feeds(): Iterable<SymbolFeed> {
+    return feedsOf(this.products);
   }
 
   health(): SymbolHealth[] {
-    const now = this.transport.clock.now();
-    return [...this.products.values()].map((p) => p.feed.healthSnapshot(now));
+    return healthOf(this.products, this.transport.clock.now());
   }
 
   async listInstruments(): Promise<Instrument[]> {
-    const url = `${this.endpoints.rest}/products`;
-    let response;
-    try {
-      response = await this.transport.get(url, { timeoutMs: 10_000 });
-    } catch (error) {
-      throw new Error(`coinbase: cannot reach ${this.endpoints.rest} (${(error as Error).message})`, { cause: error });
-    }
-    if (response.status === 429) throw new Error('coinbase: the product list request was rate limited (HTTP 429); try again shortly');
-    if (response.status !== 200) throw new Error(`coinbase: product list request failed with HTTP ${response.status}`);
-    return parseExchangeProducts(this.venue, response.body);
+    return parseExchangeProducts(this.venue, await restGetOnce(this.rest, '/products', 'product list'));
   }
 
   close(): void {
@@ -265,21 +265,8 @@ export class CoinbaseAdapter implements VenueAdapter {
   // ---- frames ----------------------------------------------------------------------------------
 
   private onFrame(text: string, receivedAt: number): void {
-    let msg: FeedMessage;
-    try {
-      msg = parseFeedFrame(text);
-    } catch (error) {
-      if (!(error instanceof MalformedFrameError)) throw error;
-      const p = this.products.get(productOfText(text));
-      if (p) {
-        p.feed.health.malformed++;
-        p.feed.health.lastError = `malformed frame skipped: ${error.message}`;
-      } else {
-        this.unattributedMalformed++;
-      }
-      this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: error.message, bytes: text.length });
-      return;
-    }
+    const msg = this.malformed.parse(text, parseFeedFrame, (t) => this.products.get(productOfText(t))?.feed);
+    if (msg === undefined) return;
     switch (msg.kind) {
       case 'snapshot':
         this.active(msg.data.productId)?.sync.onSnapshot(msg.data, receivedAt);

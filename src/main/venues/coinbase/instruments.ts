@@ -1,6 +1,7 @@
 import { significantDecimals } from '../../../shared/decimal';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
+import { parseJson } from '../frames';
 
 interface ExchangeProduct {
   id?: unknown;
@@ -15,12 +16,7 @@ interface ExchangeProduct {
 
 /** Instruments from Coinbase Exchange `GET /products`: tick = quote_increment, lot = base_increment. */
 export function parseExchangeProducts(venue: VenueId, body: string): Instrument[] {
-  let list: unknown;
-  try {
-    list = JSON.parse(body);
-  } catch {
-    throw new MalformedFrameError(`${venue}: product list is not valid JSON`);
-  }
+  const list = parseJson(body, `${venue}: product list is not valid JSON`);
   if (!Array.isArray(list)) throw new MalformedFrameError(`${venue}: product list is not an array`);
   const out: Instrument[] = [];
   for (const p of list as ExchangeProduct[]) {

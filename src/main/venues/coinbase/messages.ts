@@ -6,8 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { MalformedFrameError } from '../adapter';
-
-export type LevelPair = [string, string];
+import { isLevelArray, isObject, parseJsonObject, type LevelPair } from '../frames';
 
 /** The two book channels: `level2` needs an Exchange API key; `level2_batch` is public, 50 ms batches. */
 export type BookChannel = 'level2' | 'level2_batch';
@@ -51,18 +50,6 @@ export type FeedMessage =
   | { kind: 'error'; message: string; reason: string }
   | { kind: 'other'; type: string; productId: string | null };
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isLevelArray(x: unknown): x is LevelPair[] {
-  if (!Array.isArray(x)) return false;
-  for (const level of x) {
-    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string') return false;
-  }
-  return true;
-}
-
 /**
  * RFC 3339 time with up to nanosecond digits ("2021-04-17T16:44:07.859760Z") as µs since the epoch.
  * Microseconds matter: the ticker cross-check matches a ticker to the update with the same time.
@@ -104,13 +91,7 @@ function optionalText(x: unknown): string | null {
 
 /** Parse one frame of the Exchange feed. */
 export function parseFeedFrame(text: string): FeedMessage {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    throw new MalformedFrameError('frame is not valid JSON');
-  }
-  if (!isObject(msg)) throw new MalformedFrameError('frame is not a JSON object');
+  const msg = parseJsonObject(text, 'frame');
   const type = msg.type;
   if (typeof type !== 'string') throw new MalformedFrameError('frame without a type');
   switch (type) {

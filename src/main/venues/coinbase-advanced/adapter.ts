@@ -18,7 +18,10 @@ import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
 import { MalformedFrameError, type VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
+import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
+import { restGetOnce, type RestTarget } from '../rest';
+import { feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { parseAdvancedProducts } from './instruments';
@@ -63,6 +66,8 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
   private readonly snapshotTimeoutMs: number;
   private readonly products = new Map<string, Product>();
   private readonly connection: FeedConnection;
+  private readonly rest: RestTarget;
+  private readonly malformed: MalformedFrames;
   /** The sequence_num the next message on this connection must carry; null until the first one. */
   private expectedSeq: number | null = null;
   private lastHeartbeatAt = 0;
@@ -71,7 +76,6 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
   private tickTimer: unknown = null;
   private generation = 0;
   private closed = false;
-  unattributedMalformed = 0;
 
   constructor(options: AdvancedAdapterOptions) {
     this.transport = options.transport;
@@ -80,6 +84,8 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
     this.endpoints = options.endpoints ?? ADVANCED_ENDPOINTS;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5000;
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
+    this.rest = { venue: this.venue, transport: this.transport, base: this.endpoints.rest, timeoutMs: 10_000 };
+    this.malformed = new MalformedFrames(this.venue, this.logger);
     this.connection = new FeedConnection({
       venue: this.venue,
       transport: this.transport,
@@ -93,6 +99,10 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
         onDown: (reason) => this.onDown(reason),
       },
     });
+  }
+
+  get unattributedMalformed(): number {
+    return this.malformed.unattributed;
   }
 
   subscribe(symbols: readonly string[]): void {
@@ -128,26 +138,16 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
     return this.products.get(symbol.toUpperCase())?.feed;
   }
 
-  *feeds(): Iterable<SymbolFeed> {
-    for (const p of this.products.values()) yield p.feed;
+  feeds(): Iterable<SymbolFeed> {
+    return feedsOf(this.products);
   }
 
   health(): SymbolHealth[] {
-    const now = this.transport.clock.now();
-    return [...this.products.values()].map((p) => p.feed.healthSnapshot(now));
+    return healthOf(this.products, this.transport.clock.now());
   }
 
   async listInstruments(): Promise<Instrument[]> {
-    const url = `${this.endpoints.rest}/api/v3/brokerage/market/products`;
-    let response;
-    try {
-      response = await this.transport.get(url, { timeoutMs: 10_000 });
-    } catch (error) {
-      throw new Error(`coinbase-advanced: cannot reach ${this.endpoints.rest} (${(error as Error).message})`, { cause: error });
-    }
-    if (response.status === 429) throw new Error('coinbase-advanced: the product list request was rate limited (HTTP 429); try again shortly');
-    if (response.status !== 200) throw new Error(`coinbase-advanced: product list request failed with HTTP ${response.status}`);
-    return parseAdvancedProducts(this.venue, response.body);
+    return parseAdvancedProducts(this.venue, await restGetOnce(this.rest, '/api/v3/brokerage/market/products', 'product list'));
   }
 
   close(): void {
@@ -315,15 +315,7 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
   private onMalformed(text: string, error: string): void {
     const ids = productsOfText(text);
     const hit = ids.flatMap((id) => this.productsFor(id));
-    if (hit.length > 0) {
-      for (const p of hit) {
-        p.feed.health.malformed++;
-        p.feed.health.lastError = `malformed frame skipped: ${error}`;
-      }
-    } else {
-      this.unattributedMalformed++;
-    }
-    this.logger.log('warn', 'malformed-frame', { venue: this.venue, error, bytes: text.length });
+    this.malformed.count(text, error, hit.map((p) => p.feed));
     // A skipped frame that used a sequence number would otherwise read as a gap at the next message.
     // If it carried book data, the books it named (all of them, if none can be named) are rebuilt;
     // a frame whose number cannot be read is left to the gap check.

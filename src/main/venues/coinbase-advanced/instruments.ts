@@ -1,6 +1,7 @@
 import { significantDecimals } from '../../../shared/decimal';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
+import { parseJson } from '../frames';
 import { productStatus } from '../coinbase/instruments';
 
 interface AdvancedProduct {
@@ -22,12 +23,7 @@ interface AdvancedProduct {
  * quote_increment), lot = base_increment.
  */
 export function parseAdvancedProducts(venue: VenueId, body: string): Instrument[] {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(body);
-  } catch {
-    throw new MalformedFrameError(`${venue}: product list is not valid JSON`);
-  }
+  const msg = parseJson(body, `${venue}: product list is not valid JSON`);
   const list = typeof msg === 'object' && msg !== null ? (msg as { products?: unknown }).products : undefined;
   if (!Array.isArray(list)) throw new MalformedFrameError(`${venue}: product list has no products array`);
   const out: Instrument[] = [];

@@ -6,8 +6,7 @@
  */
 import { MalformedFrameError } from '../adapter';
 import { parseTimeMicros } from '../coinbase/messages';
-
-export type LevelPair = [string, string];
+import { isObject, parseJsonObject, type LevelPair } from '../frames';
 
 export interface L2Event {
   type: 'snapshot' | 'update';
@@ -24,10 +23,6 @@ export type Envelope =
   | { kind: 'subscriptions'; seq: number | null; channels: Record<string, string[]> }
   | { kind: 'error'; seq: number | null; message: string }
   | { kind: 'other'; seq: number | null; channel: string };
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function readSeq(msg: Record<string, unknown>): number | null {
   const s = msg.sequence_num;
@@ -58,13 +53,7 @@ function parseL2Event(e: unknown): L2Event {
 }
 
 export function parseEnvelope(text: string): Envelope {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    throw new MalformedFrameError('frame is not valid JSON');
-  }
-  if (!isObject(msg)) throw new MalformedFrameError('frame is not a JSON object');
+  const msg = parseJsonObject(text, 'frame');
   if (msg.type === 'error') {
     const message = [msg.message, msg.reason].filter((x) => typeof x === 'string' && x !== '').join(': ');
     const seq = Number.isSafeInteger(msg.sequence_num) ? (msg.sequence_num as number) : null;

@@ -10,13 +10,13 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import type { SubscribeOptions, VenueAdapter } from '../adapter';
+import type { AdapterOptions, SubscribeOptions, VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
 import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
 import { ResubscribeTimers, type ResubscribeContext } from '../resubscribe';
 import { restGetRetrying, type RestTarget } from '../rest';
-import { feedsOf, healthOf } from '../subscriptions';
+import { connectionLost, feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import type { Precision } from './checksum';
@@ -36,10 +36,7 @@ export const KRAKEN_ENDPOINTS: KrakenEndpoints = { ws: 'wss://ws.kraken.com/v2',
 /** The app subscribes the deepest book Kraken offers unless a depth is asked for. */
 export const DEFAULT_KRAKEN_DEPTH = 1000;
 
-export interface KrakenAdapterOptions {
-  transport: Transport;
-  listener: FeedListener;
-  logger: Logger;
+export interface KrakenAdapterOptions extends AdapterOptions {
   endpoints?: KrakenEndpoints;
   /** Book depth for symbols subscribed without one. */
   depth?: number;
@@ -107,9 +104,7 @@ export class KrakenAdapter implements VenueAdapter {
         onDown: (reason) => {
           for (const sub of this.subs.values()) {
             sub.timers.clear();
-            sub.feed.health.reconnects++;
-            sub.feed.health.lastError = reason;
-            sub.sync.disconnected(reason);
+            connectionLost(sub, reason);
           }
         },
       },

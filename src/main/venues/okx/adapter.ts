@@ -10,13 +10,13 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import type { VenueAdapter } from '../adapter';
+import type { AdapterOptions, VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
 import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
 import { ResubscribeTimers, type ResubscribeContext } from '../resubscribe';
 import { restGetRetrying, type RestTarget } from '../rest';
-import { feedsOf, healthOf } from '../subscriptions';
+import { connectionLost, feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { INSTRUMENTS_PATH, UNDERLYING_PATH, parseInstruments, parseUnderlyings } from './instruments';
@@ -32,10 +32,7 @@ export interface OkxEndpoints {
 
 export const OKX_ENDPOINTS: OkxEndpoints = { ws: 'wss://ws.okx.com:8443/ws/v5/public', rest: 'https://www.okx.com' };
 
-export interface OkxAdapterOptions {
-  transport: Transport;
-  listener: FeedListener;
-  logger: Logger;
+export interface OkxAdapterOptions extends AdapterOptions {
   endpoints?: OkxEndpoints;
   /** Book channel to subscribe (`books` is public; the tick-by-tick ones need login and a VIP tier). */
   channel?: string;
@@ -107,9 +104,7 @@ export class OkxAdapter implements VenueAdapter {
           this.transport.clock.clearTimeout(this.pingTimer);
           for (const sub of this.subs.values()) {
             sub.timers.clear();
-            sub.feed.health.reconnects++;
-            sub.feed.health.lastError = reason;
-            sub.sync.disconnected(reason);
+            connectionLost(sub, reason);
           }
         },
       },

@@ -9,12 +9,12 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import { MalformedFrameError, type SubscribeOptions, type VenueAdapter } from '../adapter';
+import { MalformedFrameError, type AdapterOptions, type SubscribeOptions, type VenueAdapter } from '../adapter';
 import { Backoff } from '../backoff';
 import { FeedConnection } from '../connection';
 import { MalformedFrames } from '../frames';
 import { awaitingSnapshot } from '../resubscribe';
-import { feedsOf, healthOf } from '../subscriptions';
+import { connectionLost, feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { BybitApiError, parseInstrumentsPage, type InstrumentsPage } from './instruments';
@@ -52,11 +52,8 @@ export const BYBIT_SPOT: BybitFlavour = {
   paginatedInstruments: false,
 };
 
-export interface BybitAdapterOptions {
+export interface BybitAdapterOptions extends AdapterOptions {
   venue: VenueId;
-  transport: Transport;
-  listener: FeedListener;
-  logger: Logger;
   flavour: BybitFlavour;
   /** Overrides the flavour's endpoints (testnet, fake exchanges in tests). */
   endpoints?: BybitEndpoints;
@@ -227,10 +224,7 @@ export class BybitAdapter implements VenueAdapter {
     this.pendingAcks.clear();
     for (const sub of this.subs.values()) {
       this.transport.clock.clearTimeout(sub.snapshotTimer);
-      if (sub.feed.state === 'failed') continue;
-      sub.feed.health.reconnects++;
-      sub.feed.health.lastError = reason;
-      sub.sync.disconnected(reason);
+      if (sub.feed.state !== 'failed') connectionLost(sub, reason);
     }
   }
 

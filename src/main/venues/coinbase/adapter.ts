@@ -16,12 +16,12 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import type { VenueAdapter } from '../adapter';
+import type { AdapterOptions, VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
 import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
 import { restGetOnce, type RestTarget } from '../rest';
-import { feedsOf, healthOf } from '../subscriptions';
+import { connectionLost, feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { parseExchangeProducts } from './instruments';
@@ -30,10 +30,7 @@ import { CoinbaseBookSync } from './sync';
 
 export const COINBASE_ENDPOINTS = { ws: 'wss://ws-feed.exchange.coinbase.com', rest: 'https://api.exchange.coinbase.com' };
 
-export interface CoinbaseAdapterOptions {
-  transport: Transport;
-  listener: FeedListener;
-  logger: Logger;
+export interface CoinbaseAdapterOptions extends AdapterOptions {
   endpoints?: { ws: string; rest: string };
   /** An Exchange API key enables the unbatched `level2` channel. */
   credentials?: CoinbaseCredentials;
@@ -189,10 +186,8 @@ export class CoinbaseAdapter implements VenueAdapter {
     this.transport.clock.clearTimeout(this.tickTimer);
     for (const p of this.products.values()) {
       if (!p.active) continue;
-      p.feed.health.reconnects++;
-      p.feed.health.lastError = reason;
       p.heartbeatConfirmed = false;
-      p.sync.disconnected(reason);
+      connectionLost(p, reason);
     }
   }
 

@@ -16,12 +16,12 @@
 import type { SymbolHealth } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
-import { MalformedFrameError, type VenueAdapter } from '../adapter';
+import { MalformedFrameError, type AdapterOptions, type VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
 import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
 import { restGetOnce, type RestTarget } from '../rest';
-import { feedsOf, healthOf } from '../subscriptions';
+import { connectionLost, feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { parseAdvancedProducts } from './instruments';
@@ -30,10 +30,7 @@ import { AdvancedBookSync } from './sync';
 
 export const ADVANCED_ENDPOINTS = { ws: 'wss://advanced-trade-ws.coinbase.com', rest: 'https://api.coinbase.com' };
 
-export interface AdvancedAdapterOptions {
-  transport: Transport;
-  listener: FeedListener;
-  logger: Logger;
+export interface AdvancedAdapterOptions extends AdapterOptions {
   endpoints?: { ws: string; rest: string };
   /** Nothing at all received for this long: the connection is dead (heartbeats come every second). */
   staleAfterMs?: number;
@@ -184,10 +181,7 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
     this.generation++;
     this.transport.clock.clearTimeout(this.tickTimer);
     for (const p of this.products.values()) {
-      if (!p.active) continue;
-      p.feed.health.reconnects++;
-      p.feed.health.lastError = reason;
-      p.sync.disconnected(reason);
+      if (p.active) connectionLost(p, reason);
     }
   }
 

@@ -5,7 +5,7 @@ import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas, stepDecimals } from '../canvas';
 import type { PanelProps } from '../types';
-import { liquidityColor, quantileOfNonZero } from './colormap';
+import { LIQUIDITY_LUT, liquidityLutOffset, quantileOfNonZeroScratch } from './colormap';
 import { ColumnHistory } from './columns';
 
 export interface HeatmapSettings {
@@ -69,6 +69,9 @@ function priceLabel(p: number, step: number): string {
   return p.toFixed(stepDecimals(step));
 }
 
+/** Buffers kept between draws (one heatmap is drawn at a time: drawing is synchronous). */
+const scratch: { values: Float64Array; canvas: HTMLCanvasElement | null; image: ImageData | null } = { values: new Float64Array(0), canvas: null, image: null };
+
 /** Redraw the whole heatmap: one pixel per (column, row) in an ImageData, scaled up without smoothing. */
 function draw(canvas: HTMLCanvasElement | null, history: ColumnHistory, width: number, height: number): void {
   const ctx = prepareCanvas(canvas, width, height);
@@ -83,29 +86,41 @@ function draw(canvas: HTMLCanvasElement | null, history: ColumnHistory, width: n
   const mid = last.bestBid !== null && last.bestAsk !== null ? (last.bestBid + last.bestAsk) / 2 : (last.baseRow + ROWS / 2) * history.rowStep;
   const topRow = history.row(mid) + ROWS / 2;
   const bottomRow = topRow - ROWS;
-  const scale = quantileOfNonZero(
-    cols.flatMap((c) => c.sizes),
-    0.97,
-  );
-  const image = ctx.createImageData(cols.length, ROWS);
+  // Scratch buffers and the offscreen canvas are reused from draw to draw (4 per second).
+  let cells = 0;
+  for (const c of cols) cells += c.sizes.length;
+  if (scratch.values.length < cells) scratch.values = new Float64Array(cells * 2);
+  let filled = 0;
+  for (const c of cols) {
+    const sizes = c.sizes;
+    for (let i = 0; i < sizes.length; i++) scratch.values[filled++] = sizes[i]!;
+  }
+  const scale = quantileOfNonZeroScratch(scratch.values, filled, 0.97);
+  const offscreen = (scratch.canvas ??= document.createElement('canvas'));
+  if (offscreen.width !== cols.length || offscreen.height !== ROWS) {
+    offscreen.width = cols.length;
+    offscreen.height = ROWS;
+    scratch.image = null;
+  }
+  const offCtx = offscreen.getContext('2d')!;
+  const image = (scratch.image ??= offCtx.createImageData(cols.length, ROWS));
   const data = image.data;
-  cols.forEach((c, x) => {
+  const lut = LIQUIDITY_LUT;
+  for (let x = 0; x < cols.length; x++) {
+    const c = cols[x]!;
     for (let r = 0; r < ROWS; r++) {
       const globalRow = topRow - 1 - r;
       const i = globalRow - c.baseRow;
       const size = i >= 0 && i < c.sizes.length ? c.sizes[i]! : 0;
-      const [red, green, blue] = liquidityColor(scale > 0 ? Math.sqrt(size / scale) : 0);
+      const l = liquidityLutOffset(scale > 0 ? Math.sqrt(size / scale) : 0);
       const o = (r * cols.length + x) * 4;
-      data[o] = red;
-      data[o + 1] = green;
-      data[o + 2] = blue;
+      data[o] = lut[l]!;
+      data[o + 1] = lut[l + 1]!;
+      data[o + 2] = lut[l + 2]!;
       data[o + 3] = 255;
     }
-  });
-  const offscreen = document.createElement('canvas');
-  offscreen.width = cols.length;
-  offscreen.height = ROWS;
-  offscreen.getContext('2d')!.putImageData(image, 0, 0);
+  }
+  offCtx.putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = false;
   const drawX = plotW - cols.length * COLUMN_PX;
   ctx.drawImage(offscreen, drawX, 0, cols.length * COLUMN_PX, height);

@@ -30,3 +30,38 @@ export function quantileOfNonZero(values: Iterable<number>, q: number): number {
   nz.sort((a, b) => a - b);
   return nz[Math.min(nz.length - 1, Math.floor(q * nz.length))]!;
 }
+
+/** Steps of the colour lookup table (intensity quantised to 1/1023: finer than the eye can tell). */
+const LUT_STEPS = 1024;
+/** liquidityColor for intensities 0..1 in LUT_STEPS steps, as RGB triples: no allocation per pixel. */
+export const LIQUIDITY_LUT: Uint8ClampedArray = (() => {
+  const lut = new Uint8ClampedArray(LUT_STEPS * 3);
+  for (let i = 0; i < LUT_STEPS; i++) {
+    const [r, g, b] = liquidityColor(i / (LUT_STEPS - 1));
+    lut[i * 3] = r;
+    lut[i * 3 + 1] = g;
+    lut[i * 3 + 2] = b;
+  }
+  return lut;
+})();
+
+/** Offset into LIQUIDITY_LUT of an intensity (clamped to [0, 1]). */
+export function liquidityLutOffset(t: number): number {
+  const x = t > 1 ? 1 : t > 0 ? t : 0;
+  return Math.round(x * (LUT_STEPS - 1)) * 3;
+}
+
+/**
+ * quantileOfNonZero over a scratch buffer the caller filled with `count` values (zeros allowed): sorts
+ * the non-zero ones in place as numbers, no comparator and no array of boxed values.
+ */
+export function quantileOfNonZeroScratch(scratch: Float64Array, count: number, q: number): number {
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const v = scratch[i]!;
+    if (v > 0) scratch[n++] = v;
+  }
+  if (n === 0) return 0;
+  const nz = scratch.subarray(0, n).sort();
+  return nz[Math.min(n - 1, Math.floor(q * n))]!;
+}

@@ -139,14 +139,22 @@ const POINT_BUCKET_MS = 100;
 export function topOfBookSource(market: MarketService, feed: SymbolFeed): FrameSource {
   const pending: TopOfBookPoint[] = [];
   let appended = 0;
-  let last = '';
+  // The last top of book seen, field by field (runs on every book update: no string building).
+  let lastBid: string | undefined;
+  let lastBidSize: string | undefined;
+  let lastAsk: string | undefined;
+  let lastAskSize: string | undefined;
+  let seen = false;
   const record = (): void => {
     const book = feed.book;
     const bid = book.bestBid();
     const ask = book.bestAsk();
-    const key = `${bid?.price}|${bid?.sizeText}|${ask?.price}|${ask?.sizeText}`;
-    if (key === last) return;
-    last = key;
+    if (seen && bid?.price === lastBid && bid?.sizeText === lastBidSize && ask?.price === lastAsk && ask?.sizeText === lastAskSize) return;
+    seen = true;
+    lastBid = bid?.price;
+    lastBidSize = bid?.sizeText;
+    lastAsk = ask?.price;
+    lastAskSize = ask?.sizeText;
     const t = feed.lastLocalTs || Date.now();
     const point: TopOfBookPoint = {
       t,

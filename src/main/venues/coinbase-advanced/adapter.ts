@@ -20,11 +20,13 @@ import { MalformedFrameError, type AdapterOptions, type VenueAdapter } from '../
 import { FeedConnection } from '../connection';
 import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
+import { RepeatingTimer } from '../repeating-timer';
 import { restGetOnce, type RestTarget } from '../rest';
 import { connectionLost, feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { parseAdvancedProducts } from './instruments';
+import { namesProduct } from '../coinbase/messages';
 import { channelFrame, parseEnvelope, productsFromSubscribe, type Envelope } from './messages';
 import { AdvancedBookSync } from './sync';
 
@@ -70,8 +72,8 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
   private lastHeartbeatAt = 0;
   /** Heartbeats were already subscribed again once in the current silence. */
   private heartbeatRetried = false;
-  private tickTimer: unknown = null;
-  private generation = 0;
+  /** Heartbeat, snapshot-wait (and ticker-probe) checks while a connection is up. */
+  private readonly checks: RepeatingTimer;
   private closed = false;
 
   constructor(options: AdvancedAdapterOptions) {
@@ -83,6 +85,7 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
     this.rest = { venue: this.venue, transport: this.transport, base: this.endpoints.rest, timeoutMs: 10_000 };
     this.malformed = new MalformedFrames(this.venue, this.logger);
+    this.checks = new RepeatingTimer(this.transport.clock, TICK_MS, (now) => this.tick(now));
     this.connection = new FeedConnection({
       venue: this.venue,
       transport: this.transport,
@@ -149,8 +152,7 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
 
   close(): void {
     this.closed = true;
-    this.generation++;
-    this.transport.clock.clearTimeout(this.tickTimer);
+    this.checks.stop();
     this.connection.close();
   }
 
@@ -161,7 +163,6 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
   }
 
   private onOpen(): void {
-    this.generation++;
     this.expectedSeq = null;
     const now = this.transport.clock.now();
     this.lastHeartbeatAt = now;
@@ -174,12 +175,11 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
     // Heartbeats first: they keep the level2 channel from being idle-closed.
     this.connection.send(channelFrame('subscribe', 'heartbeats'));
     this.sendLevel2('subscribe', active.map((p) => p.id));
-    this.scheduleTick(this.generation);
+    this.checks.start();
   }
 
   private onDown(reason: string): void {
-    this.generation++;
-    this.transport.clock.clearTimeout(this.tickTimer);
+    this.checks.stop();
     for (const p of this.products.values()) {
       if (p.active) connectionLost(p, reason);
     }
@@ -217,15 +217,6 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
       active.map((p) => p.id),
       reason,
     );
-  }
-
-  private scheduleTick(generation: number): void {
-    const clock = this.transport.clock;
-    this.tickTimer = clock.setTimeout(() => {
-      if (generation !== this.generation || this.closed) return;
-      this.tick(clock.now());
-      this.scheduleTick(generation);
-    }, TICK_MS);
   }
 
   private tick(now: number): void {
@@ -343,7 +334,7 @@ export class CoinbaseAdvancedAdapter implements VenueAdapter {
   private onVenueError(text: string): void {
     this.logger.log('error', 'venue-error', { venue: this.venue, error: text });
     const active = this.activeProducts();
-    const refused = active.filter((p) => new RegExp(`(^|[^A-Z0-9-])${escapeRegExp(p.id)}($|[^A-Z0-9-])`, 'i').test(text));
+    const refused = active.filter((p) => namesProduct(text, p.id));
     if (refused.length > 0) {
       for (const p of refused) {
         p.active = false;
@@ -374,6 +365,3 @@ function productsOfText(text: string): string[] {
   return [...out];
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -20,12 +20,13 @@ import type { AdapterOptions, VenueAdapter } from '../adapter';
 import { FeedConnection } from '../connection';
 import { MalformedFrames } from '../frames';
 import type { VenueModule } from '../registry';
+import { RepeatingTimer } from '../repeating-timer';
 import { restGetOnce, type RestTarget } from '../rest';
 import { connectionLost, feedsOf, healthOf } from '../subscriptions';
 import { SymbolFeed, type FeedListener } from '../symbol-feed';
 import type { Transport } from '../transport';
 import { parseExchangeProducts } from './instruments';
-import { authFields, parseFeedFrame, productsFromSubscribe, subscribeFrame, type BookChannel, type CoinbaseCredentials } from './messages';
+import { authFields, namesProduct, parseFeedFrame, productsFromSubscribe, subscribeFrame, type BookChannel, type CoinbaseCredentials } from './messages';
 import { CoinbaseBookSync } from './sync';
 
 export const COINBASE_ENDPOINTS = { ws: 'wss://ws-feed.exchange.coinbase.com', rest: 'https://api.exchange.coinbase.com' };
@@ -78,8 +79,8 @@ export class CoinbaseAdapter implements VenueAdapter {
   private readonly malformed: MalformedFrames;
   /** Set when Coinbase rejected the API key: the public level2_batch channel is used from then on. */
   private authRejected = false;
-  private tickTimer: unknown = null;
-  private generation = 0;
+  /** Heartbeat, snapshot-wait (and ticker-probe) checks while a connection is up. */
+  private readonly checks: RepeatingTimer;
   private closed = false;
 
   constructor(options: CoinbaseAdapterOptions) {
@@ -92,6 +93,7 @@ export class CoinbaseAdapter implements VenueAdapter {
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
     this.rest = { venue: this.venue, transport: this.transport, base: this.endpoints.rest, timeoutMs: 10_000 };
     this.malformed = new MalformedFrames(this.venue, this.logger);
+    this.checks = new RepeatingTimer(this.transport.clock, TICK_MS, (now) => this.tick(now));
     this.connection = new FeedConnection({
       venue: this.venue,
       transport: this.transport,
@@ -159,15 +161,13 @@ export class CoinbaseAdapter implements VenueAdapter {
 
   close(): void {
     this.closed = true;
-    this.generation++;
-    this.transport.clock.clearTimeout(this.tickTimer);
+    this.checks.stop();
     this.connection.close();
   }
 
   // ---- connection ------------------------------------------------------------------------------
 
   private onOpen(): void {
-    this.generation++;
     const now = this.transport.clock.now();
     const active = [...this.products.values()].filter((p) => p.active);
     for (const p of active) {
@@ -178,12 +178,11 @@ export class CoinbaseAdapter implements VenueAdapter {
     }
     // Coinbase closes a connection that has not subscribed within 5 s: subscribe now.
     this.sendSubscribe('subscribe', active);
-    this.scheduleTick(this.generation);
+    this.checks.start();
   }
 
   private onDown(reason: string): void {
-    this.generation++;
-    this.transport.clock.clearTimeout(this.tickTimer);
+    this.checks.stop();
     for (const p of this.products.values()) {
       if (!p.active) continue;
       p.heartbeatConfirmed = false;
@@ -219,15 +218,6 @@ export class CoinbaseAdapter implements VenueAdapter {
     }
     this.sendSubscribe('unsubscribe', products);
     this.sendSubscribe('subscribe', products);
-  }
-
-  private scheduleTick(generation: number): void {
-    const clock = this.transport.clock;
-    this.tickTimer = clock.setTimeout(() => {
-      if (generation !== this.generation || this.closed) return;
-      this.tick(clock.now());
-      this.scheduleTick(generation);
-    }, TICK_MS);
   }
 
   private tick(now: number): void {
@@ -329,7 +319,7 @@ export class CoinbaseAdapter implements VenueAdapter {
       this.sendSubscribe('subscribe', active);
       return;
     }
-    const refused = active.filter((p) => new RegExp(`(^|[^A-Z0-9-])${escapeRegExp(p.id)}($|[^A-Z0-9-])`, 'i').test(text));
+    const refused = active.filter((p) => namesProduct(text, p.id));
     if (refused.length > 0) {
       for (const p of refused) {
         p.active = false;
@@ -363,6 +353,3 @@ function productOfText(text: string): string {
   return m ? m[1]!.toUpperCase() : '';
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -188,6 +188,15 @@ export function productsFromSubscribe(text: string): string[] {
   }
 }
 
+/** Whether an error text names this product as a word of its own (`BTC-USD`, not within `BTC-USDC`). */
+export function namesProduct(text: string, productId: string): boolean {
+  return new RegExp(`(^|[^A-Z0-9-])${escapeRegExp(productId)}($|[^A-Z0-9-])`, 'i').test(text);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function isBookChannelName(name: string): boolean {
   return name === 'level2' || name === 'level2_batch' || name === 'level2_50';
 }

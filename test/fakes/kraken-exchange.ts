@@ -8,12 +8,12 @@
  * out of range (the client truncates). Prices and quantities are JSON number literals with the
  * instrument's full precision ("64250.0", "0.80000000"). Faults are injected on command.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { formatScaled } from '../../src/shared/decimal';
 import { SyntheticMarket, type DemoSymbolSpec } from '../../src/main/venues/demo/market';
+import { FakeExchangeServer, sendJson, type FakeClient } from './fake-exchange-server';
 
 type Level = [string, string];
 
@@ -39,68 +39,25 @@ interface BookSub {
   asks: Map<string, string>;
 }
 
-interface Client {
-  ws: WebSocket;
+interface Client extends FakeClient {
   books: Map<string, BookSub>;
-  /** Half-open: the connection stays up but nothing more is sent. */
-  silent: boolean;
 }
 
-export class FakeKrakenExchange {
+/** While paused, heartbeats and pongs go on, as on a quiet Kraken book. */
+export class FakeKrakenExchange extends FakeExchangeServer<Client> {
   readonly market: SyntheticMarket;
-  private readonly http: Server;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Set<Client>();
-  private stepTimer: ReturnType<typeof setInterval> | null = null;
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
-  private paused = false;
   /** Symbols whose next book update carries a wrong checksum. */
   private readonly corruptNext = new Set<string>();
-  private rateLimitedLeft = 0;
   private rateLimitInBody = false;
-  private restDelayMs = 0;
-  connections = 0;
   pings = 0;
   /** Book subscribe requests per symbol (a resubscribe shows here). */
   readonly bookSubscribes = new Map<string, number>();
-  port = 0;
 
-  constructor(private readonly options: FakeKrakenOptions = {}) {
+  constructor(options: FakeKrakenOptions = {}) {
+    super('/v2');
     this.market = new SyntheticMarket(KRAKEN_FAKE_SPECS, options.seed ?? 11);
-    this.http = createServer((req, res) => void this.onRest(req.url ?? '/', res));
-    // Protocol pings are answered by hand so that a half-open connection can stop answering them.
-    this.wss = new WebSocketServer({ server: this.http, path: '/v2', autoPong: false });
-    this.wss.on('connection', (ws) => this.onSocket(ws));
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.port = (this.http.address() as AddressInfo).port;
-    this.stepTimer = setInterval(() => this.step(), this.options.stepMs ?? 20);
-    this.heartbeatTimer = setInterval(() => this.broadcast('{"channel":"heartbeat"}'), this.options.heartbeatMs ?? 1000);
-  }
-
-  get endpoints(): { ws: string; rest: string } {
-    return { ws: `ws://127.0.0.1:${this.port}/v2`, rest: `http://127.0.0.1:${this.port}` };
-  }
-
-  async stop(): Promise<void> {
-    if (this.stepTimer) clearInterval(this.stepTimer);
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    // Do not wait for keep-alive or delayed REST connections to wind down.
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-  }
-
-  /** Stop moving the market (heartbeats and pongs go on, as on a quiet Kraken book). */
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
+    this.every(options.stepMs ?? 20, () => this.step());
+    this.every(options.heartbeatMs ?? 1000, () => this.sendRaw('{"channel":"heartbeat"}'));
   }
 
   /** The top `depth` levels of the true book, best first: what a correct client holds. */
@@ -111,53 +68,23 @@ export class FakeKrakenExchange {
 
   // ---- faults ---------------------------------------------------------------------------------
 
-  dropConnections(): void {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  goHalfOpen(): void {
-    for (const c of this.clients) c.silent = true;
-  }
-
   /** The next book update of `symbol` (to every client) carries a wrong checksum. */
   corruptNextChecksum(symbol: string): void {
     this.corruptNext.add(symbol);
   }
 
-  sendRaw(text: string): void {
-    this.broadcast(text);
-  }
-
   /** The next `n` REST requests are rate limited: HTTP 429 with Retry-After, or (inBody) Kraken's own 200 + EAPI error. */
-  rateLimitNext(n: number, inBody = false): void {
-    this.rateLimitedLeft = n;
+  override rateLimitNext(n: number, inBody = false): void {
+    super.rateLimitNext(n);
     this.rateLimitInBody = inBody;
-  }
-
-  slowRest(ms: number): void {
-    this.restDelayMs = ms;
   }
 
   // ---- protocol -------------------------------------------------------------------------------
 
-  private broadcast(text: string): void {
-    for (const c of this.clients) if (!c.silent && c.ws.readyState === c.ws.OPEN) c.ws.send(text);
-  }
-
-  private onSocket(ws: WebSocket): void {
-    this.connections++;
+  protected onSocket(ws: WebSocket): void {
     const client: Client = { ws, books: new Map(), silent: false };
-    this.clients.add(client);
+    this.accept(client, (text) => this.onRequest(client, text));
     ws.send(JSON.stringify({ channel: 'status', type: 'update', data: [{ api_version: 'v2', connection_id: this.connections, system: 'online', version: '2.0.0' }] }));
-    ws.on('message', (data) => this.onRequest(client, data.toString()));
-    ws.on('ping', (data) => {
-      if (!client.silent) ws.pong(data);
-    });
-    ws.on('close', () => this.clients.delete(client));
-  }
-
-  private send(client: Client, text: string): void {
-    if (!client.silent && client.ws.readyState === client.ws.OPEN) client.ws.send(text);
   }
 
   private onRequest(client: Client, text: string): void {
@@ -165,12 +92,12 @@ export class FakeKrakenExchange {
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
-      this.send(client, JSON.stringify({ error: 'Malformed request', method: 'unknown', success: false }));
+      this.sendText(client, JSON.stringify({ error: 'Malformed request', method: 'unknown', success: false }));
       return;
     }
     const now = new Date().toISOString();
     const reply = (body: Record<string, unknown>): void =>
-      this.send(client, JSON.stringify({ ...body, req_id: msg.req_id, time_in: now, time_out: new Date().toISOString() }));
+      this.sendText(client, JSON.stringify({ ...body, req_id: msg.req_id, time_in: now, time_out: new Date().toISOString() }));
     if (msg.method === 'ping') {
       this.pings++;
       reply({ method: 'pong' });
@@ -179,7 +106,7 @@ export class FakeKrakenExchange {
     const params = msg.params ?? {};
     if (msg.method === 'subscribe' && params.channel === 'instrument') {
       reply({ method: 'subscribe', result: { channel: 'instrument', snapshot: true }, success: true });
-      this.send(client, this.instrumentSnapshot());
+      this.sendText(client, this.instrumentSnapshot());
       return;
     }
     if ((msg.method === 'subscribe' || msg.method === 'unsubscribe') && params.channel === 'book') {
@@ -205,7 +132,7 @@ export class FakeKrakenExchange {
         const view = this.view(symbol, depth);
         for (const [p, q] of view.bids) sub.bids.set(p, q);
         for (const [p, q] of view.asks) sub.asks.set(p, q);
-        this.send(client, this.bookFrame('snapshot', symbol, view.bids, view.asks, checksum(view.bids, view.asks)));
+        this.sendText(client, this.bookFrame('snapshot', symbol, view.bids, view.asks, checksum(view.bids, view.asks)));
       }
       return;
     }
@@ -249,25 +176,19 @@ export class FakeKrakenExchange {
           corrupted.add(sub.symbol);
           sum = (sum + 1) >>> 0;
         }
-        this.send(client, this.bookFrame('update', sub.symbol, bids, asks, sum));
+        this.sendText(client, this.bookFrame('update', sub.symbol, bids, asks, sum));
       }
     }
     for (const symbol of corrupted) this.corruptNext.delete(symbol);
   }
 
-  private async onRest(url: string, res: ServerResponse): Promise<void> {
-    const u = new URL(url, 'http://x');
-    if (this.restDelayMs > 0) await new Promise((r) => setTimeout(r, this.restDelayMs));
-    const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
-      if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(body);
-    };
-    if (u.pathname !== '/0/public/AssetPairs') return send(404, '{"error":["EGeneral:Unknown method"]}');
-    if (this.rateLimitedLeft > 0) {
-      this.rateLimitedLeft--;
-      if (this.rateLimitInBody) return send(200, '{"error":["EAPI:Rate limit exceeded"]}');
-      return send(429, '{"error":["EGeneral:Too many requests"]}', { 'retry-after': '1' });
+  protected async onRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://x');
+    await this.restDelay();
+    if (u.pathname !== '/0/public/AssetPairs') return sendJson(res, 404, '{"error":["EGeneral:Unknown method"]}');
+    if (this.takeRateLimit()) {
+      if (this.rateLimitInBody) return sendJson(res, 200, '{"error":["EAPI:Rate limit exceeded"]}');
+      return sendJson(res, 429, '{"error":["EGeneral:Too many requests"]}', { 'retry-after': '1' });
     }
     // Without assetVersion=1 Kraken answers with its legacy names (XBT), as the real API does.
     const v2Names = u.searchParams.get('assetVersion') === '1';
@@ -286,7 +207,7 @@ export class FakeKrakenExchange {
         status: 'online',
       };
     }
-    send(200, JSON.stringify({ error: [], result }));
+    sendJson(res, 200, { error: [], result });
   }
 }
 

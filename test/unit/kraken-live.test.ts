@@ -2,29 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
 import { KrakenAdapter } from '../../src/main/venues/kraken/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
-import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeKrakenExchange } from '../fakes/kraken-exchange';
+import { expectHeldLevels, whilePaused } from '../support/books';
+import { sleep, until } from '../support/wait';
 
 const BTC = 'BTC/USD';
 const ETH = 'ETH/USD';
 /** BTC/USD is subscribed at depth 10 (heavy truncation), ETH/USD at the app's default 1000. */
 const DEPTH: Record<string, number> = { [BTC]: 10, [ETH]: 1000 };
-
-async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Levels as the adapter holds them, in the venue's own text (exact digits, trailing zeros kept). */
-function held(feed: SymbolFeed): { bids: string[][]; asks: string[][] } {
-  const side = (s: 'bid' | 'ask') => [...feed.book.levels(s)].map((l) => [l.price, l.sizeText]);
-  return { bids: side('bid'), asks: side('ask') };
-}
 
 describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeKrakenExchange;
@@ -34,18 +19,13 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
 
   /** Pause the fake, let the adapter catch up, and compare every level with the top `depth` of the fake's true book. */
   async function expectBooksMatchFake(): Promise<void> {
-    fake.pause();
-    try {
+    await whilePaused(fake, async () => {
       for (const symbol of [BTC, ETH]) {
         const feed = adapter.feed(symbol)!;
-        const view = () => fake.view(symbol, DEPTH[symbol]!);
-        await until(() => feed.state === 'synced' && JSON.stringify(held(feed)) === JSON.stringify(view()), 10_000, `${symbol} to match the fake`);
-        expect(held(feed)).toEqual(view());
+        await expectHeldLevels(feed, () => fake.view(symbol, DEPTH[symbol]!), `${symbol} to match the fake`);
         expect(feed.book.levelCount('bid')).toBeLessThanOrEqual(DEPTH[symbol]!);
       }
-    } finally {
-      fake.resume();
-    }
+    });
   }
 
   const allSynced = () => [BTC, ETH].every((s) => adapter.feed(s)?.state === 'synced');

@@ -5,12 +5,12 @@
  * REST instruments (SPOT, SWAP, FUTURES, OPTION by underlying). Prices come from the synthetic market
  * (the true book); sizes are strings as OKX sends them. Faults are injected on command.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { formatScaled } from '../../src/shared/decimal';
 import { SyntheticMarket, type DemoSymbolSpec } from '../../src/main/venues/demo/market';
+import { FakeExchangeServer, sendJson, type FakeClient } from './fake-exchange-server';
 
 type Level = [string, string];
 
@@ -31,12 +31,9 @@ export interface FakeOkxOptions {
   keepAliveMs?: number;
 }
 
-interface Client {
-  ws: WebSocket;
+interface Client extends FakeClient {
   /** instId → channel it was subscribed on. */
   books: Map<string, string>;
-  /** Half-open: the connection stays up but nothing more is sent (no data, no pong). */
-  silent: boolean;
 }
 
 interface InstState {
@@ -44,30 +41,23 @@ interface InstState {
   lastPushAt: number;
 }
 
-export class FakeOkxExchange {
+/** While paused, keep-alive updates still go out after keepAliveMs. */
+export class FakeOkxExchange extends FakeExchangeServer<Client> {
   readonly market: SyntheticMarket;
-  private readonly http: Server;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Set<Client>();
   private readonly inst = new Map<string, InstState>();
   private readonly rand: () => number;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private paused = false;
   private answerProtocolPings = true;
   private readonly dropNext = new Set<string>();
   private readonly resetNext = new Set<string>();
   private readonly corruptNext = new Set<string>();
-  private rateLimitedLeft = 0;
-  private restDelayMs = 0;
-  connections = 0;
   /** Text pings received. */
   pings = 0;
   keepAlivesSent = 0;
   /** Book subscribe requests per instrument (a resubscribe shows here). */
   readonly bookSubscribes = new Map<string, number>();
-  port = 0;
 
   constructor(private readonly options: FakeOkxOptions = {}) {
+    super('/ws/v5/public');
     this.market = new SyntheticMarket(OKX_FAKE_SPECS, options.seed ?? 5);
     let seed = options.seed ?? 5;
     this.rand = () => {
@@ -75,37 +65,7 @@ export class FakeOkxExchange {
       return seed / 2147483648;
     };
     for (const s of OKX_FAKE_SPECS) this.inst.set(s.symbol, { seqId: 1000 + Math.floor(this.rand() * 1000), lastPushAt: Date.now() });
-    this.http = createServer((req, res) => void this.onRest(req.url ?? '/', res));
-    // Protocol pings are answered by hand so that a half-open connection can stop answering them.
-    this.wss = new WebSocketServer({ server: this.http, path: '/ws/v5/public', autoPong: false });
-    this.wss.on('connection', (ws) => this.onSocket(ws));
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.port = (this.http.address() as AddressInfo).port;
-    this.timer = setInterval(() => this.step(), this.options.stepMs ?? 20);
-  }
-
-  get endpoints(): { ws: string; rest: string } {
-    return { ws: `ws://127.0.0.1:${this.port}/ws/v5/public`, rest: `http://127.0.0.1:${this.port}` };
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-  }
-
-  /** Stop moving the market (keep-alive updates still go out after keepAliveMs). */
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
+    this.every(options.stepMs ?? 20, () => this.step());
   }
 
   /** The true book, best first: what a correct client holds. */
@@ -119,14 +79,6 @@ export class FakeOkxExchange {
   }
 
   // ---- faults ---------------------------------------------------------------------------------
-
-  dropConnections(): void {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  goHalfOpen(): void {
-    for (const c of this.clients) c.silent = true;
-  }
 
   /** Stop answering WebSocket protocol pings (only the text `ping` keeps a quiet connection alive). */
   ignoreProtocolPings(ignore = true): void {
@@ -147,39 +99,17 @@ export class FakeOkxExchange {
     this.corruptNext.add(instId);
   }
 
-  sendRaw(text: string): void {
-    for (const c of this.clients) if (!c.silent && c.ws.readyState === c.ws.OPEN) c.ws.send(text);
-  }
-
-  rateLimitNext(n: number): void {
-    this.rateLimitedLeft = n;
-  }
-
-  slowRest(ms: number): void {
-    this.restDelayMs = ms;
-  }
-
   // ---- protocol -------------------------------------------------------------------------------
 
-  private send(client: Client, text: string): void {
-    if (!client.silent && client.ws.readyState === client.ws.OPEN) client.ws.send(text);
-  }
-
-  private onSocket(ws: WebSocket): void {
-    this.connections++;
+  protected onSocket(ws: WebSocket): void {
     const client: Client = { ws, books: new Map(), silent: false };
-    this.clients.add(client);
-    ws.on('message', (data) => this.onRequest(client, data.toString()));
-    ws.on('ping', (data) => {
-      if (!client.silent && this.answerProtocolPings) ws.pong(data);
-    });
-    ws.on('close', () => this.clients.delete(client));
+    this.accept(client, (text) => this.onRequest(client, text), () => this.answerProtocolPings);
   }
 
   private onRequest(client: Client, text: string): void {
     if (text === 'ping') {
       this.pings++;
-      this.send(client, 'pong');
+      this.sendText(client, 'pong');
       return;
     }
     const connId = `c${this.connections}`;
@@ -187,21 +117,21 @@ export class FakeOkxExchange {
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
-      this.send(client, JSON.stringify({ event: 'error', code: '60012', msg: `Invalid request: ${text.slice(0, 50)}`, connId }));
+      this.sendText(client, JSON.stringify({ event: 'error', code: '60012', msg: `Invalid request: ${text.slice(0, 50)}`, connId }));
       return;
     }
     if ((msg.op !== 'subscribe' && msg.op !== 'unsubscribe') || !Array.isArray(msg.args)) {
-      this.send(client, JSON.stringify({ id: msg.id, event: 'error', code: '60012', msg: `Invalid request: ${text.slice(0, 50)}`, connId }));
+      this.sendText(client, JSON.stringify({ id: msg.id, event: 'error', code: '60012', msg: `Invalid request: ${text.slice(0, 50)}`, connId }));
       return;
     }
     for (const arg of msg.args) {
       const channel = arg.channel ?? '';
       const instId = arg.instId ?? '';
       if (!BOOK_CHANNELS.has(channel) || !this.market.has(instId)) {
-        this.send(client, JSON.stringify({ id: msg.id, event: 'error', code: '60018', msg: `Wrong URL or channel:${channel},instId:${instId} doesn't exist.`, connId }));
+        this.sendText(client, JSON.stringify({ id: msg.id, event: 'error', code: '60018', msg: `Wrong URL or channel:${channel},instId:${instId} doesn't exist.`, connId }));
         continue;
       }
-      this.send(client, JSON.stringify({ id: msg.id, event: msg.op, arg: { channel, instId }, connId }));
+      this.sendText(client, JSON.stringify({ id: msg.id, event: msg.op, arg: { channel, instId }, connId }));
       if (msg.op === 'unsubscribe') {
         client.books.delete(instId);
         continue;
@@ -209,7 +139,7 @@ export class FakeOkxExchange {
       this.bookSubscribes.set(instId, (this.bookSubscribes.get(instId) ?? 0) + 1);
       client.books.set(instId, channel);
       const truth = this.book(instId);
-      this.send(client, this.bookFrame(channel, instId, 'snapshot', truth.bids, truth.asks, -1, this.seqId(instId), this.checksumOf(instId)));
+      this.sendText(client, this.bookFrame(channel, instId, 'snapshot', truth.bids, truth.asks, -1, this.seqId(instId), this.checksumOf(instId)));
     }
   }
 
@@ -237,7 +167,7 @@ export class FakeOkxExchange {
   private push(instId: string, make: (channel: string) => string): void {
     for (const c of this.clients) {
       const channel = c.books.get(instId);
-      if (channel) this.send(c, make(channel));
+      if (channel) this.sendText(c, make(channel));
     }
   }
 
@@ -269,22 +199,16 @@ export class FakeOkxExchange {
     }
   }
 
-  private async onRest(url: string, res: ServerResponse): Promise<void> {
-    const u = new URL(url, 'http://x');
-    if (this.restDelayMs > 0) await new Promise((r) => setTimeout(r, this.restDelayMs));
-    const send = (status: number, body: unknown): void => {
-      if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (this.rateLimitedLeft > 0) {
-      this.rateLimitedLeft--;
+  protected async onRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://x');
+    await this.restDelay();
+    if (this.takeRateLimit()) {
       // OKX answers a rate limit with HTTP 429 and code 50011, without Retry-After.
-      return send(429, { code: '50011', msg: 'Too Many Requests', data: [] });
+      return sendJson(res, 429, { code: '50011', msg: 'Too Many Requests', data: [] });
     }
     const instType = u.searchParams.get('instType');
-    if (u.pathname === '/api/v5/public/underlying') return send(200, { code: '0', msg: '', data: [['BTC-USD']] });
-    if (u.pathname !== '/api/v5/public/instruments') return send(404, { code: '404', msg: 'Not Found', data: [] });
+    if (u.pathname === '/api/v5/public/underlying') return sendJson(res, 200, { code: '0', msg: '', data: [['BTC-USD']] });
+    if (u.pathname !== '/api/v5/public/instruments') return sendJson(res, 404, { code: '404', msg: 'Not Found', data: [] });
     const row = (s: DemoSymbolSpec, type: string) => ({
       instType: type,
       instId: s.symbol,
@@ -300,22 +224,22 @@ export class FakeOkxExchange {
     });
     switch (instType) {
       case 'SPOT':
-        return send(200, { code: '0', msg: '', data: [row(OKX_FAKE_SPECS[0]!, 'SPOT')] });
+        return sendJson(res, 200, { code: '0', msg: '', data: [row(OKX_FAKE_SPECS[0]!, 'SPOT')] });
       case 'SWAP':
-        return send(200, { code: '0', msg: '', data: [row(OKX_FAKE_SPECS[1]!, 'SWAP')] });
+        return sendJson(res, 200, { code: '0', msg: '', data: [row(OKX_FAKE_SPECS[1]!, 'SWAP')] });
       case 'FUTURES':
-        return send(200, { code: '0', msg: '', data: [] });
+        return sendJson(res, 200, { code: '0', msg: '', data: [] });
       case 'OPTION':
         if (u.searchParams.get('uly') !== 'BTC-USD' && u.searchParams.get('instFamily') !== 'BTC-USD') {
-          return send(400, { code: '51000', msg: 'Parameter uly or instFamily error', data: [] });
+          return sendJson(res, 400, { code: '51000', msg: 'Parameter uly or instFamily error', data: [] });
         }
-        return send(200, {
+        return sendJson(res, 200, {
           code: '0',
           msg: '',
           data: [{ instType: 'OPTION', instId: 'BTC-USD-260925-70000-C', uly: 'BTC-USD', instFamily: 'BTC-USD', settleCcy: 'BTC', tickSz: '0.0005', lotSz: '1', minSz: '1', state: 'live' }],
         });
       default:
-        return send(400, { code: '51000', msg: 'Parameter instType error', data: [] });
+        return sendJson(res, 400, { code: '51000', msg: 'Parameter instType error', data: [] });
     }
   }
 }

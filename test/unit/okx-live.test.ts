@@ -4,24 +4,11 @@ import { LiveTransport } from '../../src/main/venues/live-transport';
 import { OkxAdapter } from '../../src/main/venues/okx/adapter';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeOkxExchange, type FakeOkxOptions } from '../fakes/okx-exchange';
+import { expectHeldLevels, whilePaused } from '../support/books';
+import { sleep, until } from '../support/wait';
 
 const BTC = 'BTC-USDT';
 const ETH = 'ETH-USDT-SWAP';
-
-async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function held(feed: SymbolFeed): { bids: string[][]; asks: string[][] } {
-  const side = (s: 'bid' | 'ask') => [...feed.book.levels(s)].map((l) => [l.price, l.sizeText]);
-  return { bids: side('bid'), asks: side('ask') };
-}
 
 describe('OKX adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeOkxExchange;
@@ -51,16 +38,9 @@ describe('OKX adapter against a fake exchange on 127.0.0.1', () => {
 
   /** Pause the fake, let the adapter catch up to the fake's seqId, and compare every level with the true book. */
   async function expectBooksMatchFake(): Promise<void> {
-    fake.pause();
-    try {
-      for (const instId of [BTC, ETH]) {
-        const f = feed(instId);
-        await until(() => f.state === 'synced' && JSON.stringify(held(f)) === JSON.stringify(fake.book(instId)), 10_000, `${instId} to match the fake`);
-        expect(held(f)).toEqual(fake.book(instId));
-      }
-    } finally {
-      fake.resume();
-    }
+    await whilePaused(fake, async () => {
+      for (const instId of [BTC, ETH]) await expectHeldLevels(feed(instId), () => fake.book(instId), `${instId} to match the fake`);
+    });
   }
 
   afterEach(async () => {

@@ -6,11 +6,11 @@
  * `depth` levels exactly as Bybit does: a delta carries every level that changed inside the window,
  * entered it, or left it (size "0"). Faults are injected on command.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
 import { formatScaled } from '../../src/shared/decimal';
 import { DEMO_SYMBOLS, SyntheticMarket } from '../../src/main/venues/demo/market';
+import { FakeExchangeServer, sendJson, type FakeClient } from './fake-exchange-server';
 
 export type Category = 'spot' | 'linear';
 type Level = [string, string];
@@ -22,12 +22,10 @@ export interface FakeBybitOptions {
   pageSize?: number;
 }
 
-interface Client {
-  ws: WebSocket;
+/** A half-open client gets no data, no pong and no ack either. */
+interface Client extends FakeClient {
   category: Category;
   topics: Set<string>;
-  /** Half-open: the connection stays up but nothing more is sent (no data, no pong, no ack). */
-  silent: boolean;
 }
 
 interface TopicState {
@@ -45,57 +43,21 @@ interface TopicState {
 
 const DEPTHS: Record<Category, number[]> = { spot: [1, 50, 200, 1000], linear: [1, 50, 200, 1000] };
 
-export class FakeBybitExchange {
+export class FakeBybitExchange extends FakeExchangeServer<Client> {
   readonly markets: Record<Category, SyntheticMarket>;
-  private readonly http: Server;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Set<Client>();
   private readonly topics = new Map<string, TopicState>();
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private paused = false;
   private answerPings = true;
-  private rateLimitedLeft = 0;
-  private restDelayMs = 0;
   private snapshotsToSwallow = 0;
-  connections = 0;
   pings = 0;
   /** Every subscribe request's args, in arrival order. */
   readonly subscribeRequests: string[][] = [];
   readonly restRequests: string[] = [];
-  port = 0;
 
   constructor(private readonly options: FakeBybitOptions = {}) {
+    super();
     const seed = options.seed ?? 11;
     this.markets = { spot: new SyntheticMarket(undefined, seed), linear: new SyntheticMarket(undefined, seed + 1) };
-    this.http = createServer((req, res) => void this.onRest(req.url ?? '/', res));
-    // Protocol pongs are sent by hand so a half-open connection stops answering, as a dead link would.
-    this.wss = new WebSocketServer({ server: this.http, autoPong: false });
-    this.wss.on('connection', (ws, req) => this.onSocket(ws, req.url ?? '/'));
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.port = (this.http.address() as AddressInfo).port;
-    this.timer = setInterval(() => this.step(), this.options.stepMs ?? 20);
-  }
-
-  get endpoints(): { ws: string; rest: string } {
-    return { ws: `ws://127.0.0.1:${this.port}`, rest: `http://127.0.0.1:${this.port}` };
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
+    this.every(options.stepMs ?? 20, () => this.step());
   }
 
   /** The window a subscriber of `orderbook.{depth}.{symbol}` should hold now, best first, and its u. */
@@ -116,16 +78,6 @@ export class FakeBybitExchange {
   }
 
   // ---- faults ---------------------------------------------------------------------------------
-
-  /** Close every connection abruptly (no close frame). */
-  dropConnections(): void {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  /** Keep connections open but send nothing more on them (no data, no pong of either kind). */
-  goHalfOpen(): void {
-    for (const c of this.clients) c.silent = true;
-  }
 
   /** Keep streaming but stop answering `{"op":"ping"}`. */
   ignorePings(ignore = true): void {
@@ -177,39 +129,21 @@ export class FakeBybitExchange {
     this.snapshotsToSwallow = n;
   }
 
-  sendRaw(text: string): void {
-    for (const c of this.clients) if (!c.silent) c.ws.send(text);
-  }
-
-  rateLimitNext(n: number): void {
-    this.rateLimitedLeft = n;
-  }
-
-  slowRest(ms: number): void {
-    this.restDelayMs = ms;
-  }
-
   // ---- WebSocket ------------------------------------------------------------------------------
 
-  private onSocket(ws: WebSocket, url: string): void {
+  protected onSocket(ws: WebSocket, url: string): void {
     const path = new URL(url, 'http://x').pathname;
     const category: Category | null = path === '/v5/public/spot' ? 'spot' : path === '/v5/public/linear' ? 'linear' : null;
     if (!category) {
       ws.close(1008, 'unknown path');
       return;
     }
-    this.connections++;
     const client: Client = { ws, category, topics: new Set(), silent: false };
-    this.clients.add(client);
-    ws.on('message', (data) => this.onRequest(client, data.toString()));
-    ws.on('ping', (data) => {
-      if (!client.silent) ws.pong(data);
-    });
-    ws.on('close', () => this.clients.delete(client));
+    this.accept(client, (text) => this.onRequest(client, text));
   }
 
   private send(client: Client, body: Record<string, unknown>): void {
-    if (!client.silent && client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(body));
+    this.sendText(client, JSON.stringify(body));
   }
 
   private onRequest(client: Client, text: string): void {
@@ -339,29 +273,24 @@ export class FakeBybitExchange {
 
   // ---- REST -----------------------------------------------------------------------------------
 
-  private async onRest(url: string, res: ServerResponse): Promise<void> {
+  protected async onRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
     this.restRequests.push(url);
     const u = new URL(url, 'http://x');
-    if (this.restDelayMs > 0) await new Promise((r) => setTimeout(r, this.restDelayMs));
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
-      if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
-    };
-    if (u.pathname !== '/v5/market/instruments-info') return send(404, { retCode: 10001, retMsg: 'route not found' });
-    if (this.rateLimitedLeft > 0) {
-      this.rateLimitedLeft--;
-      return send(429, { retCode: 10018, retMsg: 'Exceeded the IP Rate Limit' }, { 'retry-after': '1' });
+    await this.restDelay();
+    if (u.pathname !== '/v5/market/instruments-info') return sendJson(res, 404, { retCode: 10001, retMsg: 'route not found' });
+    if (this.takeRateLimit()) {
+      return sendJson(res, 429, { retCode: 10018, retMsg: 'Exceeded the IP Rate Limit' }, { 'retry-after': '1' });
     }
     const category = u.searchParams.get('category');
-    if (category !== 'spot' && category !== 'linear') return send(200, { retCode: 10001, retMsg: 'params error: category', result: {} });
+    if (category !== 'spot' && category !== 'linear') return sendJson(res, 200, { retCode: 10001, retMsg: 'params error: category', result: {} });
     const all = this.instruments(category);
-    if (category === 'spot') return send(200, { retCode: 0, retMsg: 'OK', result: { category, list: all }, time: Date.now() });
+    if (category === 'spot') return sendJson(res, 200, { retCode: 0, retMsg: 'OK', result: { category, list: all }, time: Date.now() });
     const pageSize = Math.min(Number(u.searchParams.get('limit') ?? 500), this.options.pageSize ?? 4);
     const offset = Number(Buffer.from(u.searchParams.get('cursor') ?? '', 'base64').toString() || 0);
     const list = all.slice(offset, offset + pageSize);
     const next = offset + pageSize < all.length ? Buffer.from(String(offset + pageSize)).toString('base64') : '';
-    send(200, { retCode: 0, retMsg: 'OK', result: { category, list, nextPageCursor: next }, time: Date.now() });
+    sendJson(res, 200, { retCode: 0, retMsg: 'OK', result: { category, list, nextPageCursor: next }, time: Date.now() });
   }
 
   private instruments(category: Category): Array<Record<string, unknown>> {

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalDecimal } from '../../src/shared/decimal';
 import type { VenueId } from '../../src/shared/market';
 import type { Logger } from '../../src/main/log';
 import { BYBIT_SPOT, BybitAdapter, type BybitFlavour } from '../../src/main/venues/bybit-spot/adapter';
@@ -7,18 +6,10 @@ import { BYBIT_LINEAR } from '../../src/main/venues/bybit-linear/flavour';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeBybitExchange, type Category } from '../fakes/bybit-exchange';
+import { canonicalLevels, canonicalSide, whilePaused } from '../support/books';
+import { until } from '../support/wait';
 
 const SYMBOLS = ['BTCUSDT', 'XRPUSDT'];
-
-async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const canon = (levels: Array<[string, string]>) => levels.map(([p, q]) => [canonicalDecimal(p), canonicalDecimal(q)]);
 
 describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
   let fake: FakeBybitExchange;
@@ -52,8 +43,7 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
 
   /** Pause the fake, let every adapter catch up, and compare every level with the fake's window and true book. */
   async function expectBooksMatchFake(): Promise<void> {
-    fake.pause();
-    try {
+    await whilePaused(fake, async () => {
       for (const { category, symbol, feed } of feeds()) {
         const depth = category === 'spot' ? BYBIT_SPOT.depth : BYBIT_LINEAR.depth;
         await until(
@@ -63,16 +53,13 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
         );
         const window = fake.window(category, symbol, depth)!;
         const truth = fake.trueTop(category, symbol, depth);
-        const side = (s: 'bid' | 'ask') => [...feed.book.levels(s)].map((l) => [canonicalDecimal(l.price), canonicalDecimal(l.sizeText)]);
-        expect(side('bid'), `${category} ${symbol} bids`).toEqual(canon(window.bids));
-        expect(side('ask'), `${category} ${symbol} asks`).toEqual(canon(window.asks));
-        expect(canon(window.bids)).toEqual(canon(truth.bids));
-        expect(canon(window.asks)).toEqual(canon(truth.asks));
+        expect(canonicalSide(feed, 'bid'), `${category} ${symbol} bids`).toEqual(canonicalLevels(window.bids));
+        expect(canonicalSide(feed, 'ask'), `${category} ${symbol} asks`).toEqual(canonicalLevels(window.asks));
+        expect(canonicalLevels(window.bids)).toEqual(canonicalLevels(truth.bids));
+        expect(canonicalLevels(window.asks)).toEqual(canonicalLevels(truth.asks));
         expect(feed.book.levelCount('bid')).toBeLessThanOrEqual(depth);
       }
-    } finally {
-      fake.resume();
-    }
+    });
   }
 
   const allSynced = () => feeds().every((f) => f.feed.state === 'synced');

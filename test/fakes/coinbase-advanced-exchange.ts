@@ -6,11 +6,11 @@
  * interval, channels idle-closed when a connection has no heartbeats subscription, more than 8 client
  * messages in a second answered with an error and a close, and public REST products. Faults on command.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { SyntheticMarket } from '../../src/main/venues/demo/market';
-import { COINBASE_FAKE_SPECS, ExchangeClock, RestFaults, coinbaseMarket, isoMicros } from './coinbase-market';
+import { COINBASE_FAKE_SPECS, ExchangeClock, answerRest, coinbaseMarket, isoMicros } from './coinbase-market';
+import { FakeExchangeServer, type FakeClient } from './fake-exchange-server';
 
 export interface FakeAdvancedOptions {
   stepMs?: number;
@@ -22,12 +22,10 @@ export interface FakeAdvancedOptions {
   maxMessagesPerSecond?: number;
 }
 
-interface Client {
-  ws: WebSocket;
+interface Client extends FakeClient {
   level2: Set<string>;
   heartbeats: boolean;
   seq: number;
-  silent: boolean;
   heartbeatsWithheld: 'no' | 'until-resubscribed' | 'always';
   heartbeatCounter: number;
   openedAt: number;
@@ -37,16 +35,9 @@ interface Client {
 
 type Update = { side: 'bid' | 'offer'; event_time: string; price_level: string; new_quantity: string };
 
-export class FakeAdvancedExchange {
+export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
   readonly market: SyntheticMarket;
-  private readonly http: Server;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Set<Client>();
   private readonly clock = new ExchangeClock();
-  private readonly timers: Array<ReturnType<typeof setInterval>> = [];
-  private readonly rest = new RestFaults();
-  private paused = false;
-  connections = 0;
   /** Clients closed for sending more than the message limit. */
   rateViolations = 0;
   idleClosed = 0;
@@ -54,42 +45,12 @@ export class FakeAdvancedExchange {
   readonly received: Array<{ at: number; msg: Record<string, unknown> }> = [];
   /** Size in bytes of the largest frame sent. */
   largestFrame = 0;
-  port = 0;
 
   constructor(private readonly options: FakeAdvancedOptions = {}) {
+    super();
     this.market = coinbaseMarket(options.seed ?? 23);
-    this.http = createServer((req, res) =>
-      void this.rest.handle(req, res, (path) => (path === '/api/v3/brokerage/market/products' ? { status: 200, body: this.productsBody() } : null)),
-    );
-    // Pongs are sent by hand so a half-open connection can stop answering, as a dead link would.
-    this.wss = new WebSocketServer({ server: this.http, autoPong: false });
-    this.wss.on('connection', (ws) => this.onSocket(ws));
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.port = (this.http.address() as AddressInfo).port;
-    this.timers.push(setInterval(() => this.step(), this.options.stepMs ?? 20));
-    this.timers.push(setInterval(() => this.heartbeats(), this.options.heartbeatMs ?? 1000));
-  }
-
-  get endpoints(): { ws: string; rest: string } {
-    return { ws: `ws://127.0.0.1:${this.port}`, rest: `http://127.0.0.1:${this.port}` };
-  }
-
-  async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
+    this.every(options.stepMs ?? 20, () => this.step());
+    this.every(options.heartbeatMs ?? 1000, () => this.heartbeats());
   }
 
   get openConnections(): number {
@@ -97,14 +58,6 @@ export class FakeAdvancedExchange {
   }
 
   // ---- faults ---------------------------------------------------------------------------------
-
-  dropConnections(): void {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  goHalfOpen(): void {
-    for (const c of this.clients) c.silent = true;
-  }
 
   /** Skip `n` sequence numbers on every connection before its next message. */
   skipSequence(n: number): void {
@@ -116,33 +69,21 @@ export class FakeAdvancedExchange {
     for (const c of this.clients) c.heartbeatsWithheld = mode;
   }
 
-  sendRaw(text: string): void {
-    for (const c of this.clients) this.write(c, text);
-  }
-
   /** A frame that takes its place in the sequence but cannot be read. */
   sendUnreadableBookFrame(product: string): void {
     for (const c of this.clients) {
-      this.write(c, `{"channel":"l2_data","client_id":"","timestamp":"${isoMicros(this.clock.nextUs())}","sequence_num":${c.seq++},"events":[{"type":"update","product_id":"${product}","updates":[{"side":"bid","price_level":`);
+      this.sendText(c, `{"channel":"l2_data","client_id":"","timestamp":"${isoMicros(this.clock.nextUs())}","sequence_num":${c.seq++},"events":[{"type":"update","product_id":"${product}","updates":[{"side":"bid","price_level":`);
     }
   }
 
   sendError(message: string): void {
-    for (const c of this.clients) this.write(c, JSON.stringify({ type: 'error', message }));
+    for (const c of this.clients) this.sendText(c, JSON.stringify({ type: 'error', message }));
   }
 
-  slowRest(ms: number): void {
-    this.rest.delayMs = ms;
-  }
-
-  rateLimitNext(n: number): void {
-    this.rest.rateLimitedLeft = n;
-  }
 
   // ---- protocol -------------------------------------------------------------------------------
 
-  private onSocket(ws: WebSocket): void {
-    this.connections++;
+  protected onSocket(ws: WebSocket): void {
     const client: Client = {
       ws,
       level2: new Set(),
@@ -155,22 +96,23 @@ export class FakeAdvancedExchange {
       heartbeatsSince: null,
       messageTimes: [],
     };
-    this.clients.add(client);
-    ws.on('message', (data) => this.onClientMessage(client, data.toString()));
-    ws.on('ping', (data) => {
-      if (!client.silent) ws.pong(data);
-    });
-    ws.on('close', () => this.clients.delete(client));
+    this.accept(client, (text) => this.onClientMessage(client, text));
   }
 
-  private write(client: Client, text: string): void {
-    if (client.silent || client.ws.readyState !== client.ws.OPEN) return;
-    this.largestFrame = Math.max(this.largestFrame, Buffer.byteLength(text));
-    client.ws.send(text);
+  protected async onRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await this.restDelay();
+    answerRest(res, req.url ?? '/', this.takeRateLimit(), (path) => (path === '/api/v3/brokerage/market/products' ? this.productsBody() : null));
+  }
+
+  /** Every frame sent is measured (largestFrame). */
+  protected override sendText(client: Client, text: string): boolean {
+    const sent = super.sendText(client, text);
+    if (sent) this.largestFrame = Math.max(this.largestFrame, Buffer.byteLength(text));
+    return sent;
   }
 
   private envelope(client: Client, channel: string, events: unknown[]): void {
-    this.write(client, JSON.stringify({ channel, client_id: '', timestamp: isoMicros(this.clock.nextUs()), sequence_num: client.seq++, events }));
+    this.sendText(client, JSON.stringify({ channel, client_id: '', timestamp: isoMicros(this.clock.nextUs()), sequence_num: client.seq++, events }));
   }
 
   private onClientMessage(client: Client, text: string): void {
@@ -179,7 +121,7 @@ export class FakeAdvancedExchange {
     client.messageTimes.push(now);
     if (client.messageTimes.length > (this.options.maxMessagesPerSecond ?? 8)) {
       this.rateViolations++;
-      this.write(client, JSON.stringify({ type: 'error', message: 'rate limit exceeded' }));
+      this.sendText(client, JSON.stringify({ type: 'error', message: 'rate limit exceeded' }));
       client.ws.close(1008, 'rate limit exceeded');
       return;
     }
@@ -187,12 +129,12 @@ export class FakeAdvancedExchange {
     try {
       msg = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      this.write(client, JSON.stringify({ type: 'error', message: 'malformed json' }));
+      this.sendText(client, JSON.stringify({ type: 'error', message: 'malformed json' }));
       return;
     }
     this.received.push({ at: now, msg });
     if ('channels' in msg || typeof msg.channel !== 'string') {
-      this.write(client, JSON.stringify({ type: 'error', message: 'subscribe to one channel per message' }));
+      this.sendText(client, JSON.stringify({ type: 'error', message: 'subscribe to one channel per message' }));
       return;
     }
     const products = Array.isArray(msg.product_ids) ? (msg.product_ids as string[]) : [];
@@ -207,7 +149,7 @@ export class FakeAdvancedExchange {
       if (msg.channel === 'level2') {
         const unknown = products.find((p) => !this.market.has(p) && !(p.endsWith('-USDC') && this.market.has(p.slice(0, -1))));
         if (unknown) {
-          this.write(client, JSON.stringify({ type: 'error', message: `Failed to subscribe: ${unknown} is not a valid product` }));
+          this.sendText(client, JSON.stringify({ type: 'error', message: `Failed to subscribe: ${unknown} is not a valid product` }));
           return;
         }
         for (const p of products) client.level2.add(p);
@@ -215,7 +157,7 @@ export class FakeAdvancedExchange {
         for (const p of products) this.sendSnapshot(client, p);
         return;
       }
-      this.write(client, JSON.stringify({ type: 'error', message: `unknown channel ${String(msg.channel)}` }));
+      this.sendText(client, JSON.stringify({ type: 'error', message: `unknown channel ${String(msg.channel)}` }));
       return;
     }
     if (msg.type === 'unsubscribe') {
@@ -224,7 +166,7 @@ export class FakeAdvancedExchange {
       this.sendSubscriptions(client);
       return;
     }
-    this.write(client, JSON.stringify({ type: 'error', message: `unknown message type ${String(msg.type)}` }));
+    this.sendText(client, JSON.stringify({ type: 'error', message: `unknown message type ${String(msg.type)}` }));
   }
 
   /** Advanced Trade streams `-USD` data for a `-USDC` subscription (PROTOCOLS §2.2). */

@@ -7,11 +7,11 @@
  * command. Tests point an adapter at it and compare its book with the fake's true book.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { SyntheticMarket } from '../../src/main/venues/demo/market';
-import { COINBASE_FAKE_SPECS, ExchangeClock, RestFaults, coinbaseMarket, isoMicros } from './coinbase-market';
+import { COINBASE_FAKE_SPECS, ExchangeClock, answerRest, coinbaseMarket, isoMicros } from './coinbase-market';
+import { FakeExchangeServer, type FakeClient } from './fake-exchange-server';
 
 type BookChannel = 'level2' | 'level2_batch';
 
@@ -25,13 +25,10 @@ export interface FakeCoinbaseOptions {
   credentials?: { key: string; secret: string; passphrase: string };
 }
 
-interface Client {
-  ws: WebSocket;
+interface Client extends FakeClient {
   book: Map<string, BookChannel>;
   heartbeat: Set<string>;
   ticker: Set<string>;
-  /** Half-open: the connection stays up but nothing more is sent. */
-  silent: boolean;
   subscribed: boolean;
   /** Products whose heartbeats are withheld until they are subscribed again. */
   heartbeatsWithheld: Set<string>;
@@ -39,59 +36,26 @@ interface Client {
   batch: Map<string, { changes: Map<string, [string, string, string]>; time: string }>;
 }
 
-export class FakeCoinbaseExchange {
+export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
   readonly market: SyntheticMarket;
-  private readonly http: Server;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Set<Client>();
   private readonly clock = new ExchangeClock();
-  private readonly timers: Array<ReturnType<typeof setInterval>> = [];
-  private readonly rest = new RestFaults();
-  private paused = false;
   private sequence = 1_000_000;
   private tradeId = 5000;
-  connections = 0;
   /** Every parsed message a client sent, in order. */
   readonly received: Array<Record<string, unknown>> = [];
-  port = 0;
 
   constructor(private readonly options: FakeCoinbaseOptions = {}) {
+    super();
     this.market = coinbaseMarket(options.seed ?? 11);
-    this.http = createServer((req, res) =>
-      void this.rest.handle(req, res, (path) => (path === '/products' ? { status: 200, body: this.productsBody() } : null)),
-    );
-    // Pongs are sent by hand so a half-open connection can stop answering, as a dead link would.
-    this.wss = new WebSocketServer({ server: this.http, autoPong: false });
-    this.wss.on('connection', (ws) => this.onSocket(ws));
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.port = (this.http.address() as AddressInfo).port;
-    this.timers.push(setInterval(() => this.step(), this.options.stepMs ?? 20));
-    this.timers.push(setInterval(() => this.flushBatches(), this.options.batchMs ?? 50));
-    this.timers.push(setInterval(() => this.heartbeats(), this.options.heartbeatMs ?? 1000));
-  }
-
-  get endpoints(): { ws: string; rest: string } {
-    return { ws: `ws://127.0.0.1:${this.port}`, rest: `http://127.0.0.1:${this.port}` };
-  }
-
-  async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.every(options.stepMs ?? 20, () => this.step());
+    this.every(options.batchMs ?? 50, () => this.flushBatches());
+    this.every(options.heartbeatMs ?? 1000, () => this.heartbeats());
   }
 
   /** Stop the market (and flush pending batches) so an adapter can catch up with a still book. */
-  pause(): void {
-    this.paused = true;
+  override pause(): void {
+    super.pause();
     this.flushBatches();
-  }
-
-  resume(): void {
-    this.paused = false;
   }
 
   /** The book channel each connected client subscribed `product` on. */
@@ -101,21 +65,9 @@ export class FakeCoinbaseExchange {
 
   // ---- faults ---------------------------------------------------------------------------------
 
-  dropConnections(): void {
-    for (const c of this.clients) c.ws.terminate();
-  }
-
-  goHalfOpen(): void {
-    for (const c of this.clients) c.silent = true;
-  }
-
   /** Withhold `product`'s heartbeats on every connection until the client subscribes it again. */
   withholdHeartbeats(product: string): void {
     for (const c of this.clients) c.heartbeatsWithheld.add(product);
-  }
-
-  sendRaw(text: string): void {
-    for (const c of this.clients) c.ws.send(text);
   }
 
   sendError(message: string, reason: string): void {
@@ -131,26 +83,13 @@ export class FakeCoinbaseExchange {
     const price = `${truth.bids[0]![0]}5`;
     const time = isoMicros(this.clock.nextUs());
     const text = JSON.stringify({ type: 'l2update', product_id: product, changes: [['buy', price, '1.00000000']], time });
-    for (const c of this.clients) if (c.book.has(product) && !c.silent) c.ws.send(text);
+    for (const c of this.clients) if (c.book.has(product)) this.sendText(c, text);
     return price;
-  }
-
-  slowRest(ms: number): void {
-    this.rest.delayMs = ms;
-  }
-
-  rateLimitNext(n: number): void {
-    this.rest.rateLimitedLeft = n;
-  }
-
-  get restRequests(): number {
-    return this.rest.requests;
   }
 
   // ---- protocol -------------------------------------------------------------------------------
 
-  private onSocket(ws: WebSocket): void {
-    this.connections++;
+  protected onSocket(ws: WebSocket): void {
     const client: Client = {
       ws,
       book: new Map(),
@@ -161,23 +100,21 @@ export class FakeCoinbaseExchange {
       heartbeatsWithheld: new Set(),
       batch: new Map(),
     };
-    this.clients.add(client);
+    this.accept(client, (text) => this.onClientMessage(client, text));
     // Coinbase disconnects a client that has not subscribed within 5 s.
     const deadline = setTimeout(() => {
       if (!client.subscribed) ws.close(1008, 'subscribe timeout');
     }, this.options.subscribeDeadlineMs ?? 5000);
-    ws.on('message', (data) => this.onClientMessage(client, data.toString()));
-    ws.on('ping', (data) => {
-      if (!client.silent) ws.pong(data);
-    });
-    ws.on('close', () => {
-      clearTimeout(deadline);
-      this.clients.delete(client);
-    });
+    ws.on('close', () => clearTimeout(deadline));
+  }
+
+  protected async onRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await this.restDelay();
+    answerRest(res, req.url ?? '/', this.takeRateLimit(), (path) => (path === '/products' ? this.productsBody() : null));
   }
 
   private send(client: Client, msg: unknown): void {
-    if (!client.silent && client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(msg));
+    this.sendText(client, JSON.stringify(msg));
   }
 
   private onClientMessage(client: Client, text: string): void {

@@ -1,10 +1,10 @@
 /**
  * What the two fake Coinbase exchanges share: the synthetic market with Coinbase product ids, an
- * exchange clock that stamps RFC 3339 times with distinct microseconds, and the REST plumbing
- * (slow responses, HTTP 429 on command).
+ * exchange clock that stamps RFC 3339 times with distinct microseconds, and Coinbase's REST answers.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { SyntheticMarket, type DemoSymbolSpec } from '../../src/main/venues/demo/market';
+import { sendJson } from './fake-exchange-server';
 
 /** Calm markets: the top moves rarely, so a planted wrong level stays at the top until it is found. */
 export const COINBASE_FAKE_SPECS: DemoSymbolSpec[] = [
@@ -32,27 +32,10 @@ export function isoMicros(us: number): string {
   return `${iso.slice(0, 23)}${String(us % 1000).padStart(3, '0')}Z`;
 }
 
-/** REST fault state shared by both fakes. */
-export class RestFaults {
-  delayMs = 0;
-  rateLimitedLeft = 0;
-  requests = 0;
-
-  async handle(req: IncomingMessage, res: ServerResponse, route: (path: string) => { status: number; body: string } | null): Promise<void> {
-    this.requests++;
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-    const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
-      if (res.writableEnded || res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(body);
-    };
-    if (this.rateLimitedLeft > 0) {
-      this.rateLimitedLeft--;
-      return send(429, '{"message":"Too many requests"}', { 'retry-after': '1' });
-    }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const answer = route(path);
-    if (!answer) return send(404, '{"message":"NotFound"}');
-    send(answer.status, answer.body);
-  }
+/** Coinbase's REST answer: HTTP 429 when rate limited, 404 for a path `route` does not know, else its body. */
+export function answerRest(res: ServerResponse, url: string, rateLimited: boolean, route: (path: string) => string | null): void {
+  if (rateLimited) return sendJson(res, 429, '{"message":"Too many requests"}', { 'retry-after': '1' });
+  const body = route(new URL(url, 'http://x').pathname);
+  if (body === null) return sendJson(res, 404, '{"message":"NotFound"}');
+  sendJson(res, 200, body);
 }

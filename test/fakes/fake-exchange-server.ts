@@ -115,9 +115,11 @@ export abstract class FakeExchangeServer<C extends FakeClient> {
     client.ws.on('close', () => this.clients.delete(client));
   }
 
-  /** Send to one client unless it is half-open or no longer open. */
-  protected sendText(client: C, text: string): void {
-    if (!client.silent && client.ws.readyState === client.ws.OPEN) client.ws.send(text);
+  /** Send to one client unless it is half-open or no longer open; says whether it was sent. */
+  protected sendText(client: C, text: string): boolean {
+    if (client.silent || client.ws.readyState !== client.ws.OPEN) return false;
+    client.ws.send(text);
+    return true;
   }
 
   /** Wait out the slow-REST fault, if set. */

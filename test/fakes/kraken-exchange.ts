@@ -96,8 +96,9 @@ export class FakeKrakenExchange extends FakeExchangeServer<Client> {
       return;
     }
     const now = new Date().toISOString();
-    const reply = (body: Record<string, unknown>): void =>
+    const reply = (body: Record<string, unknown>): void => {
       this.sendText(client, JSON.stringify({ ...body, req_id: msg.req_id, time_in: now, time_out: new Date().toISOString() }));
+    };
     if (msg.method === 'ping') {
       this.pings++;
       reply({ method: 'pong' });

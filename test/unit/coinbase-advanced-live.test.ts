@@ -1,39 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalDecimal } from '../../src/shared/decimal';
 import type { Logger } from '../../src/main/log';
 import { CoinbaseAdvancedAdapter, type AdvancedAdapterOptions } from '../../src/main/venues/coinbase-advanced/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeAdvancedExchange, type FakeAdvancedOptions } from '../fakes/coinbase-advanced-exchange';
-
-async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function sideOf(feed: SymbolFeed, s: 'bid' | 'ask'): string[][] {
-  return [...feed.book.levels(s)].map((l) => [canonicalDecimal(l.price), canonicalDecimal(l.sizeText)]);
-}
-
-/** Pause the fake, let the adapter catch up, and compare every level with the fake's true book. */
-async function expectBookMatchesFake(fake: FakeAdvancedExchange, feed: SymbolFeed, marketProduct = feed.symbol): Promise<void> {
-  fake.pause();
-  const truth = fake.market.trueBook(marketProduct)!;
-  const canon = (levels: [string, string][]) => levels.map(([p, q]) => [canonicalDecimal(p), canonicalDecimal(q)]);
-  const same = () =>
-    feed.state === 'synced' && JSON.stringify(sideOf(feed, 'bid')) === JSON.stringify(canon(truth.bids)) && JSON.stringify(sideOf(feed, 'ask')) === JSON.stringify(canon(truth.asks));
-  try {
-    await until(same, 5000, `${feed.symbol} book to equal the fake's`);
-  } catch {
-    expect(feed.state).toBe('synced');
-    expect(sideOf(feed, 'bid')).toEqual(canon(truth.bids));
-    expect(sideOf(feed, 'ask')).toEqual(canon(truth.asks));
-  }
-  fake.resume();
-}
+import { expectBookMatchesTrueBook } from '../support/books';
+import { until } from '../support/wait';
 
 describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeAdvancedExchange;
@@ -80,8 +52,8 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     expect(fake.idleClosed).toBe(0);
     expect(fake.connections).toBe(1);
     expect(feed.health.gaps).toBe(0);
-    await expectBookMatchesFake(fake, feed);
-    await expectBookMatchesFake(fake, adapter.feed('ETH-USD')!);
+    await expectBookMatchesTrueBook(fake, feed);
+    await expectBookMatchesTrueBook(fake, adapter.feed('ETH-USD')!);
   });
 
   it('a sequence_num gap resubscribes level2 and rebuilds every book on the connection', async () => {
@@ -99,8 +71,8 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     ]);
     expect(fake.connections).toBe(1);
     expect(events.some((e) => e.event === 'gap')).toBe(true);
-    await expectBookMatchesFake(fake, feed);
-    await expectBookMatchesFake(fake, eth);
+    await expectBookMatchesTrueBook(fake, feed);
+    await expectBookMatchesTrueBook(fake, eth);
   });
 
   it('never sends more than 8 messages a second, even when gaps come in a burst', async () => {
@@ -115,7 +87,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     const times = fake.received.map((r) => r.at);
     for (let i = 8; i < times.length; i++) expect(times[i]! - times[i - 8]!).toBeGreaterThanOrEqual(1000);
     await until(() => feed.state === 'synced', 10_000, 'rebuild');
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('reconnects after the connection drops', async () => {
@@ -123,7 +95,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     fake.dropConnections();
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect');
     expect(fake.connections).toBeGreaterThanOrEqual(2);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('treats a half-open connection (no close, no data, no pong) as stale and reconnects', async () => {
@@ -131,7 +103,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     fake.goHalfOpen();
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'stale detection and reconnect');
     expect(events.some((e) => e.event === 'stale-feed')).toBe(true);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('missing heartbeats: subscribes heartbeats again, without touching the books', async () => {
@@ -144,7 +116,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     expect(feed.health.reconnects).toBe(0);
     expect(feed.health.resyncs).toBe(0);
     expect(feed.health.gaps).toBe(0);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('heartbeats that stay missing after subscribing again: reconnects', async () => {
@@ -152,7 +124,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     fake.withholdHeartbeats('always');
     await until(() => events.some((e) => e.event === 'heartbeat-missing' && e.fields.action === 'reconnect'), 5000, 'second silence');
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect');
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('counts and skips malformed frames, rebuilds a book whose update could not be read, survives an oversized frame', async () => {
@@ -167,10 +139,10 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     await until(() => feed.health.malformed >= 1 && feed.health.resyncs >= 1, 5000, 'unreadable book frame');
     expect(feed.health.gaps).toBe(0);
     expect(adapter.feed('ETH-USD')!.health.resyncs).toBe(0);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
     fake.sendRaw(JSON.stringify({ channel: 'status', pad: 'x'.repeat(1100 * 1024) }));
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect after oversized frame');
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('surfaces an error message, and marks a product the venue refuses as failed', async () => {
@@ -182,13 +154,13 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     await until(() => nope.state === 'failed', 5000, 'refused product');
     expect(nope.health.lastError).toMatch(/^NOPE-USD cannot be streamed from Coinbase Advanced Trade: Failed to subscribe: NOPE-USD is not a valid product/);
     expect(feed.state).toBe('synced');
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('a -USDC product is fed by the -USD data Advanced Trade sends for it', async () => {
     const feed = await setup({}, {}, ['BTC-USDC']);
     expect(feed.symbol).toBe('BTC-USDC');
-    await expectBookMatchesFake(fake, feed, 'BTC-USD');
+    await expectBookMatchesTrueBook(fake, feed, 'BTC-USD');
   });
 
   it('a level2 snapshot larger than the transport accepts cannot sync (logged as such); a large enough limit syncs', async () => {
@@ -212,7 +184,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     adapter = new CoinbaseAdvancedAdapter({ endpoints: fake.endpoints, transport: new LiveTransport(), logger, listener: { onBook: () => {}, onState: () => {} } });
     adapter.subscribe(['BTC-USD']);
     await until(() => adapter.feed('BTC-USD')!.state === 'synced', 10_000, 'sync with the default limit');
-    await expectBookMatchesFake(fake, adapter.feed('BTC-USD')!);
+    await expectBookMatchesTrueBook(fake, adapter.feed('BTC-USD')!);
   });
 
   it('lists instruments, waits out a slow REST answer, and reports HTTP 429 clearly', async () => {

@@ -11,38 +11,10 @@ import { CoinbaseAdapter, type CoinbaseAdapterOptions } from '../../src/main/ven
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeCoinbaseExchange, type FakeCoinbaseOptions } from '../fakes/coinbase-exchange';
+import { canonicalSide, expectBookMatchesTrueBook } from '../support/books';
+import { until } from '../support/wait';
 
 const CREDENTIALS = { key: 'test-key', secret: Buffer.from('fake exchange secret').toString('base64'), passphrase: 'pass phrase' };
-
-async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function sideOf(feed: SymbolFeed, s: 'bid' | 'ask'): string[][] {
-  return [...feed.book.levels(s)].map((l) => [canonicalDecimal(l.price), canonicalDecimal(l.sizeText)]);
-}
-
-/** Pause the fake, let the adapter catch up, and compare every level with the fake's true book. */
-async function expectBookMatchesFake(fake: FakeCoinbaseExchange, feed: SymbolFeed): Promise<void> {
-  fake.pause();
-  const truth = fake.market.trueBook(feed.symbol)!;
-  const canon = (levels: [string, string][]) => levels.map(([p, q]) => [canonicalDecimal(p), canonicalDecimal(q)]);
-  const same = () =>
-    feed.state === 'synced' && JSON.stringify(sideOf(feed, 'bid')) === JSON.stringify(canon(truth.bids)) && JSON.stringify(sideOf(feed, 'ask')) === JSON.stringify(canon(truth.asks));
-  try {
-    await until(same, 5000, `${feed.symbol} book to equal the fake's`);
-  } catch {
-    // Show the difference rather than only the timeout.
-    expect(feed.state).toBe('synced');
-    expect(sideOf(feed, 'bid')).toEqual(canon(truth.bids));
-    expect(sideOf(feed, 'ask')).toEqual(canon(truth.asks));
-  }
-  fake.resume();
-}
 
 describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeCoinbaseExchange;
@@ -83,8 +55,8 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     await until(() => feed.health.bboOk >= 3, 10_000, 'ticker probes');
     expect(feed.health.bboFailed).toBe(0);
     expect(feed.health.resyncs).toBe(0);
-    await expectBookMatchesFake(fake, feed);
-    await expectBookMatchesFake(fake, adapter.feed('ETH-USD')!);
+    await expectBookMatchesTrueBook(fake, feed);
+    await expectBookMatchesTrueBook(fake, adapter.feed('ETH-USD')!);
     expect(fake.connections).toBe(1);
   });
 
@@ -95,7 +67,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     expect(sub).toMatchObject({ key: CREDENTIALS.key, passphrase: CREDENTIALS.passphrase, channels: ['level2', 'heartbeat', 'ticker'] });
     await until(() => feed.health.bboOk >= 5, 10_000, 'exact ticker checks');
     expect(feed.health.bboFailed).toBe(0);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('falls back to level2_batch with a clear message when the key is rejected', async () => {
@@ -103,7 +75,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     expect(fake.channelsOf('BTC-USD')).toEqual(['level2_batch']);
     expect(adapter.bookChannel).toBe('level2_batch');
     expect(feed.health.lastError).toMatch(/rejected the API key \(Authentication Failed\); using the public level2_batch feed/);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('reconnects after the connection drops', async () => {
@@ -111,7 +83,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     fake.dropConnections();
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect');
     expect(fake.connections).toBeGreaterThanOrEqual(2);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('treats a half-open connection (no close, no data, no pong) as stale and reconnects', async () => {
@@ -120,7 +92,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     fake.goHalfOpen();
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'stale detection and reconnect');
     expect(events.some((e) => e.event === 'stale-feed')).toBe(true);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('resubscribes a product whose heartbeats stop, leaving the others alone', async () => {
@@ -132,7 +104,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     expect(fake.received.some((m) => m.type === 'unsubscribe' && JSON.stringify(m.product_ids) === '["BTC-USD"]')).toBe(true);
     expect(feed.health.reconnects).toBe(0);
     expect(eth.health.resyncs).toBe(0);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('reconnects when every product stops sending heartbeats at once', async () => {
@@ -142,7 +114,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect');
     expect(events.some((e) => e.event === 'heartbeat-missing' && e.fields.action === 'reconnect')).toBe(true);
     expect(fake.connections).toBe(2);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('counts and skips a malformed frame, and survives an oversized one', async () => {
@@ -152,10 +124,10 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     await until(() => feed.health.malformed >= 2, 5000, 'malformed count');
     expect(feed.state).toBe('synced');
     expect(feed.health.resyncs).toBe(0);
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
     fake.sendRaw(JSON.stringify({ type: 'status', products: 'x'.repeat(300 * 1024) }));
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect after oversized frame');
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('surfaces an error message, and marks a product the venue refuses as failed while the others stream', async () => {
@@ -168,7 +140,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     await until(() => nope.state === 'failed', 5000, 'refused product');
     expect(nope.health.lastError).toBe('NOPE-USD cannot be streamed from Coinbase: Failed to subscribe: NOPE-USD is not a valid product');
     expect(feed.state).toBe('synced');
-    await expectBookMatchesFake(fake, feed);
+    await expectBookMatchesTrueBook(fake, feed);
   });
 
   it('level2: a book that disagrees with two tickers in a row is rebuilt', async () => {
@@ -178,8 +150,8 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     expect(feed.health.bboFailed).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.event === 'bbo-mismatch' && String(e.fields.detail).includes(phantom))).toBe(true);
     await until(() => feed.state === 'synced', 10_000, 'rebuilt');
-    await expectBookMatchesFake(fake, feed);
-    expect(sideOf(feed, 'bid').some(([p]) => p === canonicalDecimal(phantom))).toBe(false);
+    await expectBookMatchesTrueBook(fake, feed);
+    expect(canonicalSide(feed, 'bid').some(([p]) => p === canonicalDecimal(phantom))).toBe(false);
   });
 
   it('level2_batch: a book that has stopped agreeing with the tickers for 3 s is rebuilt, not sooner', async () => {
@@ -191,8 +163,8 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     expect(feed.health.bboFailed).toBe(1);
     expect(feed.health.lastError).toMatch(/best bid\/offer has disagreed with every ticker/);
     await until(() => feed.state === 'synced', 10_000, 'rebuilt');
-    await expectBookMatchesFake(fake, feed);
-    expect(sideOf(feed, 'bid').some(([p]) => p === canonicalDecimal(phantom))).toBe(false);
+    await expectBookMatchesTrueBook(fake, feed);
+    expect(canonicalSide(feed, 'bid').some(([p]) => p === canonicalDecimal(phantom))).toBe(false);
   });
 
   it('lists instruments, waits out a slow REST answer, and reports HTTP 429 clearly', async () => {
@@ -227,7 +199,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     await new Promise((r) => setTimeout(r, 300));
     fake.pause();
     await new Promise((r) => setTimeout(r, 300));
-    const levels = (f: SymbolFeed) => ({ symbol: f.symbol, bids: sideOf(f, 'bid'), asks: sideOf(f, 'ask') });
+    const levels = (f: SymbolFeed) => ({ symbol: f.symbol, bids: canonicalSide(f, 'bid'), asks: canonicalSide(f, 'ask') });
     const live = [...recorder.feeds()].map(levels);
     const status = await recorder.stop();
     expect(status.error).toBeNull();

@@ -52,10 +52,7 @@ class Window {
       }
     });
     // A closed window answers nothing more: fail what still waits, so callers move on.
-    ws.on('close', () => {
-      for (const settle of this.pending.values()) settle({ ok: false, error: 'window closed' });
-      this.pending.clear();
-    });
+    ws.on('close', () => this.failPending('window closed'));
   }
 
   static open(url: string): Promise<Window> {
@@ -66,27 +63,43 @@ class Window {
     });
   }
 
+  /** A command's answer; fails if the window closes first or no answer comes within 30 s. */
   invoke(command: string, payload: unknown): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolveInvoke, reject) => {
-      this.pending.set(id, (msg) => (msg.ok ? resolveInvoke(msg.value) : reject(new Error(JSON.stringify(msg.error)))));
-      this.ws.send(JSON.stringify({ t: 'invoke', id, command, payload }));
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${command}: no answer within 30 s`));
+      }, 30_000);
+      this.pending.set(id, (msg) => {
+        clearTimeout(timer);
+        if (msg.ok) resolveInvoke(msg.value);
+        else reject(new Error(JSON.stringify(msg.error)));
+      });
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ t: 'invoke', id, command, payload }));
+      else this.failPending('window closed');
     });
+  }
+
+  private failPending(why: string): void {
+    for (const settle of this.pending.values()) settle({ ok: false, error: why });
+    this.pending.clear();
   }
 
   subscribe(stream: string, params: unknown, onFrame: (frame: unknown) => void = () => {}): number {
     const id = this.nextId++;
     this.streams.set(id, onFrame);
-    this.ws.send(JSON.stringify({ t: 'sub', id, stream, params }));
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ t: 'sub', id, stream, params }));
     return id;
   }
 
   unsubscribe(id: number): void {
     this.streams.delete(id);
-    this.ws.send(JSON.stringify({ t: 'unsub', id }));
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ t: 'unsub', id }));
   }
 
   close(): void {
+    this.failPending('window closed');
     this.ws.close();
   }
 }

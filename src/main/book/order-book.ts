@@ -1,7 +1,7 @@
 import { formatScaled } from '../../shared/decimal';
 import type { Side } from '../../shared/market';
 import { PriceKeyError, lastDecimals, lastMantissa, pow10, rescaleMantissa, scanDecimal } from './price-key';
-import { SortedLevels } from './sorted-levels';
+import { LevelTree } from './level-tree';
 
 /** One price level. `price` and `sizeText` keep the venue's own text (checksums need its digits). */
 export interface PriceLevel {
@@ -18,11 +18,11 @@ export type LevelText = readonly [string, string, ...unknown[]];
 export class InvalidLevelError extends Error {}
 
 /**
- * One side of a book, ordered best → worst. Keys are integer ticks; bids are stored negated so that,
+ * One side of a book on a sorted-btree, ordered best → worst. Keys are integer ticks; bids are stored negated so that,
  * on both sides, the smallest key is the best level.
  */
 class BookSide {
-  readonly levels = new SortedLevels<PriceLevel>();
+  readonly levels = new LevelTree<PriceLevel>();
   constructor(readonly descending: boolean) {}
 
   treeKey(tick: number): number {

@@ -88,3 +88,23 @@ describe('replay in the app', () => {
     expect(s.market.replayStatus().messages).toBe(265);
   });
 });
+
+describe('replays do not accumulate', () => {
+  it('lets analytics forget a replay’s books when it ends', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'obm-replay-leak-'));
+    mkdirSync(join(dataDir, 'recordings'));
+    copyFileSync(capture('binance-spot_2021-10-12.capture.jsonl'), join(dataDir, 'recordings', 'spot.capture.jsonl'));
+    const s = createServices({ venues: ['demo'], logger: nullLogger, host: { name: 't', version: '1', host: 'web' }, dataDir });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await s.contract.invoke('replay.open', { name: 'spot.capture.jsonl', speed: 0 });
+        await until(() => s.market.replayStatus().done);
+        expect(s.analytics.book('binance-spot', 'NKNUSDT')).toBeDefined();
+        await s.contract.invoke('replay.control', { action: 'stop' });
+        expect(s.analytics.book('binance-spot', 'NKNUSDT')).toBeUndefined();
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -33,6 +33,8 @@ export interface AnalyticsFeed extends MonitoredFeed {
 export interface MarketEvents {
   onBook(listener: (feed: AnalyticsFeed, event: BookEvent) => void): () => void;
   onState(listener: (feed: AnalyticsFeed, from: SyncState, to: SyncState, reason: string) => void): () => void;
+  /** Feeds the market let go of (a replay that ended): their analytics must go too. */
+  onReleased?(listener: (feeds: readonly AnalyticsFeed[]) => void): () => void;
 }
 
 export interface AnalyticsOptions {
@@ -74,6 +76,7 @@ export class AnalyticsService {
   /** Subscribe to the market's events and start the once-a-second check; returns a detach function. */
   attach(market: MarketEvents): () => void {
     this.detach.push(market.onBook(this.onBook), market.onState(this.onState));
+    if (market.onReleased) this.detach.push(market.onReleased((feeds) => feeds.forEach((f) => this.forget(f))));
     if (!this.timer) {
       this.timer = setInterval(() => this.tick(), 1000);
       this.timer.unref?.();
@@ -182,6 +185,15 @@ export class AnalyticsService {
   /** The analytics of a feed, created before its first event if need be (a window may subscribe first). */
   track(feed: AnalyticsFeed): BookAnalytics {
     return (this.byFeed.get(feed) ?? this.startTracking(feed)).analytics;
+  }
+
+  /** Stop tracking a feed the market no longer has (its book and history would otherwise stay in memory). */
+  forget(feed: AnalyticsFeed): void {
+    const tracked = this.byFeed.get(feed);
+    if (!tracked) return;
+    this.byFeed.delete(feed);
+    if (this.byKey.get(tracked.analytics.key) === tracked) this.byKey.delete(tracked.analytics.key);
+    this.feedMonitor.forget(feed);
   }
 
   private startTracking(feed: AnalyticsFeed): Tracked {

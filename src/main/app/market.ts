@@ -61,6 +61,7 @@ export class MarketService {
   private readonly venuesById = new Map<VenueId, VenueRuntime>();
   private readonly bookListeners = new Set<BookListener>();
   private readonly stateListeners = new Set<StateListener>();
+  private readonly releasedListeners = new Set<(feeds: readonly SymbolFeed[]) => void>();
   private readonly startedAt = Date.now();
   private readonly listener: FeedListener;
   /**
@@ -108,6 +109,12 @@ export class MarketService {
   onBook(listener: BookListener): () => void {
     this.bookListeners.add(listener);
     return () => this.bookListeners.delete(listener);
+  }
+
+  /** Feeds the market let go of (a replay that ended): whoever kept state per feed drops it. */
+  onReleased(listener: (feeds: readonly SymbolFeed[]) => void): () => void {
+    this.releasedListeners.add(listener);
+    return () => this.releasedListeners.delete(listener);
   }
 
   onState(listener: StateListener): () => void {
@@ -277,8 +284,10 @@ export class MarketService {
   stopReplay(): void {
     if (!this.replay) return;
     this.logger.log('info', 'replay-stopped', { path: this.replay.path });
+    const feeds = this.replay.feeds();
     this.replay.stop();
     this.replay = null;
+    for (const l of this.releasedListeners) l(feeds);
   }
 
   replayStatus(): ReplayStatus {

@@ -68,6 +68,11 @@ export class FeedIntegrityMonitor {
   /** Keyed by the feed object itself: no key string is built on the hot path. */
   private readonly seen = new Map<MonitoredFeed, Seen>();
 
+  /** Drop what is kept about a feed the market let go of. */
+  forget(feed: MonitoredFeed): void {
+    this.seen.delete(feed);
+  }
+
   constructor(
     private readonly alerts: AlertBook,
     private readonly config: FeedAlertConfig,

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { ExportButton, requestExport } from '../components/ExportButton';
+import { useStream } from '../hooks/useStream';
 import { useUiCommands } from '../hooks/useUiCommands';
 import { RecordButton } from '../components/RecordButton';
 import { ReplayControl } from '../components/ReplayControl';
@@ -46,6 +47,8 @@ export function Dashboard() {
   const [menu, setMenu] = useState<'add' | 'windows' | null>(null);
 
   const [choice, setDashboardSymbol] = useDashboardSymbol();
+  // The host watches its own memory; more than 50% over the start-up baseline is shown here.
+  const memoryAlert = useStream('health', {}, 'dashboard-health').frame?.memory.alert ?? null;
 
   const detach = (id: string) => {
     layoutStore.set((s) => detachPanel(s, id));
@@ -150,8 +153,9 @@ export function Dashboard() {
           ))}
         </div>
       </header>
-      {(errors.length > 0 || notice) && (
+      {(errors.length > 0 || notice || memoryAlert) && (
         <div className="banner error" role="alert">
+          {memoryAlert && <div>Memory: {memoryAlert}</div>}
           {notice && <div>{notice}</div>}
           {errors.map((e) => (
             <div key={e}>{e}</div>

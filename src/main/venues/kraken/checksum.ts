@@ -36,9 +36,43 @@ export function checksumDigits(text: string, decimals: number | null): string {
   return out;
 }
 
+/**
+ * The digits of each level, kept beside it: a level's price never changes and most updates touch a
+ * few levels, so reformatting all twenty on every message (the bulk of Kraken's ingest time) is
+ * avoided. Keyed weakly by the level object, so a deleted level takes its entry with it.
+ */
+interface LevelDigits {
+  pricePrecision: number | null;
+  price: string;
+  qtyPrecision: number | null;
+  sizeText: string;
+  qty: string;
+}
+const digitsCache = new WeakMap<PriceLevel, LevelDigits>();
+
+function levelDigits(level: PriceLevel, precision: Precision): LevelDigits {
+  let d = digitsCache.get(level);
+  if (!d) {
+    d = { pricePrecision: precision.price, price: checksumDigits(level.price, precision.price), qtyPrecision: precision.qty, sizeText: level.sizeText, qty: checksumDigits(level.sizeText, precision.qty) };
+    digitsCache.set(level, d);
+    return d;
+  }
+  if (d.pricePrecision !== precision.price) {
+    d.pricePrecision = precision.price;
+    d.price = checksumDigits(level.price, precision.price);
+  }
+  if (d.sizeText !== level.sizeText || d.qtyPrecision !== precision.qty) {
+    d.sizeText = level.sizeText;
+    d.qtyPrecision = precision.qty;
+    d.qty = checksumDigits(level.sizeText, precision.qty);
+  }
+  return d;
+}
+
 function appendSide(levels: PriceLevel[], precision: Precision, parts: string[]): void {
   for (const level of levels) {
-    parts.push(checksumDigits(level.price, precision.price), checksumDigits(level.sizeText, precision.qty));
+    const d = levelDigits(level, precision);
+    parts.push(d.price, d.qty);
   }
 }
 

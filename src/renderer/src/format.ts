@@ -26,3 +26,8 @@ export function formatSize(value: number, decimals = 4): string {
 export function formatRate(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
+
+/** A file size: KB below a megabyte, else MB with one decimal. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}

@@ -1,37 +1,13 @@
-import { useEffect, useState } from 'react';
-import type { RecordingStatus } from '../../../shared/contract';
+import { useState } from 'react';
 import { getApi } from '../api';
+import { formatBytes } from '../format';
+import { useRecordingStatus } from '../hooks/useRecordingStatus';
 import type { SymbolChoice } from './SymbolPicker';
-
-function kb(bytes: number): string {
-  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 /** Start/stop recording the dashboard's symbol to a capture file; shows progress and where it went. */
 export function RecordButton({ choice }: { choice: SymbolChoice | null }) {
-  const [status, setStatus] = useState<RecordingStatus | null>(null);
+  const [status, setStatus] = useRecordingStatus();
   const [error, setError] = useState<string | null>(null);
-  const [now, setNow] = useState(() => Date.now());
-
-  useEffect(() => {
-    let cancelled = false;
-    const poll = () =>
-      getApi()
-        .invoke('recording.status', {})
-        .then((s) => {
-          if (!cancelled) {
-            setStatus(s);
-            setNow(Date.now());
-          }
-        })
-        .catch(() => {});
-    void poll();
-    const timer = setInterval(() => void poll(), 1000);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, []);
 
   const active = status?.active ?? false;
   const toggle = async () => {
@@ -44,7 +20,9 @@ export function RecordButton({ choice }: { choice: SymbolChoice | null }) {
     }
   };
 
-  const seconds = status?.startedAt ? Math.max(0, Math.round((now - status.startedAt) / 1000)) : 0;
+  // Re-rendered by each status poll, so the clock reads the time of that poll.
+  // eslint-disable-next-line react-hooks/purity
+  const seconds = status?.startedAt ? Math.max(0, Math.round((Date.now() - status.startedAt) / 1000)) : 0;
   return (
     <div className="record-control">
       <button
@@ -62,7 +40,7 @@ export function RecordButton({ choice }: { choice: SymbolChoice | null }) {
         {error
           ? error
           : active && status
-            ? `REC ${status.symbols.join(', ')} · ${seconds} s · ${kb(status.bytes)}`
+            ? `REC ${status.symbols.join(', ')} · ${seconds} s · ${formatBytes(status.bytes)}`
             : status?.error
               ? status.error
               : status?.path

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CaptureFile } from '../../../shared/contract';
 import { getApi } from '../api';
+import { formatBytes } from '../format';
 import { useStream } from '../hooks/useStream';
 import { linkStore } from '../layout/state';
 
@@ -9,10 +10,6 @@ const SPEEDS: Array<[number, string]> = [
   [10, '10×'],
   [0, 'max'],
 ];
-
-function kb(bytes: number): string {
-  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 /**
  * Replay a recording in every window: pick one of the recordings, then play, pause, change speed or
@@ -99,7 +96,7 @@ export function ReplayControl() {
           {files?.map((f) => (
             <li key={f.name} role="none">
               <button type="button" role="menuitem" onClick={() => void start(f.name)}>
-                {f.name} <span className="muted">· {kb(f.bytes)}</span>
+                {f.name} <span className="muted">· {formatBytes(f.bytes)}</span>
               </button>
             </li>
           ))}

@@ -1,4 +1,5 @@
 import type { SymbolHealth } from '../../../../shared/contract';
+import { useRecordingStatus } from '../../hooks/useRecordingStatus';
 import { formatRate } from '../../format';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
@@ -17,6 +18,7 @@ function rowClass(h: SymbolHealth): string {
 /** Feed health for every venue and symbol the app is streaming; the panel's own symbol first. */
 export function HealthPanel({ choice }: PanelProps) {
   const { frame } = useStream('health', {}, 'health');
+  const [recording] = useRecordingStatus();
   if (!frame) return <p className="empty-state">Waiting for health…</p>;
   const symbols = [...frame.symbols].sort((a, b) => {
     const mine = (h: SymbolHealth) => (choice && h.venue === choice.venue && h.symbol === choice.symbol ? 0 : 1);
@@ -34,6 +36,20 @@ export function HealthPanel({ choice }: PanelProps) {
         {frame.memory.alert && (
           <span className="venue-pill venue-degraded" role="alert">
             {frame.memory.alert}
+          </span>
+        )}
+        <span
+          className={`venue-pill venue-${!frame.store ? 'degraded' : frame.store.state === 'ok' ? 'ok' : frame.store.state === 'failed' ? 'unreachable' : 'degraded'}`}
+          title={frame.store?.message ?? frame.store?.path ?? 'no database in this session'}
+          aria-label="Database recording status"
+        >
+          {frame.store
+            ? `database: ${frame.store.state} · ${frame.store.rows.topOfBook.toLocaleString('en-US')} rows${frame.store.droppedRows ? ` · ${frame.store.droppedRows} dropped` : ''}`
+            : 'database: off'}
+        </span>
+        {recording?.active && (
+          <span className="venue-pill venue-ok" aria-label="Capture recording status" title={recording.path ?? undefined}>
+            recording {recording.symbols.join(', ')} · {recording.lines.toLocaleString('en-US')} lines
           </span>
         )}
         {frame.venues.map((v) => (

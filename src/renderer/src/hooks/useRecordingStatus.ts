@@ -1,0 +1,25 @@
+import { useEffect, useState } from 'react';
+import type { RecordingStatus } from '../../../shared/contract';
+import { getApi } from '../api';
+
+/** The capture recording's status, polled once a second; `refresh` applies a status a command returned. */
+export function useRecordingStatus(): [RecordingStatus | null, (s: RecordingStatus) => void] {
+  const [status, setStatus] = useState<RecordingStatus | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    const poll = () =>
+      getApi()
+        .invoke('recording.status', {})
+        .then((s) => {
+          if (!cancelled) setStatus(s);
+        })
+        .catch(() => {});
+    void poll();
+    const timer = setInterval(() => void poll(), 1000);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, []);
+  return [status, setStatus];
+}

@@ -103,7 +103,7 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
   const askTotal = frame ? frame.askSizes.reduce((a, b) => a + b, 0) : 0;
   return (
     // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
-    <div className="chart-panel depth-panel" style={{ contain: 'strict' }}>
+    <div className="chart-panel depth-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
         <NumberSelect

@@ -27,7 +27,7 @@ export function HealthPanel({ choice }: PanelProps) {
   const mb = (n: number) => `${Math.round(n / 1_048_576)} MB`;
   return (
     // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
-    <div className="health-panel" style={{ contain: 'strict' }}>
+    <div className="health-panel">
       <div className="panel-toolbar">
         <span>
           up {age(frame.uptimeSec * 1000)} · RSS {mb(frame.memory.rssBytes)} · heap {mb(frame.memory.heapUsedBytes)}

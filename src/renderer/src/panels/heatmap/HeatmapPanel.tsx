@@ -42,7 +42,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
 
   return (
     // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
-    <div className="chart-panel heatmap-panel" style={{ contain: 'strict' }}>
+    <div className="chart-panel heatmap-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
         <NumberSelect

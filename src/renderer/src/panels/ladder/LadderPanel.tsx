@@ -121,8 +121,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   }, []);
 
   return (
-    // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
-    <div className="ladder-panel" style={{ contain: 'strict' }}>
+    <div className="ladder-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
         <NumberSelect label="Levels" name="Levels per side" value={levels} options={LEVEL_CHOICES} format={String} onChange={(n) => onSettings({ levels: n })} />
@@ -168,8 +167,6 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
         <div
           className="ladder-scroll"
           ref={scrollRef}
-          // Layout and paint stay inside the ladder: its rows change 20 times a second.
-          style={{ contain: 'strict' }}
           tabIndex={0}
           onScroll={() => {
             if (programmatic.current) programmatic.current = false;

@@ -26,8 +26,8 @@ export interface DemoSymbolSpec {
 }
 
 export const DEMO_SYMBOLS: DemoSymbolSpec[] = [
-  { symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', mid: 64_250, priceDecimals: 2, sizeDecimals: 5, typicalSize: 0.8, density: 0.35, volatilityTicks: 60 },
-  { symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT', mid: 3_150, priceDecimals: 2, sizeDecimals: 4, typicalSize: 12, density: 0.5, volatilityTicks: 12 },
+  { symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', mid: 64_250, priceDecimals: 2, sizeDecimals: 5, typicalSize: 0.8, density: 0.35, volatilityTicks: 6 },
+  { symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT', mid: 3_150, priceDecimals: 2, sizeDecimals: 4, typicalSize: 12, density: 0.5, volatilityTicks: 4 },
   { symbol: 'SOLUSDT', base: 'SOL', quote: 'USDT', mid: 148.5, priceDecimals: 2, sizeDecimals: 3, typicalSize: 140, density: 0.7, volatilityTicks: 2 },
   { symbol: 'XRPUSDT', base: 'XRP', quote: 'USDT', mid: 0.5231, priceDecimals: 4, sizeDecimals: 0, typicalSize: 25_000, density: 0.9, volatilityTicks: 1 },
   { symbol: 'DOGEUSDT', base: 'DOGE', quote: 'USDT', mid: 0.12345, priceDecimals: 5, sizeDecimals: 0, typicalSize: 90_000, density: 0.85, volatilityTicks: 1 },
@@ -148,6 +148,19 @@ class SymbolMarket {
       const size = this.spec.typicalSize * (12 + this.rand() * 20);
       this.walls.push({ side, tick, size, until: now + 5_000 + this.rand() * 20_000 });
       set(side, tick, size);
+    }
+    // Now and then a layering pattern: a stack of adjacent large orders placed at once a few ticks
+    // out, pulled again seconds later without trading (what the layering detector looks for).
+    if (now > 0 && this.walls.length <= 2 && this.rand() < 0.002) {
+      const side = this.rand() < 0.5 ? 'bid' : 'ask';
+      const start = 4 + Math.floor(this.rand() * 8);
+      const until = now + 3_000 + this.rand() * 5_000;
+      for (let i = 0; i < 5; i++) {
+        const tick = side === 'bid' ? bidTop - start - i : askTop + start + i;
+        const size = this.spec.typicalSize * (14 + this.rand() * 6);
+        this.walls.push({ side, tick, size, until });
+        set(side, tick, size);
+      }
     }
   }
 

@@ -9,7 +9,7 @@ import type { ReplayStatus } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import { readCapture } from './reader';
-import { ReplayDriver } from './replay';
+import { nextMacrotask, ReplayDriver } from './replay';
 
 /** At full speed, hand the event loop back this often so the app stays responsive. */
 const YIELD_EVERY_MS = 8;
@@ -17,7 +17,6 @@ const YIELD_EVERY_MS = 8;
 const MAX_SLEEP_MS = 200;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class ReplayPlayer {
   private readonly driver: ReplayDriver;
@@ -59,9 +58,9 @@ export class ReplayPlayer {
         await this.waitFor(line.ts);
         if (this.stopped) return;
         this.captureTime = line.ts > 0 ? line.ts : this.captureTime;
-        if (this.driver.handle(line)) await macrotask();
+        if (this.driver.handle(line)) await nextMacrotask();
         if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await macrotask();
+          await nextMacrotask();
           lastYield = Date.now();
         }
       }

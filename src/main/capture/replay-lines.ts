@@ -4,11 +4,10 @@
  * soak tests replay the same lines many times.
  */
 import type { BookEvent } from '../../shared/market';
-import { TopOfBookTracker } from '../book/top-of-book';
 import { nullLogger, type Logger } from '../log';
-import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
+import type { SymbolFeed } from '../venues/symbol-feed';
 import { parseCaptureLine, type CaptureLine } from './format';
-import { ReplayDriver } from './replay';
+import { nextMacrotask, ReplayDriver, topOfBookCounter, verifyTotals } from './replay';
 
 export interface LinesReplayResult {
   /** Frames delivered to an adapter. */
@@ -42,52 +41,26 @@ export function parseCaptureText(text: string): CaptureLine[] {
     });
 }
 
-const nextMacrotask = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Replay lines at full speed; behaves as replayCapture on a file holding the same lines. */
 export async function replayLines(lines: readonly CaptureLine[], options: LinesReplayOptions = {}): Promise<LinesReplayResult> {
-  const trackers = new Map<SymbolFeed, TopOfBookTracker>();
-  let topOfBookChanges = 0;
-  const listener: FeedListener = {
-    onBook(feed, event) {
-      options.onBook?.(feed, event);
-      let tracker = trackers.get(feed);
-      if (!tracker) {
-        tracker = new TopOfBookTracker();
-        trackers.set(feed, tracker);
-      }
-      if (tracker.update(feed.book)) topOfBookChanges++;
-    },
-    onState() {},
-  };
-  const driver = new ReplayDriver(listener, options.logger ?? nullLogger);
+  const counter = topOfBookCounter(options);
+  const driver = new ReplayDriver(counter.listener, options.logger ?? nullLogger);
   for (const line of lines) {
     if (driver.handle(line)) await nextMacrotask();
   }
   driver.end();
   await nextMacrotask();
-  const result: LinesReplayResult = {
-    messages: driver.messages,
-    topOfBookChanges,
-    gaps: 0,
-    resyncs: 0,
-    checksumOk: 0,
-    checksumFailed: 0,
-    bboOk: 0,
-    bboFailed: 0,
-    malformedFrames: 0,
-  };
-  for (const feed of driver.feeds()) {
-    const h = feed.health;
-    result.gaps += h.gaps;
-    result.resyncs += h.resyncs;
-    result.checksumOk += h.checksumOk;
-    result.checksumFailed += h.checksumFailed;
-    result.bboOk += h.bboOk;
-    result.bboFailed += h.bboFailed;
-    result.malformedFrames += h.malformed;
-  }
-  for (const adapter of driver.adapters.values()) result.malformedFrames += adapter.unattributedMalformed;
+  const { verify, malformedFrames } = verifyTotals(driver);
   driver.close();
-  return result;
+  return {
+    messages: driver.messages,
+    topOfBookChanges: counter.changes(),
+    gaps: verify.gaps,
+    resyncs: verify.resyncs,
+    checksumOk: verify.checksumOk,
+    checksumFailed: verify.checksumFailed,
+    bboOk: verify.bboOk,
+    bboFailed: verify.bboFailed,
+    malformedFrames,
+  };
 }

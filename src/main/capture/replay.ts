@@ -172,52 +172,38 @@ export class ReplayDriver {
   }
 }
 
-const nextMacrotask = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+export const nextMacrotask = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function replayCapture(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
+/**
+ * A feed listener that counts top-of-book changes (what the store records: every change of best price
+ * or size) and forwards book events to the caller's hooks.
+ */
+export function topOfBookCounter(hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfBook'> = {}): { listener: FeedListener; changes(): number } {
   const trackers = new Map<SymbolFeed, TopOfBookTracker>();
-  let topOfBookChanges = 0;
+  let changes = 0;
   const listener: FeedListener = {
     onBook(feed, event) {
-      options.onBook?.(feed, event);
+      hooks.onBook?.(feed, event);
       let tracker = trackers.get(feed);
       if (!tracker) {
         tracker = new TopOfBookTracker();
         trackers.set(feed, tracker);
       }
       if (tracker.update(feed.book)) {
-        topOfBookChanges++;
-        options.onTopOfBook?.(feed, event);
+        changes++;
+        hooks.onTopOfBook?.(feed, event);
       }
     },
     onState() {},
   };
-  const driver = new ReplayDriver(listener, options.logger ?? nullLogger);
-  const started = performance.now();
-  for await (const entry of readCapture(path)) {
-    if ('error' in entry) driver.corruptLine(entry.lineNo, entry.error);
-    else if (driver.handle(entry.line)) await nextMacrotask();
-  }
-  driver.end();
-  await nextMacrotask();
-  const elapsedSec = Math.max(1e-6, (performance.now() - started) / 1000);
+  return { listener, changes: () => changes };
+}
 
-  const feeds = driver.feeds();
-  options.onEnd?.(feeds);
-  const books: ReplayBook[] = [];
+/** Every integrity counter summed over the driver's books, and the malformed frames it skipped. */
+export function verifyTotals(driver: ReplayDriver): { verify: ReplayVerify; malformedFrames: number } {
   const verify: ReplayVerify = { checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0 };
   let malformedFrames = 0;
-  for (const feed of feeds) {
-    const top = feed.book.topOfBook();
-    books.push({
-      venue: feed.venue,
-      symbol: feed.symbol,
-      state: feed.state,
-      bestBid: top.bid,
-      bestAsk: top.ask,
-      bidLevels: feed.book.levelCount('bid'),
-      askLevels: feed.book.levelCount('ask'),
-    });
+  for (const feed of driver.feeds()) {
     const h = feed.health;
     verify.checksumOk += h.checksumOk;
     verify.checksumFailed += h.checksumFailed;
@@ -229,6 +215,37 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
     malformedFrames += h.malformed;
   }
   for (const adapter of driver.adapters.values()) malformedFrames += adapter.unattributedMalformed;
+  return { verify, malformedFrames };
+}
+
+export async function replayCapture(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const counter = topOfBookCounter(options);
+  const driver = new ReplayDriver(counter.listener, options.logger ?? nullLogger);
+  const started = performance.now();
+  for await (const entry of readCapture(path)) {
+    if ('error' in entry) driver.corruptLine(entry.lineNo, entry.error);
+    else if (driver.handle(entry.line)) await nextMacrotask();
+  }
+  driver.end();
+  await nextMacrotask();
+  const elapsedSec = Math.max(1e-6, (performance.now() - started) / 1000);
+
+  const feeds = driver.feeds();
+  options.onEnd?.(feeds);
+  const books: ReplayBook[] = feeds.map((feed) => {
+    const top = feed.book.topOfBook();
+    return {
+      venue: feed.venue,
+      symbol: feed.symbol,
+      state: feed.state,
+      bestBid: top.bid,
+      bestAsk: top.ask,
+      bidLevels: feed.book.levelCount('bid'),
+      askLevels: feed.book.levelCount('ask'),
+    };
+  });
+  const { verify, malformedFrames } = verifyTotals(driver);
+  const topOfBookChanges = counter.changes();
   driver.close();
 
   return {

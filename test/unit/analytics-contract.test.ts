@@ -9,14 +9,7 @@ import type { ServerMessage } from '../../src/shared/contract';
 import { createContractClient } from '../../src/shared/contract-client';
 import type { AlertList, MetricsFrame, SeriesFrame } from '../../src/shared/analytics';
 import { MetricsFrameSchema, SeriesFrameSchema, AlertListSchema, ImpactResultSchema } from '../../src/shared/analytics';
-
-async function until(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../support/wait';
 
 describe('analytics on the contract (demo venue)', () => {
   let services: Services | undefined;

@@ -5,16 +5,9 @@ import { BINANCE_SPOT, BinanceAdapter } from '../../src/main/venues/binance-spot
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeBinanceExchange } from '../fakes/binance-exchange';
+import { until } from '../support/wait';
 
 const SYMBOL = 'BTCUSDT';
-
-async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Pause the fake, let the adapter catch up, and compare every level with the fake's true book. */
 async function expectBookMatchesFake(fake: FakeBinanceExchange, feed: SymbolFeed): Promise<void> {

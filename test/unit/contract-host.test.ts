@@ -3,14 +3,7 @@ import { createServices, type Services } from '../../src/main/app/compose';
 import { nullLogger } from '../../src/main/log';
 import type { ServerMessage } from '../../src/shared/contract';
 import { createContractClient } from '../../src/shared/contract-client';
-
-async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../support/wait';
 
 describe('contract host with the demo venue', () => {
   let services: Services;

@@ -8,14 +8,7 @@ import { nullLogger } from '../../src/main/log';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import { canonicalDecimal } from '../../src/shared/decimal';
 import { FakeBinanceExchange } from '../fakes/binance-exchange';
-
-async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from '../support/wait';
 
 describe('recording', () => {
   let fake: FakeBinanceExchange;

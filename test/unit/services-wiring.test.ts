@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/main/app/compose';
 import { nullLogger } from '../../src/main/log';
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../support/wait';
 
 describe('services wiring', () => {
   let services: Services | null = null;
@@ -29,11 +22,11 @@ describe('services wiring', () => {
     });
     const s = services;
     const feed = await s.market.ensure('demo', 'ETHUSDT');
-    await until(() => feed.state === 'synced' && feed.book.bestBid() !== undefined);
+    await until(() => feed.state === 'synced' && feed.book.bestBid() !== undefined, 15_000);
     // A price the best bid has already reached fires at the next update.
     const bid = feed.book.priceValue(feed.book.bestBid()!);
     await s.contract.invoke('alerts.price.set', { venue: 'demo', symbol: 'ETHUSDT', price: (bid - 20).toFixed(2), direction: 'above' });
-    await until(async () => ((await s.contract.invoke('store.alerts', { venue: 'demo', symbol: 'ETHUSDT' })) as unknown[]).length > 0);
+    await until(async () => ((await s.contract.invoke('store.alerts', { venue: 'demo', symbol: 'ETHUSDT' })) as unknown[]).length > 0, 15_000);
     const stored = (await s.contract.invoke('store.alerts', { venue: 'demo', symbol: 'ETHUSDT' })) as Array<{ kind: string; message: string }>;
     expect(stored[0]!.kind).toBe('price');
     expect(stored[0]!.message).toMatch(/ETHUSDT/);

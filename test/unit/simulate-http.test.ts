@@ -23,6 +23,7 @@ import type { VenueId } from '../../src/shared/market';
 import { ContractError } from '../../src/shared/contract';
 import { FakeBinanceExchange } from '../fakes/binance-exchange';
 import { capture } from '../support/paths';
+import { until } from '../support/wait';
 
 function fakeRenderer(): { rendererDir: string; webPreloadFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'obm-sim-'));
@@ -54,14 +55,6 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
     req.on('error', reject);
     req.end();
   });
-}
-
-async function until(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A market order walked by hand over [price, size] levels, best first. */

@@ -44,9 +44,12 @@ describe('replay in the app', () => {
     const frames: LadderFrame[] = [];
     api.subscribe('book.ladder', { venue: 'binance-spot', symbol: 'NKNUSDT', depth: 5 }, (f) => frames.push(f));
     await until(() => s.market.replayStatus().done, 15_000);
-    // A frame from before the end may already show the final bid: wait for the book's final state.
-    await until(() => frames.at(-1)?.bids[0]?.[0] === '0.35270000' && frames.at(-1)?.asks[0]?.[0] === '0.35310000', 15_000);
-    expect(frames.at(-1)!.version).toBe(s.market.feed('binance-spot', 'NKNUSDT')!.book.version);
+    // The replay is done, so the book no longer changes: wait for the frame of its final version
+    // (an earlier frame may already show the final best prices).
+    const finalVersion = s.market.feed('binance-spot', 'NKNUSDT')!.book.version;
+    await until(() => frames.at(-1)?.version === finalVersion, 15_000);
+    expect(frames.at(-1)!.bids[0]![0]).toBe('0.35270000');
+    expect(frames.at(-1)!.asks[0]![0]).toBe('0.35310000');
     await until(() => statuses.at(-1)?.done === true, 15_000);
     expect(statuses.at(-1)!.progress).toBe(1);
     expect(s.market.replayStatus().messages).toBe(265);

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/support/temp-root.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -10,7 +10,7 @@
  * The UI is built once into a temporary folder (vite), or taken from --ui / BENCH_UI when built.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emit, repoRoot, round, sleep } from './bench-util';
@@ -31,22 +31,23 @@ function chromiumPath(): string {
   throw new Error('no Chromium found: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH');
 }
 
-/** A built UI folder (renderer/ and web-preload/), building one with vite if none is given. */
-export function builtUi(): string {
+/**
+ * A built UI folder (renderer/ and web-preload/): BENCH_UI when given, otherwise the current sources
+ * built with vite into a fresh temporary folder (never an earlier build, which could be stale), which
+ * `remove` deletes.
+ */
+export function builtUi(): { dir: string; remove: () => void } {
   const given = process.env.BENCH_UI;
   if (given) {
     if (!existsSync(join(given, 'renderer', 'index.html'))) throw new Error(`BENCH_UI=${given} holds no renderer/index.html`);
-    return given;
+    return { dir: given, remove: () => {} };
   }
-  const dir = join(tmpdir(), 'obm-bench-ui');
-  if (!existsSync(join(dir, 'renderer', 'index.html')) || !existsSync(join(dir, 'web-preload', 'web-preload.js'))) {
-    mkdirSync(dir, { recursive: true });
-    process.stderr.write(`bench: building the UI into ${dir}…\n`);
-    const vite = join(repoRoot, 'node_modules', '.bin', 'vite');
-    execFileSync(vite, ['build', '-c', 'vite.renderer.config.ts', '--outDir', join(dir, 'renderer')], { cwd: repoRoot, stdio: 'ignore' });
-    execFileSync(vite, ['build', '-c', 'vite.web-preload.config.ts', '--outDir', join(dir, 'web-preload')], { cwd: repoRoot, stdio: 'ignore' });
-  }
-  return dir;
+  const dir = mkdtempSync(join(tmpdir(), 'obm-bench-ui-'));
+  process.stderr.write(`bench: building the UI into ${dir}…\n`);
+  const vite = join(repoRoot, 'node_modules', '.bin', 'vite');
+  execFileSync(vite, ['build', '-c', 'vite.renderer.config.ts', '--outDir', join(dir, 'renderer')], { cwd: repoRoot, stdio: 'ignore' });
+  execFileSync(vite, ['build', '-c', 'vite.web-preload.config.ts', '--outDir', join(dir, 'web-preload')], { cwd: repoRoot, stdio: 'ignore' });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function startBenchHost(port: number, ui: string, dataDir: string, rate: number): Promise<{ child: ChildProcess; url: string }> {
@@ -121,7 +122,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
   const { chromium } = await import('@playwright/test');
   const ui = builtUi();
   const dataDir = mkdtempSync(join(tmpdir(), 'obm-bench-renderer-'));
-  const { child, url } = await startBenchHost(port, ui, dataDir, rate);
+  const { child, url } = await startBenchHost(port, ui.dir, dataDir, rate);
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -148,6 +149,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
       }, 10_000);
     });
     rmSync(dataDir, { recursive: true, force: true });
+    ui.remove();
   }
 }
 

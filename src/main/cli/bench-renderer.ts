@@ -134,7 +134,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     const page = await context.newPage();
     await page.goto(url);
     // The default layout streams demo BTCUSDT: wait until the ladder shows prices, then settle.
-    await page.getByRole('grid').first().waitFor({ timeout: 30_000 }).catch(() => {});
+    await page.getByRole('table', { name: /Order book ladder/ }).first().waitFor({ timeout: 30_000 });
     await sleep(5000);
     const stats = await measurePage(page, seconds * 1000);
     return { page: stats, blank, framesReceived: 0 };

@@ -199,6 +199,67 @@ describe('OrderBook against a naive reference', () => {
     }
   });
 
+  it('snapshots in venue order (bulk-loaded) and irregular ones (level by level) both equal the reference, and take deltas after', () => {
+    const rand = lcg(1234);
+    const book = new OrderBook('demo', 'S');
+    const ref = new ReferenceBook();
+    const check = (): void => {
+      for (const s of ['bid', 'ask'] as const) {
+        const actual = [...book.levels(s)].map((l) => [canonicalDecimal(l.price), l.sizeText]);
+        expect(actual).toEqual(ref.sorted(s));
+        // Every level's tick is its exact price at the book's scale.
+        for (const l of book.levels(s)) expect(canonicalDecimal(formatScaled(l.tick, book.priceScale))).toBe(canonicalDecimal(l.price));
+      }
+      expect(book.levelCount('bid')).toBe(ref.bids.size);
+      expect(book.levelCount('ask')).toBe(ref.asks.size);
+    };
+    for (let round = 0; round < 300; round++) {
+      // Prices with 0 to 4 decimals, so a snapshot can raise the book's scale; sides best first.
+      const decimals = Math.floor(rand() * 5);
+      const unit = 10 ** decimals;
+      const depth = Math.floor(rand() * 400);
+      const bids: [string, string][] = [];
+      const asks: [string, string][] = [];
+      let bidTick = 10_000 * unit;
+      let askTick = bidTick + 1 + Math.floor(rand() * 5);
+      for (let i = 0; i < depth; i++) {
+        bids.push([formatScaled(bidTick, decimals), (0.001 + rand() * 9).toFixed(3)]);
+        asks.push([formatScaled(askTick, decimals), (0.001 + rand() * 9).toFixed(3)]);
+        bidTick -= 1 + Math.floor(rand() * 3);
+        askTick += 1 + Math.floor(rand() * 3);
+      }
+      // A quarter of the snapshots are irregular: a swapped pair, a repeated price or a zero size.
+      const flaw = depth > 2 && rand() < 0.25 ? Math.floor(rand() * 3) : -1;
+      if (flaw === 0) [bids[0], bids[1]] = [bids[1]!, bids[0]!];
+      if (flaw === 1) asks.splice(1, 0, [asks[0]![0], '7.5']);
+      if (flaw === 2) bids[1] = [bids[1]![0], '0'];
+      book.applySnapshot(bids, asks);
+      ref.bids.clear();
+      ref.asks.clear();
+      for (const [p, s] of bids) ref.set('bid', p, s);
+      for (const [p, s] of asks) ref.set('ask', p, s);
+      check();
+      // Deltas on the loaded tree: inserts, changes and deletes around the touch and deep inside.
+      for (let i = 0; i < 200; i++) {
+        const side = rand() < 0.5 ? 'bid' : 'ask';
+        const offset = Math.floor(rand() * (depth + 20)) - 10;
+        const tick = side === 'bid' ? 10_000 * unit - offset : 10_000 * unit + 1 + offset;
+        const price = formatScaled(tick, decimals);
+        const size = rand() < 0.4 ? '0' : (rand() * 5).toFixed(2);
+        book.setLevel(side, price, size);
+        ref.set(side, price, size);
+      }
+      check();
+    }
+  });
+
+  it('a snapshot with an invalid level is rejected as level by level would be', () => {
+    const book = new OrderBook('demo', 'E');
+    expect(() => book.applySnapshot([['100', '1'], ['99', 'x']], [['101', '1']])).toThrow(InvalidLevelError);
+    book.applySnapshot([['100', '1']], [['101', '2']]);
+    expect(book.topOfBook()).toEqual({ bid: '100', bidSize: '1', ask: '101', askSize: '2' });
+  });
+
   it('agrees on top N and walk-the-book with the reference', () => {
     const rand = lcg(7);
     const book = new OrderBook('demo', 'W');

@@ -123,6 +123,63 @@ function sizeOf(text: string): number {
   return +text;
 }
 
+/** Decimal places beyond which no power of ten is exact (pow10's table). */
+const MAX_SCALE = 22;
+
+/** One side of a snapshot, scanned: levels with ticks at their own `decimals[i]`, the largest of which is `decimals`. */
+interface ScannedSide {
+  levels: PriceLevel[];
+  decimalsOf: number[];
+  decimals: number;
+}
+
+/** Scan a snapshot side's text; null when any level is invalid or has a zero size. */
+function scanLevels(side: readonly LevelText[]): ScannedSide | null {
+  const levels: PriceLevel[] = new Array(side.length);
+  const decimalsOf: number[] = new Array(side.length);
+  let decimals = 0;
+  for (let i = 0; i < side.length; i++) {
+    const price = side[i]![0];
+    const sizeText = side[i]![1];
+    if (typeof sizeText !== 'string' || sizeText === '' || typeof price !== 'string') return null;
+    const size = sizeOf(sizeText);
+    if (!(size > 0) || !scan(price)) return null;
+    const d = scannedDecimals();
+    if (d > decimals) decimals = d;
+    decimalsOf[i] = d;
+    levels[i] = { tick: scannedMantissa(), price, size, sizeText };
+  }
+  return { levels, decimalsOf, decimals };
+}
+
+/**
+ * Tree keys for a scanned side at `scale` (ticks rescaled in place), or null when the side is not
+ * strictly best first (bids descending, asks ascending) or a price is beyond exact range at `scale`.
+ */
+function orderedKeys(side: ScannedSide, scale: number, descending: boolean): number[] | null {
+  const keys: number[] = new Array(side.levels.length);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < side.levels.length; i++) {
+    const level = side.levels[i]!;
+    const d = side.decimalsOf[i]!;
+    let tick = level.tick;
+    if (d !== scale) {
+      tick *= power10(scale - d);
+      if (!Number.isSafeInteger(tick)) return null;
+    }
+    const key = descending ? -tick : tick;
+    if (!(key > previous)) return null;
+    previous = key;
+    keys[i] = key;
+  }
+  // Only now that the whole side is in order: ticks at the book's scale.
+  for (let i = 0; i < side.levels.length; i++) {
+    const key = keys[i]!;
+    side.levels[i]!.tick = descending ? -key : key;
+  }
+  return keys;
+}
+
 /**
  * Full-depth L2 book for one venue:symbol. Sizes are absolute: setting a level replaces its size and a
  * size of zero deletes it (deleting an unknown level is normal and ignored). Prices are exact keys.
@@ -152,8 +209,35 @@ export class OrderBook {
 
   /** Replace the whole book. */
   applySnapshot(bids: Iterable<LevelText>, asks: Iterable<LevelText>): void {
+    const bidList = Array.isArray(bids) ? (bids as readonly LevelText[]) : [...bids];
+    const askList = Array.isArray(asks) ? (asks as readonly LevelText[]) : [...asks];
+    if (this.loadOrdered(bidList, askList)) return;
+    // Anything irregular (out of order, a repeated price, a zero or invalid size, a price beyond exact
+    // range): level by level, which gives the same book, or the same error, as a series of deltas.
     this.clear();
-    this.applyDelta(bids, asks);
+    this.applyDelta(bidList, askList);
+  }
+
+  /**
+   * A snapshot in the venue's usual shape (each side best first, every price once, every size
+   * positive) replaces the book by building each side's tree in one pass (sorted-btree's bulk load),
+   * several times cheaper than inserting level by level. Returns false, changing nothing, when the
+   * snapshot is not in that shape.
+   */
+  private loadOrdered(bids: readonly LevelText[], asks: readonly LevelText[]): boolean {
+    const bidLevels = scanLevels(bids);
+    const askLevels = bidLevels && scanLevels(asks);
+    if (!bidLevels || !askLevels) return false;
+    const scale = Math.max(this.scale, bidLevels.decimals, askLevels.decimals);
+    if (scale > MAX_SCALE) return false;
+    const bidKeys = orderedKeys(bidLevels, scale, true);
+    const askKeys = bidKeys && orderedKeys(askLevels, scale, false);
+    if (!bidKeys || !askKeys) return false;
+    this.scale = scale;
+    this.bids.levels.load(bidKeys, bidLevels.levels);
+    this.asks.levels.load(askKeys, askLevels.levels);
+    this.version++;
+    return true;
   }
 
   applyDelta(bids: Iterable<LevelText>, asks: Iterable<LevelText>): void {

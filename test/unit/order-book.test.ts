@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidLevelError, OrderBook } from '../../src/main/book/order-book';
+import { PriceKeyError } from '../../src/main/book/price-key';
 import { canonicalDecimal, expandExponent, toFixedDecimals, formatScaled } from '../../src/shared/decimal';
 
 describe('decimal text', () => {
@@ -256,6 +257,8 @@ describe('OrderBook against a naive reference', () => {
   it('a snapshot with an invalid level is rejected as level by level would be', () => {
     const book = new OrderBook('demo', 'E');
     expect(() => book.applySnapshot([['100', '1'], ['99', 'x']], [['101', '1']])).toThrow(InvalidLevelError);
+    // A price that cannot be exact at the scale the snapshot needs (2^53 at 5 decimals): rejected too.
+    expect(() => book.applySnapshot([['90071992547409.9', '1'], ['1.00001', '1']], [])).toThrow(PriceKeyError);
     book.applySnapshot([['100', '1']], [['101', '2']]);
     expect(book.topOfBook()).toEqual({ bid: '100', bidSize: '1', ask: '101', askSize: '2' });
   });

@@ -1,6 +1,6 @@
 import { formatScaled } from '../../shared/decimal';
 import type { Side } from '../../shared/market';
-import { PriceKeyError, lastDecimals, lastMantissa, pow10, rescaleMantissa, scanDecimal } from './price-key';
+import { MAX_DECIMALS, PriceKeyError, exactRescale, lastDecimals, lastMantissa, pow10, rescaleMantissa, scanDecimal } from './price-key';
 import { LevelTree } from './level-tree';
 
 /** One price level. `price` and `sizeText` keep the venue's own text (checksums need its digits). */
@@ -109,6 +109,7 @@ const scannedDecimals = lastDecimals;
 const scannedMantissa = lastMantissa;
 const rescaleTo = rescaleMantissa;
 const power10 = pow10;
+const rescaleExact = exactRescale;
 
 /**
  * The number a size text stands for, equal to Number(text). Plain decimals with at most 15-16
@@ -118,13 +119,10 @@ const power10 = pow10;
 function sizeOf(text: string): number {
   if (scan(text)) {
     const decimals = scannedDecimals();
-    if (decimals <= 22) return scannedMantissa() / power10(decimals);
+    if (decimals <= MAX_DECIMALS) return scannedMantissa() / power10(decimals);
   }
   return +text;
 }
-
-/** Decimal places beyond which no power of ten is exact (pow10's table). */
-const MAX_SCALE = 22;
 
 /** One side of a snapshot, scanned: levels with ticks at their own `decimals[i]`, the largest of which is `decimals`. */
 interface ScannedSide {
@@ -160,14 +158,9 @@ function orderedKeys(side: ScannedSide, scale: number, descending: boolean): num
   const keys: number[] = new Array(side.levels.length);
   let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < side.levels.length; i++) {
-    const level = side.levels[i]!;
-    const d = side.decimalsOf[i]!;
-    let tick = level.tick;
-    if (d !== scale) {
-      tick *= power10(scale - d);
-      if (!Number.isSafeInteger(tick)) return null;
-    }
+    const tick = rescaleExact(side.levels[i]!.tick, side.decimalsOf[i]!, scale);
     const key = descending ? -tick : tick;
+    // NaN (not exact at this scale) fails this test too.
     if (!(key > previous)) return null;
     previous = key;
     keys[i] = key;
@@ -229,7 +222,7 @@ export class OrderBook {
     const askLevels = bidLevels && scanLevels(asks);
     if (!bidLevels || !askLevels) return false;
     const scale = Math.max(this.scale, bidLevels.decimals, askLevels.decimals);
-    if (scale > MAX_SCALE) return false;
+    if (scale > MAX_DECIMALS) return false;
     const bidKeys = orderedKeys(bidLevels, scale, true);
     const askKeys = bidKeys && orderedKeys(askLevels, scale, false);
     if (!bidKeys || !askKeys) return false;

@@ -122,8 +122,11 @@ export function lastDecimals(): number {
   return scannedDecimals;
 }
 
+/** The largest n for which 10^n is exact as a double: the most decimal places a price key can have. */
+export const MAX_DECIMALS = 22;
+
 const POW10: number[] = [];
-for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
+for (let i = 0, p = 1; i <= MAX_DECIMALS; i++, p *= 10) POW10.push(p);
 
 export function pow10(n: number): number {
   const p = POW10[n];
@@ -131,10 +134,19 @@ export function pow10(n: number): number {
   return p;
 }
 
-/** Mantissa at `decimals` re-expressed at a larger `scale`; throws if it would lose exactness. */
-export function rescaleMantissa(mantissa: number, decimals: number, scale: number): number {
+/**
+ * Mantissa at `decimals` re-expressed at a larger `scale`, or NaN when that would lose exactness
+ * (throws only for a scale beyond MAX_DECIMALS).
+ */
+export function exactRescale(mantissa: number, decimals: number, scale: number): number {
   if (decimals === scale) return mantissa;
   const out = mantissa * pow10(scale - decimals);
-  if (!Number.isSafeInteger(out)) throw new PriceKeyError('price beyond exact integer range at this scale');
+  return Number.isSafeInteger(out) ? out : Number.NaN;
+}
+
+/** Mantissa at `decimals` re-expressed at a larger `scale`; throws if it would lose exactness. */
+export function rescaleMantissa(mantissa: number, decimals: number, scale: number): number {
+  const out = exactRescale(mantissa, decimals, scale);
+  if (Number.isNaN(out)) throw new PriceKeyError('price beyond exact integer range at this scale');
   return out;
 }

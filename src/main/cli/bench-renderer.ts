@@ -7,7 +7,7 @@
  * percentiles show dropped frames; long tasks (> 50 ms) come from PerformanceObserver('longtask').
  * Baseline, in the same browser and run: an empty page doing nothing but the frame loop.
  *
- * The UI is built once into a temporary folder (vite), or taken from --ui / BENCH_UI when built.
+ * The current UI is built with vite into a temporary folder for each run, or taken from BENCH_UI when built.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -2,31 +2,35 @@
  * Electron main process: app lifecycle only. Services are built in app/compose.ts; windows, menus and
  * IPC in windows/. Everything here is thin because it cannot run on machines without Electron's binary.
  */
-import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ContractError } from '../shared/contract';
 import { createServices, credentialsFromEnv, type Services } from './app/compose';
 import { jsonLineLogger } from './log';
 import { rotatingFileLogger, teeLogger } from './log-file';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppRequestHandler } from './windows/app-protocol';
 import { installIpcBridge } from './windows/ipc-bridge';
 import { buildMenuTemplate, type MenuActions } from './windows/menu-template';
+import { decidePermission, guardNavigation } from './windows/web-contents-guards';
 import { isAppUrl } from './windows/web-preferences';
 import { WindowManager } from './windows/window-manager';
 
 // A separate data folder (tests, a second profile); must be set before anything reads userData.
 if (process.env.ORDERBOOK_USER_DATA) app.setPath('userData', process.env.ORDERBOOK_USER_DATA);
 
+// Pages load from app://renderer, never file:// (app-protocol.ts). Privileges can only be granted before ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const preload = join(import.meta.dirname, '../preload/index.cjs');
-  const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+  const rendererDir = join(import.meta.dirname, '../renderer');
+  // Set by electron-vite in development only: pages then come from its dev server.
   const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-  const rendererIndexUrl = pathToFileURL(rendererIndex).href;
-  const isTrusted = (url: string): boolean => isAppUrl(url, rendererIndexUrl, devServerUrl);
+  const isTrusted = (url: string): boolean => isAppUrl(url, devServerUrl);
   const dataDir = app.getPath('userData');
 
   const logger = teeLogger(rotatingFileLogger(join(dataDir, 'logs')), jsonLineLogger((line) => process.stderr.write(line), 'warn'));
@@ -34,12 +38,10 @@ if (!app.requestSingleInstanceLock()) {
   let windows: WindowManager | null = null;
   let removeBridge: (() => void) | null = null;
 
-  // Every webContents, whatever created it: no navigation away from our pages, no webviews.
+  // Every webContents, whatever created it: no navigation, frame navigation or redirect away from our
+  // pages, no webviews.
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isTrusted(url)) event.preventDefault();
-    });
-    contents.on('will-attach-webview', (event) => event.preventDefault());
+    guardNavigation(contents, isTrusted, (url) => logger.log('warn', 'navigation-denied', { url }));
   });
 
   /** Menu commands that act on what a window shows go to it; the rest run here. */
@@ -90,9 +92,14 @@ if (!app.requestSingleInstanceLock()) {
   if (existsSync(sqliteBinding)) process.env.ORDERBOOK_SQLITE_BINDING = sqliteBinding;
 
   void app.whenReady().then(() => {
-    // Pages may show notifications (alerts); every other permission is refused.
-    session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
-      callback(permission === 'notifications' && isTrusted(contents.getURL())),
+    protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir));
+    // Our pages may show notifications (alerts); every other permission is refused. Chromium asks the
+    // check handler first (e.g. Notification.permission) and the request handler when a page asks.
+    session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+      decidePermission({ permission, requester: requestingOrigin, embeddingOrigin: details.embeddingOrigin }, isTrusted),
+    );
+    session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
+      callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
     services = createServices({
       venues: ['demo', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear'],
@@ -120,7 +127,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     removeBridge = installIpcBridge(services.contract, isTrusted, logger);
     windows = new WindowManager(
-      { preload, rendererIndex, rendererIndexUrl, devServerUrl, stateFile: WindowManager.stateFile(dataDir) },
+      { preload, devServerUrl, stateFile: WindowManager.stateFile(dataDir) },
       logger,
     );
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(actions, { isMac: process.platform === 'darwin', isDev: !app.isPackaged, appName: app.getName() })));

@@ -1,8 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildMenuTemplate, NEW_WINDOWS, type MenuActions } from '../../src/main/windows/menu-template';
+import { decidePermission, guardNavigation, NAVIGATION_EVENTS } from '../../src/main/windows/web-contents-guards';
 import { appWindowOptions, decideWindowOpen, isAppUrl, isSafeExternalUrl } from '../../src/main/windows/web-preferences';
 import { loadWindowState, onScreen, saveWindowState } from '../../src/main/windows/window-state';
 import { repoRoot } from '../support/paths';
@@ -48,12 +50,17 @@ describe('every window the desktop app creates', () => {
     }
   });
 
-  it('trusts only the app’s own pages and opens only https links externally', () => {
-    const index = 'file:///opt/app/out/renderer/index.html';
-    expect(isAppUrl('file:///opt/app/out/renderer/index.html?panel=ladder', index, undefined)).toBe(true);
-    expect(isAppUrl('file:///etc/passwd', index, undefined)).toBe(false);
-    expect(isAppUrl('https://evil.example/', index, undefined)).toBe(false);
-    expect(isAppUrl('http://localhost:5173/x', index, 'http://localhost:5173')).toBe(true);
+  it('trusts only the app’s own origin (and the dev server in development) and opens only https links externally', () => {
+    expect(isAppUrl('app://renderer/index.html?panel=ladder', undefined)).toBe(true);
+    expect(isAppUrl('app://renderer/assets/index-abc.js', undefined)).toBe(true);
+    // Pages no longer load from file://, so no file URL is trusted, not even the built index.html.
+    expect(isAppUrl('file:///opt/app/out/renderer/index.html', undefined)).toBe(false);
+    expect(isAppUrl('file:///etc/passwd', undefined)).toBe(false);
+    expect(isAppUrl('app://other/index.html', undefined)).toBe(false);
+    expect(isAppUrl('https://evil.example/', undefined)).toBe(false);
+    expect(isAppUrl('http://localhost:5173/x', 'http://localhost:5173')).toBe(true);
+    expect(isAppUrl('http://localhost:5173/x', undefined)).toBe(false);
+    expect(isAppUrl('http://localhost:5174/x', 'http://localhost:5173')).toBe(false);
     expect(isSafeExternalUrl('https://www.binance.com/')).toBe(true);
     expect(isSafeExternalUrl('http://www.binance.com/')).toBe(false);
     expect(isSafeExternalUrl('file:///etc/passwd')).toBe(false);
@@ -61,19 +68,80 @@ describe('every window the desktop app creates', () => {
   });
 
   it('lets a window open only the app’s own panel windows, and sends https links to the browser', () => {
-    const index = 'file:///opt/app/out/renderer/index.html';
-    const allow = decideWindowOpen(`${index}?panel=ladder-1`, index, undefined, '/p.cjs', () => ({ width: 500, height: 400, x: 10, y: 20 }));
+    const index = 'app://renderer/index.html';
+    const allow = decideWindowOpen(`${index}?panel=ladder-1`, undefined, '/p.cjs', () => ({ width: 500, height: 400, x: 10, y: 20 }));
     expect(allow.action).toBe('allow');
     if (allow.action === 'allow') {
       expect(allow.panelId).toBe('ladder-1');
       expect(allow.options.webPreferences).toMatchObject(SECURE);
       expect(allow.options).toMatchObject({ width: 500, height: 400, x: 10, y: 20 });
     }
-    expect(decideWindowOpen(index, index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
-    expect(decideWindowOpen(`${index}?panel=../../x`, index, undefined, '/p.cjs', () => undefined).action).toBe('deny');
-    expect(decideWindowOpen('https://www.kraken.com/', index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: 'https://www.kraken.com/' });
-    expect(decideWindowOpen('file:///etc/passwd', index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
-    expect(decideWindowOpen('javascript:alert(1)', index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+    expect(decideWindowOpen('http://localhost:5173/?panel=depth-2', 'http://localhost:5173', '/p.cjs', () => undefined).action).toBe('allow');
+    expect(decideWindowOpen(index, undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+    expect(decideWindowOpen(`${index}?panel=../../x`, undefined, '/p.cjs', () => undefined).action).toBe('deny');
+    expect(decideWindowOpen('app://renderer/assets/index-abc.js?panel=ladder-1', undefined, '/p.cjs', () => undefined).action).toBe('deny');
+    expect(decideWindowOpen('file:///opt/app/out/renderer/index.html?panel=ladder-1', undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+    expect(decideWindowOpen('https://www.kraken.com/', undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: 'https://www.kraken.com/' });
+    expect(decideWindowOpen('file:///etc/passwd', undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+    expect(decideWindowOpen('javascript:alert(1)', undefined, '/p.cjs', () => undefined)).toEqual({ action: 'deny', openExternally: null });
+  });
+});
+
+describe('navigation and permissions', () => {
+  const trusted = (url: string) => isAppUrl(url, undefined);
+
+  /** Emits an event the way Electron does: one event object carrying the URL, cancelled with preventDefault. */
+  const fire = (contents: EventEmitter, name: string, url: string): boolean => {
+    let prevented = false;
+    contents.emit(name, { url, preventDefault: () => (prevented = true) });
+    return prevented;
+  };
+
+  it('cancels will-navigate, will-frame-navigate and will-redirect to anything but the app, and every webview', () => {
+    const contents = new EventEmitter();
+    const denied: string[] = [];
+    guardNavigation(contents, trusted, (url) => denied.push(url));
+    expect([...NAVIGATION_EVENTS]).toEqual(['will-navigate', 'will-frame-navigate', 'will-redirect']);
+    for (const name of NAVIGATION_EVENTS) {
+      expect(fire(contents, name, 'app://renderer/index.html?panel=x'), name).toBe(false);
+      expect(fire(contents, name, 'https://evil.example/'), name).toBe(true);
+      expect(fire(contents, name, 'file:///etc/passwd'), name).toBe(true);
+    }
+    expect(denied).toEqual(NAVIGATION_EVENTS.flatMap(() => ['https://evil.example/', 'file:///etc/passwd']));
+    expect(fire(contents, 'will-attach-webview', 'app://renderer/index.html')).toBe(true);
+  });
+
+  it('allows notifications to the app origin only, for checks and requests alike', () => {
+    // The check handler is given an origin, the request handler the frame's URL.
+    expect(decidePermission({ permission: 'notifications', requester: 'app://renderer' }, trusted)).toBe(true);
+    expect(decidePermission({ permission: 'notifications', requester: 'app://renderer/index.html?panel=alerts-1' }, trusted)).toBe(true);
+    expect(decidePermission({ permission: 'notifications', requester: 'https://evil.example' }, trusted)).toBe(false);
+    expect(decidePermission({ permission: 'notifications', requester: 'file:///opt/app/out/renderer/index.html' }, trusted)).toBe(false);
+    expect(decidePermission({ permission: 'notifications', requester: 'app://renderer', embeddingOrigin: 'https://evil.example' }, trusted)).toBe(false);
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'fileSystem', 'hid', 'serial', 'usb']) {
+      expect(decidePermission({ permission, requester: 'app://renderer' }, trusted), permission).toBe(false);
+    }
+  });
+});
+
+describe('the Electron entry point', () => {
+  const entry = readFileSync(join(repoRoot, 'src/main/index.ts'), 'utf8');
+
+  it('registers app:// as privileged before ready, serves it from the renderer folder, and never loads file://', () => {
+    // index.ts cannot run without Electron's binary, so this checks the wiring in its text.
+    const register = entry.indexOf('protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME');
+    const ready = entry.indexOf('app.whenReady()');
+    expect(register).toBeGreaterThan(-1);
+    expect(register).toBeLessThan(ready);
+    expect(entry.indexOf('protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir))')).toBeGreaterThan(ready);
+    const sources = ['src/main/index.ts', 'src/main/windows/window-manager.ts'].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\n');
+    expect(sources).not.toMatch(/loadFile\(|pathToFileURL|['"`]file:/);
+  });
+
+  it('guards every webContents and answers permission checks and requests with the same decision', () => {
+    expect(entry).toMatch(/app\.on\('web-contents-created', \(_event, contents\) => \{\s+guardNavigation\(contents, isTrusted/);
+    expect(entry).toMatch(/setPermissionCheckHandler\([^]*?decidePermission\(/);
+    expect(entry).toMatch(/setPermissionRequestHandler\([^]*?decidePermission\(/);
   });
 });
 

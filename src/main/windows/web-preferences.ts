@@ -1,7 +1,10 @@
 /**
- * The security settings every window gets (Electron's security checklist). Kept free of Electron
- * imports so tests can assert them in plain Node.
+ * The security settings every window gets (Electron's security checklist), which pages count as the
+ * app's own, and what window.open may do. Kept free of Electron imports so tests can assert them in
+ * plain Node.
  */
+import { isAppSchemeUrl } from './app-protocol';
+
 export interface SecureWebPreferences {
   preload: string;
   contextIsolation: true;
@@ -34,16 +37,16 @@ export function secureWebPreferences(preload: string): SecureWebPreferences {
   };
 }
 
-/** Is `url` one of the app's own pages (the built renderer or the dev server)? */
-export function isAppUrl(url: string, rendererIndexUrl: string, devServerUrl: string | undefined): boolean {
+/**
+ * Is `url` on one of the app's own origins: app://renderer (the built renderer, see app-protocol.ts)
+ * or, in development only, the electron-vite dev server's origin? Nothing else is trusted: not
+ * file://, not other hosts or ports on the app scheme.
+ */
+export function isAppUrl(url: string, devServerUrl: string | undefined): boolean {
+  if (isAppSchemeUrl(url)) return true;
+  if (!devServerUrl) return false;
   try {
-    const u = new URL(url);
-    if (devServerUrl) {
-      const dev = new URL(devServerUrl);
-      if (u.origin === dev.origin) return true;
-    }
-    const app = new URL(rendererIndexUrl);
-    return u.protocol === 'file:' && u.pathname === app.pathname;
+    return new URL(url).origin === new URL(devServerUrl).origin;
   } catch {
     return false;
   }
@@ -93,13 +96,15 @@ export type WindowOpenDecision =
  */
 export function decideWindowOpen(
   url: string,
-  rendererIndexUrl: string,
   devServerUrl: string | undefined,
   preload: string,
   savedBounds: (panelId: string) => Bounds | undefined,
 ): WindowOpenDecision {
-  if (isAppUrl(url, rendererIndexUrl, devServerUrl)) {
-    const panelId = new URL(url).searchParams.get('panel');
+  if (isAppUrl(url, devServerUrl)) {
+    const page = new URL(url);
+    // On app://, only the page itself (not one of its scripts or styles) may open as a window.
+    if (isAppSchemeUrl(url) && page.pathname !== '/index.html' && page.pathname !== '/') return { action: 'deny', openExternally: null };
+    const panelId = page.searchParams.get('panel');
     if (panelId && /^[A-Za-z0-9-]{1,100}$/.test(panelId)) {
       return { action: 'allow', panelId, options: appWindowOptions('panel', preload, savedBounds(panelId)) };
     }

@@ -6,13 +6,13 @@
 import { BrowserWindow, screen, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import type { Logger } from '../log';
+import { appPageUrl } from './app-protocol';
 import { appWindowOptions, decideWindowOpen, type Bounds } from './web-preferences';
 import { loadWindowState, onScreen, saveWindowState, type WindowState } from './window-state';
 
 export interface WindowPaths {
   preload: string;
-  rendererIndex: string;
-  rendererIndexUrl: string;
+  /** electron-vite's dev server in development; otherwise pages load from app:// (app-protocol.ts). */
   devServerUrl: string | undefined;
   stateFile: string;
 }
@@ -96,7 +96,7 @@ export class WindowManager {
       for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
       void win.loadURL(url.href);
     } else {
-      void win.loadFile(this.paths.rendererIndex, query ? { query } : undefined);
+      void win.loadURL(appPageUrl(query));
     }
   }
 
@@ -122,7 +122,7 @@ export class WindowManager {
   /** A window may open only the app's own panel windows; https links go to the browser. */
   private guard(contents: WebContents): void {
     contents.setWindowOpenHandler(({ url }) => {
-      const decision = decideWindowOpen(url, this.paths.rendererIndexUrl, this.paths.devServerUrl, this.paths.preload, (id) => this.bounds(id));
+      const decision = decideWindowOpen(url, this.paths.devServerUrl, this.paths.preload, (id) => this.bounds(id));
       if (decision.action === 'allow') {
         const existing = this.windows.get(decision.panelId);
         if (existing && !existing.isDestroyed()) {

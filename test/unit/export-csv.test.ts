@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -190,6 +190,53 @@ describe('CSV export', () => {
     const noDb = run(['--db', join(dir, 'absent.db'), '--venue', 'binance-spot', '--symbol', 'NKNUSDT', '--out', join(dir, 'x.csv')]);
     expect(noDb.status).toBe(1);
     expect(noDb.stderr).toMatch(/no database at/);
+  });
+
+  it('the CLI takes only real calendar dates with a zone, and says why it refuses one', () => {
+    const run = (from: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/main/cli/export.ts', '--db', db, '--venue', 'binance-spot', '--symbol', 'NKNUSDT', '--from', from, '--out', join(dir, 'dates.csv')], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
+    // Date.parse would take 2021-02-30 as 2 March.
+    const feb30 = run('2021-02-30');
+    expect(feb30.status).toBe(2);
+    expect(feb30.stderr).toContain('--from must be an ISO date/time: "2021-02-30" is not a day of the calendar (2021-02 has 28 days)');
+    const local = run('2021-10-12T00:28:40');
+    expect(local.status).toBe(2);
+    expect(local.stderr).toContain('"2021-10-12T00:28:40" has no time zone');
+  });
+
+  it('the CLI never replaces what is at --out unless it is a regular file and --force is given, and never creates folders', () => {
+    const run = (out: string, ...extra: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/main/cli/export.ts', '--db', db, '--venue', 'binance-spot', '--symbol', 'NKNUSDT', '--out', out, ...extra], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
+    const device = run('/dev/null', '--force');
+    expect(device.status).toBe(2);
+    expect(device.stderr).toContain('--out /dev/null is a character device, not a regular file; refusing to replace it');
+
+    const folder = run(dir, '--force');
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain(`--out ${dir} is a folder, not a regular file`);
+
+    const missingFolder = join(dir, 'no-such-folder', 'out.csv');
+    const missing = run(missingFolder);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`folder ${join(dir, 'no-such-folder')} does not exist; create it first`);
+    expect(() => statSync(join(dir, 'no-such-folder'))).toThrow();
+
+    const kept = join(dir, 'kept.csv');
+    writeFileSync(kept, 'my notes\n');
+    const refused = run(kept);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`--out ${kept} already exists; pass --force to replace it`);
+    expect(readFileSync(kept, 'utf8')).toBe('my notes\n');
+
+    const forced = run(kept, '--force');
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(readFileSync(kept, 'utf8').split('\n')[0]).toBe(CSV_HEADER);
   });
 
   it('from the app: runs in a worker with progress and writes the same file as the CLI path', async () => {

@@ -51,7 +51,7 @@ export class ReplayPlayer {
       for await (const entry of readCapture(this.path, { onBytesRead: (b) => (this.bytesRead = b) })) {
         if (this.stopped) return;
         if ('error' in entry) {
-          this.driver.corruptLine(entry.lineNo, entry.error);
+          this.driver.corruptLine(entry.lineNo, entry.error, entry.endsEarly);
           continue;
         }
         const line = entry.line;
@@ -122,6 +122,11 @@ export class ReplayPlayer {
     this.driver.close();
   }
 
+  private endedEarlyMessage(): string | null {
+    const early = this.driver.endedEarly;
+    return early ? `the capture could not be read past line ${early.line - 1} (${early.error}); what followed is missing` : null;
+  }
+
   hasVenue(venue: string): boolean {
     return this.driver.adapters.has(venue);
   }
@@ -156,7 +161,7 @@ export class ReplayPlayer {
       progress: this.totalBytes > 0 ? Math.min(1, this.bytesRead / this.totalBytes) : 1,
       captureTime: this.captureTime,
       done: this.done,
-      error: this.error ?? (this.driver.unsupported.size > 0 ? this.driver.unsupportedReport()[0]!.message : null),
+      error: this.error ?? this.endedEarlyMessage() ?? (this.driver.unsupported.size > 0 ? this.driver.unsupportedReport()[0]!.message : null),
       messages: this.driver.messages,
       corruptLines: this.driver.corruptCount,
       symbols: this.feeds().map((f) => ({ venue: f.venue, symbol: f.symbol })),

@@ -4,7 +4,11 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { CorruptLineError, parseCaptureLine, type CaptureLine } from './format';
 
-export type CaptureEntry = { lineNo: number; line: CaptureLine } | { lineNo: number; error: string };
+/**
+ * One line of a capture, or why it could not be used. `endsEarly` marks the last entry of a file that
+ * could not be read to its end (a truncated gzip, a read error): what followed is missing, not corrupt.
+ */
+export type CaptureEntry = { lineNo: number; line: CaptureLine } | { lineNo: number; error: string; endsEarly?: true };
 
 async function isGzip(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
@@ -47,5 +51,5 @@ export async function* readCapture(path: string, options: { onBytesRead?: (bytes
   } catch (error) {
     streamError = error as Error;
   }
-  if (streamError) yield { lineNo: lineNo + 1, error: `file ends early: ${(streamError as Error).message}` };
+  if (streamError) yield { lineNo: lineNo + 1, error: (streamError as Error).message, endsEarly: true };
 }

@@ -5,7 +5,7 @@
  * the connection's opening, subscriptions and snapshots, so it replays to the same books.
  */
 import type { RecordingStatus } from '../../shared/contract';
-import type { VenueId } from '../../shared/market';
+import type { Instrument, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import type { VenueAdapter } from '../venues/adapter';
 import { venueModule } from '../venues/registry';
@@ -22,9 +22,16 @@ export interface RecorderOptions {
   endpoints?: { ws: string; rest: string };
 }
 
+/** What a recording got: per symbol, frames received; and what became of its connections. */
+export interface RecordingReport {
+  symbols: Array<{ symbol: string; frames: number; state: string; lastError: string | null }>;
+  connections: RecordingTransport['connections'];
+}
+
 export class Recorder {
   private readonly writer: CaptureWriter;
   private readonly adapter: VenueAdapter;
+  private readonly transport: RecordingTransport;
   private readonly startedAt = Date.now();
   private stopped = false;
 
@@ -33,6 +40,7 @@ export class Recorder {
     if (!mod) throw new Error(`recording: venue "${options.venue}" is not supported`);
     this.writer = new CaptureWriter(options.path);
     const transport = new RecordingTransport(options.transport, options.venue, (line) => this.writer.write(line));
+    this.transport = transport;
     this.adapter = mod.createAdapter({
       transport,
       logger: options.logger,
@@ -46,6 +54,13 @@ export class Recorder {
   /** Books of the recording connection (tests compare them with the replayed file). */
   feeds(): ReturnType<VenueAdapter['feeds']> {
     return this.adapter.feeds();
+  }
+
+  report(): RecordingReport {
+    return {
+      symbols: [...this.adapter.feeds()].map((f) => ({ symbol: f.symbol, frames: f.health.messages, state: f.state, lastError: f.health.lastError })),
+      connections: { ...this.transport.connections },
+    };
   }
 
   status(): RecordingStatus {
@@ -74,4 +89,20 @@ export class Recorder {
     }
     return this.status();
   }
+}
+
+/**
+ * Split the requested symbols into those the venue lists (in the venue's spelling, whatever case the
+ * user typed) and those it does not.
+ */
+export function listedSymbols(requested: readonly string[], instruments: readonly Instrument[]): { listed: string[]; unlisted: string[] } {
+  const byUpper = new Map(instruments.map((i) => [i.symbol.toUpperCase(), i.symbol]));
+  const listed: string[] = [];
+  const unlisted: string[] = [];
+  for (const symbol of requested) {
+    const venueSpelling = byUpper.get(symbol.toUpperCase());
+    if (venueSpelling === undefined) unlisted.push(symbol);
+    else if (!listed.includes(venueSpelling)) listed.push(venueSpelling);
+  }
+  return { listed, unlisted };
 }

@@ -46,6 +46,8 @@ export function redactSent(text: string): string {
 export class RecordingTransport implements Transport {
   readonly clock: Transport['clock'];
   private nextConn = 1;
+  /** What became of the connections, so a recording that received nothing can say why. */
+  readonly connections = { attempted: 0, opened: 0, failed: 0, lastError: null as string | null };
 
   constructor(
     private readonly inner: Transport,
@@ -59,8 +61,15 @@ export class RecordingTransport implements Transport {
     const conn = `c${this.nextConn++}`;
     const venue = this.venue;
     this.sink({ ts: this.clock.now(), conn, venue, kind: 'open', url });
+    const connections = this.connections;
+    connections.attempted++;
+    let opened = false;
     const socket = this.inner.connect(url, {
-      onOpen: () => handlers.onOpen(),
+      onOpen: () => {
+        opened = true;
+        connections.opened++;
+        handlers.onOpen();
+      },
       onMessage: (text, receivedAt) => {
         this.sink({ ts: receivedAt, conn, venue, kind: 'recv', data: text });
         handlers.onMessage(text, receivedAt);
@@ -70,7 +79,12 @@ export class RecordingTransport implements Transport {
         this.sink({ ts: this.clock.now(), conn, venue, kind: 'close', data: `${code} ${reason}`.trim() });
         handlers.onClose(code, reason);
       },
-      onError: (error) => handlers.onError(error),
+      onError: (error) => {
+        // An error before the socket opened is a failed connection (refused, unresolvable, TLS...).
+        if (!opened) connections.failed++;
+        connections.lastError = error.message;
+        handlers.onError(error);
+      },
     });
     return {
       send: (text) => {

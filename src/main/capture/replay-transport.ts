@@ -154,16 +154,27 @@ class ReplaySocket implements TransportSocket {
 }
 
 /**
- * Which recorded response answers a request: same path and same instrument, whatever the other
- * parameters (an adapter may ask for a different depth than the recording did).
+ * Which recorded response answers a request: the same endpoint and the same instrument, whatever the
+ * other parameters (an adapter may ask for a different depth than the recording did) and whatever the
+ * API version in the path: Binance's `/api/v1/depth` and `/api/v3/depth` (or `/fapi/v1/depth` and
+ * `/fapi/v2/depth`) are the same order book snapshot, so a capture recorded against an older version
+ * still answers today's adapter.
  */
 export function restKey(url: string): string {
   try {
     const u = new URL(url);
     const instrument =
       u.searchParams.get('symbol') ?? u.searchParams.get('instId') ?? u.searchParams.get('product_id') ?? u.searchParams.get('pair') ?? '';
-    return `${u.pathname}?${instrument.toUpperCase()}`;
+    return `${endpointPath(u.pathname)}?${instrument.toUpperCase()}`;
   } catch {
     return url;
   }
+}
+
+/** A URL path with every version segment (v1, v3, ...) replaced by `v*`, so versions of one endpoint compare equal. */
+export function endpointPath(pathname: string): string {
+  return pathname
+    .split('/')
+    .map((segment) => (/^v\d+$/i.test(segment) ? 'v*' : segment))
+    .join('/');
 }

@@ -21,6 +21,10 @@ export interface ReplayBook {
   bestAsk: string | null;
   bidLevels: number;
   askLevels: number;
+  /** Frames the adapter attributed to this book (0: the capture names it but never streams it). */
+  messages: number;
+  /** The book reached `synced` at least once (it may have left it later, e.g. at a recorded close). */
+  everSynced: boolean;
 }
 
 export interface ReplayVerify {
@@ -31,6 +35,10 @@ export interface ReplayVerify {
   gaps: number;
   resyncs: number;
   crossed: number;
+  /** Updates applied to a synced book; each was checked for a crossed book (the check every venue has). */
+  updatesChecked: number;
+  /** Of those, updates whose venue sequence number was checked to continue the book. */
+  sequenceChecked: number;
 }
 
 export interface ReplayResult {
@@ -42,6 +50,8 @@ export interface ReplayResult {
   malformedFrames: number;
   topOfBookChanges: number;
   corruptLines: { count: number; lines: Array<{ line: number; error: string }> };
+  /** The file could not be read to its end (truncated gzip, read error): where and why. */
+  endedEarly: { line: number; error: string } | null;
   unsupported: Array<{ venue: string; lines: number; message: string }>;
 }
 
@@ -72,12 +82,39 @@ export class ReplayDriver {
   readonly unsupported = new Map<string, number>();
   readonly corrupt: Array<{ line: number; error: string }> = [];
   corruptCount = 0;
+  endedEarly: { line: number; error: string } | null = null;
   messages = 0;
+  /** Books that reached `synced` at least once. */
+  readonly everSynced = new Set<SymbolFeed>();
+  /** Per book: updates applied after a snapshot, and how many of them carried a checked sequence. */
+  readonly updatesApplied = new Map<SymbolFeed, { updates: number; sequenced: number }>();
+  private readonly listener: FeedListener;
 
   constructor(
-    private readonly listener: FeedListener,
+    listener: FeedListener,
     private readonly logger: Logger = nullLogger,
-  ) {}
+  ) {
+    // Watch what the adapters did to every book, for the verdict of `replay --verify`.
+    this.listener = {
+      onBook: (feed, event) => {
+        if (event.kind === 'delta') {
+          let counts = this.updatesApplied.get(feed);
+          if (!counts) {
+            counts = { updates: 0, sequenced: 0 };
+            this.updatesApplied.set(feed, counts);
+          }
+          counts.updates++;
+          // Sync code applies a numbered update only after checking it continues the book.
+          if (event.seq !== undefined || event.prevSeq !== undefined) counts.sequenced++;
+        }
+        listener.onBook(feed, event);
+      },
+      onState: (feed, from, to, reason) => {
+        if (to === 'synced') this.everSynced.add(feed);
+        listener.onState(feed, from, to, reason);
+      },
+    };
+  }
 
   adapterFor(venue: string): VenueAdapter | undefined {
     const existing = this.adapters.get(venue);
@@ -87,7 +124,13 @@ export class ReplayDriver {
     return adapter;
   }
 
-  corruptLine(lineNo: number, error: string): void {
+  /** A line that could not be used, or (endsEarly) the point where the file could not be read further. */
+  corruptLine(lineNo: number, error: string, endsEarly = false): void {
+    if (endsEarly) {
+      this.endedEarly = { line: lineNo, error };
+      this.logger.log('warn', 'capture-ends-early', { line: lineNo, error });
+      return;
+    }
     this.corruptCount++;
     if (this.corrupt.length < MAX_LISTED_CORRUPT) this.corrupt.push({ line: lineNo, error });
     this.logger.log('warn', 'corrupt-capture-line', { line: lineNo, error });
@@ -201,7 +244,17 @@ export function topOfBookCounter(hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfB
 
 /** Every integrity counter summed over the driver's books, and the malformed frames it skipped. */
 export function verifyTotals(driver: ReplayDriver): { verify: ReplayVerify; malformedFrames: number } {
-  const verify: ReplayVerify = { checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0 };
+  const verify: ReplayVerify = {
+    checksumOk: 0,
+    checksumFailed: 0,
+    bboOk: 0,
+    bboFailed: 0,
+    gaps: 0,
+    resyncs: 0,
+    crossed: 0,
+    updatesChecked: 0,
+    sequenceChecked: 0,
+  };
   let malformedFrames = 0;
   for (const feed of driver.feeds()) {
     const h = feed.health;
@@ -212,6 +265,9 @@ export function verifyTotals(driver: ReplayDriver): { verify: ReplayVerify; malf
     verify.gaps += h.gaps;
     verify.resyncs += h.resyncs;
     verify.crossed += h.crossed;
+    // A crossed update was checked too; it never reached the listener.
+    verify.updatesChecked += (driver.updatesApplied.get(feed)?.updates ?? 0) + h.crossed;
+    verify.sequenceChecked += driver.updatesApplied.get(feed)?.sequenced ?? 0;
     malformedFrames += h.malformed;
   }
   for (const adapter of driver.adapters.values()) malformedFrames += adapter.unattributedMalformed;
@@ -223,7 +279,7 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
   const driver = new ReplayDriver(counter.listener, options.logger ?? nullLogger);
   const started = performance.now();
   for await (const entry of readCapture(path)) {
-    if ('error' in entry) driver.corruptLine(entry.lineNo, entry.error);
+    if ('error' in entry) driver.corruptLine(entry.lineNo, entry.error, entry.endsEarly);
     else if (driver.handle(entry.line)) await nextMacrotask();
   }
   driver.end();
@@ -242,6 +298,8 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
       bestAsk: top.ask,
       bidLevels: feed.book.levelCount('bid'),
       askLevels: feed.book.levelCount('ask'),
+      messages: feed.health.messages,
+      everSynced: driver.everSynced.has(feed),
     };
   });
   const { verify, malformedFrames } = verifyTotals(driver);
@@ -257,6 +315,7 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
     malformedFrames,
     topOfBookChanges,
     corruptLines: { count: driver.corruptCount, lines: driver.corrupt },
+    endedEarly: driver.endedEarly,
     unsupported: driver.unsupportedReport(),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv
- * npm run export -- --depth --capture FILE --venue V --symbol S [--levels 40] --out FILE.json
+ * npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
+ * npm run export -- --depth --capture FILE --venue V --symbol S [--levels 40] --out FILE.json [--force]
  *
  * CSV: streams one symbol's recorded top of book from a store database (the app's, or one written by
  * `npm run replay -- CAPTURE --db FILE`) in the columns ts_iso,provider,symbol,bid,ask,spread,mid,
@@ -9,28 +9,33 @@
  * Depth: the CLI cannot reach a running app's books, so it replays a capture through the live
  * adapters and writes the final book's top N levels as JSON (atomically).
  *
+ * --from/--to are strict ISO times (cli/iso-time.ts). --out must be in an existing folder and is never
+ * replaced unless it is a regular file and --force is given (cli/output-file.ts); the file appears
+ * whole or not at all (written beside it, then renamed).
+ *
  * Progress goes to stderr; the last stdout line is one JSON object describing the file written.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { replayCapture } from '../capture/replay';
 import { exportTopOfBookCsv } from '../store/csv-export';
 import { DEFAULT_DEPTH_LEVELS, depthSnapshot, writeJsonAtomic } from '../store/depth-export';
 import { openStoreReadOnly } from '../store/open-database';
 import type { SymbolFeed } from '../venues/symbol-feed';
+import { isoTimeError, parseIsoTime } from './iso-time';
+import { checkOutputFile, OutputFileError } from './output-file';
 
 const USAGE = `usage:
-  npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv
-  npm run export -- --depth --capture FILE --venue V --symbol S [--levels ${DEFAULT_DEPTH_LEVELS}] --out FILE.json`;
+  npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
+  npm run export -- --depth --capture FILE --venue V --symbol S [--levels ${DEFAULT_DEPTH_LEVELS}] --out FILE.json [--force]`;
 
 class UsageError extends Error {}
 
 function parseTime(name: string, text: string | undefined): number | null {
   if (text === undefined) return null;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new UsageError(`--${name} must be an ISO date/time such as 2021-10-12T10:00:00Z, got "${text}"`);
-  return ms;
+  const error = isoTimeError(text);
+  if (error !== null) throw new UsageError(`--${name} must be an ISO date/time: ${error}`);
+  return parseIsoTime(text);
 }
 
 function required(name: string, value: string | undefined): string {
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
         depth: { type: 'boolean', default: false },
         capture: { type: 'string' },
         levels: { type: 'string' },
+        force: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -60,7 +66,13 @@ async function main(): Promise<void> {
   const v = args.values;
   const venue = required('venue', v.venue);
   const symbol = required('symbol', v.symbol);
-  const out = resolve(required('out', v.out));
+  let out: string;
+  try {
+    out = checkOutputFile(required('out', v.out), { force: v.force });
+  } catch (error) {
+    if (error instanceof OutputFileError) throw new UsageError(error.message);
+    throw error;
+  }
 
   if (v.depth) {
     const capture = required('capture', v.capture);

@@ -3,14 +3,17 @@
  *
  * Replays a capture at full speed through the live adapters and prints, as its last line, one JSON
  * object with the message count, the final books and every integrity counter. With --verify the JSON
- * gains "verifyOk" and the exit code is 1 when any checksum or best-bid/offer check failed, a gap was
- * seen, a book crossed or a venue in the file is not supported. With --db the top of book is stored in
+ * gains "verifyOk", "problems" (one sentence each) and "booksWithoutData", and the exit code is 1 on any
+ * problem: a check failed, a book that received data never synced, nothing was checked at all, lines
+ * were corrupt, the file ended early or a venue in it is not supported (rules in capture/verify.ts).
+ * With --db the top of book is stored in
  * that SQLite database through the live recording path (see store/replay-into-store.ts); the JSON
  * gains "stored", and the exit code is 1 when the rows written differ from topOfBookChanges.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { replayCapture, type ReplayResult } from '../capture/replay';
+import { judgeReplay } from '../capture/verify';
 import { jsonLineLogger } from '../log';
 import { replayIntoStore, type ReplayIntoStoreResult } from '../store/replay-into-store';
 
@@ -52,11 +55,14 @@ async function main(): Promise<void> {
       bidLevels: b.bidLevels,
       askLevels: b.askLevels,
       state: b.state,
+      messages: b.messages,
+      everSynced: b.everSynced,
     })),
     verify: result.verify,
     topOfBookChanges: result.topOfBookChanges,
     malformedFrames: result.malformedFrames,
     corruptLines: result.corruptLines,
+    endedEarly: result.endedEarly,
     unsupported: result.unsupported,
   };
   if (stored) {
@@ -69,11 +75,12 @@ async function main(): Promise<void> {
     }
   }
   if (parsed.values.verify) {
-    const v = result.verify;
-    // A venue we could not replay verified nothing, so it cannot pass.
-    const ok = v.checksumFailed === 0 && v.bboFailed === 0 && v.gaps === 0 && v.crossed === 0 && result.unsupported.length === 0;
-    Object.assign(out, { verifyOk: ok });
-    if (!ok) process.exitCode = 1;
+    const verdict = judgeReplay(result);
+    Object.assign(out, { verifyOk: verdict.ok, problems: verdict.problems, booksWithoutData: verdict.booksWithoutData });
+    if (!verdict.ok) {
+      for (const problem of verdict.problems) process.stderr.write(`replay: ${problem}\n`);
+      process.exitCode = 1;
+    }
   }
   process.stdout.write(JSON.stringify(out) + '\n');
 }

@@ -101,10 +101,11 @@ describe('tape model', () => {
     expect(lines.reduce((n, l) => n + l.sizeValue, 0)).toBeCloseTo(2298.353, 6);
     expect(lines.length).toBeLessThan(4029);
 
-    // 402,900 prints in frames of 2,000 (the most a frame carries), each frame also read back as
-    // a view would: far more than Binance sends in two minutes, in well under a second per 100k.
+    // 100,725 prints (25 times the capture) in frames of 2,000, the most a frame carries, each frame
+    // also read back as a view would. About 0.5 s here on a shared machine (some 190,000 prints/s),
+    // far beyond the busiest Binance symbol; the bound leaves room for a loaded machine.
     const started = performance.now();
-    for (let round = 0; round < 100; round++) {
+    for (let round = 0; round < 25; round++) {
       for (let i = 0; i < prints.length; i += 2000) {
         tape.push(prints.slice(i, i + 2000));
         tape.lines({ aggregate: true, minSize: 0.5 });
@@ -112,7 +113,7 @@ describe('tape model', () => {
     }
     const elapsed = performance.now() - started;
     expect(tape.size).toBe(tape.capacity);
-    expect(elapsed).toBeLessThan(20_000);
-    console.log(`tape: 402,900 prints in ${Math.round(elapsed)} ms (${Math.round(402_900 / (elapsed / 1000))} prints/s with a view per frame)`);
+    expect(elapsed).toBeLessThan(10_000);
+    console.log(`tape: 100,725 prints in ${Math.round(elapsed)} ms (${Math.round(100_725 / (elapsed / 1000))} prints/s with a view per frame)`);
   });
 });

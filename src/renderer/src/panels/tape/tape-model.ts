@@ -118,6 +118,8 @@ export class TapeModel {
   version = 0;
   /** Prints the host said it left out (more than a frame holds in one tick). */
   droppedByHost = 0;
+  /** Prints pushed since the model was made (a paused view shows how many arrived since). */
+  received = 0;
   /** Most decimals any price or size carried, for display when the instrument's precision is unknown. */
   priceDecimals = 0;
   sizeDecimals = 0;
@@ -138,6 +140,7 @@ export class TapeModel {
   push(prints: readonly TradePrint[], dropped = 0): void {
     this.droppedByHost += dropped;
     if (prints.length === 0 && dropped === 0) return;
+    this.received += prints.length;
     for (const print of prints) {
       const key = this.nextKey++;
       this.each.push(lineOf(key, print));

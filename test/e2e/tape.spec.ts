@@ -61,6 +61,13 @@ async function openTape(page: Page) {
   await page.setViewportSize({ width: 1500, height: 950 });
   await page.goto('/');
   await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  // The served prints are ETHUSDT's: show that symbol, so the panel's title says what it shows.
+  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
+  await picker.click();
+  await picker.fill('eth usdt');
+  await expect(page.getByRole('option').first()).toContainText('ETH/USDT');
+  await picker.press('Enter');
+  await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
   await page.getByRole('button', { name: '+ Add panel' }).click();
   await page.getByRole('menuitem', { name: 'Time & Sales', exact: true }).click();
   const panel = page.getByRole('region', { name: 'Time & Sales', exact: true });
@@ -125,5 +132,6 @@ test('Time & Sales shows real prints newest first, merges orders, filters, highl
   await page.mouse.move(5, 5);
   await expect(status).not.toContainText('Paused');
   await expect.poll(async () => rows.first().textContent(), { timeout: 10_000 }).not.toBe(top);
-  await panel.screenshot({ path: testInfo.outputPath('panel-tape.png') });
+  await panel.screenshot({ path: testInfo.outputPath('panel-time-sales.png') });
+  if (process.env.UPDATE_SCREENSHOTS) await panel.screenshot({ path: 'docs/screenshots/panel-time-sales.png' });
 });

@@ -188,6 +188,42 @@ export const TopOfBookFrameSchema = z.object({
   points: z.array(TopOfBookPointSchema),
 });
 
+/** Most prints one `trades` frame carries; more in one tick are counted in `dropped`, never queued. */
+export const MAX_TRADES_PER_FRAME = 2000;
+
+/** One print of the tape: price and size as the venue's exact text; side is the taker's. */
+export const TradePrintSchema = z.object({
+  id: z.string().nullable(),
+  price: z.string(),
+  size: z.string(),
+  side: z.enum(['buy', 'sell', 'unknown']),
+  exchangeTs: z.number(),
+  localTs: z.number(),
+  /** Venue trades this print stands for (Binance aggTrade, OKX `count`); absent means one. */
+  fills: z.number().int().min(1).optional(),
+  /** Sent on subscribe from before it (Coinbase `last_match`, Kraken snapshot): not live flow. */
+  history: z.boolean().optional(),
+});
+
+export const TradesParamsSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: SymbolSchema,
+  /** Recent prints from before the subscription to put in the first frame. */
+  backlog: z.number().int().min(0).max(MAX_TRADES_PER_FRAME).default(200),
+});
+
+/** The prints since the previous frame, oldest first (the first frame: up to `backlog` recent ones). */
+export const TradesFrameSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  trades: z.array(TradePrintSchema).max(MAX_TRADES_PER_FRAME),
+  /** Prints left out of this frame because more than MAX_TRADES_PER_FRAME arrived in one tick (the oldest). */
+  dropped: z.number().int().min(0),
+  /** Decimals to show prices and sizes with (the instrument's precision); null where not known. */
+  priceDecimals: z.number().int().min(0).nullable(),
+  sizeDecimals: z.number().int().min(0).nullable(),
+});
+
 const Empty = z.object({}).strict();
 
 export const RecordingStatusSchema = z.object({
@@ -293,6 +329,14 @@ const storeCommands = {
       .strict()
       .refine(rangeOrdered, 'from must be before to'),
     response: z.object({ venue: z.string(), symbol: z.string(), rows: z.array(StoredTopOfBookSchema), truncated: z.boolean() }),
+  },
+  /** Recorded trades of one symbol in [from, to), oldest first, at most `limit` rows. */
+  'store.trades': {
+    request: z
+      .object({ venue: VenueIdSchema, symbol: SymbolSchema, from: TimeMsSchema, to: TimeMsSchema, limit: z.number().int().min(1).max(20_000).default(5000) })
+      .strict()
+      .refine(rangeOrdered, 'from must be before to'),
+    response: z.object({ venue: z.string(), symbol: z.string(), rows: z.array(TradePrintSchema), truncated: z.boolean() }),
   },
   /** Alerts, most recently updated first, each with its lifecycle steps and evidence. */
   'store.alerts': {
@@ -426,6 +470,7 @@ export const streams = {
   'book.depth': { params: DepthParamsSchema, frame: DepthFrameSchema },
   'book.heatmap': { params: HeatmapParamsSchema, frame: HeatmapFrameSchema },
   'book.top': { params: TopOfBookParamsSchema, frame: TopOfBookFrameSchema },
+  trades: { params: TradesParamsSchema, frame: TradesFrameSchema },
   health: { params: Empty, frame: HealthReportSchema },
   'replay.status': { params: Empty, frame: ReplayStatusSchema },
   /** Commands for one window: 'dashboard' or a detached panel's id. */
@@ -463,6 +508,9 @@ export type DepthFrame = z.output<typeof DepthFrameSchema>;
 export type HeatmapFrame = z.output<typeof HeatmapFrameSchema>;
 export type TopOfBookFrame = z.output<typeof TopOfBookFrameSchema>;
 export type TopOfBookPoint = z.output<typeof TopOfBookPointSchema>;
+export type TradePrint = z.output<typeof TradePrintSchema>;
+export type TradesFrame = z.output<typeof TradesFrameSchema>;
+export type TradesParams = z.output<typeof TradesParamsSchema>;
 
 
 /** The whole surface a window gets: the preload and the web bridge both implement exactly this. */

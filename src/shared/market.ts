@@ -59,3 +59,32 @@ export type SyncState = 'idle' | 'connecting' | 'buffering' | 'synced' | 'resync
 export function bookKey(venue: string, symbol: string): string {
   return `${venue}:${symbol}`;
 }
+
+/** The side of the order that took liquidity; 'unknown' only where the venue does not say. */
+export type TakerSide = 'buy' | 'sell' | 'unknown';
+
+/**
+ * A normalized print from a venue's public trade feed. Price and size stay as the venue's exact text.
+ * One Trade is one venue trade record: a Binance aggTrade event is one Trade standing for `fills`
+ * venue trades (same taker order, same price).
+ */
+export interface Trade {
+  readonly venue: VenueId;
+  readonly symbol: string;
+  /** The venue's trade id as text, or null where the venue sends none. */
+  readonly id: string | null;
+  readonly price: string;
+  readonly size: string;
+  readonly side: TakerSide;
+  /** Trade time on the venue's clock, ms since the epoch (fractions where the venue sends µs). */
+  readonly exchangeTs: number;
+  /** Local receive time, ms since the epoch. */
+  readonly localTs: number;
+  /** Venue trades this record stands for (Binance aggTrade: l - f + 1); absent means one. */
+  readonly fills?: number;
+  /**
+   * Sent once on subscribe from before the subscription (Coinbase `last_match`, a Kraken trade
+   * snapshot): shown on a tape as history, kept out of volume and integrity counts.
+   */
+  readonly history?: boolean;
+}

@@ -8,6 +8,7 @@ import { ImpactPanel } from './impact/ImpactPanel';
 import { LadderPanel } from './ladder/LadderPanel';
 import { MetricsPanel } from './metrics/MetricsPanel';
 import { VolumeProfilePanel } from './profile/VolumeProfilePanel';
+import { TapePanel } from './tape/TapePanel';
 import { TimeSeriesPanel } from './timeseries/TimeSeriesPanel';
 import type { PanelProps } from './types';
 
@@ -27,4 +28,5 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   alerts: { title: 'Alerts', component: AlertsPanel as ComponentType<PanelProps<never>> },
   impact: { title: 'Impact calculator', component: ImpactPanel as ComponentType<PanelProps<never>> },
   health: { title: 'Feed health', component: HealthPanel as ComponentType<PanelProps<never>> },
+  tape: { title: 'Time & Sales', component: TapePanel as ComponentType<PanelProps<never>> },
 };

@@ -13,7 +13,7 @@ import { depthSnapshot } from '../store/depth-export';
 import { TopOfBookRecorder } from '../store/recorder';
 import { Store, type ExportJob } from '../store/store';
 import type { CommandHandlers, ContractHost, HostInfo, StreamFactories } from './contract-host';
-import type { MarketService } from './market';
+import type { MarketService } from '../market/service';
 
 export interface StoreWiring {
   store: Store;

@@ -5,7 +5,7 @@
  * this is `npm run soak`.
  */
 import { createServices } from '../app/compose';
-import { MemoryWatch } from '../app/memory-watch';
+import { MemoryWatch } from '../market/memory-watch';
 import { nullLogger } from '../log';
 import { collectGarbage, emit, round, sleep } from './bench-util';
 

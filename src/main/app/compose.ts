@@ -18,7 +18,7 @@ import { recordingCapability } from './recording-capability';
 import { replayCapability } from './replay-capability';
 import { UiCommandBus } from './ui-commands';
 import { startStore } from './store-capability';
-import type { Store } from '../store/store';
+import type { Store } from '../store/client/store';
 import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 

@@ -13,6 +13,29 @@ const NODE_BUILTINS = [
 const nodePatterns = [{ group: ['node:*'], message: 'Node built-ins are not available here.' }];
 const nodePaths = NODE_BUILTINS.map((name) => ({ name, message: 'Node built-ins are not available here.' }));
 
+// What every main-process file may not import. A zone below restates these with its own additions:
+// in a flat config the last matching block's options replace the earlier ones for a rule.
+const mainPaths = [{ name: 'electron', message: 'Services run in plain Node too (web host, CLI): Electron only in src/main/index.ts and src/main/windows.' }];
+const mainPatterns = [{ group: ['**/renderer/**', '**/preload/**'], message: 'The main process does not import window code.' }];
+
+/**
+ * Zones inside the main process (docs/architecture.md): lower layers never reach up. Relative imports
+ * are matched by regex on the path text, e.g. `../../market/service` from a venue folder.
+ * @param {string} files @param {string} regex @param {string} message @param {boolean} [noNode] also no Node built-ins
+ */
+const mainZone = (files, regex, message, noNode = false) => ({
+  files: [files],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [...mainPaths, ...(noNode ? nodePaths : [])],
+        patterns: [...mainPatterns, ...(noNode ? nodePatterns : []), { regex, message }],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -46,16 +69,13 @@ export default tseslint.config(
     // Only the Electron shell (lifecycle and windows) may touch Electron; every service runs in plain Node.
     files: ['src/main/**/*.{ts,tsx}'],
     ignores: ['src/main/index.ts', 'src/main/windows/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'Services run in plain Node too (web host, CLI): Electron only in src/main/index.ts and src/main/windows.' }],
-          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'The main process does not import window code.' }],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: mainPaths, patterns: mainPatterns }] },
   },
+  // The book is pure data structure: src/shared, its own files and npm packages, nothing of the process around it.
+  mainZone('src/main/book/**/*.{ts,tsx}', '^\\.\\./(?!\\.\\./shared/)', 'src/main/book imports only src/shared, its own files and npm packages.', true),
+  mainZone('src/main/venues/**/*.{ts,tsx}', '^(\\.\\./)+(app|publish|market)(/|$)', 'Venues are below the market service: no imports from app/, publish/ or market/.'),
+  mainZone('src/main/analytics/**/*.{ts,tsx}', '^(\\.\\./)+app(/|$)', 'Analytics is a service that composition uses: no imports from app/.'),
+  mainZone('src/main/store/worker/**/*.{ts,tsx}', '^(\\.\\./)+(store/)?client(/|$)', 'The store worker runs on its own thread: it shares only store/protocol.ts, types.ts and errors.ts with the client, never client/.'),
   {
     files: ['src/main/web/**/*.{ts,tsx}'],
     rules: {

@@ -1,8 +1,12 @@
 /**
  * The typed contract between the main-process services and every window. Commands are
- * request → response; streams deliver frames for a subscription. Every payload that crosses the
- * boundary is validated on the receiving side with these schemas. Both hosts (Electron IPC and the web
- * host's WebSocket) carry exactly this contract, so the renderer cannot tell which one it runs in.
+ * request → response; streams deliver frames for a subscription. What a window sends is validated by
+ * the host with these schemas before anything runs: every message's shape, every command request and
+ * every stream's parameters (ContractHost). What the host sends back (responses and frames, built by
+ * our own code, frames many times a second) is typed by these schemas but not re-validated at runtime;
+ * test/unit/stream-frames.test.ts parses a real frame of every stream against its schema. Both hosts
+ * (Electron IPC and the web host's WebSocket) carry exactly this contract, so the renderer cannot tell
+ * which one it runs in.
  */
 import { z } from 'zod';
 import { analyticsCommands, analyticsStreams } from './analytics';

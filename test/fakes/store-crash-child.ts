@@ -5,7 +5,7 @@
  *
  *   node --import tsx test/fakes/store-crash-child.ts <db> <firstBatchId> <rowsPerBatch>
  */
-import { Store } from '../../src/main/store/store';
+import { Store } from '../../src/main/store/client/store';
 import { nullLogger } from '../../src/main/log';
 
 const [dbPath, firstArg, rowsArg] = process.argv.slice(2);

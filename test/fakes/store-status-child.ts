@@ -6,7 +6,7 @@
  *   node --import tsx test/fakes/store-status-child.ts <db>
  */
 import { nullLogger } from '../../src/main/log';
-import { Store } from '../../src/main/store/store';
+import { Store } from '../../src/main/store/client/store';
 
 const [dbPath] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: store-status-child <db>');

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nullLogger } from '../../src/main/log';
-import { CSV_HEADER, ExportError, exportTopOfBookCsv } from '../../src/main/store/csv-export';
-import { openStoreReadOnly } from '../../src/main/store/open-database';
-import { replayIntoStore } from '../../src/main/store/replay-into-store';
-import { Store } from '../../src/main/store/store';
-import { StoreWriter } from '../../src/main/store/writer';
+import { ExportError } from '../../src/main/store/errors';
+import { CSV_HEADER, exportTopOfBookCsv } from '../../src/main/store/worker/csv-export';
+import { openStoreReadOnly } from '../../src/main/store/worker/open-database';
+import { replayIntoStore } from '../../src/main/store/client/replay-into-store';
+import { Store } from '../../src/main/store/client/store';
+import { StoreWriter } from '../../src/main/store/worker/writer';
 import { midpointDecimal, subtractDecimal } from '../../src/shared/decimal';
 import { capture, repoRoot } from '../support/paths';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryWatch, type MemorySample } from '../../src/main/app/memory-watch';
-import { MarketService } from '../../src/main/app/market';
+import { MemoryWatch, type MemorySample } from '../../src/main/market/memory-watch';
+import { MarketService } from '../../src/main/market/service';
 import { HealthReportSchema } from '../../src/shared/contract';
 import type { Logger } from '../../src/main/log';
 

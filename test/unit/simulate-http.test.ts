@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/main/app/compose';
-import { MarketService } from '../../src/main/app/market';
+import { MarketService } from '../../src/main/market/service';
 import { answerSimulate, type BookSource } from '../../src/main/analytics/impact-query';
 import { replayCapture } from '../../src/main/capture/replay';
 import { nullLogger } from '../../src/main/log';

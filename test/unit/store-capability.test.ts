@@ -8,8 +8,8 @@ import { nullLogger } from '../../src/main/log';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
 import type { ExportJobInfo, ServerMessage } from '../../src/shared/contract';
 import { createContractClient } from '../../src/shared/contract-client';
-import { CSV_HEADER } from '../../src/main/store/csv-export';
-import type { DepthSnapshot } from '../../src/main/store/depth-export';
+import { CSV_HEADER } from '../../src/main/store/worker/csv-export';
+import type { DepthSnapshot } from '../../src/main/store/client/depth-export';
 import { capture } from '../support/paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'obm-store-cap-'));

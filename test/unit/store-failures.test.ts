@@ -7,10 +7,11 @@ import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
-import { Store } from '../../src/main/store/store';
-import { StoreWriter } from '../../src/main/store/writer';
-import { WriterLoop } from '../../src/main/store/writer-loop';
-import type { FromWriter, StoreStatus, TopOfBookRow } from '../../src/main/store/types';
+import { Store } from '../../src/main/store/client/store';
+import { StoreWriter } from '../../src/main/store/worker/writer';
+import { WriterLoop } from '../../src/main/store/worker/writer-loop';
+import type { FromWriter } from '../../src/main/store/protocol';
+import type { StoreStatus, TopOfBookRow } from '../../src/main/store/types';
 import { repoRoot } from '../support/paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'obm-failures-'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replayCapture } from '../../src/main/capture/replay';
-import { replayIntoStore } from '../../src/main/store/replay-into-store';
+import { replayIntoStore } from '../../src/main/store/client/replay-into-store';
 import { capture, repoRoot } from '../support/paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'obm-store-replay-'));

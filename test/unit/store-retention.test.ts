@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nullLogger } from '../../src/main/log';
-import { RetentionRun, usedBytes } from '../../src/main/store/retention';
-import { Store } from '../../src/main/store/store';
+import { RetentionRun, usedBytes } from '../../src/main/store/worker/retention';
+import { Store } from '../../src/main/store/client/store';
 import type { AlertToWrite } from '../../src/main/store/types';
-import { StoreWriter, type WriteBatch } from '../../src/main/store/writer';
+import { StoreWriter, type WriteBatch } from '../../src/main/store/worker/writer';
 
 const dir = mkdtempSync(join(tmpdir(), 'obm-retention-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import type { MetricsFrame, SeriesFrame } from '../../shared/analytics';
 import { runImpact } from '../analytics/impact-query';
 import type { AnalyticsService } from '../analytics/service';
 import type { CommandHandlers, StreamFactories } from './contract-host';
-import type { MarketService } from './market';
+import type { MarketService } from '../market/service';
 
 export function analyticsCapability(analytics: AnalyticsService, market: MarketService): { commands: CommandHandlers; streams: StreamFactories } {
   return {

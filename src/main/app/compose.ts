@@ -13,14 +13,14 @@ import { AnalyticsService } from '../analytics/service';
 import type { AnalyticsOverrides } from '../analytics/config';
 import { analyticsCapability } from './analytics-capability';
 import { ContractHost, type HostInfo } from './contract-host';
-import { InstrumentCache } from './instrument-cache';
+import { InstrumentCache } from '../market/instrument-cache';
 import { recordingCapability } from './recording-capability';
 import { replayCapability } from './replay-capability';
 import { UiCommandBus } from './ui-commands';
 import { startStore } from './store-capability';
-import type { Store } from '../store/store';
+import type { Store } from '../store/client/store';
 import { marketCapability } from './market-capability';
-import { MarketService, type VenueConfig } from './market';
+import { MarketService, type VenueConfig } from '../market/service';
 
 export interface ServicesOptions {
   venues: VenueId[];

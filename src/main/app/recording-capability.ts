@@ -8,7 +8,7 @@ import { ContractError, type RecordingStatus } from '../../shared/contract';
 import { Recorder } from '../capture/recorder';
 import type { Logger } from '../log';
 import type { CommandHandlers } from './contract-host';
-import type { MarketService } from './market';
+import type { MarketService } from '../market/service';
 
 const IDLE: RecordingStatus = { active: false, path: null, venue: null, symbols: [], lines: 0, bytes: 0, startedAt: null, error: null };
 

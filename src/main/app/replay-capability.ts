@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ContractError, type CaptureFile } from '../../shared/contract';
 import type { CommandHandlers } from './contract-host';
-import type { MarketService } from './market';
+import type { MarketService } from '../market/service';
 
 const CAPTURE_NAME = /\.capture\.jsonl(\.gz)?$/;
 

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { ContractError, type ExportJobInfo } from '../../shared/contract';
 import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
-import { ExportError } from '../store/csv-export';
-import { depthSnapshot } from '../store/depth-export';
-import { TopOfBookRecorder } from '../store/recorder';
-import { Store, type ExportJob } from '../store/store';
+import { ExportError } from '../store/errors';
+import { depthSnapshot } from '../store/client/depth-export';
+import { TopOfBookRecorder } from '../store/client/recorder';
+import { Store, type ExportJob } from '../store/client/store';
 import type { CommandHandlers, ContractHost, HostInfo, StreamFactories } from './contract-host';
-import type { MarketService } from './market';
+import type { MarketService } from '../market/service';
 
 export interface StoreWiring {
   store: Store;

@@ -81,6 +81,12 @@ export interface CumulativeLevel {
   cumNotional: number;
 }
 
+/** Rows of a grouped ladder: each row's price (its edge, as exact text at `decimals` places) and summed size. */
+export interface GroupedLevels {
+  decimals: number;
+  levels: Array<{ price: string; size: number }>;
+}
+
 export interface WalkFill {
   price: string;
   size: number;
@@ -369,6 +375,56 @@ export class OrderBook {
   /** Canonical decimal text of a level's price (no trailing zeros beyond the book's scale). */
   priceText(level: PriceLevel): string {
     return formatScaled(level.tick, this.scale);
+  }
+
+  /**
+   * A side's levels summed into rows `multiple` ticks tall, best first, at most `rows` rows. Bids go
+   * to the row at or below their price, asks to the row at or above (away from the spread). `tickSize`
+   * is the instrument's tick as decimal text; null (not known, as in a replay) means the book's own
+   * key unit. The grouping is exact: prices and the step are integers at the finer of the book's scale
+   * and the tick's decimals, and rows are labelled at that scale. Should that integer step pass exact
+   * range, rows fall back to `multiple` key units at the book's scale.
+   */
+  groupLevels(side: Side, tickSize: string | null, multiple: number, rows: number): GroupedLevels {
+    const bookSide = side === 'bid' ? this.bids : this.asks;
+    let decimals = this.scale;
+    let factor = 1;
+    let step = multiple;
+    if (tickSize !== null && scan(tickSize) && scannedMantissa() > 0 && scannedDecimals() <= MAX_DECIMALS) {
+      const tickDecimals = scannedDecimals();
+      const tickMantissa = scannedMantissa();
+      const finer = Math.max(this.scale, tickDecimals);
+      const finerFactor = power10(finer - this.scale);
+      const finerStep = multiple * tickMantissa * power10(finer - tickDecimals);
+      // The largest |tick| of a side is at one of its ends (best bid or worst ask).
+      const ends = [bookSide.best()?.tick ?? 0, bookSide.worst()?.tick ?? 0];
+      if (Number.isSafeInteger(finerStep) && ends.every((t) => Number.isSafeInteger(t * finerFactor))) {
+        decimals = finer;
+        factor = finerFactor;
+        step = finerStep;
+      }
+    }
+    const levels: GroupedLevels['levels'] = [];
+    if (rows <= 0) return { decimals, levels };
+    const roundDown = side === 'bid';
+    let row = Number.NaN;
+    let sum = 0;
+    bookSide.levels.forEach((level) => {
+      const tick = level.tick * factor;
+      // The remainder of integers is exact (a float quotient is not, near 2^53).
+      let below = tick % step;
+      if (below < 0) below += step;
+      const edge = below === 0 || roundDown ? tick - below : tick - below + step;
+      if (edge !== row) {
+        if (!Number.isNaN(row)) levels.push({ price: formatScaled(row, decimals), size: sum });
+        if (levels.length >= rows) return false;
+        row = edge;
+        sum = 0;
+      }
+      sum += level.size;
+    });
+    if (!Number.isNaN(row) && levels.length < rows) levels.push({ price: formatScaled(row, decimals), size: sum });
+    return { decimals, levels };
   }
 
   /**

@@ -1,11 +1,11 @@
 /**
  * Memory: the services under the demo venue at 5,000 msgs/s with a dashboard's subscriptions, heap
  * and RSS (after a full GC) at the memory watch's baseline (here 15 s after start) and 45 s later,
- * and what the health report's memory watch says (src/main/app/memory-watch.ts). The long version of
+ * and what the health report's memory watch says (src/main/market/memory-watch.ts). The long version of
  * this is `npm run soak`.
  */
 import { createServices } from '../app/compose';
-import { MemoryWatch } from '../app/memory-watch';
+import { MemoryWatch } from '../market/memory-watch';
 import { nullLogger } from '../log';
 import { collectGarbage, emit, round, sleep } from './bench-util';
 

@@ -18,8 +18,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
 import { nullLogger } from '../log';
-import { openStoreDatabase } from '../store/open-database';
-import { Store } from '../store/store';
+import { openStoreDatabase } from '../store/worker/open-database';
+import { Store } from '../store/client/store';
 import type { TopOfBookRow } from '../store/types';
 import { emit } from './bench-util';
 

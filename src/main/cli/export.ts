@@ -18,9 +18,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { replayCapture } from '../capture/replay';
-import { exportTopOfBookCsv } from '../store/csv-export';
-import { DEFAULT_DEPTH_LEVELS, depthSnapshot, writeJsonAtomic } from '../store/depth-export';
-import { openStoreReadOnly } from '../store/open-database';
+import { exportTopOfBookCsv } from '../store/worker/csv-export';
+import { DEFAULT_DEPTH_LEVELS, depthSnapshot, writeJsonAtomic } from '../store/client/depth-export';
+import { openStoreReadOnly } from '../store/worker/open-database';
 import type { SymbolFeed } from '../venues/symbol-feed';
 import { isoTimeError, parseIsoTime } from './iso-time';
 import { checkOutputFile, OutputFileError } from './output-file';

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { replayCapture, type ReplayResult } from '../capture/replay';
 import { judgeReplay } from '../capture/verify';
 import { jsonLineLogger } from '../log';
-import { replayIntoStore, type ReplayIntoStoreResult } from '../store/replay-into-store';
+import { replayIntoStore, type ReplayIntoStoreResult } from '../store/client/replay-into-store';
 
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: npm run replay -- <capture.jsonl[.gz]> [--verify] [--log] [--db FILE]\n`);

@@ -62,3 +62,8 @@ export function classifyStoreError(error: unknown, path: string): ClassifiedErro
   }
   return { kind: 'fatal', reason: 'other', message: `store error: ${detail}` };
 }
+
+/** A failure the user can act on (nothing recorded for that symbol, bad range). */
+export class ExportError extends Error {
+  override name = 'ExportError';
+}

@@ -1,13 +1,8 @@
 /**
- * What the store records and the messages between the main thread and the writer worker.
- *
- * Rows cross the thread boundary by structured clone, so the hot path (top of book) travels as one
- * flat array of primitives per batch rather than an array of objects: cloning is several times cheaper.
+ * What the store records (rows, alert steps, feed events) and its status and settings, as both threads
+ * see them. The messages between the threads are in protocol.ts.
  */
-import type { Instrument, SyncState, VenueId } from '../../shared/market';
-
-/** Fields per top-of-book row in a flat batch: venue, symbol, exchangeTs, localTs, bid, bidSize, ask, askSize. */
-export const TOB_FIELDS = 8;
+import type { SyncState, VenueId } from '../../shared/market';
 
 /** One top-of-book change. Prices and sizes are the venue's exact text; null when a side is empty. */
 export interface TopOfBookRow {
@@ -117,34 +112,3 @@ export interface StoreStatus {
   /** Damaged database files moved aside (never deleted) since the store started. */
   movedAside: string[];
 }
-
-export type WriterRole = 'writer' | 'export';
-
-/** Main thread → writer worker. */
-export type ToWriter =
-  | {
-      t: 'write';
-      /** Increases by one per message; the worker acknowledges commits by it. */
-      seq: number;
-      tob: Array<string | number | null>;
-      alerts: AlertToWrite[];
-      feed: FeedEventRecord[];
-      instruments: Instrument[];
-    }
-  | { t: 'query'; id: number; name: QueryName; params: unknown }
-  | { t: 'close' };
-
-/** Writer worker → main thread. */
-export type FromWriter =
-  /** Every write message up to `seq` is done: `rows` committed, `dropped` given up on (a bug, logged). */
-  | { t: 'committed'; seq: number; rows: number; dropped: number }
-  | { t: 'status'; status: WorkerStatus }
-  | { t: 'result'; id: number; ok: true; value: unknown }
-  | { t: 'result'; id: number; ok: false; error: string }
-  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; event: string; fields: Record<string, unknown> }
-  | { t: 'closed' };
-
-/** The part of the status the worker knows (the main thread adds its own queue counters). */
-export type WorkerStatus = Omit<StoreStatus, 'queuedRows' | 'droppedRows'> & { queuedRowsInWorker: number };
-
-export type QueryName = 'topOfBook' | 'alerts' | 'feedHistory' | 'setRetention' | 'runRetention' | 'status' | 'checkpoint';

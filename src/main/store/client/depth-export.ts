@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { SyncState } from '../../shared/market';
-import type { OrderBook } from '../book/order-book';
+import type { SyncState } from '../../../shared/market';
+import type { OrderBook } from '../../book/order-book';
 
 export const DEFAULT_DEPTH_LEVELS = 40;
 

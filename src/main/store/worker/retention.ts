@@ -8,7 +8,7 @@
  * (incremental vacuum).
  */
 import type Database from 'better-sqlite3';
-import type { RetentionSetting } from './types';
+import type { RetentionSetting } from '../types';
 
 const DAY_MS = 86_400_000;
 /** Pages returned to the file system per step (4 MiB with 4 KiB pages). */

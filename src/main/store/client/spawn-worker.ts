@@ -7,7 +7,7 @@
  *   us its path.
  */
 import { Worker } from 'node:worker_threads';
-import type { WorkerInit } from './worker-main';
+import type { WorkerInit } from '../protocol';
 
 const fromSource = import.meta.url.endsWith('.ts');
 
@@ -15,9 +15,9 @@ export async function spawnStoreWorker(init: WorkerInit): Promise<Worker> {
   if (fromSource) {
     const bootstrap = `const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); });`;
-    const entry = new URL('./worker-main.ts', import.meta.url).href;
+    const entry = new URL('../worker/worker-main.ts', import.meta.url).href;
     return new Worker(bootstrap, { eval: true, workerData: { ...init, tsx: import.meta.resolve('tsx/esm/api'), entry } });
   }
-  const { default: entryPath } = await import('./worker-main?modulePath');
+  const { default: entryPath } = await import('../worker/worker-main?modulePath');
   return new Worker(entryPath, { workerData: init });
 }

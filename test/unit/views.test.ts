@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { depthFrame, heatmapSource, niceStep, topOfBookSource } from '../../src/main/app/book-streams';
-import type { MarketService } from '../../src/main/app/market';
-import type { BookListener } from '../../src/main/app/market';
+import type { BookListener } from '../../src/main/market/service';
+import { depthFrame } from '../../src/main/publish/views/depth';
+import { heatmapSource } from '../../src/main/publish/views/heatmap';
+import { buildLadderFrame } from '../../src/main/publish/views/ladder';
+import { autoRangeBps, niceStep } from '../../src/main/publish/views/range';
+import { topOfBookSource } from '../../src/main/publish/views/top-of-book';
 import { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import type { HeatmapFrame, TopOfBookFrame } from '../../src/shared/contract';
 
@@ -11,7 +14,7 @@ function feedWith(bids: [string, string][], asks: [string, string][]): SymbolFee
   return feed;
 }
 
-describe('chart streams', () => {
+describe('book views', () => {
   it('buckets depth by distance from mid in bps', () => {
     // mid = 100; 1 bp = 0.01
     const feed = feedWith(
@@ -58,9 +61,9 @@ describe('chart streams', () => {
 
   it('streams top-of-book changes, one point per 100 ms, and lets go of its listener', () => {
     const listeners = new Set<BookListener>();
-    const market = { onBook: (l: BookListener) => (listeners.add(l), () => listeners.delete(l)) } as unknown as MarketService;
+    const updates = { onBook: (l: BookListener) => (listeners.add(l), () => void listeners.delete(l)) };
     const feed = feedWith([['10', '1']], [['11', '1']]);
-    const src = topOfBookSource(market, feed);
+    const src = topOfBookSource(updates, feed);
     const emit = (localTs: number, bid: string) => {
       feed.book.applyDelta([[bid, '1']], []);
       feed.lastLocalTs = localTs;
@@ -78,8 +81,7 @@ describe('chart streams', () => {
 });
 
 describe('ladder grouping', () => {
-  it('sums levels into rows of N ticks, rounding away from the spread, with exact prices', async () => {
-    const { buildLadderFrame } = await import('../../src/main/app/market-capability');
+  it('sums levels into rows of N ticks, rounding away from the spread, with exact prices', () => {
     const feed = feedWith(
       [
         ['100.04', '1'],
@@ -113,8 +115,7 @@ describe('ladder grouping', () => {
 });
 
 describe('automatic chart ranges', () => {
-  it('reaches the Nth level on both sides, rounded to 1-2-5', async () => {
-    const { autoRangeBps } = await import('../../src/main/app/book-streams');
+  it('reaches the Nth level on both sides, rounded to 1-2-5', () => {
     const bids = Array.from({ length: 100 }, (_, i) => [(100 - 0.01 * (i + 1)).toFixed(2), '1'] as [string, string]);
     const asks = Array.from({ length: 100 }, (_, i) => [(100 + 0.02 * (i + 1)).toFixed(2), '1'] as [string, string]);
     const feed = feedWith(bids, asks);

@@ -5,10 +5,11 @@
  * between commits, and answer named queries. Everything here runs off the ingest thread.
  */
 import { statSync } from 'node:fs';
-import { classifyStoreError, type ClassifiedError } from './errors';
+import { classifyStoreError, type ClassifiedError } from '../errors';
 import { moveAside } from './open-database';
 import { RetentionRun } from './retention';
-import type { FromWriter, QueryName, RetentionSetting, StoreState, ToWriter, WorkerStatus } from './types';
+import type { FromWriter, QueryName, ToWriter, WorkerStatus } from '../protocol';
+import type { RetentionSetting, StoreState } from '../types';
 import { StoreWriter, batchRows, type WriteBatch } from './writer';
 
 export interface WriterLoopOptions {

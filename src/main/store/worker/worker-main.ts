@@ -5,28 +5,10 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { exportTopOfBookCsv, type CsvExportRequest } from './csv-export';
+import type { FromExport, ToWriter, WorkerInit } from '../protocol';
+import { exportTopOfBookCsv } from './csv-export';
 import { openStoreReadOnly } from './open-database';
-import type { RetentionSetting, ToWriter } from './types';
 import { WriterLoop } from './writer-loop';
-
-export type WorkerInit =
-  | {
-      role: 'writer';
-      path: string;
-      retention: RetentionSetting;
-      maxTransactionRows?: number;
-      retentionIntervalMs?: number;
-      retentionDelayMs?: number;
-      statusIntervalMs?: number;
-    }
-  | { role: 'export'; path: string; request: CsvExportRequest };
-
-/** Export worker → main thread. */
-export type FromExport =
-  | { t: 'progress'; rows: number; totalRows: number; bytes: number }
-  | { t: 'done'; file: string; rows: number; bytes: number }
-  | { t: 'failed'; error: string };
 
 const port = parentPort;
 if (!port) throw new Error('worker-main must run in a worker thread');

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { classifyStoreError } from './errors';
+import { classifyStoreError } from '../errors';
 import { LATEST_VERSION, NewerSchemaError, migrate } from './schema';
 
 export interface OpenedDatabase {

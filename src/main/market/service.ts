@@ -1,6 +1,7 @@
 /**
- * The running venues: one adapter per enabled venue, books created on demand when a window (or the
- * recorder) asks for a symbol, instrument lists, and the health report.
+ * The market service: the running venues (one adapter per enabled venue, books created on demand when
+ * a window or the recorder asks for a symbol), their instrument catalogs, the live/replay switch (a
+ * capture playing in the app stands in for the live books), and the health report.
  */
 import { ContractError, type HealthReport, type ReplayStatus, type VenueInfo } from '../../shared/contract';
 import type { BookEvent, Instrument, SyncState, VenueId } from '../../shared/market';
@@ -11,6 +12,7 @@ import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import type { Transport } from '../venues/transport';
 import { ReplayPlayer } from '../capture/player';
 import type { InstrumentCache } from './instrument-cache';
+import { InstrumentCatalog, type RetryPolicy } from './instrument-catalog';
 import { MemoryWatch } from './memory-watch';
 
 const IDLE_REPLAY: ReplayStatus = {
@@ -43,16 +45,13 @@ interface VenueRuntime {
   config: VenueConfig;
   name: string;
   adapter: VenueAdapter;
-  instruments: Instrument[] | null;
-  instrumentsError: string | null;
-  /** The last list served from disk after a failed fetch; retried after RETRY_INSTRUMENTS_MS. */
-  offlineInstruments: Instrument[] | null;
-  failedAt: number;
-  loading: Promise<Instrument[]> | null;
+  catalog: InstrumentCatalog;
 }
 
-/** After a failed instrument fetch, serve the saved list this long before asking the venue again. */
-const RETRY_INSTRUMENTS_MS = 60_000;
+export interface MarketOptions {
+  /** Back-off between instrument-list attempts after a failure (default 2 s doubling to 60 s). */
+  instrumentRetry?: RetryPolicy;
+}
 
 export type BookListener = (feed: SymbolFeed, event: BookEvent) => void;
 export type StateListener = (feed: SymbolFeed, from: SyncState, to: SyncState, reason: string) => void;
@@ -70,13 +69,14 @@ export class MarketService {
    * replay brings the windows straight back to live books.
    */
   private replay: ReplayPlayer | null = null;
-  /** RSS and heap against their settled baseline, in the health report (src/main/app/memory-watch.ts). */
+  /** RSS and heap against their settled baseline, in the health report (memory-watch.ts). */
   readonly memory: MemoryWatch;
 
   constructor(
     configs: VenueConfig[],
     private readonly logger: Logger,
-    private readonly cache: InstrumentCache | null = null,
+    cache: InstrumentCache | null = null,
+    options: MarketOptions = {},
   ) {
     this.memory = new MemoryWatch({ logger });
     this.memory.start();
@@ -93,16 +93,15 @@ export class MarketService {
       const mod = venueModule(config.id);
       if (!mod) throw new Error(`venue "${config.id}" is not supported yet`);
       const adapter = mod.createAdapter({ transport: config.transport, listener, logger, endpoints: config.endpoints, credentials: config.credentials });
-      this.venuesById.set(config.id, {
-        config,
-        name: mod.name,
-        adapter,
-        instruments: null,
-        instrumentsError: null,
-        offlineInstruments: null,
-        failedAt: 0,
-        loading: null,
+      const catalog = new InstrumentCatalog({
+        venue: config.id,
+        fetchList: () => adapter.listInstruments(),
+        logger,
+        cache,
+        fallback: config.fallbackInstruments,
+        retry: options.instrumentRetry,
       });
+      this.venuesById.set(config.id, { config, name: mod.name, adapter, catalog });
     }
   }
 
@@ -138,22 +137,29 @@ export class MarketService {
     return [...replayInfo, ...this.liveVenues().filter((v) => !replayed.includes(v.id))];
   }
 
+  /**
+   * A venue's status follows its books: unreachable while every book is still connecting, degraded
+   * while some are out of sync, ok when all are synced (a missing instrument list then only shows in
+   * the message; the catalog keeps retrying). Before any book exists, the instrument list is all we
+   * know: unreachable if it could not be fetched.
+   */
   private liveVenues(): VenueInfo[] {
     return [...this.venuesById.values()].map((v) => {
       const feeds = [...v.adapter.feeds()];
-      const troubled = feeds.filter((f) => f.state !== 'synced').length;
-      const allDown = feeds.length > 0 && feeds.every((f) => f.state === 'connecting');
+      const listMessage = v.catalog.message;
       let status: VenueInfo['status'] = 'ok';
-      let message: string | null = null;
-      if (v.instrumentsError && v.instruments === null) {
-        status = 'unreachable';
-        message = v.instrumentsError;
-      } else if (allDown) {
+      let message: string | null = listMessage;
+      if (feeds.length === 0) {
+        if (listMessage) status = 'unreachable';
+      } else if (feeds.every((f) => f.state === 'connecting')) {
         status = 'unreachable';
         message = feeds[0]?.health.lastError ?? 'connecting';
-      } else if (troubled > 0 || v.instrumentsError) {
-        status = 'degraded';
-        message = v.instrumentsError ?? `${troubled} of ${feeds.length} books not in sync`;
+      } else {
+        const troubled = feeds.filter((f) => f.state !== 'synced').length;
+        if (troubled > 0) {
+          status = 'degraded';
+          message = `${troubled} of ${feeds.length} books not in sync`;
+        }
       }
       return { id: v.config.id, name: v.name, mode: v.config.mode, status, message };
     });
@@ -167,7 +173,8 @@ export class MarketService {
 
   /**
    * The venue's instruments: fetched once per session and saved on disk; when the venue cannot be
-   * reached, the last saved list (with a message saying how old it is), so the picker works offline.
+   * reached, the last saved list (with a message saying how old it is), so the picker works offline,
+   * while the catalog retries in the background.
    */
   async instruments(venue: VenueId): Promise<Instrument[]> {
     if (this.replay?.hasVenue(venue)) {
@@ -185,39 +192,12 @@ export class MarketService {
         status: 'replay',
       }));
     }
-    const v = this.runtime(venue);
-    if (v.instruments) return v.instruments;
-    if (v.offlineInstruments && Date.now() - v.failedAt < RETRY_INSTRUMENTS_MS) return v.offlineInstruments;
-    v.loading ??= v.adapter.listInstruments().then(
-      (list) => {
-        v.instruments = list;
-        v.instrumentsError = null;
-        v.loading = null;
-        const saveError = this.cache?.save(venue, list) ?? null;
-        if (saveError) this.logger.log('warn', 'instrument-cache-write-failed', { venue, error: saveError });
-        return list;
-      },
-      (error: Error) => {
-        v.loading = null;
-        v.failedAt = Date.now();
-        this.logger.log('error', 'instruments-failed', { venue, error: error.message });
-        const cached = this.cache?.load(venue);
-        if (cached) {
-          v.offlineInstruments = cached.instruments;
-          v.instrumentsError = `${error.message}; showing the instrument list saved ${new Date(cached.savedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-          return cached.instruments;
-        }
-        v.instrumentsError = error.message;
-        if (v.config.fallbackInstruments) return v.config.fallbackInstruments;
-        throw new ContractError('unavailable', error.message);
-      },
-    );
-    return v.loading;
+    return this.runtime(venue).catalog.list();
   }
 
   /** Why the instrument list is missing or old, if it is. */
   instrumentsMessage(venue: VenueId): string | null {
-    return this.venuesById.get(venue)?.instrumentsError ?? null;
+    return this.venuesById.get(venue)?.catalog.message ?? null;
   }
 
   /** Start (or keep) streaming a symbol. Rejects a symbol the venue does not list. */
@@ -300,7 +280,7 @@ export class MarketService {
   }
 
   instrument(venue: VenueId, symbol: string): Instrument | undefined {
-    return this.venuesById.get(venue)?.instruments?.find((i) => i.symbol === symbol);
+    return this.venuesById.get(venue)?.catalog.instruments?.find((i) => i.symbol === symbol);
   }
 
   /** Feeds and memory; the services add the store's state (see compose.ts). */
@@ -317,6 +297,9 @@ export class MarketService {
   close(): void {
     this.memory.stop();
     this.stopReplay();
-    for (const v of this.venuesById.values()) v.adapter.close();
+    for (const v of this.venuesById.values()) {
+      v.catalog.close();
+      v.adapter.close();
+    }
   }
 }

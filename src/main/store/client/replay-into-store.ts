@@ -3,8 +3,8 @@
  * book events → TopOfBookRecorder → Store (writer worker). Used by `npm run replay -- FILE --db DB`.
  */
 import { dirname, join } from 'node:path';
-import { replayCapture, type ReplayResult } from '../capture/replay';
-import { nullLogger, type Logger } from '../log';
+import { replayCapture, type ReplayResult } from '../../capture/replay';
+import { nullLogger, type Logger } from '../../log';
 import { TopOfBookRecorder } from './recorder';
 import { Store } from './store';
 

@@ -4,11 +4,11 @@
  * queries. Runs in the writer worker (see writer-loop.ts); tests also drive it directly.
  */
 import type Database from 'better-sqlite3';
-import type { Instrument } from '../../shared/market';
+import type { Instrument } from '../../../shared/market';
 import { openStoreDatabase } from './open-database';
 import { countRows, feedHistory, listAlerts, topOfBookRange, type TableCounts } from './queries';
-import type { AlertToWrite, FeedEventRecord, RetentionSetting } from './types';
-import { TOB_FIELDS } from './types';
+import { TOB_FIELDS } from '../protocol';
+import type { AlertToWrite, FeedEventRecord, RetentionSetting } from '../types';
 
 export interface WriteBatch {
   tob: ReadonlyArray<string | number | null>;

@@ -3,87 +3,55 @@
  * parameters, and every query has a row limit so none can stall the writer for long.
  */
 import type Database from 'better-sqlite3';
-import type { AlertPhase, AlertSeverity, FeedEventKind } from './types';
+import type { AlertStep, AlertsQuery, FeedHistoryEntry, FeedHistoryQuery, StoredAlert, TopOfBookPoint, TopOfBookQuery, TopOfBookRange } from '../protocol';
 
 export const MAX_TOP_OF_BOOK_ROWS = 20_000;
 export const MAX_LIST_ROWS = 1_000;
 
-export interface TopOfBookQuery {
-  venue: string;
-  symbol: string;
-  /** ms since the epoch, inclusive. */
-  from: number;
-  /** ms since the epoch, exclusive. */
-  to: number;
-  limit: number;
+/**
+ * A WHERE clause built from optional filters, every value a bound parameter (never spliced into the
+ * SQL). A filter whose value is undefined is left out; an empty builder gives no WHERE at all.
+ */
+export class Where {
+  private readonly clauses: string[] = [];
+  readonly args: Array<string | number> = [];
+
+  /** `column = value`. */
+  equals(column: string, value: string | number | undefined): this {
+    return this.add(`${column} = ?`, value);
+  }
+
+  /** `column >= from` (inclusive). */
+  from(column: string, value: number | undefined): this {
+    return this.add(`${column} >= ?`, value);
+  }
+
+  /** `column < to` (exclusive). */
+  before(column: string, value: number | undefined): this {
+    return this.add(`${column} < ?`, value);
+  }
+
+  /** A fixed condition, when `on` holds. */
+  when(on: boolean, clause: string): this {
+    if (on) this.clauses.push(clause);
+    return this;
+  }
+
+  toString(): string {
+    return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+
+  private add(clause: string, value: string | number | undefined): this {
+    if (value === undefined || value === '') return this;
+    this.clauses.push(clause);
+    this.args.push(value);
+    return this;
+  }
 }
 
-export interface TopOfBookPoint {
-  localTs: number;
-  exchangeTs: number | null;
-  bid: string | null;
-  bidSize: string | null;
-  ask: string | null;
-  askSize: string | null;
-}
-
-export interface TopOfBookRange {
-  venue: string;
-  symbol: string;
-  rows: TopOfBookPoint[];
-  /** More rows exist in the window than the limit allowed. */
-  truncated: boolean;
-}
-
-export interface AlertsQuery {
-  venue?: string | undefined;
-  symbol?: string | undefined;
-  /** Only alerts not yet cleared. */
-  activeOnly: boolean;
-  from?: number | undefined;
-  to?: number | undefined;
-  limit: number;
-}
-
-export interface AlertStep {
-  phase: AlertPhase;
-  ts: number;
-  severity: AlertSeverity;
-  message: string;
-  evidence: unknown;
-}
-
-export interface StoredAlert {
-  id: string;
-  venue: string;
-  symbol: string;
-  kind: string;
-  severity: AlertSeverity;
-  state: AlertPhase;
-  raisedTs: number;
-  updatedTs: number;
-  clearedTs: number | null;
-  message: string;
-  evidence: unknown;
-  steps: AlertStep[];
-}
-
-export interface FeedHistoryQuery {
-  venue?: string | undefined;
-  symbol?: string | undefined;
-  from?: number | undefined;
-  to?: number | undefined;
-  limit: number;
-}
-
-export interface FeedHistoryEntry {
-  venue: string;
-  symbol: string;
-  ts: number;
-  kind: FeedEventKind;
-  from: string;
-  to: string;
-  reason: string;
+/** One instrument's top-of-book rows in [from, to) by local time. */
+export function topOfBookWhere(instrumentId: number, from: number, to: number): Where {
+  return new Where().equals('instrument_id', instrumentId).from('local_ts', from).before('local_ts', to);
 }
 
 function parseJson(text: string): unknown {
@@ -111,47 +79,35 @@ export function topOfBookRange(db: Database.Database, q: TopOfBookQuery): TopOfB
   const limit = Math.max(1, Math.min(q.limit, MAX_TOP_OF_BOOK_ROWS));
   const id = instrumentId(db, q.venue, q.symbol);
   if (id === null) return { venue: q.venue, symbol: q.symbol, rows: [], truncated: false };
+  const where = topOfBookWhere(id, q.from, q.to);
   const rows = db
     .prepare(
       `SELECT local_ts AS localTs, exchange_ts AS exchangeTs, bid, bid_size AS bidSize, ask, ask_size AS askSize
-       FROM top_of_book WHERE instrument_id = ? AND local_ts >= ? AND local_ts < ? ORDER BY local_ts, id LIMIT ?`,
+       FROM top_of_book ${where} ORDER BY local_ts, id LIMIT ?`,
     )
-    .all(id, q.from, q.to, limit + 1) as TopOfBookPoint[];
+    .all(...where.args, limit + 1) as TopOfBookPoint[];
   const truncated = rows.length > limit;
   if (truncated) rows.pop();
   return { venue: q.venue, symbol: q.symbol, rows, truncated };
 }
 
 export function listAlerts(db: Database.Database, q: AlertsQuery): StoredAlert[] {
-  const where: string[] = [];
-  const args: Array<string | number> = [];
-  if (q.venue) {
-    where.push('i.venue = ?');
-    args.push(q.venue);
-  }
-  if (q.symbol) {
-    where.push('i.symbol = ?');
-    args.push(q.symbol);
-  }
-  if (q.activeOnly) where.push("a.state <> 'cleared'");
-  if (q.from !== undefined) {
-    where.push('a.updated_ts >= ?');
-    args.push(q.from);
-  }
-  if (q.to !== undefined) {
-    where.push('a.updated_ts < ?');
-    args.push(q.to);
-  }
+  const where = new Where()
+    .equals('i.venue', q.venue)
+    .equals('i.symbol', q.symbol)
+    .when(q.activeOnly, "a.state <> 'cleared'")
+    .from('a.updated_ts', q.from)
+    .before('a.updated_ts', q.to);
   const limit = Math.max(1, Math.min(q.limit, MAX_LIST_ROWS));
   const rows = db
     .prepare(
       `SELECT a.alert_id AS id, i.venue, i.symbol, a.kind, a.severity, a.state, a.raised_ts AS raisedTs, a.updated_ts AS updatedTs,
               a.cleared_ts AS clearedTs, a.message, a.evidence
        FROM alerts a JOIN instruments i ON i.id = a.instrument_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ${where}
        ORDER BY a.updated_ts DESC LIMIT ?`,
     )
-    .all(...args, limit) as Array<Omit<StoredAlert, 'steps' | 'evidence'> & { evidence: string }>;
+    .all(...where.args, limit) as Array<Omit<StoredAlert, 'steps' | 'evidence'> & { evidence: string }>;
   const steps = db.prepare(
     'SELECT phase, ts, severity, message, evidence FROM alert_events WHERE alert_id = ? ORDER BY ts, id LIMIT 200',
   );
@@ -163,33 +119,16 @@ export function listAlerts(db: Database.Database, q: AlertsQuery): StoredAlert[]
 }
 
 export function feedHistory(db: Database.Database, q: FeedHistoryQuery): FeedHistoryEntry[] {
-  const where: string[] = [];
-  const args: Array<string | number> = [];
-  if (q.venue) {
-    where.push('i.venue = ?');
-    args.push(q.venue);
-  }
-  if (q.symbol) {
-    where.push('i.symbol = ?');
-    args.push(q.symbol);
-  }
-  if (q.from !== undefined) {
-    where.push('f.ts >= ?');
-    args.push(q.from);
-  }
-  if (q.to !== undefined) {
-    where.push('f.ts < ?');
-    args.push(q.to);
-  }
+  const where = new Where().equals('i.venue', q.venue).equals('i.symbol', q.symbol).from('f.ts', q.from).before('f.ts', q.to);
   const limit = Math.max(1, Math.min(q.limit, MAX_LIST_ROWS));
   return db
     .prepare(
       `SELECT i.venue, i.symbol, f.ts, f.kind, f.from_state AS "from", f.to_state AS "to", f.reason
        FROM feed_events f JOIN instruments i ON i.id = f.instrument_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ${where}
        ORDER BY f.ts DESC, f.id DESC LIMIT ?`,
     )
-    .all(...args, limit) as FeedHistoryEntry[];
+    .all(...where.args, limit) as FeedHistoryEntry[];
 }
 
 export interface TableCounts {

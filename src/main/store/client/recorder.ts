@@ -3,10 +3,10 @@
  * every applied book event goes through a per-feed TopOfBookTracker, and each change of best bid/ask
  * price or size becomes one row. Sync-state changes become feed history.
  */
-import type { BookEvent, Instrument, SyncState } from '../../shared/market';
-import { TopOfBookTracker } from '../book/top-of-book';
-import type { SymbolFeed } from '../venues/symbol-feed';
-import { feedEventKind, type FeedEventRecord, type TopOfBookRow } from './types';
+import type { BookEvent, Instrument, SyncState } from '../../../shared/market';
+import { TopOfBookTracker } from '../../book/top-of-book';
+import type { SymbolFeed } from '../../venues/symbol-feed';
+import { feedEventKind, type FeedEventRecord, type TopOfBookRow } from '../types';
 
 export interface RecorderSink {
   recordTopOfBook(row: TopOfBookRow): void;

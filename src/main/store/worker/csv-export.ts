@@ -7,38 +7,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { midpointDecimal, subtractDecimal } from '../../shared/decimal';
-import { instrumentId, recordedInstruments } from './queries';
+import { midpointDecimal, subtractDecimal } from '../../../shared/decimal';
+import type { CsvExportProgress, CsvExportRequest, CsvExportResult } from '../protocol';
+import { ExportError } from '../errors';
+import { instrumentId, recordedInstruments, topOfBookWhere } from './queries';
 
 export const CSV_HEADER = 'ts_iso,provider,symbol,bid,ask,spread,mid,bid_size,ask_size';
-
-export interface CsvExportRequest {
-  venue: string;
-  symbol: string;
-  /** ms since the epoch, inclusive; null for the beginning. */
-  from: number | null;
-  /** ms since the epoch, exclusive; null for the end. */
-  to: number | null;
-  /** Destination file. */
-  out: string;
-}
-
-export interface CsvExportProgress {
-  rows: number;
-  totalRows: number;
-  bytes: number;
-}
-
-export interface CsvExportResult {
-  file: string;
-  rows: number;
-  bytes: number;
-}
-
-/** A failure the user can act on (nothing recorded for that symbol, bad range). */
-export class ExportError extends Error {
-  override name = 'ExportError';
-}
 
 const CHUNK_CHARS = 256 * 1024;
 
@@ -92,12 +66,11 @@ export function exportTopOfBookCsv(
   // One read transaction for the count and the rows: the export is a consistent snapshot even while the writer commits.
   db.exec('BEGIN');
   try {
-    const totalRows = (
-      db.prepare('SELECT count(*) AS n FROM top_of_book WHERE instrument_id = ? AND local_ts >= ? AND local_ts < ?').get(id, from, to) as { n: number }
-    ).n;
+    const where = topOfBookWhere(id, from, to);
+    const totalRows = (db.prepare(`SELECT count(*) AS n FROM top_of_book ${where}`).get(...where.args) as { n: number }).n;
     const rows = db
-      .prepare('SELECT local_ts, bid, ask, bid_size, ask_size FROM top_of_book WHERE instrument_id = ? AND local_ts >= ? AND local_ts < ? ORDER BY local_ts, id')
-      .iterate(id, from, to) as IterableIterator<Row>;
+      .prepare(`SELECT local_ts, bid, ask, bid_size, ask_size FROM top_of_book ${where} ORDER BY local_ts, id`)
+      .iterate(...where.args) as IterableIterator<Row>;
     mkdirSync(dirname(request.out), { recursive: true });
     const partial = `${request.out}.partial-${process.pid}`;
     const fd = openSync(partial, 'w');

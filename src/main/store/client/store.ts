@@ -1,7 +1,7 @@
 /**
  * The store as the main thread sees it. Recording a row only appends it to an array; every
  * `flushRows` rows or `flushMs` milliseconds the batch is posted to the writer worker, which commits
- * it (see writer-loop.ts). Nothing here waits on the disk.
+ * it (see ../worker/writer-loop.ts). Nothing here waits on the disk.
  *
  * Queue policy: rows posted but not yet committed, plus rows not yet posted, are bounded by
  * `maxQueuedRows`. When the writer falls that far behind (a failing disk, a stalled worker) new
@@ -14,27 +14,26 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { Instrument } from '../../shared/market';
-import type { Logger } from '../log';
-import { ExportError, type CsvExportRequest } from './csv-export';
-import { classifyStoreError } from './errors';
+import type { Instrument } from '../../../shared/market';
+import type { Logger } from '../../log';
+import { ExportError, classifyStoreError } from '../errors';
+import type {
+  AlertsQuery,
+  CsvExportRequest,
+  FeedHistoryEntry,
+  FeedHistoryQuery,
+  FromExport,
+  FromWriter,
+  QueryName,
+  StoredAlert,
+  ToWriter,
+  TopOfBookQuery,
+  TopOfBookRange,
+  WorkerStatus,
+} from '../protocol';
+import { DEFAULT_RETENTION, type AlertRecord, type AlertToWrite, type FeedEventRecord, type RetentionSetting, type StoreStatus, type TopOfBookRow } from '../types';
 import { writeJsonAtomic, type DepthSnapshot } from './depth-export';
-import type { AlertsQuery, FeedHistoryEntry, FeedHistoryQuery, StoredAlert, TopOfBookQuery, TopOfBookRange } from './queries';
 import { spawnStoreWorker } from './spawn-worker';
-import {
-  DEFAULT_RETENTION,
-  type AlertRecord,
-  type AlertToWrite,
-  type FeedEventRecord,
-  type FromWriter,
-  type QueryName,
-  type RetentionSetting,
-  type StoreStatus,
-  type ToWriter,
-  type TopOfBookRow,
-  type WorkerStatus,
-} from './types';
-import type { FromExport } from './worker-main';
 
 export interface StoreOptions {
   /** The database file (its folder is created when missing). */

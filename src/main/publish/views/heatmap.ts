@@ -1,0 +1,53 @@
+/** The heatmap view: one column every `intervalMs`, resting size per row of a fixed price grid. */
+import type { HeatmapFrame } from '../../../shared/contract';
+import type { SymbolFeed } from '../../venues/symbol-feed';
+import type { FrameSource } from '../publisher';
+import { autoRangeBps, midOf, niceStep } from './range';
+
+/** Absorbs float error at row edges (row indexes are for display only). */
+const EPSILON = 1e-7;
+
+/** Levels the automatic heatmap span aims to show on each side. */
+const AUTO_HEATMAP_LEVELS = 50;
+
+/** The grid (row height and alignment) is fixed at the first frame with a known mid, so columns line up as the price moves. */
+export function heatmapSource(feed: SymbolFeed, rows: number, spanBps: number, intervalMs: number, now: () => number): FrameSource {
+  let rowStep = 0;
+  return {
+    version: () => Math.floor(now() / intervalMs),
+    build: (): HeatmapFrame => {
+      const book = feed.book;
+      const mid = midOf(book);
+      const sizes = new Array<number>(rows).fill(0);
+      if (mid !== null && rowStep === 0) {
+        const span = spanBps > 0 ? spanBps : (autoRangeBps(book, AUTO_HEATMAP_LEVELS) ?? 30) * 2;
+        rowStep = niceStep((mid * span) / 10_000 / rows, 10 ** -book.priceScale);
+      }
+      let basePrice = 0;
+      if (mid !== null && rowStep > 0) {
+        basePrice = Math.floor((mid - (rows / 2) * rowStep) / rowStep) * rowStep;
+        const top = basePrice + rows * rowStep;
+        for (const side of ['bid', 'ask'] as const) {
+          for (const level of book.levels(side)) {
+            const p = book.priceValue(level);
+            if (p < basePrice || p >= top) break;
+            sizes[Math.min(rows - 1, Math.floor((p - basePrice) / rowStep + EPSILON))]! += level.size;
+          }
+        }
+      }
+      const bid = book.bestBid();
+      const ask = book.bestAsk();
+      return {
+        venue: feed.venue,
+        symbol: feed.symbol,
+        state: feed.state,
+        ts: now(),
+        basePrice,
+        rowStep,
+        sizes,
+        bestBid: bid ? book.priceValue(bid) : null,
+        bestAsk: ask ? book.priceValue(ask) : null,
+      };
+    },
+  };
+}

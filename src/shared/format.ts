@@ -100,6 +100,20 @@ export function formatSize(value: number | null | undefined, lotDecimals: number
   return formatNumber(value, lotDecimals);
 }
 
+/**
+ * A total or a derived amount (cumulative size, depth in a band, OFI): four significant digits, never
+ * more decimals than the lot, compact from 10,000: (54.98229082, 8) → "54.98", (0.0123456, 8) →
+ * "0.01235", (123456, 3) → "123K". Single levels keep formatSize's exact lot precision.
+ */
+export function formatQuantity(value: number | null | undefined, lotDecimals: number): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs >= 10_000) return formatCompact(value);
+  if (abs === 0) return '0';
+  const decimals = Math.min(clampDecimals(lotDecimals), Math.max(0, 3 - Math.floor(Math.log10(abs))));
+  return formatTrimmed(value, decimals);
+}
+
 const COMPACT_UNITS: Array<[number, string]> = [
   [1e12, 'T'],
   [1e9, 'B'],

@@ -9,6 +9,7 @@ import {
   formatPercent,
   formatPrice,
   formatPriceText,
+  formatQuantity,
   formatRatio,
   formatSigned,
   formatSize,
@@ -64,6 +65,16 @@ describe('sizes and totals', () => {
     expect(formatSize(1234.5, 3)).toBe('1,234.500');
     expect(formatSize(154408, 0)).toBe('154,408');
     expect(formatSize(0.00012, 5)).toBe('0.00012');
+  });
+
+  it('totals and derived amounts: four significant digits, at most the lot decimals, compact when large', () => {
+    expect(formatQuantity(54.98229082, 8)).toBe('54.98');
+    expect(formatQuantity(0.0123456, 8)).toBe('0.01235');
+    expect(formatQuantity(9.17974721, 8)).toBe('9.18');
+    expect(formatQuantity(2298.353, 3)).toBe('2,298');
+    expect(formatQuantity(123_456, 3)).toBe('123K');
+    expect(formatQuantity(1.5, 0)).toBe('2');
+    expect(formatQuantity(0, 4)).toBe('0');
   });
 
   it('totals drop trailing zeros', () => {

@@ -16,6 +16,7 @@ export {
   formatPercent,
   formatPrice,
   formatPriceText,
+  formatQuantity,
   formatRatio,
   formatSigned,
   formatSize,

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { DepthFrame, LadderFrame } from '../../../../shared/contract';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { axisLabels, formatCompact, formatSize, withUnit } from '../../format';
+import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
@@ -46,6 +46,15 @@ export function autoDepthRange(ladder: LadderFrame): number | null {
   const halfSpread = (bestAsk - mid) / mid;
   const bps = Math.min(Math.max(far * 1.05, halfSpread * 4) * 10_000, AUTO_MAX_BPS);
   return niceBps(bps);
+}
+
+/**
+ * The labels an axis drew, also kept on the chart's box (data-x-labels, data-y-labels): the canvas
+ * holds no text, and this is how tests and assistive tools can read the axis.
+ */
+function shownLabels(box: HTMLElement, name: 'xLabels' | 'yLabels', labels: string[]): string[] {
+  box.dataset[name] = labels.filter(Boolean).join(' | ');
+  return labels;
 }
 
 /** Price steps for the x axis: whole ticks, 1-2-5 × 10^k of them, so every label is a real price. */
@@ -139,14 +148,14 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
             // Labels a price apart by whole ticks, at the instrument's precision, wide enough not to collide.
             space: 90,
             incrs: tickIncrements(fmt.tick),
-            values: (_u, splits) => (hasDataRef.current ? axisLabels(splits, { minDecimals: fmtRef.current.priceDecimals }) : splits.map(() => '')),
+            values: (_u, splits) => shownLabels(box, 'xLabels', hasDataRef.current ? axisLabels(splits, { minDecimals: fmtRef.current.priceDecimals }) : splits.map(() => '')),
           },
           {
             ...axis,
             scale: 'cum',
             size: 54,
             space: 30,
-            values: (_u, splits) => (hasDataRef.current ? axisLabels(splits, { compact: true }) : splits.map(() => '')),
+            values: (_u, splits) => shownLabels(box, 'yLabels', hasDataRef.current ? axisLabels(splits, { compact: true }) : splits.map(() => '')),
           },
           { ...axis, scale: 'bar', side: 1, size: 0, show: false },
         ],
@@ -192,8 +201,8 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
         />
         {hasData && (
           <span className="panel-meta" aria-label="Depth within range">
-            <span className="bid-text">bids {formatSize(bidTotal, fmt.sizeDecimals)}</span> ·{' '}
-            <span className="ask-text">asks {withUnit(formatSize(askTotal, fmt.sizeDecimals), fmt.base)}</span> within ±{formatCompact(shownRange)} bps
+            <span className="bid-text">bids {formatQuantity(bidTotal, fmt.sizeDecimals)}</span> ·{' '}
+            <span className="ask-text">asks {withUnit(formatQuantity(askTotal, fmt.sizeDecimals), fmt.base)}</span> within ±{formatCompact(shownRange)} bps
           </span>
         )}
       </div>

@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LadderFrame } from '../../../../shared/contract';
 import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { bpsNumber, formatPriceText, formatSize } from '../../format';
+import { bpsNumber, formatPriceText, formatQuantity, formatTrimmed } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
@@ -198,9 +198,9 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
                   <td className="price">{formatPriceText(r.price, frame.priceDecimals)}</td>
                   <td className="size">
                     <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                    <span className="num">{formatSize(r.size, sizeDecimals)}</span>
+                    <span className="num">{formatTrimmed(r.size, sizeDecimals)}</span>
                   </td>
-                  <td className="cum">{formatSize(r.cum, sizeDecimals)}</td>
+                  <td className="cum">{formatQuantity(r.cum, sizeDecimals)}</td>
                 </tr>
               ))}
               <tr className="spread-row" aria-label="Spread" ref={spreadRef}>
@@ -216,10 +216,10 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
                   data-side="bid"
                   title={view.wallRows.bid.has(i) ? 'Wall: a resting order far above the usual size' : undefined}
                 >
-                  <td className="cum">{formatSize(r.cum, sizeDecimals)}</td>
+                  <td className="cum">{formatQuantity(r.cum, sizeDecimals)}</td>
                   <td className="size">
                     <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                    <span className="num">{formatSize(r.size, sizeDecimals)}</span>
+                    <span className="num">{formatTrimmed(r.size, sizeDecimals)}</span>
                   </td>
                   <td className="price">{formatPriceText(r.price, frame.priceDecimals)}</td>
                   <td className="size" />

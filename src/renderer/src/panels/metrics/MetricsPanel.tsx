@@ -1,5 +1,5 @@
 import { StateBadge } from '../../components/StateBadge';
-import { formatBps, formatNumber, formatPrice, formatSigned, formatSize, withUnit } from '../../format';
+import { formatBps, formatNumber, formatPrice, formatQuantity, formatSigned, withUnit } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
@@ -19,10 +19,10 @@ export function MetricsPanel({ choice }: PanelProps) {
     );
   if (!frame) return <p className="empty-state">Waiting for the book…</p>;
   const d = fmt.priceDecimals;
-  // Sizes (and OFI, a signed size) in base units at the lot precision; the mid and microprice may fall
+  // Sizes (and OFI, a signed size) are totals in base units, four significant digits; the mid and microprice may fall
   // between ticks, so they get one decimal more than the tick.
-  const size = (v: number) => withUnit(formatSize(v, fmt.sizeDecimals), fmt.base);
-  const signedSize = (v: number) => withUnit(formatSigned(v, (x) => formatSize(x, fmt.sizeDecimals)), fmt.base);
+  const size = (v: number) => withUnit(formatQuantity(v, fmt.sizeDecimals), fmt.base);
+  const signedSize = (v: number) => withUnit(formatSigned(v, (x) => formatQuantity(x, fmt.sizeDecimals)), fmt.base);
   const imbalance = frame.imbalance ?? 0;
   const band = frame.depthBands.find((b) => b.bps === 25) ?? frame.depthBands[0];
   const items: Array<[string, React.ReactNode, string?]> = [
@@ -51,7 +51,7 @@ export function MetricsPanel({ choice }: PanelProps) {
   if (band)
     items.push([
       `±${band.bps} bps depth`,
-      `${formatSize(band.bid, fmt.sizeDecimals)} / ${withUnit(formatSize(band.ask, fmt.sizeDecimals), fmt.base)}${band.truncated ? '+' : ''}`,
+      `${formatQuantity(band.bid, fmt.sizeDecimals)} / ${withUnit(formatQuantity(band.ask, fmt.sizeDecimals), fmt.base)}${band.truncated ? '+' : ''}`,
       `resting size within ±${band.bps} bps of mid, bids / asks`,
     ]);
   return (

@@ -130,13 +130,21 @@ function append(c: Chart, p: Point): void {
   if (s !== null) c.spread.update({ time, value: s });
 }
 
-/** Price formats for the chart: labels and tags at the instrument's precision, axis labels distinct. */
-function priceFormat(decimals: number, tick: number): PriceFormatCustom {
+/**
+ * Price formats for the chart: labels at the instrument's precision, axis labels distinct. The labels
+ * a price axis drew are also kept on the chart's box (data-price-labels, data-spread-labels): the
+ * canvas holds no text, and this is how tests and assistive tools can read the axis.
+ */
+function priceFormat(decimals: number, tick: number, box: HTMLElement | null, name?: 'priceLabels' | 'spreadLabels'): PriceFormatCustom {
   return {
     type: 'custom',
     minMove: tick,
     formatter: (p: BarPrice) => formatPrice(p, decimals),
-    tickmarksFormatter: (prices: BarPrice[]) => axisLabels(prices, { minDecimals: decimals }),
+    tickmarksFormatter: (prices: BarPrice[]) => {
+      const labels = axisLabels(prices, { minDecimals: decimals });
+      if (box && name) box.dataset[name] = labels.join(' | ');
+      return labels;
+    },
   };
 }
 
@@ -291,11 +299,12 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
   useEffect(() => {
     const c = chartRef.current;
     if (!c) return;
-    const prices = priceFormat(fmt.priceDecimals, fmt.tick);
-    c.bid.applyOptions({ priceFormat: prices });
-    c.ask.applyOptions({ priceFormat: prices });
-    c.mid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10) });
-    c.spread.applyOptions({ priceFormat: prices });
+    const box = boxRef.current;
+    // The bid series leads the upper price axis (it was added first); the spread leads the lower one.
+    c.bid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'priceLabels') });
+    c.ask.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box) });
+    c.mid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10, box) });
+    c.spread.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'spreadLabels') });
   }, [fmt.priceDecimals, fmt.tick, key, windowSec]);
 
   useEffect(() => {

@@ -176,3 +176,19 @@ for (const m of MARKETS) {
     expect(errors).toEqual([]);
   });
 }
+
+test('live demo: header and cells at 1280, 1600 and 1920 px', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(500);
+    const where = `demo at ${viewport.width}×${viewport.height}`;
+    expect(await headerOverlaps(page), `${where}: header overlaps`).toEqual([]);
+    expect(await clippedCells(page), `${where}: clipped cells`).toEqual([]);
+    // One header row when nothing is replaying, from 1280 px up.
+    const header = await page.locator('.app-header').boundingBox();
+    expect(header!.height, `${where}: header height`).toBeLessThan(52);
+    await page.screenshot({ path: testInfo.outputPath(`demo-${viewport.width}.png`) });
+  }
+});

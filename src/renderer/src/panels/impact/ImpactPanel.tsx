@@ -15,6 +15,8 @@ export interface ImpactSettings {
 }
 
 const REFRESH_MS = 500;
+/** Quote currencies counted in cents. */
+const CENT_QUOTES = /^(USD|USDT|USDC|FDUSD|TUSD|BUSD|DAI|EUR|GBP|CHF|JPY|TRY)$/;
 
 /**
  * Market-impact calculator: what a market order of a given size (base) or notional (quote) would
@@ -72,10 +74,10 @@ export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactS
   }, [bookKey, side, mode, value, fee, valid]);
 
   const r = valid ? result : null;
-  // A VWAP falls between ticks: two decimals more than the tick. Quote amounts (cost, fee) at the
-  // price precision, at least cents.
+  // A VWAP falls between ticks: two decimals more than the tick. Quote amounts (cost, fee) in cents
+  // for dollar-like and fiat quotes, else (a BTC or ETH quote) at the price precision.
   const d = fmt.priceDecimals;
-  const quoteDecimals = Math.max(2, d);
+  const quoteDecimals = CENT_QUOTES.test(fmt.quote) ? 2 : Math.max(2, d);
   const price = (v: number | null) => withUnit(formatPrice(v, d + 2), fmt.quote);
   const quote = (v: number | null) => withUnit(formatNumber(v, quoteDecimals), fmt.quote);
   const base = (v: number | null) => withUnit(formatSize(v, fmt.sizeDecimals), fmt.base);

@@ -32,12 +32,12 @@ test('metrics, alerts and impact panels render and update; a price alert fires a
   await addPanel(page, 'Alerts');
   const metrics = page.getByRole('region', { name: 'Metrics', exact: true });
   const mid = metrics.locator('[data-metric="Mid"]');
-  await expect(mid).toHaveText(/^\d+\.\d+$/, { timeout: 10_000 });
+  await expect(mid).toHaveText(/^[\d,]+\.\d+ USDT$/, { timeout: 10_000 });
   const first = await mid.textContent();
   await expect.poll(async () => (await mid.textContent()) !== first, { timeout: 10_000 }).toBe(true);
 
   // A price alert the book has already reached fires on the next update.
-  const bestBid = Number(await page.locator('tr[data-side="bid"].best td.price').textContent());
+  const bestBid = Number((await page.locator('tr[data-side="bid"].best td.price').textContent())!.replace(/,/g, ''));
   const alerts = page.getByRole('region', { name: 'Alerts', exact: true });
   await alerts.getByRole('textbox', { name: 'Alert price' }).fill((bestBid - 5).toFixed(2));
   await alerts.getByRole('combobox', { name: 'Alert direction' }).selectOption('above');
@@ -85,7 +85,8 @@ test('a replayed capture plays in every window, and the impact calculator shows 
   expect(engine.complete).toBe(true);
   expect(engine.levelsConsumed).toBeGreaterThan(1);
   const shown = impact.getByTestId('impact-vwap');
-  await expect.poll(async () => Number((await shown.textContent())!.replace(/,/g, '')), { timeout: 10_000 }).toBeCloseTo(engine.vwap, 8);
+  // Shown at two decimals past the tick (0.0001 here), with its unit.
+  await expect.poll(async () => parseFloat((await shown.textContent())!.replace(/,/g, '')), { timeout: 10_000 }).toBeCloseTo(engine.vwap, 5);
   await expect(impact.getByRole('table', { name: 'Fills by level' }).locator('tbody tr')).toHaveCount(engine.levelsConsumed);
   await shot(impact, testInfo.outputPath('panel-impact.png'), 'panel-impact');
 

@@ -16,8 +16,8 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   // Bids descend from the best, asks ascend from the best (rendered worst at top), and never cross.
   // Read both sides in one go: the ladder re-renders up to 20 times a second.
   const { bidPrices, askPrices } = await ladder.evaluate((table) => ({
-    bidPrices: [...table.querySelectorAll('tr[data-side="bid"] td.price')].map((td) => Number(td.textContent)),
-    askPrices: [...table.querySelectorAll('tr[data-side="ask"] td.price')].map((td) => Number(td.textContent)).reverse(),
+    bidPrices: [...table.querySelectorAll('tr[data-side="bid"] td.price')].map((td) => Number(td.textContent!.replace(/,/g, ''))),
+    askPrices: [...table.querySelectorAll('tr[data-side="ask"] td.price')].map((td) => Number(td.textContent!.replace(/,/g, ''))).reverse(),
   }));
   expect([...bidPrices].sort((a, b) => b - a)).toEqual(bidPrices);
   expect([...askPrices].sort((a, b) => a - b)).toEqual(askPrices);
@@ -38,7 +38,7 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   await picker.press('Enter');
   await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
   await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).locator('tr[data-side="bid"]')).toHaveCount(20);
-  const ethBid = Number(await page.locator('tr[data-side="bid"].best td.price').textContent());
+  const ethBid = Number((await page.locator('tr[data-side="bid"].best td.price').textContent())!.replace(/,/g, ''));
   expect(ethBid).toBeGreaterThan(1000);
   expect(ethBid).toBeLessThan(10_000);
 

@@ -382,7 +382,7 @@ describe('feed integrity alerts', () => {
 
 describe('alert book', () => {
   it('is bounded, dropping cleared alerts first', () => {
-    const book = new AlertBook({ ...DEFAULT_ANALYTICS_CONFIG.alerts, maxAlerts: 3, reopenWithinMs: 0 });
+    const book = new AlertBook({ ...DEFAULT_ANALYTICS_CONFIG.alerts, maxAlerts: 3, reopenWithinMs: 0, maxNewPerMinute: 100 });
     const raise = (key: string, ts: number) =>
       book.raise({ key, kind: 'wall', venue: 'demo', symbol: 'X', severity: 'info', title: key, evidence: {}, ts });
     raise('a', 1);
@@ -419,7 +419,7 @@ describe('alert book', () => {
     book.onAlert((e) => seen.push(e.type));
     const a = book.raise({ key: 'a', kind: 'feed', venue: 'demo', symbol: 'X', severity: 'critical', title: 'a', evidence: {}, ts: 1 });
     book.raise({ key: 'b', kind: 'feed', venue: 'demo', symbol: 'X', severity: 'critical', title: 'b', evidence: {}, ts: 2 });
-    expect(book.acknowledge([a.id, 'nope'])).toBe(1);
+    expect(book.acknowledge([a!.id, 'nope'])).toBe(1);
     expect(book.acknowledge('all')).toBe(1);
     expect(book.acknowledge('all')).toBe(0);
     expect(seen).toEqual(['raised', 'raised', 'acknowledged', 'acknowledged']);

@@ -54,6 +54,7 @@ describe('stream frames against the contract', () => {
       'analytics.metrics': book,
       'analytics.series': { ...book, seconds: 60 },
       alerts: {},
+      trades: book,
     };
     const frames = new Map<string, unknown>();
     const errors: string[] = [];

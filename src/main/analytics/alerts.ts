@@ -6,7 +6,10 @@
  *    `minUpdateIntervalMs` (the alert always holds the latest evidence);
  *  - a condition that returns within `reopenWithinMs` of clearing reopens its alert (an update)
  *    instead of adding a new one.
- * The list is bounded (`maxAlerts`); cleared alerts are dropped first, oldest first.
+ * The list is bounded (`maxAlerts`); cleared alerts are dropped first, oldest first. So that it stays
+ * readable, at most `maxNewPerMinute` new alerts of one kind on one book are added within any minute
+ * (price and feed alerts are never held back); the next one that gets through carries `heldBack`, the
+ * number held back before it.
  *
  * Listeners get an AlertEvent for every change: `raised`, `updated`, `cleared`, `acknowledged`. The
  * alert in an event is a copy; its shape is AlertSchema in src/shared/analytics.ts.
@@ -45,6 +48,10 @@ export class AlertBook {
   private readonly listeners = new Set<AlertListener>();
   private seq = 0;
   private activeCount = 0;
+  /** Per kind and book: when its recent new alerts were raised (within the last minute). */
+  private readonly recentRaises = new Map<string, number[]>();
+  /** Per kind and book: new alerts held back by the rate limit since the last one let through. */
+  private readonly heldBack = new Map<string, number>();
   /** Bumped on every change (streams use it to know when to send). */
   version = 0;
 
@@ -67,8 +74,11 @@ export class AlertBook {
     return rec ? copy(rec) : undefined;
   }
 
-  /** Raise a condition, or update (or reopen) the alert that already stands for it. */
-  raise(spec: RaiseSpec): Alert {
+  /**
+   * Raise a condition, or update (or reopen) the alert that already stands for it. Null when a new
+   * alert is held back by the per-kind rate limit (raising it again later may let it through).
+   */
+  raise(spec: RaiseSpec): Alert | null {
     const existing = this.byKey.get(spec.key);
     if (existing && existing.state === 'active') {
       existing.evidence = { ...spec.evidence };
@@ -99,6 +109,8 @@ export class AlertBook {
       this.emit('updated', existing);
       return copy(existing);
     }
+    const heldBack = this.rateLimit(spec);
+    if (heldBack === null) return null;
     const rec: AlertRecord = {
       id: `a${++this.seq}`,
       key: spec.key,
@@ -113,7 +125,7 @@ export class AlertBook {
       clearedAt: null,
       updates: 0,
       acknowledged: false,
-      evidence: { ...spec.evidence },
+      evidence: heldBack > 0 ? { ...spec.evidence, heldBack } : { ...spec.evidence },
       outcome: null,
       reportedAt: spec.ts,
     };
@@ -169,6 +181,27 @@ export class AlertBook {
       alerts.push(copy(rec));
     }
     return { version: this.version, total: this.records.length, active: this.activeCount, alerts };
+  }
+
+  /**
+   * Count a new alert against its kind's budget on its book: null when the budget for the last minute
+   * is spent (the alert is held back), else how many were held back before this one.
+   */
+  private rateLimit(spec: RaiseSpec): number | null {
+    if (spec.kind === 'price' || spec.kind === 'feed') return 0;
+    const key = `${spec.kind}:${spec.venue}:${spec.symbol}`;
+    const times = this.recentRaises.get(key) ?? [];
+    while (times.length > 0 && spec.ts - times[0]! >= 60_000) times.shift();
+    if (times.length >= this.config.maxNewPerMinute) {
+      this.heldBack.set(key, (this.heldBack.get(key) ?? 0) + 1);
+      this.recentRaises.set(key, times);
+      return null;
+    }
+    times.push(spec.ts);
+    this.recentRaises.set(key, times);
+    const held = this.heldBack.get(key) ?? 0;
+    this.heldBack.delete(key);
+    return held;
   }
 
   private evict(): void {

@@ -73,6 +73,11 @@ export interface AlertBookConfig {
   reopenWithinMs: number;
   /** Updates of one alert are reported at most this often (the alert always holds the latest). */
   minUpdateIntervalMs: number;
+  /**
+   * New alerts of one kind on one book within any minute, at most (price and feed alerts are never
+   * held back); the next one that gets through says how many were held back.
+   */
+  maxNewPerMinute: number;
 }
 
 export interface AnalyticsConfig {
@@ -111,7 +116,7 @@ export const DEFAULT_ANALYTICS_CONFIG: AnalyticsConfig = {
   exhaustion: { depthRatio: 0.5, spreadRatio: 2, windowSec: 15, minHistorySec: 5, clearDepthRatio: 0.7, clearSpreadRatio: 1.5, minHoldMs: 2000 },
   wideSpread: { threshold: 0.0001, clearRatio: 1, clearAfterMs: 2000 },
   feed: { staleAfterMs: 30_000 },
-  alerts: { maxAlerts: 1000, reopenWithinMs: 30_000, minUpdateIntervalMs: 1000 },
+  alerts: { maxAlerts: 1000, reopenWithinMs: 30_000, minUpdateIntervalMs: 1000, maxNewPerMinute: 3 },
 };
 
 /** Settings a caller may override, section by section. */

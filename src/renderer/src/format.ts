@@ -1,33 +1,35 @@
-import { canonicalDecimal, toFixedDecimals } from '../../shared/decimal';
+/**
+ * The renderer's formatting: everything numeric comes from src/shared/format.ts (one module for every
+ * panel and chart); what is here is only about the app itself (rates, file sizes).
+ */
+import { formatNumber } from '../../shared/format';
 
-/** Price text padded to the book's decimals, without float rounding. */
-export function formatPrice(text: string, decimals: number): string {
-  try {
-    return toFixedDecimals(text, decimals);
-  } catch {
-    return canonicalDecimal(text);
-  }
-}
+export {
+  assetsOf,
+  axisLabels,
+  bpsNumber,
+  formatBps,
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatPrice,
+  formatPriceText,
+  formatQuantity,
+  formatRatio,
+  formatSigned,
+  formatSize,
+  formatTrimmed,
+  withUnit,
+} from '../../shared/format';
 
-const sizeFormats = new Map<number, Intl.NumberFormat>();
-
-/** Size for display: grouped thousands, fixed decimals so columns line up; none past 100,000. */
-export function formatSize(value: number, decimals = 4): string {
-  if (!Number.isFinite(value)) return '—';
-  const d = Math.abs(value) >= 100_000 ? 0 : decimals;
-  let f = sizeFormats.get(d);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-    sizeFormats.set(d, f);
-  }
-  return f.format(value);
-}
-
+/** Messages or updates per second: one decimal below 100, grouped above. */
 export function formatRate(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+  return formatNumber(value, value >= 100 ? 0 : 1);
 }
 
 /** A file size: KB below a megabyte, else MB with one decimal. */
 export function formatBytes(bytes: number): string {
-  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return bytes >= 1_048_576 ? `${formatNumber(bytes / 1_048_576, 1)} MB` : `${formatNumber(Math.max(1, Math.round(bytes / 1024)), 0)} KB`;
 }

@@ -11,6 +11,7 @@
  * threshold × `clearRatio` for `clearAfterMs`.
  */
 import type { ExhaustionConfig, WideSpreadConfig } from '../config';
+import { formatBps, formatPercent, formatRatio } from '../../../shared/format';
 import { fmt, round, type BookContext } from '../context';
 
 export interface Averages {
@@ -42,7 +43,7 @@ export class ExhaustionDetector {
           venue: ctx.venue,
           symbol: ctx.symbol,
           severity: 'warning',
-          title: `Liquidity exhausted on ${ctx.symbol}: depth ${fmt((100 * depth) / avg.depth)}% of its ${this.config.windowSec} s average, spread ${fmt(spread / avg.spread)}×`,
+          title: `Liquidity exhausted on ${ctx.symbol}: depth ${formatPercent((100 * depth) / avg.depth)} of its ${this.config.windowSec} s average, spread ${formatRatio(spread / avg.spread)}`,
           evidence: {
             depth: round(depth),
             averageDepth: round(avg.depth),
@@ -142,7 +143,7 @@ export class WideSpreadDetector {
       venue: ctx.venue,
       symbol: ctx.symbol,
       severity: 'warning',
-      title: `Wide spread on ${ctx.symbol}: ${fmt(m.spread)} (${fmt(m.spreadOverAsk * 10_000)} bp of the ask)`,
+      title: `Wide spread on ${ctx.symbol}: ${fmt(m.spread)} (${formatBps(m.spreadOverAsk * 10_000)} of the ask)`,
       evidence: {
         bestBid: round(m.bid, 12),
         bestAsk: round(m.ask, 12),

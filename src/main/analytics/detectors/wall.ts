@@ -1,7 +1,7 @@
 /**
  * Walls: a level at least `multiple` × the side's rolling median level size (30 s window) that stays
- * at or above that size for `persistMs`. Candidates are found among the best `levels` levels; a wall,
- * once raised, is followed by its exact price wherever it moves in the book. It clears when:
+ * at or above that size for `persistMs`. Candidates are found among the best `levels` levels; adjacent
+ * levels that are all wall-sized are one wall (one alert, for the largest of them). A wall, once raised, is followed by its exact price wherever it moves in the book. It clears when:
  *  - its level shrinks below `clearMultiple` × median: outcome `shrunk` (evidence says whether it was
  *    at the touch, where shrinking means it was being filled);
  *  - its level vanishes and the price crossed the level (a bid wall's price is above the best bid, or
@@ -12,6 +12,7 @@
  */
 import type { Side } from '../../../shared/market';
 import type { WallConfig } from '../config';
+import { formatRatio } from '../../../shared/format';
 import { fmt, round, type BookContext } from '../context';
 import { tickAtScale, type SideLevels } from '../levels';
 
@@ -51,13 +52,19 @@ export class WallDetector {
     for (const side of ['bid', 'ask'] as const) {
       const median = ctx.median(side);
       if (!(median > 0)) continue;
+      const threshold = this.config.multiple * median;
+      const levels = side === 'bid' ? ctx.bids : ctx.asks;
       const list = this.candidates[side];
-      for (let i = list.length - 1; i >= 0; i--) {
-        const c = list[i]!;
-        if (ts - c.firstSeen < this.config.persistMs) continue;
-        const level = ctx.book.levelAt(side, tickAtScale(c.tick, c.scale, ctx.book.priceScale));
-        if (level && level.size >= this.config.multiple * median) this.promote(ctx, side, c, level.price, level.size, ts, median);
-        list.splice(i, 1);
+      // Largest first, so that of two due walls side by side the bigger one is reported.
+      const due = list
+        .filter((c) => ts - c.firstSeen >= this.config.persistMs)
+        .map((c) => ({ c, level: ctx.book.levelAt(side, tickAtScale(c.tick, c.scale, ctx.book.priceScale)) }))
+        .sort((a, b) => (b.level?.size ?? 0) - (a.level?.size ?? 0));
+      for (const { c, level } of due) {
+        const index = indexOfTick(levels, c.tick, c.scale);
+        const inActiveRun = index !== -1 && this.runHasActive(side, levels, ...runAround(levels, index, threshold));
+        if (level && level.size >= threshold && !inActiveRun) this.promote(ctx, side, c, level.price, level.size, ts, median);
+        list.splice(list.indexOf(c), 1);
       }
     }
   }
@@ -88,25 +95,42 @@ export class WallDetector {
     const n = Math.min(this.config.levels, levels.count);
     const scale = levels.scale;
     for (let i = 0; i < n; i++) {
-      const size = levels.sizes[i]!;
-      if (size < threshold) continue;
-      const tick = levels.ticks[i]!;
-      if (this.isActive(side, tick, scale)) continue;
-      let c = findCandidate(candidates, tick, scale);
-      if (!c) {
-        if (candidates.length >= this.config.levels) continue;
-        c = { tick, scale, firstSeen: ts, seen: true };
-        candidates.push(c);
+      if (levels.sizes[i]! < threshold) continue;
+      // Adjacent wall-sized levels are one wall: one alert per run, for its largest level.
+      const [first, last] = runAround(levels, i, threshold, n);
+      i = last;
+      if (this.runHasActive(side, levels, first, last)) continue;
+      let promoteAt = -1;
+      for (let j = first; j <= last; j++) {
+        const tick = levels.ticks[j]!;
+        let c = findCandidate(candidates, tick, scale);
+        if (!c) {
+          if (candidates.length >= this.config.levels) continue;
+          c = { tick, scale, firstSeen: ts, seen: true };
+          candidates.push(c);
+        }
+        c.seen = true;
+        if (ts - c.firstSeen >= this.config.persistMs && (promoteAt === -1 || levels.sizes[j]! > levels.sizes[promoteAt]!)) promoteAt = j;
       }
-      c.seen = true;
-      if (ts - c.firstSeen >= this.config.persistMs) {
-        const level = ctx.book.levelAt(side, tick);
-        if (level) this.promote(ctx, side, c, level.price, size, ts, median);
-        c.seen = false;
+      if (promoteAt !== -1) {
+        const c = findCandidate(candidates, levels.ticks[promoteAt]!, scale)!;
+        const level = ctx.book.levelAt(side, levels.ticks[promoteAt]!);
+        if (level) this.promote(ctx, side, c, level.price, levels.sizes[promoteAt]!, ts, median);
+        // The rest of the run is covered by this wall.
+        for (let j = first; j <= last; j++) {
+          const other = findCandidate(candidates, levels.ticks[j]!, scale);
+          if (other) other.seen = false;
+        }
       }
     }
     // A candidate that dropped below the line or out of the scanned levels starts over.
     for (let i = candidates.length - 1; i >= 0; i--) if (!candidates[i]!.seen) candidates.splice(i, 1);
+  }
+
+  /** True when a reported wall sits among levels[first..last]. */
+  private runHasActive(side: Side, levels: SideLevels, first: number, last: number): boolean {
+    for (let j = first; j <= last; j++) if (this.isActive(side, levels.ticks[j]!, levels.scale)) return true;
+    return false;
   }
 
   private isActive(side: Side, tick: number, scale: number): boolean {
@@ -217,11 +241,26 @@ export class WallDetector {
   }
 }
 
+/** The run of adjacent levels at or above `threshold` that holds levels[index] (within the first `n`). */
+function runAround(levels: SideLevels, index: number, threshold: number, n = levels.count): [number, number] {
+  let first = index;
+  let last = index;
+  while (first > 0 && levels.sizes[first - 1]! >= threshold) first--;
+  while (last + 1 < n && levels.sizes[last + 1]! >= threshold) last++;
+  return [first, last];
+}
+
+function indexOfTick(levels: SideLevels, tick: number, scale: number): number {
+  const t = tickAtScale(tick, scale, levels.scale);
+  for (let i = 0; i < levels.count; i++) if (levels.ticks[i] === t) return i;
+  return -1;
+}
+
 function findCandidate(list: Candidate[], tick: number, scale: number): Candidate | undefined {
   for (let i = 0; i < list.length; i++) if (tickAtScale(list[i]!.tick, list[i]!.scale, scale) === tick) return list[i];
   return undefined;
 }
 
 function title(ctx: BookContext, side: Side, price: string, size: number, median: number): string {
-  return `${side === 'bid' ? 'Bid' : 'Ask'} wall ${fmt(size)} at ${price} (${fmt(size / median)}× median) on ${ctx.symbol}`;
+  return `${side === 'bid' ? 'Bid' : 'Ask'} wall ${fmt(size)} at ${price} (${formatRatio(size / median)} median) on ${ctx.symbol}`;
 }

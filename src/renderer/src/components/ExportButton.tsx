@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { getApi } from '../api';
 import { useStream } from '../hooks/useStream';
+import { useTransient } from '../hooks/useTransient';
+import { formatBytes, formatCount } from '../format';
 import type { SymbolChoice } from './SymbolPicker';
 
 const RANGES = [
@@ -11,7 +13,9 @@ const RANGES = [
 
 type RangeId = (typeof RANGES)[number]['id'];
 
-const count = (n: number): string => n.toLocaleString('en-US');
+const count = formatCount;
+/** A download link stays longer than a note: the user may need a moment to click it. */
+const LINK_MS = 60_000;
 
 /**
  * Export the dashboard symbol's recorded top of book as CSV, with progress; the file streams from
@@ -36,7 +40,10 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   const [range, setRange] = useState<RangeId>('24h');
   const [jobId, setJobId] = useState<string | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
-  const [depthStatus, setDepthStatus] = useState<ReactNode>(null);
+  // Each depth status gets a serial number, so the same text twice still shows (and clears) again.
+  const [depthNote, setDepthNote] = useState<{ id: number; node: ReactNode; link: boolean } | null>(null);
+  const serial = useRef(0);
+  const setDepthStatus = (node: ReactNode, link = false) => setDepthNote({ id: ++serial.current, node, link });
   const [savedNote, setSavedNote] = useState<string | null>(null);
   const saveWhenDone = useRef(false);
   const store = useStream('store.status', {}, 'store.status');
@@ -72,20 +79,22 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
       const r = await getApi().invoke('export.depth', { venue: choice.venue, symbol: choice.symbol, levels: 40 });
       if (r.downloadUrl) {
         setDepthStatus(
-          <a href={r.downloadUrl} download={r.name}>
-            Download depth JSON ({r.bids} bids, {r.asks} asks)
+          <a href={r.downloadUrl} download={r.name} title={`${r.name} · ${formatBytes(r.bytes)}`}>
+            Download depth JSON ({count(r.bids)} bids, {count(r.asks)} asks)
           </a>,
+          true,
         );
       } else if (thenSave) {
         setDepthStatus(await saveAs(r.file));
       } else {
         setDepthStatus(
           <>
-            depth snapshot {r.file}{' '}
-            <button type="button" className="link-button" onClick={() => void saveAs(r.file).then(setDepthStatus)}>
+            <span title={r.file}>depth snapshot {r.name}</span>{' '}
+            <button type="button" className="link-button" onClick={() => void saveAs(r.file).then((note) => setDepthStatus(note))}>
               Save as…
             </button>
           </>,
+          true,
         );
       }
     } catch (error) {
@@ -121,23 +130,40 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   }, [doneFile]);
 
   let status: ReactNode = '';
-  if (startError) status = startError;
-  else if (progress.error) status = progress.error.message;
-  else if (job?.state === 'running') status = `${count(job.rows)} / ${count(job.totalRows)} rows`;
-  else if (job?.state === 'failed') status = `export failed: ${job.error ?? 'unknown error'}`;
-  else if (job?.state === 'done')
+  // What the status line is about: it clears a while after it last changed (a running export never).
+  let statusKey: string | null = null;
+  let statusMs = LINK_MS;
+  if (startError) {
+    status = startError;
+    statusKey = `error:${startError}`;
+  } else if (progress.error) {
+    status = progress.error.message;
+    statusKey = `error:${progress.error.message}`;
+  } else if (job?.state === 'running') {
+    status = `${count(job.rows)} / ${count(job.totalRows)} rows`;
+    statusKey = null;
+  } else if (job?.state === 'failed') {
+    status = `export failed: ${job.error ?? 'unknown error'}`;
+    statusKey = `failed:${job.id}`;
+  } else if (job?.state === 'done') {
     status = job.downloadUrl ? (
-      <a href={job.downloadUrl} download={job.name}>
+      <a href={job.downloadUrl} download={job.name} title={job.name}>
         Download CSV ({count(job.rows)} rows)
       </a>
     ) : (
       <>
-        {savedNote ?? `saved ${job.file} (${count(job.rows)} rows)`}{' '}
+        <span title={job.file}>{savedNote ?? `saved ${job.name} (${count(job.rows)} rows)`}</span>{' '}
         <button type="button" className="link-button" onClick={() => void saveAs(job.file).then(setSavedNote)}>
           Save as…
         </button>
       </>
     );
+    statusKey = `done:${job.id}:${savedNote ?? ''}`;
+    if (savedNote) statusMs = 10_000;
+  }
+  const statusFresh = useTransient(statusKey, statusMs);
+  const showStatus = job?.state === 'running' || statusFresh !== null;
+  const depthFresh = useTransient(depthNote ? String(depthNote.id) : null, depthNote?.link ? LINK_MS : 10_000);
 
   return (
     <div className="record-control export-control">
@@ -172,7 +198,7 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
       </button>
       {running && <progress aria-label="CSV export progress" max={Math.max(1, job?.totalRows ?? 0)} value={job?.rows ?? 0} />}
       <span className="record-status" role="status" aria-label="Export status">
-        {status}
+        {showStatus ? status : ''}
       </span>
       <button
         type="button"
@@ -184,9 +210,9 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
       >
         Depth JSON
       </button>
-      {depthStatus && (
+      {depthNote && depthFresh !== null && (
         <span className="record-status" role="status" aria-label="Depth snapshot status">
-          {depthStatus}
+          {depthNote.node}
         </span>
       )}
     </div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { getApi } from '../api';
 import { formatBytes } from '../format';
 import { useRecordingStatus } from '../hooks/useRecordingStatus';
+import { useTransient } from '../hooks/useTransient';
 import type { SymbolChoice } from './SymbolPicker';
 
 /** Start/stop recording the dashboard's symbol to a capture file; shows progress and where it went. */
@@ -23,6 +24,8 @@ export function RecordButton({ choice }: { choice: SymbolChoice | null }) {
   // Re-rendered by each status poll, so the clock reads the time of that poll.
   // eslint-disable-next-line react-hooks/purity
   const seconds = status?.startedAt ? Math.max(0, Math.round((Date.now() - status.startedAt) / 1000)) : 0;
+  // Where the last recording went: shown for a while after it stops, then cleared.
+  const savedPath = useTransient(!active && !error && !status?.error && status?.path ? status.path : null);
   return (
     <div className="record-control">
       <button
@@ -36,15 +39,15 @@ export function RecordButton({ choice }: { choice: SymbolChoice | null }) {
       >
         {active ? '■ Stop' : '● Record'}
       </button>
-      <span className="record-status" role="status" aria-label="Recording status">
+      <span className="record-status" role="status" aria-label="Recording status" title={error ?? status?.error ?? status?.path ?? undefined}>
         {error
           ? error
           : active && status
             ? `REC ${status.symbols.join(', ')} · ${seconds} s · ${formatBytes(status.bytes)}`
             : status?.error
               ? status.error
-              : status?.path
-                ? `saved ${status.path}`
+              : savedPath
+                ? `saved ${savedPath.split(/[\\/]/).slice(-2).join('/')}`
                 : ''}
       </span>
     </div>

@@ -23,6 +23,11 @@ interface Props {
 
 const MAX_OPTIONS = 200;
 
+/** A venue's name without its parenthesised note: "Demo (synthetic market)" → "Demo". */
+export function shortVenueName(name: string): string {
+  return name.replace(/\s*\(.*\)\s*$/, '') || name;
+}
+
 interface Option {
   instrument: Instrument;
   group: 'Favourites' | 'Recent' | 'All';
@@ -40,7 +45,7 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange, la
   const listRef = useRef<HTMLUListElement>(null);
   const listId = useId();
   const lists = useStore(symbolListStore);
-  const venueName = (v: VenueId) => venues.find((x) => x.id === v)?.name ?? v;
+  const venueName = (v: VenueId) => shortVenueName(venues.find((x) => x.id === v)?.name ?? v);
 
   const options = useMemo((): Option[] => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -102,7 +107,7 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange, la
   };
 
   const selected = value ? instruments.find((i) => i.venue === value.venue && i.symbol === value.symbol) : undefined;
-  const shown = selected ? `${selected.display}  (${venueName(selected.venue)})` : value ? `${value.symbol} (${venueName(value.venue)})` : '';
+  const shown = selected ? `${selected.display} · ${venueName(selected.venue)}` : value ? `${value.symbol} · ${venueName(value.venue)}` : '';
   const placeholder = loading ? 'Loading symbols…' : 'Pick a symbol';
 
   return (

@@ -5,7 +5,7 @@ import { useStream } from '../hooks/useStream';
 import { useUiCommands } from '../hooks/useUiCommands';
 import { RecordButton } from '../components/RecordButton';
 import { ReplayControl } from '../components/ReplayControl';
-import { SymbolPicker } from '../components/SymbolPicker';
+import { shortVenueName, SymbolPicker } from '../components/SymbolPicker';
 import { PANELS } from '../panels/registry';
 import { useInstrumentsContext } from './InstrumentsContext';
 import {
@@ -88,7 +88,7 @@ export function Dashboard() {
   return (
     <div className="app">
       <header className="app-header">
-        <h1>Order Book Monitor</h1>
+        <h1 title="Order Book Monitor">Order Book Monitor</h1>
         <SymbolPicker id={DASHBOARD_SYMBOL_INPUT} value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setDashboardSymbol} />
         <RecordButton choice={choice} />
         <ReplayControl />
@@ -147,8 +147,8 @@ export function Dashboard() {
         )}
         <div className="venue-status" aria-label="Venues">
           {venues.map((v) => (
-            <span key={v.id} className={`venue-pill venue-${v.status}`} title={v.message ?? v.status}>
-              {v.name}
+            <span key={v.id} className={`venue-pill venue-${v.status}`} title={`${v.name}: ${v.message ?? v.status}`}>
+              {shortVenueName(v.name)}
             </span>
           ))}
         </div>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ALERT_KINDS, type Alert, type AlertKind, type PriceRule } from '../../../../shared/analytics';
 import { getApi } from '../../api';
+import { assetsOf, formatBps, formatCompact, formatCount, formatDuration, formatPercent, formatPriceText, formatRatio, formatTrimmed, withUnit } from '../../format';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 import { chime, osNotify } from './notify';
@@ -21,6 +22,31 @@ const KIND_LABELS: Record<AlertKind, string> = {
   feed: 'Feed',
   price: 'Price',
 };
+
+/** "medianSize" → "median size", "distanceBps" → "distance". */
+function evidenceLabel(key: string): string {
+  if (key === 'heldBack') return 'held back before it';
+  return key
+    .replace(/Bps$|Ms$|Sec$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+}
+
+/** One evidence value with its unit, read from what the key names (sizes in the base asset). */
+export function formatEvidence(key: string, value: string | number | boolean | null, symbol: string): string {
+  if (value === null) return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string') return /^-?\d+(\.\d+)?$/.test(value) ? formatPriceText(value, 0) : value;
+  if (/Bps$/.test(key)) return formatBps(value);
+  if (/Ms$/.test(key)) return formatDuration(value);
+  if (/Sec$/.test(key)) return formatDuration(value * 1000);
+  if (/spreadOverAsk|^threshold$/i.test(key)) return `${formatBps(value * 10_000)} of the ask`;
+  if (/multiple|Ratio$/i.test(key)) return formatRatio(value);
+  if (/fraction/i.test(key)) return formatPercent(value * 100);
+  if (/size|depth/i.test(key)) return withUnit(Math.abs(value) >= 10_000 ? formatCompact(value) : formatTrimmed(value, 6), assetsOf(symbol).base);
+  if (/levels|count|heldBack|triggers|gaps|crossed|failed/i.test(key)) return formatCount(value);
+  return formatTrimmed(value, 10);
+}
 
 function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
@@ -163,7 +189,7 @@ export function AlertsPanel({ choice, settings, onSettings }: PanelProps<AlertsS
         </button>
         {frame && (
           <span className="panel-meta" aria-label="Alert counts">
-            {frame.active} active · {frame.total} total
+            {formatCount(frame.active)} active · {formatCount(frame.total)} total
           </span>
         )}
       </div>
@@ -192,13 +218,13 @@ export function AlertsPanel({ choice, settings, onSettings }: PanelProps<AlertsS
               <details className="alert-body">
                 <summary>
                   {a.title}
-                  {a.state === 'cleared' ? ` — cleared${a.outcome ? ` (${a.outcome})` : ''}` : a.updates > 0 ? ` — updated ${a.updates}×` : ''}
+                  {a.state === 'cleared' ? ` — cleared${a.outcome ? ` (${a.outcome})` : ''}` : a.updates > 0 ? ` — updated ${formatCount(a.updates)} times` : ''}
                 </summary>
                 <dl className="evidence">
                   {Object.entries(a.evidence).map(([k, v]) => (
                     <div key={k}>
-                      <dt>{k}</dt>
-                      <dd>{String(v)}</dd>
+                      <dt>{evidenceLabel(k)}</dt>
+                      <dd>{formatEvidence(k, v, a.symbol)}</dd>
                     </div>
                   ))}
                   <div>

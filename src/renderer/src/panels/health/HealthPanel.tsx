@@ -1,12 +1,12 @@
 import type { SymbolHealth } from '../../../../shared/contract';
 import { useRecordingStatus } from '../../hooks/useRecordingStatus';
-import { formatRate } from '../../format';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatRate } from '../../format';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 
 function age(ms: number | null): string {
   if (ms === null) return '—';
-  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+  return ms < 1000 ? '< 1 s' : formatDuration(ms);
 }
 
 function rowClass(h: SymbolHealth): string {
@@ -24,14 +24,12 @@ export function HealthPanel({ choice }: PanelProps) {
     const mine = (h: SymbolHealth) => (choice && h.venue === choice.venue && h.symbol === choice.symbol ? 0 : 1);
     return mine(a) - mine(b) || a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol);
   });
-  const mb = (n: number) => `${Math.round(n / 1_048_576)} MB`;
   return (
-    // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
     <div className="health-panel">
       <div className="panel-toolbar">
         <span>
-          up {age(frame.uptimeSec * 1000)} · RSS {mb(frame.memory.rssBytes)} · heap {mb(frame.memory.heapUsedBytes)}
-          {frame.memory.heapGrowthPct !== null && ` (${frame.memory.heapGrowthPct >= 0 ? '+' : ''}${frame.memory.heapGrowthPct}% since start-up)`}
+          up {age(frame.uptimeSec * 1000)} · RSS {formatBytes(frame.memory.rssBytes)} · heap {formatBytes(frame.memory.heapUsedBytes)}
+          {frame.memory.heapGrowthPct !== null && ` (${frame.memory.heapGrowthPct >= 0 ? '+' : ''}${formatPercent(frame.memory.heapGrowthPct)} since start-up)`}
         </span>
         {frame.memory.alert && (
           <span className="venue-pill venue-degraded" role="alert">
@@ -44,12 +42,12 @@ export function HealthPanel({ choice }: PanelProps) {
           aria-label="Database recording status"
         >
           {frame.store
-            ? `database: ${frame.store.state} · ${frame.store.rows.topOfBook.toLocaleString('en-US')} rows${frame.store.droppedRows ? ` · ${frame.store.droppedRows} dropped` : ''}`
+            ? `database: ${frame.store.state} · ${formatCount(frame.store.rows.topOfBook)} rows${frame.store.droppedRows ? ` · ${formatCount(frame.store.droppedRows)} dropped` : ''}`
             : 'database: off'}
         </span>
         {recording?.active && (
           <span className="venue-pill venue-ok" aria-label="Capture recording status" title={recording.path ?? undefined}>
-            recording {recording.symbols.join(', ')} · {recording.lines.toLocaleString('en-US')} lines
+            recording {recording.symbols.join(', ')} · {formatCount(recording.lines)} lines
           </span>
         )}
         {frame.venues.map((v) => (
@@ -64,12 +62,12 @@ export function HealthPanel({ choice }: PanelProps) {
           <table className="health-table" aria-label="Feed health">
             <thead>
               <tr>
+                <th scope="col" className="key-col key-symbol">Symbol</th>
+                <th scope="col" className="key-col key-state">State</th>
                 <th scope="col">Venue</th>
-                <th scope="col">Symbol</th>
-                <th scope="col">State</th>
                 <th scope="col" title="messages per second">Msg/s</th>
                 <th scope="col" title="level updates per second">Lvl/s</th>
-                <th scope="col">Latency</th>
+                <th scope="col" title="local receive time minus exchange time">Latency</th>
                 <th scope="col">Gaps</th>
                 <th scope="col">Resyncs</th>
                 <th scope="col" title="checksums ok / failed">Checksum</th>
@@ -83,22 +81,24 @@ export function HealthPanel({ choice }: PanelProps) {
             <tbody>
               {symbols.map((h) => (
                 <tr key={`${h.venue}:${h.symbol}`} className={rowClass(h)} title={h.lastError ?? undefined}>
+                  <td className="key-col key-symbol" title={`${h.venue}:${h.symbol}`}>
+                    {h.symbol}
+                  </td>
+                  <td className="key-col key-state">{h.state}</td>
                   <td>{h.venue}</td>
-                  <td>{h.symbol}</td>
-                  <td>{h.state}</td>
                   <td>{formatRate(h.msgsPerSec)}</td>
                   <td>{formatRate(h.levelUpdatesPerSec)}</td>
-                  <td>{h.latencyMs === null ? '—' : `${Math.round(h.latencyMs)} ms`}</td>
-                  <td>{h.gaps}</td>
-                  <td>{h.resyncs}</td>
+                  <td>{h.latencyMs === null ? '—' : formatDuration(h.latencyMs)}</td>
+                  <td>{formatCount(h.gaps)}</td>
+                  <td>{formatCount(h.resyncs)}</td>
                   <td>
-                    {h.checksumOk}/{h.checksumFailed}
+                    {formatCount(h.checksumOk)} / {formatCount(h.checksumFailed)}
                   </td>
                   <td>
-                    {h.bboOk}/{h.bboFailed}
+                    {formatCount(h.bboOk)} / {formatCount(h.bboFailed)}
                   </td>
-                  <td>{h.crossed}</td>
-                  <td>{h.reconnects}</td>
+                  <td>{formatCount(h.crossed)}</td>
+                  <td>{formatCount(h.reconnects)}</td>
                   <td>{age(h.snapshotAgeMs)}</td>
                   <td>{h.rateAnomaly === 'none' ? 'ok' : h.rateAnomaly}</td>
                 </tr>

@@ -3,6 +3,7 @@ import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
+import { formatPrice } from '../../format';
 import { prepareCanvas, stepDecimals } from '../canvas';
 import type { PanelProps } from '../types';
 import { LIQUIDITY_LUT, liquidityLutOffset, quantileOfNonZeroScratch } from './colormap';
@@ -41,7 +42,6 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   }, [frame, width, height]);
 
   return (
-    // A layout and paint boundary: what changes inside (20 frames/s) does not lay out the dashboard.
     <div className="chart-panel heatmap-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame?.state ?? null} />
@@ -66,7 +66,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
 }
 
 function priceLabel(p: number, step: number): string {
-  return p.toFixed(stepDecimals(step));
+  return formatPrice(p, stepDecimals(step));
 }
 
 /** Buffers kept between draws (one heatmap is drawn at a time: drawing is synchronous). */

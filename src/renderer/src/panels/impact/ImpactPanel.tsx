@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ImpactResult } from '../../../../shared/analytics';
 import { getApi } from '../../api';
-import { formatSize } from '../../format';
+import { formatBps, formatCount, formatNumber, formatPrice, formatPriceText, formatSize, withUnit } from '../../format';
+import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
 import type { PanelProps } from '../types';
 
@@ -14,10 +15,8 @@ export interface ImpactSettings {
 }
 
 const REFRESH_MS = 500;
-
-function num(v: number | null, digits = 6): string {
-  return v === null || !Number.isFinite(v) ? '—' : Number(v.toPrecision(10)).toLocaleString('en-US', { maximumFractionDigits: digits });
-}
+/** Quote currencies counted in cents. */
+const CENT_QUOTES = /^(USD|USDT|USDC|FDUSD|TUSD|BUSD|DAI|EUR|GBP|CHF|JPY|TRY)$/;
 
 /**
  * Market-impact calculator: what a market order of a given size (base) or notional (quote) would
@@ -32,6 +31,7 @@ export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactS
   const { instruments } = useInstrumentsContext();
   const [result, setResult] = useState<ImpactResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const fmt = useMarketFormat(choice);
 
   // The same asset on the other enabled venues (same base and quote), for a split order.
   const books = useMemo(() => {
@@ -74,6 +74,14 @@ export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactS
   }, [bookKey, side, mode, value, fee, valid]);
 
   const r = valid ? result : null;
+  // A VWAP falls between ticks: two decimals more than the tick. Quote amounts (cost, fee) in cents
+  // for dollar-like and fiat quotes, else (a BTC or ETH quote) at the price precision.
+  const d = fmt.priceDecimals;
+  const quoteDecimals = CENT_QUOTES.test(fmt.quote) ? 2 : Math.max(2, d);
+  const price = (v: number | null) => withUnit(formatPrice(v, d + 2), fmt.quote);
+  const quote = (v: number | null) => withUnit(formatNumber(v, quoteDecimals), fmt.quote);
+  const base = (v: number | null) => withUnit(formatSize(v, fmt.sizeDecimals), fmt.base);
+  const remaining = (v: number) => (mode === 'base' ? base(v) : quote(v));
   return (
     <div className="impact-panel">
       <form className="impact-form" onSubmit={(e) => e.preventDefault()} aria-label="Order to simulate">
@@ -89,8 +97,8 @@ export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactS
           <input value={amount} onChange={(e) => onSettings({ amount: e.target.value })} inputMode="decimal" aria-label="Order amount" aria-invalid={!valid} />
         </label>
         <select value={mode} onChange={(e) => onSettings({ mode: e.target.value as 'base' | 'quote' })} aria-label="Amount unit">
-          <option value="base">base units</option>
-          <option value="quote">quote notional</option>
+          <option value="base">{fmt.base || 'base units'}</option>
+          <option value="quote">{fmt.quote ? `${fmt.quote} notional` : 'quote notional'}</option>
         </select>
         <label>
           Fee
@@ -113,41 +121,44 @@ export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactS
           <dl className="impact-summary" aria-label="Impact result">
             <div>
               <dt>VWAP</dt>
-              <dd data-testid="impact-vwap">{num(r.vwap, 10)}</dd>
+              <dd data-testid="impact-vwap">{price(r.vwap)}</dd>
             </div>
             <div>
               <dt>Worst price</dt>
-              <dd>{r.worstPrice ?? '—'}</dd>
+              <dd>{r.worstPrice ? withUnit(formatPriceText(r.worstPrice, d), fmt.quote) : '—'}</dd>
             </div>
             <div>
               <dt>Slippage vs best</dt>
               <dd>
-                {num(r.slippageVsBest)} · {num(r.slippageVsBestBps, 2)} bps
+                {withUnit(formatNumber(r.slippageVsBest, d + 2), fmt.quote)} · {formatBps(r.slippageVsBestBps)}
               </dd>
             </div>
             <div>
               <dt>Slippage vs mid</dt>
               <dd>
-                {num(r.slippageVsMid)} · {num(r.slippageVsMidBps, 2)} bps
+                {withUnit(formatNumber(r.slippageVsMid, d + 2), fmt.quote)} · {formatBps(r.slippageVsMidBps)}
               </dd>
             </div>
             <div>
               <dt>Levels consumed</dt>
-              <dd>{r.levelsConsumed}</dd>
+              <dd>{formatCount(r.levelsConsumed)}</dd>
             </div>
             <div>
               <dt>Filled</dt>
               <dd className={r.complete ? undefined : 'warn-text'}>
-                {formatSize(r.filledBase, 6)} base · {formatSize(r.filledQuote, 2)} quote{r.complete ? '' : ` — book too thin, ${num(r.remaining)} unfilled`}
+                {base(r.filledBase)} · {quote(r.filledQuote)}
+                {r.complete ? '' : ` — book too thin, ${remaining(r.remaining)} unfilled`}
               </dd>
             </div>
             <div>
               <dt>Fee</dt>
-              <dd>{num(r.fee, 4)}</dd>
+              <dd>
+                {quote(r.fee)} <span className="muted">({formatBps(r.feeBps)})</span>
+              </dd>
             </div>
             <div>
               <dt>{side === 'buy' ? 'Total paid' : 'Total received'}</dt>
-              <dd>{num(r.total, 4)}</dd>
+              <dd>{quote(r.total)}</dd>
             </div>
           </dl>
           {r.venues.length > 1 && (
@@ -164,9 +175,9 @@ export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactS
                 {r.venues.map((v) => (
                   <tr key={`${v.venue}:${v.symbol}`}>
                     <td>{v.venue}</td>
-                    <td>{formatSize(v.filledBase, 6)}</td>
-                    <td>{num(v.vwap)}</td>
-                    <td>{v.levels}</td>
+                    <td>{base(v.filledBase)}</td>
+                    <td>{price(v.vwap)}</td>
+                    <td>{formatCount(v.levels)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -176,20 +187,20 @@ export function ImpactPanel({ choice, settings, onSettings }: PanelProps<ImpactS
             <table className="impact-fills" aria-label="Fills by level">
               <thead>
                 <tr>
-                  <th scope="col">Price</th>
-                  <th scope="col">Size</th>
+                  <th scope="col">Price{fmt.quote ? ` (${fmt.quote})` : ''}</th>
+                  <th scope="col">Size{fmt.base ? ` (${fmt.base})` : ''}</th>
                   <th scope="col">Cum size</th>
-                  <th scope="col">Cum cost</th>
+                  <th scope="col">Cum cost{fmt.quote ? ` (${fmt.quote})` : ''}</th>
                   {r.venues.length > 1 && <th scope="col">Venue</th>}
                 </tr>
               </thead>
               <tbody>
                 {r.fills.map((f, i) => (
                   <tr key={i}>
-                    <td>{f.price}</td>
-                    <td>{formatSize(f.size, 6)}</td>
-                    <td>{formatSize(f.cumSize, 6)}</td>
-                    <td>{formatSize(f.cumCost, 2)}</td>
+                    <td>{formatPriceText(f.price, d)}</td>
+                    <td>{formatSize(f.size, fmt.sizeDecimals)}</td>
+                    <td>{formatSize(f.cumSize, fmt.sizeDecimals)}</td>
+                    <td>{formatNumber(f.cumCost, quoteDecimals)}</td>
                     {r.venues.length > 1 && <td>{f.venue}</td>}
                   </tr>
                 ))}

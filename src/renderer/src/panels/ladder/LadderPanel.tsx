@@ -2,7 +2,8 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LadderFrame } from '../../../../shared/contract';
 import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { formatPrice, formatSize } from '../../format';
+import { bpsNumber, formatPriceText, formatQuantity, formatTrimmed } from '../../format';
+import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 
@@ -44,6 +45,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     choice ? { venue: choice.venue, symbol: choice.symbol, activeOnly: true, limit: 50 } : null,
     choice ? `walls:${choice.venue}:${choice.symbol}` : '',
   ).frame;
+  const sizeDecimals = useMarketFormat(choice).sizeDecimals;
   const scrollRef = useRef<HTMLDivElement>(null);
   const spreadRef = useRef<HTMLTableRowElement>(null);
   const [follow, setFollow] = useState(true);
@@ -59,7 +61,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     let spreadBps: string | null = null;
     if (bestBid && bestAsk && frame.spread) {
       const bps = (Number(frame.spread) / ((Number(bestBid) + Number(bestAsk)) / 2)) * 10_000;
-      spreadBps = bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2);
+      spreadBps = bpsNumber(bps);
     }
     // Walls the analytics flagged: mark the row holding each one (with grouping, the row whose range holds it).
     const wallRows = { bid: new Set<number>(), ask: new Set<number>() };
@@ -193,17 +195,17 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
                 >
                   <td className="cum" />
                   <td className="size" />
-                  <td className="price">{formatPrice(r.price, frame.priceDecimals)}</td>
+                  <td className="price">{formatPriceText(r.price, frame.priceDecimals)}</td>
                   <td className="size">
                     <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                    <span className="num">{formatSize(r.size, frame.sizeDecimals)}</span>
+                    <span className="num">{formatTrimmed(r.size, sizeDecimals)}</span>
                   </td>
-                  <td className="cum">{formatSize(r.cum, frame.sizeDecimals)}</td>
+                  <td className="cum">{formatQuantity(r.cum, sizeDecimals)}</td>
                 </tr>
               ))}
               <tr className="spread-row" aria-label="Spread" ref={spreadRef}>
                 <td colSpan={5}>
-                  spread <strong data-testid="spread">{frame.spread ? formatPrice(frame.spread, frame.priceDecimals) : '—'}</strong>
+                  spread <strong data-testid="spread">{frame.spread ? formatPriceText(frame.spread, frame.priceDecimals) : '—'}</strong>
                   {view.spreadBps && <span className="bps"> ({view.spreadBps} bps)</span>}
                 </td>
               </tr>
@@ -214,12 +216,12 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
                   data-side="bid"
                   title={view.wallRows.bid.has(i) ? 'Wall: a resting order far above the usual size' : undefined}
                 >
-                  <td className="cum">{formatSize(r.cum, frame.sizeDecimals)}</td>
+                  <td className="cum">{formatQuantity(r.cum, sizeDecimals)}</td>
                   <td className="size">
                     <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                    <span className="num">{formatSize(r.size, frame.sizeDecimals)}</span>
+                    <span className="num">{formatTrimmed(r.size, sizeDecimals)}</span>
                   </td>
-                  <td className="price">{formatPrice(r.price, frame.priceDecimals)}</td>
+                  <td className="price">{formatPriceText(r.price, frame.priceDecimals)}</td>
                   <td className="size" />
                   <td className="cum" />
                 </tr>

@@ -1,33 +1,15 @@
 import { StateBadge } from '../../components/StateBadge';
-import { formatSize } from '../../format';
+import { formatBps, formatNumber, formatPrice, formatQuantity, formatSigned, withUnit } from '../../format';
+import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 import type { SyncState } from '../../../../shared/market';
-
-function fixed(v: number | null, digits: number): string {
-  return v === null || !Number.isFinite(v) ? '—' : v.toFixed(digits);
-}
-
-/** Enough decimals to tell neighbouring ticks apart at this price. */
-function priceDigits(mid: number | null): number {
-  if (mid === null || mid <= 0) return 2;
-  return Math.max(2, Math.min(8, 5 - Math.floor(Math.log10(mid))));
-}
-
-/** Basis points with two decimals, or two significant digits below 1 bp. */
-function bps(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '—';
-  return Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2);
-}
-
-function signed(v: number, digits: number): string {
-  return `${v > 0 ? '+' : ''}${formatSize(v, digits)}`;
-}
 
 /** Metrics bar: mid, spread, microprice, imbalance, order-flow imbalance and resting depth, on every update. */
 export function MetricsPanel({ choice }: PanelProps) {
   const params = choice ? { venue: choice.venue, symbol: choice.symbol } : null;
   const { frame, error } = useStream('analytics.metrics', params, choice ? `${choice.venue}:${choice.symbol}` : '');
+  const fmt = useMarketFormat(choice);
   if (!choice) return <p className="empty-state">Pick a symbol.</p>;
   if (error)
     return (
@@ -36,13 +18,17 @@ export function MetricsPanel({ choice }: PanelProps) {
       </p>
     );
   if (!frame) return <p className="empty-state">Waiting for the book…</p>;
-  const d = priceDigits(frame.mid);
+  const d = fmt.priceDecimals;
+  // Sizes (and OFI, a signed size) are totals in base units, four significant digits; the mid and microprice may fall
+  // between ticks, so they get one decimal more than the tick.
+  const size = (v: number) => withUnit(formatQuantity(v, fmt.sizeDecimals), fmt.base);
+  const signedSize = (v: number) => withUnit(formatSigned(v, (x) => formatQuantity(x, fmt.sizeDecimals)), fmt.base);
   const imbalance = frame.imbalance ?? 0;
   const band = frame.depthBands.find((b) => b.bps === 25) ?? frame.depthBands[0];
   const items: Array<[string, React.ReactNode, string?]> = [
-    ['Mid', fixed(frame.mid, d)],
-    ['Spread', `${frame.spread === null ? '—' : frame.spread.toFixed(d)} · ${bps(frame.spreadBps)} bps`],
-    ['Microprice', fixed(frame.microprice, d), 'size-weighted mid: leans toward the side with less size at the touch'],
+    ['Mid', withUnit(formatPrice(frame.mid, d + 1), fmt.quote)],
+    ['Spread', `${formatPrice(frame.spread, d)} · ${formatBps(frame.spreadBps)}`],
+    ['Microprice', withUnit(formatPrice(frame.microprice, d + 1), fmt.quote), 'size-weighted mid: leans toward the side with less size at the touch'],
     [
       `Imbalance (top ${frame.imbalanceLevels})`,
       <span className="imbalance" key="i">
@@ -52,17 +38,22 @@ export function MetricsPanel({ choice }: PanelProps) {
             style={{ width: `${Math.abs(imbalance) * 50}%`, left: imbalance >= 0 ? '50%' : `${50 - Math.abs(imbalance) * 50}%` }}
           />
         </span>
-        {fixed(frame.imbalance, 3)}
+        {formatSigned(frame.imbalance, (x) => formatNumber(x, 2))}
       </span>,
       '(bid depth − ask depth) / (bid depth + ask depth) over the top levels, from −1 (all asks) to +1 (all bids)',
     ],
-    ['OFI (this s)', signed(frame.ofi.best, 3), 'Cont–Kukanov–Stoikov order-flow imbalance at the best level, summed over the current second'],
-    ['OFI (last s)', frame.ofi.lastSecond ? signed(frame.ofi.lastSecond.best, 3) : '—'],
-    ['Multi-level OFI', signed(frame.ofi.multi, 3)],
-    ['Bid depth', <span className="bid-text" key="b">{formatSize(frame.depthTop.bid, 3)}</span>, `top ${frame.imbalanceLevels} levels`],
-    ['Ask depth', <span className="ask-text" key="a">{formatSize(frame.depthTop.ask, 3)}</span>, `top ${frame.imbalanceLevels} levels`],
+    ['OFI (this s)', signedSize(frame.ofi.best), 'Cont–Kukanov–Stoikov order-flow imbalance at the best level, summed over the current second (base units)'],
+    ['OFI (last s)', frame.ofi.lastSecond ? signedSize(frame.ofi.lastSecond.best) : '—', 'best-level order-flow imbalance over the last completed second (base units)'],
+    ['Multi-level OFI', signedSize(frame.ofi.multi), 'order-flow imbalance summed over the top levels, current second (base units)'],
+    ['Bid depth', <span className="bid-text" key="b">{size(frame.depthTop.bid)}</span>, `top ${frame.imbalanceLevels} levels`],
+    ['Ask depth', <span className="ask-text" key="a">{size(frame.depthTop.ask)}</span>, `top ${frame.imbalanceLevels} levels`],
   ];
-  if (band) items.push([`±${band.bps} bps depth`, `${formatSize(band.bid, 2)} / ${formatSize(band.ask, 2)}${band.truncated ? '+' : ''}`]);
+  if (band)
+    items.push([
+      `±${band.bps} bps depth`,
+      `${formatQuantity(band.bid, fmt.sizeDecimals)} / ${withUnit(formatQuantity(band.ask, fmt.sizeDecimals), fmt.base)}${band.truncated ? '+' : ''}`,
+      `resting size within ±${band.bps} bps of mid, bids / asks`,
+    ]);
   return (
     <div className="metrics-panel">
       <div className="panel-toolbar">

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { formatSize } from '../../format';
+import { formatPrice, formatSize, withUnit } from '../../format';
+import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { ColumnHistory } from '../heatmap/columns';
@@ -39,6 +40,7 @@ export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { width, height } = useSize(boxRef);
   const pocLabelRef = useRef<HTMLSpanElement>(null);
+  const fmt = useMarketFormat(choice);
 
   useEffect(() => {
     historyRef.current = new ColumnHistory();
@@ -48,8 +50,10 @@ export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<
     if (frame) historyRef.current.add(frame);
     const poc = drawProfile(canvasRef.current, historyRef.current, windowSec * 1000, width, height);
     // The label is part of the drawing: updated with it, outside React's render.
-    if (pocLabelRef.current) pocLabelRef.current.textContent = poc ? `max ${formatSize(poc.size, 2)} at ${poc.price}` : '';
-  }, [frame, width, height, windowSec]);
+    const rowDecimals = stepDecimals(historyRef.current.rowStep || 1);
+    if (pocLabelRef.current)
+      pocLabelRef.current.textContent = poc ? `max ${withUnit(formatSize(poc.size, fmt.sizeDecimals), fmt.base)} at ${formatPrice(poc.price, Math.max(rowDecimals, fmt.priceDecimals))}` : '';
+  }, [frame, width, height, windowSec, fmt]);
 
   return (
     <div className="chart-panel profile-panel">
@@ -119,7 +123,7 @@ function drawProfile(canvas: HTMLCanvasElement | null, history: ColumnHistory, w
   const every = Math.max(1, Math.ceil(ROWS / Math.max(2, Math.floor(height / 40))));
   for (let r = topRow - ROWS; r < topRow; r++) {
     if (r % every !== 0) continue;
-    ctx.fillText((r * history.rowStep).toFixed(decimals), plotW + 6, (topRow - 1 - r + 0.5) * rowH);
+    ctx.fillText(formatPrice(r * history.rowStep, decimals), plotW + 6, (topRow - 1 - r + 0.5) * rowH);
   }
   return poc;
 }

@@ -1,70 +1,217 @@
 import { useEffect, useRef, useState } from 'react';
-import { ColorType, createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import {
+  ColorType,
+  createChart,
+  LineSeries,
+  type BarPrice,
+  type IChartApi,
+  type ISeriesApi,
+  type MouseEventParams,
+  type PriceFormatCustom,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import type { TopOfBookPoint } from '../../../../shared/contract';
+import type { VenueId } from '../../../../shared/market';
 import { getApi } from '../../api';
+import { NumberSelect } from '../../components/PanelControls';
+import { axisLabels, formatBps, formatCount, formatPrice, withUnit } from '../../format';
+import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 
-/** Points kept per series; older ones are dropped in one go when the chart grows past the limit. */
-const MAX_POINTS = 20_000;
-/** History loaded from the store when the panel opens on a book the app was already recording. */
-const HISTORY_MS = 10 * 60_000;
-const BUCKET_MS = 100;
+export interface TimeSeriesSettings {
+  windowSec: number;
+}
 
-interface Series {
+/** Visible windows the user picks from, and the point spacing used for each (about 600–3,600 points). */
+const WINDOWS: Array<{ sec: number; label: string; bucketMs: number }> = [
+  { sec: 60, label: '1 min', bucketMs: 100 },
+  { sec: 300, label: '5 min', bucketMs: 250 },
+  { sec: 900, label: '15 min', bucketMs: 500 },
+  { sec: 3600, label: '1 h', bucketMs: 1000 },
+  { sec: 4 * 3600, label: '4 h', bucketMs: 5000 },
+];
+const DEFAULT_WINDOW_SEC = 300;
+/** Points kept per series: three windows' worth, so the user can scroll back a little. */
+const KEEP_WINDOWS = 3;
+/** Store pages read when the panel opens (20,000 rows each, the store's limit per call). */
+const HISTORY_PAGES = 10;
+
+interface Point {
+  t: number;
+  bid: number | null;
+  ask: number | null;
+}
+
+interface Chart {
   chart: IChartApi;
   bid: ISeriesApi<'Line'>;
   ask: ISeriesApi<'Line'>;
   mid: ISeriesApi<'Line'>;
   spread: ISeriesApi<'Line'>;
-  points: TopOfBookPoint[];
+  /** One point per bucket, gaps filled with the last value, so the time axis is even. */
+  points: Point[];
+  bucketMs: number;
 }
 
 function toTime(ms: number): UTCTimestamp {
   return (ms / 1000) as UTCTimestamp;
 }
 
-/** Stored top-of-book rows as chart points, one per 100 ms bucket (the last in it), as the live stream sends. */
-function toPoints(rows: Array<{ localTs: number; bid: string | null; ask: string | null; bidSize: string | null; askSize: string | null }>): TopOfBookPoint[] {
-  const out: TopOfBookPoint[] = [];
-  for (const r of rows) {
-    const p: TopOfBookPoint = {
-      t: r.localTs,
-      bid: r.bid === null ? null : Number(r.bid),
-      ask: r.ask === null ? null : Number(r.ask),
-      bidSize: r.bidSize === null ? null : Number(r.bidSize),
-      askSize: r.askSize === null ? null : Number(r.askSize),
-    };
-    const last = out.at(-1);
-    if (last && Math.floor(last.t / BUCKET_MS) === Math.floor(p.t / BUCKET_MS)) out[out.length - 1] = p;
-    else out.push(p);
+/**
+ * Points on an even grid of `bucketMs`: the last value in each bucket, and buckets with no change
+ * carry the previous value forward (the chart's time axis spaces points evenly by index, so an
+ * uneven series would squeeze quiet minutes and stretch busy seconds).
+ */
+export function onGrid(points: Point[], bucketMs: number, after: Point | null = null, maxPoints = Infinity): Point[] {
+  const out: Point[] = [];
+  let last = after;
+  for (const p of points) {
+    const bucket = Math.floor(p.t / bucketMs) * bucketMs;
+    if (last && bucket <= last.t) {
+      // Same bucket as the last point: the newer value wins.
+      if (bucket === last.t) {
+        if (out.length > 0) out[out.length - 1] = { t: bucket, bid: p.bid, ask: p.ask };
+        else out.push({ t: bucket, bid: p.bid, ask: p.ask });
+        last = out[out.length - 1]!;
+      }
+      continue;
+    }
+    if (last) {
+      const gap = Math.min((bucket - last.t) / bucketMs - 1, maxPoints);
+      for (let i = gap; i >= 1; i--) out.push({ t: bucket - i * bucketMs, bid: last.bid, ask: last.ask });
+    }
+    last = { t: bucket, bid: p.bid, ask: p.ask };
+    out.push(last);
   }
   return out;
 }
 
-/** Replace every series' data with `s.points` (history loaded, or old points dropped). */
-function setAll(s: Series): void {
-  const pick = (f: (p: TopOfBookPoint) => number | null) =>
-    s.points.flatMap((p) => {
+/** Points in time order with one per time (a later duplicate replaces the earlier). */
+function dedupe(points: Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    if (out.length > 0 && out[out.length - 1]!.t >= p.t) {
+      if (out[out.length - 1]!.t === p.t) out[out.length - 1] = p;
+      continue;
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+function mid(p: Point): number | null {
+  return p.bid !== null && p.ask !== null ? (p.bid + p.ask) / 2 : null;
+}
+
+function spread(p: Point): number | null {
+  return p.bid !== null && p.ask !== null ? p.ask - p.bid : null;
+}
+
+function setAll(c: Chart): void {
+  const pick = (f: (p: Point) => number | null) =>
+    c.points.flatMap((p) => {
       const v = f(p);
       return v === null ? [] : [{ time: toTime(p.t), value: v }];
     });
-  s.bid.setData(pick((p) => p.bid));
-  s.ask.setData(pick((p) => p.ask));
-  s.mid.setData(pick((p) => (p.bid !== null && p.ask !== null ? (p.bid + p.ask) / 2 : null)));
-  s.spread.setData(pick((p) => (p.bid !== null && p.ask !== null ? p.ask - p.bid : null)));
+  c.bid.setData(pick((p) => p.bid));
+  c.ask.setData(pick((p) => p.ask));
+  c.mid.setData(pick(mid));
+  c.spread.setData(pick(spread));
 }
 
-/** Bid, ask and mid as lines, the spread in its own pane below; scrolls with the market, zoom and pan with mouse or trackpad. */
-export function TimeSeriesPanel({ choice }: PanelProps) {
+function append(c: Chart, p: Point): void {
+  const time = toTime(p.t);
+  if (p.bid !== null) c.bid.update({ time, value: p.bid });
+  if (p.ask !== null) c.ask.update({ time, value: p.ask });
+  const m = mid(p);
+  const s = spread(p);
+  if (m !== null) c.mid.update({ time, value: m });
+  if (s !== null) c.spread.update({ time, value: s });
+}
+
+/**
+ * Price formats for the chart: labels at the instrument's precision, axis labels distinct. The labels
+ * a price axis drew are also kept on the chart's box (data-price-labels, data-spread-labels): the
+ * canvas holds no text, and this is how tests and assistive tools can read the axis.
+ */
+function priceFormat(decimals: number, tick: number, box: HTMLElement | null, name?: 'priceLabels' | 'spreadLabels'): PriceFormatCustom {
+  return {
+    type: 'custom',
+    minMove: tick,
+    formatter: (p: BarPrice) => formatPrice(p, decimals),
+    tickmarksFormatter: (prices: BarPrice[]) => {
+      const labels = axisLabels(prices, { minDecimals: decimals });
+      if (box && name) box.dataset[name] = labels.join(' | ');
+      return labels;
+    },
+  };
+}
+
+/** Stored rows of [from, to), following the store's pages (oldest first, 20,000 a call). */
+async function loadHistory(venue: VenueId, symbol: string, from: number, to: number): Promise<Point[]> {
+  const out: Point[] = [];
+  let start = from;
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const r = await getApi().invoke('store.topOfBook', { venue, symbol, from: start, to, limit: 20_000 });
+    for (const row of r.rows) out.push({ t: row.localTs, bid: row.bid === null ? null : Number(row.bid), ask: row.ask === null ? null : Number(row.ask) });
+    const last = r.rows.at(-1);
+    if (!r.truncated || !last) break;
+    start = Math.floor(last.localTs) + 1;
+  }
+  return out;
+}
+
+/**
+ * Bid, ask and mid as lines, the spread in its own pane below, over a window the user picks (1 min to
+ * 4 h) filled from the recorded history; hover for the values at a moment. Zoom and pan with mouse or trackpad.
+ */
+export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<TimeSeriesSettings>) {
+  const windowSec = WINDOWS.some((w) => w.sec === settings.windowSec) ? settings.windowSec! : DEFAULT_WINDOW_SEC;
+  const bucketMs = WINDOWS.find((w) => w.sec === windowSec)!.bucketMs;
   const params = choice ? { venue: choice.venue, symbol: choice.symbol } : null;
   const key = choice ? `${choice.venue}:${choice.symbol}` : '';
   const { frame, error } = useStream('book.top', params, key);
+  const fmt = useMarketFormat(choice);
+  const fmtRef = useRef<MarketFormat>(fmt);
   const boxRef = useRef<HTMLDivElement>(null);
-  const seriesRef = useRef<Series | null>(null);
-  // Tagged with the book it is about, so a symbol switch never shows the previous book's note.
+  const legendRef = useRef<HTMLSpanElement>(null);
+  const chartRef = useRef<Chart | null>(null);
+  // Tagged with the book and window it is about, so a switch never shows the previous one's note.
   const [note, setNoteFor] = useState<{ key: string; text: string } | null>(null);
-  const setNote = (text: string) => setNoteFor({ key, text });
+  const noteKey = `${key}:${windowSec}`;
+
+  useEffect(() => {
+    fmtRef.current = fmt;
+  });
+
+  /** The legend: values under the cursor, or the latest when the cursor is away. */
+  const showLegend = (p: Point | null) => {
+    const el = legendRef.current;
+    if (!el) return;
+    const f = fmtRef.current;
+    if (!p) {
+      el.textContent = '';
+      return;
+    }
+    const m = mid(p);
+    const s = spread(p);
+    const time = new Date(p.t).toLocaleTimeString('en-GB', { hour12: false });
+    el.innerHTML = '';
+    const parts: Array<[string, string]> = [
+      ['muted', time],
+      ['bid-text', `bid ${formatPrice(p.bid, f.priceDecimals)}`],
+      ['ask-text', `ask ${formatPrice(p.ask, f.priceDecimals)}`],
+      ['', `mid ${withUnit(formatPrice(m, f.priceDecimals + 1), f.quote)}`],
+      ['warn-text', `spread ${formatPrice(s, f.priceDecimals)}${m && s !== null ? ` · ${formatBps((s / m) * 10_000)}` : ''}`],
+    ];
+    for (const [cls, text] of parts) {
+      const span = document.createElement('span');
+      if (cls) span.className = cls;
+      span.textContent = text;
+      el.append(span);
+    }
+  };
 
   useEffect(() => {
     const box = boxRef.current;
@@ -73,77 +220,133 @@ export function TimeSeriesPanel({ choice }: PanelProps) {
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: '#131a23' }, textColor: '#7d8a9c', fontSize: 11, attributionLogo: false },
       grid: { vertLines: { color: '#1c2532' }, horzLines: { color: '#1c2532' } },
-      rightPriceScale: { borderColor: '#222c3a' },
-      timeScale: { borderColor: '#222c3a', timeVisible: true, secondsVisible: true, rightOffset: 4 },
+      rightPriceScale: { borderColor: '#222c3a', minimumWidth: 64 },
+      timeScale: { borderColor: '#222c3a', timeVisible: true, secondsVisible: windowSec <= 900, rightOffset: 2, minBarSpacing: 0.01 },
       crosshair: { mode: 0 },
     });
+    // No value tags on the price axis: three tags within a tick of each other hid the axis labels.
+    // The legend above the chart carries the latest values instead.
     const line = (color: string, width: 1 | 2, pane = 0) =>
-      chart.addSeries(LineSeries, { color, lineWidth: width, priceLineVisible: false, lastValueVisible: true, lineType: 1 }, pane);
-    seriesRef.current = {
+      chart.addSeries(LineSeries, { color, lineWidth: width, priceLineVisible: false, lastValueVisible: false, lineType: 1 }, pane);
+    const c: Chart = {
       chart,
       bid: line('#26a96c', 2),
       ask: line('#e5534b', 2),
       mid: line('#7d8a9c', 1),
       spread: line('#d9a53b', 1, 1),
       points: [],
+      bucketMs,
     };
+    // The spread pane starts at zero: a constant one-tick spread is a flat line above the floor, not
+    // the middle of an invented ±0.05 range.
+    c.spread.applyOptions({
+      autoscaleInfoProvider: (original: () => { priceRange: { minValue: number; maxValue: number } } | null) => {
+        const r = original();
+        return r ? { priceRange: { minValue: 0, maxValue: r.priceRange.maxValue * 1.25 } } : null;
+      },
+    });
+    chartRef.current = c;
     chart.panes()[1]?.setHeight(Math.round(box.clientHeight * 0.25));
-    // Seed with what the store recorded before the panel opened (the live stream covers the rest).
+    const onMove = (param: MouseEventParams) => {
+      if (param.time === undefined || !param.seriesData) {
+        showLegend(c.points.at(-1) ?? null);
+        return;
+      }
+      const value = (s: ISeriesApi<'Line'>) => {
+        const d = param.seriesData.get(s) as { value?: number } | undefined;
+        return d?.value ?? null;
+      };
+      showLegend({ t: (param.time as number) * 1000, bid: value(c.bid), ask: value(c.ask) });
+    };
+    chart.subscribeCrosshairMove(onMove);
+    // Fill the window from what the store recorded before the panel opened (the live stream covers the rest).
     let cancelled = false;
     if (choice) {
       const now = Date.now();
-      getApi()
-        .invoke('store.topOfBook', { venue: choice.venue, symbol: choice.symbol, from: now - HISTORY_MS, to: now, limit: 20_000 })
-        .then((r) => {
-          const s = seriesRef.current;
-          if (cancelled || !s) return;
-          const history = toPoints(r.rows).filter((p) => p.t < (s.points[0]?.t ?? Infinity));
-          if (history.length === 0) return;
-          s.points = [...history, ...s.points];
-          setAll(s);
-          setNote(`${history.length.toLocaleString('en-US')} points of recorded history`);
+      loadHistory(choice.venue, choice.symbol, now - windowSec * 1000 * KEEP_WINDOWS, now)
+        .then((rows) => {
+          if (cancelled || chartRef.current !== c) return;
+          const firstLive = c.points[0]?.t ?? Infinity;
+          const history = onGrid(
+            rows.filter((p) => p.t < firstLive),
+            bucketMs,
+          );
+          if (history.length === 0) {
+            setNoteFor({ key: noteKey, text: 'no recorded history yet' });
+            return;
+          }
+          const live = c.points;
+          c.points = dedupe([...history, ...onGrid(live, bucketMs, history.at(-1)!)]);
+          setAll(c);
+          fitWindow(c, windowSec);
+          showLegend(c.points.at(-1) ?? null);
+          setNoteFor({ key: noteKey, text: `${formatCount(rows.length)} points of recorded history` });
         })
         .catch((e: Error) => {
-          if (!cancelled) setNote(`no recorded history (${e.message})`);
+          if (!cancelled) setNoteFor({ key: noteKey, text: `no recorded history (${e.message})` });
         });
     }
     return () => {
       cancelled = true;
+      chart.unsubscribeCrosshairMove(onMove);
       chart.remove();
-      seriesRef.current = null;
+      chartRef.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, windowSec]);
+
+  // The instrument's precision may arrive after the chart was made (learned from the book).
+  useEffect(() => {
+    const c = chartRef.current;
+    if (!c) return;
+    const box = boxRef.current;
+    // The bid series leads the upper price axis (it was added first); the spread leads the lower one.
+    c.bid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'priceLabels') });
+    c.ask.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box) });
+    c.mid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10, box) });
+    c.spread.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'spreadLabels') });
+  }, [fmt.priceDecimals, fmt.tick, key, windowSec]);
 
   useEffect(() => {
-    const s = seriesRef.current;
-    if (!s || !frame) return;
-    for (const p of frame.points) {
-      const last = s.points.at(-1);
-      if (last && p.t <= last.t) continue;
-      s.points.push(p);
-      const time = toTime(p.t);
-      if (p.bid !== null) s.bid.update({ time, value: p.bid });
-      if (p.ask !== null) s.ask.update({ time, value: p.ask });
-      if (p.bid !== null && p.ask !== null) {
-        s.mid.update({ time, value: (p.bid + p.ask) / 2 });
-        s.spread.update({ time, value: p.ask - p.bid });
-      }
+    const c = chartRef.current;
+    if (!c || !frame) return;
+    const fresh = onGrid(
+      frame.points.map((p: TopOfBookPoint) => ({ t: p.t, bid: p.bid, ask: p.ask })),
+      c.bucketMs,
+      c.points.at(-1) ?? null,
+      (windowSec * 1000) / c.bucketMs,
+    );
+    const first = c.points.length === 0;
+    for (const p of fresh) {
+      // A point in the last bucket replaces it (the chart's update does the same).
+      const last = c.points.at(-1);
+      if (last && p.t === last.t) c.points[c.points.length - 1] = p;
+      else c.points.push(p);
+      append(c, p);
     }
-    if (s.points.length > MAX_POINTS) {
-      s.points = s.points.slice(-MAX_POINTS / 2);
-      setAll(s);
+    const max = (KEEP_WINDOWS * windowSec * 1000) / c.bucketMs;
+    if (c.points.length > max * 1.2) {
+      c.points = c.points.slice(-max);
+      setAll(c);
     }
+    if (first && c.points.length > 0) fitWindow(c, windowSec);
+    showLegend(c.points.at(-1) ?? null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [frame]);
 
   return (
     <div className="chart-panel timeseries-panel">
       <div className="panel-toolbar">
-        <span className="legend">
-          <span className="bid-text">— bid</span> <span className="ask-text">— ask</span> <span className="muted">— mid</span>{' '}
-          <span className="warn-text">— spread (lower pane)</span>
-        </span>
-        {note?.key === key && (
+        <NumberSelect
+          label="Window"
+          name="Time series window"
+          value={windowSec}
+          options={WINDOWS.map((w) => w.sec)}
+          format={(n) => WINDOWS.find((w) => w.sec === n)!.label}
+          onChange={(n) => onSettings({ windowSec: n })}
+        />
+        <span className="legend ts-legend" ref={legendRef} aria-label="Values" />
+        {note?.key === noteKey && (
           <span className="panel-meta" aria-label="History">
             {note.text}
           </span>
@@ -158,4 +361,11 @@ export function TimeSeriesPanel({ choice }: PanelProps) {
       <div className="chart-box" ref={boxRef} role="img" aria-label={choice ? `Bid, ask and mid over time for ${choice.symbol}` : 'Time series'} />
     </div>
   );
+}
+
+/** Show the last `windowSec` of points (the grid makes that a fixed number of them). */
+function fitWindow(c: Chart, windowSec: number): void {
+  const n = c.points.length;
+  const span = (windowSec * 1000) / c.bucketMs;
+  c.chart.timeScale().setVisibleLogicalRange({ from: n - span, to: n + 2 });
 }

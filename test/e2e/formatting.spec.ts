@@ -1,0 +1,194 @@
+/**
+ * Real markets of very different price magnitudes, replayed in the app, at three window sizes: the
+ * header never overlaps, labelled cells never clip their text, and every chart axis shows distinct
+ * labels at the instrument's precision. Screenshots of each go to the test artifacts (and, with
+ * UPDATE_SCREENSHOTS=1, a few into docs/screenshots for the README).
+ */
+import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { capture } from '../support/paths';
+
+interface Market {
+  file: string;
+  venue: string;
+  symbol: string;
+  /** Decimals of the instrument's prices, as the book's own texts carry them. */
+  priceDecimals: number;
+  /** Roughly where the price was, to tell the right book is on screen. */
+  near: [number, number];
+  /** Replay speed that plays the capture in about ten seconds. */
+  speed: number;
+}
+
+const MARKETS: Market[] = [
+  { file: 'kraken_2021-04-17.capture.jsonl', venue: 'kraken', symbol: 'KSM/XBT', priceDecimals: 6, near: [0.005, 0.012], speed: 3 },
+  { file: 'bybit-linear_2024-12-01.capture.jsonl', venue: 'bybit-linear', symbol: 'XRPUSDT', priceDecimals: 4, near: [0.4, 3], speed: 1 },
+  { file: 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', venue: 'binance-usdm', symbol: 'ETHUSDT', priceDecimals: 2, near: [2000, 3000], speed: 12 },
+  { file: 'okx_2022-05-13.capture.jsonl', venue: 'okx', symbol: 'BTC-USDT', priceDecimals: 1, near: [25_000, 35_000], speed: 1 },
+];
+
+const VIEWPORTS = [
+  { width: 1280, height: 720 },
+  { width: 1600, height: 1000 },
+  { width: 1920, height: 1080 },
+];
+
+// The host is shared by every test: never leave it replaying.
+test.afterEach(async ({ page }) => {
+  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
+});
+
+/** Make the shared capture replayable from the host's recordings folder (a link, not a copy). */
+function offer(file: string): void {
+  const dir = join('test-results', 'e2e-data', 'recordings');
+  mkdirSync(dir, { recursive: true });
+  const link = join(dir, file);
+  if (!existsSync(link)) symlinkSync(resolve(capture(file)), link);
+}
+
+async function replay(page: Page, m: Market): Promise<void> {
+  offer(m.file);
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  // Open the capture paused, point the dashboard at the market, then play it, so that every panel
+  // (the time series too) follows the whole recording.
+  await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 1 }), m.file);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          ([venue, symbol]) => window.orderbook!.invoke('instruments.list', { venue: venue as never }).then(
+              (list) => list.some((i) => i.symbol === symbol),
+              () => false,
+            ),
+          [m.venue, m.symbol],
+        ),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  await page.evaluate(() => window.orderbook!.invoke('replay.control', { action: 'pause' }));
+  const bar = page.getByRole('group', { name: 'Replay' });
+  await expect(bar).toBeVisible();
+  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
+  await picker.click();
+  await picker.fill(m.symbol);
+  await expect(page.getByRole('listbox', { name: 'Symbol options' }).getByRole('option').first()).toContainText(m.symbol, { timeout: 10_000 });
+  await picker.press('Enter');
+  await expect(page.getByRole('table', { name: `Order book ladder for ${m.symbol}` })).toBeVisible({ timeout: 10_000 });
+  await page.getByRole('region', { name: 'Time series', exact: true }).getByRole('combobox', { name: 'Time series window' }).selectOption('60');
+  await page.evaluate(async (speed) => {
+    await window.orderbook!.invoke('replay.control', { action: 'speed', speed });
+    await window.orderbook!.invoke('replay.control', { action: 'resume' });
+  }, m.speed);
+  await expect(bar.getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 60_000 });
+  await page.getByRole('button', { name: '+ Add panel' }).click();
+  await page.getByRole('menuitem', { name: 'Metrics', exact: true }).click();
+}
+
+/** Header controls whose boxes intersect (each pair once), by their text. */
+async function headerOverlaps(page: Page): Promise<string[]> {
+  return page.locator('.app-header').evaluate((header) => {
+    const items = [...header.querySelectorAll('h1, input, button, select, .record-status, .replay-name, .replay-time, progress, .venue-pill')]
+      .filter((el) => (el as HTMLElement).offsetParent !== null && el.getBoundingClientRect().width > 0 && !el.closest('[role="menu"], [role="listbox"]'))
+      .filter((el) => !(el.classList.contains('record-status') && el.textContent === ''));
+    // Nested items (a button inside the replay bar) are separate boxes; an element never overlaps its ancestor.
+    const out: string[] = [];
+    for (let i = 0; i < items.length; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        const a = items[i]!;
+        const b = items[j]!;
+        if (a.contains(b) || b.contains(a)) continue;
+        const r = a.getBoundingClientRect();
+        const s = b.getBoundingClientRect();
+        const overlapX = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+        const overlapY = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+        if (overlapX > 1 && overlapY > 1) out.push(`${a.textContent || a.getAttribute('aria-label')} × ${b.textContent || b.getAttribute('aria-label')}`);
+      }
+    }
+    return out;
+  });
+}
+
+/** Table cells, metric values and header buttons whose text is wider than their box. */
+async function clippedCells(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const cells = [...document.querySelectorAll('table td, table th, .metrics-grid dd, .impact-summary dd, .app-header button, .venue-pill')];
+    return cells
+      .filter((el) => (el as HTMLElement).offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()} "${el.textContent}" ${el.scrollWidth} > ${el.clientWidth}`);
+  });
+}
+
+function decimalsOf(label: string): number {
+  const m = /\.(\d+)/.exec(label);
+  return m ? m[1]!.length : 0;
+}
+
+function expectDistinctPriceLabels(text: string | null, decimals: number, where: string): void {
+  const labels = (text ?? '').split(' | ').filter(Boolean);
+  expect(labels.length, `${where}: labels ${text}`).toBeGreaterThanOrEqual(2);
+  expect(new Set(labels).size, `${where}: repeated labels ${text}`).toBe(labels.length);
+  for (const l of labels) expect(decimalsOf(l), `${where}: "${l}" at the instrument's ${decimals} decimals`).toBe(decimals);
+}
+
+for (const m of MARKETS) {
+  test(`${m.venue} ${m.symbol}: header, cells and axes at 1280, 1600 and 1920 px`, async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setViewportSize(VIEWPORTS[1]!);
+    await replay(page, m);
+
+    // The right book, priced at its own precision, grouped.
+    const bestBid = (await page.locator('tr[data-side="bid"].best td.price').textContent())!;
+    expect(decimalsOf(bestBid)).toBe(m.priceDecimals);
+    const bid = Number(bestBid.replace(/,/g, ''));
+    expect(bid).toBeGreaterThan(m.near[0]);
+    expect(bid).toBeLessThan(m.near[1]);
+    if (bid >= 1000) expect(bestBid).toContain(',');
+
+    const depthBox = page.getByRole('img', { name: `Depth chart for ${m.symbol}` });
+    const seriesBox = page.getByRole('img', { name: `Bid, ask and mid over time for ${m.symbol}` });
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      const where = `${m.symbol} at ${viewport.width}×${viewport.height}`;
+      // Let the charts lay out and draw at this size.
+      await expect.poll(() => depthBox.getAttribute('data-x-labels'), { timeout: 10_000 }).toBeTruthy();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: testInfo.outputPath(`${m.venue}-${viewport.width}.png`) });
+      if (process.env.UPDATE_SCREENSHOTS && viewport.width === 1600) await page.screenshot({ path: `docs/screenshots/replay-${m.venue}-${m.symbol.replace(/\W/g, '')}.png` });
+
+      expect(await headerOverlaps(page), `${where}: header overlaps`).toEqual([]);
+      expect(await clippedCells(page), `${where}: clipped cells`).toEqual([]);
+
+      expectDistinctPriceLabels(await depthBox.getAttribute('data-x-labels'), m.priceDecimals, `${where} depth x axis`);
+      const y = ((await depthBox.getAttribute('data-y-labels')) ?? '').split(' | ').filter(Boolean);
+      expect(y.length, `${where}: depth y labels`).toBeGreaterThanOrEqual(2);
+      expect(new Set(y).size, `${where}: depth y labels ${y.join(' ')}`).toBe(y.length);
+      // Leading digits are never lost: every label starts with a digit other than a bare group of zeros.
+      for (const l of y) expect(l, `${where}: depth y label`).toMatch(/^(0|[1-9][\d,]*)(\.\d+)?[KMBT]?$|^0\.\d+$/);
+
+      await expect.poll(() => seriesBox.getAttribute('data-price-labels'), { timeout: 10_000 }).toBeTruthy();
+      expectDistinctPriceLabels(await seriesBox.getAttribute('data-price-labels'), m.priceDecimals, `${where} time series price axis`);
+
+    }
+    expect(errors).toEqual([]);
+  });
+}
+
+test('live demo: header and cells at 1280, 1600 and 1920 px', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(500);
+    const where = `demo at ${viewport.width}×${viewport.height}`;
+    expect(await headerOverlaps(page), `${where}: header overlaps`).toEqual([]);
+    expect(await clippedCells(page), `${where}: clipped cells`).toEqual([]);
+    // One header row when nothing is replaying, from 1280 px up.
+    const header = await page.locator('.app-header').boundingBox();
+    expect(header!.height, `${where}: header height`).toBeLessThan(52);
+    await page.screenshot({ path: testInfo.outputPath(`demo-${viewport.width}.png`) });
+  }
+});

@@ -176,7 +176,9 @@ export class ClientConnection {
             this.session.add(msg.id, new GuardedSource(source, (error) => this.sourceFailed(msg.id, error)));
           },
           (error: unknown) => {
-            if (this.startingSubs.get(msg.id) === request) this.startingSubs.delete(msg.id);
+            // Only the current request for this id reports; the window no longer expects an earlier one.
+            if (this.startingSubs.get(msg.id) !== request) return;
+            this.startingSubs.delete(msg.id);
             this.send({ t: 'suberror', id: msg.id, error: toErrorInfo(error, this.logger) });
           },
         );

@@ -56,6 +56,8 @@ const MAX_CLIENT_MESSAGE = 64 * 1024;
 const BACKPRESSURE_BYTES = 512 * 1024;
 /** A window that leaves this much unread (it sends but does not read) is disconnected. */
 const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
+/** A window whose socket has not drained for this long is stuck (or not reading) and is disconnected. */
+const MAX_STALL_MS = 30_000;
 /** WebSocket connections open at once, over all windows. */
 const MAX_WINDOWS = 64;
 export const MIN_TOKEN_LENGTH = 16;
@@ -292,6 +294,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const onWindow = (ws: WebSocket): void => {
+    // Frames wait (and the newest are kept) while the socket drains; a window that never drains is let go.
+    let stalledSince: number | null = null;
+    const backpressured = (): boolean => {
+      if (ws.bufferedAmount <= BACKPRESSURE_BYTES) {
+        stalledSince = null;
+        return false;
+      }
+      stalledSince ??= Date.now();
+      if (Date.now() - stalledSince > MAX_STALL_MS) {
+        logger.log('warn', 'client-not-reading', { bufferedBytes: ws.bufferedAmount, stalledMs: Date.now() - stalledSince });
+        ws.terminate();
+      }
+      return true;
+    };
     const connection = services.contract.connect({
       send: (message: ServerMessage) => {
         if (ws.readyState !== ws.OPEN) return;
@@ -302,7 +318,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         }
         ws.send(JSON.stringify(message));
       },
-      backpressured: () => ws.bufferedAmount > BACKPRESSURE_BYTES,
+      backpressured,
       disconnect: (reason: string) => ws.close(1008, closeReason(reason)),
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {

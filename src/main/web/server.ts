@@ -219,7 +219,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     else res.destroy();
   };
 
-  const server: Server = createServer((req, res) => {
+  // requireHostHeader off: a request without Host reaches hostAllowed (403 on loopback) and gets our headers.
+  const server: Server = createServer({ requireHostHeader: false }, (req, res) => {
     try {
       handleRequest(req, res);
     } catch (error) {

@@ -199,5 +199,17 @@ describe('web host: malformed and hostile requests', () => {
     );
     expect(accepted).toMatch(/^HTTP\/1\.1 101 /);
     expect(accepted).toMatch(/referrer-policy: no-referrer/i);
+    // Handshakes ws itself would refuse are refused first, with our headers.
+    for (const [header, value] of [
+      ['Sec-WebSocket-Key', 'short'],
+      ['Sec-WebSocket-Version', '12'],
+      ['Sec-WebSocket-Protocol', ',,'],
+    ]) {
+      const headers: Record<string, string> = { 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', [header!]: value! };
+      const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      const bad = await rawExchange(port, `GET /ws?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${lines}\r\n`);
+      expect(bad, header).toMatch(/^HTTP\/1\.1 400 /);
+      expect(bad, header).toMatch(/referrer-policy: no-referrer/i);
+    }
   });
 });

@@ -291,7 +291,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const origin = req.headers.origin;
     if (origin !== undefined && !originMatchesHost(origin, req.headers.host)) return { status: 403, reason: 'forbidden origin' };
     if (wss.clients.size >= MAX_WINDOWS) return { status: 503, reason: `too many windows (at most ${MAX_WINDOWS})` };
-    return null;
+    return handshakeProblem(req);
   };
 
   const onWindow = (ws: WebSocket): void => {
@@ -370,11 +370,26 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
+/**
+ * The handshake checks ws would make, made first so that the refusal carries our headers. The bridge
+ * uses no subprotocol, so a Sec-WebSocket-Protocol header (which ws would have to parse) is refused too.
+ */
+function handshakeProblem(req: IncomingMessage): { status: number; reason: string } | null {
+  if (req.method !== 'GET') return { status: 405, reason: 'a WebSocket handshake is a GET' };
+  if (req.headers.upgrade?.toLowerCase() !== 'websocket') return { status: 400, reason: 'invalid Upgrade header' };
+  if (!/^[+/0-9A-Za-z]{22}==$/.test(req.headers['sec-websocket-key'] ?? '')) return { status: 400, reason: 'missing or invalid Sec-WebSocket-Key' };
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') return { status: 400, reason: 'unsupported Sec-WebSocket-Version (13 expected)' };
+  if (req.headers['sec-websocket-protocol'] !== undefined) return { status: 400, reason: 'subprotocols are not supported' };
+  return null;
+}
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   408: 'Request Timeout', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' };
 
 /** A complete HTTP/1.1 response for a raw socket (refused upgrades, unparsable requests). */

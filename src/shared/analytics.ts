@@ -197,10 +197,10 @@ export const ImpactRequestSchema = z
     /** One book, or several books of the same asset to split the order over (best prices first). */
     books: z.array(BookRefSchema).min(1).max(8),
     side: z.enum(['buy', 'sell']),
-    /** Order size in base units… */
-    size: z.number().positive().max(1e15).optional(),
+    /** Order size in base units… (at least 1e-12: smaller is not an order, e.g. a denormal like 1e-320) */
+    size: z.number().min(1e-12, 'must be at least 1e-12').max(1e15).optional(),
     /** …or in quote notional (exactly one of the two). */
-    notional: z.number().positive().max(1e18).optional(),
+    notional: z.number().min(1e-12, 'must be at least 1e-12').max(1e18).optional(),
     /** Taker fee in basis points (0–1000). */
     feeBps: z.number().min(0).max(1000).default(0),
   })

@@ -187,9 +187,9 @@ describe('/api/simulate on the web host', () => {
 
   it('requires the token on a non-loopback host', async () => {
     services = createServices({ venues: ['demo'], logger: nullLogger, host: { name: 't', version: '1', host: 'web' } });
-    host = await startWebHost({ services, logger: nullLogger, host: '0.0.0.0', port: 0, token: 'tok', ...fakeRenderer() });
+    host = await startWebHost({ services, logger: nullLogger, host: '0.0.0.0', port: 0, token: 'tok-0123456789abcdef', ...fakeRenderer() });
     expect((await get(host.port, '/api/simulate?venue=demo&symbol=ETHUSDT&side=buy&size=1')).status).toBe(401);
-    const withToken = await get(host.port, '/api/simulate?venue=demo&symbol=ETHUSDT&side=buy&size=1', { authorization: 'Bearer tok' });
+    const withToken = await get(host.port, '/api/simulate?venue=demo&symbol=ETHUSDT&side=buy&size=1', { authorization: 'Bearer tok-0123456789abcdef' });
     expect([200, 503]).toContain(withToken.status);
   });
 });

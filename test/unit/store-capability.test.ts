@@ -114,18 +114,18 @@ describe('store capability (demo venue, web host)', () => {
     expect(done!.rows).toBeGreaterThanOrEqual(10);
     expect(done!.downloadUrl).toBe(`/api/exports/${done!.name}`);
 
-    host = await startWebHost({ services, logger: nullLogger, host: '127.0.0.1', port: 0, token: 'tok3n', ...fakeRenderer() });
+    host = await startWebHost({ services, logger: nullLogger, host: '127.0.0.1', port: 0, token: 'tok3n-0123456789abc', ...fakeRenderer() });
     expect((await get(host.port, done!.downloadUrl!)).status).toBe(401);
-    const download = await get(host.port, `${done!.downloadUrl!}?token=tok3n`);
+    const download = await get(host.port, `${done!.downloadUrl!}?token=tok3n-0123456789abc`);
     expect(download.status).toBe(200);
     expect(String(download.headers['content-disposition'])).toBe(`attachment; filename="${done!.name}"`);
     expect(download.body).toBe(readFileSync(done!.file, 'utf8'));
     const lines = download.body.trim().split('\n');
     expect(lines[0]).toBe(CSV_HEADER);
     expect(lines).toHaveLength(done!.rows + 1);
-    expect((await get(host.port, '/api/exports/..%2Fstore.db?token=tok3n')).status).toBe(404);
-    expect((await get(host.port, '/api/exports/store.db?token=tok3n')).status).toBe(404);
-    expect((await get(host.port, '/api/exports/nothing-here.csv?token=tok3n')).status).toBe(404);
+    expect((await get(host.port, '/api/exports/..%2Fstore.db?token=tok3n-0123456789abc')).status).toBe(404);
+    expect((await get(host.port, '/api/exports/store.db?token=tok3n-0123456789abc')).status).toBe(404);
+    expect((await get(host.port, '/api/exports/nothing-here.csv?token=tok3n-0123456789abc')).status).toBe(404);
   });
 
   it('writes a depth snapshot of the live book as JSON, atomically, and refuses a book that is not streaming', async () => {

@@ -1,33 +1,9 @@
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createServices, type Services } from '../../src/main/app/compose';
 import { nullLogger } from '../../src/main/log';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
-
-function fakeRenderer(): { rendererDir: string; webPreloadFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'obm-web-'));
-  mkdirSync(join(dir, 'renderer', 'assets'), { recursive: true });
-  writeFileSync(join(dir, 'renderer', 'index.html'), '<html><head><title>t</title></head><body></body></html>');
-  writeFileSync(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
-  writeFileSync(join(dir, 'web-preload.js'), '/* bridge */');
-  return { rendererDir: join(dir, 'renderer'), webPreloadFile: join(dir, 'web-preload.js') };
-}
-
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { fakeRenderer, get } from '../support/web-host';
 
 function wsStatus(url: string, headers: Record<string, string> = {}): Promise<'open' | number> {
   return new Promise((resolve) => {
@@ -40,6 +16,8 @@ function wsStatus(url: string, headers: Record<string, string> = {}): Promise<'o
     ws.on('error', () => {});
   });
 }
+
+const TOKEN = 'web-host-test-token-42';
 
 describe('web host', () => {
   let services: Services;
@@ -77,15 +55,15 @@ describe('web host', () => {
     await expect(
       startWebHost({ services, logger: nullLogger, host: '0.0.0.0', port: 0, token: null, ...fakeRenderer() }),
     ).rejects.toThrow(/requires a token/);
-    host = await startWebHost({ services, logger: nullLogger, host: '0.0.0.0', port: 0, token: 's3cret', ...fakeRenderer() });
+    host = await startWebHost({ services, logger: nullLogger, host: '0.0.0.0', port: 0, token: TOKEN, ...fakeRenderer() });
     expect((await get(host.port, '/api/health')).status).toBe(401);
     expect((await get(host.port, '/api/health?token=wrong')).status).toBe(401);
-    const ok = await get(host.port, '/?token=s3cret');
+    const ok = await get(host.port, `/?token=${TOKEN}`);
     expect(ok.status).toBe(200);
     const cookie = String(ok.headers['set-cookie']).split(';')[0]!;
     expect((await get(host.port, '/api/health', { cookie })).status).toBe(200);
-    expect((await get(host.port, '/api/health', { authorization: 'Bearer s3cret' })).status).toBe(200);
-    expect(await wsStatus(`ws://127.0.0.1:${host.port}/ws`)).toBe(403);
-    expect(await wsStatus(`ws://127.0.0.1:${host.port}/ws?token=s3cret`)).toBe('open');
+    expect((await get(host.port, '/api/health', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(await wsStatus(`ws://127.0.0.1:${host.port}/ws`)).toBe(401);
+    expect(await wsStatus(`ws://127.0.0.1:${host.port}/ws?token=${TOKEN}`)).toBe('open');
   });
 });

@@ -15,7 +15,8 @@ import { parseEndpoints, type EndpointOverrides } from '../app/endpoints';
 import { jsonLineLogger } from '../log';
 import { rotatingFileLogger, teeLogger } from '../log-file';
 import { supportedVenues } from '../venues/registry';
-import { isLoopback, startWebHost } from './server';
+import { installCrashGuard } from './crash-guard';
+import { checkToken, isLoopback, startWebHost } from './server';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
     token = randomBytes(18).toString('base64url');
     process.stderr.write(`web: ${host} is not a loopback address, so a token is required; generated one for this run.\n`);
   }
+  const tokenProblem = token === null ? null : checkToken(token);
+  if (tokenProblem) fail(tokenProblem);
   const dataDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
   const logLevel = v['log-level'] as 'debug' | 'info' | 'warn' | 'error';
   const uiDir = resolve(v.ui ?? join(repoRoot, 'out'));
@@ -76,6 +79,14 @@ async function main(): Promise<void> {
     rotatingFileLogger(join(dataDir, 'logs'), logLevel),
     jsonLineLogger((line) => process.stderr.write(line), 'warn'),
   );
+  // Set once the host is up; giving up before then needs no cleanup.
+  let shutdown: (code: number) => void = (code) => process.exit(code);
+  installCrashGuard(process, logger, {
+    giveUp: (reason) => {
+      process.stderr.write(`web: stopping after ${reason} (see the log)\n`);
+      shutdown(1);
+    },
+  });
   const services = createServices({
     venues,
     logger,
@@ -105,18 +116,18 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`Order Book Monitor web host: ${webHost.url}\n  venues: ${venues.join(', ')}\n  data: ${dataDir}\n`);
   let stopping = false;
-  const stop = (): void => {
+  shutdown = (code: number): void => {
     if (stopping) return;
     stopping = true;
     // Give files (recordings, the database) a few seconds to flush, then go regardless.
-    setTimeout(() => process.exit(0), 5000).unref();
+    setTimeout(() => process.exit(code), 5000).unref();
     void webHost
       .close()
       .then(() => services.close())
-      .then(() => process.exit(0));
+      .finally(() => process.exit(code));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
 }
 
 void main();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalDecimal } from '../../src/shared/decimal';
 import type { Logger } from '../../src/main/log';
-import { BINANCE_SPOT, BinanceAdapter } from '../../src/main/venues/binance-spot/adapter';
+import { BINANCE_SPOT, createBinanceAdapter, type BinanceAdapter } from '../../src/main/venues/binance';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeBinanceExchange } from '../fakes/binance-exchange';
@@ -38,9 +38,9 @@ describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
     fake = new FakeBinanceExchange({ stepMs: 15 });
     await fake.start();
     lastIds = new WeakMap();
-    adapter = new BinanceAdapter({
+    adapter = createBinanceAdapter({
       venue: 'binance-spot',
-      flavour: BINANCE_SPOT,
+      market: BINANCE_SPOT,
       endpoints: fake.endpoints,
       transport: new LiveTransport({ maxFrameBytes: 256 * 1024 }),
       logger,

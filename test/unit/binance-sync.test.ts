@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BookTicker, DepthUpdate } from '../../src/main/venues/binance-spot/messages';
-import { parseStreamFrame } from '../../src/main/venues/binance-spot/messages';
-import { BinanceDepthSync, type DepthRules } from '../../src/main/venues/binance-spot/sync';
+import type { BookTicker, DepthUpdate } from '../../src/main/venues/binance/messages';
+import { parseStreamFrame } from '../../src/main/venues/binance/messages';
+import { BinanceDepthSync, type DepthRules } from '../../src/main/venues/binance/sync';
 import { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { MalformedFrameError } from '../../src/main/venues/adapter';
 
@@ -19,6 +19,7 @@ function setup(rules: DepthRules = 'spot') {
     { requestSnapshot: (reason) => void requests.push(reason), note: (event) => void notes.push(event) },
     rules,
   );
+  feed.connecting('subscribed');
   sync.start();
   return { feed, sync, requests, notes, states, books: () => books };
 }

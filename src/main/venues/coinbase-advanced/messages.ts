@@ -2,7 +2,7 @@
  * Coinbase Advanced Trade market-data WebSocket (advanced-trade-ws.coinbase.com) messages. Every
  * message is an envelope `{channel, timestamp, sequence_num, events: [...]}`; the book subscribed as
  * `level2` arrives on channel `l2_data` with events of type `snapshot` / `update`, sides `bid` /
- * `offer`, and `new_quantity` absolute (zero deletes). Sources: ../shared/PROTOCOLS.md §2.
+ * `offer`, and `new_quantity` absolute (zero deletes). Sources: docs/venues.md#coinbase-advanced.
  */
 import { MalformedFrameError } from '../adapter';
 import { parseTimeMicros } from '../coinbase/messages';

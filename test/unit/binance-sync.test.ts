@@ -114,6 +114,20 @@ describe('Binance spot depth sync', () => {
     expect(feed.state).toBe('resyncing');
   });
 
+  it('compares a bookTicker at the snapshot’s own lastUpdateId with the snapshot’s best bid/ask', () => {
+    const { feed, sync } = setup();
+    const ticker = (u: number, b: string, B: string, a: string, A: string): BookTicker => ({ u, s: 'BNBBTC', b, B, a, A });
+    sync.onDepth(ev(5, 7), 1);
+    sync.onSnapshot({ lastUpdateId: 7, bids: [['10.0', '1.5']], asks: [['11.0', '2']] }, 2);
+    expect(feed.state).toBe('synced');
+    sync.onTicker(ticker(7, '10.00000000', '1.50000000', '11.00000000', '2.00000000'), 3);
+    expect(feed.health.bboOk).toBe(1);
+    // A disagreeing ticker at that id is a mismatch with the book as it stands: counted and rebuilt.
+    sync.onTicker(ticker(7, '10.0', '1.5', '11.0', '3'), 4);
+    expect(feed.health.bboFailed).toBe(1);
+    expect(feed.state).toBe('resyncing');
+  });
+
   it('USD-M rules: drop u < lastUpdateId, bridge U <= id <= u, then pu == previous u', () => {
     const { feed, sync, notes } = setup('usdm');
     sync.onDepth(ev(90, 95, [], [], 80), 1);

@@ -36,6 +36,18 @@ export interface AdapterOptions {
   logger: Logger;
 }
 
+/** What every adapter can be told besides its venue's own choices (tests use short timeouts). */
+export interface SessionOptions extends AdapterOptions {
+  /** Overrides the venue's endpoints (fake exchanges in tests, testnets, the demo venue). */
+  endpoints?: { ws: string; rest: string };
+  /** Nothing received (frame, ping or pong) for this long counts as a dropped connection. */
+  staleAfterMs?: number;
+  /** A (re)subscribed symbol without a snapshot after this long is subscribed again. */
+  snapshotTimeoutMs?: number;
+  /** Timeout of a REST request (for Binance snapshots, of the first try: it grows after each timeout). */
+  restTimeoutMs?: number;
+}
+
 /** What the app hands a venue module to build an adapter. */
 export interface AdapterContext extends AdapterOptions {
   endpoints?: { ws: string; rest: string };

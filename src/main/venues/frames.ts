@@ -3,6 +3,8 @@
  * not what the protocol says becomes a MalformedFrameError with a readable message (the session
  * skips and counts it), never a crash.
  */
+import { significantDecimals } from '../../shared/decimal';
+import type { Instrument } from '../../shared/market';
 import { MalformedFrameError } from './adapter';
 
 /** A price level as the venue wrote it: [price, size] text. */
@@ -36,4 +38,13 @@ export function parseJsonObject(text: string, what: string): Record<string, unkn
   const msg = parseJson(text, `${what} is not valid JSON`);
   if (!isObject(msg)) throw new MalformedFrameError(`${what} is not a JSON object`);
   return msg;
+}
+
+/** An instrument whose price and size precisions are the decimals of its tick and lot size. */
+export function instrumentFrom(fields: Omit<Instrument, 'pricePrecision' | 'sizePrecision'>): Instrument {
+  return {
+    ...fields,
+    pricePrecision: fields.tickSize ? significantDecimals(fields.tickSize) : null,
+    sizePrecision: fields.lotSize ? significantDecimals(fields.lotSize) : null,
+  };
 }

@@ -56,15 +56,29 @@ export interface ConnectionSpec extends Pick<ConnectionOptions, 'staleAfterMs' |
   maxSymbols?: number;
 }
 
+/** The venue's REST base URL and request timeout (10 s when not given). */
+export interface RestSpec {
+  base: string;
+  timeoutMs?: number;
+}
+
+/** How a venue that rebuilds a book by resubscribing does it (Kraken, OKX). */
+export interface Resubscription<S extends BookSync> {
+  /** A (re)subscribed symbol without a snapshot after this long is subscribed again. */
+  snapshotTimeoutMs: number;
+  /** The frames that unsubscribe and subscribe the symbol again. */
+  frames(entry: SessionEntry<S>): string[];
+}
+
 /** What a venue supplies; everything else is the session's. */
 export interface VenueProtocol<S extends BookSync, M> {
   readonly connection: ConnectionSpec;
-  readonly rest: { base: string; timeoutMs?: number };
+  readonly rest: RestSpec;
   /**
    * Rebuild a book by unsubscribing and subscribing it again (the venue answers with a snapshot):
    * the frames that do it, and how long a (re)subscribed symbol may wait for its snapshot.
    */
-  readonly resubscription?: { snapshotTimeoutMs: number; frames(entry: SessionEntry<S>): string[] };
+  readonly resubscription?: Resubscription<S>;
   /** The key a symbol is kept under: upper case unless the venue's symbols are case-sensitive. */
   key?(symbol: string): string;
   createSync(feed: SymbolFeed, note: Note, options: SubscribeOptions | undefined): S;
@@ -83,6 +97,13 @@ export interface VenueProtocol<S extends BookSync, M> {
   /** A malformed frame was counted on `entries` (none: it named no symbol). */
   onMalformed?(text: string, reason: string, entries: ReadonlyArray<SessionEntry<S>>): void;
   close?(): void;
+}
+
+/** `items` in runs of at most `size` (a venue's limit of symbols per subscribe request). */
+export function inBatches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Sync events logged as warnings; the rest are info. */

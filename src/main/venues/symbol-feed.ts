@@ -181,6 +181,11 @@ export class SymbolFeed {
 
   // ---- book -------------------------------------------------------------------------------------
 
+  /** A normalized event for this feed's book. */
+  event(kind: BookEvent['kind'], fields: Omit<BookEvent, 'venue' | 'symbol' | 'kind'>): BookEvent {
+    return { venue: this.venue, symbol: this.symbol, kind, ...fields };
+  }
+
   /**
    * Apply a normalized event. A level the book cannot key (malformed text) leaves the book partly
    * updated, so the caller must treat 'invalid' like a gap and rebuild; 'crossed' likewise.

@@ -5,26 +5,20 @@
  * planned reconnect before Binance's 24-hour cut and on `serverShutdown`. docs/venues.md#binance.
  */
 import type { Instrument, VenueId } from '../../../shared/market';
-import type { AdapterOptions } from '../adapter';
+import type { SessionOptions } from '../adapter';
 import { restGetOnce } from '../rest';
-import { VenueSession, type ConnectionSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { VenueSession, type ConnectionSpec, type RestSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import { parseExchangeInfo } from './instruments';
-import type { BinanceEndpoints, BinanceMarket } from './markets';
+import type { BinanceMarket } from './markets';
 import { parseStreamFrame, type StreamMessage } from './messages';
 import { SnapshotRequests } from './snapshots';
 import { BinanceDepthSync } from './sync';
 import { weightBudgetFor } from './weight-budget';
 
-export interface BinanceAdapterOptions extends AdapterOptions {
+export interface BinanceAdapterOptions extends SessionOptions {
   venue: VenueId;
   market: BinanceMarket;
-  /** Overrides the market's endpoints (fake exchanges in tests, the demo venue). */
-  endpoints?: BinanceEndpoints;
-  /** No frame or ping for this long counts as a dropped connection. */
-  staleAfterMs?: number;
-  /** Timeout of a first snapshot request; it grows after each timeout in a row. */
-  restTimeoutMs?: number;
 }
 
 /**
@@ -33,15 +27,9 @@ export interface BinanceAdapterOptions extends AdapterOptions {
  */
 export const SYMBOLS_PER_CONNECTION = 100;
 
-export type BinanceAdapter = VenueSession<BinanceDepthSync, StreamMessage, BinanceProtocol>;
-
-export function createBinanceAdapter(options: BinanceAdapterOptions): BinanceAdapter {
-  return new VenueSession(options.venue, options, (session) => new BinanceProtocol(session, options));
-}
-
 class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> {
   readonly connection: ConnectionSpec;
-  readonly rest: { base: string; timeoutMs?: number };
+  readonly rest: RestSpec;
   private readonly market: BinanceMarket;
   private readonly snapshots: SnapshotRequests;
   private nextRequestId = 1;
@@ -75,9 +63,7 @@ class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> 
     return [JSON.stringify({ method: 'SUBSCRIBE', params: entries.flatMap((e) => streamNames(e.symbol)), id: this.nextRequestId++ })];
   }
 
-  parse(text: string): StreamMessage {
-    return parseStreamFrame(text);
-  }
+  readonly parse: (text: string) => StreamMessage = parseStreamFrame;
 
   /** Best-effort symbol of a malformed combined-stream frame, from its `"stream":"sym@..."` text. */
   symbolsIn(text: string): string[] {
@@ -115,3 +101,7 @@ function streamNames(symbol: string): string[] {
   const s = symbol.toLowerCase();
   return [`${s}@depth@100ms`, `${s}@bookTicker`];
 }
+
+/** The adapter: a session speaking this protocol. */
+export type BinanceAdapter = VenueSession<BinanceDepthSync, StreamMessage, BinanceProtocol>;
+export const createBinanceAdapter = (options: BinanceAdapterOptions): BinanceAdapter => new VenueSession(options.venue, options, (session) => new BinanceProtocol(session, options));

@@ -12,7 +12,6 @@
  *   drop u < lastUpdateId; first event must have U <= lastUpdateId <= u; then pu == previous u.
  */
 import { decimalEquals } from '../../../shared/decimal';
-import type { BookEvent } from '../../../shared/market';
 import type { SymbolFeed } from '../symbol-feed';
 import type { BookTicker, DepthSnapshot, DepthUpdate } from './messages';
 
@@ -113,15 +112,12 @@ export class BinanceDepthSync {
     this.feed.staleDropped(this.buffer.length - keep.length);
     this.buffer = [];
     this.feed.buffered(0);
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'snapshot',
+    const event = this.feed.event('snapshot', {
       bids: snap.bids,
       asks: snap.asks,
       seq: last,
       localTs,
-    };
+    });
     this.localId = last;
     this.awaitingBridge = true;
     this.feed.synced('snapshot applied');
@@ -158,17 +154,14 @@ export class BinanceDepthSync {
       return;
     }
     this.awaitingBridge = false;
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'delta',
+    const event = this.feed.event('delta', {
       bids: ev.b,
       asks: ev.a,
       seq: ev.u,
       prevSeq: ev.pu ?? ev.U - 1,
       exchangeTs: ev.E,
       localTs,
-    };
+    });
     this.localId = ev.u;
     const result = this.feed.apply(event);
     if (result !== 'ok') {

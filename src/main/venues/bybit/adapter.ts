@@ -6,45 +6,31 @@
  * subscribed again after a growing back-off. docs/venues.md#bybit.
  */
 import type { Instrument, VenueId } from '../../../shared/market';
-import type { AdapterOptions, SubscribeOptions } from '../adapter';
+import type { SessionOptions, SubscribeOptions } from '../adapter';
 import { Backoff } from '../backoff';
 import { awaitingSnapshot } from '../resubscribe';
-import { VenueSession, type ConnectionSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import { listInstruments } from './instruments';
-import type { BybitEndpoints, BybitMarket } from './markets';
+import type { BybitMarket } from './markets';
 import { bookTopic, parseBookTopic, parseStreamFrame, symbolOfRawFrame, topicsInMessage, type AckMessage, type BookMessage, type StreamMessage } from './messages';
 import { BybitBookSync } from './sync';
 
-export interface BybitAdapterOptions extends AdapterOptions {
+export interface BybitAdapterOptions extends SessionOptions {
   venue: VenueId;
   market: BybitMarket;
-  /** Overrides the market's endpoints (testnet, fake exchanges in tests). */
-  endpoints?: BybitEndpoints;
-  /** Nothing received (data or pong) for this long counts as a dropped connection. */
-  staleAfterMs?: number;
   /** Keep-alive ping interval (Bybit recommends 20 s). */
   pingEveryMs?: number;
   /** A ping not answered within this long counts as a dead connection. */
   pongTimeoutMs?: number;
-  /** No snapshot this long after a subscribe: subscribe the topic again. */
-  snapshotTimeoutMs?: number;
-  /** Timeout of each REST request. */
-  restTimeoutMs?: number;
 }
 
 /** Spot accepts at most 10 args per subscribe request; we use the same batch on every category. */
 export const ARGS_PER_REQUEST = 10;
 
-export type BybitAdapter = VenueSession<BybitBookSync, StreamMessage, BybitProtocol>;
-
-export function createBybitAdapter(options: BybitAdapterOptions): BybitAdapter {
-  return new VenueSession(options.venue, options, (session) => new BybitProtocol(session, options));
-}
-
 class BybitProtocol implements VenueProtocol<BybitBookSync, StreamMessage> {
   readonly connection: ConnectionSpec;
-  readonly rest: { base: string; timeoutMs?: number };
+  readonly rest: RestSpec;
   /** Topics of each subscribe request still waiting for its ack, by req_id. */
   private readonly pendingAcks = new Map<string, string[]>();
   /** Per symbol: the wait for a snapshot after a subscribe, and its back-off. */
@@ -82,21 +68,13 @@ class BybitProtocol implements VenueProtocol<BybitBookSync, StreamMessage> {
   }
 
   subscribeFrames(entries: ReadonlyArray<SessionEntry<BybitBookSync>>): string[] {
-    const frames: string[] = [];
-    for (let i = 0; i < entries.length; i += ARGS_PER_REQUEST) {
-      frames.push(this.request('subscribe', entries.slice(i, i + ARGS_PER_REQUEST)));
-    }
     for (const entry of entries) this.awaitSnapshot(entry.symbol);
-    return frames;
+    return inBatches(entries, ARGS_PER_REQUEST).map((batch) => this.request('subscribe', batch));
   }
 
-  parse(text: string): StreamMessage {
-    return parseStreamFrame(text);
-  }
+  readonly parse: (text: string) => StreamMessage = parseStreamFrame;
 
-  symbolsIn(text: string): string[] {
-    return [symbolOfRawFrame(text)];
-  }
+  readonly symbolsIn = (text: string): string[] => [symbolOfRawFrame(text)];
 
   route(msg: StreamMessage, receivedAt: number): void {
     if (msg.kind === 'book') this.onBook(msg, receivedAt);
@@ -210,3 +188,7 @@ class BybitProtocol implements VenueProtocol<BybitBookSync, StreamMessage> {
     }
   }
 }
+
+/** The adapter: a session speaking this protocol. */
+export type BybitAdapter = VenueSession<BybitBookSync, StreamMessage, BybitProtocol>;
+export const createBybitAdapter = (options: BybitAdapterOptions): BybitAdapter => new VenueSession(options.venue, options, (session) => new BybitProtocol(session, options));

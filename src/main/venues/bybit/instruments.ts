@@ -3,12 +3,11 @@
  * `priceFilter.tickSize`, and for size `lotSizeFilter.basePrecision` (spot) or `lotSizeFilter.qtyStep`
  * (linear). Spot answers in one page; linear pages with `limit` (≤ 1000) and `nextPageCursor`.
  */
-import { significantDecimals } from '../../../shared/decimal';
 import type { Instrument, VenueId } from '../../../shared/market';
 import type { Logger } from '../../log';
 import { MalformedFrameError } from '../adapter';
 import { Backoff } from '../backoff';
-import { parseJson } from '../frames';
+import { instrumentFrom, parseJson } from '../frames';
 import type { RestTarget } from '../rest';
 import type { BybitMarket } from './markets';
 
@@ -65,7 +64,7 @@ export function parseInstrumentsPage(venue: VenueId, body: string): InstrumentsP
     // Dated futures share base and quote with the perpetual: their own symbol tells them apart.
     const dated = raw.contractType === 'LinearFutures' || raw.contractType === 'InverseFutures';
     const status = text(raw.status) ?? 'unknown';
-    out.push({
+    out.push(instrumentFrom({
       venue,
       symbol,
       display: dated ? `${base}/${quote} ${symbol}` : `${base}/${quote}`,
@@ -73,10 +72,8 @@ export function parseInstrumentsPage(venue: VenueId, body: string): InstrumentsP
       quote,
       tickSize: tick,
       lotSize: lot,
-      pricePrecision: tick ? significantDecimals(tick) : null,
-      sizePrecision: lot ? significantDecimals(lot) : null,
       status: status === 'Trading' ? 'trading' : status.toLowerCase(),
-    });
+    }));
   }
   const cursor = text(msg.result?.nextPageCursor);
   return { instruments: out, nextCursor: cursor };

@@ -85,17 +85,14 @@ export class BybitBookSync {
       this.resync(`sequence gap: expected u=${this.localU + 1}, got u=${msg.u}`);
       return;
     }
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'delta',
+    const event = this.feed.event('delta', {
       bids: msg.bids,
       asks: msg.asks,
       seq: msg.u,
       prevSeq: this.localU,
       ...(msg.ts !== null ? { exchangeTs: msg.ts } : {}),
       localTs,
-    };
+    });
     this.localU = msg.u;
     this.applyChecked(event);
   }
@@ -107,16 +104,13 @@ export class BybitBookSync {
       this.hooks.note(msg.u === 1 ? 'service-restart' : 'venue-snapshot', { localU: this.localU, u: msg.u, type: msg.type });
     }
     this.followed = true;
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'snapshot',
+    const event = this.feed.event('snapshot', {
       bids: msg.bids,
       asks: msg.asks,
       seq: msg.u,
       ...(msg.ts !== null ? { exchangeTs: msg.ts } : {}),
       localTs,
-    };
+    });
     this.localU = msg.u;
     this.feed.synced(msg.u === 1 && wasSynced ? 'snapshot after a venue restart (u = 1)' : 'snapshot applied');
     this.applyChecked(event);

@@ -10,11 +10,11 @@
  * docs/venues.md#coinbase-advanced.
  */
 import type { Instrument } from '../../../shared/market';
-import type { AdapterOptions } from '../adapter';
+import type { SessionOptions } from '../adapter';
 import { namesProduct } from '../coinbase/messages';
 import { RepeatingTimer } from '../repeating-timer';
 import { restGetOnce } from '../rest';
-import { VenueSession, type ConnectionSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import { parseAdvancedProducts } from './instruments';
 import { channelFrame, parseEnvelope, type Envelope } from './messages';
@@ -22,14 +22,9 @@ import { AdvancedBookSync } from './sync';
 
 export const ADVANCED_ENDPOINTS = { ws: 'wss://advanced-trade-ws.coinbase.com', rest: 'https://api.coinbase.com' };
 
-export interface AdvancedAdapterOptions extends AdapterOptions {
-  endpoints?: { ws: string; rest: string };
-  /** Nothing at all received for this long: the connection is dead (heartbeats come every second). */
-  staleAfterMs?: number;
+export interface AdvancedAdapterOptions extends SessionOptions {
   /** No heartbeat for this long: subscribe heartbeats again (and reconnect if that does not help). */
   heartbeatTimeoutMs?: number;
-  /** No snapshot this long after subscribing a product: subscribe it again. */
-  snapshotTimeoutMs?: number;
 }
 
 /** 8 unauthenticated messages per second per IP: one every 150 ms stays below it. */
@@ -37,15 +32,9 @@ export const ADVANCED_SEND_INTERVAL_MS = 150;
 const PRODUCTS_PER_MESSAGE = 50;
 
 type Entry = SessionEntry<AdvancedBookSync>;
-export type CoinbaseAdvancedAdapter = VenueSession<AdvancedBookSync, Envelope, AdvancedProtocol>;
-
-export function createCoinbaseAdvancedAdapter(options: AdvancedAdapterOptions): CoinbaseAdvancedAdapter {
-  return new VenueSession('coinbase-advanced', options, (session) => new AdvancedProtocol(session, options));
-}
-
 class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
   readonly connection: ConnectionSpec;
-  readonly rest: { base: string };
+  readonly rest: RestSpec;
   private readonly subscribedAt = new Map<string, number>();
   /** The sequence_num the next message on this connection must carry; null until the first one. */
   private expectedSeq: number | null = null;
@@ -80,9 +69,7 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
     return this.level2('subscribe', entries);
   }
 
-  parse(text: string): Envelope {
-    return parseEnvelope(text);
-  }
+  readonly parse: (text: string) => Envelope = parseEnvelope;
 
   /**
    * Products a frame names. Advanced Trade sends `-USD` data for `-USDC` products (docs/venues.md#coinbase-advanced),
@@ -161,13 +148,11 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
   }
 
   private level2(type: 'subscribe' | 'unsubscribe', entries: readonly Entry[]): string[] {
-    const frames: string[] = [];
-    for (let i = 0; i < entries.length; i += PRODUCTS_PER_MESSAGE) {
-      const chunk = entries.slice(i, i + PRODUCTS_PER_MESSAGE).map((e) => e.symbol);
-      frames.push(channelFrame(type, 'level2', chunk));
-      this.session.logger.log('info', type, { venue: 'coinbase-advanced', symbols: chunk, channel: 'level2' });
-    }
-    return frames;
+    return inBatches(entries, PRODUCTS_PER_MESSAGE).map((batch) => {
+      const symbols = batch.map((e) => e.symbol);
+      this.session.logger.log('info', type, { venue: 'coinbase-advanced', symbols, channel: 'level2' });
+      return channelFrame(type, 'level2', symbols);
+    });
   }
 
   /** Unsubscribe and subscribe `level2` again for these products: the venue sends fresh snapshots. */
@@ -232,3 +217,7 @@ function aliases(id: string): string[] {
   const upper = id.toUpperCase();
   return upper.endsWith('-USD') ? [upper, `${upper}C`] : [upper];
 }
+
+/** The adapter: a session speaking this protocol. */
+export type CoinbaseAdvancedAdapter = VenueSession<AdvancedBookSync, Envelope, AdvancedProtocol>;
+export const createCoinbaseAdvancedAdapter = (options: AdvancedAdapterOptions): CoinbaseAdvancedAdapter => new VenueSession('coinbase-advanced', options, (session) => new AdvancedProtocol(session, options));

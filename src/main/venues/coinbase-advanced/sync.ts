@@ -4,7 +4,6 @@
  * Continuity is checked per connection by the adapter (envelope `sequence_num`), which rebuilds every
  * book on the connection after a gap; a crossed or malformed book rebuilds this product alone.
  */
-import type { BookEvent } from '../../../shared/market';
 import { awaitsBook } from '../resubscribe';
 import type { SymbolFeed } from '../symbol-feed';
 import type { L2Event } from './messages';
@@ -39,7 +38,7 @@ export class AdvancedBookSync {
     if (ev.type === 'snapshot') {
       if (!awaitsBook(state)) return;
       this.feed.synced('snapshot applied');
-      const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'snapshot', bids: ev.bids, asks: ev.asks, localTs };
+      const event = this.feed.event('snapshot', { bids: ev.bids, asks: ev.asks, localTs });
       const result = this.feed.apply(event);
       if (result !== 'ok') this.resync(result === 'crossed' ? 'snapshot is crossed' : 'snapshot has a malformed level');
       return;
@@ -48,7 +47,7 @@ export class AdvancedBookSync {
       this.feed.staleDropped();
       return;
     }
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'delta', bids: ev.bids, asks: ev.asks, exchangeTs, localTs };
+    const event = this.feed.event('delta', { bids: ev.bids, asks: ev.asks, exchangeTs, localTs });
     const result = this.feed.apply(event);
     if (result !== 'ok') this.resync(result === 'crossed' ? 'crossed book' : 'malformed level in update');
   }

@@ -12,10 +12,10 @@
  * docs/venues.md#coinbase.
  */
 import type { Instrument } from '../../../shared/market';
-import type { AdapterOptions } from '../adapter';
+import type { SessionOptions } from '../adapter';
 import { RepeatingTimer } from '../repeating-timer';
 import { restGetOnce } from '../rest';
-import { VenueSession, type ConnectionSpec, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Note, type SessionEntry, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import { parseExchangeProducts } from './instruments';
 import { authFields, namesProduct, parseFeedFrame, subscribeFrame, type BookChannel, type CoinbaseCredentials, type FeedMessage } from './messages';
@@ -23,16 +23,11 @@ import { CoinbaseBookSync } from './sync';
 
 export const COINBASE_ENDPOINTS = { ws: 'wss://ws-feed.exchange.coinbase.com', rest: 'https://api.exchange.coinbase.com' };
 
-export interface CoinbaseAdapterOptions extends AdapterOptions {
-  endpoints?: { ws: string; rest: string };
+export interface CoinbaseAdapterOptions extends SessionOptions {
   /** An Exchange API key enables the unbatched `level2` channel. */
   credentials?: CoinbaseCredentials;
-  /** Nothing at all received for this long: the connection is dead (heartbeats come 1/s per product). */
-  staleAfterMs?: number;
   /** No heartbeat for a product for this long: resubscribe it. */
   heartbeatTimeoutMs?: number;
-  /** No snapshot this long after subscribing a product: resubscribe it. */
-  snapshotTimeoutMs?: number;
 }
 
 /** Products named in one subscribe message (keeps each message small). */
@@ -49,15 +44,9 @@ interface Watch {
 }
 
 type Entry = SessionEntry<CoinbaseBookSync>;
-export type CoinbaseAdapter = VenueSession<CoinbaseBookSync, FeedMessage, CoinbaseProtocol>;
-
-export function createCoinbaseAdapter(options: CoinbaseAdapterOptions): CoinbaseAdapter {
-  return new VenueSession('coinbase', options, (session) => new CoinbaseProtocol(session, options));
-}
-
 class CoinbaseProtocol implements VenueProtocol<CoinbaseBookSync, FeedMessage> {
   readonly connection: ConnectionSpec;
-  readonly rest: { base: string };
+  readonly rest: RestSpec;
   private readonly watches = new Map<string, Watch>();
   /** Set when Coinbase rejected the API key: the public level2_batch channel is used from then on. */
   private authRejected = false;
@@ -93,9 +82,7 @@ class CoinbaseProtocol implements VenueProtocol<CoinbaseBookSync, FeedMessage> {
     return this.frames('subscribe', entries);
   }
 
-  parse(text: string): FeedMessage {
-    return parseFeedFrame(text);
-  }
+  readonly parse: (text: string) => FeedMessage = parseFeedFrame;
 
   /** Best-effort product of a malformed frame, from its `"product_id":"..."` text. */
   symbolsIn(text: string): string[] {
@@ -140,16 +127,14 @@ class CoinbaseProtocol implements VenueProtocol<CoinbaseBookSync, FeedMessage> {
   private frames(type: 'subscribe' | 'unsubscribe', entries: readonly Entry[]): string[] {
     const channels = [this.bookChannel, 'heartbeat', 'ticker'];
     const now = this.session.clock.now();
-    const out: string[] = [];
-    for (let i = 0; i < entries.length; i += PRODUCTS_PER_MESSAGE) {
-      const productIds = entries.slice(i, i + PRODUCTS_PER_MESSAGE).map((e) => e.symbol);
+    if (type === 'subscribe') for (const e of entries) Object.assign(this.watches.get(e.symbol)!, { heartbeatConfirmed: false, subscribedAt: now });
+    return inBatches(entries, PRODUCTS_PER_MESSAGE).map((batch) => {
+      const productIds = batch.map((e) => e.symbol);
+      this.session.logger.log('info', type, { venue: 'coinbase', symbols: productIds, channels });
       // Sign every message afresh: the signature carries its own timestamp.
       const auth = this.bookChannel === 'level2' && type === 'subscribe' ? authFields(this.options.credentials!, String(Math.floor(now / 1000))) : undefined;
-      out.push(subscribeFrame({ type, productIds, channels }, auth));
-      this.session.logger.log('info', type, { venue: 'coinbase', symbols: productIds, channels });
-    }
-    if (type === 'subscribe') for (const e of entries) Object.assign(this.watches.get(e.symbol)!, { heartbeatConfirmed: false, subscribedAt: now });
-    return out;
+      return subscribeFrame({ type, productIds, channels }, auth);
+    });
   }
 
   /** One unsubscribe and one subscribe message for all of these products (their books already reset). */
@@ -210,3 +195,7 @@ class CoinbaseProtocol implements VenueProtocol<CoinbaseBookSync, FeedMessage> {
     for (const e of active) e.feed.error(`Coinbase error: ${text}`);
   }
 }
+
+/** The adapter: a session speaking this protocol. */
+export type CoinbaseAdapter = VenueSession<CoinbaseBookSync, FeedMessage, CoinbaseProtocol>;
+export const createCoinbaseAdapter = (options: CoinbaseAdapterOptions): CoinbaseAdapter => new VenueSession('coinbase', options, (session) => new CoinbaseProtocol(session, options));

@@ -26,7 +26,6 @@
  *   bboFailed and rebuilds the book.
  */
 import { decimalEquals } from '../../../shared/decimal';
-import type { BookEvent } from '../../../shared/market';
 import { awaitsBook } from '../resubscribe';
 import type { SymbolFeed } from '../symbol-feed';
 import type { L2Snapshot, L2Update, Ticker } from './messages';
@@ -97,7 +96,7 @@ export class CoinbaseBookSync {
     this.clear();
     this.lastProbePassAt = localTs;
     this.feed.synced('snapshot applied');
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'snapshot', bids: snap.bids, asks: snap.asks, localTs };
+    const event = this.feed.event('snapshot', { bids: snap.bids, asks: snap.asks, localTs });
     const result = this.feed.apply(event);
     if (result !== 'ok') this.resync(result === 'crossed' ? 'snapshot is crossed' : 'snapshot has a malformed level');
   }
@@ -110,15 +109,12 @@ export class CoinbaseBookSync {
       this.feed.staleDropped();
       return;
     }
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'delta',
+    const event = this.feed.event('delta', {
       bids: update.bids,
       asks: update.asks,
       exchangeTs,
       localTs,
-    };
+    });
     const result = this.feed.apply(event);
     if (result !== 'ok') {
       this.resync(result === 'crossed' ? 'crossed book' : 'malformed level in l2update');

@@ -8,9 +8,9 @@
  * picker come from REST AssetPairs. docs/venues.md#kraken.
  */
 import type { Instrument } from '../../../shared/market';
-import type { AdapterOptions, SubscribeOptions } from '../adapter';
+import type { SessionOptions, SubscribeOptions } from '../adapter';
 import { restGetRetrying } from '../rest';
-import { VenueSession, type ConnectionSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Resubscription, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import type { Precision } from './checksum';
 import { ASSET_PAIRS_PATH, parseAssetPairs } from './instruments';
@@ -22,17 +22,11 @@ export const KRAKEN_ENDPOINTS = { ws: 'wss://ws.kraken.com/v2', rest: 'https://a
 /** The app subscribes the deepest book Kraken offers unless a depth is asked for. */
 export const DEFAULT_KRAKEN_DEPTH = 1000;
 
-export interface KrakenAdapterOptions extends AdapterOptions {
-  endpoints?: { ws: string; rest: string };
+export interface KrakenAdapterOptions extends SessionOptions {
   /** Book depth for symbols subscribed without one. */
   depth?: number;
-  /** Nothing received for this long counts as a dropped connection (heartbeats come ~1/s). */
-  staleAfterMs?: number;
   /** Application-level ping interval. */
   pingEveryMs?: number;
-  /** A (re)subscribed symbol without a snapshot after this long is subscribed again. */
-  snapshotTimeoutMs?: number;
-  restTimeoutMs?: number;
 }
 
 /** Symbols per subscribe request. */
@@ -41,16 +35,10 @@ const SUBSCRIBE_BATCH = 50;
 const MAX_RATE_LIMIT_RETRIES = 2;
 const RATE_LIMIT_ERROR = /"E(?:API:Rate limit exceeded|General:Too many requests)/;
 
-export type KrakenAdapter = VenueSession<KrakenBookSync, KrakenMessage, KrakenProtocol>;
-
-export function createKrakenAdapter(options: KrakenAdapterOptions): KrakenAdapter {
-  return new VenueSession('kraken', options, (session) => new KrakenProtocol(session, options));
-}
-
 class KrakenProtocol implements VenueProtocol<KrakenBookSync, KrakenMessage> {
   readonly connection: ConnectionSpec;
-  readonly rest: { base: string; timeoutMs?: number };
-  readonly resubscription: { snapshotTimeoutMs: number; frames(entry: SessionEntry<KrakenBookSync>): string[] };
+  readonly rest: RestSpec;
+  readonly resubscription: Resubscription<KrakenBookSync>;
   private readonly defaultDepth: number;
   /** Precision per pair from the `instrument` channel (authoritative for checksums). */
   private readonly wsPrecision = new Map<string, Precision>();
@@ -95,21 +83,15 @@ class KrakenProtocol implements VenueProtocol<KrakenBookSync, KrakenMessage> {
   }
 
   subscribeFrames(entries: ReadonlyArray<SessionEntry<KrakenBookSync>>): string[] {
-    const frames: string[] = [];
-    for (const depth of new Set(entries.map((e) => e.sync.depth))) {
+    return [...new Set(entries.map((e) => e.sync.depth))].flatMap((depth) => {
       const symbols = entries.filter((e) => e.sync.depth === depth).map((e) => e.symbol);
-      for (let i = 0; i < symbols.length; i += SUBSCRIBE_BATCH) frames.push(this.bookRequest('subscribe', symbols.slice(i, i + SUBSCRIBE_BATCH), depth));
-    }
-    return frames;
+      return inBatches(symbols, SUBSCRIBE_BATCH).map((batch) => this.bookRequest('subscribe', batch, depth));
+    });
   }
 
-  parse(text: string): KrakenMessage {
-    return parseKrakenFrame(text);
-  }
+  readonly parse: (text: string) => KrakenMessage = parseKrakenFrame;
 
-  symbolsIn(text: string): string[] {
-    return [symbolOfFrame(text)];
-  }
+  readonly symbolsIn = (text: string): string[] => [symbolOfFrame(text)];
 
   route(msg: KrakenMessage, receivedAt: number): void {
     switch (msg.kind) {
@@ -170,3 +152,7 @@ class KrakenProtocol implements VenueProtocol<KrakenBookSync, KrakenMessage> {
     }
   }
 }
+
+/** The adapter: a session speaking this protocol. */
+export type KrakenAdapter = VenueSession<KrakenBookSync, KrakenMessage, KrakenProtocol>;
+export const createKrakenAdapter = (options: KrakenAdapterOptions): KrakenAdapter => new VenueSession('kraken', options, (session) => new KrakenProtocol(session, options));

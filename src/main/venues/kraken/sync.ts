@@ -53,7 +53,7 @@ export class KrakenBookSync {
   }
 
   private event(kind: 'snapshot' | 'delta', entry: BookEntry, localTs: number): BookEvent {
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind, bids: entry.bids, asks: entry.asks, localTs };
+    const event = this.feed.event(kind, { bids: entry.bids, asks: entry.asks, localTs });
     if (entry.checksum !== undefined) event.checksum = entry.checksum;
     if (entry.exchangeTs !== undefined) event.exchangeTs = entry.exchangeTs;
     return event;

@@ -8,10 +8,10 @@
  * a resubscribe uses the channel the data came on. Instruments come from REST. docs/venues.md#okx.
  */
 import type { Instrument } from '../../../shared/market';
-import type { AdapterOptions } from '../adapter';
+import type { SessionOptions } from '../adapter';
 import { RepeatingTimer } from '../repeating-timer';
 import { restGetRetrying } from '../rest';
-import { VenueSession, type ConnectionSpec, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Resubscription, type Note, type SessionEntry, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import { INSTRUMENTS_PATH, UNDERLYING_PATH, parseInstruments, parseUnderlyings } from './instruments';
 import { BOOK_CHANNELS, instIdOfFrame, parseOkxFrame, type OkxMessage } from './messages';
@@ -19,33 +19,21 @@ import { OkxBookSync } from './sync';
 
 export const OKX_ENDPOINTS = { ws: 'wss://ws.okx.com:8443/ws/v5/public', rest: 'https://www.okx.com' };
 
-export interface OkxAdapterOptions extends AdapterOptions {
-  endpoints?: { ws: string; rest: string };
+export interface OkxAdapterOptions extends SessionOptions {
   /** Book channel to subscribe (`books` is public; the tick-by-tick ones need login and a VIP tier). */
   channel?: string;
   /** Send `ping` after this long without receiving anything (OKX: must be under 30 s). */
   pingIdleMs?: number;
-  /** Nothing received for this long (not even `pong`) counts as a dropped connection. */
-  staleAfterMs?: number;
-  /** A (re)subscribed instrument without a snapshot after this long is subscribed again. */
-  snapshotTimeoutMs?: number;
-  restTimeoutMs?: number;
 }
 
 /** OKX allows 480 subscribe operations per hour per connection; args are batched into few ops. */
 const SUBSCRIBE_BATCH = 50;
 const MAX_RATE_LIMIT_RETRIES = 2;
 
-export type OkxAdapter = VenueSession<OkxBookSync, OkxMessage, OkxProtocol>;
-
-export function createOkxAdapter(options: OkxAdapterOptions): OkxAdapter {
-  return new VenueSession('okx', options, (session) => new OkxProtocol(session, options));
-}
-
 class OkxProtocol implements VenueProtocol<OkxBookSync, OkxMessage> {
   readonly connection: ConnectionSpec;
-  readonly rest: { base: string; timeoutMs?: number };
-  readonly resubscription: { snapshotTimeoutMs: number; frames(entry: SessionEntry<OkxBookSync>): string[] };
+  readonly rest: RestSpec;
+  readonly resubscription: Resubscription<OkxBookSync>;
   private readonly channel: string;
   /** The book channel each instrument streams on (what a resubscribe asks for). */
   private readonly channels = new Map<string, string>();
@@ -83,18 +71,12 @@ class OkxProtocol implements VenueProtocol<OkxBookSync, OkxMessage> {
   }
 
   subscribeFrames(entries: ReadonlyArray<SessionEntry<OkxBookSync>>): string[] {
-    const frames: string[] = [];
-    for (let i = 0; i < entries.length; i += SUBSCRIBE_BATCH) frames.push(this.request('subscribe', entries.slice(i, i + SUBSCRIBE_BATCH)));
-    return frames;
+    return inBatches(entries, SUBSCRIBE_BATCH).map((batch) => this.request('subscribe', batch));
   }
 
-  parse(text: string): OkxMessage {
-    return parseOkxFrame(text);
-  }
+  readonly parse: (text: string) => OkxMessage = parseOkxFrame;
 
-  symbolsIn(text: string): string[] {
-    return [instIdOfFrame(text)];
-  }
+  readonly symbolsIn = (text: string): string[] => [instIdOfFrame(text)];
 
   route(msg: OkxMessage, receivedAt: number): void {
     this.lastReceivedAt = receivedAt;
@@ -162,3 +144,7 @@ class OkxProtocol implements VenueProtocol<OkxBookSync, OkxMessage> {
     if (entry) this.session.refuse(entry, `okx refused ${named}: ${text}${msg.code ? ` (code ${msg.code})` : ''}`);
   }
 }
+
+/** The adapter: a session speaking this protocol. */
+export type OkxAdapter = VenueSession<OkxBookSync, OkxMessage, OkxProtocol>;
+export const createOkxAdapter = (options: OkxAdapterOptions): OkxAdapter => new VenueSession('okx', options, (session) => new OkxProtocol(session, options));

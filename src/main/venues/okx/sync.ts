@@ -71,7 +71,7 @@ export class OkxBookSync {
   }
 
   private event(kind: 'snapshot' | 'delta', data: BookData, localTs: number): BookEvent {
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind, bids: data.bids, asks: data.asks, localTs };
+    const event = this.feed.event(kind, { bids: data.bids, asks: data.asks, localTs });
     if (data.seqId !== undefined) event.seq = data.seqId;
     if (data.prevSeqId !== undefined) event.prevSeq = data.prevSeqId;
     if (data.checksum !== undefined && data.checksum !== 0) event.checksum = data.checksum;

@@ -88,7 +88,7 @@ export function parseEnvelope(text: string): Envelope {
   }
 }
 
-/** One channel per message (PROTOCOLS §2.3). `product_ids` is omitted for channel-wide messages. */
+/** One channel per message (docs/venues.md#coinbase-advanced). `product_ids` is omitted for channel-wide messages. */
 export function channelFrame(type: 'subscribe' | 'unsubscribe', channel: string, productIds?: string[]): string {
   return JSON.stringify(productIds ? { type, product_ids: productIds, channel } : { type, channel });
 }

@@ -2,7 +2,7 @@
  * OKX instruments from `GET /api/v5/public/instruments?instType=SPOT|SWAP|FUTURES|OPTION` (options
  * need an underlying: `GET /api/v5/public/underlying?instType=OPTION` lists them). Field names
  * (`instId`, `baseCcy`, `quoteCcy`, `uly`, `instFamily`, `settleCcy`, `tickSz`, `lotSz`, `state`) are
- * marked unconfirmed in PROTOCOLS.md §6.7, so each is optional: a row without `instId` is skipped and
+ * marked unconfirmed in docs/venues.md#okx, so each is optional: a row without `instId` is skipped and
  * a missing tick or lot size stays null.
  */
 import { canonicalDecimal, isDecimalText } from '../../../shared/decimal';

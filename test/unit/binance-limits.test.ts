@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nullLogger } from '../../src/main/log';
-import { BINANCE_SPOT, BinanceAdapter, SYMBOLS_PER_CONNECTION } from '../../src/main/venues/binance-spot/adapter';
-import { RequestWeightBudget } from '../../src/main/venues/binance-spot/weight-budget';
+import { BINANCE_SPOT, createBinanceAdapter, SYMBOLS_PER_CONNECTION, type BinanceAdapter } from '../../src/main/venues/binance';
+import { RequestWeightBudget } from '../../src/main/venues/binance/weight-budget';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import { VirtualClock } from '../../src/main/venues/transport';
 import { FakeBinanceExchange } from '../fakes/binance-exchange';
@@ -37,9 +37,9 @@ describe('Binance connection limits', () => {
     // The fake lists only a handful of symbols; subscribing more exercises sharding (unknown ones just never sync).
     fake = new FakeBinanceExchange();
     await fake.start();
-    adapter = new BinanceAdapter({
+    adapter = createBinanceAdapter({
       venue: 'binance-spot',
-      flavour: BINANCE_SPOT,
+      market: BINANCE_SPOT,
       endpoints: fake.endpoints,
       transport: new LiveTransport(),
       logger: nullLogger,

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalDecimal } from '../../src/shared/decimal';
-import type { Logger } from '../../src/main/log';
-import { BINANCE_SPOT, BinanceAdapter } from '../../src/main/venues/binance-spot/adapter';
+import { nullLogger, type Logger } from '../../src/main/log';
+import { DEMO_REST, DEMO_WS, DemoTransport, demoVenue } from '../../src/main/venues/demo';
+import { BINANCE_SPOT, createBinanceAdapter, type BinanceAdapter } from '../../src/main/venues/binance';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeBinanceExchange } from '../fakes/binance-exchange';
@@ -38,9 +39,9 @@ describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
     fake = new FakeBinanceExchange({ stepMs: 15 });
     await fake.start();
     lastIds = new WeakMap();
-    adapter = new BinanceAdapter({
+    adapter = createBinanceAdapter({
       venue: 'binance-spot',
-      flavour: BINANCE_SPOT,
+      market: BINANCE_SPOT,
       endpoints: fake.endpoints,
       transport: new LiveTransport({ maxFrameBytes: 256 * 1024 }),
       logger,
@@ -140,5 +141,95 @@ describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
     fake.sendRaw(JSON.stringify({ stream: 'btcusdt@trade', data: { pad: 'x'.repeat(300 * 1024) } }));
     await until(() => feed.health.reconnects >= 1 && feed.state === 'synced', 15_000, 'reconnect after oversized frame');
     await expectBookMatchesFake(fake, feed);
+  });
+});
+
+describe('Binance-family adapters: symbols subscribed while the connection is still opening', () => {
+  const listener = { onBook: () => {}, onState: () => {} };
+
+  it('fake exchange: each symbol asked for one by one right after start syncs', async () => {
+    const fake = new FakeBinanceExchange({ stepMs: 15 });
+    await fake.start();
+    const adapter = createBinanceAdapter({ venue: 'binance-spot', market: BINANCE_SPOT, endpoints: fake.endpoints, transport: new LiveTransport(), logger: nullLogger, listener });
+    try {
+      for (const symbol of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']) adapter.subscribe([symbol]);
+      expect(fake.connections).toBe(0);
+      await until(() => [...adapter.feeds()].every((f) => f.state === 'synced'), 10_000, 'every symbol synced');
+      expect(fake.connections).toBe(1);
+    } finally {
+      adapter.close();
+      await fake.stop();
+    }
+  });
+
+  it('demo venue: each symbol asked for one by one right after start syncs', async () => {
+    const transport = new DemoTransport({ intervalMs: 20, seed: 3 });
+    const adapter = demoVenue.createAdapter({ transport, logger: nullLogger, listener, endpoints: { ws: DEMO_WS, rest: DEMO_REST } });
+    try {
+      for (const symbol of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']) adapter.subscribe([symbol]);
+      await until(() => [...adapter.feeds()].every((f) => f.state === 'synced'), 10_000, 'every symbol synced');
+    } finally {
+      adapter.close();
+      transport.close();
+    }
+  });
+});
+
+describe('Binance REST snapshots slower than the timeout', () => {
+  it('retry with a growing timeout (capped, with jitter) until the snapshot arrives in time', async () => {
+    const fake = new FakeBinanceExchange({ stepMs: 15 });
+    await fake.start();
+    const logged: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    const logger: Logger = { log: (_level, event, fields = {}) => void logged.push({ event, fields }) };
+    const adapter = createBinanceAdapter({
+      venue: 'binance-spot',
+      market: BINANCE_SPOT,
+      endpoints: fake.endpoints,
+      transport: new LiveTransport(),
+      logger,
+      restTimeoutMs: 150,
+      listener: { onBook: () => {}, onState: () => {} },
+    });
+    try {
+      // Every answer takes 400 ms: with the 150 ms timeout kept, no snapshot would ever arrive.
+      fake.slowRest(400);
+      adapter.subscribe(['BTCUSDT']);
+      await until(() => adapter.feed('BTCUSDT')!.state === 'synced', 15_000, 'sync through a slow REST');
+      const timeouts = logged.filter((e) => e.event === 'snapshot-request').map((e) => e.fields.timeoutMs as number);
+      expect(timeouts[0]).toBe(150);
+      expect(timeouts.length).toBeGreaterThanOrEqual(2);
+      // Each timeout in a row lengthens the next; the one that got through outlasted the delay.
+      for (let i = 1; i < timeouts.length; i++) expect(timeouts[i]).toBeGreaterThanOrEqual(150);
+      expect(timeouts.at(-1)).toBeGreaterThan(400);
+      expect(Math.max(...timeouts)).toBeLessThanOrEqual(6 * 150);
+      expect(logged.some((e) => e.event === 'snapshot-failed' && /timeout/i.test(String(e.fields.error)))).toBe(true);
+    } finally {
+      adapter.close();
+      await fake.stop();
+    }
+  });
+});
+
+describe('Binance malformed frames that name no symbol', () => {
+  it('are counted in the health of every symbol on that connection, and once for the venue', async () => {
+    const fake = new FakeBinanceExchange({ stepMs: 15 });
+    await fake.start();
+    const adapter = createBinanceAdapter({ venue: 'binance-spot', market: BINANCE_SPOT, endpoints: fake.endpoints, transport: new LiveTransport(), logger: nullLogger, listener: { onBook: () => {}, onState: () => {} } });
+    try {
+      adapter.subscribe(['BTCUSDT', 'ETHUSDT']);
+      await until(() => [...adapter.feeds()].every((f) => f.state === 'synced'), 10_000, 'initial sync');
+      fake.sendRaw('{"not a frame" ');
+      await until(() => adapter.unattributedMalformed === 1, 5000, 'venue count');
+      for (const row of adapter.health()) {
+        expect(row.malformed).toBe(1);
+        expect(row.lastError).toMatch(/malformed frame \(naming no symbol\) skipped on this connection: frame is not valid JSON/);
+        expect(row.state).toBe('synced');
+      }
+      // The symbol's own count stays for frames that named it; replay totals add the venue count once.
+      expect(adapter.feed('BTCUSDT')!.health.malformed).toBe(0);
+    } finally {
+      adapter.close();
+      await fake.stop();
+    }
   });
 });

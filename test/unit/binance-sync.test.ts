@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BookTicker, DepthUpdate } from '../../src/main/venues/binance-spot/messages';
-import { parseStreamFrame } from '../../src/main/venues/binance-spot/messages';
-import { BinanceDepthSync, type DepthRules } from '../../src/main/venues/binance-spot/sync';
+import type { BookTicker, DepthUpdate } from '../../src/main/venues/binance/messages';
+import { parseStreamFrame } from '../../src/main/venues/binance/messages';
+import { BinanceDepthSync, type DepthRules } from '../../src/main/venues/binance/sync';
 import { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { MalformedFrameError } from '../../src/main/venues/adapter';
 
@@ -19,6 +19,7 @@ function setup(rules: DepthRules = 'spot') {
     { requestSnapshot: (reason) => void requests.push(reason), note: (event) => void notes.push(event) },
     rules,
   );
+  feed.connecting('subscribed');
   sync.start();
   return { feed, sync, requests, notes, states, books: () => books };
 }
@@ -109,6 +110,20 @@ describe('Binance spot depth sync', () => {
     expect(feed.health.bboOk + feed.health.bboFailed).toBe(2);
     // A mismatch at the current id means the book is wrong: counted and rebuilt.
     sync.onTicker(ticker(7, '10.6', '9', '10.9', '4'), 9);
+    expect(feed.health.bboFailed).toBe(1);
+    expect(feed.state).toBe('resyncing');
+  });
+
+  it('compares a bookTicker at the snapshot’s own lastUpdateId with the snapshot’s best bid/ask', () => {
+    const { feed, sync } = setup();
+    const ticker = (u: number, b: string, B: string, a: string, A: string): BookTicker => ({ u, s: 'BNBBTC', b, B, a, A });
+    sync.onDepth(ev(5, 7), 1);
+    sync.onSnapshot({ lastUpdateId: 7, bids: [['10.0', '1.5']], asks: [['11.0', '2']] }, 2);
+    expect(feed.state).toBe('synced');
+    sync.onTicker(ticker(7, '10.00000000', '1.50000000', '11.00000000', '2.00000000'), 3);
+    expect(feed.health.bboOk).toBe(1);
+    // A disagreeing ticker at that id is a mismatch with the book as it stands: counted and rebuilt.
+    sync.onTicker(ticker(7, '10.0', '1.5', '11.0', '3'), 4);
     expect(feed.health.bboFailed).toBe(1);
     expect(feed.state).toBe('resyncing');
   });

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VenueId } from '../../src/shared/market';
 import type { Logger } from '../../src/main/log';
-import { BYBIT_SPOT, BybitAdapter, type BybitFlavour } from '../../src/main/venues/bybit-spot/adapter';
-import { BYBIT_LINEAR } from '../../src/main/venues/bybit-linear/flavour';
+import { BYBIT_LINEAR, BYBIT_SPOT, createBybitAdapter, type BybitAdapter, type BybitMarket } from '../../src/main/venues/bybit';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeBybitExchange, type Category } from '../fakes/bybit-exchange';
@@ -18,10 +17,10 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
   let adapters: Record<Category, BybitAdapter>;
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
 
-  const make = (venue: VenueId, flavour: BybitFlavour, options: Partial<ConstructorParameters<typeof BybitAdapter>[0]> = {}) =>
-    new BybitAdapter({
+  const make = (venue: VenueId, market: BybitMarket, options: Partial<Parameters<typeof createBybitAdapter>[0]> = {}) =>
+    createBybitAdapter({
       venue,
-      flavour,
+      market,
       endpoints: fake.endpoints,
       transport: new LiveTransport({ maxFrameBytes: 256 * 1024 }),
       logger,

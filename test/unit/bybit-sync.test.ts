@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedFrameError } from '../../src/main/venues/adapter';
-import { parseInstrumentsPage, BybitApiError } from '../../src/main/venues/bybit-spot/instruments';
+import { parseInstrumentsPage, BybitApiError } from '../../src/main/venues/bybit/instruments';
 import {
   parseStreamFrame,
   symbolsFromFrame,
@@ -8,8 +8,8 @@ import {
   topicsInMessage,
   type BookMessage,
   type LevelPair,
-} from '../../src/main/venues/bybit-spot/messages';
-import { BybitBookSync } from '../../src/main/venues/bybit-spot/sync';
+} from '../../src/main/venues/bybit/messages';
+import { BybitBookSync } from '../../src/main/venues/bybit/sync';
 import { SymbolFeed } from '../../src/main/venues/symbol-feed';
 
 function setup(depth = 50) {
@@ -18,6 +18,7 @@ function setup(depth = 50) {
   const states: string[] = [];
   const feed = new SymbolFeed('bybit-spot', 'BTCUSDT', { onBook: () => {}, onState: (_f, _from, to) => void states.push(to) });
   const sync = new BybitBookSync(feed, { resubscribe: (reason) => void resubscribes.push(reason), note: (event) => void notes.push(event) }, depth);
+  feed.connecting('subscribed');
   sync.start();
   return { feed, sync, resubscribes, notes, states };
 }
@@ -153,11 +154,11 @@ describe('Bybit orderbook sync', () => {
   it('a refused subscription leaves the feed failed with the reason; a disconnect resets it', () => {
     const { feed, sync } = setup();
     sync.onMessage(msg('snapshot', 10, [['1', '1']], [['2', '1']]), 1);
-    sync.disconnected('socket closed (1006)');
+    feed.connectionLost('socket closed (1006)');
     expect(feed.state).toBe('connecting');
     expect(feed.book.levelCount('bid')).toBe(0);
     sync.start();
-    sync.rejected('bybit-spot refused the subscription to orderbook.50.BTCUSDT: Invalid symbol');
+    feed.fail('bybit-spot refused the subscription to orderbook.50.BTCUSDT: Invalid symbol');
     expect(feed.state).toBe('failed');
     expect(feed.health.lastError).toContain('Invalid symbol');
     sync.onMessage(msg('snapshot', 11, [['1', '1']], [['2', '1']]), 2);

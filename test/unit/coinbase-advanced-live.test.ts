@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
-import { CoinbaseAdvancedAdapter, type AdvancedAdapterOptions } from '../../src/main/venues/coinbase-advanced/adapter';
+import { createCoinbaseAdvancedAdapter, type AdvancedAdapterOptions, type CoinbaseAdvancedAdapter } from '../../src/main/venues/coinbase-advanced/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeAdvancedExchange, type FakeAdvancedOptions } from '../fakes/coinbase-advanced-exchange';
@@ -22,7 +22,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     events = [];
     fake = new FakeAdvancedExchange({ stepMs: 20, heartbeatMs: 200, ...fakeOptions });
     await fake.start();
-    adapter = new CoinbaseAdvancedAdapter({
+    adapter = createCoinbaseAdvancedAdapter({
       endpoints: fake.endpoints,
       transport,
       logger,
@@ -167,7 +167,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     events = [];
     fake = new FakeAdvancedExchange({ stepMs: 20, heartbeatMs: 200 });
     await fake.start();
-    const small = new CoinbaseAdvancedAdapter({
+    const small = createCoinbaseAdvancedAdapter({
       endpoints: fake.endpoints,
       transport: new LiveTransport({ maxFrameBytes: 16 * 1024 }),
       logger,
@@ -181,7 +181,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     expect(fake.largestFrame).toBeGreaterThan(16 * 1024);
     small.close();
     // The live transport's default limit (64 MB) takes whole-book snapshots.
-    adapter = new CoinbaseAdvancedAdapter({ endpoints: fake.endpoints, transport: new LiveTransport(), logger, listener: { onBook: () => {}, onState: () => {} } });
+    adapter = createCoinbaseAdvancedAdapter({ endpoints: fake.endpoints, transport: new LiveTransport(), logger, listener: { onBook: () => {}, onState: () => {} } });
     adapter.subscribe(['BTC-USD']);
     await until(() => adapter.feed('BTC-USD')!.state === 'synced', 10_000, 'sync with the default limit');
     await expectBookMatchesTrueBook(fake, adapter.feed('BTC-USD')!);

@@ -7,7 +7,7 @@ import { Recorder } from '../../src/main/capture/recorder';
 import { nullLogger } from '../../src/main/log';
 import { canonicalDecimal } from '../../src/shared/decimal';
 import type { Logger } from '../../src/main/log';
-import { CoinbaseAdapter, type CoinbaseAdapterOptions } from '../../src/main/venues/coinbase/adapter';
+import { createCoinbaseAdapter, type CoinbaseAdapter, type CoinbaseAdapterOptions } from '../../src/main/venues/coinbase/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeCoinbaseExchange, type FakeCoinbaseOptions } from '../fakes/coinbase-exchange';
@@ -26,7 +26,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     events = [];
     fake = new FakeCoinbaseExchange({ stepMs: 20, heartbeatMs: 200, credentials: CREDENTIALS, ...fakeOptions });
     await fake.start();
-    adapter = new CoinbaseAdapter({
+    adapter = createCoinbaseAdapter({
       endpoints: fake.endpoints,
       transport,
       logger,
@@ -73,7 +73,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
   it('falls back to level2_batch with a clear message when the key is rejected', async () => {
     const feed = await setup({}, { credentials: { ...CREDENTIALS, secret: Buffer.from('wrong').toString('base64') } });
     expect(fake.channelsOf('BTC-USD')).toEqual(['level2_batch']);
-    expect(adapter.bookChannel).toBe('level2_batch');
+    expect(adapter.protocol.bookChannel).toBe('level2_batch');
     expect(feed.health.lastError).toMatch(/rejected the API key \(Authentication Failed\); using the public level2_batch feed/);
     await expectBookMatchesTrueBook(fake, feed);
   });

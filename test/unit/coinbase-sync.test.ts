@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nullLogger } from '../../src/main/log';
-import { CoinbaseAdapter } from '../../src/main/venues/coinbase/adapter';
+import { createCoinbaseAdapter } from '../../src/main/venues/coinbase/adapter';
 import { parseExchangeProducts } from '../../src/main/venues/coinbase/instruments';
 import { authFields, parseFeedFrame, parseTimeMicros, productsFromSubscribe } from '../../src/main/venues/coinbase/messages';
-import { CoinbaseAdvancedAdapter } from '../../src/main/venues/coinbase-advanced/adapter';
+import { createCoinbaseAdvancedAdapter } from '../../src/main/venues/coinbase-advanced/adapter';
 import { parseAdvancedProducts } from '../../src/main/venues/coinbase-advanced/instruments';
 import { parseEnvelope } from '../../src/main/venues/coinbase-advanced/messages';
 import { MalformedFrameError } from '../../src/main/venues/adapter';
@@ -96,7 +96,7 @@ describe('Coinbase Exchange messages', () => {
 describe('Coinbase Exchange book sync (virtual clock)', () => {
   function start(options: { credentials?: boolean } = {}) {
     const s = scriptedTransport();
-    const adapter = new CoinbaseAdapter({
+    const adapter = createCoinbaseAdapter({
       transport: s.transport,
       logger: nullLogger,
       listener: { onBook: () => {}, onState: () => {} },
@@ -226,7 +226,7 @@ describe('Coinbase Exchange book sync (virtual clock)', () => {
 
   it('a product that is never confirmed on the heartbeat channel is not resubscribed for missing heartbeats', () => {
     const s = scriptedTransport();
-    const adapter = new CoinbaseAdapter({ transport: s.transport, logger: nullLogger, listener: { onBook: () => {}, onState: () => {} } });
+    const adapter = createCoinbaseAdapter({ transport: s.transport, logger: nullLogger, listener: { onBook: () => {}, onState: () => {} } });
     adapter.subscribe(['BTC-USD']);
     s.clock.advanceTo(s.clock.now() + 1);
     s.deliver({ type: 'subscriptions', channels: [{ name: 'level2', product_ids: ['BTC-USD'] }] });
@@ -248,7 +248,7 @@ describe('Coinbase Exchange book sync (virtual clock)', () => {
     h.snapshot();
     const before = h.last().sent.length;
     h.deliver({ type: 'error', message: 'Authentication Failed' });
-    expect(h.adapter.bookChannel).toBe('level2_batch');
+    expect(h.adapter.protocol.bookChannel).toBe('level2_batch');
     expect(h.feed.state).toBe('resyncing');
     expect(h.feed.health.lastError).toBe('Coinbase rejected the API key (Authentication Failed); using the public level2_batch feed instead');
     h.clock.advanceTo(h.clock.now() + 500);
@@ -298,7 +298,7 @@ describe('Coinbase Advanced Trade messages and sequence (virtual clock)', () => 
 
   it('checks sequence_num across every channel of the connection; a gap rebuilds every book', () => {
     const s = scriptedTransport();
-    const adapter = new CoinbaseAdvancedAdapter({ transport: s.transport, logger: nullLogger, listener: { onBook: () => {}, onState: () => {} } });
+    const adapter = createCoinbaseAdvancedAdapter({ transport: s.transport, logger: nullLogger, listener: { onBook: () => {}, onState: () => {} } });
     adapter.subscribe(['BTC-USD', 'ETH-USD']);
     s.clock.advanceTo(s.clock.now() + 1000);
     expect(s.sentSince(0)).toEqual([

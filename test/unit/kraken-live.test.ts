@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
-import { KrakenAdapter } from '../../src/main/venues/kraken/adapter';
+import { createKrakenAdapter, type KrakenAdapter } from '../../src/main/venues/kraken/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import { FakeKrakenExchange } from '../fakes/kraken-exchange';
 import { expectHeldLevels, whilePaused } from '../support/books';
@@ -34,7 +34,7 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
     events = [];
     fake = new FakeKrakenExchange({ stepMs: 15, heartbeatMs: 100 });
     await fake.start();
-    adapter = new KrakenAdapter({
+    adapter = createKrakenAdapter({
       endpoints: fake.endpoints,
       transport: new LiveTransport({ maxFrameBytes: 256 * 1024 }),
       logger,
@@ -55,8 +55,8 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
   });
 
   it('syncs at depth 10 and 1000, verifies every checksum, and keeps the exact digits', async () => {
-    expect(adapter.depthOf(BTC)).toBe(10);
-    expect(adapter.depthOf(ETH)).toBe(1000);
+    expect(adapter.entry(BTC)?.sync.depth).toBe(10);
+    expect(adapter.entry(ETH)?.sync.depth).toBe(1000);
     await until(() => adapter.feed(BTC)!.health.checksumOk >= 30 && adapter.feed(ETH)!.health.checksumOk >= 30, 10_000, 'checksums');
     expect(adapter.feed(BTC)!.health.checksumFailed).toBe(0);
     expect(adapter.feed(ETH)!.health.checksumFailed).toBe(0);

@@ -79,6 +79,7 @@ function harness(depth: number): Harness {
   const feed = new SymbolFeed('kraken', 'BTC/USD', { onBook: () => {}, onState: () => {} });
   const resubscribes: string[] = [];
   const sync = new KrakenBookSync(feed, { resubscribe: (r) => resubscribes.push(r), precision: () => BTC_USD, note: () => {} }, depth);
+  feed.connecting('subscribed');
   sync.start();
   return { feed, sync, resubscribes };
 }
@@ -155,7 +156,7 @@ describe('KrakenBookSync', () => {
 
   it('marks a refused subscription as failed and ignores its data', () => {
     const h = harness(10);
-    h.sync.refused('kraken refused BTC/USD: Currency pair not supported');
+    h.feed.fail('kraken refused BTC/USD: Currency pair not supported');
     h.sync.onSnapshot(entry(DOC_BIDS, DOC_ASKS, 3310070434), 1);
     expect(h.feed.state).toBe('failed');
     expect(h.feed.book.levelCount('bid')).toBe(0);

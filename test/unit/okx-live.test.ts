@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
 import { LiveTransport } from '../../src/main/venues/live-transport';
-import { OkxAdapter } from '../../src/main/venues/okx/adapter';
+import { createOkxAdapter, type OkxAdapter } from '../../src/main/venues/okx/adapter';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { FakeOkxExchange, type FakeOkxOptions } from '../fakes/okx-exchange';
 import { expectHeldLevels, whilePaused } from '../support/books';
@@ -22,7 +22,7 @@ describe('OKX adapter against a fake exchange on 127.0.0.1', () => {
     events = [];
     fake = new FakeOkxExchange({ stepMs: 15, ...options });
     await fake.start();
-    adapter = new OkxAdapter({
+    adapter = createOkxAdapter({
       endpoints: fake.endpoints,
       transport: new LiveTransport({ maxFrameBytes: 256 * 1024 }),
       logger,
@@ -139,7 +139,7 @@ describe('OKX adapter against a fake exchange on 127.0.0.1', () => {
     fake.pause();
     await sleep(1500);
     fake.resume();
-    expect(adapter.pingsSent).toBeGreaterThanOrEqual(3);
+    expect(adapter.protocol.pingsSent).toBeGreaterThanOrEqual(3);
     expect(fake.pings).toBeGreaterThanOrEqual(3);
     expect(feed(BTC).health.reconnects).toBe(0);
     await expectBooksMatchFake();
@@ -148,7 +148,7 @@ describe('OKX adapter against a fake exchange on 127.0.0.1', () => {
   it('sends no text ping while data flows', async () => {
     await setup();
     await sleep(800);
-    expect(adapter.pingsSent).toBe(0);
+    expect(adapter.protocol.pingsSent).toBe(0);
   });
 
   it('skips a malformed frame and survives an oversized one', async () => {

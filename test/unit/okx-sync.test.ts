@@ -49,6 +49,7 @@ function harness(): Harness {
   const feed = new SymbolFeed('okx', 'BTC-USDT', { onBook: () => {}, onState: () => {} });
   const resubscribes: string[] = [];
   const sync = new OkxBookSync(feed, { resubscribe: (r) => resubscribes.push(r), note: () => {} });
+  feed.connecting('subscribed');
   sync.start();
   return { feed, sync, resubscribes };
 }

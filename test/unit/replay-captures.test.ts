@@ -53,6 +53,21 @@ describe('replay of the shared Binance captures', () => {
     expect(r.verify.bboOk).toBe(26);
   });
 
+  it('replays a line whose venue is __proto__ (or another Object property) as an unsupported venue, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'obm-replay-'));
+    const lines = readFileSync(capture('binance-spot_2021-10-12.capture.jsonl'), 'utf8').split('\n');
+    lines.splice(3, 0, '{"ts":1,"conn":"c7","venue":"__proto__","kind":"open","url":"wss://x.invalid/stream?streams=btcusdt@depth"}');
+    lines.splice(5, 0, '{"ts":2,"conn":"c7","venue":"__proto__","kind":"recv","data":"{}"}', '{"ts":3,"conn":"c8","venue":"constructor","kind":"send","data":"{}"}');
+    const path = join(dir, 'proto.capture.jsonl');
+    writeFileSync(path, lines.join('\n'));
+    const r = await replayCapture(path);
+    expect(r.unsupported.map((u) => [u.venue, u.lines])).toEqual([
+      ['__proto__', 2],
+      ['constructor', 1],
+    ]);
+    expect(r.verify.bboOk).toBe(26);
+  });
+
   it('reports a truncated gzip file instead of crashing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'obm-replay-'));
     const full = gzipSync(readFileSync(capture('binance-spot_2021-10-12.capture.jsonl')));

@@ -59,7 +59,7 @@ export interface FeedEventRecord {
   reason: string;
 }
 
-/** Classify a sync-state change (see venues/binance-spot/sync.ts for when each one happens). */
+/** Classify a sync-state change (see venues/binance/sync.ts for when each one happens). */
 export function feedEventKind(from: SyncState, to: SyncState): FeedEventKind {
   switch (to) {
     case 'synced':

@@ -1,12 +1,11 @@
 /**
- * What every venue's frame handling shares: reading JSON defensively (a frame or REST body that is
- * not what the protocol says becomes a MalformedFrameError with a readable message), and counting a
- * frame the parser refused on the books it names, so a bad frame is skipped and seen, never fatal.
+ * What every venue's parser shares: reading JSON defensively, so that a frame or REST body that is
+ * not what the protocol says becomes a MalformedFrameError with a readable message (the session
+ * skips and counts it), never a crash.
  */
-import type { VenueId } from '../../shared/market';
-import type { Logger } from '../log';
+import { significantDecimals } from '../../shared/decimal';
+import type { Instrument } from '../../shared/market';
 import { MalformedFrameError } from './adapter';
-import type { SymbolFeed } from './symbol-feed';
 
 /** A price level as the venue wrote it: [price, size] text. */
 export type LevelPair = [string, string];
@@ -41,41 +40,11 @@ export function parseJsonObject(text: string, what: string): Record<string, unkn
   return msg;
 }
 
-/**
- * An adapter's account of malformed frames: each is counted on the books it names (with the reason
- * as their lastError) or, when it names none, as unattributed, and logged.
- */
-export class MalformedFrames {
-  /** Malformed frames that named no subscribed book. */
-  unattributed = 0;
-
-  constructor(
-    private readonly venue: VenueId,
-    private readonly logger: Logger,
-  ) {}
-
-  /**
-   * `parse(text)`, or undefined when the parser refused the frame (counted on the feed `named(text)`
-   * returns). Errors other than MalformedFrameError are bugs and propagate.
-   */
-  parse<T>(text: string, parse: (text: string) => T, named: (text: string) => SymbolFeed | undefined): T | undefined {
-    try {
-      return parse(text);
-    } catch (error) {
-      if (!(error instanceof MalformedFrameError)) throw error;
-      const feed = named(text);
-      this.count(text, error.message, feed ? [feed] : []);
-      return undefined;
-    }
-  }
-
-  /** Count one skipped frame on `feeds` (or as unattributed when there are none) and log it. */
-  count(text: string, reason: string, feeds: readonly SymbolFeed[]): void {
-    for (const feed of feeds) {
-      feed.health.malformed++;
-      feed.health.lastError = `malformed frame skipped: ${reason}`;
-    }
-    if (feeds.length === 0) this.unattributed++;
-    this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: reason, bytes: text.length });
-  }
+/** An instrument whose price and size precisions are the decimals of its tick and lot size. */
+export function instrumentFrom(fields: Omit<Instrument, 'pricePrecision' | 'sizePrecision'>): Instrument {
+  return {
+    ...fields,
+    pricePrecision: fields.tickSize ? significantDecimals(fields.tickSize) : null,
+    sizePrecision: fields.lotSize ? significantDecimals(fields.lotSize) : null,
+  };
 }

@@ -47,7 +47,10 @@ const MIN_BURST_RATE = 50;
 /** A symbol that averaged at least 1 msg/s and then sent nothing for this long has gone quiet. */
 const QUIET_AFTER_MS = 30_000;
 
-/** Per-symbol counters an adapter keeps; `snapshot()` turns them into the contract's health record. */
+/**
+ * Per-symbol counters; `snapshot()` turns them into the contract's health record. Only the symbol
+ * feed writes them (through its named methods); everyone else reads them as `Readonly`.
+ */
 export class HealthCounters {
   messages = 0;
   levelUpdates = 0;
@@ -59,7 +62,14 @@ export class HealthCounters {
   bboFailed = 0;
   crossed = 0;
   reconnects = 0;
+  /** Malformed frames that named this symbol. */
   malformed = 0;
+  /**
+   * Malformed frames that named no symbol, skipped on the connection carrying this symbol: the user
+   * sees them on every book of that connection (it may have been any of them); replay totals count
+   * them once, through the adapter's `unattributedMalformed`.
+   */
+  connectionMalformed = 0;
   staleDropped = 0;
   bufferSize = 0;
   latencyMs: number | null = null;
@@ -108,7 +118,7 @@ export class HealthCounters {
       bboFailed: this.bboFailed,
       crossed: this.crossed,
       reconnects: this.reconnects,
-      malformed: this.malformed,
+      malformed: this.malformed + this.connectionMalformed,
       bufferSize: this.bufferSize,
       rateAnomaly: this.rateAnomaly(now),
       snapshotAgeMs: this.snapshotAt === null ? null : Math.max(0, now - this.snapshotAt),

@@ -4,6 +4,7 @@
  */
 import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
+import { Backoff } from './backoff';
 import type { HttpResponse, Transport } from './transport';
 
 export interface RestTarget {
@@ -61,4 +62,44 @@ export async function restGetOnce(target: RestTarget, path: string, what: string
   if (response.status === 429) throw new Error(`${target.venue}: the ${what} request was rate limited (HTTP 429); try again shortly`);
   if (response.status !== 200) throw new Error(`${target.venue}: ${what} request failed with HTTP ${response.status}`);
   return response.body;
+}
+
+/**
+ * The timeout of a request retried until it succeeds (a REST depth snapshot). Each timeout in a row
+ * lengthens the next one the way reconnects back off (doubling, capped, with jitter), so a venue
+ * that has become slow gets the time it needs instead of the same too-short timeout forever.
+ */
+export class GrowingTimeout {
+  private readonly backoff: Backoff;
+  private currentMs: number;
+
+  constructor(
+    private readonly baseMs: number,
+    maxMs = 6 * baseMs,
+    random?: () => number,
+  ) {
+    // Backoff's first value lies in [ceiling/2, ceiling]: after one timeout, between 1x and 2x the base.
+    this.backoff = new Backoff(2 * baseMs, maxMs, random);
+    this.currentMs = baseMs;
+  }
+
+  /** The timeout for the next attempt. */
+  get ms(): number {
+    return this.currentMs;
+  }
+
+  timedOut(): void {
+    this.currentMs = this.backoff.next();
+  }
+
+  /** An answer came in time: back to the base timeout. */
+  answered(): void {
+    this.backoff.reset();
+    this.currentMs = this.baseMs;
+  }
+}
+
+/** Whether a transport error is a request that ran out of time (fetch's AbortSignal.timeout). */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
 }

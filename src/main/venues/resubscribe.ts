@@ -11,7 +11,12 @@ import type { Clock } from './transport';
 
 /** Still waiting for a snapshot: not synced, not failed, and not waiting for a connection either. */
 export function awaitingSnapshot(state: SyncState): boolean {
-  return state !== 'synced' && state !== 'failed' && state !== 'connecting';
+  return state === 'buffering' || state === 'resyncing';
+}
+
+/** A snapshot is welcome: the venue was asked for the book (or sends a fresh one while it is live). */
+export function awaitsBook(state: SyncState): boolean {
+  return state === 'buffering' || state === 'resyncing' || state === 'synced';
 }
 
 /** What the timers need from their adapter. */

@@ -2,6 +2,7 @@ import type { SymbolHealth } from '../../shared/contract';
 import type { BookEvent, SyncState, VenueId } from '../../shared/market';
 import { InvalidLevelError, OrderBook } from '../book/order-book';
 import { PriceKeyError } from '../book/price-key';
+import { nullLogger, type Logger } from '../log';
 import { HealthCounters } from './health';
 
 export interface FeedListener {
@@ -13,12 +14,37 @@ export interface FeedListener {
 export type ApplyResult = 'ok' | 'crossed' | 'invalid';
 
 /**
- * One venue:symbol: its book, its sync state and its health counters. Venue sync code decides when
- * to apply; this class applies, checks the result and tells listeners.
+ * The per-symbol state machine (DESIGN.md "Venue adapters"): subscribed → connecting → buffering →
+ * synced, any integrity failure → resyncing → synced, connection loss → connecting, a refusal by the
+ * venue → failed (final). A move not listed here is a bug in the caller.
+ */
+const NEXT: Readonly<Record<SyncState, readonly SyncState[]>> = {
+  idle: ['connecting'],
+  connecting: ['buffering', 'failed'],
+  buffering: ['synced', 'resyncing', 'connecting', 'failed'],
+  synced: ['resyncing', 'connecting', 'failed'],
+  resyncing: ['synced', 'connecting', 'failed'],
+  failed: [],
+};
+
+export class IllegalTransitionError extends Error {}
+
+/**
+ * What an illegal transition does: under test (vitest sets NODE_ENV=test) it throws, so every venue
+ * and replay test is a net for it; in the app it is refused (the state stays) and logged as an error,
+ * because a book left in its last legal state is better than a crashed feed.
+ */
+export const transitionPolicy = { throwOnIllegal: process.env.NODE_ENV === 'test' };
+
+/**
+ * One venue:symbol: its book, its sync state and its health. Venue sync code decides when to apply
+ * and what went wrong; this class applies, checks the result, moves the state and is the only
+ * writer of the health counters, through one named method per kind of event, the same for every
+ * venue.
  */
 export class SymbolFeed {
   readonly book: OrderBook;
-  readonly health = new HealthCounters();
+  private readonly counters = new HealthCounters();
   private syncState: SyncState = 'idle';
   /** Bumped on every state change so publishers notice a state-only change. */
   stateVersion = 0;
@@ -29,6 +55,7 @@ export class SymbolFeed {
     readonly venue: VenueId,
     readonly symbol: string,
     private readonly listener: FeedListener,
+    private readonly logger: Logger = nullLogger,
   ) {
     this.book = new OrderBook(venue, symbol);
   }
@@ -37,13 +64,126 @@ export class SymbolFeed {
     return this.syncState;
   }
 
-  setState(to: SyncState, reason: string): void {
+  get health(): Readonly<HealthCounters> {
+    return this.counters;
+  }
+
+  // ---- transitions ------------------------------------------------------------------------------
+
+  /** Subscribed; waiting for the connection. */
+  connecting(reason: string): void {
+    this.moveTo('connecting', reason);
+  }
+
+  /** The venue has been asked for the book: throw away what we held and wait for the snapshot. */
+  awaitSnapshot(reason: string): void {
+    this.book.clear();
+    this.moveTo('buffering', reason);
+  }
+
+  /** The snapshot is in: the book is live. */
+  synced(reason: string): void {
+    this.moveTo('synced', reason);
+  }
+
+  /** The book can no longer be trusted: throw it away and wait for a fresh snapshot. */
+  resync(reason: string): void {
+    this.counters.lastError = reason;
+    this.book.clear();
+    this.moveTo('resyncing', reason);
+  }
+
+  /** The connection carrying this symbol went down (a reconnect follows); a failed feed stays failed. */
+  connectionLost(reason: string): void {
+    if (this.syncState === 'failed') return;
+    this.counters.reconnects++;
+    this.counters.lastError = reason;
+    this.book.clear();
+    this.moveTo('connecting', reason);
+  }
+
+  /** The venue refused this symbol: nothing more will come for it. */
+  fail(reason: string): void {
+    this.counters.lastError = reason;
+    this.book.clear();
+    this.moveTo('failed', reason);
+  }
+
+  private moveTo(to: SyncState, reason: string): void {
     const from = this.syncState;
     if (from === to) return;
+    if (!NEXT[from].includes(to)) {
+      const message = `${this.venue} ${this.symbol}: illegal state change ${from} → ${to} (${reason})`;
+      if (transitionPolicy.throwOnIllegal) throw new IllegalTransitionError(message);
+      this.logger.log('error', 'illegal-transition', { venue: this.venue, symbol: this.symbol, from, to, reason });
+      return;
+    }
     this.syncState = to;
     this.stateVersion++;
-    if (to === 'resyncing') this.health.resyncs++;
+    if (to === 'resyncing') this.counters.resyncs++;
     this.listener.onState(this, from, to, reason);
+  }
+
+  // ---- health -----------------------------------------------------------------------------------
+
+  /** A message for this symbol arrived carrying `levels` level updates. */
+  received(now: number, levels: number, exchangeTs?: number): void {
+    this.counters.onMessage(now, levels, exchangeTs);
+  }
+
+  /** A sequence break (the caller resyncs). */
+  gap(): void {
+    this.counters.gaps++;
+  }
+
+  /** The venue's checksum agreed with the book, or not (the caller resyncs). */
+  checksum(ok: boolean): void {
+    if (ok) this.counters.checksumOk++;
+    else this.counters.checksumFailed++;
+  }
+
+  /** The venue's best bid/offer agreed with the book, or not; `mismatch` describes a disagreement. */
+  bbo(ok: boolean, mismatch?: string): void {
+    if (ok) {
+      this.counters.bboOk++;
+      return;
+    }
+    this.counters.bboFailed++;
+    if (mismatch !== undefined) this.counters.lastError = mismatch;
+  }
+
+  /** A frame naming this symbol could not be read and was skipped. */
+  malformed(reason: string): void {
+    this.counters.malformed++;
+    this.counters.lastError = `malformed frame skipped: ${reason}`;
+  }
+
+  /** A frame naming no symbol could not be read on the connection carrying this symbol. */
+  connectionMalformed(reason: string): void {
+    this.counters.connectionMalformed++;
+    this.counters.lastError = `malformed frame (naming no symbol) skipped on this connection: ${reason}`;
+  }
+
+  /** Messages dropped because the book already holds them (or has no base for them yet). */
+  staleDropped(n = 1): void {
+    this.counters.staleDropped += n;
+  }
+
+  /** Diffs held while the snapshot is awaited. */
+  buffered(size: number): void {
+    this.counters.bufferSize = size;
+  }
+
+  /** Something the user should read (a failed snapshot request, the venue's error), without a state change. */
+  error(message: string): void {
+    this.counters.lastError = message;
+  }
+
+  // ---- book -------------------------------------------------------------------------------------
+
+  /** A normalized event for this feed's book. */
+  event(kind: BookEvent['kind'], fields: Omit<BookEvent, 'venue' | 'symbol' | 'kind'>): BookEvent {
+    return { venue: this.venue, symbol: this.symbol, kind, ...fields };
   }
 
   /**
@@ -56,15 +196,15 @@ export class SymbolFeed {
     try {
       if (event.kind === 'snapshot') {
         this.book.applySnapshot(event.bids, event.asks);
-        this.health.snapshotAt = event.localTs;
+        this.counters.snapshotAt = event.localTs;
       } else {
         this.book.applyDelta(event.bids, event.asks);
       }
       if (options?.truncateTo !== undefined) this.book.truncate(options.truncateTo);
     } catch (error) {
       if (error instanceof InvalidLevelError || error instanceof PriceKeyError) {
-        this.health.malformed++;
-        this.health.lastError = error.message;
+        this.counters.malformed++;
+        this.counters.lastError = error.message;
         return 'invalid';
       }
       throw error;
@@ -72,20 +212,15 @@ export class SymbolFeed {
     this.lastExchangeTs = event.exchangeTs ?? null;
     this.lastLocalTs = event.localTs;
     if (this.book.isCrossed()) {
-      this.health.crossed++;
-      this.health.lastError = `crossed book: best bid ${this.book.bestBid()?.price} >= best ask ${this.book.bestAsk()?.price}`;
+      this.counters.crossed++;
+      this.counters.lastError = `crossed book: best bid ${this.book.bestBid()?.price} >= best ask ${this.book.bestAsk()?.price}`;
       return 'crossed';
     }
     this.listener.onBook(this, event);
     return 'ok';
   }
 
-  /** Forget the book (it is no longer known to match the venue). */
-  reset(): void {
-    this.book.clear();
-  }
-
   healthSnapshot(now: number): SymbolHealth {
-    return this.health.snapshot(this.venue, this.symbol, this.syncState, now);
+    return this.counters.snapshot(this.venue, this.symbol, this.syncState, now);
   }
 }

@@ -1,7 +1,6 @@
-import { significantDecimals } from '../../../shared/decimal';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
-import { parseJson } from '../frames';
+import { instrumentFrom, parseJson } from '../frames';
 import { productStatus } from '../coinbase/instruments';
 
 interface AdvancedProduct {
@@ -34,7 +33,7 @@ export function parseAdvancedProducts(venue: VenueId, body: string): Instrument[
     const quote = text(p.quote_display_symbol) ?? text(p.quote_currency_id) ?? idQuote ?? '';
     const tick = text(p.price_increment) ?? text(p.quote_increment);
     const lot = text(p.base_increment);
-    out.push({
+    out.push(instrumentFrom({
       venue,
       symbol: p.product_id,
       display: quote ? `${base}/${quote}` : base,
@@ -42,10 +41,8 @@ export function parseAdvancedProducts(venue: VenueId, body: string): Instrument[
       quote,
       tickSize: tick,
       lotSize: lot,
-      pricePrecision: tick ? significantDecimals(tick) : null,
-      sizePrecision: lot ? significantDecimals(lot) : null,
       status: productStatus(p.status, p.trading_disabled === true || p.is_disabled === true),
-    });
+    }));
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * Coinbase Advanced Trade market-data WebSocket (advanced-trade-ws.coinbase.com) messages. Every
  * message is an envelope `{channel, timestamp, sequence_num, events: [...]}`; the book subscribed as
  * `level2` arrives on channel `l2_data` with events of type `snapshot` / `update`, sides `bid` /
- * `offer`, and `new_quantity` absolute (zero deletes). Sources: ../shared/PROTOCOLS.md §2.
+ * `offer`, and `new_quantity` absolute (zero deletes). Sources: docs/venues.md#coinbase-advanced.
  */
 import { MalformedFrameError } from '../adapter';
 import { parseTimeMicros } from '../coinbase/messages';
@@ -88,7 +88,7 @@ export function parseEnvelope(text: string): Envelope {
   }
 }
 
-/** One channel per message (PROTOCOLS §2.3). `product_ids` is omitted for channel-wide messages. */
+/** One channel per message (docs/venues.md#coinbase-advanced). `product_ids` is omitted for channel-wide messages. */
 export function channelFrame(type: 'subscribe' | 'unsubscribe', channel: string, productIds?: string[]): string {
   return JSON.stringify(productIds ? { type, product_ids: productIds, channel } : { type, channel });
 }

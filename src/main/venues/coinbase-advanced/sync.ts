@@ -4,7 +4,7 @@
  * Continuity is checked per connection by the adapter (envelope `sequence_num`), which rebuilds every
  * book on the connection after a gap; a crossed or malformed book rebuilds this product alone.
  */
-import type { BookEvent } from '../../../shared/market';
+import { awaitsBook } from '../resubscribe';
 import type { SymbolFeed } from '../symbol-feed';
 import type { L2Event } from './messages';
 
@@ -19,46 +19,35 @@ export class AdvancedBookSync {
     private readonly hooks: AdvancedSyncHooks,
   ) {}
 
-  awaitSnapshot(state: 'buffering' | 'resyncing', reason: string): void {
-    this.feed.reset();
-    this.feed.setState(state, reason);
+  /** Subscribed: wait for the snapshot. */
+  start(): void {
+    this.feed.awaitSnapshot('subscribed');
   }
 
-  disconnected(reason: string): void {
-    this.feed.reset();
-    this.feed.setState('connecting', reason);
-  }
-
-  fail(reason: string): void {
-    this.feed.reset();
-    this.feed.health.lastError = reason;
-    this.feed.setState('failed', reason);
-  }
-
+  /** Throw the book away and subscribe this product again. */
   resync(reason: string): void {
     this.hooks.note('resync', { reason });
-    this.feed.health.lastError = reason;
-    this.awaitSnapshot('resyncing', reason);
+    this.feed.resync(reason);
     this.hooks.resubscribe(reason);
   }
 
   onEvent(ev: L2Event, localTs: number): void {
     const exchangeTs = ev.timeUs === null ? undefined : ev.timeUs / 1000;
-    this.feed.health.onMessage(localTs, ev.bids.length + ev.asks.length, ev.type === 'update' ? exchangeTs : undefined);
+    this.feed.received(localTs, ev.bids.length + ev.asks.length, ev.type === 'update' ? exchangeTs : undefined);
     const state = this.feed.state;
     if (ev.type === 'snapshot') {
-      if (state !== 'buffering' && state !== 'resyncing' && state !== 'synced') return;
-      this.feed.setState('synced', 'snapshot applied');
-      const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'snapshot', bids: ev.bids, asks: ev.asks, localTs };
+      if (!awaitsBook(state)) return;
+      this.feed.synced('snapshot applied');
+      const event = this.feed.event('snapshot', { bids: ev.bids, asks: ev.asks, localTs });
       const result = this.feed.apply(event);
       if (result !== 'ok') this.resync(result === 'crossed' ? 'snapshot is crossed' : 'snapshot has a malformed level');
       return;
     }
     if (state !== 'synced') {
-      this.feed.health.staleDropped++;
+      this.feed.staleDropped();
       return;
     }
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'delta', bids: ev.bids, asks: ev.asks, exchangeTs, localTs };
+    const event = this.feed.event('delta', { bids: ev.bids, asks: ev.asks, exchangeTs, localTs });
     const result = this.feed.apply(event);
     if (result !== 'ok') this.resync(result === 'crossed' ? 'crossed book' : 'malformed level in update');
   }

@@ -1,7 +1,6 @@
-import { significantDecimals } from '../../../shared/decimal';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
-import { parseJson } from '../frames';
+import { instrumentFrom, parseJson } from '../frames';
 
 interface ExchangeProduct {
   id?: unknown;
@@ -24,7 +23,7 @@ export function parseExchangeProducts(venue: VenueId, body: string): Instrument[
     if (typeof p.id !== 'string' || typeof p.base_currency !== 'string' || typeof p.quote_currency !== 'string') continue;
     const tick = typeof p.quote_increment === 'string' ? p.quote_increment : null;
     const lot = typeof p.base_increment === 'string' ? p.base_increment : null;
-    out.push({
+    out.push(instrumentFrom({
       venue,
       symbol: p.id,
       display: `${p.base_currency}/${p.quote_currency}`,
@@ -32,10 +31,8 @@ export function parseExchangeProducts(venue: VenueId, body: string): Instrument[
       quote: p.quote_currency,
       tickSize: tick,
       lotSize: lot,
-      pricePrecision: tick ? significantDecimals(tick) : null,
-      sizePrecision: lot ? significantDecimals(lot) : null,
       status: productStatus(p.status, p.trading_disabled === true),
-    });
+    }));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * Coinbase Exchange WebSocket feed messages (ws-feed.exchange.coinbase.com): level2 / level2_batch
- * snapshots and l2updates, heartbeat, ticker, subscriptions and error. Sources: ../shared/PROTOCOLS.md §1
+ * snapshots and l2updates, heartbeat, ticker, subscriptions and error. Sources: docs/venues.md#coinbase
  * (Coinbase channel docs, ccxt coinbaseexchange.ts). Every message is a JSON object with a `type`;
  * unknown types are ignored, frames that are not what the protocol says are MalformedFrameError.
  */
@@ -148,7 +148,7 @@ export interface CoinbaseCredentials {
 }
 
 /**
- * Fields that authenticate a subscribe message (PROTOCOLS §1.3): signature =
+ * Fields that authenticate a subscribe message (docs/venues.md#coinbase): signature =
  * base64(HMAC-SHA256(base64decode(secret), timestamp + "GET" + "/users/self/verify")), timestamp in seconds.
  */
 export function authFields(creds: CoinbaseCredentials, timestampSec: string): Record<string, string> {

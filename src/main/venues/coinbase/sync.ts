@@ -3,7 +3,7 @@
  * arrive before it are dropped), then apply every l2update (absolute sizes, any zero form deletes).
  * L2 messages carry no sequence, so the integrity signals are the heartbeat watchdog (in the adapter),
  * the crossed-book check and the ticker best bid/offer cross-check below. Any of them failing throws
- * the book away and resubscribes the product for a fresh snapshot. PROTOCOLS.md §1.5.
+ * the book away and resubscribes the product for a fresh snapshot. docs/venues.md#coinbase.
  *
  * Ticker cross-check: what can honestly be compared depends on the book channel.
  *
@@ -26,7 +26,7 @@
  *   bboFailed and rebuilds the book.
  */
 import { decimalEquals } from '../../../shared/decimal';
-import type { BookEvent } from '../../../shared/market';
+import { awaitsBook } from '../resubscribe';
 import type { SymbolFeed } from '../symbol-feed';
 import type { L2Snapshot, L2Update, Ticker } from './messages';
 
@@ -71,26 +71,10 @@ export class CoinbaseBookSync {
     return this.updatesSinceSnapshot;
   }
 
-  /** Subscribed (or subscribed again): wait for the snapshot. The caller sends the subscribe. */
-  awaitSnapshot(state: 'buffering' | 'resyncing', reason: string): void {
+  /** Subscribed: wait for the snapshot. The session sends the subscribe. */
+  start(): void {
     this.clear();
-    this.feed.reset();
-    this.feed.setState(state, reason);
-  }
-
-  /** The socket is gone: the book can no longer be trusted. */
-  disconnected(reason: string): void {
-    this.clear();
-    this.feed.reset();
-    this.feed.setState('connecting', reason);
-  }
-
-  /** The venue says this product cannot be streamed (unknown product, for instance). */
-  fail(reason: string): void {
-    this.clear();
-    this.feed.reset();
-    this.feed.health.lastError = reason;
-    this.feed.setState('failed', reason);
+    this.feed.awaitSnapshot('subscribed');
   }
 
   /** Throw the book away and ask for a fresh snapshot. */
@@ -102,38 +86,35 @@ export class CoinbaseBookSync {
   /** Throw the book away and wait for a fresh snapshot; the caller resubscribes (several products at once). */
   beginResync(reason: string): void {
     this.hooks.note('resync', { reason });
-    this.feed.health.lastError = reason;
-    this.awaitSnapshot('resyncing', reason);
+    this.clear();
+    this.feed.resync(reason);
   }
 
   onSnapshot(snap: L2Snapshot, localTs: number): void {
-    this.feed.health.onMessage(localTs, snap.bids.length + snap.asks.length);
-    if (this.feed.state === 'failed' || this.feed.state === 'connecting' || this.feed.state === 'idle') return;
+    this.feed.received(localTs, snap.bids.length + snap.asks.length);
+    if (!awaitsBook(this.feed.state)) return;
     this.clear();
     this.lastProbePassAt = localTs;
-    this.feed.setState('synced', 'snapshot applied');
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind: 'snapshot', bids: snap.bids, asks: snap.asks, localTs };
+    this.feed.synced('snapshot applied');
+    const event = this.feed.event('snapshot', { bids: snap.bids, asks: snap.asks, localTs });
     const result = this.feed.apply(event);
     if (result !== 'ok') this.resync(result === 'crossed' ? 'snapshot is crossed' : 'snapshot has a malformed level');
   }
 
   onUpdate(update: L2Update, localTs: number): void {
     const exchangeTs = update.timeUs === null ? undefined : update.timeUs / 1000;
-    this.feed.health.onMessage(localTs, update.bids.length + update.asks.length, exchangeTs);
+    this.feed.received(localTs, update.bids.length + update.asks.length, exchangeTs);
     if (this.feed.state !== 'synced') {
       // Before the product's snapshot (or while a fresh one is awaited): the snapshot will cover it.
-      this.feed.health.staleDropped++;
+      this.feed.staleDropped();
       return;
     }
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'delta',
+    const event = this.feed.event('delta', {
       bids: update.bids,
       asks: update.asks,
       exchangeTs,
       localTs,
-    };
+    });
     const result = this.feed.apply(event);
     if (result !== 'ok') {
       this.resync(result === 'crossed' ? 'crossed book' : 'malformed level in l2update');
@@ -145,11 +126,11 @@ export class CoinbaseBookSync {
   }
 
   onHeartbeat(localTs: number, timeUs: number | null): void {
-    this.feed.health.onMessage(localTs, 0, timeUs === null ? undefined : timeUs / 1000);
+    this.feed.received(localTs, 0, timeUs === null ? undefined : timeUs / 1000);
   }
 
   onTicker(ticker: Ticker, localTs: number, mode: BboMode): void {
-    this.feed.health.onMessage(localTs, 0, ticker.timeUs === null ? undefined : ticker.timeUs / 1000);
+    this.feed.received(localTs, 0, ticker.timeUs === null ? undefined : ticker.timeUs / 1000);
     if (this.feed.state !== 'synced' || this.updatesSinceSnapshot === 0) return;
     if (mode === 'exact') {
       if (ticker.timeUs === null || ticker.timeUs !== this.lastUpdateUs) return;
@@ -172,14 +153,13 @@ export class CoinbaseBookSync {
       (t.bestBidSize === null || decimalEquals(t.bestBidSize, top.bidSize!)) &&
       (t.bestAskSize === null || decimalEquals(t.bestAskSize, top.askSize!));
     if (same) {
-      this.feed.health.bboOk++;
+      this.feed.bbo(true);
       this.exactFailures = 0;
       return;
     }
-    this.feed.health.bboFailed++;
     this.exactFailures++;
     const detail = `venue ${t.bestBid}${t.bestBidSize ? 'x' + t.bestBidSize : ''} / ${t.bestAsk}${t.bestAskSize ? 'x' + t.bestAskSize : ''}, book ${top.bid}x${top.bidSize} / ${top.ask}x${top.askSize}`;
-    this.feed.health.lastError = `best bid/offer mismatch: ${detail}`;
+    this.feed.bbo(false, `best bid/offer mismatch: ${detail}`);
     this.hooks.note('bbo-mismatch', { detail, inARow: this.exactFailures });
     if (this.exactFailures >= EXACT_FAILURES_TO_RESYNC) this.resync(`best bid/offer disagrees with the ticker ${this.exactFailures} times in a row`);
   }
@@ -193,7 +173,7 @@ export class CoinbaseBookSync {
     this.probes = this.probes.filter((p) => !(decimalEquals(p.bid, top.bid!) && decimalEquals(p.ask, top.ask!)));
     const passed = before - this.probes.length;
     if (passed > 0) {
-      this.feed.health.bboOk += passed;
+      for (let i = 0; i < passed; i++) this.feed.bbo(true);
       this.probeMisses = 0;
       this.lastProbePassAt = now;
     }
@@ -209,7 +189,7 @@ export class CoinbaseBookSync {
     }
     if (this.probeMisses >= SETTLED_MISSES_TO_RESYNC && now - this.lastProbePassAt >= SETTLED_QUIET_MS) {
       const top = this.feed.book.topOfBook();
-      this.feed.health.bboFailed++;
+      this.feed.bbo(false);
       this.resync(`best bid/offer has disagreed with every ticker for ${Math.round((now - this.lastProbePassAt) / 1000)} s (book ${top.bid} / ${top.ask})`);
     }
   }

@@ -3,7 +3,7 @@
  * requests from a SyntheticMarket, with the same framing and timing shape as the real venue, so the
  * demo goes through exactly the adapter path live data does.
  */
-import { symbolsFromStreamUrl } from '../binance-spot/messages';
+import { symbolsFromStreamUrl } from '../binance/messages';
 import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from '../transport';
 import { realClock } from '../transport';
 import { SyntheticMarket, type MarketFrames } from './market';

@@ -1,5 +1,5 @@
 /**
- * Kraken v2 book checksum ("Book checksum (WebSocket v2)" guide, PROTOCOLS.md §5.4): the top 10 asks
+ * Kraken v2 book checksum ("Book checksum (WebSocket v2)" guide, docs/venues.md#kraken): the top 10 asks
  * (best first) then the top 10 bids (best first); for each level the price then the quantity, each
  * formatted to the instrument's precision with '.' removed and leading zeros stripped; CRC32 of the
  * concatenation, compared unsigned.

@@ -2,7 +2,7 @@
  * Kraken spot instruments from `GET /0/public/AssetPairs?assetVersion=1`. With `assetVersion=1` the
  * pairs carry the WebSocket v2 names (`BTC/USD`, not `XBT/USD`), as Kraken's own Go SDK requests
  * them (krakenfx/api-go pkg/spot/normalizer.go). The field names (`wsname`, `pair_decimals`,
- * `lot_decimals`, `tick_size`, `status`) are not confirmed from the reference text (PROTOCOLS.md §11
+ * `lot_decimals`, `tick_size`, `status`) are not confirmed from the reference text (docs/venues.md#kraken
  * item 7), so every one of them is optional here: a pair without `wsname` is skipped, and missing
  * precision stays null (the `instrument` channel supplies it for checksums anyway).
  */

@@ -2,7 +2,7 @@
  * Kraken spot WebSocket v2 messages: `book` snapshots and updates, the `instrument` channel (price and
  * quantity precision), heartbeats, method responses (subscribe/unsubscribe/pong) and `status`.
  * Sources: docs.kraken.com spot-websocket-v2 book, instrument, heartbeat and ping pages and the
- * "Book checksum (WebSocket v2)" guide; see ../shared/PROTOCOLS.md §5.
+ * "Book checksum (WebSocket v2)" guide; docs/venues.md#kraken.
  *
  * Prices and quantities arrive as JSON number literals whose exact digits the checksum needs, so
  * frames are parsed only after `quoteNumberFields` has turned those literals into strings.

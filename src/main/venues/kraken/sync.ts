@@ -1,5 +1,5 @@
 /**
- * Kraken v2 book synchronisation for one symbol (PROTOCOLS.md §5.4): a `snapshot` replaces the book;
+ * Kraken v2 book synchronisation for one symbol (docs/venues.md#kraken): a `snapshot` replaces the book;
  * an `update` applies all its levels, then each side is truncated to the subscribed depth (Kraken
  * never deletes levels that fall out of range), then the checksum of the top 10 levels per side is
  * verified whenever the message carries one. There is no sequence number: the checksum is the only
@@ -7,6 +7,7 @@
  * for a fresh snapshot (unsubscribe + subscribe that symbol).
  */
 import type { BookEvent } from '../../../shared/market';
+import { awaitsBook } from '../resubscribe';
 import type { SymbolFeed } from '../symbol-feed';
 import { checksumText, krakenChecksum, type Precision } from './checksum';
 import type { BookEntry } from './messages';
@@ -29,43 +30,30 @@ export class KrakenBookSync {
 
   /** The subscribe request went out: wait for the snapshot. */
   start(): void {
-    this.feed.reset();
-    this.feed.setState('buffering', 'subscribed; waiting for the snapshot');
-  }
-
-  disconnected(reason: string): void {
-    this.feed.reset();
-    this.feed.setState('connecting', reason);
-  }
-
-  /** The venue refused the subscription (unknown pair, bad depth): nothing will arrive. */
-  refused(error: string): void {
-    this.feed.reset();
-    this.feed.health.lastError = error;
-    this.feed.setState('failed', error);
+    this.feed.awaitSnapshot('subscribed; waiting for the snapshot');
   }
 
   onSnapshot(entry: BookEntry, localTs: number): void {
-    this.feed.health.onMessage(localTs, entry.bids.length + entry.asks.length, entry.exchangeTs);
-    if (this.feed.state === 'failed') return;
+    this.feed.received(localTs, entry.bids.length + entry.asks.length, entry.exchangeTs);
+    if (!awaitsBook(this.feed.state)) return;
     const event = this.event('snapshot', entry, localTs);
     // Synced before applying so listeners see the first book as live.
-    this.feed.setState('synced', 'snapshot applied');
+    this.feed.synced('snapshot applied');
     this.applyAndVerify(event, entry);
   }
 
   onUpdate(entry: BookEntry, localTs: number): void {
-    this.feed.health.onMessage(localTs, entry.bids.length + entry.asks.length, entry.exchangeTs);
+    this.feed.received(localTs, entry.bids.length + entry.asks.length, entry.exchangeTs);
     if (this.feed.state !== 'synced') {
       // Before the snapshot (or after a failed check, until the new one): nothing to apply it to.
-      this.feed.health.staleDropped++;
+      this.feed.staleDropped();
       return;
     }
     this.applyAndVerify(this.event('delta', entry, localTs), entry);
   }
 
   private event(kind: 'snapshot' | 'delta', entry: BookEntry, localTs: number): BookEvent {
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind, bids: entry.bids, asks: entry.asks, localTs };
+    const event = this.feed.event(kind, { bids: entry.bids, asks: entry.asks, localTs });
     if (entry.checksum !== undefined) event.checksum = entry.checksum;
     if (entry.exchangeTs !== undefined) event.exchangeTs = entry.exchangeTs;
     return event;
@@ -80,11 +68,8 @@ export class KrakenBookSync {
     if (entry.checksum === undefined) return;
     const precision = this.hooks.precision();
     const local = krakenChecksum(this.feed.book, precision);
-    if (local === entry.checksum) {
-      this.feed.health.checksumOk++;
-      return;
-    }
-    this.feed.health.checksumFailed++;
+    this.feed.checksum(local === entry.checksum);
+    if (local === entry.checksum) return;
     this.hooks.note('checksum-failed', {
       expected: entry.checksum,
       computed: local,
@@ -94,9 +79,7 @@ export class KrakenBookSync {
   }
 
   private resync(reason: string): void {
-    this.feed.health.lastError = reason;
-    this.feed.reset();
-    this.feed.setState('resyncing', reason);
+    this.feed.resync(reason);
     this.hooks.note('resync', { reason });
     this.hooks.resubscribe(reason);
   }

@@ -1,5 +1,5 @@
 /**
- * OKX's legacy order-book checksum (PROTOCOLS.md §6.6), still carried by older feeds and captures:
+ * OKX's legacy order-book checksum (docs/venues.md#okx), still carried by older feeds and captures:
  * up to 25 levels per side interleaved as `bid1px:bid1sz:ask1px:ask1sz:bid2px:...` (when one side
  * runs out the other continues alone), using the venue's own price and size strings, CRC32 read as
  * a signed 32-bit integer. Since June 2026 the field is always 0 and must not be checked.

@@ -2,13 +2,13 @@
  * OKX instruments from `GET /api/v5/public/instruments?instType=SPOT|SWAP|FUTURES|OPTION` (options
  * need an underlying: `GET /api/v5/public/underlying?instType=OPTION` lists them). Field names
  * (`instId`, `baseCcy`, `quoteCcy`, `uly`, `instFamily`, `settleCcy`, `tickSz`, `lotSz`, `state`) are
- * marked unconfirmed in PROTOCOLS.md §6.7, so each is optional: a row without `instId` is skipped and
+ * marked unconfirmed in docs/venues.md#okx, so each is optional: a row without `instId` is skipped and
  * a missing tick or lot size stays null.
  */
-import { canonicalDecimal, isDecimalText, significantDecimals } from '../../../shared/decimal';
+import { canonicalDecimal, isDecimalText } from '../../../shared/decimal';
 import type { Instrument } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
-import { isObject, parseJsonObject } from '../frames';
+import { instrumentFrom, isObject, parseJsonObject } from '../frames';
 
 export const INSTRUMENT_TYPES = ['SPOT', 'SWAP', 'FUTURES', 'OPTION'] as const;
 export type InstType = (typeof INSTRUMENT_TYPES)[number];
@@ -47,7 +47,7 @@ export function parseInstruments(body: string, instType: InstType): Instrument[]
     const tickSize = decimal(row.tickSz);
     const lotSize = decimal(row.lotSz);
     const state = text(row.state) || 'live';
-    out.push({
+    out.push(instrumentFrom({
       venue: 'okx',
       symbol: instId,
       display: instType === 'SPOT' ? `${base}/${quote}` : instId,
@@ -55,10 +55,8 @@ export function parseInstruments(body: string, instType: InstType): Instrument[]
       quote,
       tickSize,
       lotSize,
-      pricePrecision: tickSize ? significantDecimals(tickSize) : null,
-      sizePrecision: lotSize ? significantDecimals(lotSize) : null,
       status: state === 'live' ? 'trading' : state.toLowerCase(),
-    });
+    }));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * OKX v5 public WebSocket messages: incremental order-book channels (`books`, and in captures the
  * same-shaped `books-l2-tbt` / `books50-l2-tbt`), subscribe/unsubscribe/error events and the text
- * `pong`. Sources: okx.com/docs-v5 "Order book channel" and "Overview / WebSocket"; PROTOCOLS.md §6.
+ * `pong`. Sources: okx.com/docs-v5 "Order book channel" and "Overview / WebSocket"; docs/venues.md#okx.
  */
 import { isDecimalText } from '../../../shared/decimal';
 import { MalformedFrameError } from '../adapter';

@@ -1,5 +1,5 @@
 /**
- * OKX incremental book synchronisation for one instrument (PROTOCOLS.md §6.4-6.6):
+ * OKX incremental book synchronisation for one instrument (docs/venues.md#okx):
  *   snapshot → replace the book; remember seqId.
  *   update   → prevSeqId must equal the seqId we hold, whatever seqId itself is: that one rule accepts
  *              the normal case (seqId grows), the no-change keep-alive (seqId == prevSeqId, empty
@@ -9,6 +9,7 @@
  * a crossed book or a malformed level throws the book away and resubscribes for a fresh snapshot.
  */
 import type { BookEvent } from '../../../shared/market';
+import { awaitsBook } from '../resubscribe';
 import type { SymbolFeed } from '../symbol-feed';
 import { okxChecksum, okxChecksumText } from './checksum';
 import type { BookData } from './messages';
@@ -30,27 +31,13 @@ export class OkxBookSync {
 
   start(): void {
     this.lastSeqId = null;
-    this.feed.reset();
-    this.feed.setState('buffering', 'subscribed; waiting for the snapshot');
-  }
-
-  disconnected(reason: string): void {
-    this.lastSeqId = null;
-    this.feed.reset();
-    this.feed.setState('connecting', reason);
-  }
-
-  refused(error: string): void {
-    this.lastSeqId = null;
-    this.feed.reset();
-    this.feed.health.lastError = error;
-    this.feed.setState('failed', error);
+    this.feed.awaitSnapshot('subscribed; waiting for the snapshot');
   }
 
   onSnapshot(data: BookData, localTs: number): void {
-    this.feed.health.onMessage(localTs, data.bids.length + data.asks.length, data.ts);
-    if (this.feed.state === 'failed') return;
-    this.feed.setState('synced', 'snapshot applied');
+    this.feed.received(localTs, data.bids.length + data.asks.length, data.ts);
+    if (!awaitsBook(this.feed.state)) return;
+    this.feed.synced('snapshot applied');
     this.lastSeqId = data.seqId ?? null;
     if (this.feed.apply(this.event('snapshot', data, localTs)) !== 'ok') {
       this.resync('snapshot rejected (crossed or malformed)');
@@ -60,13 +47,13 @@ export class OkxBookSync {
   }
 
   onUpdate(data: BookData, localTs: number): void {
-    this.feed.health.onMessage(localTs, data.bids.length + data.asks.length, data.ts);
+    this.feed.received(localTs, data.bids.length + data.asks.length, data.ts);
     if (this.feed.state !== 'synced') {
-      this.feed.health.staleDropped++;
+      this.feed.staleDropped();
       return;
     }
     if (data.prevSeqId !== undefined && this.lastSeqId !== null && data.prevSeqId !== this.lastSeqId) {
-      this.feed.health.gaps++;
+      this.feed.gap();
       this.hooks.note('gap', { lastSeqId: this.lastSeqId, prevSeqId: data.prevSeqId, seqId: data.seqId });
       this.resync(`sequence gap: prevSeqId ${data.prevSeqId}, expected ${this.lastSeqId}`);
       return;
@@ -84,7 +71,7 @@ export class OkxBookSync {
   }
 
   private event(kind: 'snapshot' | 'delta', data: BookData, localTs: number): BookEvent {
-    const event: BookEvent = { venue: this.feed.venue, symbol: this.feed.symbol, kind, bids: data.bids, asks: data.asks, localTs };
+    const event = this.feed.event(kind, { bids: data.bids, asks: data.asks, localTs });
     if (data.seqId !== undefined) event.seq = data.seqId;
     if (data.prevSeqId !== undefined) event.prevSeq = data.prevSeqId;
     if (data.checksum !== undefined && data.checksum !== 0) event.checksum = data.checksum;
@@ -96,20 +83,15 @@ export class OkxBookSync {
     // Absent, or 0 since the 2026 deprecation: nothing to check.
     if (data.checksum === undefined || data.checksum === 0) return;
     const local = okxChecksum(this.feed.book);
-    if (local === data.checksum) {
-      this.feed.health.checksumOk++;
-      return;
-    }
-    this.feed.health.checksumFailed++;
+    this.feed.checksum(local === data.checksum);
+    if (local === data.checksum) return;
     this.hooks.note('checksum-failed', { expected: data.checksum, computed: local, input: okxChecksumText(this.feed.book).slice(0, 200) });
     this.resync(`checksum mismatch: venue ${data.checksum}, book ${local}`);
   }
 
   private resync(reason: string): void {
     this.lastSeqId = null;
-    this.feed.health.lastError = reason;
-    this.feed.reset();
-    this.feed.setState('resyncing', reason);
+    this.feed.resync(reason);
     this.hooks.note('resync', { reason });
     this.hooks.resubscribe(reason);
   }

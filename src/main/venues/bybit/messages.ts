@@ -1,7 +1,7 @@
 /**
  * Bybit v5 public WebSocket messages (spot and linear speak the same shapes). Sources:
  * bybit-exchange/docs `docs/v5/websocket/public/orderbook.mdx` and `docs/v5/websocket/wss-authentication.mdx`
- * (the "Connect" page); see ../shared/PROTOCOLS.md §7.
+ * (the "Connect" page); docs/venues.md#bybit.
  *
  *   book:   {"topic":"orderbook.50.BTCUSDT","type":"snapshot"|"delta","ts":…,"data":{"s","b","a","u","seq"},"cts":…}
  *   pong:   {"success":true,"ret_msg":"pong","op":"ping",…}   (option/spread/private: {"op":"pong","args":[ts]})

@@ -1,10 +1,11 @@
 /**
  * Binance spot wire messages (also spoken by the demo venue). Sources: binance-spot-api-docs
- * web-socket-streams.md and rest-api.md; see ../shared/PROTOCOLS.md §3.
+ * web-socket-streams.md and rest-api.md; docs/venues.md#binance.
  */
 import { MalformedFrameError } from '../adapter';
+import { isLevelArray, isObject, parseJsonObject, type LevelPair } from '../frames';
 
-export type LevelPair = [string, string];
+export type { LevelPair };
 
 /** Diff depth event (`<symbol>@depth@100ms`): levels carry absolute sizes; `pu` only on USD-M futures. */
 export interface DepthUpdate {
@@ -43,18 +44,6 @@ export type StreamMessage =
   | { kind: 'response'; id: unknown; error: string | null }
   | { kind: 'other'; stream: string };
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isLevelArray(x: unknown): x is LevelPair[] {
-  if (!Array.isArray(x)) return false;
-  for (const level of x) {
-    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string') return false;
-  }
-  return true;
-}
-
 function checkDepth(d: Record<string, unknown>): DepthUpdate {
   if (
     typeof d.s !== 'string' ||
@@ -86,13 +75,7 @@ function checkTicker(d: Record<string, unknown>): BookTicker {
 
 /** Parse one frame of a combined (`/stream?streams=`) or raw (`/ws/`) connection. */
 export function parseStreamFrame(text: string): StreamMessage {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    throw new MalformedFrameError('frame is not valid JSON');
-  }
-  if (!isObject(msg)) throw new MalformedFrameError('frame is not a JSON object');
+  const msg = parseJsonObject(text, 'frame');
   if ('result' in msg || ('error' in msg && 'id' in msg)) {
     const err = isObject(msg.error) ? `${String(msg.error.code)} ${String(msg.error.msg)}` : null;
     return { kind: 'response', id: msg.id, error: err };
@@ -114,13 +97,8 @@ export function parseStreamFrame(text: string): StreamMessage {
 }
 
 export function parseDepthSnapshot(body: string): DepthSnapshot {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(body);
-  } catch {
-    throw new MalformedFrameError('depth snapshot is not valid JSON');
-  }
-  if (!isObject(msg) || !Number.isSafeInteger(msg.lastUpdateId) || !isLevelArray(msg.bids) || !isLevelArray(msg.asks)) {
+  const msg = parseJsonObject(body, 'depth snapshot');
+  if (!Number.isSafeInteger(msg.lastUpdateId) || !isLevelArray(msg.bids) || !isLevelArray(msg.asks)) {
     throw new MalformedFrameError('depth snapshot without lastUpdateId, bids and asks');
   }
   return msg as unknown as DepthSnapshot;

@@ -3,6 +3,7 @@
  * snapshot already holds, bridge, then apply with a continuity check; any break rebuilds from a fresh
  * snapshot. Also cross-checks every bookTicker against the rebuilt best bid/ask at the same update id.
  *
+ * Rules: docs/venues.md#binance.
  * Spot rules (web-socket-streams.md "How to manage a local order book correctly", 2025-11-12):
  *   snapshot.lastUpdateId < first buffered U → snapshot too old, fetch again;
  *   drop events with u <= lastUpdateId; then per event: u < localId → ignore,
@@ -11,7 +12,6 @@
  *   drop u < lastUpdateId; first event must have U <= lastUpdateId <= u; then pu == previous u.
  */
 import { decimalEquals } from '../../../shared/decimal';
-import type { BookEvent } from '../../../shared/market';
 import type { SymbolFeed } from '../symbol-feed';
 import type { BookTicker, DepthSnapshot, DepthUpdate } from './messages';
 
@@ -62,18 +62,12 @@ export class BinanceDepthSync {
 
   /** The socket carrying this symbol is open (or the symbol was just subscribed on it). */
   start(): void {
-    this.restartBuffering('buffering', 'subscribed');
-  }
-
-  /** The socket closed: the book can no longer be trusted. */
-  disconnected(reason: string): void {
     this.clear();
-    this.feed.reset();
-    this.feed.setState('connecting', reason);
+    this.feed.awaitSnapshot('subscribed');
   }
 
   onDepth(ev: DepthUpdate, localTs: number): void {
-    this.feed.health.onMessage(localTs, ev.b.length + ev.a.length, ev.E);
+    this.feed.received(localTs, ev.b.length + ev.a.length, ev.E);
     this.route(ev, localTs);
   }
 
@@ -91,7 +85,7 @@ export class BinanceDepthSync {
     }
     if (this.firstU === null) this.firstU = ev.U;
     this.buffer.push(ev);
-    this.feed.health.bufferSize = this.buffer.length;
+    this.feed.buffered(this.buffer.length);
     if (!this.snapshotPending) {
       this.snapshotPending = true;
       this.hooks.requestSnapshot(state === 'resyncing' ? 'resync' : 'initial');
@@ -115,25 +109,24 @@ export class BinanceDepthSync {
     }
     const last = snap.lastUpdateId;
     const keep = this.buffer.filter((ev) => (this.rules === 'spot' ? ev.u > last : ev.u >= last));
-    this.feed.health.staleDropped += this.buffer.length - keep.length;
+    this.feed.staleDropped(this.buffer.length - keep.length);
     this.buffer = [];
-    this.feed.health.bufferSize = 0;
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'snapshot',
+    this.feed.buffered(0);
+    const event = this.feed.event('snapshot', {
       bids: snap.bids,
       asks: snap.asks,
       seq: last,
       localTs,
-    };
+    });
     this.localId = last;
     this.awaitingBridge = true;
-    this.feed.setState('synced', 'snapshot applied');
+    this.feed.synced('snapshot applied');
     if (this.feed.apply(event) !== 'ok') {
       this.resync('snapshot rejected (crossed or malformed)', null);
       return;
     }
+    // The snapshot's own best bid/ask: a bookTicker at exactly lastUpdateId is compared with it.
+    this.recordBbo(last);
     for (const ev of keep) {
       if (this.feed.state !== 'synced') {
         // A buffered event broke continuity and a resync began: the rest belong to the new buffer.
@@ -151,27 +144,24 @@ export class BinanceDepthSync {
 
   private applyLive(ev: DepthUpdate, localTs: number): void {
     if (ev.u < this.localId || (this.rules === 'spot' && ev.u === this.localId)) {
-      this.feed.health.staleDropped++;
+      this.feed.staleDropped();
       return;
     }
     if (!this.continues(ev)) {
-      this.feed.health.gaps++;
+      this.feed.gap();
       this.hooks.note('gap', { localId: this.localId, U: ev.U, u: ev.u, pu: ev.pu });
       this.resync(`sequence gap: expected ${this.localId + 1}, got U=${ev.U}`, ev);
       return;
     }
     this.awaitingBridge = false;
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'delta',
+    const event = this.feed.event('delta', {
       bids: ev.b,
       asks: ev.a,
       seq: ev.u,
       prevSeq: ev.pu ?? ev.U - 1,
       exchangeTs: ev.E,
       localTs,
-    };
+    });
     this.localId = ev.u;
     const result = this.feed.apply(event);
     if (result !== 'ok') {
@@ -188,7 +178,7 @@ export class BinanceDepthSync {
   }
 
   onTicker(t: BookTicker, localTs: number): void {
-    this.feed.health.onMessage(localTs, 0, t.E);
+    this.feed.received(localTs, 0, t.E);
     if (this.feed.state !== 'synced') return;
     if (t.u > this.localId) {
       // The depth event carrying this update id has not arrived yet: check when it does.
@@ -245,12 +235,11 @@ export class BinanceDepthSync {
       decimalEquals(t.a, at.ask) &&
       decimalEquals(t.A, at.askSize!);
     if (same) {
-      this.feed.health.bboOk++;
+      this.feed.bbo(true);
       return;
     }
-    this.feed.health.bboFailed++;
     const detail = `venue ${t.b}x${t.B} / ${t.a}x${t.A}, book ${at.bid}x${at.bidSize} / ${at.ask}x${at.askSize}`;
-    this.feed.health.lastError = `best bid/offer mismatch at update ${t.u}: ${detail}`;
+    this.feed.bbo(false, `best bid/offer mismatch at update ${t.u}: ${detail}`);
     this.hooks.note('bbo-mismatch', { u: t.u, detail });
     // Only resync if the mismatch concerns the book as it stands now.
     if (at.u === this.localId) this.resync('best bid/offer mismatch', null);
@@ -259,15 +248,9 @@ export class BinanceDepthSync {
   /** Throw the book away and rebuild from a fresh snapshot, keeping `pending` as the first diff. */
   private resync(reason: string, pending: DepthUpdate | null): void {
     this.hooks.note('resync', { reason });
-    this.feed.health.lastError = reason;
-    this.restartBuffering('resyncing', reason);
-    if (pending) this.route(pending, this.feed.lastLocalTs);
-  }
-
-  private restartBuffering(state: 'buffering' | 'resyncing', reason: string): void {
     this.clear();
-    this.feed.reset();
-    this.feed.setState(state, reason);
+    this.feed.resync(reason);
+    if (pending) this.route(pending, this.feed.lastLocalTs);
   }
 
   private clear(): void {
@@ -277,7 +260,7 @@ export class BinanceDepthSync {
     this.awaitingBridge = false;
     this.bboCount = 0;
     this.pendingTickers.clear();
-    this.feed.health.bufferSize = 0;
+    this.feed.buffered(0);
     // A snapshot already requested is still welcome: it is checked against the new buffer.
   }
 }

@@ -1,6 +1,6 @@
-import { significantDecimals } from '../../../shared/decimal';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { MalformedFrameError } from '../adapter';
+import { instrumentFrom } from '../frames';
 
 interface ExchangeInfoSymbol {
   symbol: string;
@@ -24,7 +24,7 @@ export function parseExchangeInfo(venue: VenueId, body: string): Instrument[] {
     if (typeof s.symbol !== 'string' || typeof s.baseAsset !== 'string' || typeof s.quoteAsset !== 'string') continue;
     const tick = s.filters?.find((f) => f.filterType === 'PRICE_FILTER')?.tickSize ?? null;
     const lot = s.filters?.find((f) => f.filterType === 'LOT_SIZE')?.stepSize ?? null;
-    out.push({
+    out.push(instrumentFrom({
       venue,
       symbol: s.symbol,
       display: `${s.baseAsset}/${s.quoteAsset}`,
@@ -32,10 +32,8 @@ export function parseExchangeInfo(venue: VenueId, body: string): Instrument[] {
       quote: s.quoteAsset,
       tickSize: tick,
       lotSize: lot,
-      pricePrecision: tick ? significantDecimals(tick) : null,
-      sizePrecision: lot ? significantDecimals(lot) : null,
       status: s.status === 'TRADING' ? 'trading' : String(s.status).toLowerCase(),
-    });
+    }));
   }
   return out;
 }

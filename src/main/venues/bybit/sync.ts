@@ -11,7 +11,7 @@
  * Rule 3 is our choice: the docs describe `u` as "a sequence" (and the older docs as "normally
  * consecutive") but state continuity in so many words only for `orderbook.full`. Bybit's own captures
  * show it consecutive (the shared orderbook.500 capture: 49 deltas, every u = previous + 1). A break
- * is treated as "resubscribe" (PROTOCOLS.md §7.5): the book is thrown away and the topic is
+ * is treated as "resubscribe" (docs/venues.md#bybit): the book is thrown away and the topic is
  * unsubscribed and subscribed again, which makes Bybit send a fresh snapshot. A crossed book or a
  * level we cannot read does the same.
  *
@@ -50,24 +50,7 @@ export class BybitBookSync {
   start(): void {
     this.localU = -1;
     this.followed = false;
-    this.feed.reset();
-    this.feed.setState('buffering', 'subscribed, waiting for the snapshot');
-  }
-
-  /** The socket closed: the book can no longer be trusted. */
-  disconnected(reason: string): void {
-    this.localU = -1;
-    this.followed = false;
-    this.feed.reset();
-    this.feed.setState('connecting', reason);
-  }
-
-  /** Bybit refused the subscription: the feed stays down with the venue's words. */
-  rejected(message: string): void {
-    this.localU = -1;
-    this.feed.reset();
-    this.feed.health.lastError = message;
-    this.feed.setState('failed', message);
+    this.feed.awaitSnapshot('subscribed, waiting for the snapshot');
   }
 
   /**
@@ -84,35 +67,32 @@ export class BybitBookSync {
   }
 
   onMessage(msg: BookMessage, localTs: number): void {
-    this.feed.health.onMessage(localTs, msg.bids.length + msg.asks.length, msg.ts ?? undefined);
+    this.feed.received(localTs, msg.bids.length + msg.asks.length, msg.ts ?? undefined);
     const state = this.feed.state;
-    if (state === 'failed' || state === 'idle') return;
+    if (state === 'failed' || state === 'idle' || state === 'connecting') return;
     if (isReset(msg)) {
       this.applySnapshot(msg, localTs);
       return;
     }
     if (state !== 'synced') {
       // Deltas before the (new) snapshot belong to a book we do not have.
-      this.feed.health.staleDropped++;
+      this.feed.staleDropped();
       return;
     }
     if (msg.u !== this.localU + 1) {
-      this.feed.health.gaps++;
+      this.feed.gap();
       this.hooks.note('gap', { localU: this.localU, u: msg.u });
       this.resync(`sequence gap: expected u=${this.localU + 1}, got u=${msg.u}`);
       return;
     }
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'delta',
+    const event = this.feed.event('delta', {
       bids: msg.bids,
       asks: msg.asks,
       seq: msg.u,
       prevSeq: this.localU,
       ...(msg.ts !== null ? { exchangeTs: msg.ts } : {}),
       localTs,
-    };
+    });
     this.localU = msg.u;
     this.applyChecked(event);
   }
@@ -124,18 +104,15 @@ export class BybitBookSync {
       this.hooks.note(msg.u === 1 ? 'service-restart' : 'venue-snapshot', { localU: this.localU, u: msg.u, type: msg.type });
     }
     this.followed = true;
-    const event: BookEvent = {
-      venue: this.feed.venue,
-      symbol: this.feed.symbol,
-      kind: 'snapshot',
+    const event = this.feed.event('snapshot', {
       bids: msg.bids,
       asks: msg.asks,
       seq: msg.u,
       ...(msg.ts !== null ? { exchangeTs: msg.ts } : {}),
       localTs,
-    };
+    });
     this.localU = msg.u;
-    this.feed.setState('synced', msg.u === 1 && wasSynced ? 'snapshot after a venue restart (u = 1)' : 'snapshot applied');
+    this.feed.synced(msg.u === 1 && wasSynced ? 'snapshot after a venue restart (u = 1)' : 'snapshot applied');
     this.applyChecked(event);
   }
 
@@ -147,10 +124,8 @@ export class BybitBookSync {
   /** Throw the book away and have the topic resubscribed (a fresh snapshot follows). */
   private resync(reason: string): void {
     this.hooks.note('resync', { reason });
-    this.feed.health.lastError = reason;
     this.localU = -1;
-    this.feed.reset();
-    this.feed.setState('resyncing', reason);
+    this.feed.resync(reason);
     this.hooks.resubscribe(reason);
   }
 }

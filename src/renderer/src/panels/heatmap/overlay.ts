@@ -1,0 +1,187 @@
+/** What is drawn over the cells on a 2D canvas: best bid/ask lines, axes, the hovered cell and the frozen label. */
+import type { HeatmapColumns } from './column-store';
+import { COLUMN_PX, priceTicks, slotsLeft, startTs, timeTicks, xOfTime, yOfPrice, type View } from './view';
+
+export const BID_COLOUR = '#3fd68b';
+export const ASK_COLOUR = '#ff6b5e';
+const CASING = 'rgba(5, 8, 12, 0.9)';
+const AXIS_BG = '#0f141b';
+const AXIS_TEXT = '#8c99ab';
+const FONT = '11px system-ui, sans-serif';
+/** Best bid and ask lines never closer than this, so a one-tick spread still shows two lines. */
+export const MIN_LINE_GAP_PX = 4;
+
+export interface OverlayState {
+  /** Shown over a greyed heatmap when the book is not live (replay ended, paused, resyncing). */
+  frozenLabel: string | null;
+  hover: { x: number; row: number } | null;
+  priceDecimals: number;
+}
+
+/** y of the best bid and ask, pushed apart about their middle to at least MIN_LINE_GAP_PX. */
+export function lineYs(view: View, bid: number | null, ask: number | null): { bidY: number | null; askY: number | null } {
+  let bidY = bid === null ? null : yOfPrice(view, bid);
+  let askY = ask === null ? null : yOfPrice(view, ask);
+  if (bidY !== null && askY !== null && bidY - askY < MIN_LINE_GAP_PX) {
+    const middle = (bidY + askY) / 2;
+    bidY = middle + MIN_LINE_GAP_PX / 2;
+    askY = middle - MIN_LINE_GAP_PX / 2;
+  }
+  return { bidY, askY };
+}
+
+export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: HeatmapColumns, state: OverlayState): void {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(view.width * dpr);
+  const h = Math.round(view.height * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+    canvas.style.width = `${view.width}px`;
+    canvas.style.height = `${view.height}px`;
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, view.width, view.height);
+  ctx.font = FONT;
+  const prices = priceTicks(view);
+
+  // Faint price grid, under the lines.
+  ctx.strokeStyle = 'rgba(140, 153, 171, 0.08)';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const t of prices) {
+    const y = Math.round(t.pos) + 0.5;
+    ctx.moveTo(slotsLeft(view), y);
+    ctx.lineTo(view.plotW, y);
+  }
+  ctx.stroke();
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(slotsLeft(view), 0, view.plotW - slotsLeft(view), view.plotH);
+  ctx.clip();
+  drawBestLines(ctx, view, columns, state.frozenLabel !== null);
+  if (state.hover) {
+    const x0 = Math.floor((state.hover.x - slotsLeft(view)) / COLUMN_PX) * COLUMN_PX + slotsLeft(view);
+    const y0 = yOfPrice(view, (state.hover.row + 1) * view.rowStep);
+    const y1 = yOfPrice(view, state.hover.row * view.rowStep);
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.35)';
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(slotsLeft(view), (y0 + y1) / 2);
+    ctx.lineTo(view.plotW, (y0 + y1) / 2);
+    ctx.moveTo(x0 + COLUMN_PX / 2, 0);
+    ctx.lineTo(x0 + COLUMN_PX / 2, view.plotH);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.strokeStyle = '#ffffff';
+    ctx.strokeRect(x0 - 0.5, y0 - 0.5, COLUMN_PX + 1, Math.max(1, y1 - y0) + 1);
+  }
+  ctx.restore();
+
+  // Price axis.
+  ctx.fillStyle = AXIS_BG;
+  ctx.fillRect(view.plotW, 0, view.width - view.plotW, view.height);
+  ctx.fillStyle = AXIS_TEXT;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  for (const t of prices) {
+    ctx.fillRect(view.plotW, Math.round(t.pos), 4, 1);
+    ctx.fillText(t.label, view.plotW + 7, t.pos);
+  }
+  drawPriceTags(ctx, view, columns, state.priceDecimals);
+
+  // Time axis.
+  ctx.fillStyle = AXIS_BG;
+  ctx.fillRect(0, view.plotH, view.plotW, view.height - view.plotH);
+  ctx.fillStyle = AXIS_TEXT;
+  ctx.textAlign = 'center';
+  for (const t of timeTicks(view)) {
+    ctx.fillRect(Math.round(t.pos), view.plotH, 1, 4);
+    ctx.fillText(t.label, t.pos, view.plotH + (view.height - view.plotH) / 2 + 1);
+  }
+
+  if (state.frozenLabel) {
+    ctx.font = '600 13px system-ui, sans-serif';
+    const text = state.frozenLabel;
+    const tw = ctx.measureText(text).width;
+    const cx = (slotsLeft(view) + view.plotW) / 2;
+    const cy = 26;
+    ctx.fillStyle = 'rgba(12, 16, 22, 0.85)';
+    ctx.fillRect(cx - tw / 2 - 10, cy - 13, tw + 20, 26);
+    ctx.strokeStyle = '#c9a227';
+    ctx.strokeRect(cx - tw / 2 - 10 + 0.5, cy - 13 + 0.5, tw + 19, 25);
+    ctx.fillStyle = '#f0d58a';
+    ctx.textAlign = 'center';
+    ctx.fillText(text, cx, cy + 1);
+  }
+}
+
+/** Best bid and ask as step lines (the price holds for a column), dark-cased so they read over bright cells. */
+function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, frozen: boolean): void {
+  const from = columns.firstEndingAfter(startTs(view));
+  const paths = { bid: [] as Array<[number, number, number, boolean]>, ask: [] as Array<[number, number, number, boolean]> };
+  let prevEnd = Number.NaN;
+  for (let k = from; k < columns.columns.length; k++) {
+    const c = columns.columns[k]!;
+    if (c.ts >= view.endTs) break;
+    const x0 = xOfTime(view, c.ts);
+    const x1 = xOfTime(view, c.ts + c.spanMs);
+    const joined = c.ts === prevEnd;
+    prevEnd = c.ts + c.spanMs;
+    const { bidY, askY } = lineYs(view, c.bestBid, c.bestAsk);
+    if (bidY !== null) paths.bid.push([x0, x1, bidY, joined]);
+    if (askY !== null) paths.ask.push([x0, x1, askY, joined]);
+  }
+  for (const [side, colour] of [
+    ['ask', ASK_COLOUR],
+    ['bid', BID_COLOUR],
+  ] as const) {
+    const segments = paths[side];
+    ctx.beginPath();
+    let last: [number, number, number, boolean] | undefined;
+    for (const seg of segments) {
+      const [x0, x1, y, joined] = seg;
+      if (last && joined) ctx.lineTo(x0, y);
+      else ctx.moveTo(x0, y);
+      ctx.lineTo(x1, y);
+      last = seg;
+    }
+    ctx.lineJoin = 'miter';
+    ctx.strokeStyle = CASING;
+    ctx.lineWidth = 3.5;
+    ctx.stroke();
+    ctx.strokeStyle = frozen ? '#9aa3ad' : colour;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+}
+
+/** The newest visible best bid and ask as tags on the price axis, kept apart so both stay readable. */
+function drawPriceTags(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, decimals: number): void {
+  const i = columns.firstEndingAfter(view.endTs) - 1;
+  const c = columns.columns[Math.min(i, columns.columns.length - 1)];
+  if (!c || c.ts + c.spanMs <= startTs(view)) return;
+  const tagH = 15;
+  let { bidY, askY } = lineYs(view, c.bestBid, c.bestAsk);
+  if (bidY !== null && askY !== null && bidY - askY < tagH) {
+    const middle = (bidY + askY) / 2;
+    bidY = middle + tagH / 2;
+    askY = middle - tagH / 2;
+  }
+  ctx.textAlign = 'left';
+  for (const [price, y, colour] of [
+    [c.bestAsk, askY, ASK_COLOUR],
+    [c.bestBid, bidY, BID_COLOUR],
+  ] as const) {
+    if (price === null || y === null || y < -tagH || y > view.plotH + tagH) continue;
+    const top = Math.min(view.plotH - tagH, Math.max(0, y - tagH / 2));
+    ctx.fillStyle = colour;
+    ctx.fillRect(view.plotW + 1, top, view.width - view.plotW - 1, tagH);
+    ctx.fillStyle = '#071009';
+    ctx.fillText(price.toFixed(decimals), view.plotW + 5, top + tagH / 2 + 1);
+  }
+}
+

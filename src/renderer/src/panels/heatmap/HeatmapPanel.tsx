@@ -250,7 +250,13 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     // A layout and paint boundary: what changes inside (4 columns/s) does not lay out the dashboard.
     <div className="chart-panel heatmap-panel">
       <div className="panel-toolbar">
-        <StateBadge state={frame?.state ?? null} />
+        {frozen && frame?.state === 'synced' ? (
+          <span className="state-badge state-idle" role="status" aria-label="Feed state: frozen" title={frozen.label}>
+            frozen
+          </span>
+        ) : (
+          <StateBadge state={frame?.state ?? null} />
+        )}
         <NumberSelect
           label="Span"
           name="Heatmap price span in basis points"

@@ -9,7 +9,7 @@ const AXIS_BG = '#0f141b';
 const AXIS_TEXT = '#8c99ab';
 const FONT = '11px system-ui, sans-serif';
 /** Best bid and ask lines never closer than this, so a one-tick spread still shows two lines. */
-export const MIN_LINE_GAP_PX = 4;
+export const MIN_LINE_GAP_PX = 5;
 
 export interface OverlayState {
   /** Shown over a greyed heatmap when the book is not live (replay ended, paused, resyncing). */
@@ -87,11 +87,14 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
   ctx.fillStyle = AXIS_TEXT;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
+  const tags = priceTags(view, columns);
   for (const t of prices) {
     ctx.fillRect(view.plotW, Math.round(t.pos), 4, 1);
+    // A label under a best bid/ask tag would be unreadable.
+    if (tags.some((tag) => Math.abs(tag.top + TAG_H / 2 - t.pos) < TAG_H)) continue;
     ctx.fillText(t.label, view.plotW + 7, t.pos);
   }
-  drawPriceTags(ctx, view, columns, state.priceDecimals);
+  drawPriceTags(ctx, view, tags, state.priceDecimals);
 
   // Time axis.
   ctx.fillStyle = AXIS_BG;
@@ -119,69 +122,96 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
   }
 }
 
-/** Best bid and ask as step lines (the price holds for a column), dark-cased so they read over bright cells. */
+/**
+ * Best bid and ask: a dark-cased level across each column (so it reads over bright cells), joined to
+ * the next column by a thin riser. The risers are drawn first and thin, so when the price jumps several
+ * rows at a one-tick spread the bid's riser does not hide the ask's level, or the reverse.
+ */
 function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, frozen: boolean): void {
   const from = columns.firstEndingAfter(startTs(view));
-  const paths = { bid: [] as Array<[number, number, number, boolean]>, ask: [] as Array<[number, number, number, boolean]> };
-  let prevEnd = Number.NaN;
+  const levels = { bid: new Path2D(), ask: new Path2D() };
+  const risers = { bid: new Path2D(), ask: new Path2D() };
+  const last: Record<'bid' | 'ask', { x: number; y: number } | null> = { bid: null, ask: null };
   for (let k = from; k < columns.columns.length; k++) {
     const c = columns.columns[k]!;
     if (c.ts >= view.endTs) break;
     const x0 = xOfTime(view, c.ts);
     const x1 = xOfTime(view, c.ts + c.spanMs);
-    const joined = c.ts === prevEnd;
-    prevEnd = c.ts + c.spanMs;
     const { bidY, askY } = lineYs(view, c.bestBid, c.bestAsk);
-    if (bidY !== null) paths.bid.push([x0, x1, bidY, joined]);
-    if (askY !== null) paths.ask.push([x0, x1, askY, joined]);
-  }
-  for (const [side, colour] of [
-    ['ask', ASK_COLOUR],
-    ['bid', BID_COLOUR],
-  ] as const) {
-    const segments = paths[side];
-    ctx.beginPath();
-    let last: [number, number, number, boolean] | undefined;
-    for (const seg of segments) {
-      const [x0, x1, y, joined] = seg;
-      if (last && joined) ctx.lineTo(x0, y);
-      else ctx.moveTo(x0, y);
-      ctx.lineTo(x1, y);
-      last = seg;
+    for (const [side, y] of [
+      ['bid', bidY],
+      ['ask', askY],
+    ] as const) {
+      const prev = last[side];
+      if (y === null) {
+        last[side] = null;
+        continue;
+      }
+      // Join only columns that touch in time (a gap in the data stays a gap).
+      if (prev && Math.abs(prev.x - x0) < 0.01 && prev.y !== y) {
+        risers[side].moveTo(x0, prev.y);
+        risers[side].lineTo(x0, y);
+      }
+      levels[side].moveTo(x0, y);
+      levels[side].lineTo(x1, y);
+      last[side] = { x: x1, y };
     }
-    ctx.lineJoin = 'miter';
+  }
+  const colour = { bid: frozen ? '#b4bcc6' : BID_COLOUR, ask: frozen ? '#7d868f' : ASK_COLOUR };
+  ctx.lineCap = 'butt';
+  ctx.lineWidth = 1;
+  for (const side of ['ask', 'bid'] as const) {
+    ctx.strokeStyle = colour[side];
+    ctx.globalAlpha = 0.55;
+    ctx.stroke(risers[side]);
+  }
+  ctx.globalAlpha = 1;
+  for (const side of ['ask', 'bid'] as const) {
     ctx.strokeStyle = CASING;
-    ctx.lineWidth = 3.5;
-    ctx.stroke();
-    ctx.strokeStyle = frozen ? '#9aa3ad' : colour;
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
+    ctx.lineWidth = 4;
+    ctx.stroke(levels[side]);
+    ctx.strokeStyle = colour[side];
+    ctx.lineWidth = 2;
+    ctx.stroke(levels[side]);
   }
 }
 
+const TAG_H = 15;
+
+interface PriceTag {
+  price: number;
+  top: number;
+  colour: string;
+}
+
 /** The newest visible best bid and ask as tags on the price axis, kept apart so both stay readable. */
-function drawPriceTags(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, decimals: number): void {
+function priceTags(view: View, columns: HeatmapColumns): PriceTag[] {
   const i = columns.firstEndingAfter(view.endTs) - 1;
   const c = columns.columns[Math.min(i, columns.columns.length - 1)];
-  if (!c || c.ts + c.spanMs <= startTs(view)) return;
-  const tagH = 15;
+  if (!c || c.ts + c.spanMs <= startTs(view)) return [];
   let { bidY, askY } = lineYs(view, c.bestBid, c.bestAsk);
-  if (bidY !== null && askY !== null && bidY - askY < tagH) {
+  if (bidY !== null && askY !== null && bidY - askY < TAG_H) {
     const middle = (bidY + askY) / 2;
-    bidY = middle + tagH / 2;
-    askY = middle - tagH / 2;
+    bidY = middle + TAG_H / 2;
+    askY = middle - TAG_H / 2;
   }
-  ctx.textAlign = 'left';
+  const tags: PriceTag[] = [];
   for (const [price, y, colour] of [
     [c.bestAsk, askY, ASK_COLOUR],
     [c.bestBid, bidY, BID_COLOUR],
   ] as const) {
-    if (price === null || y === null || y < -tagH || y > view.plotH + tagH) continue;
-    const top = Math.min(view.plotH - tagH, Math.max(0, y - tagH / 2));
-    ctx.fillStyle = colour;
-    ctx.fillRect(view.plotW + 1, top, view.width - view.plotW - 1, tagH);
-    ctx.fillStyle = '#071009';
-    ctx.fillText(price.toFixed(decimals), view.plotW + 5, top + tagH / 2 + 1);
+    if (price === null || y === null || y < -TAG_H || y > view.plotH + TAG_H) continue;
+    tags.push({ price, top: Math.min(view.plotH - TAG_H, Math.max(0, y - TAG_H / 2)), colour });
   }
+  return tags;
 }
 
+function drawPriceTags(ctx: CanvasRenderingContext2D, view: View, tags: PriceTag[], decimals: number): void {
+  ctx.textAlign = 'left';
+  for (const tag of tags) {
+    ctx.fillStyle = tag.colour;
+    ctx.fillRect(view.plotW + 1, tag.top, view.width - view.plotW - 1, TAG_H);
+    ctx.fillStyle = '#071009';
+    ctx.fillText(tag.price.toFixed(decimals), view.plotW + 5, tag.top + TAG_H / 2 + 1);
+  }
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeatmapHistory, type LevelPair } from '../../src/main/publish/heatmap-history';
+import { commands, HeatmapHistoryResponseSchema, parseCommandRequest } from '../../src/shared/contract';
 
 /** A book around `mid` with one tick of spread: `levels` prices per side, size = 1 + distance in ticks. */
 function book(mid: number, tick: number, levels: number): { bid: number; ask: number; bids: LevelPair[]; asks: LevelPair[] } {
@@ -147,5 +148,19 @@ describe('HeatmapHistory', () => {
     expect(at(0.61)).toBe(4);
     expect(at(0.62)).toBe(9);
     expect(() => h.addColumn({ ts: T0 + 250, basePrice: 0.5, rowStep: 0.02, sizes, bestBid: 0.61, bestAsk: 0.62 })).toThrow(/row step/);
+  });
+
+  it('a range answers the heatmap.history command as the contract declares it', () => {
+    const h = new HeatmapHistory({ rowStep: 0.5, rows: 20 });
+    const b = book(100, 0.5, 10);
+    for (let i = 0; i < 8; i++) h.addBook(T0 + i * 250, b.bid, b.ask, b.bids, b.asks);
+    const request = parseCommandRequest('heatmap.history', { venue: 'demo', symbol: 'BTCUSDT', from: T0, to: T0 + 2000, rowStep: 1 });
+    expect(request.maxColumns).toBe(4000);
+    const { rowStep, columnMs, columns, oldestTs } = h.range(request.from, request.to, { rowStep: request.rowStep, maxColumns: request.maxColumns });
+    const response = HeatmapHistoryResponseSchema.parse({ venue: request.venue, symbol: request.symbol, rowStep, columnMs, columns, oldestTs });
+    expect(response.columns).toHaveLength(8);
+    expect(response.rowStep).toBe(1);
+    expect(() => parseCommandRequest('heatmap.history', { venue: 'demo', symbol: 'BTCUSDT', from: T0 + 1, to: T0 })).toThrow(/from must be before to/);
+    expect(commands['heatmap.history']).toBeDefined();
   });
 });

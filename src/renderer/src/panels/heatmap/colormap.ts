@@ -94,14 +94,15 @@ export function cellPalette(grey: boolean): Uint8Array {
 
 /** How strongly walls are set apart from typical size: 1 (soft) … 5 (only the biggest stand out). */
 export const CONTRAST_CHOICES = [1, 2, 3, 4, 5] as const;
-/** Per contrast step: the quantile of the window's non-zero sizes that stays dim (floor), and the one that is white (ceiling). */
-const CONTRAST_QUANTILES: Record<number, [number, number]> = {
-  1: [0.2, 0.999],
-  2: [0.4, 0.997],
-  3: [0.6, 0.995],
-  4: [0.75, 0.99],
-  5: [0.9, 0.98],
-};
+/** Per contrast step: the quantile of the window's non-zero sizes that still counts as typical (kept dim). */
+const CONTRAST_FLOOR_QUANTILE: Record<number, number> = { 1: 0.3, 2: 0.5, 3: 0.7, 4: 0.85, 5: 0.95 };
+/** The quantile drawn white: the largest half-percent (walls) saturate, one giant wall does not set the scale. */
+const CEILING_QUANTILE = 0.995;
+/**
+ * The ceiling is at least this many times the floor: a book with nothing standing out (all levels alike)
+ * stays dim instead of being stretched over the whole ramp.
+ */
+const MIN_CEILING_RATIO = 4;
 
 /** A log colour scale fitted to the visible window: size → cell code 1..255. */
 export interface ColourScale {
@@ -125,9 +126,9 @@ export function fitColourScale(scratch: Float64Array, count: number, contrast: n
   }
   if (n === 0) return null;
   const sorted = scratch.subarray(0, n).sort();
-  const [qFloor, qCeiling] = CONTRAST_QUANTILES[contrast] ?? CONTRAST_QUANTILES[3]!;
+  const qFloor = CONTRAST_FLOOR_QUANTILE[contrast] ?? CONTRAST_FLOOR_QUANTILE[3]!;
   const floor = sorted[Math.min(n - 1, Math.floor(qFloor * n))]!;
-  const ceiling = Math.max(floor * 1.5, sorted[Math.min(n - 1, Math.floor(qCeiling * n))]!);
+  const ceiling = Math.max(floor * MIN_CEILING_RATIO, sorted[Math.min(n - 1, Math.floor(CEILING_QUANTILE * n))]!);
   return { floor, ceiling };
 }
 

@@ -15,6 +15,9 @@ export interface HeatColumn {
 /** Columns kept by a panel: an hour at the default 250 ms per column (120 float32 bins: ~7 MB). */
 export const MAX_COLUMNS = 14_400;
 
+/** Gaps between columns up to this long are bridged by the column before (see endOf). */
+export const MAX_BRIDGED_GAP_MS = 1000;
+
 /** Absorbs float error at bin edges. */
 const EDGE_EPSILON = 1e-7;
 
@@ -116,10 +119,25 @@ export class HeatmapColumns {
     return lo;
   }
 
+  /**
+   * Where column k ends on screen: its own end, or the next column's start when only a short gap lies
+   * between (a tick the publisher skipped under load is not news; a longer gap is shown as no data).
+   */
+  endOf(k: number): number {
+    const c = this.columns[k]!;
+    const end = c.ts + c.spanMs;
+    const next = this.columns[k + 1];
+    return next && next.ts > end && next.ts - end <= MAX_BRIDGED_GAP_MS ? next.ts : end;
+  }
+
   /** The column covering time t, if any. */
   columnAt(t: number): HeatColumn | null {
-    const c = this.columns[this.firstEndingAfter(t)];
-    return c && c.ts <= t ? c : null;
+    const k = this.firstEndingAfter(t);
+    const c = this.columns[k];
+    if (c && c.ts <= t) return c;
+    // In a bridged gap: the column before it.
+    const before = this.columns[k - 1];
+    return before && t < this.endOf(k - 1) ? before : null;
   }
 
   private reset(rowStep: number): void {

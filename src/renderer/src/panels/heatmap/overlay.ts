@@ -1,6 +1,6 @@
 /** What is drawn over the cells on a 2D canvas: best bid/ask lines, axes, the hovered cell and the frozen label. */
 import type { HeatmapColumns } from './column-store';
-import { COLUMN_PX, priceTicks, slotsLeft, startTs, timeTicks, xOfTime, yOfPrice, type View } from './view';
+import { COLUMN_PX, lineYs, priceTicks, slotsLeft, startTs, timeTicks, xOfTime, yOfPrice, type View } from './view';
 
 export const BID_COLOUR = '#3fd68b';
 export const ASK_COLOUR = '#ff6b5e';
@@ -8,26 +8,12 @@ const CASING = 'rgba(5, 8, 12, 0.9)';
 const AXIS_BG = '#0f141b';
 const AXIS_TEXT = '#8c99ab';
 const FONT = '11px system-ui, sans-serif';
-/** Best bid and ask lines never closer than this, so a one-tick spread still shows two lines. */
-export const MIN_LINE_GAP_PX = 5;
 
 export interface OverlayState {
   /** Shown over a greyed heatmap when the book is not live (replay ended, paused, resyncing). */
   frozenLabel: string | null;
   hover: { x: number; row: number } | null;
   priceDecimals: number;
-}
-
-/** y of the best bid and ask, pushed apart about their middle to at least MIN_LINE_GAP_PX. */
-export function lineYs(view: View, bid: number | null, ask: number | null): { bidY: number | null; askY: number | null } {
-  let bidY = bid === null ? null : yOfPrice(view, bid);
-  let askY = ask === null ? null : yOfPrice(view, ask);
-  if (bidY !== null && askY !== null && bidY - askY < MIN_LINE_GAP_PX) {
-    const middle = (bidY + askY) / 2;
-    bidY = middle + MIN_LINE_GAP_PX / 2;
-    askY = middle - MIN_LINE_GAP_PX / 2;
-  }
-  return { bidY, askY };
 }
 
 export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: HeatmapColumns, state: OverlayState): void {
@@ -128,7 +114,7 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
  * rows at a one-tick spread the bid's riser does not hide the ask's level, or the reverse.
  */
 function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, frozen: boolean): void {
-  const from = columns.firstEndingAfter(startTs(view));
+  const from = Math.max(0, columns.firstEndingAfter(startTs(view)) - 1);
   const levels = { bid: new Path2D(), ask: new Path2D() };
   const risers = { bid: new Path2D(), ask: new Path2D() };
   const last: Record<'bid' | 'ask', { x: number; y: number } | null> = { bid: null, ask: null };
@@ -136,7 +122,7 @@ function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: Heatm
     const c = columns.columns[k]!;
     if (c.ts >= view.endTs) break;
     const x0 = xOfTime(view, c.ts);
-    const x1 = xOfTime(view, c.ts + c.spanMs);
+    const x1 = xOfTime(view, columns.endOf(k));
     const { bidY, askY } = lineYs(view, c.bestBid, c.bestAsk);
     for (const [side, y] of [
       ['bid', bidY],

@@ -57,6 +57,21 @@ export function midRow(columns: HeatmapColumns, bestBid: number | null, bestAsk:
   return mid === null ? null : columns.row(mid);
 }
 
+/** Best bid and ask lines never closer than this, so a one-tick spread still shows two lines. */
+export const MIN_LINE_GAP_PX = 5;
+
+/** y of the best bid and ask, pushed apart about their middle to at least MIN_LINE_GAP_PX. */
+export function lineYs(view: View, bid: number | null, ask: number | null): { bidY: number | null; askY: number | null } {
+  let bidY = bid === null ? null : yOfPrice(view, bid);
+  let askY = ask === null ? null : yOfPrice(view, ask);
+  if (bidY !== null && askY !== null && bidY - askY < MIN_LINE_GAP_PX) {
+    const middle = (bidY + askY) / 2;
+    bidY = middle + MIN_LINE_GAP_PX / 2;
+    askY = middle - MIN_LINE_GAP_PX / 2;
+  }
+  return { bidY, askY };
+}
+
 export interface Cells {
   /** slots × ROWS cell codes, row 0 at the top (see colormap: 0 no data, 1 empty bin, 2..255 size). */
   codes: Uint8Array;
@@ -73,7 +88,7 @@ export function buildCells(columns: HeatmapColumns, view: View, contrast: number
   const codes = scratch.codes;
   codes.fill(NO_DATA);
   const start = startTs(view);
-  const first = columns.firstEndingAfter(start);
+  const first = Math.max(0, columns.firstEndingAfter(start) - 1);
   let last = first;
   while (last < columns.columns.length && columns.columns[last]!.ts < view.endTs) last++;
   const bottomRow = view.topRow - ROWS;
@@ -91,7 +106,7 @@ export function buildCells(columns: HeatmapColumns, view: View, contrast: number
   for (let k = first; k < last; k++) {
     const c = columns.columns[k]!;
     const s0 = Math.max(0, Math.floor((c.ts - start) / view.columnMs));
-    const s1 = Math.min(view.slots, Math.ceil((c.ts + c.spanMs - start) / view.columnMs));
+    const s1 = Math.min(view.slots, Math.ceil((columns.endOf(k) - start) / view.columnMs));
     for (let r = 0; r < ROWS; r++) {
       const i = view.topRow - 1 - r - c.baseRow;
       const size = i >= 0 && i < c.sizes.length ? c.sizes[i]! : 0;

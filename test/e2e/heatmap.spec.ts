@@ -130,3 +130,66 @@ test('the heatmap falls back to a 2D canvas, and both paths are timed to complet
   console.log('heatmap cell draw ms', timings);
   for (const ms of Object.values(timings)) expect(ms).toBeGreaterThan(0);
 });
+
+test('past columns load from heatmap.history on open and when scrolling back; Live returns to the newest', async ({ page }, testInfo) => {
+  test.setTimeout(60_000);
+  // This web host keeps no heatmap history yet: stand one in for it in the page, built from the live
+  // stream's own grid, with a wall 10 rows above mid so the loaded past is recognisable.
+  await page.addInitScript(() => {
+    type Api = NonNullable<Window['orderbook']>;
+    const calls: Array<{ from: number; to: number; rowStep?: number }> = [];
+    (window as unknown as { historyCalls: typeof calls }).historyCalls = calls;
+    let last: { basePrice: number; rowStep: number; sizes: number[]; bestBid: number | null; bestAsk: number | null } | null = null;
+    let wrapped: Api | undefined;
+    Object.defineProperty(window, 'orderbook', {
+      configurable: true,
+      get: () => wrapped,
+      set(api: Api) {
+        wrapped = {
+          subscribe: ((stream: string, params: unknown, onFrame: (f: unknown) => void, onError?: (e: unknown) => void) =>
+            api.subscribe(stream as never, params as never, (f: unknown) => {
+              if (stream === 'book.heatmap') last = f as typeof last;
+              onFrame(f);
+            }, onError as never)) as Api['subscribe'],
+          invoke: ((command: string, payload: { from: number; to: number; rowStep?: number; venue: string; symbol: string }) => {
+            if (command !== 'heatmap.history') return api.invoke(command as never, payload as never);
+            calls.push({ from: payload.from, to: payload.to, rowStep: payload.rowStep });
+            const f = last!;
+            const columns = [];
+            const oldest = payload.to - 10 * 60_000;
+            for (let t = Math.max(oldest, Math.ceil(payload.from / 250) * 250); t < payload.to; t += 250) {
+              const sizes = f.sizes.map((s) => s / 4);
+              sizes[f.sizes.length / 2 + 10] = 1e6;
+              columns.push({ ts: t, basePrice: f.basePrice, sizes, bestBid: f.bestBid, bestAsk: f.bestAsk });
+            }
+            return Promise.resolve({ venue: payload.venue, symbol: payload.symbol, rowStep: f.rowStep, columnMs: 250, columns, oldestTs: oldest });
+          }) as Api['invoke'],
+        };
+      },
+    });
+  });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/?panel=heatmap-history&kind=heatmap');
+  const img = page.getByRole('img', { name: /^Liquidity heatmap for/ });
+  await expect(img).toBeVisible({ timeout: 10_000 });
+  const calls = () => page.evaluate(() => (window as unknown as { historyCalls: unknown[] }).historyCalls.length);
+  await expect.poll(calls, { timeout: 10_000 }).toBe(1);
+  const box = (await img.boundingBox())!;
+  // Far left of the plot is a minute ago: only the history can have painted it.
+  const readout = page.getByRole('status', { name: 'Heatmap read-out' });
+  await page.mouse.move(box.x + 40, box.y + box.height / 2);
+  await expect(readout).toHaveText(/ · size [\d,.]+$/);
+  await page.screenshot({ path: testInfo.outputPath('heatmap-history-loaded.png') });
+  // Drag to the right: back in time, following stops, and the history is asked for what lies before.
+  await page.mouse.move(box.x + 200, box.y + 100);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 1100, box.y + 100, { steps: 10 });
+  await page.mouse.up();
+  const live = page.getByRole('button', { name: 'Live ⇥' });
+  await expect(live).toBeVisible();
+  await expect.poll(calls, { timeout: 5000 }).toBeGreaterThan(1);
+  const [first, second] = await page.evaluate(() => (window as unknown as { historyCalls: Array<{ from: number; to: number }> }).historyCalls);
+  expect(second!.to).toBeLessThanOrEqual(first!.from + 250);
+  await live.click();
+  await expect(live).toBeHidden();
+});

@@ -22,6 +22,7 @@ export const COMMAND_NAMES = [
   'store.retention.set',
   'export.csv.start',
   'export.depth',
+  'heatmap.history',
   // analytics (src/shared/analytics.ts)
   'alerts.list',
   'alerts.ack',

@@ -175,6 +175,28 @@ export const HeatmapFrameSchema = z.object({
   bestAsk: z.number().nullable(),
 });
 
+/** A past heatmap column from the main process's history: the frame's shape without venue and state. */
+export const HeatmapColumnSchema = z.object({
+  ts: z.number(),
+  basePrice: z.number(),
+  sizes: z.array(z.number()),
+  bestBid: z.number().nullable(),
+  bestAsk: z.number().nullable(),
+});
+
+export const HeatmapHistoryResponseSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  /** Row height of the columns: the one asked for, or the history's own when a finer one was asked. */
+  rowStep: z.number(),
+  /** Time one column covers (a multiple of the history's column width when columns were merged). */
+  columnMs: z.number(),
+  /** Oldest first. */
+  columns: z.array(HeatmapColumnSchema),
+  /** The oldest column the history holds (null when empty): where scrolling back ends. */
+  oldestTs: z.number().nullable(),
+});
+
 export const TopOfBookParamsSchema = z.object({ venue: VenueIdSchema, symbol: SymbolSchema });
 
 export const TopOfBookPointSchema = z.object({
@@ -465,6 +487,23 @@ export const commands = {
     response: ReplayStatusSchema,
   },
   'recording.status': { request: Empty, response: RecordingStatusSchema },
+  /** Past heatmap columns of a book in [from, to), kept in the main process (at least the last hour). */
+  'heatmap.history': {
+    request: z
+      .object({
+        venue: VenueIdSchema,
+        symbol: SymbolSchema,
+        from: TimeMsSchema,
+        to: TimeMsSchema,
+        /** Row height wanted (the live stream's rowStep); coarser than the history's is re-binned. */
+        rowStep: z.number().positive().optional(),
+        /** Longer ranges merge neighbouring columns to stay within this. */
+        maxColumns: z.number().int().min(1).max(20_000).default(4000),
+      })
+      .strict()
+      .refine(rangeOrdered, 'from must be before to'),
+    response: HeatmapHistoryResponseSchema,
+  },
   ...storeCommands,
   ...analyticsCommands,
 } as const;
@@ -510,6 +549,8 @@ export type CaptureFile = z.output<typeof CaptureFileSchema>;
 export type UiCommand = z.output<typeof UiCommandSchema>;
 export type DepthFrame = z.output<typeof DepthFrameSchema>;
 export type HeatmapFrame = z.output<typeof HeatmapFrameSchema>;
+export type HeatmapColumnInfo = z.output<typeof HeatmapColumnSchema>;
+export type HeatmapHistoryResponse = z.output<typeof HeatmapHistoryResponseSchema>;
 export type TopOfBookFrame = z.output<typeof TopOfBookFrameSchema>;
 export type TopOfBookPoint = z.output<typeof TopOfBookPointSchema>;
 export type TradePrint = z.output<typeof TradePrintSchema>;

@@ -1,50 +1,261 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ReplayStatus } from '../../../../shared/contract';
+import type { SyncState } from '../../../../shared/market';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
+import { getApi } from '../../api';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
-import { formatPrice } from '../../format';
-import { prepareCanvas, stepDecimals } from '../canvas';
+import { useInstrumentsContext } from '../../layout/InstrumentsContext';
+import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
-import { LIQUIDITY_LUT, liquidityLutOffset, quantileOfNonZeroScratch } from './colormap';
-import { ColumnHistory } from './columns';
+import { CONTRAST_CHOICES, NO_DATA_RGB } from './colormap';
+import { HeatmapColumns } from './column-store';
+import { ASK_COLOUR, BID_COLOUR, drawOverlay } from './overlay';
+import { createCellSurface, type CellSurface } from './surfaces';
+import { buildCells, clockTime, COLUMN_PX, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View } from './view';
+import './heatmap.css';
 
 export interface HeatmapSettings {
   spanBps: number;
+  /** 1 (soft) … 5 (only walls stand out). */
+  contrast: number;
 }
 
 const SPAN_CHOICES = [0, 10, 20, 40, 60, 100, 200, 500];
-const ROWS = 120;
-const COLUMN_PX = 3;
-const AXIS_PX = 64;
+/** One column per 250 ms: the stream's interval and the host history's column width. */
+const COLUMN_MS = 250;
+/** History asked for beyond the visible width, so a little scrolling back needs no new request. */
+const HISTORY_SCREENS = 2;
+
+type Frozen = { label: string } | null;
+
+/** `?heatmapMeasure=1`: time each cell draw to completion into data-draw-ms (mean of the last 30). */
+const MEASURE = new URLSearchParams(window.location.search).get('heatmapMeasure') === '1';
+const drawTimes: number[] = [];
+function recordDrawTime(el: HTMLElement, ms: number): void {
+  drawTimes.push(ms);
+  if (drawTimes.length > 30) drawTimes.shift();
+  el.dataset.drawMs = (drawTimes.reduce((a, b) => a + b, 0) / drawTimes.length).toFixed(2);
+  el.dataset.draws = String(Number(el.dataset.draws ?? 0) + 1);
+}
 
 /**
- * Liquidity heatmap: resting size by price (rows) over time (columns, newest on the right), with the
- * best bid and ask drawn over it, the way Bookmap-style tools show where liquidity sits and moves.
+ * Liquidity heatmap: resting size by price (rows) over time (columns, newest on the right) on a dark
+ * background, coloured by a log scale fitted to what is visible, with the best bid and ask over it.
+ * Past columns come from the host's history where it keeps one (`heatmap.history`); drag or scroll to
+ * look back, hover for the size at a price and time. A book that is not live is shown frozen (greyed
+ * and labelled) instead of being painted on as stripes.
  */
 export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<HeatmapSettings>) {
   const spanBps = settings.spanBps ?? 0;
-  const params = choice ? { venue: choice.venue, symbol: choice.symbol, rows: ROWS, spanBps, intervalMs: 250 } : null;
+  const contrast = settings.contrast ?? 3;
+  const params = choice ? { venue: choice.venue, symbol: choice.symbol, rows: ROWS, spanBps, intervalMs: COLUMN_MS } : null;
   const key = choice ? `${choice.venue}:${choice.symbol}:${spanBps}` : '';
   const { frame, error } = useStream('book.heatmap', params, key);
+  const replay = useStream('replay.status', {}, 'replay').frame;
+  const { instruments } = useInstrumentsContext();
+  const instrument = choice ? instruments.find((i) => i.venue === choice.venue && i.symbol === choice.symbol) : undefined;
+  const frozen = frozenState(choice, replay, frame?.state ?? null);
+
   const boxRef = useRef<HTMLDivElement>(null);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  const historyRef = useRef(new ColumnHistory());
+  const cellsRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
+  const readoutRef = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(boxRef);
+  const surfaceRef = useRef<CellSurface | null>(null);
+  const [rendererKind, setRendererKind] = useState<'webgl' | '2d' | null>(null);
+  const columnsRef = useRef(new HeatmapColumns(COLUMN_MS));
+  /** null: follow the newest column; else the time at the plot's right edge. */
+  const endTsRef = useRef<number | null>(null);
+  // Scrolled back on this book (a new book or span follows live again).
+  const [pannedKey, setPannedKey] = useState<string | null>(null);
+  const following = pannedKey !== key;
+  const centreRef = useRef<number | null>(null);
+  const hoverRef = useRef<{ x: number; y: number } | null>(null);
+  const viewRef = useRef<View | null>(null);
+  const history = useRef({ available: true, loading: false, exhausted: false });
+  // What draw() needs from the latest render (draw runs from animation frames, outside render).
+  const pricePrecision = instrument?.pricePrecision ?? null;
+  const drawState = useRef({ width, height, contrast, frozen, pricePrecision });
+  useEffect(() => {
+    drawState.current = { width, height, contrast, frozen, pricePrecision };
+  });
+
+  // The cell surface: WebGL where there is any (software GL included), else 2D. `?heatmap=2d` forces 2D.
+  useEffect(() => {
+    const canvas = cellsRef.current;
+    if (!canvas) return;
+    const prefer = new URLSearchParams(window.location.search).get('heatmap') === '2d' ? '2d' : 'webgl';
+    const surface = createCellSurface(canvas, prefer);
+    surfaceRef.current = surface;
+    setRendererKind(surface.kind);
+    return () => {
+      surface.destroy();
+      surfaceRef.current = null;
+    };
+  }, []);
+
+  const draw = useCallback(() => {
+    const { width: w, height: h, contrast: c, frozen: f, pricePrecision: precision } = drawState.current;
+    const surface = surfaceRef.current;
+    const overlay = overlayRef.current;
+    const columns = columnsRef.current;
+    if (!surface || !overlay || w === 0 || h === 0) return;
+    const newest = columns.newest;
+    const priceDecimals = precision ?? decimalsOf(columns.rowStep || 1);
+    if (!newest || columns.rowStep <= 0) {
+      viewRef.current = null;
+      surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, background: NO_DATA_RGB, grey: false }, w, h);
+      overlay.getContext('2d')?.clearRect(0, 0, overlay.width, overlay.height);
+      return;
+    }
+    // Live: the newest column at the right edge. A frozen book stops where its last column is.
+    const endTs = endTsRef.current ?? newest.ts + newest.spanMs;
+    const atEnd = columns.columnAt(endTs - 1) ?? newest;
+    const row = midRow(columns, atEnd.bestBid, atEnd.bestAsk);
+    if (row !== null) centreRef.current = followCentre(centreRef.current, row);
+    const topRow = (centreRef.current ?? 0) + ROWS / 2;
+    const view = makeView(w, h, columns.columnMs, endTs, columns.rowStep, topRow);
+    viewRef.current = view;
+    const started = performance.now();
+    const cells = buildCells(columns, view, c);
+    surface.draw({ codes: cells.codes, cols: view.slots, rows: ROWS, x: slotsLeft(view), y: 0, w: view.slots * COLUMN_PX, h: view.plotH, background: NO_DATA_RGB, grey: f !== null }, w, h);
+    if (MEASURE) {
+      // Wait for the cells to be painted, so WebGL and 2D are timed alike (tests compare them).
+      surface.finish();
+      recordDrawTime(overlay, performance.now() - started);
+    }
+    const hover = hoverRef.current;
+    drawOverlay(overlay, view, columns, { frozenLabel: f?.label ?? null, hover: hover ? { x: hover.x, row: rowOfY(view, hover.y) } : null, priceDecimals });
+    updateReadout(readoutRef.current, view, columns, hover, priceDecimals);
+  }, []);
+
+  const drawPending = useRef(0);
+  const scheduleDraw = useCallback(() => {
+    if (drawPending.current) return;
+    drawPending.current = requestAnimationFrame(() => {
+      drawPending.current = 0;
+      draw();
+    });
+  }, [draw]);
+  useEffect(() => () => cancelAnimationFrame(drawPending.current), []);
+
+  /** Load past columns in [from, to) from the host's history; a host without one answers 'unavailable' once. */
+  const loadHistory = useCallback(
+    (from: number, to: number) => {
+      const h = history.current;
+      const columns = columnsRef.current;
+      if (!choice || !h.available || h.loading || h.exhausted || columns.rowStep <= 0 || from >= to) return;
+      h.loading = true;
+      const forKey = columns;
+      getApi()
+        .invoke('heatmap.history', { venue: choice.venue, symbol: choice.symbol, from: Math.max(0, from), to, rowStep: columns.rowStep, maxColumns: 20_000 })
+        .then(
+          (r) => {
+            if (columnsRef.current !== forKey) return;
+            columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+            // Nothing older than what was asked: scrolling back further needs no more requests.
+            if (r.oldestTs === null || r.oldestTs >= from) h.exhausted = true;
+            scheduleDraw();
+          },
+          () => {
+            // No history in this host (or not for this book): the panel shows what it sees live.
+            h.available = false;
+          },
+        )
+        .finally(() => {
+          h.loading = false;
+        });
+    },
+    [choice, scheduleDraw],
+  );
+
+  // A new book or span: start over, and load its past once the grid is known (first frame).
+  useEffect(() => {
+    columnsRef.current = new HeatmapColumns(COLUMN_MS);
+    endTsRef.current = null;
+    centreRef.current = null;
+    history.current = { available: true, loading: false, exhausted: false };
+    scheduleDraw();
+  }, [key, scheduleDraw]);
 
   useEffect(() => {
-    historyRef.current = new ColumnHistory();
-  }, [key]);
+    if (!frame) return;
+    const columns = columnsRef.current;
+    const hadGrid = columns.rowStep > 0 && columns.rowStep === frame.rowStep;
+    // A book that is not live adds nothing (its columns would repeat the last state as stripes),
+    // except a first column, so a panel opened on a frozen book shows it.
+    if (!frozen || columns.columns.length === 0) columns.addFrame(frame);
+    if (!hadGrid && columns.rowStep > 0) {
+      const visibleMs = (Math.max(width, 600) / COLUMN_PX) * COLUMN_MS;
+      loadHistory(frame.ts - HISTORY_SCREENS * visibleMs, columns.oldestTs ?? frame.ts);
+    }
+    scheduleDraw();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [frame]);
 
-  useEffect(() => {
-    if (frame) historyRef.current.add(frame);
-    draw(canvasRef.current, historyRef.current, width, height);
-  }, [frame, width, height]);
+  useEffect(scheduleDraw, [width, height, contrast, frozen?.label, pricePrecision, scheduleDraw]);
+
+  /** Move the right edge by `ms` (negative: back in time); back at the newest column it follows live again. */
+  const pan = useCallback(
+    (ms: number) => {
+      const columns = columnsRef.current;
+      const newest = columns.newest;
+      const view = viewRef.current;
+      if (!newest || !view) return;
+      const liveEnd = newest.ts + newest.spanMs;
+      const oldest = Math.min(columns.oldestTs ?? liveEnd, columns.historyOldestTs ?? Infinity);
+      const visibleMs = view.slots * view.columnMs;
+      const end = Math.min(liveEnd, Math.max(oldest + visibleMs / 4, (endTsRef.current ?? liveEnd) + ms));
+      const live = end >= liveEnd;
+      endTsRef.current = live ? null : end;
+      setPannedKey(live ? null : key);
+      // Near the oldest column held: ask the history for the screens before it.
+      const held = columns.oldestTs;
+      if (held !== null && end - visibleMs < held + visibleMs) loadHistory(held - HISTORY_SCREENS * visibleMs, held);
+      scheduleDraw();
+    },
+    [key, loadHistory, scheduleDraw],
+  );
+
+  const drag = useRef<{ x: number } | null>(null);
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    drag.current = { x: e.clientX };
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    hoverRef.current = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+    if (drag.current) {
+      const dx = e.clientX - drag.current.x;
+      drag.current.x = e.clientX;
+      if (dx !== 0) pan((-dx / COLUMN_PX) * COLUMN_MS);
+    }
+    scheduleDraw();
+  };
+  const onPointerUp = () => {
+    drag.current = null;
+  };
+  const onPointerLeave = () => {
+    hoverRef.current = null;
+    scheduleDraw();
+  };
+  const onWheel = (e: React.WheelEvent<HTMLCanvasElement>) => {
+    const delta = Math.abs(e.deltaX) > Math.abs(e.deltaY) ? e.deltaX : e.deltaY;
+    pan((delta / COLUMN_PX) * COLUMN_MS);
+  };
 
   return (
     <div className="chart-panel heatmap-panel">
       <div className="panel-toolbar">
-        <StateBadge state={frame?.state ?? null} />
+        {frozen && frame?.state === 'synced' ? (
+          <span className="state-badge state-idle" role="status" aria-label="Feed state: frozen" title={frozen.label}>
+            frozen
+          </span>
+        ) : (
+          <StateBadge state={frame?.state ?? null} />
+        )}
         <NumberSelect
           label="Span"
           name="Heatmap price span in basis points"
@@ -53,106 +264,89 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
           format={(n) => (n === 0 ? 'auto' : `${n} bps`)}
           onChange={(n) => onSettings({ spanBps: n })}
         />
+        <NumberSelect label="Contrast" name="Heatmap contrast" value={contrast} options={[...CONTRAST_CHOICES]} format={String} onChange={(n) => onSettings({ contrast: n })} />
         <span className="legend">
-          <span className="bid-text">— best bid</span> <span className="ask-text">— best ask</span>
+          <span style={{ color: BID_COLOUR }}>— best bid</span> <span style={{ color: ASK_COLOUR }}>— best ask</span>
         </span>
+        {!following && (
+          <button
+            type="button"
+            className="tool-button"
+            onClick={() => {
+              endTsRef.current = null;
+              setPannedKey(null);
+              scheduleDraw();
+            }}
+          >
+            Live ⇥
+          </button>
+        )}
       </div>
       <StreamProblem error={error} choice={choice} />
-      <div className="chart-box" ref={boxRef}>
-        <canvas ref={canvasRef} role="img" aria-label={choice ? `Liquidity heatmap for ${choice.symbol}` : 'Liquidity heatmap'} />
+      <div className="chart-box heatmap-box" ref={boxRef}>
+        <canvas ref={cellsRef} className="heatmap-cells" aria-hidden="true" data-renderer={rendererKind ?? undefined} />
+        <canvas
+          ref={overlayRef}
+          className="heatmap-overlay"
+          role="img"
+          aria-label={choice ? `Liquidity heatmap for ${choice.symbol}` : 'Liquidity heatmap'}
+          data-frozen={frozen ? 'true' : undefined}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerCancel={onPointerUp}
+          onPointerLeave={onPointerLeave}
+          onWheel={onWheel}
+        />
+        <div ref={readoutRef} className="heatmap-readout" role="status" aria-label="Heatmap read-out" hidden />
       </div>
     </div>
   );
 }
 
-function priceLabel(p: number, step: number): string {
-  return formatPrice(p, stepDecimals(step));
+const STATE_WORDS: Record<SyncState, string> = { idle: 'idle', connecting: 'connecting', buffering: 'syncing', synced: 'live', resyncing: 'resyncing', failed: 'failed' };
+
+/** Whether the book on screen is live: a replay that ended or is paused, or a feed out of sync, is frozen. */
+function frozenState(choice: SymbolChoice | null, replay: ReplayStatus | null, state: SyncState | null): Frozen {
+  const replaying = replay?.active && choice && replay.symbols.some((s) => s.venue === choice.venue && s.symbol === choice.symbol);
+  if (replaying && replay.done) return { label: 'Replay ended · book frozen' };
+  if (replaying && replay.paused) return { label: 'Replay paused · book frozen' };
+  if (state && state !== 'synced') return { label: `Feed ${STATE_WORDS[state]} · not live` };
+  return null;
 }
 
-/** Buffers kept between draws (one heatmap is drawn at a time: drawing is synchronous). */
-const scratch: { values: Float64Array; canvas: HTMLCanvasElement | null; image: ImageData | null } = { values: new Float64Array(0), canvas: null, image: null };
+/** The hovered cell's time, price range and size, next to the pointer. */
+function updateReadout(el: HTMLDivElement | null, view: View, columns: HeatmapColumns, hover: { x: number; y: number } | null, priceDecimals: number): void {
+  if (!el) return;
+  if (!hover || hover.x < slotsLeft(view) || hover.x >= view.plotW || hover.y < 0 || hover.y >= view.plotH) {
+    el.hidden = true;
+    return;
+  }
+  const slot = Math.floor((hover.x - slotsLeft(view)) / COLUMN_PX);
+  const t = timeOfX(view, slotsLeft(view) + slot * COLUMN_PX + COLUMN_PX / 2);
+  const row = rowOfY(view, hover.y);
+  const column = columns.columnAt(t);
+  const decimals = Math.max(priceDecimals, decimalsOf(view.rowStep));
+  const low = (row * view.rowStep).toFixed(decimals);
+  const high = ((row + 1) * view.rowStep).toFixed(decimals);
+  let sizeText = 'no data';
+  if (column) {
+    const i = row - column.baseRow;
+    const size = i >= 0 && i < column.sizes.length ? column.sizes[i]! : 0;
+    sizeText = `size ${formatHeatSize(size)}`;
+  }
+  el.textContent = `${clockTime(column?.ts ?? t, true, true)} · ${low} – ${high} · ${sizeText}`;
+  el.hidden = false;
+  // Beside the pointer, flipped to stay inside the plot.
+  const box = el.getBoundingClientRect();
+  const left = hover.x + 14 + box.width > view.plotW ? hover.x - 14 - box.width : hover.x + 14;
+  const top = hover.y + 14 + box.height > view.plotH ? hover.y - 14 - box.height : hover.y + 14;
+  el.style.transform = `translate(${Math.max(0, left)}px, ${Math.max(0, top)}px)`;
+}
 
-/** Redraw the whole heatmap: one pixel per (column, row) in an ImageData, scaled up without smoothing. */
-function draw(canvas: HTMLCanvasElement | null, history: ColumnHistory, width: number, height: number): void {
-  const ctx = prepareCanvas(canvas, width, height);
-  if (!ctx) return;
-  ctx.fillStyle = '#0d1117';
-  ctx.fillRect(0, 0, width, height);
-  const plotW = Math.max(10, width - AXIS_PX);
-  const cols = history.columns.slice(-Math.floor(plotW / COLUMN_PX));
-  const last = cols.at(-1);
-  if (!last || history.rowStep <= 0) return;
-  // The view is centred on the newest mid and shows as many rows as a column holds.
-  const mid = last.bestBid !== null && last.bestAsk !== null ? (last.bestBid + last.bestAsk) / 2 : (last.baseRow + ROWS / 2) * history.rowStep;
-  const topRow = history.row(mid) + ROWS / 2;
-  const bottomRow = topRow - ROWS;
-  // Scratch buffers and the offscreen canvas are reused from draw to draw (4 per second).
-  let cells = 0;
-  for (const c of cols) cells += c.sizes.length;
-  if (scratch.values.length < cells) scratch.values = new Float64Array(cells * 2);
-  let filled = 0;
-  for (const c of cols) {
-    const sizes = c.sizes;
-    for (let i = 0; i < sizes.length; i++) scratch.values[filled++] = sizes[i]!;
-  }
-  const scale = quantileOfNonZeroScratch(scratch.values, filled, 0.97);
-  const offscreen = (scratch.canvas ??= document.createElement('canvas'));
-  if (offscreen.width !== cols.length || offscreen.height !== ROWS) {
-    offscreen.width = cols.length;
-    offscreen.height = ROWS;
-    scratch.image = null;
-  }
-  const offCtx = offscreen.getContext('2d')!;
-  const image = (scratch.image ??= offCtx.createImageData(cols.length, ROWS));
-  const data = image.data;
-  const lut = LIQUIDITY_LUT;
-  for (let x = 0; x < cols.length; x++) {
-    const c = cols[x]!;
-    for (let r = 0; r < ROWS; r++) {
-      const globalRow = topRow - 1 - r;
-      const i = globalRow - c.baseRow;
-      const size = i >= 0 && i < c.sizes.length ? c.sizes[i]! : 0;
-      const l = liquidityLutOffset(scale > 0 ? Math.sqrt(size / scale) : 0);
-      const o = (r * cols.length + x) * 4;
-      data[o] = lut[l]!;
-      data[o + 1] = lut[l + 1]!;
-      data[o + 2] = lut[l + 2]!;
-      data[o + 3] = 255;
-    }
-  }
-  offCtx.putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = false;
-  const drawX = plotW - cols.length * COLUMN_PX;
-  ctx.drawImage(offscreen, drawX, 0, cols.length * COLUMN_PX, height);
-  const y = (price: number): number => ((topRow - price / history.rowStep) / ROWS) * height;
-  for (const [key, color] of [
-    ['bestBid', '#26a96c'],
-    ['bestAsk', '#e5534b'],
-  ] as const) {
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    let started = false;
-    cols.forEach((c, x) => {
-      const p = c[key];
-      if (p === null) return;
-      const px = drawX + x * COLUMN_PX + COLUMN_PX / 2;
-      if (started) ctx.lineTo(px, y(p));
-      else ctx.moveTo(px, y(p));
-      started = true;
-    });
-    ctx.stroke();
-  }
-  // Price axis on the right.
-  ctx.fillStyle = '#131a23';
-  ctx.fillRect(plotW, 0, AXIS_PX, height);
-  ctx.fillStyle = '#7d8a9c';
-  ctx.font = '11px system-ui, sans-serif';
-  ctx.textBaseline = 'middle';
-  const labelEvery = Math.max(1, Math.ceil(ROWS / Math.max(2, Math.floor(height / 40))));
-  for (let row = bottomRow; row <= topRow; row++) {
-    if (row % labelEvery !== 0) continue;
-    const p = row * history.rowStep;
-    ctx.fillText(priceLabel(p, history.rowStep), plotW + 6, y(p));
-  }
+/** Size in the read-out: enough digits to tell levels apart, without float noise (float32 storage). */
+export function formatHeatSize(size: number): string {
+  if (size === 0) return '0';
+  const digits = size >= 1000 ? 0 : size >= 100 ? 1 : size >= 1 ? 3 : 6;
+  return Number(size.toFixed(digits)).toLocaleString('en-US', { maximumFractionDigits: digits });
 }

@@ -1,11 +1,15 @@
-/** Liquidity colour scale: empty book is the background, thin size blue, heavy size yellow to white. */
+/**
+ * Liquidity colour scale on a dark background: an empty bin is nearly the background, size up to the
+ * typical (the scale's floor) stays dim navy, and only what stands out (walls) goes through teal and
+ * yellow to white.
+ */
 const STOPS: Array<[number, [number, number, number]]> = [
-  [0, [13, 17, 23]],
-  [0.15, [24, 52, 96]],
-  [0.4, [31, 120, 160]],
-  [0.65, [47, 185, 168]],
-  [0.85, [245, 209, 66]],
-  [1, [255, 255, 255]],
+  [0, [17, 22, 32]],
+  [0.2, [22, 40, 78]],
+  [0.45, [26, 96, 150]],
+  [0.7, [36, 168, 158]],
+  [0.88, [240, 205, 70]],
+  [1, [255, 255, 236]],
 ];
 
 /** RGB for an intensity in [0, 1]. */
@@ -64,4 +68,77 @@ export function quantileOfNonZeroScratch(scratch: Float64Array, count: number, q
   if (n === 0) return 0;
   const nz = scratch.subarray(0, n).sort();
   return nz[Math.min(n - 1, Math.floor(q * n))]!;
+}
+
+/** Cell code for a slot with no column (no data: feed not live, before the history): the plot background. */
+export const NO_DATA = 0;
+/** Background of the plot where there is no data. */
+export const NO_DATA_RGB: [number, number, number] = [9, 12, 17];
+
+/**
+ * Colours for the 256 cell codes as RGBA: code 0 is no data, codes 1..255 are intensities 0..1 through
+ * liquidityColor. `grey` gives the same ramp without colour and dimmer (a frozen book).
+ */
+export function cellPalette(grey: boolean): Uint8Array {
+  const lut = new Uint8Array(256 * 4);
+  for (let code = 0; code < 256; code++) {
+    let [r, g, b] = code === NO_DATA ? NO_DATA_RGB : liquidityColor((code - 1) / 254);
+    if (grey) {
+      const y = (0.3 * r + 0.59 * g + 0.11 * b) * 0.75;
+      r = g = b = y;
+    }
+    lut.set([Math.round(r), Math.round(g), Math.round(b), 255], code * 4);
+  }
+  return lut;
+}
+
+/** How strongly walls are set apart from typical size: 1 (soft) … 5 (only the biggest stand out). */
+export const CONTRAST_CHOICES = [1, 2, 3, 4, 5] as const;
+/** Per contrast step: the quantile of the window's non-zero sizes that still counts as typical (kept dim). */
+const CONTRAST_FLOOR_QUANTILE: Record<number, number> = { 1: 0.3, 2: 0.5, 3: 0.7, 4: 0.85, 5: 0.95 };
+/** The quantile drawn white: the largest half-percent (walls) saturate, one giant wall does not set the scale. */
+const CEILING_QUANTILE = 0.995;
+/**
+ * The ceiling is at least this many times the floor: a book with nothing standing out (all levels alike)
+ * stays dim instead of being stretched over the whole ramp.
+ */
+const MIN_CEILING_RATIO = 4;
+
+/** A log colour scale fitted to the visible window: size → cell code 1..255. */
+export interface ColourScale {
+  floor: number;
+  ceiling: number;
+}
+
+/** Most sizes sampled for the quantiles (a sort of ~70k cells per draw is not needed to find two quantiles). */
+const MAX_SAMPLES = 8192;
+
+/**
+ * Fit the scale to the non-zero values in `scratch[0..count)` (the scratch is reordered). Quantiles
+ * rather than the maximum, so one wall does not wash the rest out; the floor keeps typical size dark.
+ */
+export function fitColourScale(scratch: Float64Array, count: number, contrast: number): ColourScale | null {
+  let n = 0;
+  const stride = Math.max(1, Math.floor(count / MAX_SAMPLES));
+  for (let i = 0; i < count; i += stride) {
+    const v = scratch[i]!;
+    if (v > 0) scratch[n++] = v;
+  }
+  if (n === 0) return null;
+  const sorted = scratch.subarray(0, n).sort();
+  const qFloor = CONTRAST_FLOOR_QUANTILE[contrast] ?? CONTRAST_FLOOR_QUANTILE[3]!;
+  const floor = sorted[Math.min(n - 1, Math.floor(qFloor * n))]!;
+  const ceiling = Math.max(floor * MIN_CEILING_RATIO, sorted[Math.min(n - 1, Math.floor(CEILING_QUANTILE * n))]!);
+  return { floor, ceiling };
+}
+
+/**
+ * Cell code of a size: 1 for an empty bin, then log1p(size / floor) against log1p(ceiling / floor),
+ * squared so that up to the floor stays in the bottom fifth of the ramp.
+ */
+export function cellCode(size: number, scale: ColourScale): number {
+  if (!(size > 0)) return 1;
+  const t = Math.log1p(size / scale.floor) / Math.log1p(scale.ceiling / scale.floor);
+  const clamped = t >= 1 ? 1 : t;
+  return 2 + Math.round(clamped * clamped * 253);
 }

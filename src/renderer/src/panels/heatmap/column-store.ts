@@ -1,0 +1,152 @@
+import type { HeatmapColumnInfo, HeatmapFrame } from '../../../../shared/contract';
+
+/** One heatmap column on the global price grid (bin k covers [k·rowStep, (k+1)·rowStep)). */
+export interface HeatColumn {
+  /** Start of the time the column covers. */
+  ts: number;
+  /** How long it covers: the stream's interval, or more for history merged in time. */
+  spanMs: number;
+  baseRow: number;
+  sizes: Float32Array;
+  bestBid: number | null;
+  bestAsk: number | null;
+}
+
+/** Columns kept by a panel: an hour at the default 250 ms per column (120 float32 bins: ~7 MB). */
+export const MAX_COLUMNS = 14_400;
+
+/** Gaps between columns up to this long are bridged by the column before (see endOf). */
+export const MAX_BRIDGED_GAP_MS = 1000;
+
+/** Absorbs float error at bin edges. */
+const EDGE_EPSILON = 1e-7;
+
+/**
+ * The columns a heatmap panel draws, live and loaded from the main process's history, in time order on
+ * one price grid. A change of row height (a new subscription or span) starts over: old columns would
+ * not line up.
+ */
+export class HeatmapColumns {
+  columns: HeatColumn[] = [];
+  rowStep = 0;
+  columnMs: number;
+  /** The oldest column the host's history holds (null: unknown or no history): how far back scrolling can load. */
+  historyOldestTs: number | null = null;
+
+  constructor(columnMs: number) {
+    this.columnMs = columnMs;
+  }
+
+  /** The bin a price falls in. */
+  row(price: number): number {
+    return Math.floor(price / this.rowStep + EDGE_EPSILON);
+  }
+
+  get oldestTs(): number | null {
+    return this.columns[0]?.ts ?? null;
+  }
+
+  get newest(): HeatColumn | null {
+    return this.columns.at(-1) ?? null;
+  }
+
+  /** Add a live frame; a frame in the newest column's time replaces it. Returns false if it does not fit (no grid yet). */
+  addFrame(frame: HeatmapFrame): boolean {
+    if (frame.rowStep <= 0) return false;
+    if (frame.rowStep !== this.rowStep) this.reset(frame.rowStep);
+    // On the same time slots as the host's history, so live and loaded columns line up.
+    const column = toColumn({ ...frame, ts: Math.floor(frame.ts / this.columnMs) * this.columnMs }, frame.rowStep, this.columnMs);
+    const last = this.newest;
+    if (last && column.ts < last.ts + last.spanMs) {
+      if (column.ts < last.ts) return false;
+      this.columns[this.columns.length - 1] = column;
+      return true;
+    }
+    this.columns.push(column);
+    if (this.columns.length > MAX_COLUMNS) this.columns.splice(0, this.columns.length - MAX_COLUMNS);
+    return true;
+  }
+
+  /**
+   * Merge columns from the history (oldest first) where no column is held yet. Ignored when on another
+   * grid than the live stream's (the history cannot make a finer grid than it keeps).
+   */
+  addHistory(rowStep: number, columnMs: number, columns: HeatmapColumnInfo[], oldestTs: number | null): number {
+    if (this.rowStep === 0) this.reset(rowStep);
+    if (Math.abs(rowStep - this.rowStep) > this.rowStep * 1e-9) return 0;
+    this.historyOldestTs = oldestTs;
+    const incoming = columns.map((c) => toColumn(c, rowStep, columnMs));
+    // Keep what is already held (live columns are newer and exact); fill the gaps around them.
+    const merged: HeatColumn[] = [];
+    let i = 0;
+    let j = 0;
+    let added = 0;
+    const held = this.columns;
+    while (i < held.length || j < incoming.length) {
+      const a = held[i];
+      const b = incoming[j];
+      if (b && (!a || b.ts + b.spanMs <= a.ts)) {
+        const prev = merged.at(-1);
+        if (!prev || b.ts >= prev.ts + prev.spanMs) {
+          merged.push(b);
+          added++;
+        }
+        j++;
+      } else if (a && (!b || a.ts <= b.ts)) {
+        merged.push(a);
+        i++;
+        // Drop incoming columns that overlap one held.
+        while (incoming[j] && incoming[j]!.ts < a.ts + a.spanMs) j++;
+      } else {
+        // b overlaps a held column that starts after it: keep the held one.
+        j++;
+      }
+    }
+    this.columns = merged.length > MAX_COLUMNS ? merged.slice(merged.length - MAX_COLUMNS) : merged;
+    return added;
+  }
+
+  /** Index of the first column that ends after t (binary search). */
+  firstEndingAfter(t: number): number {
+    let lo = 0;
+    let hi = this.columns.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = this.columns[mid]!;
+      if (c.ts + c.spanMs <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Where column k ends on screen: its own end, or the next column's start when only a short gap lies
+   * between (a tick the publisher skipped under load is not news; a longer gap is shown as no data).
+   */
+  endOf(k: number): number {
+    const c = this.columns[k]!;
+    const end = c.ts + c.spanMs;
+    const next = this.columns[k + 1];
+    return next && next.ts > end && next.ts - end <= MAX_BRIDGED_GAP_MS ? next.ts : end;
+  }
+
+  /** The column covering time t, if any. */
+  columnAt(t: number): HeatColumn | null {
+    const k = this.firstEndingAfter(t);
+    const c = this.columns[k];
+    if (c && c.ts <= t) return c;
+    // In a bridged gap: the column before it.
+    const before = this.columns[k - 1];
+    return before && t < this.endOf(k - 1) ? before : null;
+  }
+
+  private reset(rowStep: number): void {
+    this.columns = [];
+    this.rowStep = rowStep;
+    this.historyOldestTs = null;
+  }
+}
+
+function toColumn(c: { ts: number; basePrice: number; sizes: number[]; bestBid: number | null; bestAsk: number | null }, rowStep: number, spanMs: number): HeatColumn {
+  return { ts: c.ts, spanMs, baseRow: Math.round(c.basePrice / rowStep), sizes: Float32Array.from(c.sizes), bestBid: c.bestBid, bestAsk: c.bestAsk };
+}

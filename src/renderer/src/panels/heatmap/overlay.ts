@@ -1,0 +1,203 @@
+/** What is drawn over the cells on a 2D canvas: best bid/ask lines, axes, the hovered cell and the frozen label. */
+import type { HeatmapColumns } from './column-store';
+import { COLUMN_PX, lineYs, priceTicks, slotsLeft, startTs, timeTicks, xOfTime, yOfPrice, type View } from './view';
+
+export const BID_COLOUR = '#3fd68b';
+export const ASK_COLOUR = '#ff6b5e';
+const CASING = 'rgba(5, 8, 12, 0.9)';
+const AXIS_BG = '#0f141b';
+const AXIS_TEXT = '#8c99ab';
+const FONT = '11px system-ui, sans-serif';
+
+export interface OverlayState {
+  /** Shown over a greyed heatmap when the book is not live (replay ended, paused, resyncing). */
+  frozenLabel: string | null;
+  hover: { x: number; row: number } | null;
+  priceDecimals: number;
+}
+
+export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: HeatmapColumns, state: OverlayState): void {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(view.width * dpr);
+  const h = Math.round(view.height * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+    canvas.style.width = `${view.width}px`;
+    canvas.style.height = `${view.height}px`;
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, view.width, view.height);
+  ctx.font = FONT;
+  const prices = priceTicks(view);
+
+  // Faint price grid, under the lines.
+  ctx.strokeStyle = 'rgba(140, 153, 171, 0.08)';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const t of prices) {
+    const y = Math.round(t.pos) + 0.5;
+    ctx.moveTo(slotsLeft(view), y);
+    ctx.lineTo(view.plotW, y);
+  }
+  ctx.stroke();
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(slotsLeft(view), 0, view.plotW - slotsLeft(view), view.plotH);
+  ctx.clip();
+  drawBestLines(ctx, view, columns, state.frozenLabel !== null);
+  if (state.hover) {
+    const x0 = Math.floor((state.hover.x - slotsLeft(view)) / COLUMN_PX) * COLUMN_PX + slotsLeft(view);
+    const y0 = yOfPrice(view, (state.hover.row + 1) * view.rowStep);
+    const y1 = yOfPrice(view, state.hover.row * view.rowStep);
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.35)';
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(slotsLeft(view), (y0 + y1) / 2);
+    ctx.lineTo(view.plotW, (y0 + y1) / 2);
+    ctx.moveTo(x0 + COLUMN_PX / 2, 0);
+    ctx.lineTo(x0 + COLUMN_PX / 2, view.plotH);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.strokeStyle = '#ffffff';
+    ctx.strokeRect(x0 - 0.5, y0 - 0.5, COLUMN_PX + 1, Math.max(1, y1 - y0) + 1);
+  }
+  ctx.restore();
+
+  // Price axis.
+  ctx.fillStyle = AXIS_BG;
+  ctx.fillRect(view.plotW, 0, view.width - view.plotW, view.height);
+  ctx.fillStyle = AXIS_TEXT;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  const tags = priceTags(view, columns);
+  for (const t of prices) {
+    ctx.fillRect(view.plotW, Math.round(t.pos), 4, 1);
+    // A label under a best bid/ask tag would be unreadable.
+    if (tags.some((tag) => Math.abs(tag.top + TAG_H / 2 - t.pos) < TAG_H)) continue;
+    ctx.fillText(t.label, view.plotW + 7, t.pos);
+  }
+  drawPriceTags(ctx, view, tags, state.priceDecimals);
+
+  // Time axis.
+  ctx.fillStyle = AXIS_BG;
+  ctx.fillRect(0, view.plotH, view.plotW, view.height - view.plotH);
+  ctx.fillStyle = AXIS_TEXT;
+  ctx.textAlign = 'center';
+  for (const t of timeTicks(view)) {
+    ctx.fillRect(Math.round(t.pos), view.plotH, 1, 4);
+    ctx.fillText(t.label, t.pos, view.plotH + (view.height - view.plotH) / 2 + 1);
+  }
+
+  if (state.frozenLabel) {
+    ctx.font = '600 13px system-ui, sans-serif';
+    const text = state.frozenLabel;
+    const tw = ctx.measureText(text).width;
+    const cx = (slotsLeft(view) + view.plotW) / 2;
+    const cy = 26;
+    ctx.fillStyle = 'rgba(12, 16, 22, 0.85)';
+    ctx.fillRect(cx - tw / 2 - 10, cy - 13, tw + 20, 26);
+    ctx.strokeStyle = '#c9a227';
+    ctx.strokeRect(cx - tw / 2 - 10 + 0.5, cy - 13 + 0.5, tw + 19, 25);
+    ctx.fillStyle = '#f0d58a';
+    ctx.textAlign = 'center';
+    ctx.fillText(text, cx, cy + 1);
+  }
+}
+
+/**
+ * Best bid and ask: a dark-cased level across each column (so it reads over bright cells), joined to
+ * the next column by a thin riser. The risers are drawn first and thin, so when the price jumps several
+ * rows at a one-tick spread the bid's riser does not hide the ask's level, or the reverse.
+ */
+function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, frozen: boolean): void {
+  const from = Math.max(0, columns.firstEndingAfter(startTs(view)) - 1);
+  const levels = { bid: new Path2D(), ask: new Path2D() };
+  const risers = { bid: new Path2D(), ask: new Path2D() };
+  const last: Record<'bid' | 'ask', { x: number; y: number } | null> = { bid: null, ask: null };
+  for (let k = from; k < columns.columns.length; k++) {
+    const c = columns.columns[k]!;
+    if (c.ts >= view.endTs) break;
+    const x0 = xOfTime(view, c.ts);
+    const x1 = xOfTime(view, columns.endOf(k));
+    const { bidY, askY } = lineYs(view, c.bestBid, c.bestAsk);
+    for (const [side, y] of [
+      ['bid', bidY],
+      ['ask', askY],
+    ] as const) {
+      const prev = last[side];
+      if (y === null) {
+        last[side] = null;
+        continue;
+      }
+      // Join only columns that touch in time (a gap in the data stays a gap).
+      if (prev && Math.abs(prev.x - x0) < 0.01 && prev.y !== y) {
+        risers[side].moveTo(x0, prev.y);
+        risers[side].lineTo(x0, y);
+      }
+      levels[side].moveTo(x0, y);
+      levels[side].lineTo(x1, y);
+      last[side] = { x: x1, y };
+    }
+  }
+  const colour = { bid: frozen ? '#b4bcc6' : BID_COLOUR, ask: frozen ? '#7d868f' : ASK_COLOUR };
+  ctx.lineCap = 'butt';
+  ctx.lineWidth = 1;
+  for (const side of ['ask', 'bid'] as const) {
+    ctx.strokeStyle = colour[side];
+    ctx.globalAlpha = 0.55;
+    ctx.stroke(risers[side]);
+  }
+  ctx.globalAlpha = 1;
+  for (const side of ['ask', 'bid'] as const) {
+    ctx.strokeStyle = CASING;
+    ctx.lineWidth = 4;
+    ctx.stroke(levels[side]);
+    ctx.strokeStyle = colour[side];
+    ctx.lineWidth = 2;
+    ctx.stroke(levels[side]);
+  }
+}
+
+const TAG_H = 15;
+
+interface PriceTag {
+  price: number;
+  top: number;
+  colour: string;
+}
+
+/** The newest visible best bid and ask as tags on the price axis, kept apart so both stay readable. */
+function priceTags(view: View, columns: HeatmapColumns): PriceTag[] {
+  const i = columns.firstEndingAfter(view.endTs) - 1;
+  const c = columns.columns[Math.min(i, columns.columns.length - 1)];
+  if (!c || c.ts + c.spanMs <= startTs(view)) return [];
+  let { bidY, askY } = lineYs(view, c.bestBid, c.bestAsk);
+  if (bidY !== null && askY !== null && bidY - askY < TAG_H) {
+    const middle = (bidY + askY) / 2;
+    bidY = middle + TAG_H / 2;
+    askY = middle - TAG_H / 2;
+  }
+  const tags: PriceTag[] = [];
+  for (const [price, y, colour] of [
+    [c.bestAsk, askY, ASK_COLOUR],
+    [c.bestBid, bidY, BID_COLOUR],
+  ] as const) {
+    if (price === null || y === null || y < -TAG_H || y > view.plotH + TAG_H) continue;
+    tags.push({ price, top: Math.min(view.plotH - TAG_H, Math.max(0, y - TAG_H / 2)), colour });
+  }
+  return tags;
+}
+
+function drawPriceTags(ctx: CanvasRenderingContext2D, view: View, tags: PriceTag[], decimals: number): void {
+  ctx.textAlign = 'left';
+  for (const tag of tags) {
+    ctx.fillStyle = tag.colour;
+    ctx.fillRect(view.plotW + 1, tag.top, view.width - view.plotW - 1, TAG_H);
+    ctx.fillStyle = '#071009';
+    ctx.fillText(tag.price.toFixed(decimals), view.plotW + 5, tag.top + TAG_H / 2 + 1);
+  }
+}

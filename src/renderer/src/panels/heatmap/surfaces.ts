@@ -1,0 +1,188 @@
+/**
+ * What paints the heatmap's cells: WebGL through twgl.js (the cell codes as a one-byte texture,
+ * coloured by a 256-entry palette texture in the fragment shader), or a 2D canvas with ImageData where
+ * WebGL is not available. Both scale the slots × rows image up without smoothing. Lines, axes and
+ * labels are drawn over it on a separate 2D canvas. (regl was tried first: it generates code with
+ * `new Function`, which the app's Content-Security-Policy rightly refuses; twgl.js does not.)
+ */
+import * as twgl from 'twgl.js';
+import { cellPalette } from './colormap';
+
+export interface CellImage {
+  codes: Uint8Array;
+  /** Slots across, rows down (row 0 at the top). */
+  cols: number;
+  rows: number;
+  /** Where the image goes, in CSS pixels of the canvas. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Fill colour of the canvas outside the image. */
+  background: [number, number, number];
+  /** Draw without colour, dimmed (a frozen book). */
+  grey: boolean;
+}
+
+export interface CellSurface {
+  readonly kind: 'webgl' | '2d';
+  /** Size the canvas (CSS pixels × devicePixelRatio) and paint the image. */
+  draw(image: CellImage, width: number, height: number): void;
+  /** Wait until what was drawn is painted (for measurements). */
+  finish(): void;
+  destroy(): void;
+}
+
+/** WebGL where the browser gives a context (software GL counts), else 2D. */
+export function createCellSurface(canvas: HTMLCanvasElement, prefer: 'webgl' | '2d' = 'webgl'): CellSurface {
+  // Probe on a spare canvas: once a canvas has a WebGL context it can never give a 2D one.
+  if (prefer === 'webgl' && document.createElement('canvas').getContext('webgl')) {
+    try {
+      return new WebGLSurface(canvas);
+    } catch (error) {
+      console.warn('Heatmap: WebGL failed, drawing with a 2D canvas:', (error as Error).message);
+    }
+  }
+  return new Canvas2DSurface(canvas);
+}
+
+function sizeCanvas(canvas: HTMLCanvasElement, width: number, height: number): number {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(width * dpr);
+  const h = Math.round(height * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+  }
+  return dpr;
+}
+
+const VERTEX = `
+precision mediump float;
+attribute vec2 corner;
+uniform vec4 rect;
+varying vec2 uv;
+void main() {
+  uv = vec2(corner.x, 1.0 - corner.y);
+  gl_Position = vec4(mix(rect.xy, rect.zw, corner), 0.0, 1.0);
+}`;
+
+const FRAGMENT = `
+precision mediump float;
+uniform sampler2D cells;
+uniform sampler2D palette;
+varying vec2 uv;
+void main() {
+  float code = texture2D(cells, uv).r * 255.0;
+  gl_FragColor = texture2D(palette, vec2((code + 0.5) / 256.0, 0.5));
+}`;
+
+class WebGLSurface implements CellSurface {
+  readonly kind = 'webgl' as const;
+  private readonly gl: WebGLRenderingContext;
+  private readonly program: twgl.ProgramInfo;
+  private readonly quad: twgl.BufferInfo;
+  private readonly cells: WebGLTexture;
+  private readonly palettes: { colour: WebGLTexture; grey: WebGLTexture };
+  private cellsShape = '';
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    // preserveDrawingBuffer: the image stays readable (screenshots, toDataURL) between the 4 draws a second.
+    const gl = canvas.getContext('webgl', { antialias: false, alpha: false, depth: false, stencil: false, preserveDrawingBuffer: true });
+    if (!gl) throw new Error('no WebGL context');
+    this.gl = gl;
+    const program = twgl.createProgramInfo(gl, [VERTEX, FRAGMENT]);
+    if (!program) throw new Error('heatmap shaders did not compile');
+    this.program = program;
+    this.quad = twgl.createBufferInfoFromArrays(gl, { corner: { numComponents: 2, data: [0, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1] } });
+    const texture = (width: number, src: Uint8Array, format: number) =>
+      twgl.createTexture(gl, { width, height: 1, src, format, type: gl.UNSIGNED_BYTE, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE, unpackAlignment: 1, auto: false });
+    this.cells = texture(1, new Uint8Array(1), gl.LUMINANCE);
+    this.palettes = { colour: texture(256, cellPalette(false), gl.RGBA), grey: texture(256, cellPalette(true), gl.RGBA) };
+  }
+
+  draw(image: CellImage, width: number, height: number): void {
+    const gl = this.gl;
+    const dpr = sizeCanvas(this.canvas, width, height);
+    gl.viewport(0, 0, this.canvas.width, this.canvas.height);
+    const [r, g, b] = image.background;
+    gl.clearColor(r / 255, g / 255, b / 255, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    if (image.cols === 0 || image.rows === 0) return;
+    gl.bindTexture(gl.TEXTURE_2D, this.cells);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    // Same size: replace the texels; a new size reallocates the texture.
+    const shape = `${image.cols}x${image.rows}`;
+    if (shape === this.cellsShape) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, image.cols, image.rows, gl.LUMINANCE, gl.UNSIGNED_BYTE, image.codes);
+    else {
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.LUMINANCE, image.cols, image.rows, 0, gl.LUMINANCE, gl.UNSIGNED_BYTE, image.codes);
+      this.cellsShape = shape;
+    }
+    const W = width * dpr;
+    const H = height * dpr;
+    const clipX = (x: number) => ((x * dpr) / W) * 2 - 1;
+    const clipY = (y: number) => 1 - ((y * dpr) / H) * 2;
+    gl.useProgram(this.program.program);
+    twgl.setBuffersAndAttributes(gl, this.program, this.quad);
+    twgl.setUniforms(this.program, {
+      rect: [clipX(image.x), clipY(image.y + image.h), clipX(image.x + image.w), clipY(image.y)],
+      cells: this.cells,
+      palette: image.grey ? this.palettes.grey : this.palettes.colour,
+    });
+    twgl.drawBufferInfo(gl, this.quad);
+  }
+
+  finish(): void {
+    this.gl.finish();
+  }
+
+  /** Free what this surface made; the context stays with the canvas (a remount gets it back). */
+  destroy(): void {
+    const gl = this.gl;
+    for (const t of [this.cells, this.palettes.colour, this.palettes.grey]) gl.deleteTexture(t);
+    gl.deleteProgram(this.program.program);
+    for (const attrib of Object.values(this.quad.attribs ?? {})) gl.deleteBuffer(attrib.buffer);
+  }
+}
+
+class Canvas2DSurface implements CellSurface {
+  readonly kind = '2d' as const;
+  private readonly offscreen = document.createElement('canvas');
+  private image: ImageData | null = null;
+  private readonly palettes = { colour: cellPalette(false), grey: cellPalette(true) };
+
+  constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  draw(image: CellImage, width: number, height: number): void {
+    const dpr = sizeCanvas(this.canvas, width, height);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const [r, g, b] = image.background;
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(0, 0, width, height);
+    if (image.cols === 0 || image.rows === 0) return;
+    if (this.offscreen.width !== image.cols || this.offscreen.height !== image.rows || !this.image) {
+      this.offscreen.width = image.cols;
+      this.offscreen.height = image.rows;
+      this.image = new ImageData(image.cols, image.rows);
+    }
+    const palette = image.grey ? this.palettes.grey : this.palettes.colour;
+    // One 32-bit write per pixel: the palette as RGBA words in the platform's byte order.
+    const pixels = new Uint32Array(this.image.data.buffer);
+    const words = new Uint32Array(palette.buffer, palette.byteOffset, 256);
+    const codes = image.codes;
+    for (let i = 0; i < codes.length; i++) pixels[i] = words[codes[i]!]!;
+    this.offscreen.getContext('2d')!.putImageData(this.image, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.offscreen, image.x, image.y, image.w, image.h);
+  }
+
+  finish(): void {
+    this.canvas.getContext('2d')?.getImageData(0, 0, 1, 1);
+  }
+
+  destroy(): void {}
+}

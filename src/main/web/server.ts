@@ -193,7 +193,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const exportName = /^\/api\/exports\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
     if (exportName !== undefined) {
-      // Finished CSV/depth exports from the exports folder only (src/main/store/store.ts exportFile).
+      // Finished CSV/depth exports from the exports folder only (src/main/store/client/store.ts exportFile).
       const exportPath = services.store?.exportFile(exportName);
       if (!exportPath) return send(res, 404, 'text/plain', 'no such export\n');
       return streamFile(req, res, exportPath, {

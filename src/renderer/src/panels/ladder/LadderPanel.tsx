@@ -10,6 +10,8 @@ import type { PanelProps } from '../types';
 import { HEADER_HEIGHT, ROW_HEIGHT, paintLadder, type ColumnChars } from './draw';
 import {
   buildGrid,
+  DEPTH_STEP,
+  depthFor,
   followCenter,
   formatColumnSize,
   formatUnits,
@@ -30,14 +32,6 @@ export interface LadderSettings {
 }
 
 const GROUP_CHOICES = [1, 2, 5, 10, 25, 50, 100, 500, 1000];
-/** Levels per side are asked for in steps of this many, up to the stream's limit. */
-const DEPTH_STEP = 25;
-const MAX_DEPTH = 500;
-
-/** Levels per side to ask for so the view is covered: rounded up, with a little room to scroll. */
-export function depthFor(levelsNeeded: number): number {
-  return Math.min(MAX_DEPTH, Math.max(DEPTH_STEP, Math.ceil((levelsNeeded + 5) / DEPTH_STEP) * DEPTH_STEP));
-}
 
 /** What the grid remembers between paints for one book (venue, symbol, grouping). */
 interface ViewState {

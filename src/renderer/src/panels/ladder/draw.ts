@@ -62,10 +62,11 @@ export interface LadderColumns {
  * number; the cumulative columns are dropped when they would squeeze the bars below MIN_BAR_WIDTH.
  */
 export function ladderColumns(width: number, chars: ColumnChars, charWidth: number, showCum: boolean): LadderColumns {
-  const priceW = chars.price * charWidth + 2 * MARKER_GUTTER;
-  const sizeW = chars.size * charWidth + PAD;
-  let cumW = showCum ? chars.cum * charWidth + PAD : 0;
-  const side = Math.max(0, (width - priceW) / 2);
+  // Whole pixels, so bars and row lines stay crisp.
+  const priceW = Math.ceil(chars.price * charWidth) + 2 * MARKER_GUTTER;
+  const sizeW = Math.ceil(chars.size * charWidth) + PAD;
+  let cumW = showCum ? Math.ceil(chars.cum * charWidth) + PAD : 0;
+  const side = Math.max(0, Math.floor((width - priceW) / 2));
   if (cumW > 0 && side - sizeW - cumW < MIN_BAR_WIDTH) cumW = 0;
   const barW = Math.max(0, side - sizeW - cumW);
   const priceLeft = side;

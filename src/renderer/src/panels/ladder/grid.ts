@@ -168,6 +168,15 @@ export function buildGrid(book: LadderBook, opts: GridOptions): Grid {
   return { rows, step, decimals: d, bestBid, bestAsk, levelsNeeded: Math.max(0, askRows, bidRows) };
 }
 
+/** Levels per side are asked for in steps of this many, up to the stream's limit. */
+export const DEPTH_STEP = 25;
+const MAX_DEPTH = 500;
+
+/** Levels per side to ask for so the view is covered: rounded up, with a little room to scroll. */
+export function depthFor(levelsNeeded: number): number {
+  return Math.min(MAX_DEPTH, Math.max(DEPTH_STEP, Math.ceil((levelsNeeded + 5) / DEPTH_STEP) * DEPTH_STEP));
+}
+
 /** The top row's price that puts `center` in the middle row (row index floor(rowCount / 2)). */
 export function topForCenter(center: number, rowCount: number, step: number): number {
   return center + Math.floor(rowCount / 2) * step;

@@ -133,7 +133,25 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   await page.getByRole('checkbox', { name: 'Show cumulative size' }).check();
   await page.reload();
   await expect(page.getByRole('checkbox', { name: 'Show cumulative size' })).toBeChecked({ timeout: 15_000 });
+  await expect(ladderCanvas(page)).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('region', { name: 'DOM ladder', exact: true }).screenshot({ path: testInfo.outputPath('ladder-cumulative.png') });
   expect(errors).toEqual([]);
+});
+
+test('on a high-density screen the canvas has a pixel per device pixel', async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(ladderCanvas(page)).toBeVisible({ timeout: 15_000 });
+  await expect.poll(async () => (await readGrid(page)).rowCount).toBeGreaterThan(10);
+  const size = await ladderCanvas(page).evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    return { width: canvas.width, height: canvas.height, cssWidth: canvas.getBoundingClientRect().width, cssHeight: canvas.getBoundingClientRect().height };
+  });
+  expect(size.width).toBe(Math.round(size.cssWidth * 2));
+  expect(size.height).toBe(Math.round(size.cssHeight * 2));
+  await page.getByRole('region', { name: 'DOM ladder', exact: true }).screenshot({ path: testInfo.outputPath('ladder-dpr2.png') });
+  await context.close();
 });
 
 /** Real captures of several price magnitudes, and the final book each replay must show. */

@@ -129,6 +129,22 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
     })
     .toBe(true);
 
+  // Another symbol starts a fresh view that follows its spread, and scrolls like the first.
+  await ladderCanvas(page).hover();
+  await page.mouse.wheel(0, 18 * 3);
+  await expect(recenter).not.toHaveClass(/active/);
+  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
+  await picker.click();
+  await picker.fill('eth usdt');
+  await picker.press('Enter');
+  await expect(page.getByRole('img', { name: 'Price ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
+  await expect(recenter).toHaveClass(/active/);
+  const eth = await readGrid(page);
+  await ladderCanvas(page).hover();
+  await page.mouse.wheel(0, -18 * 4);
+  await expect(recenter).not.toHaveClass(/active/);
+  await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeGreaterThan(num(eth.rows[0]!.price));
+
   // Cumulative columns are optional and remembered.
   await page.getByRole('checkbox', { name: 'Show cumulative size' }).check();
   await page.reload();

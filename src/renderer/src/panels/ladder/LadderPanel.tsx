@@ -19,6 +19,7 @@ import {
   markWalls,
   priceUnits,
   sizeDecimalsNeeded,
+  stepAt,
   topForCenter,
   unitsDecimals,
   type GridStep,
@@ -101,8 +102,12 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   const askSizeRef = useRef<HTMLTableCellElement>(null);
   const { width, height } = useSize(boxRef);
   const [depth, setDepth] = useState(DEPTH_STEP * 2);
-  const [follow, setFollow] = useState(true);
+  // Whether the view follows the spread (mirrors view.follow, for the Recenter button); a new book follows.
+  const [followed, setFollowed] = useState({ key: bookKey, follow: true });
+  const follow = followed.key === bookKey ? followed.follow : true;
   const [status, setStatus] = useState<Status>({ key: bookKey, hasFrame: false, state: null, message: null, error: null });
+  const error = status.key === bookKey ? status.error : null;
+  const hasFrame = status.key === bookKey && status.hasFrame;
   const view = useRef<ViewState>(freshView(bookKey));
   const sizeRef = useRef({ width, height, showCum, depth });
   const paintRequest = useRef(0);
@@ -116,12 +121,12 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     const decimals = frame.priceDecimals;
     if (decimals !== v.decimals) {
       // The book's price scale changed: re-express the centre, and let the columns re-measure.
-      v.center = v.center === null ? null : priceUnits(formatUnits(v.center, v.decimals, v.decimals), decimals);
+      v.center = v.center === null ? null : stepAt({ units: v.center, decimals: v.decimals }, decimals);
       v.decimals = decimals;
       v.chars = { price: 0, size: 0, cum: 0 };
     }
     v.step = inferStep(frame, v.step);
-    const step = v.step ? (v.step.units * 10 ** (decimals - v.step.decimals) || 1) : 1;
+    const step = (v.step && stepAt(v.step, decimals)) || 1;
     if (step !== v.stepUnits) {
       v.stepUnits = step;
       v.chars = { price: 0, size: 0, cum: 0 };
@@ -232,7 +237,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   useLayoutEffect(() => {
     sizeRef.current = { width, height, showCum, depth };
     paint();
-  }, [width, height, showCum, depth, status.hasFrame, paint]);
+  }, [width, height, showCum, depth, hasFrame, paint]);
 
   useEffect(() => () => cancelAnimationFrame(paintRequest.current), []);
 
@@ -241,7 +246,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     v.follow = true;
     v.center = null;
     v.wheelRows = 0;
-    setFollow(true);
+    setFollowed({ key: v.key, follow: true });
     requestPaint();
   }, [requestPaint]);
 
@@ -253,7 +258,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
       v.center += rows * v.stepUnits;
       if (v.follow) {
         v.follow = false;
-        setFollow(false);
+        setFollowed({ key: v.key, follow: false });
       }
       requestPaint();
     },
@@ -275,7 +280,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     };
     canvas.addEventListener('wheel', onWheel, { passive: false });
     return () => canvas.removeEventListener('wheel', onWheel);
-  }, [scrollRows, status.hasFrame]);
+  }, [scrollRows, hasFrame]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -287,8 +292,6 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     e.preventDefault();
   };
 
-  const error = status.key === bookKey ? status.error : null;
-  const hasFrame = status.key === bookKey && status.hasFrame;
   return (
     <div className="ladder-panel">
       <div className="panel-toolbar">

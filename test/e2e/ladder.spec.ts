@@ -206,13 +206,21 @@ for (const market of MARKETS) {
     await expect(summary.locator('tr[data-side="ask"] td.price')).toHaveText(new RegExp(`^${market.ask.replace('.', '\\.')}0*$`));
 
     const panel = page.getByRole('region', { name: 'DOM ladder', exact: true });
+    const slug = market.symbol.replace(/\W+/g, '').toLowerCase();
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport);
       await expect.poll(async () => Math.abs((await readGrid(page)).canvasHeight - ((await readGrid(page)).rowCount * 18 + 20)) < 18).toBe(true);
       const grid = await readGrid(page);
       expectSoundGrid(grid, market.bid, market.ask);
-      const slug = market.symbol.replace(/\W+/g, '').toLowerCase();
       await panel.screenshot({ path: testInfo.outputPath(`ladder-${slug}-${viewport.width}x${viewport.height}.png`) });
     }
+    // Grouped 10 ticks to a row: the grid's step grows tenfold and the book still sits on it.
+    const ungrouped = num((await readGrid(page)).step);
+    await page.getByRole('combobox', { name: 'Price grouping in ticks' }).selectOption('10');
+    await expect.poll(async () => num((await readGrid(page)).step) / ungrouped, { timeout: 10_000 }).toBeCloseTo(10, 6);
+    const grouped = await readGrid(page);
+    testInfo.annotations.push({ type: 'grouped step', description: grouped.step });
+    await panel.screenshot({ path: testInfo.outputPath(`ladder-${slug}-grouped.png`) });
+    await page.getByRole('combobox', { name: 'Price grouping in ticks' }).selectOption('1');
   });
 }

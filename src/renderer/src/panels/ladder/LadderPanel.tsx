@@ -143,10 +143,13 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     write(bidSizeRef.current, bid ? formatColumnSize(Number(bid[1]), sizeShown) : '—');
     write(askPriceRef.current, ask ? formatPrice(ask[0], decimals) : '—');
     write(askSizeRef.current, ask ? formatColumnSize(Number(ask[1]), sizeShown) : '—');
+    // The book's own spread (grouped rows would round it to the step), in bps of the mid.
     let spread = '—';
-    if (bestBid !== null && bestAsk !== null) {
-      const bps = ((bestAsk - bestBid) / ((bestAsk + bestBid) / 2)) * 10_000;
-      spread = `${formatUnits(bestAsk - bestBid, decimals, priceShown)} (${bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2)} bps)`;
+    if (frame.spread !== null && bestBid !== null && bestAsk !== null) {
+      const spreadUnits = priceUnits(frame.spread, decimals);
+      const bps = ((spreadUnits ?? Number(frame.spread) * 10 ** decimals) / ((bestAsk + bestBid) / 2)) * 10_000;
+      const text = spreadUnits === null ? frame.spread : formatUnits(spreadUnits, decimals, Math.max(priceShown, unitsDecimals(spreadUnits, decimals)));
+      spread = `${text} (${bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2)} bps)`;
     }
     write(spreadRef.current, spread);
     write(depthTextRef.current, `${frame.bidLevels.toLocaleString('en-US')} bids · ${frame.askLevels.toLocaleString('en-US')} asks`);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayCapture } from '../../src/main/capture/replay';
-import { ladderColumns } from '../../src/renderer/src/panels/ladder/draw';
+import { ladderColumns } from '../../src/renderer/src/panels/ladder/columns';
 import {
   buildGrid,
   depthFor,

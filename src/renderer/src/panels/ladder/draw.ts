@@ -1,16 +1,14 @@
 /**
- * Painting the ladder grid on a canvas: column layout (pure, tested) and the draw itself. One canvas
+ * Painting the ladder grid on a canvas (columns from columns.ts). One canvas
  * replaces ~120 table cells whose text changed on every frame, the ladder's main cost as a table.
  */
+import { COLUMN_PAD, PRICE_GUTTER, ladderColumns, type ColumnChars } from './columns';
 import { barScale, formatColumnSize, formatUnits, type GridRow } from './grid';
+
+export type { ColumnChars };
 
 export const ROW_HEIGHT = 18;
 export const HEADER_HEIGHT = 20;
-const PAD = 8;
-/** Room each side of the prices for the wall marker. */
-const MARKER_GUTTER = 10;
-/** Bars narrower than this are not worth drawing: the cumulative columns make room first. */
-const MIN_BAR_WIDTH = 24;
 /** The largest size that is not a wall fills this much of the bar width (walls fill all of it). */
 const BAR_FILL = 0.8;
 
@@ -37,50 +35,6 @@ const COLOR = {
   bestAsk: 'rgba(229, 83, 75, 0.10)',
   wall: '#f5d142',
 };
-
-/** Characters the widest text of each column needs (monospace digits: width = chars × char width). */
-export interface ColumnChars {
-  price: number;
-  size: number;
-  cum: number;
-}
-
-/** Left/right edges of each column in CSS pixels; bars grow outwards from their size column. */
-export interface LadderColumns {
-  bidCum: { left: number; right: number } | null;
-  bidBar: { left: number; right: number };
-  bidSize: { left: number; right: number };
-  price: { left: number; right: number };
-  askSize: { left: number; right: number };
-  askBar: { left: number; right: number };
-  askCum: { left: number; right: number } | null;
-}
-
-/**
- * bid cum | bid bar | bid size | price | ask size | ask bar | ask cum, mirrored about the price
- * column in the middle. Text columns are as wide as their widest text, so a bar never runs under a
- * number; the cumulative columns are dropped when they would squeeze the bars below MIN_BAR_WIDTH.
- */
-export function ladderColumns(width: number, chars: ColumnChars, charWidth: number, showCum: boolean): LadderColumns {
-  // Whole pixels, so bars and row lines stay crisp.
-  const priceW = Math.ceil(chars.price * charWidth) + 2 * MARKER_GUTTER;
-  const sizeW = Math.ceil(chars.size * charWidth) + PAD;
-  let cumW = showCum ? Math.ceil(chars.cum * charWidth) + PAD : 0;
-  const side = Math.max(0, Math.floor((width - priceW) / 2));
-  if (cumW > 0 && side - sizeW - cumW < MIN_BAR_WIDTH) cumW = 0;
-  const barW = Math.max(0, side - sizeW - cumW);
-  const priceLeft = side;
-  const priceRight = side + priceW;
-  return {
-    bidCum: cumW > 0 ? { left: 0, right: cumW } : null,
-    bidBar: { left: cumW, right: cumW + barW },
-    bidSize: { left: cumW + barW, right: priceLeft },
-    price: { left: priceLeft, right: priceRight },
-    askSize: { left: priceRight, right: priceRight + sizeW },
-    askBar: { left: priceRight + sizeW, right: priceRight + sizeW + barW },
-    askCum: cumW > 0 ? { left: priceRight + sizeW + barW, right: priceRight + sizeW + barW + cumW } : null,
-  };
-}
 
 /** Everything one paint needs: the rows and how to write their numbers. */
 export interface PaintInput {
@@ -139,10 +93,10 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
   ctx.textBaseline = 'middle';
   const headerY = HEADER_HEIGHT / 2;
   ctx.textAlign = 'right';
-  if (cols.bidCum) ctx.fillText('Cum', cols.bidCum.right - PAD / 2, headerY);
-  ctx.fillText('Bid', cols.bidSize.right - PAD / 2, headerY);
-  ctx.fillText('Ask', cols.askSize.right - PAD / 2, headerY);
-  if (cols.askCum) ctx.fillText('Cum', cols.askCum.right - PAD / 2, headerY);
+  if (cols.bidCum) ctx.fillText('Cum', cols.bidCum.right - COLUMN_PAD / 2, headerY);
+  ctx.fillText('Bid', cols.bidSize.right - COLUMN_PAD / 2, headerY);
+  ctx.fillText('Ask', cols.askSize.right - COLUMN_PAD / 2, headerY);
+  if (cols.askCum) ctx.fillText('Cum', cols.askCum.right - COLUMN_PAD / 2, headerY);
   ctx.textAlign = 'center';
   ctx.fillText('Price', (cols.price.left + cols.price.right) / 2, headerY);
   ctx.fillStyle = COLOR.edge;
@@ -204,15 +158,15 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
   for (let i = 0; i < rows.length; i++) {
     const t = texts[i]!;
     if (rows[i]!.wall) continue;
-    if (t.bid) ctx.fillText(t.bid, cols.bidSize.right - PAD / 2, mid(i));
-    if (t.ask) ctx.fillText(t.ask, cols.askSize.right - PAD / 2, mid(i));
+    if (t.bid) ctx.fillText(t.bid, cols.bidSize.right - COLUMN_PAD / 2, mid(i));
+    if (t.ask) ctx.fillText(t.ask, cols.askSize.right - COLUMN_PAD / 2, mid(i));
   }
   if (cols.bidCum && cols.askCum) {
     ctx.fillStyle = COLOR.muted;
     for (let i = 0; i < rows.length; i++) {
       const t = texts[i]!;
-      if (t.bidCum) ctx.fillText(t.bidCum, cols.bidCum.right - PAD / 2, mid(i));
-      if (t.askCum) ctx.fillText(t.askCum, cols.askCum.right - PAD / 2, mid(i));
+      if (t.bidCum) ctx.fillText(t.bidCum, cols.bidCum.right - COLUMN_PAD / 2, mid(i));
+      if (t.askCum) ctx.fillText(t.askCum, cols.askCum.right - COLUMN_PAD / 2, mid(i));
     }
   }
   // Walls: the size in bold yellow and a diamond at the price column's edge on its side.
@@ -222,9 +176,9 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
     const r = rows[i]!;
     if (!r.wall) continue;
     const t = texts[i]!;
-    if (t.bid) ctx.fillText(t.bid, cols.bidSize.right - PAD / 2, mid(i));
-    if (t.ask) ctx.fillText(t.ask, cols.askSize.right - PAD / 2, mid(i));
-    const x = r.bidSize > 0 ? cols.price.left + MARKER_GUTTER / 2 : cols.price.right - MARKER_GUTTER / 2;
+    if (t.bid) ctx.fillText(t.bid, cols.bidSize.right - COLUMN_PAD / 2, mid(i));
+    if (t.ask) ctx.fillText(t.ask, cols.askSize.right - COLUMN_PAD / 2, mid(i));
+    const x = r.bidSize > 0 ? cols.price.left + PRICE_GUTTER / 2 : cols.price.right - PRICE_GUTTER / 2;
     diamond(ctx, x, mid(i), 3);
   }
   // Prices: coloured by side where a level rests, dim where the price is empty; the best two bold.

@@ -12,7 +12,7 @@ export const HEADER_HEIGHT = 20;
 /** The largest size that is not a wall fills this much of the bar width (walls fill all of it). */
 const BAR_FILL = 0.8;
 
-export const FONT = "12px 'JetBrains Mono', 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
+const FONT = "12px 'JetBrains Mono', 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
 const FONT_BOLD = `600 ${FONT}`;
 const HEADER_FONT = "500 11px 'Inter', 'Segoe UI', system-ui, sans-serif";
 

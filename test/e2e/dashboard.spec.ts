@@ -44,6 +44,8 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   await picker.press('Enter');
   await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
   await expect(page.getByRole('img', { name: 'Price ladder for ETHUSDT' })).toBeVisible();
+  // A feed just started shows its state before its first book: wait for a price.
+  await expect(page.locator('tr[data-side="bid"].best td.price')).toHaveText(/^\d+\.\d+$/, { timeout: 10_000 });
   const ethBid = Number(await page.locator('tr[data-side="bid"].best td.price').textContent());
   expect(ethBid).toBeGreaterThan(1000);
   expect(ethBid).toBeLessThan(10_000);

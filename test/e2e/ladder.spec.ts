@@ -139,6 +139,8 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   await picker.press('Enter');
   await expect(page.getByRole('img', { name: 'Price ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
   await expect(recenter).toHaveClass(/active/);
+  // A feed just started shows its state before its first book: wait for the grid.
+  await expect.poll(async () => (await readGrid(page)).rows[0]!.price ?? '', { timeout: 10_000 }).toMatch(/\d/);
   const eth = await readGrid(page);
   await ladderCanvas(page).hover();
   await page.mouse.wheel(0, -18 * 4);

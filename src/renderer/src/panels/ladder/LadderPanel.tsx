@@ -170,7 +170,12 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
       if (highest !== null) c = Math.min(c, Math.floor(highest / step) * step);
       v.center = c;
     }
-    if (v.center === null) return;
+    if (v.center === null) {
+      // No book yet (or it was cleared for a resync): show nothing rather than stale rows.
+      ctx.clearRect(0, 0, width, height);
+      canvas.dataset.grid = '';
+      return;
+    }
     const top = topForCenter(v.center, rowCount, step);
     const truncated = (side: 'bid' | 'ask') => {
       const loaded = side === 'bid' ? frame.bids.length : frame.asks.length;

@@ -100,21 +100,23 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   expect(bestBidRow?.split('|')[0]).not.toBe('');
   expect(before.rowCount).toBeGreaterThan(30);
 
-  // Five wheel notches' worth of rows down: the grid moves to lower prices and stops following.
+  // Five rows' worth of wheel: the grid stops following the spread and then holds still as the book moves.
   await ladderCanvas(page).hover();
   await page.mouse.wheel(0, 18 * 5);
   await expect(recenter).not.toHaveClass(/active/);
-  await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeLessThan(num(before.rows[0]!.price));
+  await page.waitForTimeout(300);
   const scrolled = await readGrid(page);
-  // Held still while scrolled, even as the book moves.
   await page.waitForTimeout(600);
   expect((await readGrid(page)).rows[0]!.price).toBe(scrolled.rows[0]!.price);
   await page.screenshot({ path: testInfo.outputPath('ladder-scrolled.png') });
-
-  // Keyboard: ↑ moves a row towards higher prices; C recentres.
+  // From there, three rows down by wheel and one back up by keyboard, exactly.
+  const step = num(scrolled.step);
+  const top = num(scrolled.rows[0]!.price);
+  await page.mouse.wheel(0, 18 * 3);
+  await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeCloseTo(top - 3 * step, 9);
   await ladderCanvas(page).focus();
   await page.keyboard.press('ArrowUp');
-  await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeGreaterThan(num(scrolled.rows[0]!.price));
+  await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeCloseTo(top - 2 * step, 9);
   await page.keyboard.press('c');
   await expect(recenter).toHaveClass(/active/);
   await page.mouse.wheel(0, -18 * 40);

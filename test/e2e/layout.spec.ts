@@ -69,12 +69,14 @@ test('the dashboard symbol switches every linked panel; a link group carries its
 
 test('the layout and panel settings survive a reload', async ({ page }) => {
   await ready(page);
-  await page.getByRole('combobox', { name: 'Levels per side' }).selectOption('10');
+  await page.getByRole('combobox', { name: 'Price grouping in ticks' }).selectOption('10');
+  await page.getByRole('checkbox', { name: 'Show cumulative size' }).check();
   await page.getByRole('button', { name: 'Close Time series' }).click();
   await page.getByRole('button', { name: '+ Add panel' }).click();
   await page.getByRole('menuitem', { name: 'Volume profile' }).click();
   await page.reload();
-  await expect(page.getByRole('table', { name: /Order book ladder for/ }).locator('tr[data-side="bid"]')).toHaveCount(10, { timeout: 15_000 });
+  await expect(page.getByRole('combobox', { name: 'Price grouping in ticks' })).toHaveValue('10', { timeout: 15_000 });
+  await expect(page.getByRole('checkbox', { name: 'Show cumulative size' })).toBeChecked();
   await expect(page.getByRole('region', { name: 'Time series', exact: true })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Volume profile', exact: true })).toBeVisible();
 });

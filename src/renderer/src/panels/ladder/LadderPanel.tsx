@@ -1,132 +1,309 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { LadderFrame } from '../../../../shared/contract';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ContractErrorInfo, LadderFrame } from '../../../../shared/contract';
+import { getApi } from '../../api';
 import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { bpsNumber, formatPriceText, formatQuantity, formatTrimmed } from '../../format';
-import { useMarketFormat } from '../../hooks/useMarketFormat';
-import { useStream } from '../../hooks/useStream';
+import { formatPrice } from '../../format';
+import { useSize } from '../../hooks/useSize';
+import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
+import { HEADER_HEIGHT, ROW_HEIGHT, paintLadder, type ColumnChars } from './draw';
+import {
+  buildGrid,
+  DEPTH_STEP,
+  depthFor,
+  followCenter,
+  formatColumnSize,
+  formatUnits,
+  inferStep,
+  markWalls,
+  priceUnits,
+  sizeDecimalsNeeded,
+  stepAt,
+  topForCenter,
+  unitsDecimals,
+  type GridStep,
+} from './grid';
+import './ladder.css';
 
 export interface LadderSettings {
-  levels: number;
   group: number;
+  /** Show cumulative size columns beside the sizes. */
+  cumulative: boolean;
 }
 
-const LEVEL_CHOICES = [5, 10, 20, 30, 50];
 const GROUP_CHOICES = [1, 2, 5, 10, 25, 50, 100, 500, 1000];
 
-interface Row {
-  price: string;
-  size: number;
-  cum: number;
+/** What the grid remembers between paints for one book (venue, symbol, grouping). */
+interface ViewState {
+  key: string;
+  frame: LadderFrame | null;
+  /** The depth the shown frame was asked for (a side that fills it may go on further). */
+  frameDepth: number;
+  step: GridStep | null;
+  /** Price of the middle row, in units of 10^-decimals; null until the first frame. */
+  center: number | null;
+  decimals: number;
+  follow: boolean;
+  /** Wheel travel (in rows) not yet applied. */
+  wheelRows: number;
+  rowCount: number;
+  stepUnits: number;
+  chars: ColumnChars;
 }
 
-function rows(levels: LadderFrame['bids']): Row[] {
-  let cum = 0;
-  return levels.map(([price, size]) => {
-    const s = Number(size);
-    cum += s;
-    return { price, size: s, cum };
-  });
+function freshView(key: string): ViewState {
+  return {
+    key,
+    frame: null,
+    frameDepth: 0,
+    step: null,
+    center: null,
+    decimals: 0,
+    follow: true,
+    wheelRows: 0,
+    rowCount: 0,
+    stepUnits: 1,
+    chars: { price: 0, size: 0, cum: 0 },
+  };
+}
+
+/** Set a node's text only when it changes (these update with every frame). */
+function write(el: HTMLElement | null, text: string): void {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+interface Status {
+  key: string;
+  hasFrame: boolean;
+  state: LadderFrame['state'] | null;
+  message: string | null;
+  error: ContractErrorInfo | null;
 }
 
 /**
- * DOM ladder: asks above the spread (best nearest), bids below, size bars, cumulative size outwards.
- * Scroll to look further out; it recentres on the spread on its own until you scroll, and the
- * Recenter button (or the C key) brings it back.
+ * DOM ladder on a fixed price grid: one row per price step at the chosen grouping (empty prices
+ * included), bid size | price | ask size with bars beside the numbers, as many rows as fit. Drawn on
+ * a canvas; the wheel (or ↑/↓, PgUp/PgDn) scrolls by price, Recenter (or C) returns to the spread,
+ * which it then follows. Frames paint straight onto the canvas without a React render; best bid and
+ * ask are also written into a small table for screen readers and tests.
  */
 export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderSettings>) {
-  const levels = settings.levels ?? 20;
   const group = settings.group ?? 1;
-  const params = choice ? { venue: choice.venue, symbol: choice.symbol, depth: levels, group } : null;
-  const { frame, error } = useStream('book.ladder', params, choice ? `${choice.venue}:${choice.symbol}:${levels}:${group}` : '');
-  const alerts = useStream(
-    'alerts',
-    choice ? { venue: choice.venue, symbol: choice.symbol, activeOnly: true, limit: 50 } : null,
-    choice ? `walls:${choice.venue}:${choice.symbol}` : '',
-  ).frame;
-  const sizeDecimals = useMarketFormat(choice).sizeDecimals;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const spreadRef = useRef<HTMLTableRowElement>(null);
-  const [follow, setFollow] = useState(true);
-  const programmatic = useRef(false);
+  const showCum = settings.cumulative ?? false;
+  const bookKey = choice ? `${choice.venue}:${choice.symbol}:${group}` : '';
+  const boxRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const spreadRef = useRef<HTMLElement>(null);
+  const depthTextRef = useRef<HTMLSpanElement>(null);
+  const bidPriceRef = useRef<HTMLTableCellElement>(null);
+  const bidSizeRef = useRef<HTMLTableCellElement>(null);
+  const askPriceRef = useRef<HTMLTableCellElement>(null);
+  const askSizeRef = useRef<HTMLTableCellElement>(null);
+  const { width, height } = useSize(boxRef);
+  const [depth, setDepth] = useState(DEPTH_STEP * 2);
+  // Whether the view follows the spread (mirrors view.follow, for the Recenter button); a new book follows.
+  const [followed, setFollowed] = useState({ key: bookKey, follow: true });
+  const follow = followed.key === bookKey ? followed.follow : true;
+  const [status, setStatus] = useState<Status>({ key: bookKey, hasFrame: false, state: null, message: null, error: null });
+  const error = status.key === bookKey ? status.error : null;
+  const hasFrame = status.key === bookKey && status.hasFrame;
+  const view = useRef<ViewState>(freshView(bookKey));
+  const sizeRef = useRef({ width, height, showCum, depth });
+  const paintRequest = useRef(0);
 
-  const view = useMemo(() => {
-    if (!frame) return null;
-    const bids = rows(frame.bids);
-    const asks = rows(frame.asks);
-    const maxSize = Math.max(1e-12, ...bids.map((r) => r.size), ...asks.map((r) => r.size));
-    const bestBid = frame.bids[0]?.[0];
-    const bestAsk = frame.asks[0]?.[0];
-    let spreadBps: string | null = null;
-    if (bestBid && bestAsk && frame.spread) {
-      const bps = (Number(frame.spread) / ((Number(bestBid) + Number(bestAsk)) / 2)) * 10_000;
-      spreadBps = bpsNumber(bps);
+  const paint = useCallback(() => {
+    paintRequest.current = 0;
+    const v = view.current;
+    const frame = v.frame;
+    const { width, height, showCum, depth } = sizeRef.current;
+    if (!frame) return;
+    const decimals = frame.priceDecimals;
+    if (decimals !== v.decimals) {
+      // The book's price scale changed: re-express the centre, and let the columns re-measure.
+      v.center = v.center === null ? null : stepAt({ units: v.center, decimals: v.decimals }, decimals);
+      v.decimals = decimals;
+      v.chars = { price: 0, size: 0, cum: 0 };
     }
-    // Walls the analytics flagged: mark the row holding each one (with grouping, the row whose range holds it).
-    const wallRows = { bid: new Set<number>(), ask: new Set<number>() };
-    for (const a of alerts?.alerts ?? []) {
-      if (a.kind !== 'wall' || a.state !== 'active') continue;
-      const side = a.evidence.side === 'ask' ? 'ask' : 'bid';
-      const price = Number(a.evidence.price);
-      const list = side === 'bid' ? bids : asks;
-      const i = list.findIndex((r) => (side === 'bid' ? Number(r.price) <= price : Number(r.price) >= price));
-      if (i !== -1) wallRows[side].add(i);
+    v.step = inferStep(frame, v.step);
+    const step = (v.step && stepAt(v.step, decimals)) || 1;
+    if (step !== v.stepUnits) {
+      v.stepUnits = step;
+      v.chars = { price: 0, size: 0, cum: 0 };
     }
-    return { bids, asks, maxSize, spreadBps, wallRows };
-  }, [frame, alerts]);
+    const bestBid = frame.bids.length ? priceUnits(frame.bids[0]![0], decimals) : null;
+    const bestAsk = frame.asks.length ? priceUnits(frame.asks[0]![0], decimals) : null;
+    const priceShown = unitsDecimals(step, decimals);
+    const sizeShown = sizeDecimalsNeeded(frame);
 
-  const recenter = () => {
-    const box = scrollRef.current;
-    const row = spreadRef.current;
-    if (!box || !row) return;
-    programmatic.current = true;
-    box.scrollTop = row.offsetTop - box.clientHeight / 2 + row.clientHeight / 2;
-  };
+    // Top of book as text (for screen readers and tests), and the spread.
+    const bid = frame.bids[0];
+    const ask = frame.asks[0];
+    write(bidPriceRef.current, bid ? formatPrice(bid[0], decimals) : '—');
+    write(bidSizeRef.current, bid ? formatColumnSize(Number(bid[1]), sizeShown) : '—');
+    write(askPriceRef.current, ask ? formatPrice(ask[0], decimals) : '—');
+    write(askSizeRef.current, ask ? formatColumnSize(Number(ask[1]), sizeShown) : '—');
+    // The book's own spread (grouped rows would round it to the step), in bps of the mid.
+    let spread = '—';
+    if (frame.spread !== null && bestBid !== null && bestAsk !== null) {
+      const spreadUnits = priceUnits(frame.spread, decimals);
+      const bps = ((spreadUnits ?? Number(frame.spread) * 10 ** decimals) / ((bestAsk + bestBid) / 2)) * 10_000;
+      const text = spreadUnits === null ? frame.spread : formatUnits(spreadUnits, decimals, Math.max(priceShown, unitsDecimals(spreadUnits, decimals)));
+      spread = `${text} (${bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2)} bps)`;
+    }
+    write(spreadRef.current, spread);
+    write(depthTextRef.current, `${frame.bidLevels.toLocaleString('en-US')} bids · ${frame.askLevels.toLocaleString('en-US')} asks`);
 
-  // Recentre only when the rows around the spread change in number (or the box is resized, below):
-  // reading layout after every frame forced a synchronous layout per update, the ladder's main cost.
-  const centredFor = useRef('');
-  const hasRows = frame !== null && view !== null;
-  const rowCounts = view ? `${view.asks.length}:${view.bids.length}` : '';
-  useLayoutEffect(() => {
-    if (!follow) {
-      centredFor.current = '';
+    const canvas = canvasRef.current;
+    const ctx = prepareCanvas(canvas, width, height);
+    if (!canvas || !ctx) return;
+    const rowCount = Math.max(1, Math.floor((height - HEADER_HEIGHT) / ROW_HEIGHT));
+    v.rowCount = rowCount;
+    if (v.follow || v.center === null) {
+      v.center = followCenter(v.center, bestBid, bestAsk, step, Math.max(1, Math.floor(rowCount / 8)));
+    } else {
+      // Scrolled: stay on the grid and within the levels loaded (more load as the depth grows).
+      const lowest = priceUnits((frame.bids.at(-1) ?? frame.asks[0])?.[0] ?? '', decimals);
+      const highest = priceUnits((frame.asks.at(-1) ?? frame.bids[0])?.[0] ?? '', decimals);
+      let c = Math.round(v.center / step) * step;
+      if (lowest !== null) c = Math.max(c, Math.ceil(lowest / step) * step);
+      if (highest !== null) c = Math.min(c, Math.floor(highest / step) * step);
+      v.center = c;
+    }
+    if (v.center === null) {
+      // No book yet (or it was cleared for a resync): show nothing rather than stale rows.
+      ctx.clearRect(0, 0, width, height);
+      canvas.dataset.grid = '';
       return;
     }
-    if (centredFor.current === rowCounts) return;
-    centredFor.current = rowCounts;
-    recenter();
-  }, [follow, rowCounts]);
-
-  useEffect(() => {
-    const box = scrollRef.current;
-    if (!box || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => {
-      if (centredFor.current !== '') recenter();
-    });
-    observer.observe(box);
-    return () => observer.disconnect();
-  }, [hasRows]);
-
-  useEffect(() => {
-    const box = scrollRef.current;
-    if (!box) return;
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.key === 'c' || e.key === 'C') && !e.ctrlKey && !e.metaKey && !e.altKey) {
-        setFollow(true);
-        recenter();
-      }
+    const top = topForCenter(v.center, rowCount, step);
+    const truncated = (side: 'bid' | 'ask') => {
+      const loaded = side === 'bid' ? frame.bids.length : frame.asks.length;
+      const total = side === 'bid' ? frame.bidLevels : frame.askLevels;
+      return loaded >= v.frameDepth && (group > 1 || total > loaded);
     };
-    box.addEventListener('keydown', onKey);
-    return () => box.removeEventListener('keydown', onKey);
-  }, []);
+    const grid = buildGrid(frame, { top, rowCount, step, bidsTruncated: truncated('bid'), asksTruncated: truncated('ask') });
+    const walls = markWalls(grid.rows);
+    const texts = paintLadder(ctx, {
+      width,
+      height,
+      rows: grid.rows,
+      priceDecimals: decimals,
+      priceShown,
+      sizeShown,
+      showCum,
+      bestBid,
+      bestAsk,
+      chars: v.chars,
+    });
+
+    // What tests (and anyone inspecting the page) can read of the painted grid.
+    canvas.dataset.top = texts[0]?.price ?? '';
+    canvas.dataset.step = formatUnits(step, decimals, priceShown);
+    canvas.dataset.rows = String(rowCount);
+    canvas.dataset.walls = String(walls);
+    canvas.dataset.grid = texts.map((t) => `${t.bid}|${t.price}|${t.ask}`).join(';');
+
+    // Ask for enough levels to cover the view (and shrink again when scrolled back).
+    const wanted = depthFor(grid.levelsNeeded);
+    if (wanted > depth || wanted <= depth - 2 * DEPTH_STEP) setDepth(wanted);
+  }, [group]);
+
+  const requestPaint = useCallback(() => {
+    if (paintRequest.current === 0) paintRequest.current = requestAnimationFrame(paint);
+  }, [paint]);
+
+  // A new book (or grouping) starts a fresh view, before anything paints.
+  useLayoutEffect(() => {
+    if (view.current.key !== bookKey) view.current = freshView(bookKey);
+  }, [bookKey]);
+
+  const venue = choice?.venue ?? null;
+  const symbol = choice?.symbol ?? '';
+  useEffect(() => {
+    if (!venue || !symbol) return;
+    return getApi().subscribe(
+      'book.ladder',
+      { venue, symbol, depth, group },
+      (frame) => {
+        const v = view.current;
+        if (v.key !== bookKey) return;
+        v.frame = frame;
+        v.frameDepth = depth;
+        setStatus((s) =>
+          s.key === bookKey && s.hasFrame && s.state === frame.state && s.message === frame.message && s.error === null
+            ? s
+            : { key: bookKey, hasFrame: true, state: frame.state, message: frame.message, error: null },
+        );
+        requestPaint();
+      },
+      (error) => setStatus({ key: bookKey, hasFrame: false, state: null, message: null, error }),
+    );
+  }, [venue, symbol, bookKey, depth, group, requestPaint]);
+
+  // Resizes, the cumulative toggle and the first frame's table paint at once (a resized canvas is blank).
+  useLayoutEffect(() => {
+    sizeRef.current = { width, height, showCum, depth };
+    paint();
+  }, [width, height, showCum, depth, hasFrame, paint]);
+
+  useEffect(() => () => cancelAnimationFrame(paintRequest.current), []);
+
+  const recenter = useCallback(() => {
+    const v = view.current;
+    v.follow = true;
+    v.center = null;
+    v.wheelRows = 0;
+    setFollowed({ key: v.key, follow: true });
+    requestPaint();
+  }, [requestPaint]);
+
+  /** Move the view by whole rows (positive = towards higher prices); stops following the spread. */
+  const scrollRows = useCallback(
+    (rows: number) => {
+      const v = view.current;
+      if (rows === 0 || v.center === null) return;
+      v.center += rows * v.stepUnits;
+      if (v.follow) {
+        v.follow = false;
+        setFollowed({ key: v.key, follow: false });
+      }
+      requestPaint();
+    },
+    [requestPaint],
+  );
+
+  // The wheel scrolls the grid, not the page: a non-passive listener so it can preventDefault.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const v = view.current;
+      const perRow = e.deltaMode === 1 ? 1 : e.deltaMode === 2 ? Math.max(1, v.rowCount - 2) : 1 / ROW_HEIGHT;
+      v.wheelRows += e.deltaY * perRow;
+      const whole = Math.trunc(v.wheelRows);
+      v.wheelRows -= whole;
+      scrollRows(-whole);
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  }, [scrollRows, hasFrame]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const page = Math.max(1, view.current.rowCount - 2);
+    const moves: Record<string, number> = { ArrowUp: 1, ArrowDown: -1, PageUp: page, PageDown: -page };
+    if (e.key in moves) scrollRows(moves[e.key]!);
+    else if (e.key === 'c' || e.key === 'C' || e.key === 'Home') recenter();
+    else return;
+    e.preventDefault();
+  };
 
   return (
     <div className="ladder-panel">
       <div className="panel-toolbar">
-        <StateBadge state={frame?.state ?? null} />
-        <NumberSelect label="Levels" name="Levels per side" value={levels} options={LEVEL_CHOICES} format={String} onChange={(n) => onSettings({ levels: n })} />
+        <StateBadge state={hasFrame ? status.state : null} />
         <NumberSelect
           label="Group"
           name="Price grouping in ticks"
@@ -135,23 +312,25 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
           format={(n) => (n === 1 ? 'none' : `${n} ticks`)}
           onChange={(n) => onSettings({ group: n })}
         />
+        <label>
+          <input type="checkbox" checked={showCum} onChange={(e) => onSettings({ cumulative: e.target.checked })} aria-label="Show cumulative size" />
+          Cum
+        </label>
         <button
           type="button"
           className={follow ? 'tool-button active' : 'tool-button'}
-          onClick={() => {
-            setFollow(true);
-            recenter();
-          }}
+          onClick={recenter}
           aria-label="Recenter on spread"
-          title="Recenter on the spread (C)"
+          title="Recenter on the spread and follow it (C)"
         >
           Recenter
         </button>
-        {frame && (
-          <span className="panel-meta" aria-label="Book depth">
-            {frame.bidLevels} bids · {frame.askLevels} asks
+        {hasFrame && (
+          <span className="ladder-spread">
+            spread <strong data-testid="spread" ref={spreadRef} />
           </span>
         )}
+        {hasFrame && <span className="panel-meta" aria-label="Book depth" ref={depthTextRef} />}
       </div>
       {!choice && <p className="empty-state">Pick a symbol to see its book.</p>}
       {error && (
@@ -159,77 +338,48 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
           {error.message}
         </p>
       )}
-      {choice && !error && !frame && <p className="empty-state">Connecting to {choice.symbol}…</p>}
-      {frame && frame.message && frame.state !== 'synced' && (
+      {choice && !error && !hasFrame && <p className="empty-state">Connecting to {choice.symbol}…</p>}
+      {hasFrame && status.message && status.state !== 'synced' && (
         <p className="warn-state" role="status">
-          {frame.message}
+          {status.message}
         </p>
       )}
-      {frame && view && (
-        <div
-          className="ladder-scroll"
-          ref={scrollRef}
-          tabIndex={0}
-          onScroll={() => {
-            if (programmatic.current) programmatic.current = false;
-            else setFollow(false);
-          }}
-        >
-          <table className="ladder" style={{ tableLayout: 'fixed' }} aria-label={`Order book ladder for ${frame.symbol}`}>
-            <thead>
-              <tr>
-                <th scope="col">Bid cum</th>
-                <th scope="col">Bid size</th>
-                <th scope="col">Price</th>
-                <th scope="col">Ask size</th>
-                <th scope="col">Ask cum</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...view.asks].reverse().map((r, i) => (
-                <tr
-                  key={`a${i}`}
-                  className={`ask-row${i === view.asks.length - 1 ? ' best' : ''}${view.wallRows.ask.has(view.asks.length - 1 - i) ? ' wall' : ''}`}
-                  data-side="ask"
-                  title={view.wallRows.ask.has(view.asks.length - 1 - i) ? 'Wall: a resting order far above the usual size' : undefined}
-                >
-                  <td className="cum" />
-                  <td className="size" />
-                  <td className="price">{formatPriceText(r.price, frame.priceDecimals)}</td>
-                  <td className="size">
-                    <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                    <span className="num">{formatTrimmed(r.size, sizeDecimals)}</span>
-                  </td>
-                  <td className="cum">{formatQuantity(r.cum, sizeDecimals)}</td>
+      <div className="ladder-box" ref={boxRef}>
+        {hasFrame && (
+          <>
+            <canvas
+              ref={canvasRef}
+              className="ladder-canvas"
+              tabIndex={0}
+              role="img"
+              aria-label={`Price ladder for ${symbol}`}
+              title="Wheel or ↑/↓ PgUp/PgDn to scroll by price; C to recenter"
+              onKeyDown={onKeyDown}
+            />
+            <table className="ladder-summary" aria-label={`Order book ladder for ${symbol}`}>
+              <thead>
+                <tr>
+                  <th scope="col">Side</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Size</th>
                 </tr>
-              ))}
-              <tr className="spread-row" aria-label="Spread" ref={spreadRef}>
-                <td colSpan={5}>
-                  spread <strong data-testid="spread">{frame.spread ? formatPriceText(frame.spread, frame.priceDecimals) : '—'}</strong>
-                  {view.spreadBps && <span className="bps"> ({view.spreadBps} bps)</span>}
-                </td>
-              </tr>
-              {view.bids.map((r, i) => (
-                <tr
-                  key={`b${i}`}
-                  className={`bid-row${i === 0 ? ' best' : ''}${view.wallRows.bid.has(i) ? ' wall' : ''}`}
-                  data-side="bid"
-                  title={view.wallRows.bid.has(i) ? 'Wall: a resting order far above the usual size' : undefined}
-                >
-                  <td className="cum">{formatQuantity(r.cum, sizeDecimals)}</td>
-                  <td className="size">
-                    <span className="bar" style={{ width: `${(r.size / view.maxSize) * 100}%` }} />
-                    <span className="num">{formatTrimmed(r.size, sizeDecimals)}</span>
-                  </td>
-                  <td className="price">{formatPriceText(r.price, frame.priceDecimals)}</td>
-                  <td className="size" />
-                  <td className="cum" />
+              </thead>
+              <tbody>
+                <tr data-side="ask" className="best">
+                  <th scope="row">Best ask</th>
+                  <td className="price" ref={askPriceRef} />
+                  <td className="size" ref={askSizeRef} />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                <tr data-side="bid" className="best">
+                  <th scope="row">Best bid</th>
+                  <td className="price" ref={bidPriceRef} />
+                  <td className="size" ref={bidSizeRef} />
+                </tr>
+              </tbody>
+            </table>
+          </>
+        )}
+      </div>
     </div>
   );
 }

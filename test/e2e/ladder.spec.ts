@@ -62,11 +62,17 @@ function expectSoundGrid(grid: PaintedGrid, bestBid: string, bestAsk: string): v
   expect(grid.walls).toBeLessThanOrEqual(3);
 }
 
+/** A price text as the ladder shows it: thousands grouped ("2680.5" → "2,680.5"). */
+function withThousands(text: string): string {
+  const [int, frac] = text.split('.');
+  return int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac === undefined ? '' : `.${frac}`);
+}
+
 async function bestPrices(page: Page): Promise<{ bid: string; ask: string }> {
   const ladder = page.getByRole('table', { name: /Order book ladder for/ });
   return ladder.evaluate((table) => ({
-    bid: table.querySelector('tr[data-side="bid"] td.price')!.textContent ?? '',
-    ask: table.querySelector('tr[data-side="ask"] td.price')!.textContent ?? '',
+    bid: (table.querySelector('tr[data-side="bid"] td.price')!.textContent ?? '').replace(/,/g, ''),
+    ask: (table.querySelector('tr[data-side="ask"] td.price')!.textContent ?? '').replace(/,/g, ''),
   }));
 }
 
@@ -80,7 +86,7 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto('/');
   await expect(ladderCanvas(page)).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByRole('table', { name: /Order book ladder for/ }).locator('tr[data-side="bid"] td.price')).toHaveText(/^\d+\.\d+$/);
+  await expect(page.getByRole('table', { name: /Order book ladder for/ }).locator('tr[data-side="bid"] td.price')).toHaveText(/^\d{1,3}(,\d{3})*\.\d+$/);
   const recenter = page.getByRole('button', { name: 'Recenter on spread' });
   await expect(recenter).toHaveClass(/active/);
 
@@ -91,8 +97,8 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
     const table = canvas.parentElement!.querySelector('table')!;
     return {
       grid: canvas.dataset.grid ?? '',
-      bid: table.querySelector('tr[data-side="bid"] td.price')!.textContent ?? '',
-      ask: table.querySelector('tr[data-side="ask"] td.price')!.textContent ?? '',
+      bid: (table.querySelector('tr[data-side="bid"] td.price')!.textContent ?? '').replace(/,/g, ''),
+      ask: (table.querySelector('tr[data-side="ask"] td.price')!.textContent ?? '').replace(/,/g, ''),
     };
   });
   expect(Number(bid)).toBeLessThan(Number(ask));
@@ -206,8 +212,8 @@ for (const market of MARKETS) {
     await picker.press('Enter');
     const summary = page.getByRole('table', { name: `Order book ladder for ${market.symbol}` });
     await expect(summary).toBeVisible({ timeout: 15_000 });
-    await expect(summary.locator('tr[data-side="bid"] td.price')).toHaveText(new RegExp(`^${market.bid.replace('.', '\\.')}0*$`));
-    await expect(summary.locator('tr[data-side="ask"] td.price')).toHaveText(new RegExp(`^${market.ask.replace('.', '\\.')}0*$`));
+    await expect(summary.locator('tr[data-side="bid"] td.price')).toHaveText(new RegExp(`^${withThousands(market.bid).replace('.', '\\.')}0*$`));
+    await expect(summary.locator('tr[data-side="ask"] td.price')).toHaveText(new RegExp(`^${withThousands(market.ask).replace('.', '\\.')}0*$`));
 
     const panel = page.getByRole('region', { name: 'DOM ladder', exact: true });
     const slug = market.symbol.replace(/\W+/g, '').toLowerCase();

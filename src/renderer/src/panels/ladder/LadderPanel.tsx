@@ -3,7 +3,7 @@ import type { ContractErrorInfo, LadderFrame } from '../../../../shared/contract
 import { getApi } from '../../api';
 import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { formatPrice } from '../../format';
+import { formatPriceText } from '../../format';
 import { useSize } from '../../hooks/useSize';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
@@ -139,9 +139,9 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     // Top of book as text (for screen readers and tests), and the spread.
     const bid = frame.bids[0];
     const ask = frame.asks[0];
-    write(bidPriceRef.current, bid ? formatPrice(bid[0], decimals) : '—');
+    write(bidPriceRef.current, bid ? formatPriceText(bid[0], decimals) : '—');
     write(bidSizeRef.current, bid ? formatColumnSize(Number(bid[1]), sizeShown) : '—');
-    write(askPriceRef.current, ask ? formatPrice(ask[0], decimals) : '—');
+    write(askPriceRef.current, ask ? formatPriceText(ask[0], decimals) : '—');
     write(askSizeRef.current, ask ? formatColumnSize(Number(ask[1]), sizeShown) : '—');
     // The book's own spread (grouped rows would round it to the step), in bps of the mid.
     let spread = '—';

@@ -79,5 +79,6 @@ describe('store crash safety', () => {
       const partial = [...batches].filter(([, n]) => n !== ROWS_PER_BATCH);
       expect(partial).toEqual([]);
     }
-  });
+    // Two child processes each start tsx and a worker: ~10 s on an idle machine, 30 s and more under load.
+  }, 90_000);
 });

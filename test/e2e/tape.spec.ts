@@ -89,7 +89,7 @@ test('Time & Sales shows real prints newest first, merges orders, filters, highl
   expect(times.length).toBeGreaterThan(10);
   expect([...times].sort().reverse()).toEqual(times);
   // Prices as the instrument shows them, sides coloured by class.
-  await expect(rows.first().locator('.price')).toHaveText(/^\d{4}\.\d{2}$/);
+  await expect(rows.first().locator('.price')).toHaveText(/^\d,\d{3}\.\d{2}$/);
   expect(await tape.locator('.tape-row.buy').count()).toBeGreaterThan(0);
   expect(await tape.locator('.tape-row.sell').count()).toBeGreaterThan(0);
   // Only the rows in view are in the page, however many lines the tape holds.

@@ -11,6 +11,9 @@ export function RecordButton({ choice }: { choice: SymbolChoice | null }) {
   const [error, setError] = useState<string | null>(null);
 
   const active = status?.active ?? false;
+  // "saved …" is news only to a page that saw the recording run: a page opened later says nothing.
+  const [sawActive, setSawActive] = useState(false);
+  if (active && !sawActive) setSawActive(true);
   const toggle = async () => {
     setError(null);
     try {
@@ -25,7 +28,7 @@ export function RecordButton({ choice }: { choice: SymbolChoice | null }) {
   // eslint-disable-next-line react-hooks/purity
   const seconds = status?.startedAt ? Math.max(0, Math.round((Date.now() - status.startedAt) / 1000)) : 0;
   // Where the last recording went: shown for a while after it stops, then cleared.
-  const savedPath = useTransient(!active && !error && !status?.error && status?.path ? status.path : null);
+  const savedPath = useTransient(sawActive && !active && !error && !status?.error && status?.path ? status.path : null);
   return (
     <div className="record-control">
       <button

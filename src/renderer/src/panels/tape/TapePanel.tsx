@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ContractErrorInfo } from '../../../../shared/contract';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { getApi } from '../../api';
-import { formatPrice, formatSize } from '../../format';
+import { formatPriceText, formatSize } from '../../format';
 import { useSize } from '../../hooks/useSize';
 import type { PanelProps } from '../types';
 import { formatTimeOfDay, largeThreshold, TapeModel, visibleRange, type LargeRule, type TapeLine } from './tape-model';
@@ -192,7 +192,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
                       {formatTimeOfDay(line.exchangeTs)}
                     </span>
                     <span className="price" role="cell">
-                      {formatPrice(line.price, priceDecimals)}
+                      {formatPriceText(line.price, priceDecimals)}
                     </span>
                     <span className="size" role="cell">
                       {formatSize(line.sizeValue, sizeDecimals)}

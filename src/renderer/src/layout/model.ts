@@ -58,7 +58,7 @@ export function defaultLayout(): LayoutState {
     version: 1,
     columns: [
       // The ladder and, under it, the tape of the prints that hit it.
-      col([newPanel('ladder'), newPanel('tape')], 30, [60, 40]),
+      col([newPanel('ladder'), newPanel('tape')], 30, [55, 45]),
       col([newPanel('depth'), newPanel('timeseries')], 40),
       col([newPanel('heatmap'), newPanel('health')], 30),
     ],

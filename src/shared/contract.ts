@@ -274,7 +274,7 @@ export const StoreStatusSchema = z.object({
   message: z.string().nullable(),
   path: z.string(),
   sizeBytes: z.number(),
-  rows: z.object({ topOfBook: z.number(), alerts: z.number(), alertEvents: z.number(), feedEvents: z.number(), instruments: z.number() }),
+  rows: z.object({ topOfBook: z.number(), trades: z.number().default(0), alerts: z.number(), alertEvents: z.number(), feedEvents: z.number(), instruments: z.number() }),
   lastWriteTs: z.number().nullable(),
   queuedRows: z.number(),
   droppedRows: z.number(),
@@ -385,9 +385,15 @@ const storeCommands = {
     request: z.object({ days: z.number().int().min(1).max(36_500).nullable(), maxMegabytes: z.number().int().min(16).max(100_000_000).nullable() }).strict(),
     response: z.object({ days: z.number().nullable(), maxBytes: z.number().nullable() }),
   },
-  /** Start exporting one symbol's recorded top of book as CSV; follow it with the export.progress stream. */
+  /**
+   * Start exporting one symbol's recorded top of book (or, with table 'trades', its trades) as CSV;
+   * follow it with the export.progress stream.
+   */
   'export.csv.start': {
-    request: z.object({ venue: VenueIdSchema, symbol: SymbolSchema, ...RangeFilter }).strict().refine(rangeOrdered, 'from must be before to'),
+    request: z
+      .object({ venue: VenueIdSchema, symbol: SymbolSchema, table: z.enum(['top-of-book', 'trades']).default('top-of-book'), ...RangeFilter })
+      .strict()
+      .refine(rangeOrdered, 'from must be before to'),
     response: ExportJobSchema,
   },
   /** Write the current top `levels` of a live book as JSON (atomically). */

@@ -130,3 +130,20 @@ test('exports the recorded top of book as CSV with progress, and a depth snapsho
   expect(depth.bids.length).toBe(40);
   expect(depth.asks.length).toBe(40);
 });
+
+test('exports the recorded trades as CSV from the same controls, served the same way', async ({ page, request }) => {
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: /Export .* trades as CSV/ }).click();
+  const link = page.getByRole('status', { name: 'Export status' }).getByRole('link', { name: /Download trades CSV \([\d,]+ rows\)/ });
+  await expect(link).toBeVisible({ timeout: 20_000 });
+  const href = await link.getAttribute('href');
+  expect(href).toMatch(/^\/api\/exports\/demo_[A-Z]+_trades_\d{8}T\d{6}Z_[0-9a-f]{12}\.csv$/);
+  const response = await request.get(href!);
+  expect(response.headers()['content-type']).toBe('text/csv; charset=utf-8');
+  const lines = (await response.text()).trim().split('\n');
+  expect(lines[0]).toBe('ts_iso,provider,symbol,trade_id,side,price,size');
+  // Whatever the demo printed: one well-formed print per line.
+  for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,demo,[A-Z]+,[^,]*,(buy|sell|unknown),\d+(\.\d+)?,\d+(\.\d+)?$/);
+  expect(Number((await link.textContent())!.match(/\(([\d,]+) rows\)/)![1]!.replace(/,/g, ''))).toBe(lines.length - 1);
+});

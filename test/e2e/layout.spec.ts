@@ -14,12 +14,13 @@ async function ready(page: Page): Promise<void> {
 test('every panel renders and updates, and each is captured for review', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1500, height: 950 });
   await ready(page);
-  // The default dashboard: ladder, depth, time series, heatmap, health. Add the volume profile.
+  // The default dashboard: ladder with the tape under it, depth, time series, heatmap, health. Add the volume profile.
   await page.getByRole('button', { name: '+ Add panel' }).click();
   await page.getByRole('menuitem', { name: 'Volume profile' }).click();
-  for (const name of ['DOM ladder', 'Depth', 'Time series', 'Liquidity heatmap', 'Feed health', 'Volume profile']) {
+  for (const name of ['DOM ladder', 'Time & Sales', 'Depth', 'Time series', 'Liquidity heatmap', 'Feed health', 'Volume profile']) {
     await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
   }
+  await expect(page.getByRole('region')).toHaveCount(7);
   await expect(page.getByRole('region', { name: 'Depth', exact: true }).getByRole('status', { name: 'Feed state: live' })).toBeVisible({ timeout: 10_000 });
   // Canvases change as frames arrive: compare two snapshots of each chart's pixels.
   const pixels = (label: RegExp) =>

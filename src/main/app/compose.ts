@@ -21,6 +21,7 @@ import { startStore } from './store-capability';
 import type { Store } from '../store/client/store';
 import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
+import { RecentTrades } from '../market/recent-trades';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -41,6 +42,8 @@ export interface ServicesOptions {
 
 export interface Services {
   market: MarketService;
+  /** The last prints of every feed (tape backlogs, GET /api/trades). */
+  recentTrades: RecentTrades;
   publisher: Publisher;
   contract: ContractHost;
   analytics: AnalyticsService;
@@ -87,7 +90,9 @@ export function createServices(options: ServicesOptions): Services {
   // The store starts below; health reads it through this holder.
   let store: Store | null = null;
   const health = (): HealthReport => ({ ...market.health(), store: store?.status() ?? null });
-  const marketCap = marketCapability(market, options.host, health);
+  const recentTrades = new RecentTrades(market);
+  closers.push(() => recentTrades.close());
+  const marketCap = marketCapability(market, options.host, health, recentTrades);
   contract.register(marketCap.commands, marketCap.streams);
   const ui = new UiCommandBus();
   contract.register({}, ui.streams());
@@ -130,6 +135,7 @@ export function createServices(options: ServicesOptions): Services {
   }
   return {
     market,
+    recentTrades,
     publisher,
     contract,
     analytics,

@@ -1,17 +1,20 @@
-/** The market's capability on the contract: app info, venues, instruments, health, and the book views. */
+/** The market's capability on the contract: app info, venues, instruments, health, the book views and the tape. */
 import type { HealthReport } from '../../shared/contract';
 import { followFeed } from '../market/follow-feed';
+import type { RecentTrades } from '../market/recent-trades';
 import type { MarketService } from '../market/service';
 import { depthSource } from '../publish/views/depth';
 import { heatmapSource } from '../publish/views/heatmap';
 import { ladderSource } from '../publish/views/ladder';
 import { topOfBookSource } from '../publish/views/top-of-book';
+import { tradesSource } from '../publish/views/trades';
 import type { CommandHandlers, HostInfo, StreamFactories } from './contract-host';
 
 export function marketCapability(
   market: MarketService,
   info: HostInfo,
-  health: () => HealthReport = () => market.health(),
+  health: () => HealthReport,
+  recent: RecentTrades,
 ): { commands: CommandHandlers; streams: StreamFactories } {
   return {
     commands: {
@@ -26,6 +29,10 @@ export function marketCapability(
       'book.depth': (p) => followFeed(market, p.venue, p.symbol, (feed) => depthSource(feed, p.rangeBps, p.points)),
       'book.heatmap': (p) => followFeed(market, p.venue, p.symbol, (feed) => heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, Date.now)),
       'book.top': (p) => followFeed(market, p.venue, p.symbol, (feed) => topOfBookSource(market, feed)),
+      trades: (p) =>
+        followFeed(market, p.venue, p.symbol, (feed) =>
+          tradesSource(market, feed, recent.newest(feed, p.backlog), () => market.instrument(p.venue, feed.symbol) ?? null),
+        ),
       health: () => ({ version: () => Math.floor(Date.now() / 1000), build: () => health() }),
       'replay.status': () => ({
         // Four updates a second while a capture plays; otherwise only when the status changes.

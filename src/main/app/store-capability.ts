@@ -1,7 +1,7 @@
 /**
- * The store's capability: it records every top-of-book change and feed state change the market
+ * The store's capability: it records every top-of-book change, trade and feed state change the market
  * produces, and offers windows the store status, named history queries, the retention setting, and
- * CSV and depth exports (with progress). Windows never see SQL; downloads go through the web host's
+ * CSV (top of book, trades) and depth exports (with progress). Windows never see SQL; downloads go through the web host's
  * /api/exports/NAME route, which serves only finished files from the exports folder.
  */
 import { join } from 'node:path';
@@ -10,14 +10,14 @@ import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import { ExportError } from '../store/errors';
 import { depthSnapshot } from '../store/client/depth-export';
-import { TopOfBookRecorder } from '../store/client/recorder';
+import { MarketRecorder } from '../store/client/recorder';
 import { Store, type ExportJob } from '../store/client/store';
 import type { CommandHandlers, ContractHost, HostInfo, StreamFactories } from './contract-host';
 import type { MarketService } from '../market/service';
 
 export interface StoreWiring {
   store: Store;
-  recorder: TopOfBookRecorder;
+  recorder: MarketRecorder;
   /** Stop recording and close the store (commits what is queued). */
   close(): Promise<void>;
 }
@@ -32,10 +32,13 @@ export function startStore(options: { dataDir: string; market: MarketService; co
   const paths = storePaths(options.dataDir);
   const store = new Store({ path: paths.db, exportsDir: paths.exports, logger: options.logger });
   const market = options.market;
-  const recorder = new TopOfBookRecorder(store, (venue, symbol) => market.instrument(venue as VenueId, symbol));
+  const recorder = new MarketRecorder(store, (venue, symbol) => market.instrument(venue as VenueId, symbol));
   // A capture replayed in the app feeds the same listeners: it is not live data, so it is not recorded.
   const offBook = market.onBook((feed, event) => {
     if (!market.isReplayFeed(feed)) recorder.onBook(feed, event);
+  });
+  const offTrade = market.onTrade((feed, trade) => {
+    if (!market.isReplayFeed(feed)) recorder.onTrade(feed, trade);
   });
   const offState = market.onState((feed, from, to, reason) => {
     if (!market.isReplayFeed(feed)) recorder.onState(feed, from, to, reason);
@@ -47,6 +50,7 @@ export function startStore(options: { dataDir: string; market: MarketService; co
     recorder,
     async close() {
       offBook();
+      offTrade();
       offState();
       await store.close();
     },
@@ -68,6 +72,7 @@ export function storeCapability(store: Store, market: MarketService, info: HostI
       // Fresh from the writer; its last report if the writer cannot answer (restarting).
       'store.status.get': () => store.fetchStatus().catch(() => store.status()),
       'store.topOfBook': (r) => store.topOfBook({ venue: r.venue, symbol: r.symbol, from: r.from, to: r.to, limit: r.limit }).catch(unavailable),
+      'store.trades': (r) => store.trades({ venue: r.venue, symbol: r.symbol, from: r.from, to: r.to, limit: r.limit }).catch(unavailable),
       'store.alerts': (r) =>
         store.alerts({ venue: r.venue, symbol: r.symbol, activeOnly: r.activeOnly, from: r.from, to: r.to, limit: r.limit }).catch(unavailable),
       'store.feedHistory': (r) => store.feedHistory({ venue: r.venue, symbol: r.symbol, from: r.from, to: r.to, limit: r.limit }).catch(unavailable),
@@ -75,7 +80,7 @@ export function storeCapability(store: Store, market: MarketService, info: HostI
         store.setRetention({ days: r.days, maxBytes: r.maxMegabytes === null ? null : r.maxMegabytes * 1024 * 1024 }).catch(unavailable),
       'export.csv.start': (r) => {
         try {
-          return jobInfo(store.startCsvExport({ venue: r.venue, symbol: r.symbol, from: r.from ?? null, to: r.to ?? null }));
+          return jobInfo(store.startCsvExport({ table: r.table, venue: r.venue, symbol: r.symbol, from: r.from ?? null, to: r.to ?? null }));
         } catch (error) {
           if (error instanceof ExportError) throw new ContractError('unavailable', error.message);
           throw error;

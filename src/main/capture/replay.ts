@@ -3,7 +3,7 @@
  * books ended as and what every integrity check saw.
  */
 import { performance } from 'node:perf_hooks';
-import type { BookEvent } from '../../shared/market';
+import type { BookEvent, Trade } from '../../shared/market';
 import { TopOfBookTracker } from '../book/top-of-book';
 import { nullLogger, type Logger } from '../log';
 import type { VenueAdapter } from '../venues/adapter';
@@ -59,11 +59,15 @@ export interface ReplayOptions {
   logger?: Logger;
   /** Called for every applied book event (stores and analytics hang here). */
   onBook?: (feed: SymbolFeed, event: BookEvent) => void;
+  /** Called for every print the adapters emit. */
+  onTrade?: (feed: SymbolFeed, trade: Trade) => void;
   /** Called when a feed's best bid/ask price or size changes. */
   onTopOfBook?: (feed: SymbolFeed, event: BookEvent) => void;
   /** Called once at the end with every feed, books intact, before the adapters close. */
   onEnd?: (feeds: SymbolFeed[]) => void;
 }
+
+type TradeForwarding = { onTrade?: (feed: SymbolFeed, trade: Trade) => void };
 
 /** Corrupt lines listed individually in the result; the count covers them all. */
 const MAX_LISTED_CORRUPT = 50;
@@ -113,7 +117,9 @@ export class ReplayDriver {
         if (to === 'synced') this.everSynced.add(feed);
         listener.onState(feed, from, to, reason);
       },
-    };
+      // Prints pass straight through (until FeedListener declares onTrade, it is optional here).
+      onTrade: (feed: SymbolFeed, trade: Trade) => (listener as TradeForwarding).onTrade?.(feed, trade),
+    } as FeedListener;
   }
 
   adapterFor(venue: string): VenueAdapter | undefined {
@@ -221,7 +227,7 @@ export const nextMacrotask = (): Promise<void> => new Promise<void>((resolve) =>
  * A feed listener that counts top-of-book changes (what the store records: every change of best price
  * or size) and forwards book events to the caller's hooks.
  */
-export function topOfBookCounter(hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfBook'> = {}): { listener: FeedListener; changes(): number } {
+export function topOfBookCounter(hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfBook' | 'onTrade'> = {}): { listener: FeedListener; changes(): number } {
   const trackers = new Map<SymbolFeed, TopOfBookTracker>();
   let changes = 0;
   const listener: FeedListener = {
@@ -238,7 +244,8 @@ export function topOfBookCounter(hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfB
       }
     },
     onState() {},
-  };
+    onTrade: (feed: SymbolFeed, trade: Trade) => hooks.onTrade?.(feed, trade),
+  } as FeedListener;
   return { listener, changes: () => changes };
 }
 

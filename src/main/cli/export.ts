@@ -1,10 +1,13 @@
 /**
  * npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
+ * npm run export -- --trades --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
  * npm run export -- --depth --capture FILE --venue V --symbol S [--levels 40] --out FILE.json [--force]
  *
  * CSV: streams one symbol's recorded top of book from a store database (the app's, or one written by
  * `npm run replay -- CAPTURE --db FILE`) in the columns ts_iso,provider,symbol,bid,ask,spread,mid,
- * bid_size,ask_size. The database is opened read-only, so this is safe while the app records.
+ * bid_size,ask_size. With --trades, its recorded trades in the columns ts_iso,provider,symbol,trade_id,
+ * side,price,size (ts_iso the venue's trade time). --from/--to select by local receive time in both.
+ * The database is opened read-only, so this is safe while the app records.
  *
  * Depth: the CLI cannot reach a running app's books, so it replays a capture through the live
  * adapters and writes the final book's top N levels as JSON (atomically).
@@ -18,7 +21,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { replayCapture } from '../capture/replay';
-import { exportTopOfBookCsv } from '../store/worker/csv-export';
+import { exportCsv } from '../store/worker/csv-export';
 import { DEFAULT_DEPTH_LEVELS, depthSnapshot, writeJsonAtomic } from '../store/client/depth-export';
 import { openStoreReadOnly } from '../store/worker/open-database';
 import type { SymbolFeed } from '../venues/symbol-feed';
@@ -27,6 +30,7 @@ import { checkOutputFile, OutputFileError } from './output-file';
 
 const USAGE = `usage:
   npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
+  npm run export -- --trades --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
   npm run export -- --depth --capture FILE --venue V --symbol S [--levels ${DEFAULT_DEPTH_LEVELS}] --out FILE.json [--force]`;
 
 class UsageError extends Error {}
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
         to: { type: 'string' },
         out: { type: 'string' },
         depth: { type: 'boolean', default: false },
+        trades: { type: 'boolean', default: false },
         capture: { type: 'string' },
         levels: { type: 'string' },
         force: { type: 'boolean', default: false },
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  if (v.depth && v.trades) throw new UsageError('--depth and --trades are two different exports; give one');
   if (v.depth) {
     const capture = required('capture', v.capture);
     if (!existsSync(capture)) throw new UsageError(`capture file not found: ${capture}`);
@@ -104,11 +110,12 @@ async function main(): Promise<void> {
   const db = openStoreReadOnly(dbPath);
   try {
     const started = Date.now();
-    const result = exportTopOfBookCsv(db, { venue, symbol, from, to, out }, (p) => {
+    const table = v.trades ? 'trades' : 'top-of-book';
+    const result = exportCsv(db, { table, venue, symbol, from, to, out }, (p) => {
       const pct = p.totalRows > 0 ? Math.floor((p.rows / p.totalRows) * 100) : 100;
       process.stderr.write(`export: ${p.rows}/${p.totalRows} rows (${pct}%)\n`);
     }, 100_000);
-    process.stdout.write(JSON.stringify({ ...result, venue, symbol, ms: Date.now() - started }) + '\n');
+    process.stdout.write(JSON.stringify({ ...result, table, venue, symbol, ms: Date.now() - started }) + '\n');
   } finally {
     db.close();
   }

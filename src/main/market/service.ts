@@ -4,7 +4,7 @@
  * capture playing in the app stands in for the live books), and the health report.
  */
 import { ContractError, type HealthReport, type ReplayStatus, type VenueInfo } from '../../shared/contract';
-import type { BookEvent, Instrument, SyncState, VenueId } from '../../shared/market';
+import type { BookEvent, Instrument, SyncState, Trade, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import type { VenueAdapter } from '../venues/adapter';
 import { venueModule, type VenueCredentials } from '../venues/registry';
@@ -55,14 +55,22 @@ export interface MarketOptions {
 
 export type BookListener = (feed: SymbolFeed, event: BookEvent) => void;
 export type StateListener = (feed: SymbolFeed, from: SyncState, to: SyncState, reason: string) => void;
+export type TradeListener = (feed: SymbolFeed, trade: Trade) => void;
+
+/**
+ * The listener the service hands every adapter (live and replayed). `onTrade` is what the venues call
+ * for each print; declared here until FeedListener itself carries it.
+ */
+type MarketFeedListener = FeedListener & { onTrade: TradeListener };
 
 export class MarketService {
   private readonly venuesById = new Map<VenueId, VenueRuntime>();
   private readonly bookListeners = new Set<BookListener>();
   private readonly stateListeners = new Set<StateListener>();
+  private readonly tradeListeners = new Set<TradeListener>();
   private readonly releasedListeners = new Set<(feeds: readonly SymbolFeed[]) => void>();
   private readonly startedAt = Date.now();
-  private readonly listener: FeedListener;
+  private readonly listener: MarketFeedListener;
   /**
    * A capture playing in the app. While it plays, its venues' books replace the live ones for every
    * window (lookups go to the replay first); the live feeds keep running underneath, so stopping the
@@ -80,9 +88,12 @@ export class MarketService {
   ) {
     this.memory = new MemoryWatch({ logger });
     this.memory.start();
-    const listener: FeedListener = (this.listener = {
+    const listener: MarketFeedListener = (this.listener = {
       onBook: (feed, event) => {
         for (const l of this.bookListeners) l(feed, event);
+      },
+      onTrade: (feed, trade) => {
+        for (const l of this.tradeListeners) l(feed, trade);
       },
       onState: (feed, from, to, reason) => {
         this.logger.log(to === 'resyncing' ? 'warn' : 'info', 'state', { venue: feed.venue, symbol: feed.symbol, from, to, reason });
@@ -108,6 +119,12 @@ export class MarketService {
   onBook(listener: BookListener): () => void {
     this.bookListeners.add(listener);
     return () => this.bookListeners.delete(listener);
+  }
+
+  /** Every print of every feed, live or replayed in the app (tell them apart with isReplayFeed). */
+  onTrade(listener: TradeListener): () => void {
+    this.tradeListeners.add(listener);
+    return () => this.tradeListeners.delete(listener);
   }
 
   /** Feeds the market let go of (a replay that ended): whoever kept state per feed drops it. */

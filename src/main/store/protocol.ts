@@ -13,6 +13,9 @@ import type { AlertPhase, AlertSeverity, AlertToWrite, FeedEventKind, FeedEventR
 /** Fields per top-of-book row in a flat batch: venue, symbol, exchangeTs, localTs, bid, bidSize, ask, askSize. */
 export const TOB_FIELDS = 8;
 
+/** Fields per trade in a flat batch: venue, symbol, exchangeTs, localTs, tradeId, price, size, side, fills. */
+export const TRADE_FIELDS = 9;
+
 /** What a worker thread is started with (its workerData). `writer` lives as long as the store; `export` writes one CSV and exits. */
 export type WorkerInit =
   | {
@@ -39,6 +42,8 @@ export type ToWriter =
       /** Increases by one per message; the worker acknowledges commits by it. */
       seq: number;
       tob: Array<string | number | null>;
+      /** Flat, TRADE_FIELDS per trade; absent in batches without trades. */
+      trades?: Array<string | number | null>;
       alerts: AlertToWrite[];
       feed: FeedEventRecord[];
       instruments: Instrument[];
@@ -59,7 +64,7 @@ export type FromWriter =
 /** The part of the status the worker knows (the main thread adds its own queue counters). */
 export type WorkerStatus = Omit<StoreStatus, 'queuedRows' | 'droppedRows'> & { queuedRowsInWorker: number };
 
-export type QueryName = 'topOfBook' | 'alerts' | 'feedHistory' | 'setRetention' | 'runRetention' | 'status' | 'checkpoint';
+export type QueryName = 'topOfBook' | 'trades' | 'alerts' | 'feedHistory' | 'setRetention' | 'runRetention' | 'status' | 'checkpoint';
 
 // ---- named queries (answered by the writer worker; see worker/queries.ts) ----
 
@@ -87,6 +92,39 @@ export interface TopOfBookRange {
   symbol: string;
   rows: TopOfBookPoint[];
   /** More rows exist in the window than the limit allowed. */
+  truncated: boolean;
+}
+
+export interface TradesQuery {
+  venue: string;
+  symbol: string;
+  /** ms since the epoch of local receive time, inclusive. */
+  from: number;
+  /** ms since the epoch of local receive time, exclusive. */
+  to: number;
+  limit: number;
+  /** The newest `limit` trades of the window instead of the oldest (still returned oldest first). */
+  newest?: boolean;
+}
+
+/** A recorded trade, in the contract's TradePrint shape. */
+export interface StoredTrade {
+  id: string | null;
+  price: string;
+  size: string;
+  side: 'buy' | 'sell' | 'unknown';
+  /** The venue's trade time; the local receive time where the venue sent none. */
+  exchangeTs: number;
+  localTs: number;
+  /** Present when the row stands for more than one venue trade. */
+  fills?: number;
+}
+
+export interface TradesRange {
+  venue: string;
+  symbol: string;
+  rows: StoredTrade[];
+  /** More trades exist in the window than the limit allowed. */
   truncated: boolean;
 }
 
@@ -143,7 +181,11 @@ export interface FeedHistoryEntry {
 
 // ---- CSV export (one export worker per job; see worker/csv-export.ts) ----
 
+export type CsvTable = 'top-of-book' | 'trades';
+
 export interface CsvExportRequest {
+  /** What to export (default top of book). */
+  table?: CsvTable;
   venue: string;
   symbol: string;
   /** ms since the epoch, inclusive; null for the beginning. */

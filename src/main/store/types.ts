@@ -80,7 +80,7 @@ export function feedEventKind(from: SyncState, to: SyncState): FeedEventKind {
 export interface RetentionSetting {
   /** Delete rows older than this many days; null keeps them by age. */
   days: number | null;
-  /** Keep the database's used size under this many bytes by deleting the oldest top-of-book rows; null for no cap. */
+  /** Keep the database's used size under this many bytes by deleting the oldest top-of-book and trade rows; null for no cap. */
   maxBytes: number | null;
 }
 
@@ -95,12 +95,12 @@ export interface StoreStatus {
   path: string;
   /** Database file plus its WAL, in bytes. */
   sizeBytes: number;
-  rows: { topOfBook: number; alerts: number; alertEvents: number; feedEvents: number; instruments: number };
+  rows: { topOfBook: number; trades: number; alerts: number; alertEvents: number; feedEvents: number; instruments: number };
   /** Time of the last committed transaction (ms since the epoch). */
   lastWriteTs: number | null;
   /** Rows accepted but not yet committed (waiting on the main thread or in the worker). */
   queuedRows: number;
-  /** Rows dropped because the queue was full (the writer could not keep up, or the disk failed for long). */
+  /** Top-of-book and trade rows dropped because the queue was full (the writer could not keep up, or the disk failed for long). */
   droppedRows: number;
   /** Rows committed since the store started. */
   committedRows: number;

@@ -1,6 +1,6 @@
 /**
  * The web host: the same services as the desktop app in plain Node, the built renderer over HTTP,
- * the contract over a WebSocket at /ws, and GET /api/health. Binds 127.0.0.1 by default; any other
+ * the contract over a WebSocket at /ws, GET /api/health, /api/simulate and /api/trades. Binds 127.0.0.1 by default; any other
  * address requires a token (query `?token=`, then a cookie, or `Authorization: Bearer`).
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
@@ -14,6 +14,7 @@ import type { ServerMessage } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { Services } from '../app/compose';
 import { answerSimulate } from '../analytics/impact-query';
+import { answerTrades } from './trades-route';
 
 export interface WebHostOptions {
   services: Services;
@@ -189,6 +190,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
         })
         .catch((error: unknown) => failed(res, 'simulate', error));
+      return;
+    }
+    if (path === '/api/trades') {
+      // The newest prints of one symbol (src/main/web/trades-route.ts): 200, or 400/404/503 with { error }.
+      answerTrades(services, url.searchParams)
+        .then((answer) => {
+          if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
+        })
+        .catch((error: unknown) => failed(res, 'trades', error));
       return;
     }
     const exportName = /^\/api\/exports\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];

@@ -1,24 +1,27 @@
 /**
- * The path from a market's book events to the store, shared by the live app and `replay --db`:
- * every applied book event goes through a per-feed TopOfBookTracker, and each change of best bid/ask
- * price or size becomes one row. Sync-state changes become feed history.
+ * The path from a market's events to the store, shared by the live app and `replay --db`: every
+ * applied book event goes through a per-feed TopOfBookTracker, and each change of best bid/ask price
+ * or size becomes one row; every print becomes one trade row; sync-state changes become feed history.
  */
-import type { BookEvent, Instrument, SyncState } from '../../../shared/market';
+import type { BookEvent, Instrument, SyncState, Trade } from '../../../shared/market';
 import { TopOfBookTracker } from '../../book/top-of-book';
 import type { SymbolFeed } from '../../venues/symbol-feed';
 import { feedEventKind, type FeedEventRecord, type TopOfBookRow } from '../types';
 
 export interface RecorderSink {
   recordTopOfBook(row: TopOfBookRow): void;
+  recordTrade(trade: Trade): void;
   recordFeedEvent(event: FeedEventRecord): void;
   recordInstrument(instrument: Instrument): void;
 }
 
-export class TopOfBookRecorder {
+export class MarketRecorder {
   private readonly trackers = new WeakMap<SymbolFeed, TopOfBookTracker>();
   private readonly described = new Set<string>();
-  /** Rows handed to the sink since this recorder started. */
+  /** Top-of-book rows handed to the sink since this recorder started. */
   rows = 0;
+  /** Trades handed to the sink since this recorder started. */
+  trades = 0;
 
   constructor(
     private readonly sink: RecorderSink,
@@ -47,6 +50,13 @@ export class TopOfBookRecorder {
       ask: top.ask,
       askSize: top.askSize,
     });
+  };
+
+  /** A print of `feed` (MarketService.onTrade, or the replay's onTrade). */
+  readonly onTrade = (feed: SymbolFeed, trade: Trade): void => {
+    this.describe(feed);
+    this.trades++;
+    this.sink.recordTrade(trade);
   };
 
   /** A feed's sync state changed (MarketService.onState). */

@@ -1,11 +1,11 @@
 /**
  * Replay a capture into a store database through the same path the live app uses: the adapters'
- * book events → TopOfBookRecorder → Store (writer worker). Used by `npm run replay -- FILE --db DB`.
+ * book events and prints → MarketRecorder → Store (writer worker). Used by `npm run replay -- FILE --db DB`.
  */
 import { dirname, join } from 'node:path';
 import { replayCapture, type ReplayResult } from '../../capture/replay';
 import { nullLogger, type Logger } from '../../log';
-import { TopOfBookRecorder } from './recorder';
+import { MarketRecorder } from './recorder';
 import { Store } from './store';
 
 export interface ReplayIntoStoreResult {
@@ -15,6 +15,8 @@ export interface ReplayIntoStoreResult {
   rowsWritten: number;
   /** Top-of-book rows in the database now (earlier runs included). */
   rowsInDb: number;
+  /** Trades this replay added to the database (a print already stored is not added again). */
+  tradesWritten: number;
   droppedRows: number;
   errors: string[];
 }
@@ -34,8 +36,8 @@ export async function replayIntoStore(capture: string, dbPath: string, logger: L
   try {
     const before = await store.fetchStatus();
     if (before.state === 'failed') throw new Error(before.message ?? `cannot open ${dbPath}`);
-    const recorder = new TopOfBookRecorder(store);
-    const replay = await replayCapture(capture, { logger, onBook: recorder.onBook });
+    const recorder = new MarketRecorder(store);
+    const replay = await replayCapture(capture, { logger, onBook: recorder.onBook, onTrade: recorder.onTrade });
     await flushOrGiveUp(store, 15_000);
     const after = await store.fetchStatus();
     return {
@@ -43,6 +45,7 @@ export async function replayIntoStore(capture: string, dbPath: string, logger: L
       db: store.path,
       rowsWritten: after.rows.topOfBook - before.rows.topOfBook,
       rowsInDb: after.rows.topOfBook,
+      tradesWritten: after.rows.trades - before.rows.trades,
       droppedRows: after.droppedRows,
       errors: after.lastError ? [after.lastError] : [],
     };

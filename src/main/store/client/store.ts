@@ -5,7 +5,7 @@
  *
  * Queue policy: rows posted but not yet committed, plus rows not yet posted, are bounded by
  * `maxQueuedRows`. When the writer falls that far behind (a failing disk, a stalled worker) new
- * top-of-book rows are dropped and counted (`droppedRows`, a warning in the log and in the store
+ * top-of-book and trade rows are dropped and counted (`droppedRows`, a warning in the log and in the store
  * status) until the queue drains; alerts and feed history, which are few, are never dropped. Posted
  * batches are kept until the worker confirms the commit, so a worker that dies is restarted and
  * given them again.
@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { Instrument } from '../../../shared/market';
+import type { Instrument, Trade } from '../../../shared/market';
 import type { Logger } from '../../log';
 import { ExportError, classifyStoreError } from '../errors';
 import type {
@@ -29,6 +29,8 @@ import type {
   ToWriter,
   TopOfBookQuery,
   TopOfBookRange,
+  TradesQuery,
+  TradesRange,
   WorkerStatus,
 } from '../protocol';
 import { DEFAULT_RETENTION, type AlertRecord, type AlertToWrite, type FeedEventRecord, type RetentionSetting, type StoreStatus, type TopOfBookRow } from '../types';
@@ -47,7 +49,7 @@ export interface StoreOptions {
   flushRows?: number;
   /** …or after this many ms, whichever comes first (default 100). */
   flushMs?: number;
-  /** Most rows queued (unposted + posted but uncommitted) before new top-of-book rows are dropped (default 250,000). */
+  /** Most rows queued (unposted + posted but uncommitted) before new top-of-book and trade rows are dropped (default 250,000). */
   maxQueuedRows?: number;
   /** Most rows the writer commits in one transaction (default 10,000). */
   maxTransactionRows?: number;
@@ -86,6 +88,7 @@ export class Store {
   private readonly flushMs: number;
   private readonly maxQueuedRows: number;
   private tob: Array<string | number | null> = [];
+  private tradesOut: Array<string | number | null> = [];
   private alertsOut: AlertToWrite[] = [];
   private feedOut: FeedEventRecord[] = [];
   private instrumentsOut: Instrument[] = [];
@@ -130,6 +133,21 @@ export class Store {
       return;
     }
     this.tob.push(row.venue, row.symbol, row.exchangeTs, row.localTs, row.bid, row.bidSize, row.ask, row.askSize);
+    this.added();
+  }
+
+  /**
+   * Record one print (TRADE_FIELDS in protocol.ts). Dropped and counted like top of book when the
+   * queue is full. A print whose id is already stored for its symbol is skipped by the writer.
+   */
+  recordTrade(trade: Trade): void {
+    if (this.closed) return;
+    if (this.unsentRows + this.inFlightRows >= this.maxQueuedRows) {
+      this.drop(1);
+      return;
+    }
+    const exchangeTs = Number.isFinite(trade.exchangeTs) && trade.exchangeTs > 0 ? trade.exchangeTs : null;
+    this.tradesOut.push(trade.venue, trade.symbol, exchangeTs, trade.localTs, trade.id, trade.price, trade.size, trade.side, trade.fills ?? null);
     this.added();
   }
 
@@ -182,7 +200,7 @@ export class Store {
       this.logger.log('warn', 'store-queue-full', {
         queued: this.unsentRows + this.inFlightRows,
         limit: this.maxQueuedRows,
-        message: 'the store cannot keep up (or cannot write): new top-of-book rows are dropped until it catches up',
+        message: 'the store cannot keep up (or cannot write): new top-of-book and trade rows are dropped until it catches up',
       });
     }
   }
@@ -196,12 +214,14 @@ export class Store {
       t: 'write',
       seq: ++this.seq,
       tob: this.tob,
+      trades: this.tradesOut,
       alerts: this.alertsOut,
       feed: this.feedOut,
       instruments: this.instrumentsOut,
     };
     const rows = this.unsentRows;
     this.tob = [];
+    this.tradesOut = [];
     this.alertsOut = [];
     this.feedOut = [];
     this.instrumentsOut = [];
@@ -334,6 +354,10 @@ export class Store {
     return this.query('topOfBook', q);
   }
 
+  trades(q: TradesQuery): Promise<TradesRange> {
+    return this.query('trades', q);
+  }
+
   alerts(q: AlertsQuery): Promise<StoredAlert[]> {
     return this.query('alerts', q);
   }
@@ -372,7 +396,7 @@ export class Store {
           message: null,
           path: this.path,
           sizeBytes: 0,
-          rows: { topOfBook: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instruments: 0 },
+          rows: { topOfBook: 0, trades: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instruments: 0 },
           lastWriteTs: null,
           queuedRows,
           droppedRows: this.droppedRows,
@@ -390,7 +414,7 @@ export class Store {
       return {
         ...base,
         state: 'degraded',
-        message: `${this.droppedRows} top-of-book rows were dropped because the store fell ${this.maxQueuedRows} rows behind${this.dropping ? ' (still dropping)' : ''}`,
+        message: `${this.droppedRows} top-of-book and trade rows were dropped because the store fell ${this.maxQueuedRows} rows behind${this.dropping ? ' (still dropping)' : ''}`,
       };
     }
     return base;
@@ -398,13 +422,14 @@ export class Store {
 
   // ---- exports ----
 
-  /** Start a CSV export in its own worker thread; follow it with `exportJob(id)`. */
+  /** Start a CSV export (top of book, or trades) in its own worker thread; follow it with `exportJob(id)`. */
   startCsvExport(request: Omit<CsvExportRequest, 'out'>): ExportJob {
     const running = [...this.jobs.values()].filter((j) => j.state === 'running').length;
     if (running >= MAX_RUNNING_EXPORTS) throw new ExportError(`${running} exports are already running; wait for one to finish`);
     const id = randomBytes(6).toString('hex');
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const name = `${safeName(request.venue)}_${safeName(request.symbol)}_${stamp}_${id}.csv`;
+    const what = request.table === 'trades' ? '_trades' : '';
+    const name = `${safeName(request.venue)}_${safeName(request.symbol)}${what}_${stamp}_${id}.csv`;
     const job: ExportJob = {
       id,
       kind: 'csv',

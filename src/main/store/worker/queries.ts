@@ -3,9 +3,22 @@
  * parameters, and every query has a row limit so none can stall the writer for long.
  */
 import type Database from 'better-sqlite3';
-import type { AlertStep, AlertsQuery, FeedHistoryEntry, FeedHistoryQuery, StoredAlert, TopOfBookPoint, TopOfBookQuery, TopOfBookRange } from '../protocol';
+import type {
+  AlertStep,
+  AlertsQuery,
+  FeedHistoryEntry,
+  FeedHistoryQuery,
+  StoredAlert,
+  StoredTrade,
+  TopOfBookPoint,
+  TopOfBookQuery,
+  TopOfBookRange,
+  TradesQuery,
+  TradesRange,
+} from '../protocol';
 
 export const MAX_TOP_OF_BOOK_ROWS = 20_000;
+export const MAX_TRADE_ROWS = 20_000;
 export const MAX_LIST_ROWS = 1_000;
 
 /**
@@ -54,6 +67,11 @@ export function topOfBookWhere(instrumentId: number, from: number, to: number): 
   return new Where().equals('instrument_id', instrumentId).from('local_ts', from).before('local_ts', to);
 }
 
+/** One instrument's trades in [from, to) by local receive time (times may be null: open-ended). */
+export function tradesWhere(instrumentId: number, from: number | undefined, to: number | undefined): Where {
+  return new Where().equals('instrument_id', instrumentId).from('local_ts', from).before('local_ts', to);
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -67,10 +85,13 @@ export function instrumentId(db: Database.Database, venue: string, symbol: strin
   return row?.id ?? null;
 }
 
-/** What has top of book recorded, as `venue:symbol` (for messages that say what is there instead). */
-export function recordedInstruments(db: Database.Database, limit = 20): string[] {
+/**
+ * What has rows recorded in `table` (top_of_book or trades), as `venue:symbol` (for messages that say
+ * what is there instead).
+ */
+export function recordedInstruments(db: Database.Database, limit = 20, table: 'top_of_book' | 'trades' = 'top_of_book'): string[] {
   const rows = db
-    .prepare('SELECT venue, symbol FROM instruments i WHERE EXISTS (SELECT 1 FROM top_of_book t WHERE t.instrument_id = i.id) ORDER BY venue, symbol LIMIT ?')
+    .prepare(`SELECT venue, symbol FROM instruments i WHERE EXISTS (SELECT 1 FROM ${table} t WHERE t.instrument_id = i.id) ORDER BY venue, symbol LIMIT ?`)
     .all(limit) as Array<{ venue: string; symbol: string }>;
   return rows.map((r) => `${r.venue}:${r.symbol}`);
 }
@@ -89,6 +110,42 @@ export function topOfBookRange(db: Database.Database, q: TopOfBookQuery): TopOfB
   const truncated = rows.length > limit;
   if (truncated) rows.pop();
   return { venue: q.venue, symbol: q.symbol, rows, truncated };
+}
+
+interface TradeRow {
+  id: string | null;
+  price: string;
+  size: string;
+  side: StoredTrade['side'];
+  exchangeTs: number | null;
+  localTs: number;
+  fills: number | null;
+}
+
+/** A stored trade as the contract's TradePrint: exchange time falls back to local time, fills only when several. */
+export function storedTrade(r: TradeRow): StoredTrade {
+  const trade: StoredTrade = { id: r.id, price: r.price, size: r.size, side: r.side, exchangeTs: r.exchangeTs ?? r.localTs, localTs: r.localTs };
+  if (r.fills !== null && r.fills > 1) trade.fills = r.fills;
+  return trade;
+}
+
+/** One instrument's trades in [from, to) by local time, oldest first: the first `limit`, or with `newest` the last. */
+export function tradesRange(db: Database.Database, q: TradesQuery): TradesRange {
+  const limit = Math.max(1, Math.min(q.limit, MAX_TRADE_ROWS));
+  const id = instrumentId(db, q.venue, q.symbol);
+  if (id === null) return { venue: q.venue, symbol: q.symbol, rows: [], truncated: false };
+  const where = tradesWhere(id, q.from, q.to);
+  const order = q.newest ? 'DESC' : 'ASC';
+  const rows = db
+    .prepare(
+      `SELECT trade_id AS id, price, size, side, exchange_ts AS exchangeTs, local_ts AS localTs, fills
+       FROM trades ${where} ORDER BY local_ts ${order}, id ${order} LIMIT ?`,
+    )
+    .all(...where.args, limit + 1) as TradeRow[];
+  const truncated = rows.length > limit;
+  if (truncated) rows.pop();
+  if (q.newest) rows.reverse();
+  return { venue: q.venue, symbol: q.symbol, rows: rows.map(storedTrade), truncated };
 }
 
 export function listAlerts(db: Database.Database, q: AlertsQuery): StoredAlert[] {
@@ -133,6 +190,7 @@ export function feedHistory(db: Database.Database, q: FeedHistoryQuery): FeedHis
 
 export interface TableCounts {
   topOfBook: number;
+  trades: number;
   alerts: number;
   alertEvents: number;
   feedEvents: number;
@@ -144,6 +202,7 @@ export function countRows(db: Database.Database): TableCounts {
   const count = (table: string): number => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   return {
     topOfBook: count('top_of_book'),
+    trades: count('trades'),
     alerts: count('alerts'),
     alertEvents: count('alert_events'),
     feedEvents: count('feed_events'),

@@ -87,6 +87,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'trades',
+    sql: `
+      -- One row per print from a venue's public trade feed. Price and size are the venue's exact text;
+      -- side is the taker's ('unknown' where the venue does not say). Times are ms since the epoch and
+      -- may carry a fraction (venues that stamp µs): exchange_ts as the venue stamped the trade (null
+      -- if it sent none), local_ts when we received it. trade_id is the venue's id as text (ids beyond
+      -- 2^53 stay exact), null where the venue sends none; fills is how many venue trades the row
+      -- stands for (a Binance aggTrade), null for one.
+      CREATE TABLE trades (
+        id INTEGER PRIMARY KEY,
+        instrument_id INTEGER NOT NULL REFERENCES instruments (id),
+        local_ts REAL NOT NULL,
+        exchange_ts REAL,
+        trade_id TEXT,
+        price TEXT NOT NULL,
+        size TEXT NOT NULL,
+        side TEXT NOT NULL CHECK (side IN ('buy', 'sell', 'unknown')),
+        fills INTEGER
+      );
+      CREATE INDEX trades_by_instrument_time ON trades (instrument_id, local_ts);
+      -- A print the venue sends again (after a reconnect, or as history on subscribe) is stored once.
+      CREATE UNIQUE INDEX trades_by_instrument_trade_id ON trades (instrument_id, trade_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

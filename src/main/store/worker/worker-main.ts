@@ -6,7 +6,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromExport, ToWriter, WorkerInit } from '../protocol';
-import { exportTopOfBookCsv } from './csv-export';
+import { exportCsv } from './csv-export';
 import { openStoreReadOnly } from './open-database';
 import { WriterLoop } from './writer-loop';
 
@@ -38,7 +38,7 @@ if (init.role === 'writer') {
   let db: ReturnType<typeof openStoreReadOnly> | null = null;
   try {
     db = openStoreReadOnly(init.path);
-    const result = exportTopOfBookCsv(db, init.request, (p) => post({ t: 'progress', ...p }));
+    const result = exportCsv(db, init.request, (p) => post({ t: 'progress', ...p }));
     post({ t: 'done', ...result });
   } catch (error) {
     post({ t: 'failed', error: (error as Error).message });

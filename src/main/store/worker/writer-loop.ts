@@ -285,6 +285,7 @@ export class WriterLoop {
     }
     const counts = this.writer.counts;
     counts.topOfBook -= run.deleted.topOfBook - before.topOfBook;
+    counts.trades -= run.deleted.trades - before.trades;
     counts.alerts -= run.deleted.alerts - before.alerts;
     counts.alertEvents -= run.deleted.alertEvents - before.alertEvents;
     counts.feedEvents -= run.deleted.feedEvents - before.feedEvents;
@@ -314,6 +315,9 @@ export class WriterLoop {
       switch (name) {
         case 'topOfBook':
           this.options.post({ t: 'result', id, ok: true, value: this.writer.topOfBook(params as never) });
+          return;
+        case 'trades':
+          this.options.post({ t: 'result', id, ok: true, value: this.writer.trades(params as never) });
           return;
         case 'alerts':
           this.options.post({ t: 'result', id, ok: true, value: this.writer.alerts(params as never) });

@@ -6,19 +6,21 @@
 import type Database from 'better-sqlite3';
 import type { Instrument } from '../../../shared/market';
 import { openStoreDatabase } from './open-database';
-import { countRows, feedHistory, listAlerts, topOfBookRange, type TableCounts } from './queries';
-import { TOB_FIELDS } from '../protocol';
+import { countRows, feedHistory, listAlerts, topOfBookRange, tradesRange, type TableCounts } from './queries';
+import { TOB_FIELDS, TRADE_FIELDS } from '../protocol';
 import type { AlertToWrite, FeedEventRecord, RetentionSetting } from '../types';
 
 export interface WriteBatch {
   tob: ReadonlyArray<string | number | null>;
+  /** Flat, TRADE_FIELDS per trade (see protocol.ts); absent when the batch has none. */
+  trades?: ReadonlyArray<string | number | null>;
   alerts: readonly AlertToWrite[];
   feed: readonly FeedEventRecord[];
   instruments: readonly Instrument[];
 }
 
 export function batchRows(batch: WriteBatch): number {
-  return batch.tob.length / TOB_FIELDS + batch.alerts.length + batch.feed.length + batch.instruments.length;
+  return batch.tob.length / TOB_FIELDS + (batch.trades?.length ?? 0) / TRADE_FIELDS + batch.alerts.length + batch.feed.length + batch.instruments.length;
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -28,6 +30,7 @@ interface Statements {
   upsertInstrument: Statement;
   selectInstrument: Statement;
   insertTop: Statement;
+  insertTrade: Statement;
   upsertAlert: Statement;
   insertAlertEvent: Statement;
   selectAlert: Statement;
@@ -36,7 +39,7 @@ interface Statements {
 
 export class StoreWriter {
   db: Database.Database | null = null;
-  counts: TableCounts = { topOfBook: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instruments: 0 };
+  counts: TableCounts = { topOfBook: 0, trades: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instruments: 0 };
   private countsKnown = false;
   private stmts: Statements | null = null;
   /** venue → symbol → instrument id (nested, so the hot path builds no key strings). */
@@ -79,6 +82,11 @@ export class StoreWriter {
       selectInstrument: db.prepare('SELECT id FROM instruments WHERE venue = ? AND symbol = ?'),
       insertTop: db.prepare(
         'INSERT INTO top_of_book (instrument_id, local_ts, exchange_ts, bid, bid_size, ask, ask_size) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      // A trade id already stored for the instrument is a resent print: skipped (null ids never clash).
+      insertTrade: db.prepare(
+        `INSERT INTO trades (instrument_id, exchange_ts, local_ts, trade_id, price, size, side, fills) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (instrument_id, trade_id) DO NOTHING`,
       ),
       upsertAlert: db.prepare(
         `INSERT INTO alerts (alert_id, instrument_id, kind, severity, state, raised_ts, updated_ts, cleared_ts, message, evidence)
@@ -131,7 +139,7 @@ export class StoreWriter {
     const s = this.stmts;
     if (!db || !s) throw Object.assign(new Error('database is not open'), { code: 'SQLITE_CANTOPEN' });
     const added: Array<[string, string]> = [];
-    const delta = { topOfBook: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instrumentsBefore: this.counts.instruments };
+    const delta = { topOfBook: 0, trades: 0, alerts: 0, alertEvents: 0, feedEvents: 0, instrumentsBefore: this.counts.instruments };
     try {
       db.transaction(() => {
         for (const b of batches) {
@@ -155,6 +163,11 @@ export class StoreWriter {
             s.insertTop.run(id, tob[k + 3], tob[k + 2], tob[k + 4], tob[k + 5], tob[k + 6], tob[k + 7]);
           }
           delta.topOfBook += tob.length / TOB_FIELDS;
+          const trades = b.trades ?? [];
+          for (let k = 0; k < trades.length; k += TRADE_FIELDS) {
+            const id = this.instrument(trades[k] as string, trades[k + 1] as string, now, added);
+            delta.trades += s.insertTrade.run(id, trades[k + 2], trades[k + 3], trades[k + 4], trades[k + 5], trades[k + 6], trades[k + 7], trades[k + 8]).changes;
+          }
           for (const a of b.alerts) {
             const instrumentId = this.instrument(a.venue, a.symbol, now, added);
             const before = s.selectAlert.get(a.id) !== undefined;
@@ -176,10 +189,11 @@ export class StoreWriter {
       throw error;
     }
     this.counts.topOfBook += delta.topOfBook;
+    this.counts.trades += delta.trades;
     this.counts.alerts += delta.alerts;
     this.counts.alertEvents += delta.alertEvents;
     this.counts.feedEvents += delta.feedEvents;
-    return delta.topOfBook + delta.alertEvents + delta.feedEvents;
+    return delta.topOfBook + delta.trades + delta.alertEvents + delta.feedEvents;
   }
 
   /** The persisted retention setting, or `defaults` when none was saved. */
@@ -201,6 +215,7 @@ export class StoreWriter {
   }
 
   topOfBook = (params: Parameters<typeof topOfBookRange>[1]) => topOfBookRange(this.db!, params);
+  trades = (params: Parameters<typeof tradesRange>[1]) => tradesRange(this.db!, params);
   alerts = (params: Parameters<typeof listAlerts>[1]) => listAlerts(this.db!, params);
   feedHistory = (params: Parameters<typeof feedHistory>[1]) => feedHistory(this.db!, params);
 }

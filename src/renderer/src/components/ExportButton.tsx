@@ -17,12 +17,16 @@ const count = formatCount;
 /** A download link stays longer than a note: the user may need a moment to click it. */
 const LINK_MS = 60_000;
 
+/** What a CSV export holds: the recorded top of book, or the recorded trades. */
+type CsvTable = 'top-of-book' | 'trades';
+type ExportKind = 'csv' | 'trades-csv' | 'depth';
+
 /**
- * Export the dashboard symbol's recorded top of book as CSV, with progress; the file streams from
- * the database in the host. Also says when recording to the database is paused or needs attention.
+ * Export the dashboard symbol's recorded top of book or trades as CSV, with progress; the file streams
+ * from the database in the host. Also says when recording to the database is paused or needs attention.
  */
 /** Ask the export controls to start (the desktop menus do this); `saveAs` opens a save dialog when done. */
-export function requestExport(kind: 'csv' | 'depth', saveAs: boolean): void {
+export function requestExport(kind: ExportKind, saveAs: boolean): void {
   window.dispatchEvent(new CustomEvent('obm:export', { detail: { kind, saveAs } }));
 }
 
@@ -39,6 +43,7 @@ async function saveAs(file: string): Promise<string> {
 export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   const [range, setRange] = useState<RangeId>('24h');
   const [jobId, setJobId] = useState<string | null>(null);
+  const [jobTable, setJobTable] = useState<CsvTable>('top-of-book');
   const [startError, setStartError] = useState<string | null>(null);
   // Each depth status gets a serial number, so the same text twice still shows (and clears) again.
   const [depthNote, setDepthNote] = useState<{ id: number; node: ReactNode; link: boolean } | null>(null);
@@ -54,7 +59,7 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   const storeMissing = store.error !== null;
   const storeState = store.frame?.state;
 
-  const start = async (): Promise<void> => {
+  const start = async (table: CsvTable): Promise<void> => {
     if (!choice) return;
     setStartError(null);
     setSavedNote(null);
@@ -63,8 +68,10 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
       const started = await getApi().invoke('export.csv.start', {
         venue: choice.venue,
         symbol: choice.symbol,
+        table,
         ...(ms === null ? {} : { from: Date.now() - ms }),
       });
+      setJobTable(table);
       setJobId(started.id);
     } catch (error) {
       setJobId(null);
@@ -111,11 +118,11 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   });
   useEffect(() => {
     const onExport = (e: Event) => {
-      const { kind, saveAs: thenSave } = (e as CustomEvent<{ kind: 'csv' | 'depth'; saveAs: boolean }>).detail;
+      const { kind, saveAs: thenSave } = (e as CustomEvent<{ kind: ExportKind; saveAs: boolean }>).detail;
       if (kind === 'depth') void depthRef.current(thenSave);
       else {
         saveWhenDone.current = thenSave;
-        void startRef.current();
+        void startRef.current(kind === 'trades-csv' ? 'trades' : 'top-of-book');
       }
     };
     window.addEventListener('obm:export', onExport);
@@ -146,9 +153,10 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
     status = `export failed: ${job.error ?? 'unknown error'}`;
     statusKey = `failed:${job.id}`;
   } else if (job?.state === 'done') {
+    const what = jobTable === 'trades' ? 'trades CSV' : 'CSV';
     status = job.downloadUrl ? (
       <a href={job.downloadUrl} download={job.name} title={job.name}>
-        Download CSV ({count(job.rows)} rows)
+        Download {what} ({count(job.rows)} rows)
       </a>
     ) : (
       <>
@@ -189,12 +197,22 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
       <button
         type="button"
         className="record-button"
-        onClick={() => void start()}
+        onClick={() => void start('top-of-book')}
         disabled={!choice || running || storeMissing}
         aria-label={choice ? `Export ${choice.symbol} top of book as CSV` : 'Export CSV'}
         title={storeMissing ? 'Recording to a database is not available in this session' : choice ? `Export ${choice.symbol} top of book as CSV` : 'Pick a symbol first'}
       >
         Export CSV
+      </button>
+      <button
+        type="button"
+        className="record-button"
+        onClick={() => void start('trades')}
+        disabled={!choice || running || storeMissing}
+        aria-label={choice ? `Export ${choice.symbol} trades as CSV` : 'Export trades CSV'}
+        title={storeMissing ? 'Recording to a database is not available in this session' : choice ? `Export ${choice.symbol} recorded trades as CSV` : 'Pick a symbol first'}
+      >
+        Trades CSV
       </button>
       {running && <progress aria-label="CSV export progress" max={Math.max(1, job?.totalRows ?? 0)} value={job?.rows ?? 0} />}
       <span className="record-status" role="status" aria-label="Export status">

@@ -53,11 +53,12 @@ function even(n: number): number[] {
 }
 
 export function defaultLayout(): LayoutState {
-  const col = (panels: PanelConfig[], size: number): ColumnConfig => ({ id: newId('col'), size, panels, panelSizes: even(panels.length) });
+  const col = (panels: PanelConfig[], size: number, panelSizes = even(panels.length)): ColumnConfig => ({ id: newId('col'), size, panels, panelSizes });
   return {
     version: 1,
     columns: [
-      col([newPanel('ladder')], 30),
+      // The ladder and, under it, the tape of the prints that hit it.
+      col([newPanel('ladder'), newPanel('tape')], 30, [55, 45]),
       col([newPanel('depth'), newPanel('timeseries')], 40),
       col([newPanel('heatmap'), newPanel('health')], 30),
     ],

@@ -6,7 +6,7 @@ import { app, BrowserWindow, dialog, Menu, protocol, session, shell } from 'elec
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { ContractError } from '../shared/contract';
+import { ContractError, type UiCommand } from '../shared/contract';
 import { createServices, credentialsFromEnv, type Services } from './app/compose';
 import { jsonLineLogger } from './log';
 import { rotatingFileLogger, teeLogger } from './log-file';
@@ -45,12 +45,13 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   /** Menu commands that act on what a window shows go to it; the rest run here. */
-  const post = (action: 'export-csv' | 'export-depth' | 'toggle-recording' | 'focus-symbol-search'): void => {
+  const post = (action: UiCommand['action']): void => {
     windows?.openDashboard().focus();
     services?.ui.post('dashboard', action);
   };
   const actions: MenuActions = {
     exportCsv: () => post('export-csv'),
+    exportTradesCsv: () => post('export-trades-csv'),
     exportDepth: () => post('export-depth'),
     toggleRecording: () => post('toggle-recording'),
     focusSymbolSearch: () => post('focus-symbol-search'),

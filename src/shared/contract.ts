@@ -434,7 +434,7 @@ export const CaptureFileSchema = z.object({ name: z.string(), bytes: z.number(),
 /** Something the host asks a window to do (from the desktop app's menus). */
 export const UiCommandSchema = z.object({
   id: z.number(),
-  action: z.enum(['export-csv', 'export-depth', 'toggle-recording', 'focus-symbol-search']),
+  action: z.enum(['export-csv', 'export-trades-csv', 'export-depth', 'toggle-recording', 'focus-symbol-search']),
 });
 
 export const commands = {

@@ -163,6 +163,7 @@ describe('menus', () => {
     expect(dev.map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'Window', 'help']);
     for (const [label, accelerator] of [
       ['Export CSV…', 'CmdOrCtrl+E'],
+      ['Export Trades CSV…', 'CmdOrCtrl+Alt+E'],
       ['Export Depth Snapshot…', 'CmdOrCtrl+Shift+E'],
       ['Start/Stop Recording', 'CmdOrCtrl+Shift+R'],
       ['Open Capture for Replay…', 'CmdOrCtrl+O'],
@@ -180,6 +181,8 @@ describe('menus', () => {
     }
     (find(dev, 'Export CSV…')!.click as () => void)();
     expect(calls.at(-1)).toBe('exportCsv');
+    (find(dev, 'Export Trades CSV…')!.click as () => void)();
+    expect(calls.at(-1)).toBe('exportTradesCsv');
     expect(find(dev, 'About Order Book Monitor')).toBeDefined();
     expect(find(dev, 'Open Data Folder')).toBeDefined();
     expect(buildMenuTemplate(actions, { isMac: true, isDev: false, appName: 'X' })[0]!.role).toBe('appMenu');

@@ -4,10 +4,11 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 
-export type NewWindowKind = 'ladder' | 'depth' | 'timeseries' | 'alerts' | 'impact' | 'heatmap' | 'health' | 'metrics' | 'profile';
+export type NewWindowKind = 'ladder' | 'depth' | 'timeseries' | 'alerts' | 'impact' | 'heatmap' | 'health' | 'metrics' | 'profile' | 'tape';
 
 export interface MenuActions {
   exportCsv(): void;
+  exportTradesCsv(): void;
   exportDepth(): void;
   toggleRecording(): void;
   openCapture(): void;
@@ -29,6 +30,7 @@ export const NEW_WINDOWS: Array<[NewWindowKind, string, string]> = [
   ['health', 'New Feed Health Window', 'CmdOrCtrl+7'],
   ['metrics', 'New Metrics Window', 'CmdOrCtrl+8'],
   ['profile', 'New Volume Profile Window', 'CmdOrCtrl+9'],
+  ['tape', 'New Time && Sales Window', 'CmdOrCtrl+Shift+T'],
 ];
 
 export function buildMenuTemplate(actions: MenuActions, opts: { isMac: boolean; isDev: boolean; appName: string }): MenuItemConstructorOptions[] {
@@ -48,6 +50,7 @@ export function buildMenuTemplate(actions: MenuActions, opts: { isMac: boolean; 
       label: 'File',
       submenu: [
         { label: 'Export CSV…', accelerator: 'CmdOrCtrl+E', click: () => actions.exportCsv() },
+        { label: 'Export Trades CSV…', accelerator: 'CmdOrCtrl+Alt+E', click: () => actions.exportTradesCsv() },
         { label: 'Export Depth Snapshot…', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.exportDepth() },
         { type: 'separator' },
         { label: 'Start/Stop Recording', accelerator: 'CmdOrCtrl+Shift+R', click: () => actions.toggleRecording() },

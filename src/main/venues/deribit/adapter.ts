@@ -58,7 +58,11 @@ class DeribitProtocol implements VenueProtocol<DeribitBookSync, DeribitMessage> 
   /** The interval each instrument's book streams on (what a resubscribe asks for). */
   private readonly intervals = new Map<string, string>();
   private readonly pending = new Map<number, Pending>();
-  private nextRequestId = 1;
+  /**
+   * Request ids start at a random point: replaying a recording answers with the ids of the recorded
+   * session, and an answer must not be taken for one to a different request of this adapter.
+   */
+  private nextRequestId = 1 + Math.floor(Math.random() * 1_000_000_000);
   /** `test_request`s answered, and trade batches read (tests and health). */
   testRequestsAnswered = 0;
   tradeBatches = 0;

@@ -244,3 +244,11 @@ describe('Deribit trades', () => {
     expect(() => parseDeribitTrades(noList, 0)).toThrow(MalformedFrameError);
   });
 });
+
+describe('docs/venues.md', () => {
+  it('has the deribit and deribit-trades anchors the code cites', () => {
+    const text = readFileSync(new URL('../../docs/venues.md', import.meta.url), 'utf8');
+    expect(text).toContain('<a id="deribit"></a>');
+    expect(text).toContain('<a id="deribit-trades"></a>');
+  });
+});

@@ -1,5 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/main/log';
+import { Recorder } from '../../src/main/capture/recorder';
+import { replayCapture } from '../../src/main/capture/replay';
+import { nullLogger, type Logger } from '../../src/main/log';
 import type { TradeBatch } from '../../src/main/trades/batch';
 import { createBitgetAdapter, type BitgetAdapter } from '../../src/main/venues/bitget';
 import { LiveTransport } from '../../src/main/venues/live-transport';
@@ -191,5 +196,35 @@ describe('Bitget adapter against a fake exchange on 127.0.0.1', () => {
     await until(() => feed('FOOUSDT_UMCBL').state === 'failed', 5000, 'refusal');
     expect(feed('FOOUSDT_UMCBL').health.lastError).toMatch(/FOOUSDT doesn't exist.*30001/);
     expect(allSynced()).toBe(true);
+  });
+
+  it('records both markets and replays the recording to the same books, through a checksum failure', async () => {
+    fake = new FakeBitgetExchange({ stepMs: 15 });
+    await fake.start();
+    const path = join(mkdtempSync(join(tmpdir(), 'obm-bitget-rec-')), 'fake.capture.jsonl');
+    const recorder = new Recorder({ venue: 'bitget', symbols: [SPOT, PERP], path, transport: new LiveTransport(), logger: nullLogger, endpoints: fake.endpoints });
+    // The adapter for afterEach: nothing subscribed, nothing to close but itself.
+    adapter = createBitgetAdapter({ transport: new LiveTransport(), logger: nullLogger, listener: { onBook: () => {}, onState: () => {} } });
+    const synced = () => [...recorder.feeds()].length === 2 && [...recorder.feeds()].every((f) => f.state === 'synced');
+    await until(synced, 10_000, 'recorder sync');
+    fake.corruptNextChecksum(KEYS[PERP]!);
+    await until(() => [...recorder.feeds()].some((f) => f.health.checksumFailed > 0), 5000, 'checksum failure');
+    await until(synced, 10_000, 'resync');
+    await sleep(200);
+    fake.pause();
+    await sleep(300);
+    const held = (f: SymbolFeed) => ({ symbol: f.symbol, bids: [...f.book.levels('bid')].map((l) => [l.price, l.sizeText]), asks: [...f.book.levels('ask')].map((l) => [l.price, l.sizeText]) });
+    const live = [...recorder.feeds()].map(held);
+    expect((await recorder.stop()).error).toBeNull();
+
+    let replayed: Array<ReturnType<typeof held>> = [];
+    const result = await replayCapture(path, { onEnd: (feeds) => void (replayed = feeds.map(held)) });
+    expect(result.corruptLines.count).toBe(0);
+    expect(result.malformedFrames).toBe(0);
+    expect(result.verify.checksumFailed).toBe(1);
+    expect(result.verify.resyncs).toBe(1);
+    expect(result.verify.checksumOk).toBeGreaterThan(20);
+    for (const b of result.books) expect(b.state).toBe('synced');
+    expect(replayed.sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual(live.sort((a, b) => a.symbol.localeCompare(b.symbol)));
   });
 });

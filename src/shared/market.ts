@@ -10,6 +10,7 @@ export const VENUE_IDS = [
   'bybit-spot',
   'bybit-linear',
   'deribit',
+  'bitget',
   'demo',
 ] as const;
 

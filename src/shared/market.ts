@@ -10,6 +10,7 @@ export const VENUE_IDS = [
   'bybit-spot',
   'bybit-linear',
   'demo',
+  'bitfinex',
 ] as const;
 
 export type VenueId = (typeof VENUE_IDS)[number];

@@ -5,6 +5,7 @@
 import type { VenueId } from '../../shared/market';
 import type { VenueModule } from './adapter';
 import { binanceSpotVenue, binanceUsdmVenue } from './binance';
+import { bitfinexVenue } from './bitfinex';
 import { bybitLinearVenue, bybitSpotVenue } from './bybit';
 import { coinbaseVenue } from './coinbase';
 import { coinbaseAdvancedVenue } from './coinbase-advanced';
@@ -13,7 +14,7 @@ import { krakenVenue } from './kraken';
 import { okxVenue } from './okx';
 
 const MODULES: ReadonlyMap<string, VenueModule> = new Map(
-  [binanceSpotVenue, binanceUsdmVenue, bybitSpotVenue, bybitLinearVenue, krakenVenue, okxVenue, coinbaseVenue, coinbaseAdvancedVenue, demoVenue].map((m) => [m.id, m]),
+  [binanceSpotVenue, binanceUsdmVenue, bybitSpotVenue, bybitLinearVenue, krakenVenue, okxVenue, coinbaseVenue, coinbaseAdvancedVenue, demoVenue, bitfinexVenue].map((m) => [m.id, m]),
 );
 
 /** The module of a venue id; any other text (a capture line's `__proto__`, say) has none. */

@@ -276,7 +276,7 @@ class BitfinexProtocol implements VenueProtocol<BitfinexBookSync, BitfinexMessag
     }
     logger.log('error', 'request-failed', { venue: 'bitfinex', code: msg.code ?? undefined, error: msg.msg, symbol: msg.symbol ?? undefined });
     const entry = msg.symbol === null ? undefined : this.session.entry(msg.symbol);
-    if (!entry) return;
+    if (!entry || entry.feed.state === 'failed') return;
     const reason = `bitfinex refused ${entry.symbol}${msg.channel ? ` (${msg.channel})` : ''}: ${msg.msg}${msg.code !== null ? ` (code ${msg.code})` : ''}`;
     // Without its book the symbol is of no use; a refused trades channel only loses the tape.
     if (msg.channel === 'trades') entry.feed.error(reason);

@@ -125,7 +125,6 @@ describe('every shared capture of a supported venue verifies with exactly its fi
   }
 
   for (const [name, venue] of [
-    ['bitfinex_2021-04-17.capture.jsonl', 'bitfinex'],
     ['bitget_2022-04-07.capture.jsonl', 'bitget'],
     ['deribit_2021-04-05+17.capture.jsonl', 'deribit'],
     ['hyperliquid_2025-01-26.capture.jsonl', 'hyperliquid'],

@@ -114,6 +114,8 @@ class BitfinexProtocol implements VenueProtocol<BitfinexBookSync, BitfinexMessag
     this.resubscription = {
       snapshotTimeoutMs: options.snapshotTimeoutMs ?? 15_000,
       frames: (entry) => {
+        // Rebuilt meanwhile (a reconnect, or in a replay the recorded new snapshot came first): nothing to ask.
+        if (entry.feed.state === 'synced') return [];
         const state = this.links.get(entry.link);
         const chanId = state?.bookChannels.get(entry.symbol);
         const frames: string[] = [];

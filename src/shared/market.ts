@@ -12,6 +12,7 @@ export const VENUE_IDS = [
   'deribit',
   'bitget',
   'demo',
+  'bitfinex',
 ] as const;
 
 export type VenueId = (typeof VENUE_IDS)[number];

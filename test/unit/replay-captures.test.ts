@@ -41,14 +41,14 @@ describe('replay of the shared Binance captures', () => {
     const lines = readFileSync(capture('binance-spot_2021-10-12.capture.jsonl'), 'utf8').split('\n');
     lines.splice(4, 0, '{"ts": 1, "conn": "c1", "venue": "binance-spot", "kind": "recv"');
     lines.splice(9, 0, 'garbage');
-    lines.push('{"ts":1,"conn":"c9","venue":"bitfinex","kind":"open","url":"wss://api-pub.bitfinex.com/ws/2"}');
+    lines.push('{"ts":1,"conn":"c9","venue":"no-such-venue","kind":"open","url":"wss://feed.invalid/ws"}');
     const path = join(dir, 'corrupt.capture.jsonl');
     writeFileSync(path, lines.join('\n'));
     const r = await replayCapture(path);
     expect(r.corruptLines.count).toBe(2);
     expect(r.corruptLines.lines.map((l) => l.line)).toEqual([5, 10]);
     expect(r.unsupported).toHaveLength(1);
-    expect(r.unsupported[0]!.venue).toBe('bitfinex');
+    expect(r.unsupported[0]!.venue).toBe('no-such-venue');
     // The rest of the file still replays.
     expect(r.verify.bboOk).toBe(26);
   });

@@ -125,7 +125,6 @@ describe('every shared capture of a supported venue verifies with exactly its fi
   }
 
   for (const [name, venue] of [
-    ['bitfinex_2021-04-17.capture.jsonl', 'bitfinex'],
     ['hyperliquid_2025-01-26.capture.jsonl', 'hyperliquid'],
     ['kraken-futures_2021-07-22.capture.jsonl', 'kraken-futures'],
   ] as const) {

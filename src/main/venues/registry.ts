@@ -5,6 +5,7 @@
 import type { VenueId } from '../../shared/market';
 import type { VenueModule } from './adapter';
 import { binanceSpotVenue, binanceUsdmVenue } from './binance';
+import { bitfinexVenue } from './bitfinex';
 import { bitgetVenue } from './bitget';
 import { bybitLinearVenue, bybitSpotVenue } from './bybit';
 import { coinbaseVenue } from './coinbase';
@@ -26,6 +27,7 @@ const MODULES: ReadonlyMap<string, VenueModule> = new Map(
     coinbaseAdvancedVenue,
     deribitVenue,
     bitgetVenue,
+    bitfinexVenue,
     demoVenue,
   ].map((m) => [m.id, m]),
 );

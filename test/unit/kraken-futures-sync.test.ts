@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BookEvent } from '../../src/shared/market';
 import type { BookDelta, BookSnapshot } from '../../src/main/venues/kraken-futures/messages';
 import { KrakenFuturesBookSync } from '../../src/main/venues/kraken-futures/sync';
+import { ResubscribeTimers } from '../../src/main/venues/resubscribe';
 import { SymbolFeed } from '../../src/main/venues/symbol-feed';
 
 function harness() {
@@ -92,5 +93,55 @@ describe('Kraken Futures book sync', () => {
     expect(h.feed.health.crossed).toBe(1);
     expect(h.feed.state).toBe('resyncing');
     expect(h.resubscribes).toEqual(['crossed book']);
+  });
+});
+
+describe('resubscribe back-off on a venue without checksums', () => {
+  /** A clock whose time moves only when told; timers fire as it passes them. */
+  function manualClock() {
+    let now = 0;
+    const timers = new Map<number, { at: number; fn: () => void }>();
+    let next = 1;
+    return {
+      now: () => now,
+      setTimeout: (fn: () => void, ms: number) => {
+        timers.set(next, { at: now + ms, fn });
+        return next++;
+      },
+      clearTimeout: (h: unknown) => void timers.delete(h as number),
+      advance(ms: number) {
+        now += ms;
+        for (const [h, t] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+          if (t.at <= now) {
+            timers.delete(h);
+            t.fn();
+          }
+        }
+      },
+    };
+  }
+
+  it('grows while breaks follow each other, and starts afresh after a quiet minute', () => {
+    const clock = manualClock();
+    const delays: number[] = [];
+    const logger = { log: (_l: string, event: string, fields: Record<string, unknown> = {}) => void (event === 'resubscribe-scheduled' && delays.push(fields.delayMs as number)) };
+    const feed = new SymbolFeed('kraken-futures', 'PI_XBTUSD', { onBook: () => {}, onState: () => {} });
+    let sent = 0;
+    const timers = new ResubscribeTimers(
+      { venue: 'kraken-futures', logger, clock, snapshotTimeoutMs: 15_000, isClosed: () => false, isOpen: () => true },
+      feed,
+      () => void sent++,
+    );
+    for (let i = 0; i < 4; i++) {
+      timers.schedule('sequence break');
+      clock.advance(30_000);
+    }
+    expect(sent).toBe(4);
+    // 250 ms doubling (half fixed, half jitter): each ceiling is above the last delay's floor.
+    expect(delays[3]!).toBeGreaterThanOrEqual(1000);
+    clock.advance(60_000);
+    timers.schedule('sequence break');
+    expect(delays[4]!).toBeLessThanOrEqual(250);
+    timers.clear();
   });
 });

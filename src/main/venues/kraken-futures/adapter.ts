@@ -33,6 +33,8 @@ export interface KrakenFuturesAdapterOptions extends SessionOptions {
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2;
+/** Unanswered requests remembered per connection. */
+const MAX_PENDING = 1000;
 
 /** A request sent and not yet answered; the venue answers each in the order received. */
 interface PendingRequest {
@@ -142,6 +144,8 @@ class KrakenFuturesProtocol implements VenueProtocol<KrakenFuturesBookSync, Krak
   /** One request per product and feed, remembered so the venue's answer can be matched to it. */
   private request(event: PendingRequest['event'], feed: string, product: string | null): string {
     this.pending.push({ event, feed, product });
+    // A venue that stopped answering must not grow this without bound.
+    if (this.pending.length > MAX_PENDING) this.pending.shift();
     return JSON.stringify(product === null ? { event, feed } : { event, feed, product_ids: [product] });
   }
 

@@ -11,6 +11,7 @@ export const VENUE_IDS = [
   'bybit-linear',
   'deribit',
   'bitget',
+  'kraken-futures',
   'demo',
   'bitfinex',
 ] as const;

@@ -126,7 +126,6 @@ describe('every shared capture of a supported venue verifies with exactly its fi
 
   for (const [name, venue] of [
     ['hyperliquid_2025-01-26.capture.jsonl', 'hyperliquid'],
-    ['kraken-futures_2021-07-22.capture.jsonl', 'kraken-futures'],
   ] as const) {
     it(`${name} is reported as unsupported, not passed`, async () => {
       const r = await replayCapture(capture(name));

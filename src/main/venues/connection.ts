@@ -80,6 +80,11 @@ export class FeedConnection {
     if (this.sendTimer === null) this.flushSend();
   }
 
+  /** Send a WebSocket protocol ping now, if open (venues that want the client to ping: Kraken Futures). */
+  ping(): void {
+    if (this.open) this.socket?.ping?.();
+  }
+
   /** Drop the connection now and reconnect after back-off (server shutdown notice, failed checksum storm). */
   restart(reason: string): void {
     if (!this.socket) return;

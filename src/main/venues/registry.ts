@@ -13,6 +13,7 @@ import { coinbaseAdvancedVenue } from './coinbase-advanced';
 import { demoVenue } from './demo';
 import { deribitVenue } from './deribit';
 import { krakenVenue } from './kraken';
+import { krakenFuturesVenue } from './kraken-futures';
 import { okxVenue } from './okx';
 
 const MODULES: ReadonlyMap<string, VenueModule> = new Map(
@@ -28,6 +29,7 @@ const MODULES: ReadonlyMap<string, VenueModule> = new Map(
     deribitVenue,
     bitgetVenue,
     bitfinexVenue,
+    krakenFuturesVenue,
     demoVenue,
   ].map((m) => [m.id, m]),
 );

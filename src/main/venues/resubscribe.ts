@@ -31,6 +31,9 @@ export interface ResubscribeContext {
   isOpen(): boolean;
 }
 
+/** A break this long after the last resubscribe starts the back-off afresh (venues without checksums). */
+export const QUIET_RESET_MS = 60_000;
+
 /** One symbol's resubscribe back-off and snapshot timer. */
 export class ResubscribeTimers {
   private readonly backoff = new Backoff(250, 30_000);
@@ -38,6 +41,8 @@ export class ResubscribeTimers {
   private snapshotTimer: unknown = null;
   /** checksumOk when the last resubscribe went out: any progress since resets the back-off. */
   private okAtResubscribe = 0;
+  /** When the last resubscribe went out. */
+  private lastResubscribeAt = -Infinity;
 
   constructor(
     private readonly context: ResubscribeContext,
@@ -50,7 +55,9 @@ export class ResubscribeTimers {
   schedule(reason: string): void {
     const { clock, logger } = this.context;
     if (this.context.isClosed()) return;
-    if (this.feed.health.checksumOk > this.okAtResubscribe) this.backoff.reset();
+    // Progress since the last resubscribe starts afresh: a verified checksum or, where the venue has
+    // none (Kraken Futures), a quiet minute without needing another.
+    if (this.feed.health.checksumOk > this.okAtResubscribe || clock.now() - this.lastResubscribeAt >= QUIET_RESET_MS) this.backoff.reset();
     const delay = this.backoff.next();
     this.clear();
     logger.log('info', 'resubscribe-scheduled', { venue: this.context.venue, symbol: this.feed.symbol, reason, delayMs: delay });
@@ -58,6 +65,7 @@ export class ResubscribeTimers {
       this.resubscribeTimer = null;
       if (this.context.isClosed() || !this.context.isOpen()) return;
       this.okAtResubscribe = this.feed.health.checksumOk;
+      this.lastResubscribeAt = clock.now();
       this.sendResubscribe();
       this.armSnapshotTimer();
     }, delay);

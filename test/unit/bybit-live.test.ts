@@ -17,7 +17,7 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
   let adapters: Record<Category, BybitAdapter>;
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
 
-  const make = (venue: VenueId, market: BybitMarket, options: Partial<Parameters<typeof createBybitAdapter>[0]> = {}) =>
+  const make = (venue: 'bybit-spot' | 'bybit-linear', market: BybitMarket, options: Partial<Parameters<typeof createBybitAdapter>[0]> = {}) =>
     createBybitAdapter({
       venue,
       market,

@@ -81,8 +81,9 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
   });
 
   it('subscribes each category on one connection, pings, and matches the true book within the subscribed depth', async () => {
-    expect(fake.subscribeRequests).toContainEqual(['orderbook.50.BTCUSDT', 'orderbook.50.XRPUSDT']);
-    expect(fake.subscribeRequests).toContainEqual(['orderbook.200.BTCUSDT', 'orderbook.200.XRPUSDT']);
+    // Each symbol's book topic and its trade topic, in one request.
+    expect(fake.subscribeRequests).toContainEqual(['orderbook.50.BTCUSDT', 'publicTrade.BTCUSDT', 'orderbook.50.XRPUSDT', 'publicTrade.XRPUSDT']);
+    expect(fake.subscribeRequests).toContainEqual(['orderbook.200.BTCUSDT', 'publicTrade.BTCUSDT', 'orderbook.200.XRPUSDT', 'publicTrade.XRPUSDT']);
     expect(fake.openConnections('spot')).toBe(1);
     expect(fake.openConnections('linear')).toBe(1);
     await until(() => fake.pings >= 4, 5000, 'pings');

@@ -62,6 +62,8 @@ class SymbolMarket {
   updateId: number;
   /** The last trade id printed (Binance `t`, consecutive per symbol). */
   tradeId: number;
+  /** Trade ids to skip before the next print (fault injection: lost trades). */
+  tradeIdsToSkip = 0;
   mid: number;
   private walls: Wall[] = [];
   lastTop = '';
@@ -277,8 +279,6 @@ export class SyntheticMarket {
   private readonly markets = new Map<string, SymbolMarket>();
   /** Update ids to skip before the next event (fault injection: a sequence gap). */
   private pendingGap = 0;
-  /** Trade ids to skip before the next print (fault injection: lost trades). */
-  private pendingTradeGap = 0;
 
   constructor(
     readonly specs: DemoSymbolSpec[] = DEMO_SYMBOLS,
@@ -326,8 +326,8 @@ export class SyntheticMarket {
         };
       }
       const trades = changes.fills.map((fill) => {
-        m.tradeId += 1 + this.pendingTradeGap;
-        this.pendingTradeGap = 0;
+        m.tradeId += 1 + m.tradeIdsToSkip;
+        m.tradeIdsToSkip = 0;
         // `m`: is the buyer the maker? Yes when the taker sold.
         return { e: 'trade', E: now, s: m.spec.symbol, t: m.tradeId, p: m.price(fill.tick), q: m.size(fill.size), T: now, m: fill.side === 'sell', M: true };
       });
@@ -337,9 +337,9 @@ export class SyntheticMarket {
     return out;
   }
 
-  /** Skip `n` trade ids before the next print (trades a correct client must count as lost). */
+  /** Skip `n` trade ids before the next print of every symbol (trades a correct client must count as lost). */
   injectTradeGap(n: number): void {
-    this.pendingTradeGap = n;
+    for (const m of this.markets.values()) m.tradeIdsToSkip = n;
   }
 
   /** The REST depth snapshot body for a symbol, or null if unknown. */

@@ -113,8 +113,8 @@ export interface VenueProtocol<S extends BookSync, M> {
   onOpen?(link: Link): void;
   /** A connection went down (book or trade connection), before its symbols are told. */
   onDown?(link: Link, reason: string): void;
-  /** A malformed frame was counted on `entries` (none: it named no symbol). */
-  onMalformed?(text: string, reason: string, entries: ReadonlyArray<SessionEntry<S>>): void;
+  /** A malformed frame on `link` was counted on `entries` (none: it named no symbol). */
+  onMalformed?(text: string, reason: string, entries: ReadonlyArray<SessionEntry<S>>, link: Link): void;
   close?(): void;
 }
 
@@ -397,6 +397,6 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
       for (const entry of this.entriesOf(link)) entry.feed.connectionMalformed(reason);
     }
     this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: reason, bytes: text.length });
-    this.protocol.onMalformed?.(text, reason, named);
+    this.protocol.onMalformed?.(text, reason, named, link);
   }
 }

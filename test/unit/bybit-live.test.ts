@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VenueId } from '../../src/shared/market';
 import type { Logger } from '../../src/main/log';
 import { BYBIT_LINEAR, BYBIT_SPOT, createBybitAdapter, type BybitAdapter, type BybitMarket } from '../../src/main/venues/bybit';
 import { LiveTransport } from '../../src/main/venues/live-transport';

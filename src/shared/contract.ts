@@ -65,6 +65,12 @@ export const SymbolHealthSchema = z.object({
   crossed: z.number(),
   reconnects: z.number(),
   malformed: z.number(),
+  /** Live trades accepted on the symbol's trade channel (history and duplicates not counted). */
+  trades: z.number().default(0),
+  /** Holes in the trade-id sequence where the venue numbers trades consecutively: lost trades. */
+  tradeGaps: z.number().default(0),
+  /** Trades printed through a price the book still showed on the other side. */
+  tradeAnomalies: z.number().default(0),
   bufferSize: z.number(),
   /** Update rate far outside the venue's nominal rate: 'high' (a burst or a loop), 'low' (gone quiet). */
   rateAnomaly: z.enum(['none', 'low', 'high']),

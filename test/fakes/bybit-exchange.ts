@@ -182,6 +182,8 @@ export class FakeBybitExchange extends FakeExchangeServer<Client> {
     const refused: string[] = [];
     const added: TopicState[] = [];
     for (const arg of args) {
+      // Trade topics are accepted; this fake prints no trades.
+      if (/^publicTrade\.\w+$/.test(arg) && this.markets[client.category].has(arg.slice('publicTrade.'.length))) continue;
       const m = /^orderbook\.(\d+)\.(\w+)$/.exec(arg);
       const depth = Number(m?.[1]);
       const symbol = m?.[2] ?? '';

@@ -24,6 +24,8 @@ export interface FakeAdvancedOptions {
 
 interface Client extends FakeClient {
   level2: Set<string>;
+  /** Products whose `market_trades` this client subscribed. */
+  trades: Set<string>;
   heartbeats: boolean;
   seq: number;
   heartbeatsWithheld: 'no' | 'until-resubscribed' | 'always';
@@ -42,7 +44,19 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
   rateViolations = 0;
   idleClosed = 0;
   /** Every parsed message a client sent, in order, with its arrival time. */
-  readonly received: Array<{ at: number; msg: Record<string, unknown> }> = [];
+  readonly received: Array<{ at: number; msg: Record<string, unknown>; client: Client }> = [];
+
+  /** What the book connections sent (an adapter's trade connection subscribes `market_trades` and no `level2`). */
+  get bookReceived(): Array<{ at: number; msg: Record<string, unknown> }> {
+    return this.received.filter((r) => !isTradeConnection(r.client));
+  }
+
+  /** Raw text to the book connections only (faults aimed at the book's `sequence_num` count). */
+  override sendRaw(text: string): void {
+    for (const c of this.clients) if (!isTradeConnection(c)) this.sendText(c, text);
+  }
+  /** The latest prints per product, for the `market_trades` snapshot. */
+  private readonly recentTrades = new Map<string, Array<Record<string, unknown>>>();
   /** Size in bytes of the largest frame sent. */
   largestFrame = 0;
 
@@ -72,6 +86,7 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
   /** A frame that takes its place in the sequence but cannot be read. */
   sendUnreadableBookFrame(product: string): void {
     for (const c of this.clients) {
+      if (isTradeConnection(c)) continue;
       this.sendText(c, `{"channel":"l2_data","client_id":"","timestamp":"${isoMicros(this.clock.nextUs())}","sequence_num":${c.seq++},"events":[{"type":"update","product_id":"${product}","updates":[{"side":"bid","price_level":`);
     }
   }
@@ -87,6 +102,7 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
     const client: Client = {
       ws,
       level2: new Set(),
+      trades: new Set(),
       heartbeats: false,
       seq: 0,
       silent: false,
@@ -132,7 +148,7 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
       this.sendText(client, JSON.stringify({ type: 'error', message: 'malformed json' }));
       return;
     }
-    this.received.push({ at: now, msg });
+    this.received.push({ at: now, msg, client });
     if ('channels' in msg || typeof msg.channel !== 'string') {
       this.sendText(client, JSON.stringify({ type: 'error', message: 'subscribe to one channel per message' }));
       return;
@@ -144,6 +160,13 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
         client.heartbeatsSince ??= now;
         if (client.heartbeatsWithheld === 'until-resubscribed') client.heartbeatsWithheld = 'no';
         this.sendSubscriptions(client);
+        return;
+      }
+      if (msg.channel === 'market_trades') {
+        for (const p of products) client.trades.add(p);
+        this.sendSubscriptions(client);
+        // The snapshot on subscribe: recent trades, from before the subscription.
+        for (const p of products) this.envelope(client, 'market_trades', [{ type: 'snapshot', trades: (this.recentTrades.get(this.marketProduct(p)) ?? []).slice(-50) }]);
         return;
       }
       if (msg.channel === 'level2') {
@@ -162,6 +185,7 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
     }
     if (msg.type === 'unsubscribe') {
       if (msg.channel === 'heartbeats') client.heartbeats = false;
+      if (msg.channel === 'market_trades') for (const p of products) client.trades.delete(p);
       if (msg.channel === 'level2') for (const p of products.length > 0 ? products : [...client.level2]) client.level2.delete(p);
       this.sendSubscriptions(client);
       return;
@@ -189,6 +213,7 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
     const subscriptions: Record<string, string[]> = {};
     if (client.level2.size > 0) subscriptions.level2 = [...client.level2];
     if (client.heartbeats) subscriptions.heartbeats = ['heartbeats'];
+    if (client.trades.size > 0) subscriptions.market_trades = [...client.trades];
     this.envelope(client, 'subscriptions', [{ subscriptions }]);
   }
 
@@ -203,6 +228,13 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
       ];
       for (const c of this.clients) {
         if ([...c.level2].some((p) => this.marketProduct(p) === f.symbol)) this.envelope(c, 'l2_data', [{ type: 'update', product_id: f.symbol, updates }]);
+      }
+      if (f.trades.length === 0) continue;
+      // `side` as the adapter reads it: the taker's (a taker sell is Binance's `m`).
+      const trades = (f.trades as Array<{ t: number; p: string; q: string; m: boolean }>).map((t) => ({ trade_id: String(t.t), product_id: f.symbol, price: t.p, size: t.q, side: t.m ? 'SELL' : 'BUY', time }));
+      this.recentTrades.set(f.symbol, [...(this.recentTrades.get(f.symbol) ?? []), ...trades].slice(-50));
+      for (const c of this.clients) {
+        if ([...c.trades].some((p) => this.marketProduct(p) === f.symbol)) this.envelope(c, 'market_trades', [{ type: 'update', trades }]);
       }
     }
   }
@@ -243,4 +275,8 @@ export class FakeAdvancedExchange extends FakeExchangeServer<Client> {
       num_products: COINBASE_FAKE_SPECS.length,
     });
   }
+}
+
+function isTradeConnection(client: Client): boolean {
+  return client.trades.size > 0 && client.level2.size === 0;
 }

@@ -2,7 +2,8 @@
  * A fake Coinbase Exchange feed on 127.0.0.1 (PROTOCOLS §1): `subscribe` / `unsubscribe` answered with
  * `subscriptions`, a `snapshot` per product then `l2update`s (`level2` as they happen, which needs a
  * signed subscribe; `level2_batch` every 50 ms), `heartbeat` per product, `ticker` whenever the top of
- * the book changes (after the update that changed it, with the same time), `error` messages, a
+ * the book changes (after the update that changed it, with the same time), `matches` (a `last_match`
+ * on subscribe, then a `match` per print of the synthetic market, `side` the maker's), `error` messages, a
  * connection closed when it has not subscribed within 5 s, and REST `GET /products`. Faults on
  * command. Tests point an adapter at it and compare its book with the fake's true book.
  */
@@ -29,6 +30,7 @@ interface Client extends FakeClient {
   book: Map<string, BookChannel>;
   heartbeat: Set<string>;
   ticker: Set<string>;
+  matches: Set<string>;
   subscribed: boolean;
   /** Products whose heartbeats are withheld until they are subscribed again. */
   heartbeatsWithheld: Set<string>;
@@ -41,6 +43,9 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
   private readonly clock = new ExchangeClock();
   private sequence = 1_000_000;
   private tradeId = 5000;
+  /** The latest `match` messages per product (the last is what `last_match` repeats). */
+  private readonly recentMatches = new Map<string, Array<Record<string, unknown>>>();
+  private resendOnSubscribe = 0;
   /** Every parsed message a client sent, in order. */
   readonly received: Array<Record<string, unknown>> = [];
 
@@ -70,6 +75,21 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
     for (const c of this.clients) c.heartbeatsWithheld.add(product);
   }
 
+  /** Skip trade ids before the next print: matches no client gets. */
+  injectTradeGap(ids = 3): void {
+    this.market.injectTradeGap(ids);
+  }
+
+  /** Every later `matches` subscribe is answered with the last `n` matches again (duplicates). */
+  resendMatchesOnSubscribe(n: number): void {
+    this.resendOnSubscribe = n;
+  }
+
+  /** Connections that subscribe `product`'s matches. */
+  matchSubscribers(product: string): number {
+    return [...this.clients].filter((c) => c.matches.has(product)).length;
+  }
+
   sendError(message: string, reason: string): void {
     this.sendRaw(JSON.stringify({ type: 'error', message, reason }));
   }
@@ -95,6 +115,7 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
       book: new Map(),
       heartbeat: new Set(),
       ticker: new Set(),
+      matches: new Set(),
       silent: false,
       subscribed: false,
       heartbeatsWithheld: new Set(),
@@ -146,9 +167,18 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
             client.heartbeatsWithheld.delete(p);
           }
           if (channel === 'ticker') client.ticker.add(p);
+          if (channel === 'matches') client.matches.add(p);
         }
       }
       this.sendSubscriptions(client);
+      if (channels.includes('matches')) {
+        for (const p of products) {
+          const recent = this.recentMatches.get(p) ?? [];
+          const last = recent.at(-1);
+          if (last) this.send(client, { ...last, type: 'last_match' });
+          for (const m of this.resendOnSubscribe > 0 ? recent.slice(-this.resendOnSubscribe) : []) this.send(client, m);
+        }
+      }
       for (const p of products) {
         if (!channels.includes('level2') && !channels.includes('level2_batch')) continue;
         client.batch.delete(p);
@@ -166,6 +196,7 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
           }
           if (channel === 'heartbeat') client.heartbeat.delete(p);
           if (channel === 'ticker') client.ticker.delete(p);
+          if (channel === 'matches') client.matches.delete(p);
         }
       }
       this.sendSubscriptions(client);
@@ -190,6 +221,7 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
     for (const [p, channel] of client.book) add(channel, p);
     for (const p of client.heartbeat) add('heartbeat', p);
     for (const p of client.ticker) add('ticker', p);
+    for (const p of client.matches) add('matches', p);
     this.send(client, { type: 'subscriptions', channels: [...byChannel].map(([name, product_ids]) => ({ name, product_ids })) });
   }
 
@@ -213,6 +245,12 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
           pending.time = time;
           c.batch.set(product, pending);
         }
+      }
+      for (const trade of f.trades as Array<{ t: number; p: string; q: string; m: boolean }>) {
+        // `side` is the maker's: a taker sell (`m`, the buyer made) hit a resting buy.
+        const match = { type: 'match', trade_id: trade.t, sequence: ++this.sequence, maker_order_id: 'm', taker_order_id: 't', time, product_id: product, size: trade.q, price: trade.p, side: trade.m ? 'buy' : 'sell' };
+        this.recentMatches.set(product, [...(this.recentMatches.get(product) ?? []), match].slice(-20));
+        for (const c of this.clients) if (c.matches.has(product)) this.send(c, match);
       }
       const t = f.bookTicker as { b: string; B: string; a: string; A: string } | null;
       if (!t) continue;

@@ -41,11 +41,23 @@ interface BookSub {
 
 interface Client extends FakeClient {
   books: Map<string, BookSub>;
+  trades: Set<string>;
+}
+
+/** One print, as the fake keeps it (the trade snapshot on subscribe sends the latest of them). */
+interface Print {
+  id: number;
+  price: string;
+  qty: string;
+  side: 'buy' | 'sell';
+  timestamp: string;
 }
 
 /** While paused, heartbeats and pongs go on, as on a quiet Kraken book. */
 export class FakeKrakenExchange extends FakeExchangeServer<Client> {
   readonly market: SyntheticMarket;
+  /** Every print per symbol, in order (trade ids consecutive unless a test skips some). */
+  private readonly prints = new Map<string, Print[]>();
   /** Symbols whose next book update carries a wrong checksum. */
   private readonly corruptNext = new Set<string>();
   private rateLimitInBody = false;
@@ -82,9 +94,37 @@ export class FakeKrakenExchange extends FakeExchangeServer<Client> {
   // ---- protocol -------------------------------------------------------------------------------
 
   protected onSocket(ws: WebSocket): void {
-    const client: Client = { ws, books: new Map(), silent: false };
+    const client: Client = { ws, books: new Map(), trades: new Set(), silent: false };
     this.accept(client, (text) => this.onRequest(client, text));
     ws.send(JSON.stringify({ channel: 'status', type: 'update', data: [{ api_version: 'v2', connection_id: this.connections, system: 'online', version: '2.0.0' }] }));
+  }
+
+  /**
+   * Print `n` trades on `symbol` to its trade subscribers, one message each; `skipIds` trade ids are
+   * skipped before the first of them (trades a client never gets: a gap it must count).
+   */
+  printTrades(symbol: string, n: number, skipIds = 0): void {
+    const list = this.prints.get(symbol) ?? [];
+    this.prints.set(symbol, list);
+    let id = (list.at(-1)?.id ?? 1000) + skipIds;
+    for (let i = 0; i < n; i++) {
+      const print: Print = { id: ++id, price: '45281.0', qty: '0.01000000', side: i % 2 === 0 ? 'buy' : 'sell', timestamp: new Date().toISOString() };
+      list.push(print);
+      for (const c of this.clients) if (c.trades.has(symbol)) this.sendText(c, this.tradeFrame('update', symbol, [print]));
+    }
+  }
+
+  /** Connections that subscribe `symbol`'s trades. */
+  tradeSubscribers(symbol: string): number {
+    return [...this.clients].filter((c) => c.trades.has(symbol)).length;
+  }
+
+  /** A v2 trade message; price and qty as number literals with the digits Kraken sends. */
+  private tradeFrame(type: 'snapshot' | 'update', symbol: string, prints: readonly Print[]): string {
+    const data = prints.map(
+      (p) => `{"symbol":"${symbol}","side":"${p.side}","price":${p.price},"qty":${p.qty},"ord_type":"market","trade_id":${p.id},"timestamp":"${p.timestamp}"}`,
+    );
+    return `{"channel":"trade","type":"${type}","data":[${data.join(',')}]}`;
   }
 
   private onRequest(client: Client, text: string): void {
@@ -108,6 +148,20 @@ export class FakeKrakenExchange extends FakeExchangeServer<Client> {
     if (msg.method === 'subscribe' && params.channel === 'instrument') {
       reply({ method: 'subscribe', result: { channel: 'instrument', snapshot: true }, success: true });
       this.sendText(client, this.instrumentSnapshot());
+      return;
+    }
+    if (msg.method === 'subscribe' && params.channel === 'trade') {
+      for (const symbol of params.symbol ?? []) {
+        if (!this.market.has(symbol)) {
+          reply({ method: 'subscribe', error: `Currency pair not supported ${symbol}`, success: false, symbol });
+          continue;
+        }
+        client.trades.add(symbol);
+        reply({ method: 'subscribe', result: { channel: 'trade', snapshot: params.snapshot === true, symbol }, success: true });
+        // Kraken's trade snapshot: the latest 50 prints, from before this subscription.
+        const recent = (this.prints.get(symbol) ?? []).slice(-50);
+        if (params.snapshot === true && recent.length > 0) this.sendText(client, this.tradeFrame('snapshot', symbol, recent));
+      }
       return;
     }
     if ((msg.method === 'subscribe' || msg.method === 'unsubscribe') && params.channel === 'book') {

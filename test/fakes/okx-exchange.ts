@@ -127,6 +127,11 @@ export class FakeOkxExchange extends FakeExchangeServer<Client> {
     for (const arg of msg.args) {
       const channel = arg.channel ?? '';
       const instId = arg.instId ?? '';
+      if (channel === 'trades' && this.market.has(instId)) {
+        // Trades are acknowledged; this fake prints none.
+        this.sendText(client, JSON.stringify({ id: msg.id, event: msg.op, arg: { channel, instId }, connId }));
+        continue;
+      }
       if (!BOOK_CHANNELS.has(channel) || !this.market.has(instId)) {
         this.sendText(client, JSON.stringify({ id: msg.id, event: 'error', code: '60018', msg: `Wrong URL or channel:${channel},instId:${instId} doesn't exist.`, connId }));
         continue;

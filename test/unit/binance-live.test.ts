@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalDecimal } from '../../src/shared/decimal';
+import type { Trade } from '../../src/shared/market';
 import { nullLogger, type Logger } from '../../src/main/log';
 import { DEMO_REST, DEMO_WS, DemoTransport, demoVenue } from '../../src/main/venues/demo';
 import { BINANCE_SPOT, createBinanceAdapter, type BinanceAdapter } from '../../src/main/venues/binance';
@@ -32,10 +33,12 @@ describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
   let adapter: BinanceAdapter;
   let feed: SymbolFeed;
   let events: Array<{ event: string; fields: Record<string, unknown> }>;
+  let trades: Trade[];
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
 
   beforeEach(async () => {
     events = [];
+    trades = [];
     fake = new FakeBinanceExchange({ stepMs: 15 });
     await fake.start();
     lastIds = new WeakMap();
@@ -51,6 +54,7 @@ describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
           if (event.seq !== undefined) lastIds.set(f, event.seq);
         },
         onState: () => {},
+        onTrade: (_f, trade) => void trades.push(trade),
       },
     });
     adapter.subscribe([SYMBOL, 'ETHUSDT']);
@@ -68,6 +72,37 @@ describe('Binance adapter against a fake exchange on 127.0.0.1', () => {
     expect(feed.health.bboFailed).toBe(0);
     expect(adapter.feed('ETHUSDT')!.state).toBe('synced');
     await expectBookMatchesFake(fake, feed);
+  });
+
+  it('streams @trade prints on the book connection, counts lost trade ids and drops trades resent after a reconnect', async () => {
+    await until(() => feed.health.trades >= 5, 10_000, 'trades');
+    const mine = (): Trade[] => trades.filter((t) => t.symbol === SYMBOL);
+    // Consecutive ids, the taker side from `m`, and nothing lost yet.
+    const ids = mine().map((t) => Number(t.id));
+    expect(ids.slice(1).every((id, i) => id === ids[i]! + 1)).toBe(true);
+    expect(mine().every((t) => t.side === 'buy' || t.side === 'sell')).toBe(true);
+    expect(feed.health.tradeGaps).toBe(0);
+
+    fake.injectTradeGap(3);
+    await until(() => feed.health.tradeGaps === 1, 5000, 'trade gap counted');
+    expect(feed.healthSnapshot(Date.now()).tradeGaps).toBe(1);
+
+    // A reconnect: the venue sends the last trades again. Paused meanwhile, so no trade is lost on the way.
+    fake.resendTradesOnConnect(5);
+    fake.pause();
+    const counted = feed.health.trades;
+    const forwarded = mine().length;
+    fake.dropConnections();
+    await until(() => feed.health.tradeDuplicates >= 5, 10_000, 'resent trades seen');
+    expect(feed.health.trades).toBe(counted);
+    expect(mine().length).toBe(forwarded);
+    fake.resume();
+    await until(() => feed.health.trades >= counted + 5, 10_000, 'live trades again');
+    expect(feed.health.tradeGaps).toBe(1);
+    const seen = mine().map((t) => t.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    // Every print took size at the touch: none went through a price the book still showed.
+    expect(feed.health.tradeAnomalies).toBe(0);
   });
 
   it('recovers from a sequence gap', async () => {

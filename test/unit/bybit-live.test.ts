@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VenueId } from '../../src/shared/market';
 import type { Logger } from '../../src/main/log';
 import { BYBIT_LINEAR, BYBIT_SPOT, createBybitAdapter, type BybitAdapter, type BybitMarket } from '../../src/main/venues/bybit';
 import { LiveTransport } from '../../src/main/venues/live-transport';
@@ -17,7 +16,7 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
   let adapters: Record<Category, BybitAdapter>;
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
 
-  const make = (venue: VenueId, market: BybitMarket, options: Partial<Parameters<typeof createBybitAdapter>[0]> = {}) =>
+  const make = (venue: 'bybit-spot' | 'bybit-linear', market: BybitMarket, options: Partial<Parameters<typeof createBybitAdapter>[0]> = {}) =>
     createBybitAdapter({
       venue,
       market,
@@ -81,8 +80,9 @@ describe('Bybit adapters against a fake exchange on 127.0.0.1', () => {
   });
 
   it('subscribes each category on one connection, pings, and matches the true book within the subscribed depth', async () => {
-    expect(fake.subscribeRequests).toContainEqual(['orderbook.50.BTCUSDT', 'orderbook.50.XRPUSDT']);
-    expect(fake.subscribeRequests).toContainEqual(['orderbook.200.BTCUSDT', 'orderbook.200.XRPUSDT']);
+    // Each symbol's book topic and its trade topic, in one request.
+    expect(fake.subscribeRequests).toContainEqual(['orderbook.50.BTCUSDT', 'publicTrade.BTCUSDT', 'orderbook.50.XRPUSDT', 'publicTrade.XRPUSDT']);
+    expect(fake.subscribeRequests).toContainEqual(['orderbook.200.BTCUSDT', 'publicTrade.BTCUSDT', 'orderbook.200.XRPUSDT', 'publicTrade.XRPUSDT']);
     expect(fake.openConnections('spot')).toBe(1);
     expect(fake.openConnections('linear')).toBe(1);
     await until(() => fake.pings >= 4, 5000, 'pings');

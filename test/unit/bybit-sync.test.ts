@@ -182,7 +182,9 @@ describe('Bybit message parsing', () => {
       message: 'subscribe',
       reqId: 'sub-1',
     });
-    expect(parseStreamFrame('{"topic":"publicTrade.BTCUSDT","data":[]}')).toEqual({ kind: 'other', what: 'publicTrade.BTCUSDT' });
+    // Trade topics are trades now (read for the adapter's venue); other topics stay 'other'.
+    expect(parseStreamFrame('{"topic":"publicTrade.BTCUSDT","data":[]}')).toEqual({ kind: 'trades', batch: { trades: [], stream: 'publicTrade', consecutiveIds: false } });
+    expect(parseStreamFrame('{"topic":"tickers.BTCUSDT","data":{}}')).toEqual({ kind: 'other', what: 'tickers.BTCUSDT' });
   });
 
   it('rejects malformed frames with a reason', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
+import type { Trade } from '../../src/shared/market';
 import { createCoinbaseAdvancedAdapter, type AdvancedAdapterOptions, type CoinbaseAdvancedAdapter } from '../../src/main/venues/coinbase-advanced/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
@@ -44,38 +45,60 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
   it('subscribes heartbeats and level2 in separate messages, keeps the channel open, and matches the true book', async () => {
     // Channels without a heartbeats subscription close after 500 ms here (Coinbase: 60-90 s).
     const feed = await setup({ idleCloseMs: 500 });
-    expect(fake.received.map((r) => r.msg).slice(0, 2)).toEqual([
+    await until(() => fake.received.some((r) => r.msg.channel === 'market_trades'), 5000, 'trade connection subscribed');
+    expect(fake.bookReceived.map((r) => r.msg).slice(0, 2)).toEqual([
       { type: 'subscribe', channel: 'heartbeats' },
       { type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'level2' },
     ]);
     await new Promise((r) => setTimeout(r, 1200));
     expect(fake.idleClosed).toBe(0);
-    expect(fake.connections).toBe(1);
+    // The book's connection and the trade connection.
+    expect(fake.connections).toBe(2);
     expect(feed.health.gaps).toBe(0);
     await expectBookMatchesTrueBook(fake, feed);
     await expectBookMatchesTrueBook(fake, adapter.feed('ETH-USD')!);
   });
 
+  it('streams market_trades on a connection of its own: history from the snapshot, live trades counted, books untouched', async () => {
+    const trades: Trade[] = [];
+    const feed = await setup({}, { listener: { onBook: () => {}, onState: () => {}, onTrade: (_f, t) => void trades.push(t) } });
+    expect(adapter.connectionCount).toBe(1);
+    expect(adapter.tradeConnectionCount).toBe(1);
+    await until(() => feed.health.trades >= 5, 10_000, 'trades');
+    expect(fake.connections).toBe(2);
+    const live = trades.filter((t) => t.symbol === 'BTC-USD' && !t.history);
+    expect(live.every((t) => t.venue === 'coinbase-advanced' && (t.side === 'buy' || t.side === 'sell'))).toBe(true);
+    // The trade connection's own sequence_num count never touches the books' gap rule.
+    expect(feed.health.gaps).toBe(0);
+    expect(feed.health.tradeAnomalies).toBe(0);
+    // The trade connection dropping leaves the books synced; trades resume on the reconnect.
+    const before = feed.health.trades;
+    const books = feed.health.reconnects;
+    fake.dropConnections();
+    await until(() => feed.health.trades >= before + 3 && feed.state === 'synced', 10_000, 'trades after reconnect');
+    expect(feed.health.reconnects).toBe(books + 1);
+  });
+
   it('a sequence_num gap resubscribes level2 and rebuilds every book on the connection', async () => {
     const feed = await setup();
     const eth = adapter.feed('ETH-USD')!;
-    const before = fake.received.length;
+    const before = fake.bookReceived.length;
     fake.skipSequence(3);
     await until(() => feed.health.gaps >= 1 && eth.health.gaps >= 1, 5000, 'gap detection');
     await until(() => feed.state === 'synced' && eth.state === 'synced', 10_000, 'rebuild');
     expect(feed.health.resyncs).toBeGreaterThanOrEqual(1);
     expect(eth.health.resyncs).toBeGreaterThanOrEqual(1);
-    expect(fake.received.slice(before).map((r) => r.msg)).toEqual([
+    expect(fake.bookReceived.slice(before).map((r) => r.msg)).toEqual([
       { type: 'unsubscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'level2' },
       { type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'level2' },
     ]);
-    expect(fake.connections).toBe(1);
+    expect(fake.connections).toBe(2);
     expect(events.some((e) => e.event === 'gap')).toBe(true);
     await expectBookMatchesTrueBook(fake, feed);
     await expectBookMatchesTrueBook(fake, eth);
   });
 
-  it('never sends more than 8 messages a second, even when gaps come in a burst', async () => {
+  it('never sends more than 8 messages a second over both connections, even when gaps come in a burst', async () => {
     const feed = await setup({ maxMessagesPerSecond: 8 });
     for (let i = 0; i < 4; i++) {
       fake.skipSequence(2);
@@ -110,7 +133,7 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
     const feed = await setup();
     fake.withholdHeartbeats('until-resubscribed');
     await until(() => events.some((e) => e.event === 'heartbeat-missing' && e.fields.action === 'resubscribe heartbeats'), 5000, 'missing heartbeats');
-    const resubscribed = fake.received.filter((r) => r.msg.channel === 'heartbeats' && r.msg.type === 'subscribe');
+    const resubscribed = fake.bookReceived.filter((r) => r.msg.channel === 'heartbeats' && r.msg.type === 'subscribe');
     expect(resubscribed.length).toBe(2);
     await new Promise((r) => setTimeout(r, 1500));
     expect(feed.health.reconnects).toBe(0);

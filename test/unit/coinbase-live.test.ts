@@ -6,6 +6,7 @@ import { replayCapture } from '../../src/main/capture/replay';
 import { Recorder } from '../../src/main/capture/recorder';
 import { nullLogger } from '../../src/main/log';
 import { canonicalDecimal } from '../../src/shared/decimal';
+import type { Trade } from '../../src/shared/market';
 import type { Logger } from '../../src/main/log';
 import { createCoinbaseAdapter, type CoinbaseAdapter, type CoinbaseAdapterOptions } from '../../src/main/venues/coinbase/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
@@ -19,11 +20,13 @@ const CREDENTIALS = { key: 'test-key', secret: Buffer.from('fake exchange secret
 describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeCoinbaseExchange;
   let adapter: CoinbaseAdapter;
+  let trades: Trade[] = [];
   let events: Array<{ event: string; fields: Record<string, unknown> }>;
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
 
   async function setup(fakeOptions: FakeCoinbaseOptions = {}, adapterOptions: Partial<CoinbaseAdapterOptions> = {}, transport = new LiveTransport({ maxFrameBytes: 256 * 1024 })) {
     events = [];
+    trades = [];
     fake = new FakeCoinbaseExchange({ stepMs: 20, heartbeatMs: 200, credentials: CREDENTIALS, ...fakeOptions });
     await fake.start();
     adapter = createCoinbaseAdapter({
@@ -32,7 +35,7 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
       logger,
       staleAfterMs: 1500,
       heartbeatTimeoutMs: 1000,
-      listener: { onBook: () => {}, onState: () => {} },
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (_f, t) => void trades.push(t) },
       ...adapterOptions,
     });
     adapter.subscribe(['BTC-USD', 'ETH-USD']);
@@ -45,11 +48,11 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     await fake?.stop();
   });
 
-  it('subscribes at once to level2_batch, heartbeat and ticker for both products in one message, and matches the true book', async () => {
+  it('subscribes at once to level2_batch, heartbeat, ticker and matches for both products in one message, and matches the true book', async () => {
     // A venue that drops clients not subscribed within 300 ms (Coinbase: 5 s) keeps this one.
     const feed = await setup({ subscribeDeadlineMs: 300 });
     const first = fake.received[0]!;
-    expect(first).toEqual({ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['level2_batch', 'heartbeat', 'ticker'] });
+    expect(first).toEqual({ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['level2_batch', 'heartbeat', 'ticker', 'matches'] });
     expect(fake.channelsOf('BTC-USD')).toEqual(['level2_batch']);
     // level2_batch: tickers are probes that pass when the book shows their best bid and ask.
     await until(() => feed.health.bboOk >= 3, 10_000, 'ticker probes');
@@ -60,11 +63,38 @@ describe('Coinbase Exchange adapter against a fake exchange on 127.0.0.1', () =>
     expect(fake.connections).toBe(1);
   });
 
+  it('streams matches as taker-side trades, counts lost trade ids, keeps last_match as history and drops matches resent after a reconnect', async () => {
+    const feed = await setup();
+    await until(() => feed.health.trades >= 5, 10_000, 'matches');
+    const mine = (): Trade[] => trades.filter((t) => t.symbol === 'BTC-USD' && !t.history);
+    const ids = mine().map((t) => Number(t.id));
+    expect(ids.slice(1).every((id, i) => id === ids[i]! + 1)).toBe(true);
+    expect(feed.health.tradeGaps).toBe(0);
+    // The maker's side turned into the taker's: each print took size at the touch, none went through the book.
+    expect(feed.health.tradeAnomalies).toBe(0);
+
+    fake.injectTradeGap(4);
+    await until(() => feed.health.tradeGaps === 1, 5000, 'trade gap');
+
+    fake.resendMatchesOnSubscribe(5);
+    fake.pause();
+    const counted = feed.health.trades;
+    fake.dropConnections();
+    // After the reconnect: a last_match (seen already) and five matches sent again, all dropped.
+    await until(() => feed.health.tradeDuplicates >= 6, 10_000, 'resent matches dropped');
+    expect(feed.health.trades).toBe(counted);
+    fake.resume();
+    await until(() => feed.health.trades >= counted + 3, 10_000, 'matches again');
+    expect(feed.health.tradeGaps).toBe(1);
+    const seen = mine().map((t) => t.id);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
   it('with an Exchange API key uses level2 (signed) and compares tickers exactly', async () => {
     const feed = await setup({}, { credentials: CREDENTIALS });
     expect(fake.channelsOf('BTC-USD')).toEqual(['level2']);
     const sub = fake.received.find((m) => m.type === 'subscribe')!;
-    expect(sub).toMatchObject({ key: CREDENTIALS.key, passphrase: CREDENTIALS.passphrase, channels: ['level2', 'heartbeat', 'ticker'] });
+    expect(sub).toMatchObject({ key: CREDENTIALS.key, passphrase: CREDENTIALS.passphrase, channels: ['level2', 'heartbeat', 'ticker', 'matches'] });
     await until(() => feed.health.bboOk >= 5, 10_000, 'exact ticker checks');
     expect(feed.health.bboFailed).toBe(0);
     await expectBookMatchesTrueBook(fake, feed);

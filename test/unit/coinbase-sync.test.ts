@@ -56,7 +56,9 @@ describe('Coinbase Exchange messages', () => {
     expect(() => parseFeedFrame('{"type":"snapshot","product_id":"BTC-USD","bids":[]}')).toThrow(MalformedFrameError);
     expect(() => parseFeedFrame('[1,2]')).toThrow(MalformedFrameError);
     expect(() => parseFeedFrame('{"type":')).toThrow(MalformedFrameError);
-    expect(parseFeedFrame('{"type":"match","product_id":"BTC-USD"}')).toEqual({ kind: 'other', type: 'match', productId: 'BTC-USD' });
+    // A match is a trade: one without its maker side is malformed, not ignored.
+    expect(() => parseFeedFrame('{"type":"match","product_id":"BTC-USD"}')).toThrow(/without a maker side/);
+    expect(parseFeedFrame('{"type":"received","product_id":"BTC-USD"}')).toEqual({ kind: 'other', type: 'received', productId: 'BTC-USD' });
   });
 
   it('signs a subscribe as base64(HMAC-SHA256(base64-decoded secret, timestamp + GET + /users/self/verify))', () => {
@@ -118,7 +120,7 @@ describe('Coinbase Exchange book sync (virtual clock)', () => {
 
   it('subscribes on open, several products in one message, and drops updates that come before the snapshot', () => {
     const h = start();
-    expect(h.sentSince(0)).toEqual([{ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['level2_batch', 'heartbeat', 'ticker'] }]);
+    expect(h.sentSince(0)).toEqual([{ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['level2_batch', 'heartbeat', 'ticker', 'matches'] }]);
     h.update(1, [['buy', '100.50', '5']]);
     expect(h.feed.state).toBe('buffering');
     expect(h.feed.health.staleDropped).toBe(1);
@@ -133,7 +135,7 @@ describe('Coinbase Exchange book sync (virtual clock)', () => {
 
   it('level2: compares a ticker only when it carries the time of the last applied update; resyncs on two failures in a row', () => {
     const h = start({ credentials: true });
-    expect(h.sentSince(0)[0]).toMatchObject({ channels: ['level2', 'heartbeat', 'ticker'], key: 'k', passphrase: 'p', timestamp: String(Math.floor(h.clock.now() / 1000)) });
+    expect(h.sentSince(0)[0]).toMatchObject({ channels: ['level2', 'heartbeat', 'ticker', 'matches'], key: 'k', passphrase: 'p', timestamp: String(Math.floor(h.clock.now() / 1000)) });
     h.snapshot();
     // Before any update since the snapshot (the replayed last-trade ticker): not compared.
     h.ticker(0, '50', '60');
@@ -252,7 +254,7 @@ describe('Coinbase Exchange book sync (virtual clock)', () => {
     expect(h.feed.state).toBe('resyncing');
     expect(h.feed.health.lastError).toBe('Coinbase rejected the API key (Authentication Failed); using the public level2_batch feed instead');
     h.clock.advanceTo(h.clock.now() + 500);
-    expect(h.sentSince(before)).toEqual([{ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['level2_batch', 'heartbeat', 'ticker'] }]);
+    expect(h.sentSince(before)).toEqual([{ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channels: ['level2_batch', 'heartbeat', 'ticker', 'matches'] }]);
     h.deliver({ type: 'error', message: 'Failed to subscribe', reason: 'ETH-USD is not a valid product' });
     expect(h.adapter.feed('ETH-USD')!.state).toBe('failed');
     expect(h.feed.state).toBe('resyncing');

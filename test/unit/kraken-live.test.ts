@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
+import type { Trade } from '../../src/shared/market';
 import { createKrakenAdapter, type KrakenAdapter } from '../../src/main/venues/kraken/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import { FakeKrakenExchange } from '../fakes/kraken-exchange';
@@ -15,6 +16,7 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeKrakenExchange;
   let adapter: KrakenAdapter;
   let events: Array<{ event: string; fields: Record<string, unknown> }>;
+  let trades: Trade[];
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
 
   /** Pause the fake, let the adapter catch up, and compare every level with the top `depth` of the fake's true book. */
@@ -32,6 +34,7 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
 
   beforeEach(async () => {
     events = [];
+    trades = [];
     fake = new FakeKrakenExchange({ stepMs: 15, heartbeatMs: 100 });
     await fake.start();
     adapter = createKrakenAdapter({
@@ -42,7 +45,7 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
       pingEveryMs: 200,
       snapshotTimeoutMs: 2000,
       restTimeoutMs: 500,
-      listener: { onBook: () => {}, onState: () => {} },
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (_f, t) => void trades.push(t) },
     });
     adapter.subscribe([BTC], { depth: 10 });
     adapter.subscribe([ETH]);
@@ -64,6 +67,49 @@ describe('Kraken adapter against a fake exchange on 127.0.0.1', () => {
     // BTC/USD has one price decimal: whole-dollar levels must keep their ".0".
     await until(() => [...adapter.feed(BTC)!.book.levels('bid'), ...adapter.feed(BTC)!.book.levels('ask')].some((l) => l.price.endsWith('.0')), 10_000, 'a price ending in .0');
     expect(adapter.feed(BTC)!.book.levelCount('ask')).toBe(10);
+  });
+
+  it('streams trades with their exact digits, counts lost trade ids, drops trades resent after a reconnect, and keeps the snapshot as history', async () => {
+    const feed = adapter.feed(BTC)!;
+    await until(() => fake.tradeSubscribers(BTC) === 1, 5000, 'trade subscription');
+    fake.printTrades(BTC, 4);
+    await until(() => feed.health.trades === 4, 5000, 'trades');
+    expect(trades.map((t) => [t.id, t.price, t.size, t.side, t.history])).toEqual([
+      ['1001', '45281.0', '0.01000000', 'buy', undefined],
+      ['1002', '45281.0', '0.01000000', 'sell', undefined],
+      ['1003', '45281.0', '0.01000000', 'buy', undefined],
+      ['1004', '45281.0', '0.01000000', 'sell', undefined],
+    ]);
+    fake.printTrades(BTC, 2, 3);
+    await until(() => feed.health.trades === 6, 5000, 'trades after the hole');
+    expect(feed.health.tradeGaps).toBe(1);
+
+    // On reconnect the trade snapshot holds the six prints again: all seen before, all dropped.
+    fake.dropConnections();
+    await until(() => feed.health.tradeDuplicates === 6, 10_000, 'resent trades dropped');
+    expect(feed.health.trades).toBe(6);
+    expect(trades).toHaveLength(6);
+    fake.printTrades(BTC, 1);
+    await until(() => feed.health.trades === 7, 5000, 'live again');
+    expect(feed.health.tradeGaps).toBe(1);
+
+    // A client subscribing later gets the earlier prints as history: forwarded flagged, not counted.
+    const later: Trade[] = [];
+    const second = createKrakenAdapter({
+      endpoints: fake.endpoints,
+      transport: new LiveTransport({ maxFrameBytes: 256 * 1024 }),
+      logger,
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (_f, t) => void later.push(t) },
+    });
+    try {
+      second.subscribe([BTC], { depth: 10 });
+      await until(() => later.length === 7, 5000, 'history');
+      expect(later.every((t) => t.history === true)).toBe(true);
+      expect(second.feed(BTC)!.health.trades).toBe(0);
+      expect(second.feed(BTC)!.health.tradeGaps).toBe(0);
+    } finally {
+      second.close();
+    }
   });
 
   it('lists instruments from REST AssetPairs with v2 names and precision', async () => {

@@ -76,7 +76,7 @@ describe('replay of the shared Bybit linear capture (XRPUSDT orderbook.500)', ()
     expect(r.messages).toBe(50);
     expect(r.malformedFrames).toBe(0);
     // 49 deltas, every one checked to continue u: the only check this feed offers besides crossing.
-    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 49, sequenceChecked: 49 });
+    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 49, sequenceChecked: 49, tradeGaps: 0 });
     // The adapter applied the snapshot and then each delta exactly once, in u order.
     expect(applied.map((e) => e.seq)).toEqual(ref.us);
     expect(applied[0]!.kind).toBe('snapshot');
@@ -120,7 +120,7 @@ describe('replay of the shared Bybit linear capture (XRPUSDT orderbook.500)', ()
     expect(result.verify.gaps).toBe(0);
     expect(result.verify.crossed).toBe(0);
     expect(result.books).toEqual([
-      { venue: 'bybit-linear', symbol: 'XRPUSDT', bestBid: ref.bestBid, bestAsk: ref.bestAsk, bidLevels: 500, askLevels: 500, state: 'synced', messages: 50, everSynced: true },
+      { venue: 'bybit-linear', symbol: 'XRPUSDT', bestBid: ref.bestBid, bestAsk: ref.bestAsk, bidLevels: 500, askLevels: 500, state: 'synced', messages: 50, everSynced: true, trades: 0, tradeVolume: '0', buyVolume: '0', sellVolume: '0', tradeGaps: 0 },
     ]);
   });
 

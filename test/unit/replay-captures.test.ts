@@ -9,7 +9,7 @@ import { capture } from '../support/paths';
 describe('replay of the shared Binance captures', () => {
   it('binance-spot 2021-10-12: no gaps, 26 bookTicker matches, all equal', async () => {
     const r = await replayCapture(capture('binance-spot_2021-10-12.capture.jsonl'));
-    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 26, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 172, sequenceChecked: 172 });
+    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 26, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 172, sequenceChecked: 172, tradeGaps: 0 });
     expect(r.messages).toBe(265);
     expect(r.corruptLines.count).toBe(0);
     expect(r.unsupported).toEqual([]);
@@ -22,7 +22,7 @@ describe('replay of the shared Binance captures', () => {
 
   it('binance-usdm 2021-07-22: no gaps, 50 bookTicker matches, 0 mismatches', async () => {
     const r = await replayCapture(capture('binance-usdm_2021-07-22.capture.jsonl'));
-    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 50, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 752, sequenceChecked: 752 });
+    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 50, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 752, sequenceChecked: 752, tradeGaps: 0 });
     expect(r.books).toHaveLength(4);
     for (const b of r.books) expect(b.state).toBe('synced');
   });

@@ -107,7 +107,7 @@ describe('replay of the shared Coinbase capture (legacy level2, 10 products)', (
     expect(kinds.delta).toBe(ref.updates);
     // 97 tickers are comparable under the 'exact' rule and all agree; none failed.
     // No sequence on this feed: each of the 9,719 updates is checked for crossing only.
-    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 97, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 9719, sequenceChecked: 0 });
+    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 97, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 9719, sequenceChecked: 0, tradeGaps: 0 });
     expect(r.verify.bboOk).toBe(ref.tickersEqual);
     expect(r.books).toHaveLength(10);
     for (const b of r.books) {

@@ -11,7 +11,7 @@ const OKX_2021 = 'okx_2021-07-22.capture.jsonl';
 const OKX_2022 = 'okx_2022-05-13.capture.jsonl';
 
 // Kraken and OKX (2021, 2022) number no updates the replay can check: their checksums are the check.
-const clean = { bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, sequenceChecked: 0 };
+const clean = { bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, sequenceChecked: 0, tradeGaps: 0 };
 
 /** A copy of a capture with one line rewritten, in a temporary folder. */
 function altered(name: string, edit: (lines: string[]) => void): string {

@@ -3,6 +3,7 @@
  * books ended as and what every integrity check saw.
  */
 import { performance } from 'node:perf_hooks';
+import { DecimalSum } from '../../shared/decimal-sum';
 import type { BookEvent, Trade } from '../../shared/market';
 import { TopOfBookTracker } from '../book/top-of-book';
 import { nullLogger, type Logger } from '../log';
@@ -25,6 +26,15 @@ export interface ReplayBook {
   messages: number;
   /** The book reached `synced` at least once (it may have left it later, e.g. at a recorded close). */
   everSynced: boolean;
+  /** Live trade records on this symbol's trade channel (history sent on subscribe and duplicates not counted). */
+  trades: number;
+  /** Base volume of those trades, exact decimal text (contracts where the venue counts in contracts). */
+  tradeVolume: string;
+  /** Of it, taker buys and taker sells (exact decimal text). */
+  buyVolume: string;
+  sellVolume: string;
+  /** Holes in the trade-id sequence where the venue numbers trades consecutively: lost trades. */
+  tradeGaps: number;
 }
 
 export interface ReplayVerify {
@@ -39,6 +49,8 @@ export interface ReplayVerify {
   updatesChecked: number;
   /** Of those, updates whose venue sequence number was checked to continue the book. */
   sequenceChecked: number;
+  /** Holes in consecutive trade-id sequences, summed over every book. */
+  tradeGaps: number;
 }
 
 export interface ReplayResult {
@@ -261,6 +273,7 @@ export function verifyTotals(driver: ReplayDriver): { verify: ReplayVerify; malf
     crossed: 0,
     updatesChecked: 0,
     sequenceChecked: 0,
+    tradeGaps: 0,
   };
   let malformedFrames = 0;
   for (const feed of driver.feeds()) {
@@ -275,10 +288,26 @@ export function verifyTotals(driver: ReplayDriver): { verify: ReplayVerify; malf
     // A crossed update was checked too; it never reached the listener.
     verify.updatesChecked += (driver.updatesApplied.get(feed)?.updates ?? 0) + h.crossed;
     verify.sequenceChecked += driver.updatesApplied.get(feed)?.sequenced ?? 0;
+    verify.tradeGaps += h.tradeGaps;
     malformedFrames += h.malformed;
   }
   for (const adapter of driver.adapters.values()) malformedFrames += adapter.unattributedMalformed;
   return { verify, malformedFrames };
+}
+
+/** A book's trade figures, over every trade stream of its symbol (a capture may hold `@trade` and `@aggTrade`). */
+export function tradeFigures(feed: SymbolFeed): Pick<ReplayBook, 'trades' | 'tradeVolume' | 'buyVolume' | 'sellVolume' | 'tradeGaps'> {
+  const volume = new DecimalSum();
+  const buy = new DecimalSum();
+  const sell = new DecimalSum();
+  let trades = 0;
+  for (const s of feed.tradeTotals()) {
+    trades += s.trades;
+    volume.add(s.volume);
+    buy.add(s.takerBuy);
+    sell.add(s.takerSell);
+  }
+  return { trades, tradeVolume: volume.toString(), buyVolume: buy.toString(), sellVolume: sell.toString(), tradeGaps: feed.health.tradeGaps };
 }
 
 export async function replayCapture(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
@@ -307,6 +336,7 @@ export async function replayCapture(path: string, options: ReplayOptions = {}): 
       askLevels: feed.book.levelCount('ask'),
       messages: feed.health.messages,
       everSynced: driver.everSynced.has(feed),
+      ...tradeFigures(feed),
     };
   });
   const { verify, malformedFrames } = verifyTotals(driver);

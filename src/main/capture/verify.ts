@@ -46,6 +46,7 @@ export function judgeReplay(result: ReplayResult): ReplayVerdict {
   if (v.checksumFailed > 0) problems.push(`${plural(v.checksumFailed, 'checksum')} failed`);
   if (v.bboFailed > 0) problems.push(`${plural(v.bboFailed, 'best bid/offer cross-check')} failed`);
   if (v.gaps > 0) problems.push(`${plural(v.gaps, 'sequence gap')} seen`);
+  if (v.tradeGaps > 0) problems.push(`${plural(v.tradeGaps, 'trade id gap')} seen: trades were lost`);
   if (v.crossed > 0) problems.push(`the book crossed ${plural(v.crossed, 'time')}`);
   const checks = v.checksumOk + v.checksumFailed + v.bboOk + v.bboFailed + v.gaps + v.updatesChecked;
   if (checks === 0) {

@@ -268,6 +268,11 @@ export class TradeStats {
     return this.streams.get(`${venue}:${symbol}@${stream}`)?.snapshot() ?? null;
   }
 
+  /** Holes in one stream's id sequence, without building a snapshot (cheap enough to ask per trade). */
+  idGaps(venue: VenueId, symbol: string, stream: string): number {
+    return this.streams.get(`${venue}:${symbol}@${stream}`)?.sequence.holeCount ?? 0;
+  }
+
   /** Every stream seen, in first-seen order. */
   all(): TradeStatsSnapshot[] {
     return [...this.streams.values()].map((s) => s.snapshot());

@@ -72,6 +72,14 @@ export class HealthCounters {
   connectionMalformed = 0;
   staleDropped = 0;
   bufferSize = 0;
+  /** Live trades accepted (history sent on subscribe and dropped duplicates not counted). */
+  trades = 0;
+  /** Open holes in the trade-id sequence of streams the venue numbers consecutively (lost trades). */
+  tradeGaps = 0;
+  /** Trades printed through a price the book still showed on the other side. */
+  tradeAnomalies = 0;
+  /** Trades dropped because their id was already seen (resent after a reconnect). */
+  tradeDuplicates = 0;
   latencyMs: number | null = null;
   snapshotAt: number | null = null;
   lastMessageAt: number | null = null;
@@ -119,6 +127,9 @@ export class HealthCounters {
       crossed: this.crossed,
       reconnects: this.reconnects,
       malformed: this.malformed + this.connectionMalformed,
+      trades: this.trades,
+      tradeGaps: this.tradeGaps,
+      tradeAnomalies: this.tradeAnomalies,
       bufferSize: this.bufferSize,
       rateAnomaly: this.rateAnomaly(now),
       snapshotAgeMs: this.snapshotAt === null ? null : Math.max(0, now - this.snapshotAt),

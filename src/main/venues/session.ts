@@ -6,12 +6,16 @@
  * it is for, and its sync rules. A venue adapter is a session built with its protocol.
  *
  * A symbol's entry is where per-symbol handlers hang; a parsed message reaches them through the
- * protocol's `route`, which looks the entry up. A second channel per symbol (trades) is one more
- * handler on the entry and one more case in `route`.
+ * protocol's `route`, which looks the entry up: book messages go to the entry's sync, trade messages
+ * to its feed (`routeTrades`). Trades travel on the book's connection where the venue allows it; a
+ * venue that serves them elsewhere (Binance USD-M's `/market` path) or whose book connection must
+ * carry nothing else (Coinbase Advanced) declares a `tradeConnection`, and the session keeps those
+ * connections like the book's: per symbol, reconnecting, subscribing on every open.
  */
 import type { SymbolHealth } from '../../shared/contract';
 import type { Instrument, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
+import type { TradeBatch } from '../trades/batch';
 import { MalformedFrameError, type AdapterOptions, type SubscribeOptions, type VenueAdapter } from './adapter';
 import { FeedConnection, type ConnectionOptions } from './connection';
 import { ResubscribeTimers } from './resubscribe';
@@ -30,6 +34,8 @@ export type Note = (event: string, fields: Record<string, unknown>) => void;
 
 /** One connection and the symbols it carries. */
 export interface Link {
+  /** What it carries: books (and trades, unless the venue has a trade connection), or trades only. */
+  readonly carries: 'book' | 'trades';
   readonly connection: FeedConnection;
   readonly symbols: Set<string>;
   /** Symbols the URL of the current connection subscribed (venues that subscribe in the URL). */
@@ -43,6 +49,8 @@ export interface SessionEntry<S extends BookSync> {
   readonly feed: SymbolFeed;
   readonly sync: S;
   readonly link: Link;
+  /** The connection carrying this symbol's trades when it is not `link` (venues with a trade connection). */
+  readonly tradeLink: Link | null;
   /** Resubscribe back-off and snapshot wait, for venues that rebuild a book by resubscribing. */
   readonly timers: ResubscribeTimers | null;
 }
@@ -54,6 +62,12 @@ export interface ConnectionSpec extends Pick<ConnectionOptions, 'staleAfterMs' |
   subscribesInUrl?: boolean;
   /** Symbols per connection (Binance); one connection carries every symbol when omitted. */
   maxSymbols?: number;
+}
+
+/** A connection that carries trades only, for venues that serve trades apart from the book. */
+export interface TradeConnectionSpec<S extends BookSync> extends ConnectionSpec {
+  /** Frames that subscribe these symbols' trades on an open trade connection. */
+  subscribeFrames(entries: ReadonlyArray<SessionEntry<S>>): string[];
 }
 
 /** The venue's REST base URL and request timeout (10 s when not given). */
@@ -73,6 +87,8 @@ export interface Resubscription<S extends BookSync> {
 /** What a venue supplies; everything else is the session's. */
 export interface VenueProtocol<S extends BookSync, M> {
   readonly connection: ConnectionSpec;
+  /** Trades on connections of their own (absent: the book's connection carries them). */
+  readonly tradeConnection?: TradeConnectionSpec<S>;
   readonly rest: RestSpec;
   /**
    * Rebuild a book by unsubscribing and subscribing it again (the venue answers with a snapshot):
@@ -84,18 +100,21 @@ export interface VenueProtocol<S extends BookSync, M> {
   createSync(feed: SymbolFeed, note: Note, options: SubscribeOptions | undefined): S;
   /** Frames that subscribe these symbols on an open connection (called whenever they are subscribed). */
   subscribeFrames(entries: ReadonlyArray<SessionEntry<S>>): string[];
-  /** Read one frame; a MalformedFrameError skips it (counted on the symbols `symbolsIn` names). */
-  parse(text: string): M;
+  /**
+   * Read one frame (received at `receivedAt`, the local time trades carry); a MalformedFrameError
+   * skips it (counted on the symbols `symbolsIn` names).
+   */
+  parse(text: string, receivedAt: number): M;
   /** Best-effort symbols a frame the parser refused names. */
   symbolsIn(text: string): string[];
   route(message: M, receivedAt: number, link: Link): void;
   listInstruments(): Promise<Instrument[]>;
-  /** A connection opened, before its symbols are subscribed. */
+  /** A connection opened (book or trade connection: see `link.carries`), before its symbols are subscribed. */
   onOpen?(link: Link): void;
-  /** A connection went down, before its symbols are told. */
+  /** A connection went down (book or trade connection), before its symbols are told. */
   onDown?(link: Link, reason: string): void;
-  /** A malformed frame was counted on `entries` (none: it named no symbol). */
-  onMalformed?(text: string, reason: string, entries: ReadonlyArray<SessionEntry<S>>): void;
+  /** A malformed frame on `link` was counted on `entries` (none: it named no symbol). */
+  onMalformed?(text: string, reason: string, entries: ReadonlyArray<SessionEntry<S>>, link: Link): void;
   close?(): void;
 }
 
@@ -115,6 +134,8 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
   readonly logger: Logger;
   private readonly entries = new Map<string, SessionEntry<S>>();
   private readonly links: Link[] = [];
+  /** Connections that carry trades only (venues with a `tradeConnection`). */
+  private readonly tradeLinks: Link[] = [];
   private isClosed = false;
   /** Malformed frames that named no subscribed symbol. */
   unattributedMalformed = 0;
@@ -138,9 +159,14 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
     return { venue: this.venue, transport: this.options.transport, base, timeoutMs };
   }
 
-  /** Connections in use (tests check the per-connection symbol limit). */
+  /** Book connections in use (tests check the per-connection symbol limit). */
   get connectionCount(): number {
     return this.links.length;
+  }
+
+  /** Trade-only connections in use. */
+  get tradeConnectionCount(): number {
+    return this.tradeLinks.length;
   }
 
   // ---- VenueAdapter -----------------------------------------------------------------------------
@@ -151,11 +177,13 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
     for (const raw of symbols) {
       const symbol = this.key(raw);
       if (this.entries.has(symbol)) continue;
-      const link = this.linkWithRoom();
+      const link = this.linkWithRoom('book');
       link.symbols.add(symbol);
+      const tradeLink = this.protocol.tradeConnection ? this.linkWithRoom('trades') : null;
+      tradeLink?.symbols.add(symbol);
       const feed = new SymbolFeed(this.venue, symbol, this.options.listener, this.logger);
       const note: Note = (event, fields) => this.logger.log(WARNINGS.has(event) ? 'warn' : 'info', event, { venue: this.venue, symbol, ...fields });
-      const entry: SessionEntry<S> = { symbol, feed, link, sync: this.protocol.createSync(feed, note, options), timers: this.timersFor(feed, link) };
+      const entry: SessionEntry<S> = { symbol, feed, link, tradeLink, sync: this.protocol.createSync(feed, note, options), timers: this.timersFor(feed, link) };
       this.entries.set(symbol, entry);
       feed.connecting('subscribed');
       added.push(entry);
@@ -166,6 +194,10 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
       // Subscribed while the connection opens: its open subscribes every symbol of the link then.
       if (!link.connection.isStarted) link.connection.start();
       else if (link.connection.isOpen) this.start(link, added.filter((e) => e.link === link));
+    }
+    for (const link of new Set(added.flatMap((e) => e.tradeLink ?? []))) {
+      if (!link.connection.isStarted) link.connection.start();
+      else if (link.connection.isOpen) this.startTrades(link, added.filter((e) => e.tradeLink === link));
     }
   }
 
@@ -190,7 +222,7 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
     this.isClosed = true;
     this.protocol.close?.();
     for (const entry of this.entries.values()) entry.timers?.clear();
-    for (const link of this.links) {
+    for (const link of [...this.links, ...this.tradeLinks]) {
       link.generation++;
       link.connection.close();
     }
@@ -216,6 +248,17 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
   resend(entries: ReadonlyArray<SessionEntry<S>>): void {
     for (const link of new Set(entries.map((e) => e.link))) {
       for (const frame of this.protocol.subscribeFrames(entries.filter((e) => e.link === link))) link.connection.send(frame);
+    }
+  }
+
+  /**
+   * Hand each trade of a parsed trade message to its symbol's feed (trades for symbols not subscribed
+   * are ignored). `symbolsFor` maps a venue symbol to the subscribed symbols it feeds, where one
+   * venue symbol feeds several (Coinbase Advanced `-USD` data for `-USDC` products).
+   */
+  routeTrades(batch: TradeBatch, symbolsFor: (symbol: string) => readonly string[] = (s) => [s]): void {
+    for (const trade of batch.trades) {
+      for (const symbol of symbolsFor(trade.symbol)) this.entries.get(this.key(symbol))?.feed.trade(trade, batch.stream, batch.consecutiveIds);
     }
   }
 
@@ -263,14 +306,24 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
     }
   }
 
-  private linkWithRoom(): Link {
-    const last = this.links.at(-1);
-    const max = this.protocol.connection.maxSymbols ?? Infinity;
+  /** Ask the venue for these symbols' trades on an open trade connection. */
+  private startTrades(link: Link, entries: ReadonlyArray<SessionEntry<S>>): void {
+    const spec = this.protocol.tradeConnection;
+    if (!spec) return;
+    const toAsk = spec.subscribesInUrl ? entries.filter((e) => !link.inUrl.has(e.symbol)) : entries;
+    if (toAsk.length > 0) for (const frame of spec.subscribeFrames(toAsk)) link.connection.send(frame);
+  }
+
+  private linkWithRoom(carries: Link['carries']): Link {
+    const links = carries === 'book' ? this.links : this.tradeLinks;
+    const spec = carries === 'book' ? this.protocol.connection : this.protocol.tradeConnection!;
+    const last = links.at(-1);
+    const max = spec.maxSymbols ?? Infinity;
     if (last && last.symbols.size < max) return last;
-    const spec = this.protocol.connection;
     const symbols = new Set<string>();
     const inUrl = new Set<string>();
     const link: Link = {
+      carries,
       symbols,
       inUrl,
       generation: 0,
@@ -294,7 +347,7 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
         },
       }),
     };
-    this.links.push(link);
+    links.push(link);
     return link;
   }
 
@@ -305,12 +358,18 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
   private onOpen(link: Link): void {
     link.generation++;
     this.protocol.onOpen?.(link);
-    this.start(link, this.entriesOf(link));
+    if (link.carries === 'trades') this.startTrades(link, this.entriesOf(link));
+    else this.start(link, this.entriesOf(link));
   }
 
   private onDown(link: Link, reason: string): void {
     link.generation++;
     this.protocol.onDown?.(link, reason);
+    if (link.carries === 'trades') {
+      // The books are untouched; the trades missed until the reconnect show as id gaps.
+      for (const entry of this.entriesOf(link)) entry.feed.tradesInterrupted(reason);
+      return;
+    }
     for (const entry of this.entriesOf(link)) {
       entry.timers?.clear();
       entry.feed.connectionLost(reason);
@@ -320,7 +379,7 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
   private onFrame(link: Link, text: string, receivedAt: number): void {
     let message: M;
     try {
-      message = this.protocol.parse(text);
+      message = this.protocol.parse(text, receivedAt);
     } catch (error) {
       if (!(error instanceof MalformedFrameError)) throw error;
       this.countMalformed(link, text, error.message);
@@ -338,6 +397,6 @@ export class VenueSession<S extends BookSync, M, P extends VenueProtocol<S, M> =
       for (const entry of this.entriesOf(link)) entry.feed.connectionMalformed(reason);
     }
     this.logger.log('warn', 'malformed-frame', { venue: this.venue, error: reason, bytes: text.length });
-    this.protocol.onMalformed?.(text, reason, named);
+    this.protocol.onMalformed?.(text, reason, named, link);
   }
 }

@@ -1,14 +1,21 @@
 import type { SymbolHealth } from '../../shared/contract';
-import type { BookEvent, SyncState, VenueId } from '../../shared/market';
+import type { BookEvent, SyncState, Trade, VenueId } from '../../shared/market';
 import { InvalidLevelError, OrderBook } from '../book/order-book';
 import { PriceKeyError } from '../book/price-key';
 import { nullLogger, type Logger } from '../log';
+import type { TradeBatch } from '../trades/batch';
+import { isTradeThrough, TradeStats, type TradeStatsSnapshot } from '../trades/stats';
 import { HealthCounters } from './health';
 
 export interface FeedListener {
   /** The book changed (snapshot or delta applied). */
   onBook(feed: SymbolFeed, event: BookEvent): void;
   onState(feed: SymbolFeed, from: SyncState, to: SyncState, reason: string): void;
+  /**
+   * A trade was accepted on this symbol's trade channel: a live print, or history the venue sent on
+   * subscribe (`trade.history`). Duplicates are never forwarded. Optional: book-only listeners omit it.
+   */
+  onTrade?(feed: SymbolFeed, trade: Trade): void;
 }
 
 export type ApplyResult = 'ok' | 'crossed' | 'invalid';
@@ -45,6 +52,13 @@ export const transitionPolicy = { throwOnIllegal: process.env.NODE_ENV === 'test
 export class SymbolFeed {
   readonly book: OrderBook;
   private readonly counters = new HealthCounters();
+  /**
+   * Trade integrity per trade stream of this symbol. Resent trades after a reconnect are rarely more
+   * than a few hundred; 2,000 remembered ids per stream catch them without holding a long history.
+   */
+  private readonly tradeStats = new TradeStats({ recentIds: 2_000 });
+  /** Trade streams seen, and whether the venue numbers each consecutively (holes there are losses). */
+  private readonly tradeStreams = new Map<string, boolean>();
   private syncState: SyncState = 'idle';
   /** Bumped on every state change so publishers notice a state-only change. */
   stateVersion = 0;
@@ -177,6 +191,76 @@ export class SymbolFeed {
   /** Something the user should read (a failed snapshot request, the venue's error), without a state change. */
   error(message: string): void {
     this.counters.lastError = message;
+  }
+
+  // ---- trades -----------------------------------------------------------------------------------
+
+  /**
+   * A parsed trade message: each of its trades for this symbol goes through `trade`. Trades do not
+   * wait for the book: they count from the first frame whatever the book's state.
+   */
+  trades(batch: TradeBatch): void {
+    for (const trade of batch.trades) this.trade(trade, batch.stream, batch.consecutiveIds);
+  }
+
+  /**
+   * One trade from the venue's trade channel. A trade whose id was seen already (resent after a
+   * reconnect) is dropped; history sent on subscribe is forwarded flagged and kept out of the counts;
+   * a live trade is counted, its id checked for holes (where the venue numbers consecutively) and its
+   * price checked against the book's top, then forwarded.
+   */
+  trade(trade: Trade, stream: string, consecutiveIds: boolean): void {
+    if (this.syncState === 'failed') return;
+    // A venue may send one product's trades under another name (Coinbase Advanced: -USD for -USDC).
+    const own = trade.venue === this.venue && trade.symbol === this.symbol ? trade : { ...trade, venue: this.venue, symbol: this.symbol };
+    this.tradeStreams.set(stream, consecutiveIds);
+    const verdict = this.tradeStats.add(own, stream, consecutiveIds);
+    if (verdict === 'duplicate') {
+      this.counters.tradeDuplicates++;
+      return;
+    }
+    if (verdict === 'counted') {
+      this.counters.trades++;
+      if (this.printedThroughBook(own)) {
+        this.counters.tradeAnomalies++;
+        this.logger.log('info', 'trade-through', { venue: this.venue, symbol: this.symbol, id: own.id, price: own.price, side: own.side, bestBid: this.book.bestBid()?.price, bestAsk: this.book.bestAsk()?.price });
+      }
+      if (consecutiveIds) this.countTradeGaps(own);
+    }
+    this.listener.onTrade?.(this, own);
+  }
+
+  /** The connection carrying this symbol's trades (a separate one) went down; a reconnect follows. */
+  tradesInterrupted(reason: string): void {
+    if (this.syncState === 'failed') return;
+    this.counters.lastError = `trade channel interrupted: ${reason}`;
+  }
+
+  /** Totals and integrity of every trade stream of this symbol (replay reports them). */
+  tradeTotals(): TradeStatsSnapshot[] {
+    return this.tradeStats.all();
+  }
+
+  private countTradeGaps(trade: Trade): void {
+    let gaps = 0;
+    for (const [stream, consecutive] of this.tradeStreams) if (consecutive) gaps += this.tradeStats.idGaps(this.venue, this.symbol, stream);
+    if (gaps > this.counters.tradeGaps) {
+      this.counters.lastError = `trade id gap before trade ${trade.id}: trades were lost`;
+      this.logger.log('warn', 'trade-gap', { venue: this.venue, symbol: this.symbol, id: trade.id, gaps });
+    }
+    this.counters.tradeGaps = gaps;
+  }
+
+  /**
+   * A print through a price the book still shows on the other side. Judged only against a synced book
+   * whose exchange time is known and not before the trade's: a book that has not yet caught up with
+   * the trade would show levels the trade already took.
+   */
+  private printedThroughBook(trade: Trade): boolean {
+    if (this.syncState !== 'synced' || this.lastExchangeTs === null) return false;
+    const bestBid = this.book.bestBid()?.price ?? null;
+    const bestAsk = this.book.bestAsk()?.price ?? null;
+    return isTradeThrough(trade, { bestBid, bestAsk, exchangeTs: this.lastExchangeTs });
   }
 
   // ---- book -------------------------------------------------------------------------------------

@@ -1,36 +1,40 @@
 /**
  * Binance adapter (spot, USD-M futures, and the demo venue, which speaks spot's wire format):
- * combined-stream connections of up to SYMBOLS_PER_CONNECTION symbols carrying `<sym>@depth@100ms`
- * and `<sym>@bookTicker`, REST depth snapshots within the IP's request weight (./snapshots.ts), a
+ * combined-stream connections of up to SYMBOLS_PER_CONNECTION symbols carrying `<sym>@depth@100ms`,
+ * `<sym>@bookTicker` and, on spot, `<sym>@trade`; USD-M trades (`<sym>@aggTrade`) come from the
+ * `/market` path on trade connections of their own. REST depth snapshots within the IP's request weight (./snapshots.ts), a
  * planned reconnect before Binance's 24-hour cut and on `serverShutdown`. docs/venues.md#binance.
  */
-import type { Instrument, VenueId } from '../../../shared/market';
+import type { Instrument } from '../../../shared/market';
 import type { SessionOptions } from '../adapter';
 import { restGetOnce } from '../rest';
-import { VenueSession, type ConnectionSpec, type RestSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { VenueSession, type ConnectionSpec, type RestSpec, type Link, type Note, type SessionEntry, type TradeConnectionSpec, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import { parseExchangeInfo } from './instruments';
 import type { BinanceMarket } from './markets';
 import { parseStreamFrame, type StreamMessage } from './messages';
 import { SnapshotRequests } from './snapshots';
 import { BinanceDepthSync } from './sync';
+import type { BinanceTradeVenue } from './trades';
 import { weightBudgetFor } from './weight-budget';
 
 export interface BinanceAdapterOptions extends SessionOptions {
-  venue: VenueId;
+  venue: BinanceTradeVenue;
   market: BinanceMarket;
 }
 
 /**
- * Symbols per connection. Binance allows 1024 streams (we use 2 per symbol); a smaller shard keeps a
+ * Symbols per connection. Binance allows 1024 streams (we use at most 3 per symbol); a smaller shard keeps a
  * reconnect's burst of snapshot requests and its resync small.
  */
 export const SYMBOLS_PER_CONNECTION = 100;
 
 class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> {
   readonly connection: ConnectionSpec;
+  readonly tradeConnection?: TradeConnectionSpec<BinanceDepthSync>;
   readonly rest: RestSpec;
   private readonly market: BinanceMarket;
+  private readonly venue: BinanceTradeVenue;
   private readonly snapshots: SnapshotRequests;
   private nextRequestId = 1;
 
@@ -40,9 +44,10 @@ class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> 
   ) {
     const endpoints = options.endpoints ?? options.market.endpoints;
     this.market = options.market;
+    this.venue = options.venue;
     this.rest = { base: endpoints.rest, timeoutMs: options.restTimeoutMs };
     this.connection = {
-      url: (symbols) => `${endpoints.ws}/stream?streams=${symbols.flatMap(streamNames).join('/')}`,
+      url: (symbols) => `${endpoints.ws}/stream?streams=${symbols.flatMap((s) => this.bookStreams(s)).join('/')}`,
       subscribesInUrl: true,
       maxSymbols: SYMBOLS_PER_CONNECTION,
       staleAfterMs: options.staleAfterMs ?? 65_000,
@@ -51,6 +56,14 @@ class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> 
       // Binance closes every connection at 24 h: reconnect on our own terms a little before.
       maxLifetimeMs: 23.5 * 60 * 60 * 1000,
     };
+    const tradeWs = this.market.tradeWs?.(endpoints.ws);
+    if (tradeWs !== undefined) {
+      this.tradeConnection = {
+        ...this.connection,
+        url: (symbols) => `${tradeWs}/stream?streams=${symbols.map((s) => this.tradeStreamName(s)).join('/')}`,
+        subscribeFrames: (entries) => [this.subscribeFrame(entries.map((e) => this.tradeStreamName(e.symbol)))],
+      };
+    }
     this.snapshots = new SnapshotRequests(session, this.market, weightBudgetFor(endpoints.rest, this.market.weightPerMinute, session.clock));
   }
 
@@ -60,10 +73,12 @@ class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> 
 
   /** A live SUBSCRIBE for symbols the connection's URL did not name; its URL names them on any reconnect. */
   subscribeFrames(entries: ReadonlyArray<SessionEntry<BinanceDepthSync>>): string[] {
-    return [JSON.stringify({ method: 'SUBSCRIBE', params: entries.flatMap((e) => streamNames(e.symbol)), id: this.nextRequestId++ })];
+    return [this.subscribeFrame(entries.flatMap((e) => this.bookStreams(e.symbol)))];
   }
 
-  readonly parse: (text: string) => StreamMessage = parseStreamFrame;
+  parse(text: string, receivedAt: number): StreamMessage {
+    return parseStreamFrame(text, receivedAt, this.venue);
+  }
 
   /** Best-effort symbol of a malformed combined-stream frame, from its `"stream":"sym@..."` text. */
   symbolsIn(text: string): string[] {
@@ -77,6 +92,8 @@ class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> 
         return this.session.entry(msg.symbol)?.sync.onDepth(msg.data, receivedAt);
       case 'bookTicker':
         return this.session.entry(msg.symbol)?.sync.onTicker(msg.data, receivedAt);
+      case 'trades':
+        return this.session.routeTrades(msg.batch);
       case 'serverShutdown':
         this.session.logger.log('warn', 'server-shutdown', { venue: this.session.venue });
         return link.connection.restart('server announced shutdown');
@@ -95,11 +112,22 @@ class BinanceProtocol implements VenueProtocol<BinanceDepthSync, StreamMessage> 
   close(): void {
     this.snapshots.close();
   }
-}
 
-function streamNames(symbol: string): string[] {
-  const s = symbol.toLowerCase();
-  return [`${s}@depth@100ms`, `${s}@bookTicker`];
+  /** The streams of a symbol's book connection: depth, bookTicker, and trades unless they travel apart. */
+  private bookStreams(symbol: string): string[] {
+    const s = symbol.toLowerCase();
+    const streams = [`${s}@depth@100ms`, `${s}@bookTicker`];
+    if (!this.tradeConnection) streams.push(this.tradeStreamName(symbol));
+    return streams;
+  }
+
+  private tradeStreamName(symbol: string): string {
+    return `${symbol.toLowerCase()}@${this.market.tradeStream}`;
+  }
+
+  private subscribeFrame(streams: string[]): string {
+    return JSON.stringify({ method: 'SUBSCRIBE', params: streams, id: this.nextRequestId++ });
+  }
 }
 
 /** The adapter: a session speaking this protocol. */

@@ -24,6 +24,13 @@ export interface BinanceMarket {
   /** Request weight of a depth snapshot of `limit` levels, and the IP's weight limit per minute. */
   snapshotWeight(limit: number): number;
   weightPerMinute: number;
+  /** The trade stream subscribed per symbol (docs/venues.md#binance-trades says why each). */
+  tradeStream: 'trade' | 'aggTrade';
+  /**
+   * Where trades are served when not on the book's connection: the trade connection's WebSocket base
+   * from the book's. Absent: the book's connection carries them.
+   */
+  tradeWs?: (bookWs: string) => string;
 }
 
 export const BINANCE_SPOT: BinanceMarket = {
@@ -35,6 +42,8 @@ export const BINANCE_SPOT: BinanceMarket = {
   // rest-api.md "Order book": 1-100 → 5, 101-500 → 25, 501-1000 → 50, 1001-5000 → 250.
   snapshotWeight: (limit) => (limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250),
   weightPerMinute: 6000,
+  // Every fill, with its own consecutive id `t`: the finest tape and the plainest gap check.
+  tradeStream: 'trade',
 };
 
 /** USD-M futures: depth and bookTicker on the `/public` path since the 2026 endpoint split, REST on fapi. */
@@ -47,4 +56,7 @@ export const BINANCE_USDM: BinanceMarket = {
   // USD-M depth weights: limit <= 50 → 2, 100 → 5, 500 → 10, 1000 → 20; 2,400 per minute per IP.
   snapshotWeight: (limit) => (limit <= 50 ? 2 : limit <= 100 ? 5 : limit <= 500 ? 10 : 20),
   weightPerMinute: 2400,
+  // The documented USD-M trade stream; served on `/market`, not on the book's `/public` path.
+  tradeStream: 'aggTrade',
+  tradeWs: (bookWs) => (bookWs.endsWith('/public') ? `${bookWs.slice(0, -'/public'.length)}/market` : bookWs),
 };

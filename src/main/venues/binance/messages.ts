@@ -2,7 +2,9 @@
  * Binance spot wire messages (also spoken by the demo venue). Sources: binance-spot-api-docs
  * web-socket-streams.md and rest-api.md; docs/venues.md#binance.
  */
+import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
+import { parseBinanceTrades, type BinanceTradeVenue } from './trades';
 import { isLevelArray, isObject, parseJsonObject, type LevelPair } from '../frames';
 
 export type { LevelPair };
@@ -40,6 +42,7 @@ export interface DepthSnapshot {
 export type StreamMessage =
   | { kind: 'depth'; symbol: string; data: DepthUpdate }
   | { kind: 'bookTicker'; symbol: string; data: BookTicker }
+  | { kind: 'trades'; batch: TradeBatch }
   | { kind: 'serverShutdown' }
   | { kind: 'response'; id: unknown; error: string | null }
   | { kind: 'other'; stream: string };
@@ -73,8 +76,11 @@ function checkTicker(d: Record<string, unknown>): BookTicker {
   return d as unknown as BookTicker;
 }
 
-/** Parse one frame of a combined (`/stream?streams=`) or raw (`/ws/`) connection. */
-export function parseStreamFrame(text: string): StreamMessage {
+/**
+ * Parse one frame of a combined (`/stream?streams=`) or raw (`/ws/`) connection. Trade events
+ * (`trade`, `aggTrade`) are read for `venue`, stamped with `receivedAt`.
+ */
+export function parseStreamFrame(text: string, receivedAt = 0, venue: BinanceTradeVenue = 'binance-spot'): StreamMessage {
   const msg = parseJsonObject(text, 'frame');
   if ('result' in msg || ('error' in msg && 'id' in msg)) {
     const err = isObject(msg.error) ? `${String(msg.error.code)} ${String(msg.error.msg)}` : null;
@@ -88,6 +94,7 @@ export function parseStreamFrame(text: string): StreamMessage {
     const d = checkDepth(data);
     return { kind: 'depth', symbol: d.s, data: d };
   }
+  if (event === 'trade' || event === 'aggTrade') return { kind: 'trades', batch: parseBinanceTrades(venue, data, receivedAt)! };
   if (event === 'serverShutdown' || stream === '!serverShutdown') return { kind: 'serverShutdown' };
   if (event === 'bookTicker' || stream.endsWith('@bookTicker') || (event === undefined && 'A' in data && 'B' in data)) {
     const t = checkTicker(data);

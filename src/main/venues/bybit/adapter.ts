@@ -1,11 +1,11 @@
 /**
  * Bybit v5 public order books (spot and linear, ./markets.ts): one WebSocket per category carrying
- * `orderbook.{depth}.{symbol}` for every subscribed symbol, subscribed in requests of at most 10 args,
+ * `orderbook.{depth}.{symbol}` and `publicTrade.{symbol}` for every subscribed symbol, subscribed in requests of at most 10 args,
  * `{"op":"ping"}` every 20 s with a pong deadline. Each book follows ./sync.ts; a gap, crossed book or
  * unreadable level resubscribes just that topic, and a topic whose snapshot does not come is
  * subscribed again after a growing back-off. docs/venues.md#bybit.
  */
-import type { Instrument, VenueId } from '../../../shared/market';
+import type { Instrument } from '../../../shared/market';
 import type { SessionOptions, SubscribeOptions } from '../adapter';
 import { Backoff } from '../backoff';
 import { awaitingSnapshot } from '../resubscribe';
@@ -15,9 +15,10 @@ import { listInstruments } from './instruments';
 import type { BybitMarket } from './markets';
 import { bookTopic, parseBookTopic, parseStreamFrame, symbolOfRawFrame, topicsInMessage, type AckMessage, type BookMessage, type StreamMessage } from './messages';
 import { BybitBookSync } from './sync';
+import type { BybitTradeVenue } from './trades';
 
 export interface BybitAdapterOptions extends SessionOptions {
-  venue: VenueId;
+  venue: BybitTradeVenue;
   market: BybitMarket;
   /** Keep-alive ping interval (Bybit recommends 20 s). */
   pingEveryMs?: number;
@@ -69,15 +70,20 @@ class BybitProtocol implements VenueProtocol<BybitBookSync, StreamMessage> {
 
   subscribeFrames(entries: ReadonlyArray<SessionEntry<BybitBookSync>>): string[] {
     for (const entry of entries) this.awaitSnapshot(entry.symbol);
-    return inBatches(entries, ARGS_PER_REQUEST).map((batch) => this.request('subscribe', batch));
+    // The trade topic rides along on subscribe only: a book resubscribe leaves trades running.
+    const topics = entries.flatMap((e) => [bookTopic(e.sync.depth, e.symbol), `publicTrade.${e.symbol}`]);
+    return inBatches(topics, ARGS_PER_REQUEST).map((batch) => this.requestTopics('subscribe', batch));
   }
 
-  readonly parse: (text: string) => StreamMessage = parseStreamFrame;
+  parse(text: string, receivedAt: number): StreamMessage {
+    return parseStreamFrame(text, receivedAt, this.options.venue);
+  }
 
   readonly symbolsIn = (text: string): string[] => [symbolOfRawFrame(text)];
 
   route(msg: StreamMessage, receivedAt: number): void {
     if (msg.kind === 'book') this.onBook(msg, receivedAt);
+    else if (msg.kind === 'trades') this.session.routeTrades(msg.batch);
     else if (msg.kind === 'ack') this.onAck(msg);
     else if (msg.kind === 'pong') this.stopPongTimer();
   }
@@ -102,7 +108,10 @@ class BybitProtocol implements VenueProtocol<BybitBookSync, StreamMessage> {
   }
 
   private request(op: 'subscribe' | 'unsubscribe', entries: ReadonlyArray<SessionEntry<BybitBookSync>>): string {
-    const topics = entries.map((e) => bookTopic(e.sync.depth, e.symbol));
+    return this.requestTopics(op, entries.map((e) => bookTopic(e.sync.depth, e.symbol)));
+  }
+
+  private requestTopics(op: 'subscribe' | 'unsubscribe', topics: string[]): string {
     const reqId = `${op === 'subscribe' ? 'sub' : 'unsub'}-${this.nextRequestId++}`;
     if (op === 'subscribe') this.pendingAcks.set(reqId, topics);
     return JSON.stringify({ req_id: reqId, op, args: topics });

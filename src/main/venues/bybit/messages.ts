@@ -7,7 +7,9 @@
  *   pong:   {"success":true,"ret_msg":"pong","op":"ping",…}   (option/spread/private: {"op":"pong","args":[ts]})
  *   ack:    {"success":true|false,"ret_msg":"…","op":"subscribe"|"unsubscribe","req_id":"…","conn_id":"…"}
  */
+import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
+import { parseBybitTrades, type BybitTradeVenue } from './trades';
 import { isLevelArray, isObject, parseJsonObject, type LevelPair } from '../frames';
 
 export type { LevelPair };
@@ -39,7 +41,7 @@ export interface AckMessage {
   reqId: string | null;
 }
 
-export type StreamMessage = BookMessage | AckMessage | { kind: 'pong' } | { kind: 'other'; what: string };
+export type StreamMessage = BookMessage | AckMessage | { kind: 'trades'; batch: TradeBatch } | { kind: 'pong' } | { kind: 'other'; what: string };
 
 const TOPIC_RE = /^orderbook\.(\d+)\.([A-Za-z0-9_-]+)$/;
 
@@ -61,8 +63,10 @@ function numberOrNull(x: unknown): number | null {
 }
 
 /** Parse one frame of a public connection; throws MalformedFrameError for anything not per the protocol. */
-export function parseStreamFrame(text: string): StreamMessage {
+/** Parse one frame; `publicTrade` trades are read for `venue`, stamped with `receivedAt`. */
+export function parseStreamFrame(text: string, receivedAt = 0, venue: BybitTradeVenue = 'bybit-spot'): StreamMessage {
   const msg = parseJsonObject(text, 'frame');
+  if (typeof msg.topic === 'string' && msg.topic.startsWith('publicTrade.')) return { kind: 'trades', batch: parseBybitTrades(venue, msg, receivedAt)! };
   if (typeof msg.topic === 'string') {
     const topic = parseBookTopic(msg.topic);
     if (!topic) return { kind: 'other', what: msg.topic };

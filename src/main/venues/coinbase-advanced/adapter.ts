@@ -6,7 +6,9 @@
  *   - `sequence_num` is one counter per connection shared by all its channels (which is also why no
  *     other channel shares this socket): a gap rebuilds every book on the connection;
  *   - heartbeats missing for a few seconds: subscribe `heartbeats` again; still missing: reconnect;
- *   - level2 snapshots are the whole book and can be several MB (LiveTransport accepts 64 MB frames).
+ *   - level2 snapshots are the whole book and can be several MB (LiveTransport accepts 64 MB frames);
+ *   - trades (`market_trades`, with `heartbeats` to keep it open) travel on a trade connection of their
+ *     own, so that their messages never share the book connection's `sequence_num` count.
  * docs/venues.md#coinbase-advanced.
  */
 import type { Instrument } from '../../../shared/market';
@@ -14,7 +16,7 @@ import type { SessionOptions } from '../adapter';
 import { namesProduct } from '../coinbase/messages';
 import { RepeatingTimer } from '../repeating-timer';
 import { restGetOnce } from '../rest';
-import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Link, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Link, type Note, type SessionEntry, type TradeConnectionSpec, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
 import { parseAdvancedProducts } from './instruments';
 import { channelFrame, parseEnvelope, type Envelope } from './messages';
@@ -34,7 +36,10 @@ const PRODUCTS_PER_MESSAGE = 50;
 type Entry = SessionEntry<AdvancedBookSync>;
 class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
   readonly connection: ConnectionSpec;
+  readonly tradeConnection: TradeConnectionSpec<AdvancedBookSync>;
   readonly rest: RestSpec;
+  /** The sequence_num the next message on the trade connection must carry; null until the first one. */
+  private expectedTradeSeq: number | null = null;
   private readonly subscribedAt = new Map<string, number>();
   /** The sequence_num the next message on this connection must carry; null until the first one. */
   private expectedSeq: number | null = null;
@@ -56,6 +61,13 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
     this.rest = { base: endpoints.rest };
     this.connection = { url: () => endpoints.ws, staleAfterMs: options.staleAfterMs ?? 10_000, sendIntervalMs: ADVANCED_SEND_INTERVAL_MS };
+    // The limit of 8 messages/s is per IP, shared with the book connection (at most 6.7/s): the trade
+    // connection, which only subscribes, sends at most one message a second.
+    this.tradeConnection = {
+      ...this.connection,
+      sendIntervalMs: 1000,
+      subscribeFrames: (entries) => inBatches(entries.map((e) => e.symbol), PRODUCTS_PER_MESSAGE).map((batch) => channelFrame('subscribe', 'market_trades', batch)),
+    };
     this.checks = new RepeatingTimer(session.clock, 250, (now) => this.tick(now));
   }
 
@@ -69,7 +81,7 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
     return this.level2('subscribe', entries);
   }
 
-  readonly parse: (text: string) => Envelope = parseEnvelope;
+  readonly parse: (text: string, receivedAt: number) => Envelope = parseEnvelope;
 
   /**
    * Products a frame names. Advanced Trade sends `-USD` data for `-USDC` products (docs/venues.md#coinbase-advanced),
@@ -79,9 +91,12 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
     return [...text.slice(0, 4096).matchAll(/"product_id"\s*:\s*"([A-Za-z0-9-]+)"/g)].flatMap((m) => aliases(m[1]!));
   }
 
-  route(msg: Envelope, receivedAt: number): void {
+  route(msg: Envelope, receivedAt: number, link: Link): void {
+    if (link.carries === 'trades') return this.routeTradeConnection(msg);
     if (msg.seq !== null && !this.sequenceContinues(msg.seq)) return;
     switch (msg.kind) {
+      case 'trades':
+        return this.session.routeTrades(msg.batch, aliases);
       case 'l2':
         for (const ev of msg.events) for (const e of this.entriesFor([ev.productId])) e.sync.onEvent(ev, receivedAt);
         return;
@@ -107,6 +122,12 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
   }
 
   onOpen(link: Link): void {
+    if (link.carries === 'trades') {
+      this.expectedTradeSeq = null;
+      // Heartbeats keep the trade channel from being idle-closed on a quiet product.
+      this.session.send(channelFrame('subscribe', 'heartbeats'), link);
+      return;
+    }
     this.link = link;
     this.expectedSeq = null;
     this.lastHeartbeatAt = this.session.clock.now();
@@ -116,7 +137,8 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
     this.checks.start();
   }
 
-  onDown(): void {
+  onDown(link: Link): void {
+    if (link.carries === 'trades') return;
     this.checks.stop();
   }
 
@@ -129,14 +151,36 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
    * If it carried book data, the books it named (all of them, if none can be named) are rebuilt; a
    * frame whose number cannot be read is left to the gap check.
    */
-  onMalformed(text: string, reason: string, named: readonly Entry[]): void {
+  onMalformed(text: string, reason: string, named: readonly Entry[], link: Link): void {
     const seq = /"sequence_num"\s*:\s*(\d+)/.exec(text.slice(0, 4096));
     if (!seq) return;
+    // Each connection has its own count; a skipped trade message touches no book.
+    if (link.carries === 'trades') {
+      this.expectedTradeSeq = Number(seq[1]) + 1;
+      return;
+    }
     this.expectedSeq = Number(seq[1]) + 1;
     if (!/"channel"\s*:\s*"l2_data"/.test(text.slice(0, 4096))) return;
     const why = `unreadable book message skipped: ${reason}`;
     if (named.length === 0) return this.resyncAll(why);
     for (const e of named) if (e.feed.state === 'synced' || e.feed.state === 'buffering') e.sync.resync(why);
+  }
+
+  /**
+   * A message on the trade connection: trades go to their products. Its own `sequence_num` count
+   * tells of lost trade messages; market trade ids are not consecutive, so this is the only sign.
+   */
+  private routeTradeConnection(msg: Envelope): void {
+    if (msg.seq !== null) {
+      const expected = this.expectedTradeSeq;
+      this.expectedTradeSeq = msg.seq + 1;
+      if (expected !== null && msg.seq !== expected) {
+        this.session.logger.log('warn', 'trade-sequence-gap', { venue: 'coinbase-advanced', expected, got: msg.seq });
+        for (const e of this.active()) e.feed.tradesInterrupted(`trade messages lost: expected sequence_num ${expected}, got ${msg.seq}`);
+      }
+    }
+    if (msg.kind === 'trades') this.session.routeTrades(msg.batch, aliases);
+    else if (msg.kind === 'error') this.onVenueError(msg.message);
   }
 
   private active(): Entry[] {

@@ -4,9 +4,11 @@
  * `level2` arrives on channel `l2_data` with events of type `snapshot` / `update`, sides `bid` /
  * `offer`, and `new_quantity` absolute (zero deletes). Sources: docs/venues.md#coinbase-advanced.
  */
+import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
 import { parseTimeMicros } from '../coinbase/messages';
 import { isObject, parseJsonObject, type LevelPair } from '../frames';
+import { parseCoinbaseAdvancedTrades } from './trades';
 
 export interface L2Event {
   type: 'snapshot' | 'update';
@@ -20,6 +22,7 @@ export interface L2Event {
 export type Envelope =
   | { kind: 'l2'; seq: number | null; timeUs: number | null; events: L2Event[] }
   | { kind: 'heartbeats'; seq: number | null; counter: number | null }
+  | { kind: 'trades'; seq: number | null; batch: TradeBatch }
   | { kind: 'subscriptions'; seq: number | null; channels: Record<string, string[]> }
   | { kind: 'error'; seq: number | null; message: string }
   | { kind: 'other'; seq: number | null; channel: string };
@@ -52,7 +55,8 @@ function parseL2Event(e: unknown): L2Event {
   return { type: e.type, productId: e.product_id, bids, asks, timeUs };
 }
 
-export function parseEnvelope(text: string): Envelope {
+/** Parse one frame; `market_trades` trades are stamped with `receivedAt`. */
+export function parseEnvelope(text: string, receivedAt = 0): Envelope {
   const msg = parseJsonObject(text, 'frame');
   if (msg.type === 'error') {
     const message = [msg.message, msg.reason].filter((x) => typeof x === 'string' && x !== '').join(': ');
@@ -66,6 +70,8 @@ export function parseEnvelope(text: string): Envelope {
   switch (channel) {
     case 'l2_data':
       return { kind: 'l2', seq, timeUs: parseTimeMicros(msg.timestamp), events: (msg.events as unknown[]).map(parseL2Event) };
+    case 'market_trades':
+      return { kind: 'trades', seq, batch: parseCoinbaseAdvancedTrades(msg, receivedAt)! };
     case 'heartbeats': {
       const e = (msg.events as unknown[])[0];
       const raw = isObject(e) ? e.heartbeat_counter : undefined;

@@ -1,7 +1,7 @@
 /**
  * Coinbase Exchange adapter (ws-feed.exchange.coinbase.com): one connection carrying, for every
  * subscribed product, the book channel (public `level2_batch`, or `level2` when the user configured an
- * Exchange API key), `heartbeat` and `ticker`. The book comes as a WebSocket snapshot then l2updates
+ * Exchange API key), `heartbeat`, `ticker` and `matches` (the trade tape). The book comes as a WebSocket snapshot then l2updates
  * (./sync.ts); there is no REST snapshot and no sequence on L2, so:
  *   - subscribe at once on connect (Coinbase drops a connection that has not subscribed within 5 s);
  *   - a product whose heartbeat (1/s) stops for a few seconds, or whose snapshot never comes, is
@@ -79,10 +79,10 @@ class CoinbaseProtocol implements VenueProtocol<CoinbaseBookSync, FeedMessage> {
   }
 
   subscribeFrames(entries: readonly Entry[]): string[] {
-    return this.frames('subscribe', entries);
+    return this.frames('subscribe', entries, true);
   }
 
-  readonly parse: (text: string) => FeedMessage = parseFeedFrame;
+  readonly parse: (text: string, receivedAt: number) => FeedMessage = parseFeedFrame;
 
   /** Best-effort product of a malformed frame, from its `"product_id":"..."` text. */
   symbolsIn(text: string): string[] {
@@ -93,6 +93,7 @@ class CoinbaseProtocol implements VenueProtocol<CoinbaseBookSync, FeedMessage> {
     if (msg.kind === 'subscriptions') return this.onSubscriptions(msg.channels, receivedAt);
     if (msg.kind === 'error') return this.onVenueError(msg.reason ? `${msg.message}: ${msg.reason}` : msg.message || 'error without a message');
     if (msg.kind === 'other') return;
+    if (msg.kind === 'trades') return this.session.routeTrades(msg.batch);
     const entry = this.session.entry(msg.data.productId);
     if (!entry || entry.feed.state === 'failed') return;
     const watch = this.watches.get(entry.symbol)!;
@@ -123,9 +124,12 @@ class CoinbaseProtocol implements VenueProtocol<CoinbaseBookSync, FeedMessage> {
     this.checks.stop();
   }
 
-  /** (Un)subscribe frames for these products; a subscribe restarts their heartbeat and snapshot waits. */
-  private frames(type: 'subscribe' | 'unsubscribe', entries: readonly Entry[]): string[] {
-    const channels = [this.bookChannel, 'heartbeat', 'ticker'];
+  /**
+   * (Un)subscribe frames for these products; a subscribe restarts their heartbeat and snapshot waits.
+   * `matches` only when asked: rebuilding a book leaves the trade channel running, so no trade is lost.
+   */
+  private frames(type: 'subscribe' | 'unsubscribe', entries: readonly Entry[], withTrades = false): string[] {
+    const channels = [this.bookChannel, 'heartbeat', 'ticker', ...(withTrades ? ['matches'] : [])];
     const now = this.session.clock.now();
     if (type === 'subscribe') for (const e of entries) Object.assign(this.watches.get(e.symbol)!, { heartbeatConfirmed: false, subscribedAt: now });
     return inBatches(entries, PRODUCTS_PER_MESSAGE).map((batch) => {

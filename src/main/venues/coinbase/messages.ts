@@ -5,8 +5,10 @@
  * unknown types are ignored, frames that are not what the protocol says are MalformedFrameError.
  */
 import { createHmac } from 'node:crypto';
+import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
 import { isLevelArray, isObject, parseJsonObject, type LevelPair } from '../frames';
+import { parseCoinbaseTrades } from './trades';
 
 /** The two book channels: `level2` needs an Exchange API key; `level2_batch` is public, 50 ms batches. */
 export type BookChannel = 'level2' | 'level2_batch';
@@ -46,6 +48,7 @@ export type FeedMessage =
   | { kind: 'l2update'; data: L2Update }
   | { kind: 'heartbeat'; data: Heartbeat }
   | { kind: 'ticker'; data: Ticker }
+  | { kind: 'trades'; batch: TradeBatch }
   | { kind: 'subscriptions'; channels: Array<{ name: string; productIds: string[] }> }
   | { kind: 'error'; message: string; reason: string }
   | { kind: 'other'; type: string; productId: string | null };
@@ -89,8 +92,8 @@ function optionalText(x: unknown): string | null {
   return typeof x === 'string' && x !== '' ? x : null;
 }
 
-/** Parse one frame of the Exchange feed. */
-export function parseFeedFrame(text: string): FeedMessage {
+/** Parse one frame of the Exchange feed; trades (`match`, `last_match`) are stamped with `receivedAt`. */
+export function parseFeedFrame(text: string, receivedAt = 0): FeedMessage {
   const msg = parseJsonObject(text, 'frame');
   const type = msg.type;
   if (typeof type !== 'string') throw new MalformedFrameError('frame without a type');
@@ -102,6 +105,9 @@ export function parseFeedFrame(text: string): FeedMessage {
     }
     case 'l2update':
       return { kind: 'l2update', data: parseL2Update(msg) };
+    case 'match':
+    case 'last_match':
+      return { kind: 'trades', batch: parseCoinbaseTrades(msg, receivedAt)! };
     case 'heartbeat':
       return { kind: 'heartbeat', data: { productId: productOf(msg), timeUs: parseTimeMicros(msg.time) } };
     case 'ticker': {

@@ -1,8 +1,10 @@
 /**
  * A synthetic market that speaks Binance spot's wire format: a random-walk mid, a realistic ladder of
  * resting size, walls that appear and get pulled, and bursts of activity. It keeps the true book for
- * every symbol, so what it streams (diffs with contiguous update ids, bookTicker) and what it answers
- * to a snapshot request are always consistent, exactly as a real exchange's are.
+ * every symbol, so what it streams (diffs with contiguous update ids, bookTicker, `@trade` prints) and
+ * what it answers to a snapshot request are always consistent, exactly as a real exchange's are. A
+ * print takes resting size at the touch: the level shrinks or goes in the same step's diff, and the
+ * trade carries the next consecutive trade id.
  *
  * Used by the demo venue (in-process) and by the fake Binance exchange in tests (over 127.0.0.1).
  */
@@ -39,6 +41,14 @@ const BOOK_DEPTH = 400;
 
 type Change = [string, string];
 
+/** One taker order filled against the touch. */
+interface Fill {
+  /** The taker's side. */
+  side: 'buy' | 'sell';
+  tick: number;
+  size: number;
+}
+
 interface Wall {
   side: 'bid' | 'ask';
   tick: number;
@@ -50,6 +60,10 @@ class SymbolMarket {
   readonly bids = new Map<number, number>();
   readonly asks = new Map<number, number>();
   updateId: number;
+  /** The last trade id printed (Binance `t`, consecutive per symbol). */
+  tradeId: number;
+  /** Trade ids to skip before the next print (fault injection: lost trades). */
+  tradeIdsToSkip = 0;
   mid: number;
   private walls: Wall[] = [];
   lastTop = '';
@@ -62,6 +76,7 @@ class SymbolMarket {
     private readonly rand: () => number,
   ) {
     this.updateId = 1_000_000 + Math.floor(rand() * 1_000_000);
+    this.tradeId = 500_000 + Math.floor(rand() * 1_000_000);
     this.mid = spec.mid * 10 ** spec.priceDecimals;
     this.fill(0);
   }
@@ -164,8 +179,35 @@ class SymbolMarket {
     }
   }
 
-  /** Advance one step; returns the depth changes (bids, asks) or null when nothing changed. */
-  step(now: number, intensity: number): { bids: Change[]; asks: Change[] } | null {
+  /**
+   * Taker orders against the touch: each takes part or all of the best level's size on the other
+   * side, recorded as a depth change. About every other step one order; more in a burst.
+   */
+  private takeLiquidity(intensity: number, bidChanges: Map<string, Change>, askChanges: Map<string, Change>): Fill[] {
+    const fills: Fill[] = [];
+    if (this.rand() < 0.5) return fills;
+    const orders = 1 + Math.floor(this.rand() * intensity);
+    for (let i = 0; i < orders; i++) {
+      const side = this.rand() < 0.5 ? 'buy' : 'sell';
+      // A taker buy lifts the best ask; a taker sell hits the best bid.
+      const book = side === 'buy' ? this.asks : this.bids;
+      const tick = side === 'buy' ? this.bestAsk() : this.bestBid();
+      const resting = book.get(tick);
+      if (resting === undefined) continue;
+      const unit = 10 ** -this.spec.sizeDecimals;
+      const wanted = Math.max(unit, Math.round((this.spec.typicalSize * 0.2 * -Math.log(1 - this.rand() * 0.999)) / unit) * unit);
+      const size = Math.min(wanted, resting);
+      const left = Math.round((resting - size) / unit) * unit;
+      if (left < unit / 2) book.delete(tick);
+      else book.set(tick, left);
+      (side === 'buy' ? askChanges : bidChanges).set(String(tick), [this.price(tick), this.size(left < unit / 2 ? 0 : left)]);
+      fills.push({ side, tick, size });
+    }
+    return fills;
+  }
+
+  /** Advance one step; returns the depth changes (bids, asks) and the fills, or null when nothing changed. */
+  step(now: number, intensity: number): { bids: Change[]; asks: Change[]; fills: Fill[] } | null {
     const bidChanges = new Map<string, Change>();
     const askChanges = new Map<string, Change>();
     this.mid += gaussian(this.rand) * this.spec.volatilityTicks * Math.sqrt(intensity);
@@ -190,8 +232,9 @@ class SymbolMarket {
         changes.set(String(tick), [this.price(tick), this.size(size)]);
       }
     }
+    const fills = this.takeLiquidity(intensity, bidChanges, askChanges);
     if (bidChanges.size === 0 && askChanges.size === 0) return null;
-    return { bids: [...bidChanges.values()], asks: [...askChanges.values()] };
+    return { bids: [...bidChanges.values()], asks: [...askChanges.values()], fills };
   }
 
   snapshot(limit: number): { lastUpdateId: number; bids: Change[]; asks: Change[] } {
@@ -228,6 +271,8 @@ export interface MarketFrames {
   depth: Record<string, unknown>;
   /** Binance `bookTicker` payload when the best bid/ask changed with this update. */
   bookTicker: Record<string, unknown> | null;
+  /** Binance `trade` payloads for the prints of this step (their sizes left the book in `depth`). */
+  trades: Array<Record<string, unknown>>;
 }
 
 export class SyntheticMarket {
@@ -280,10 +325,21 @@ export class SyntheticMarket {
           A: m.size(m.asks.get(ba)!),
         };
       }
-      out.push({ symbol: m.spec.symbol, depth, bookTicker });
+      const trades = changes.fills.map((fill) => {
+        m.tradeId += 1 + m.tradeIdsToSkip;
+        m.tradeIdsToSkip = 0;
+        // `m`: is the buyer the maker? Yes when the taker sold.
+        return { e: 'trade', E: now, s: m.spec.symbol, t: m.tradeId, p: m.price(fill.tick), q: m.size(fill.size), T: now, m: fill.side === 'sell', M: true };
+      });
+      out.push({ symbol: m.spec.symbol, depth, bookTicker, trades });
     }
     this.pendingGap = 0;
     return out;
+  }
+
+  /** Skip `n` trade ids before the next print of every symbol (trades a correct client must count as lost). */
+  injectTradeGap(n: number): void {
+    for (const m of this.markets.values()) m.tradeIdsToSkip = n;
   }
 
   /** The REST depth snapshot body for a symbol, or null if unknown. */

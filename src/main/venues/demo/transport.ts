@@ -40,7 +40,7 @@ export class DemoTransport implements Transport {
   }
 
   connect(url: string, handlers: SocketHandlers): TransportSocket {
-    const socket = new DemoSocket(this, handlers, new Set(symbolsFromStreamUrl(url)));
+    const socket = new DemoSocket(this, handlers, new Set(symbolsFromStreamUrl(url)), new Set(tradeSymbolsFromStreamUrl(url)));
     this.sockets.add(socket);
     setTimeout(() => {
       if (!socket.closed) handlers.onOpen();
@@ -138,6 +138,11 @@ export class DemoTransport implements Transport {
           socket.deliver(JSON.stringify({ stream: `${s}@bookTicker`, data: f.bookTicker }));
           sent++;
         }
+        // Binance sends a print before the diff that takes its size off the book.
+        if (socket.tradeSymbols.has(f.symbol)) {
+          for (const trade of f.trades) socket.deliver(JSON.stringify({ stream: `${s}@trade`, data: trade }));
+          sent += f.trades.length;
+        }
         socket.deliver(JSON.stringify({ stream: `${s}@depth@100ms`, data: f.depth }));
         sent++;
       }
@@ -153,6 +158,8 @@ class DemoSocket implements TransportSocket {
     private readonly owner: DemoTransport,
     private readonly handlers: SocketHandlers,
     readonly symbols: Set<string>,
+    /** Symbols whose `@trade` stream this socket asked for. */
+    readonly tradeSymbols: Set<string>,
   ) {}
 
   deliver(text: string): void {
@@ -167,6 +174,7 @@ class DemoSocket implements TransportSocket {
         for (const p of msg.params) {
           const [sym, kind] = p.split('@');
           if (sym && kind === 'depth') this.symbols.add(sym.toUpperCase());
+          if (sym && kind === 'trade') this.tradeSymbols.add(sym.toUpperCase());
         }
       }
       setTimeout(() => this.deliver(JSON.stringify({ result: null, id: msg.id ?? null })), 1);
@@ -181,4 +189,13 @@ class DemoSocket implements TransportSocket {
     this.owner.remove(this);
     setTimeout(() => this.handlers.onClose(1000, 'closed'), 0);
   }
+}
+
+/** Symbols with a `@trade` stream in a combined-stream URL. */
+function tradeSymbolsFromStreamUrl(url: string): string[] {
+  const streams = new URLSearchParams(url.split('?')[1] ?? '').get('streams') ?? '';
+  return streams
+    .split('/')
+    .filter((name) => name.split('@')[1] === 'trade')
+    .map((name) => name.split('@')[0]!.toUpperCase());
 }

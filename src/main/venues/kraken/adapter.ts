@@ -1,6 +1,7 @@
 /**
  * Kraken spot WebSocket v2 adapter: one connection carrying the `instrument` channel (price and
- * quantity precision, for checksums) and the `book` channel for every subscribed pair at its chosen
+ * quantity precision, for checksums), the `trade` channel (with its snapshot of recent trades, kept
+ * as history) and the `book` channel for every subscribed pair at its chosen
  * depth (10/25/100/500/1000; 1000 unless asked otherwise). Every book message is applied, truncated
  * to the depth and checked against Kraken's CRC32 (./sync.ts); a failed check resubscribes that pair
  * for a fresh snapshot. Heartbeats arrive about once a second when nothing else does, so silence
@@ -86,10 +87,10 @@ class KrakenProtocol implements VenueProtocol<KrakenBookSync, KrakenMessage> {
     return [...new Set(entries.map((e) => e.sync.depth))].flatMap((depth) => {
       const symbols = entries.filter((e) => e.sync.depth === depth).map((e) => e.symbol);
       return inBatches(symbols, SUBSCRIBE_BATCH).map((batch) => this.bookRequest('subscribe', batch, depth));
-    });
+    }).concat(inBatches(entries.map((e) => e.symbol), SUBSCRIBE_BATCH).map((batch) => this.tradeRequest(batch)));
   }
 
-  readonly parse: (text: string) => KrakenMessage = parseKrakenFrame;
+  readonly parse: (text: string, receivedAt: number) => KrakenMessage = parseKrakenFrame;
 
   readonly symbolsIn = (text: string): string[] => [symbolOfFrame(text)];
 
@@ -106,6 +107,8 @@ class KrakenProtocol implements VenueProtocol<KrakenBookSync, KrakenMessage> {
           }
         }
         return;
+      case 'trades':
+        return this.session.routeTrades(msg.batch);
       case 'instrument':
         // Snapshots and updates both merge: a pair the venue stops mentioning keeps its last precision.
         for (const pair of msg.pairs) this.wsPrecision.set(pair.symbol, { price: pair.pricePrecision, qty: pair.qtyPrecision });
@@ -141,11 +144,21 @@ class KrakenProtocol implements VenueProtocol<KrakenBookSync, KrakenMessage> {
     return JSON.stringify({ method, params, req_id: this.nextReqId++ });
   }
 
+  /** Subscribe these pairs' trades; the snapshot (recent trades) is shown as history. A book resubscribe leaves it running. */
+  private tradeRequest(symbols: string[]): string {
+    return JSON.stringify({ method: 'subscribe', params: { channel: 'trade', symbol: symbols, snapshot: true }, req_id: this.nextReqId++ });
+  }
+
   private onResponse(msg: Extract<KrakenMessage, { kind: 'response' }>): void {
     if (msg.success) return;
     const error = msg.error ?? `${msg.method} failed`;
     this.session.logger.log('error', 'request-failed', { venue: 'kraken', method: msg.method, symbol: msg.symbol ?? undefined, error });
     if (msg.method !== 'subscribe') return;
+    if (msg.channel === 'trade') {
+      // The book may still stream: say so on the pair rather than failing it.
+      for (const entry of this.session.list((e) => msg.symbol === e.symbol)) entry.feed.error(`kraken refused trades for ${entry.symbol}: ${error}`);
+      return;
+    }
     // The failure names its pair in `symbol` or in the error text ("Currency pair not supported XYZ/USD").
     for (const entry of this.session.list((e) => msg.symbol === e.symbol || (msg.symbol === null && error.includes(e.symbol)))) {
       this.session.refuse(entry, `kraken refused ${entry.symbol}: ${error}`);

@@ -8,9 +8,11 @@
  * frames are parsed only after `quoteNumberFields` has turned those literals into strings.
  */
 import { isDecimalText } from '../../../shared/decimal';
+import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
 import { isObject, parseJsonObject } from '../frames';
 import { quoteNumberFields } from './number-text';
+import { parseKrakenTrades } from './trades';
 
 export type LevelPair = readonly [string, string];
 
@@ -39,6 +41,7 @@ export interface PairInfo {
 export type KrakenMessage =
   | { kind: 'book'; type: 'snapshot' | 'update'; entries: BookEntry[] }
   | { kind: 'instrument'; type: 'snapshot' | 'update'; pairs: PairInfo[] }
+  | { kind: 'trades'; batch: TradeBatch }
   | { kind: 'heartbeat' }
   | { kind: 'status'; system: string | null }
   | { kind: 'response'; method: string; success: boolean; error: string | null; symbol: string | null; channel: string | null }
@@ -104,7 +107,7 @@ function pairInfo(raw: unknown): PairInfo | null {
 }
 
 /** Parse one v2 frame. Throws MalformedFrameError for anything that is not what the protocol says. */
-export function parseKrakenFrame(text: string): KrakenMessage {
+export function parseKrakenFrame(text: string, receivedAt = 0): KrakenMessage {
   const msg = parseJsonObject(quoteNumberFields(text, EXACT_NUMBER_KEYS), 'frame');
   if (typeof msg.method === 'string') {
     const result = isObject(msg.result) ? msg.result : {};
@@ -123,6 +126,8 @@ export function parseKrakenFrame(text: string): KrakenMessage {
   switch (channel) {
     case 'heartbeat':
       return { kind: 'heartbeat' };
+    case 'trade':
+      return { kind: 'trades', batch: parseKrakenTrades(msg, receivedAt)! };
     case 'book': {
       const type = msg.type;
       if (type !== 'snapshot' && type !== 'update') throw new MalformedFrameError(`book frame of unknown type ${String(type)}`);

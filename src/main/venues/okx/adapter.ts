@@ -1,6 +1,6 @@
 /**
  * OKX v5 adapter: one public connection with the `books` channel (400 levels, snapshot then 100 ms
- * increments) for every subscribed instrument. Each message is checked by ./sync.ts (prevSeqId
+ * increments) and the `trades` channel for every subscribed instrument. Each message is checked by ./sync.ts (prevSeqId
  * continuity, legacy checksum when non-zero); a failure resubscribes that instrument. OKX drops a
  * connection that has pushed nothing for 30 s, so after 20 s without receiving anything we send the
  * text `ping` and expect `pong`; silence past the stale window counts as a dead connection.
@@ -28,6 +28,8 @@ export interface OkxAdapterOptions extends SessionOptions {
 
 /** OKX allows 480 subscribe operations per hour per connection; args are batched into few ops. */
 const SUBSCRIBE_BATCH = 50;
+/** Instruments per subscribe op: two args each (book and trades) within SUBSCRIBE_BATCH. */
+const INSTRUMENTS_PER_SUBSCRIBE = SUBSCRIBE_BATCH / 2;
 const MAX_RATE_LIMIT_RETRIES = 2;
 
 class OkxProtocol implements VenueProtocol<OkxBookSync, OkxMessage> {
@@ -71,16 +73,17 @@ class OkxProtocol implements VenueProtocol<OkxBookSync, OkxMessage> {
   }
 
   subscribeFrames(entries: ReadonlyArray<SessionEntry<OkxBookSync>>): string[] {
-    return inBatches(entries, SUBSCRIBE_BATCH).map((batch) => this.request('subscribe', batch));
+    return inBatches(entries, INSTRUMENTS_PER_SUBSCRIBE).map((batch) => this.request('subscribe', batch, true));
   }
 
-  readonly parse: (text: string) => OkxMessage = parseOkxFrame;
+  readonly parse: (text: string, receivedAt: number) => OkxMessage = parseOkxFrame;
 
   readonly symbolsIn = (text: string): string[] => [instIdOfFrame(text)];
 
   route(msg: OkxMessage, receivedAt: number): void {
     this.lastReceivedAt = receivedAt;
     if (msg.kind === 'event') return this.onEvent(msg);
+    if (msg.kind === 'trades') return this.session.routeTrades(msg.batch);
     if (msg.kind !== 'book') return;
     const entry = this.session.entry(msg.instId);
     if (!entry) return;
@@ -127,8 +130,12 @@ class OkxProtocol implements VenueProtocol<OkxBookSync, OkxMessage> {
     return restGetRetrying(this.session.rest, pathAndQuery, 'instrument list', { logger: this.session.logger, retries: MAX_RATE_LIMIT_RETRIES });
   }
 
-  private request(op: 'subscribe' | 'unsubscribe', entries: ReadonlyArray<SessionEntry<OkxBookSync>>): string {
-    const args = entries.map((e) => ({ channel: this.channels.get(e.symbol) ?? this.channel, instId: e.symbol }));
+  /** A (un)subscribe op for these instruments' books, and their trades too when asked (a book resubscribe leaves trades running). */
+  private request(op: 'subscribe' | 'unsubscribe', entries: ReadonlyArray<SessionEntry<OkxBookSync>>, withTrades = false): string {
+    const args = entries.flatMap((e) => [
+      { channel: this.channels.get(e.symbol) ?? this.channel, instId: e.symbol },
+      ...(withTrades ? [{ channel: 'trades', instId: e.symbol }] : []),
+    ]);
     return JSON.stringify({ id: String(this.nextRequestId++), op, args });
   }
 

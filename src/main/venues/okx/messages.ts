@@ -4,7 +4,9 @@
  * `pong`. Sources: okx.com/docs-v5 "Order book channel" and "Overview / WebSocket"; docs/venues.md#okx.
  */
 import { isDecimalText } from '../../../shared/decimal';
+import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
+import { parseOkxTrades } from './trades';
 import { isObject, parseJsonObject } from '../frames';
 
 export type LevelPair = readonly [string, string];
@@ -26,6 +28,7 @@ export interface BookData {
 
 export type OkxMessage =
   | { kind: 'book'; channel: string; instId: string; action: 'snapshot' | 'update'; data: BookData[] }
+  | { kind: 'trades'; batch: TradeBatch }
   | { kind: 'pong' }
   | { kind: 'event'; event: string; channel: string | null; instId: string | null; code: string | null; msg: string | null }
   | { kind: 'other'; channel: string };
@@ -69,7 +72,7 @@ function bookData(raw: unknown, instId: string): BookData {
 }
 
 /** Parse one frame. Throws MalformedFrameError for anything that is not what the protocol says. */
-export function parseOkxFrame(text: string): OkxMessage {
+export function parseOkxFrame(text: string, receivedAt = 0): OkxMessage {
   if (text === 'pong') return { kind: 'pong' };
   const msg = parseJsonObject(text, 'frame');
   const arg = isObject(msg.arg) ? msg.arg : null;
@@ -86,6 +89,7 @@ export function parseOkxFrame(text: string): OkxMessage {
     };
   }
   if (channel === null) throw new MalformedFrameError('frame without an event or a channel');
+  if (channel === 'trades' || channel === 'trades-all') return { kind: 'trades', batch: parseOkxTrades(msg, receivedAt)! };
   if (!BOOK_CHANNELS.has(channel)) return { kind: 'other', channel };
   if (instId === null || instId === '') throw new MalformedFrameError(`${channel} frame without an instId`);
   const action = msg.action;

@@ -11,7 +11,7 @@ function age(ms: number | null): string {
 
 function rowClass(h: SymbolHealth): string {
   if (h.state !== 'synced') return 'health-row troubled';
-  if (h.gaps + h.bboFailed + h.checksumFailed + h.crossed > 0 || h.rateAnomaly !== 'none') return 'health-row warned';
+  if (h.gaps + h.bboFailed + h.checksumFailed + h.crossed + h.tradeGaps > 0 || h.rateAnomaly !== 'none') return 'health-row warned';
   return 'health-row';
 }
 
@@ -70,6 +70,7 @@ export function HealthPanel({ choice }: PanelProps) {
                 <th scope="col" title="local receive time minus exchange time">Latency</th>
                 <th scope="col">Gaps</th>
                 <th scope="col">Resyncs</th>
+                <th scope="col" title="holes in the trade-id sequence (trades lost), of the trades counted">Trade gaps</th>
                 <th scope="col" title="checksums ok / failed">Checksum</th>
                 <th scope="col" title="best bid/offer cross-checks ok / failed">BBO</th>
                 <th scope="col">Crossed</th>
@@ -91,6 +92,7 @@ export function HealthPanel({ choice }: PanelProps) {
                   <td>{h.latencyMs === null ? '—' : formatDuration(h.latencyMs)}</td>
                   <td>{formatCount(h.gaps)}</td>
                   <td>{formatCount(h.resyncs)}</td>
+                  <td title={`${h.trades} trades, ${h.tradeAnomalies} printed through the book`}>{formatCount(h.tradeGaps)}</td>
                   <td>
                     {formatCount(h.checksumOk)} / {formatCount(h.checksumFailed)}
                   </td>

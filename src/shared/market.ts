@@ -9,6 +9,7 @@ export const VENUE_IDS = [
   'okx',
   'bybit-spot',
   'bybit-linear',
+  'hyperliquid',
   'demo',
 ] as const;
 

@@ -9,11 +9,12 @@ import { bybitLinearVenue, bybitSpotVenue } from './bybit';
 import { coinbaseVenue } from './coinbase';
 import { coinbaseAdvancedVenue } from './coinbase-advanced';
 import { demoVenue } from './demo';
+import { hyperliquidVenue } from './hyperliquid';
 import { krakenVenue } from './kraken';
 import { okxVenue } from './okx';
 
 const MODULES: ReadonlyMap<string, VenueModule> = new Map(
-  [binanceSpotVenue, binanceUsdmVenue, bybitSpotVenue, bybitLinearVenue, krakenVenue, okxVenue, coinbaseVenue, coinbaseAdvancedVenue, demoVenue].map((m) => [m.id, m]),
+  [binanceSpotVenue, binanceUsdmVenue, bybitSpotVenue, bybitLinearVenue, krakenVenue, okxVenue, coinbaseVenue, coinbaseAdvancedVenue, hyperliquidVenue, demoVenue].map((m) => [m.id, m]),
 );
 
 /** The module of a venue id; any other text (a capture line's `__proto__`, say) has none. */

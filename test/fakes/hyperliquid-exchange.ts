@@ -145,9 +145,9 @@ export class FakeHyperliquidExchange extends FakeExchangeServer<Client> {
     let time = this.now();
     if (this.dropNext.delete(coin)) return null;
     if (this.timeBackNext.delete(coin)) time -= 5_000;
-    if (this.crossNext.delete(coin)) book.bids = [[book.asks[0]![0], '1'], ...book.bids].slice(0, BOOK_LEVELS);
+    if (this.crossNext.delete(coin)) book.bids = [[book.asks[0]![0], '1'] as Level, ...book.bids].slice(0, BOOK_LEVELS);
     // An ask price, one level above the best ask, is put among the bids: higher than the best bid.
-    if (this.disorderNext.delete(coin)) book.bids = [book.bids[0]!, [book.asks[1]![0], '1'], ...book.bids.slice(1)].slice(0, BOOK_LEVELS);
+    if (this.disorderNext.delete(coin)) book.bids = [book.bids[0]!, [book.asks[1]![0], '1'] as Level, ...book.bids.slice(1)].slice(0, BOOK_LEVELS);
     return this.bookFrame(coin, book, time);
   }
 

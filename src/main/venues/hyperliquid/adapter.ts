@@ -2,9 +2,9 @@
  * Hyperliquid adapter: one public connection carrying `l2Book` and `trades` for every subscribed
  * coin, one subscribe frame per channel and coin. Every `l2Book` frame is a whole book (./sync.ts),
  * so there is no snapshot to ask for and no resubscribe: a fault throws the book away and the next
- * frame rebuilds it. Hyperliquid closes a connection it has heard nothing from for 60 s, so we send
- * `{"method":"ping"}` every 20 s (answered by `{"channel":"pong"}`); nothing received for 30 s is a
- * dead connection. Coins are case-sensitive (`kPEPE`, `@107`, `xyz:TSLA`). Instruments come from
+ * frame rebuilds it. Hyperliquid closes a connection on which no message has passed for 60 s, so we
+ * send `{"method":"ping"}` every 20 s (answered by `{"channel":"pong"}`); nothing received for 30 s is
+ * a dead connection. Coins are case-sensitive (`kPEPE`, `@107`, `xyz:TSLA`). Instruments come from
  * `POST /info {"type":"meta"}`. docs/venues.md#hyperliquid.
  */
 import type { Instrument } from '../../../shared/market';
@@ -21,7 +21,7 @@ export const HYPERLIQUID_ENDPOINTS = { ws: 'wss://api.hyperliquid.xyz/ws', rest:
 export const PING_FRAME = JSON.stringify({ method: 'ping' });
 
 export interface HyperliquidAdapterOptions extends SessionOptions {
-  /** Send `{"method":"ping"}` this often (Hyperliquid closes a connection silent for 60 s). */
+  /** Send `{"method":"ping"}` this often (Hyperliquid closes a connection with no message for 60 s). */
   pingEveryMs?: number;
 }
 

@@ -12,6 +12,7 @@ export const VENUE_IDS = [
   'deribit',
   'bitget',
   'kraken-futures',
+  'hyperliquid',
   'demo',
   'bitfinex',
 ] as const;

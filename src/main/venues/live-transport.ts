@@ -55,8 +55,21 @@ export class LiveTransport implements Transport {
     };
   }
 
-  async get(url: string, options: { timeoutMs?: number } = {}): Promise<HttpResponse> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+  get(url: string, options: { timeoutMs?: number } = {}): Promise<HttpResponse> {
+    return this.request(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+  }
+
+  post(url: string, jsonBody: string, options: { timeoutMs?: number } = {}): Promise<HttpResponse> {
+    return this.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: jsonBody,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+  }
+
+  private async request(url: string, init: RequestInit): Promise<HttpResponse> {
+    const response = await fetch(url, init);
     const body = await response.text();
     const headers: Record<string, string> = {};
     response.headers.forEach((value, key) => {

@@ -12,6 +12,7 @@ import { coinbaseVenue } from './coinbase';
 import { coinbaseAdvancedVenue } from './coinbase-advanced';
 import { demoVenue } from './demo';
 import { deribitVenue } from './deribit';
+import { hyperliquidVenue } from './hyperliquid';
 import { krakenVenue } from './kraken';
 import { krakenFuturesVenue } from './kraken-futures';
 import { okxVenue } from './okx';
@@ -30,6 +31,7 @@ const MODULES: ReadonlyMap<string, VenueModule> = new Map(
     bitgetVenue,
     bitfinexVenue,
     krakenFuturesVenue,
+    hyperliquidVenue,
     demoVenue,
   ].map((m) => [m.id, m]),
 );

@@ -37,6 +37,11 @@ export interface Transport {
   readonly clock: Clock;
   connect(url: string, handlers: SocketHandlers): TransportSocket;
   get(url: string, options?: { timeoutMs?: number }): Promise<HttpResponse>;
+  /**
+   * POST a JSON body (Hyperliquid's `info` endpoint answers nothing else). Optional: only the live
+   * transport has it; a venue that needs it says so when it is missing.
+   */
+  post?(url: string, jsonBody: string, options?: { timeoutMs?: number }): Promise<HttpResponse>;
 }
 
 export const realClock: Clock = {

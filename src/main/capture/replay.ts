@@ -79,8 +79,6 @@ export interface ReplayOptions {
   onEnd?: (feeds: SymbolFeed[]) => void;
 }
 
-type TradeForwarding = { onTrade?: (feed: SymbolFeed, trade: Trade) => void };
-
 /** Corrupt lines listed individually in the result; the count covers them all. */
 const MAX_LISTED_CORRUPT = 50;
 
@@ -129,9 +127,9 @@ export class ReplayDriver {
         if (to === 'synced') this.everSynced.add(feed);
         listener.onState(feed, from, to, reason);
       },
-      // Prints pass straight through (until FeedListener declares onTrade, it is optional here).
-      onTrade: (feed: SymbolFeed, trade: Trade) => (listener as TradeForwarding).onTrade?.(feed, trade),
-    } as FeedListener;
+      // Prints pass straight through.
+      onTrade: (feed: SymbolFeed, trade: Trade) => listener.onTrade?.(feed, trade),
+    };
   }
 
   adapterFor(venue: string): VenueAdapter | undefined {

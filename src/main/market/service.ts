@@ -57,11 +57,8 @@ export type BookListener = (feed: SymbolFeed, event: BookEvent) => void;
 export type StateListener = (feed: SymbolFeed, from: SyncState, to: SyncState, reason: string) => void;
 export type TradeListener = (feed: SymbolFeed, trade: Trade) => void;
 
-/**
- * The listener the service hands every adapter (live and replayed). `onTrade` is what the venues call
- * for each print; declared here until FeedListener itself carries it.
- */
-type MarketFeedListener = FeedListener & { onTrade: TradeListener };
+/** The listener the service hands every adapter (live and replayed): it always takes trades. */
+type MarketFeedListener = Required<FeedListener>;
 
 export class MarketService {
   private readonly venuesById = new Map<VenueId, VenueRuntime>();

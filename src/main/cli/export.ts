@@ -85,7 +85,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  if ([v.depth, v.trades, v.candles !== undefined].filter(Boolean).length > 1) throw new UsageError('--depth, --trades and --candles are different exports; give one');
+  if (v.depth && v.trades) throw new UsageError('--depth and --trades are two different exports; give one');
+  if (v.candles !== undefined && (v.depth || v.trades)) throw new UsageError(`--candles and --${v.depth ? 'depth' : 'trades'} are two different exports; give one`);
   if (v.candles !== undefined) {
     const interval = EXPORT_CANDLE_INTERVALS.find((i) => i === v.candles);
     if (!interval) throw new UsageError(`--candles must be one of ${EXPORT_CANDLE_INTERVALS.join(', ')}, got ${v.candles}`);

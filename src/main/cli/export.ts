@@ -2,12 +2,15 @@
  * npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
  * npm run export -- --trades --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
  * npm run export -- --depth --capture FILE --venue V --symbol S [--levels 40] --out FILE.json [--force]
+ * npm run export -- --candles 1m (--capture FILE | --db FILE) --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
  *
  * CSV: streams one symbol's recorded top of book from a store database (the app's, or one written by
  * `npm run replay -- CAPTURE --db FILE`) in the columns ts_iso,provider,symbol,bid,ask,spread,mid,
  * bid_size,ask_size. With --trades, its recorded trades in the columns ts_iso,provider,symbol,trade_id,
  * side,price,size (ts_iso the venue's trade time). --from/--to select by local receive time in both.
  * The database is opened read-only, so this is safe while the app records.
+ *
+ * Candles: time candles from the symbol's trades (cli/export-candles.ts); --from/--to select by trade time.
  *
  * Depth: the CLI cannot reach a running app's books, so it replays a capture through the live
  * adapters and writes the final book's top N levels as JSON (atomically).
@@ -25,13 +28,15 @@ import { exportCsv } from '../store/worker/csv-export';
 import { DEFAULT_DEPTH_LEVELS, depthSnapshot, writeJsonAtomic } from '../store/client/depth-export';
 import { openStoreReadOnly } from '../store/worker/open-database';
 import type { SymbolFeed } from '../venues/symbol-feed';
+import { EXPORT_CANDLE_INTERVALS, exportCandles } from './export-candles';
 import { isoTimeError, parseIsoTime } from './iso-time';
 import { checkOutputFile, OutputFileError } from './output-file';
 
 const USAGE = `usage:
   npm run export -- --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
   npm run export -- --trades --db FILE --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]
-  npm run export -- --depth --capture FILE --venue V --symbol S [--levels ${DEFAULT_DEPTH_LEVELS}] --out FILE.json [--force]`;
+  npm run export -- --depth --capture FILE --venue V --symbol S [--levels ${DEFAULT_DEPTH_LEVELS}] --out FILE.json [--force]
+  npm run export -- --candles ${EXPORT_CANDLE_INTERVALS.join('|')} (--capture FILE | --db FILE) --venue V --symbol S [--from ISO] [--to ISO] --out FILE.csv [--force]`;
 
 class UsageError extends Error {}
 
@@ -60,6 +65,7 @@ async function main(): Promise<void> {
         out: { type: 'string' },
         depth: { type: 'boolean', default: false },
         trades: { type: 'boolean', default: false },
+        candles: { type: 'string' },
         capture: { type: 'string' },
         levels: { type: 'string' },
         force: { type: 'boolean', default: false },
@@ -80,6 +86,18 @@ async function main(): Promise<void> {
   }
 
   if (v.depth && v.trades) throw new UsageError('--depth and --trades are two different exports; give one');
+  if (v.candles !== undefined && (v.depth || v.trades)) throw new UsageError(`--candles and --${v.depth ? 'depth' : 'trades'} are two different exports; give one`);
+  if (v.candles !== undefined) {
+    const interval = EXPORT_CANDLE_INTERVALS.find((i) => i === v.candles);
+    if (!interval) throw new UsageError(`--candles must be one of ${EXPORT_CANDLE_INTERVALS.join(', ')}, got ${v.candles}`);
+    if ((v.capture === undefined) === (v.db === undefined)) throw new UsageError('--candles reads one source: give --capture FILE or --db FILE');
+    if (v.capture !== undefined && !existsSync(v.capture)) throw new UsageError(`capture file not found: ${v.capture}`);
+    const started = Date.now();
+    const result = await exportCandles({ interval, capture: v.capture, db: v.db, venue, symbol, from: parseTime('from', v.from), to: parseTime('to', v.to), out });
+    if (result.trades === 0) process.stderr.write(`export: warning: no trades of ${venue}:${result.symbol} in the range; the file holds only the header\n`);
+    process.stdout.write(JSON.stringify({ ...result, ms: Date.now() - started }) + '\n');
+    return;
+  }
   if (v.depth) {
     const capture = required('capture', v.capture);
     if (!existsSync(capture)) throw new UsageError(`capture file not found: ${capture}`);

@@ -5,6 +5,7 @@ import type { HealthReport } from '../../shared/contract';
 import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import { Publisher } from '../publish/publisher';
+import { HeatmapHistories } from '../publish/heatmap-histories';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
 import type { VenueCredentials } from '../venues/registry';
 import { LiveTransport } from '../venues/live-transport';
@@ -44,6 +45,8 @@ export interface Services {
   publisher: Publisher;
   contract: ContractHost;
   analytics: AnalyticsService;
+  /** Each book's heatmap history (heatmap.history). */
+  heatmaps: HeatmapHistories;
   /** The SQLite store (top of book, alerts, feed history, exports); null without a data folder. */
   store: Store | null;
   /** Feeds, memory and store in one report (the health stream, health.get and GET /api/health). */
@@ -87,7 +90,10 @@ export function createServices(options: ServicesOptions): Services {
   // The store starts below; health reads it through this holder.
   let store: Store | null = null;
   const health = (): HealthReport => ({ ...market.health(), store: store?.status() ?? null });
-  const marketCap = marketCapability(market, options.host, health);
+  // Each book's heatmap columns, kept for the heatmap.history command (released with a replay's books).
+  const heatmaps = new HeatmapHistories(market);
+  closers.push(heatmaps.attach());
+  const marketCap = marketCapability(market, options.host, health, heatmaps);
   contract.register(marketCap.commands, marketCap.streams);
   const ui = new UiCommandBus();
   contract.register({}, ui.streams());
@@ -133,6 +139,7 @@ export function createServices(options: ServicesOptions): Services {
     publisher,
     contract,
     analytics,
+    heatmaps,
     store,
     health,
     ui,

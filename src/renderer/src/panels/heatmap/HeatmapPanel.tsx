@@ -171,6 +171,30 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     [choice, scheduleDraw],
   );
 
+  /** Load the columns of a gap between live frames; a few requests at most in flight (a gap skipped here stays empty). */
+  const gapRequests = useRef(0);
+  const fillGap = useCallback(
+    (from: number, to: number) => {
+      const columns = columnsRef.current;
+      if (!choice || !history.current.available || gapRequests.current >= 4) return;
+      gapRequests.current++;
+      getApi()
+        .invoke('heatmap.history', { venue: choice.venue, symbol: choice.symbol, from, to, rowStep: columns.rowStep, maxColumns: 20_000 })
+        .then(
+          (r) => {
+            if (columnsRef.current !== columns) return;
+            columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+            scheduleDraw();
+          },
+          () => {},
+        )
+        .finally(() => {
+          gapRequests.current--;
+        });
+    },
+    [choice, scheduleDraw],
+  );
+
   // A new book or span: start over, and load its past once the grid is known (first frame).
   useEffect(() => {
     columnsRef.current = new HeatmapColumns(COLUMN_MS);
@@ -186,7 +210,14 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const hadGrid = columns.rowStep > 0 && columns.rowStep === frame.rowStep;
     // A book that is not live adds nothing (its columns would repeat the last state as stripes),
     // except a first column, so a panel opened on a frozen book shows it.
-    if (!frozen || columns.columns.length === 0) columns.addFrame(frame);
+    const before = columns.newest;
+    if ((!frozen || columns.columns.length === 0) && columns.addFrame(frame) && hadGrid && before) {
+      // Columns between two frames (a replay at full speed moves seconds of capture per frame, a
+      // busy host skips a tick) are in the host's history.
+      const gapFrom = before.ts + before.spanMs;
+      const gapTo = Math.floor(frame.ts / COLUMN_MS) * COLUMN_MS;
+      if (gapTo - gapFrom >= COLUMN_MS) fillGap(gapFrom, gapTo);
+    }
     if (!hadGrid && columns.rowStep > 0) {
       const visibleMs = (Math.max(width, 600) / COLUMN_PX) * COLUMN_MS;
       loadHistory(frame.ts - HISTORY_SCREENS * visibleMs, columns.oldestTs ?? frame.ts);

@@ -427,6 +427,9 @@ export const ReplayStatusSchema = z.object({
 
 export const CaptureFileSchema = z.object({ name: z.string(), bytes: z.number(), modified: z.number() });
 
+/** Largest capture a browser may upload to the web host's recordings folder (POST /api/recordings). */
+export const MAX_CAPTURE_UPLOAD_BYTES = 256 * 1024 * 1024;
+
 /** Something the host asks a window to do (from the desktop app's menus). */
 export const UiCommandSchema = z.object({
   id: z.number(),

@@ -16,7 +16,7 @@ import { analyticsCapability } from './analytics-capability';
 import { ContractHost, type HostInfo } from './contract-host';
 import { InstrumentCache } from '../market/instrument-cache';
 import { recordingCapability } from './recording-capability';
-import { replayCapability } from './replay-capability';
+import { recordingsDir, replayCapability } from './replay-capability';
 import { UiCommandBus } from './ui-commands';
 import { startStore } from './store-capability';
 import type { Store } from '../store/client/store';
@@ -45,6 +45,8 @@ export interface Services {
   publisher: Publisher;
   contract: ContractHost;
   analytics: AnalyticsService;
+  /** Where captures to replay are kept (uploads land here); null without a data folder. */
+  recordingsDir: string | null;
   /** Each book's heatmap history (heatmap.history). */
   heatmaps: HeatmapHistories;
   /** The SQLite store (top of book, alerts, feed history, exports); null without a data folder. */
@@ -139,6 +141,7 @@ export function createServices(options: ServicesOptions): Services {
     publisher,
     contract,
     analytics,
+    recordingsDir: options.dataDir ? recordingsDir(options.dataDir) : null,
     heatmaps,
     store,
     health,

@@ -25,6 +25,8 @@ export interface HeatmapSettings {
 const SPAN_CHOICES = [0, 10, 20, 40, 60, 100, 200, 500];
 /** One column per 250 ms: the stream's interval and the host history's column width. */
 const COLUMN_MS = 250;
+/** A frame this far past the newest column is from another clock (a replay ended): start over. */
+const CLOCK_JUMP_MS = 60 * 60 * 1000;
 /** History asked for beyond the visible width, so a little scrolling back needs no new request. */
 const HISTORY_SCREENS = 2;
 
@@ -195,17 +197,22 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     [choice, scheduleDraw],
   );
 
-  // A new book or span: start over, and load its past once the grid is known (first frame).
-  useEffect(() => {
+  const startOver = useCallback(() => {
     columnsRef.current = new HeatmapColumns(COLUMN_MS);
     endTsRef.current = null;
     centreRef.current = null;
     history.current = { available: true, loading: false, exhausted: false };
     scheduleDraw();
-  }, [key, scheduleDraw]);
+  }, [scheduleDraw]);
+  // A new book or span: start over, and load its past once the grid is known (first frame).
+  useEffect(startOver, [key, startOver]);
 
   useEffect(() => {
     if (!frame) return;
+    // Frames carry the book's own time: it jumps when a replay starts (back to the recorded time, also
+    // when the same capture plays again) or ends (forward to now). That is another book: start over.
+    const newest = columnsRef.current.newest;
+    if (newest && frame.rowStep > 0 && (frame.ts < newest.ts || frame.ts - newest.ts > CLOCK_JUMP_MS)) startOver();
     const columns = columnsRef.current;
     const hadGrid = columns.rowStep > 0 && columns.rowStep === frame.rowStep;
     // A book that is not live adds nothing (its columns would repeat the last state as stripes),

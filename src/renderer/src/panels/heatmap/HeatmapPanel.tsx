@@ -173,26 +173,40 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     [choice, scheduleDraw],
   );
 
-  /** Load the columns of a gap between live frames; a few requests at most in flight (a gap skipped here stays empty). */
-  const gapRequests = useRef(0);
+  /**
+   * Load the columns of gaps between live frames: one request at a time; gaps found meanwhile are
+   * joined into the next one (at full replay speed nearly every frame leaves a gap).
+   */
+  const gapFill = useRef<{ inFlight: boolean; pending: { from: number; to: number } | null }>({ inFlight: false, pending: null });
   const fillGap = useCallback(
     (from: number, to: number) => {
+      const g = gapFill.current;
+      if (g.inFlight) {
+        g.pending = g.pending ? { from: Math.min(g.pending.from, from), to: Math.max(g.pending.to, to) } : { from, to };
+        return;
+      }
       const columns = columnsRef.current;
-      if (!choice || !history.current.available || gapRequests.current >= 4) return;
-      gapRequests.current++;
-      getApi()
-        .invoke('heatmap.history', { venue: choice.venue, symbol: choice.symbol, from, to, rowStep: columns.rowStep, maxColumns: 20_000 })
-        .then(
-          (r) => {
-            if (columnsRef.current !== columns) return;
-            columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
-            scheduleDraw();
-          },
-          () => {},
-        )
-        .finally(() => {
-          gapRequests.current--;
-        });
+      if (!choice || !history.current.available) return;
+      const send = (range: { from: number; to: number }): void => {
+        g.inFlight = true;
+        getApi()
+          .invoke('heatmap.history', { venue: choice.venue, symbol: choice.symbol, from: range.from, to: range.to, rowStep: columns.rowStep, maxColumns: 20_000 })
+          .then(
+            (r) => {
+              if (columnsRef.current !== columns) return;
+              columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+              scheduleDraw();
+            },
+            () => {},
+          )
+          .finally(() => {
+            g.inFlight = false;
+            const next = g.pending;
+            g.pending = null;
+            if (next && columnsRef.current === columns) send(next);
+          });
+      };
+      send({ from, to });
     },
     [choice, scheduleDraw],
   );

@@ -77,6 +77,8 @@ export const SymbolHealthSchema = z.object({
   snapshotAgeMs: z.number().nullable(),
   lastMessageAgeMs: z.number().nullable(),
   lastError: z.string().nullable(),
+  /** A replayed book whose capture has played to its end: nothing more will arrive (rates read 0). */
+  ended: z.boolean().optional(),
 });
 
 export const HealthReportSchema = z.object({
@@ -424,7 +426,7 @@ export const ReplayStatusSchema = z.object({
   paused: z.boolean(),
   /** Playback speed: 1, 10… ; 0 = as fast as possible. */
   speed: z.number(),
-  /** Share of the file read, 0..1. */
+  /** Share of the capture's recorded time played, 0..1 (0 until the file's time span is known). */
   progress: z.number(),
   /** The recorded time of the last frame played (ms since the epoch). */
   captureTime: z.number().nullable(),
@@ -436,6 +438,9 @@ export const ReplayStatusSchema = z.object({
 });
 
 export const CaptureFileSchema = z.object({ name: z.string(), bytes: z.number(), modified: z.number() });
+
+/** Largest capture a browser may upload to the web host's recordings folder (POST /api/recordings). */
+export const MAX_CAPTURE_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 /** Something the host asks a window to do (from the desktop app's menus). */
 export const UiCommandSchema = z.object({

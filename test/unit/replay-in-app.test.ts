@@ -105,3 +105,39 @@ describe('replays do not accumulate', () => {
     }
   });
 });
+
+describe('replay progress and end', () => {
+  it('reports progress by recorded time, and ends its feeds when the capture has played', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'obm-replay-progress-'));
+    mkdirSync(join(dataDir, 'recordings'));
+    // ETHUSDT on Binance USD-M: about 120 s of recorded time in 11 MB.
+    copyFileSync(capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl'), join(dataDir, 'recordings', 'eth.capture.jsonl'));
+    const s = createServices({ venues: ['demo'], logger: nullLogger, host: { name: 't', version: '1', host: 'web' }, dataDir });
+    try {
+      await s.contract.invoke('replay.open', { name: 'eth.capture.jsonl', speed: 1 });
+      // At 1× the first second is about 1% of the capture (progress by bytes read it as 100% here).
+      await until(() => s.market.replayStatus().progress > 0, 15_000, 'progress');
+      await new Promise((r) => setTimeout(r, 500));
+      const early = s.market.replayStatus();
+      expect(early.progress).toBeGreaterThan(0);
+      expect(early.progress).toBeLessThan(0.05);
+      // While it plays the feed reports its rate.
+      await until(() => (s.market.health().symbols.find((h) => h.symbol === 'ETHUSDT')?.messages ?? 0) > 0, 15_000, 'messages');
+      expect(s.market.health().symbols.find((h) => h.symbol === 'ETHUSDT')!.ended).toBeUndefined();
+
+      await s.contract.invoke('replay.control', { action: 'speed', speed: 10 });
+      await until(() => s.market.replayStatus().progress > 0.2, 30_000, 'a fifth of the capture');
+      const mid = s.market.replayStatus();
+      expect(mid.done).toBe(false);
+      expect(mid.progress).toBeLessThan(0.9);
+      await s.contract.invoke('replay.control', { action: 'speed', speed: 0 });
+      await until(() => s.market.replayStatus().done, 30_000, 'the end');
+      expect(s.market.replayStatus().progress).toBe(1);
+      const ended = s.market.health().symbols.find((h) => h.symbol === 'ETHUSDT')!;
+      expect(ended).toMatchObject({ ended: true, msgsPerSec: 0, levelUpdatesPerSec: 0, latencyMs: null, state: 'synced' });
+      expect(s.market.venues().find((v) => v.id === 'binance-usdm')!.message).toBe('eth.capture.jsonl · ended');
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+});

@@ -5,6 +5,7 @@ import type { HealthReport } from '../../shared/contract';
 import type { VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import { Publisher } from '../publish/publisher';
+import { HeatmapHistories } from '../publish/heatmap-histories';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
 import type { VenueCredentials } from '../venues/registry';
 import { LiveTransport } from '../venues/live-transport';
@@ -15,7 +16,7 @@ import { analyticsCapability } from './analytics-capability';
 import { ContractHost, type HostInfo } from './contract-host';
 import { InstrumentCache } from '../market/instrument-cache';
 import { recordingCapability } from './recording-capability';
-import { replayCapability } from './replay-capability';
+import { recordingsDir, replayCapability } from './replay-capability';
 import { UiCommandBus } from './ui-commands';
 import { startStore } from './store-capability';
 import type { Store } from '../store/client/store';
@@ -47,6 +48,10 @@ export interface Services {
   publisher: Publisher;
   contract: ContractHost;
   analytics: AnalyticsService;
+  /** Where captures to replay are kept (uploads land here); null without a data folder. */
+  recordingsDir: string | null;
+  /** Each book's heatmap history (heatmap.history). */
+  heatmaps: HeatmapHistories;
   /** The SQLite store (top of book, alerts, feed history, exports); null without a data folder. */
   store: Store | null;
   /** Feeds, memory and store in one report (the health stream, health.get and GET /api/health). */
@@ -92,7 +97,10 @@ export function createServices(options: ServicesOptions): Services {
   const health = (): HealthReport => ({ ...market.health(), store: store?.status() ?? null });
   const recentTrades = new RecentTrades(market);
   closers.push(() => recentTrades.close());
-  const marketCap = marketCapability(market, options.host, health, recentTrades);
+  // Each book's heatmap columns, kept for the heatmap.history command (released with a replay's books).
+  const heatmaps = new HeatmapHistories(market);
+  closers.push(heatmaps.attach());
+  const marketCap = marketCapability(market, options.host, health, recentTrades, heatmaps);
   contract.register(marketCap.commands, marketCap.streams);
   const ui = new UiCommandBus();
   contract.register({}, ui.streams());
@@ -139,6 +147,8 @@ export function createServices(options: ServicesOptions): Services {
     publisher,
     contract,
     analytics,
+    recordingsDir: options.dataDir ? recordingsDir(options.dataDir) : null,
+    heatmaps,
     store,
     health,
     ui,

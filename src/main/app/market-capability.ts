@@ -1,9 +1,10 @@
 /** The market's capability on the contract: app info, venues, instruments, health, the book views and the tape. */
-import type { HealthReport } from '../../shared/contract';
+import { ContractError, type HealthReport } from '../../shared/contract';
 import { followFeed } from '../market/follow-feed';
 import type { RecentTrades } from '../market/recent-trades';
 import type { MarketService } from '../market/service';
 import { depthSource } from '../publish/views/depth';
+import type { HeatmapHistories } from '../publish/heatmap-histories';
 import { heatmapSource } from '../publish/views/heatmap';
 import { ladderSource } from '../publish/views/ladder';
 import { topOfBookSource } from '../publish/views/top-of-book';
@@ -15,19 +16,32 @@ export function marketCapability(
   info: HostInfo,
   health: () => HealthReport,
   recent: RecentTrades,
+  heatmaps: HeatmapHistories | null = null,
 ): { commands: CommandHandlers; streams: StreamFactories } {
+  const heatmapHistory: CommandHandlers['heatmap.history'] = (request) => {
+    const answer = heatmaps?.query(request);
+    if (!answer) throw new ContractError('not-found', `no book for ${request.venue} ${request.symbol}: subscribe to it first`);
+    return answer;
+  };
   return {
     commands: {
       'app.info': () => info,
       'venues.list': () => market.venues(),
       'instruments.list': ({ venue }) => market.instruments(venue),
       'health.get': () => health(),
+      ...(heatmaps ? { 'heatmap.history': heatmapHistory } : {}),
     },
     streams: {
       'book.ladder': (p) =>
         followFeed(market, p.venue, p.symbol, (feed) => ladderSource(feed, p.depth, p.group, () => market.instrument(p.venue, feed.symbol) ?? null)),
       'book.depth': (p) => followFeed(market, p.venue, p.symbol, (feed) => depthSource(feed, p.rangeBps, p.points)),
-      'book.heatmap': (p) => followFeed(market, p.venue, p.symbol, (feed) => heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, Date.now)),
+      // Stamped with the book's time (the recorded time in a replay), on the grid of its kept history.
+      'book.heatmap': (p) =>
+        followFeed(market, p.venue, p.symbol, (feed) =>
+          heatmaps
+            ? heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, () => heatmaps.timeOf(feed), () => (p.rows === heatmaps.rows ? heatmaps.rowStep(feed) : null))
+            : heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, Date.now),
+        ),
       'book.top': (p) => followFeed(market, p.venue, p.symbol, (feed) => topOfBookSource(market, feed)),
       trades: (p) =>
         followFeed(market, p.venue, p.symbol, (feed) =>

@@ -3,11 +3,11 @@
  * watch a recorded session. Lines go through the same ReplayDriver (and so the same adapters) as the
  * full-speed replay; timers inside the adapters run on the capture's own clock.
  */
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ReplayStatus } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
+import { captureTimeSpan } from './probe';
 import { readCapture } from './reader';
 import { nextMacrotask, ReplayDriver } from './replay';
 
@@ -20,8 +20,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export class ReplayPlayer {
   private readonly driver: ReplayDriver;
-  private readonly totalBytes: number;
-  private bytesRead = 0;
+  /** First and last recorded time in the file, once scanned (progress is by recorded time, not bytes). */
+  private span: { start: number; end: number } | null = null;
   private speed: number;
   private paused = false;
   private stopped = false;
@@ -39,7 +39,6 @@ export class ReplayPlayer {
     private readonly logger: Logger,
     speed = 1,
   ) {
-    this.totalBytes = statSync(path).size;
     this.speed = speed;
     this.driver = new ReplayDriver(listener, logger);
   }
@@ -47,8 +46,13 @@ export class ReplayPlayer {
   /** Start playing; resolves when the file is done, stopped, or failed. */
   async play(): Promise<void> {
     let lastYield = Date.now();
+    // The time span needs the whole file read (decompressed); it runs beside the playback.
+    captureTimeSpan(this.path, () => this.stopped).then(
+      (span) => (this.span = span),
+      () => {},
+    );
     try {
-      for await (const entry of readCapture(this.path, { onBytesRead: (b) => (this.bytesRead = b) })) {
+      for await (const entry of readCapture(this.path)) {
         if (this.stopped) return;
         if ('error' in entry) {
           this.driver.corruptLine(entry.lineNo, entry.error, entry.endsEarly);
@@ -66,7 +70,6 @@ export class ReplayPlayer {
       }
       this.driver.end();
       this.done = true;
-      this.bytesRead = this.totalBytes;
       this.logger.log('info', 'replay-finished', { path: this.path, messages: this.driver.messages });
     } catch (error) {
       this.error = `replay stopped: ${(error as Error).message}`;
@@ -147,8 +150,23 @@ export class ReplayPlayer {
     return this.feed(feed.venue, feed.symbol) === feed;
   }
 
+  /**
+   * The replayed books' health. Once the capture has played to its end the feeds have ended: rates
+   * read 0 and the last latency (recorded clocks, sometimes negative) is no longer shown.
+   */
   health(): ReturnType<SymbolFeed['healthSnapshot']>[] {
-    return [...this.driver.adapters.values()].flatMap((a) => a.health());
+    const snapshots = [...this.driver.adapters.values()].flatMap((a) => a.health());
+    if (!this.done && !this.error) return snapshots;
+    return snapshots.map((h) => ({ ...h, msgsPerSec: 0, levelUpdatesPerSec: 0, latencyMs: null, rateAnomaly: 'none' as const, ended: true }));
+  }
+
+  /** Share of the capture's recorded time played: 1 at the end, 0 until the time span is known. */
+  private progress(): number {
+    if (this.done) return 1;
+    const span = this.span;
+    if (!span || this.captureTime === null) return 0;
+    if (span.end <= span.start) return 0;
+    return Math.min(1, Math.max(0, (this.captureTime - span.start) / (span.end - span.start)));
   }
 
   status(): ReplayStatus {
@@ -158,7 +176,7 @@ export class ReplayPlayer {
       name: basename(this.path),
       paused: this.paused,
       speed: this.speed,
-      progress: this.totalBytes > 0 ? Math.min(1, this.bytesRead / this.totalBytes) : 1,
+      progress: this.progress(),
       captureTime: this.captureTime,
       done: this.done,
       error: this.error ?? this.endedEarlyMessage() ?? (this.driver.unsupported.size > 0 ? this.driver.unsupportedReport()[0]!.message : null),

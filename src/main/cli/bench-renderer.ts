@@ -7,13 +7,17 @@
  * percentiles show dropped frames; long tasks (> 50 ms) come from PerformanceObserver('longtask').
  * Baseline, in the same browser and run: an empty page doing nothing but the frame loop.
  *
+ * Replay case: the same dashboard on a real capture (Binance USD-M ETHUSDT, from ../shared) replayed at
+ * full speed in the host and started again whenever it ends, measured the same way; then each panel
+ * alone in its own window on that replay, to see which one costs the most.
+ *
  * The current UI is built with vite into a temporary folder for each run, or taken from BENCH_UI when built.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emit, repoRoot, round, sleep } from './bench-util';
+import { capturesDir, emit, repoRoot, round, sleep } from './bench-util';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -118,10 +122,59 @@ async function measurePage(page: { evaluate(script: string): Promise<unknown> },
   return (await page.evaluate(`(${PAGE_MEASURE})(${ms})`)) as FrameStats;
 }
 
-export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): Promise<{ page: FrameStats; blank: FrameStats; framesReceived: number }> {
+/** The real capture replayed at full speed in the replay case: Binance USD-M ETHUSDT, 2 minutes at depth 1000. */
+export const REPLAY_CAPTURE = 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl';
+/** Panels measured alone in their own window during the replay, to see which one costs the most. */
+const SOLO_PANELS = ['ladder', 'depth', 'timeseries', 'heatmap', 'health'] as const;
+
+export interface ReplayFrameStats extends FrameStats {
+  /** Times the capture played to its end and was started again during the measurement. */
+  replays: number;
+}
+
+export interface RendererResults {
+  page: FrameStats;
+  blank: FrameStats;
+  /** The default dashboard on a real capture replayed at full speed (null when the capture is missing). */
+  replay: ReplayFrameStats | null;
+  /** Each panel alone in a window on the same replay: frame p95 per panel kind. */
+  soloP95: Record<string, number>;
+}
+
+/**
+ * Play the capture at full speed in the page's host, starting it again whenever it ends, and measure
+ * the page meanwhile. The restart runs in the page (it subscribes to replay.status like the app does).
+ */
+async function measureDuringReplay(page: { evaluate(script: string): Promise<unknown> }, name: string, ms: number): Promise<ReplayFrameStats> {
+  await page.evaluate(`(() => {
+    const api = window.orderbook;
+    window.__benchReplays = 0;
+    let reopening = false;
+    window.__benchStopReplays = api.subscribe('replay.status', {}, (s) => {
+      if (!s.done || reopening) return;
+      reopening = true;
+      window.__benchReplays++;
+      api.invoke('replay.open', { name: ${JSON.stringify(name)}, speed: 0 }).finally(() => { reopening = false; });
+    });
+  })()`);
+  const stats = await measurePage(page, ms);
+  const replays = (await page.evaluate('(() => { window.__benchStopReplays(); return window.__benchReplays; })()')) as number;
+  return { ...stats, replays };
+}
+
+export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): Promise<RendererResults> {
   const { chromium } = await import('@playwright/test');
   const ui = builtUi();
   const dataDir = mkdtempSync(join(tmpdir(), 'obm-bench-renderer-'));
+  // The real capture is linked (never copied) into the host's recordings folder.
+  let replayName: string | null = null;
+  if (existsSync(join(capturesDir, REPLAY_CAPTURE))) {
+    mkdirSync(join(dataDir, 'recordings'), { recursive: true });
+    symlinkSync(join(capturesDir, REPLAY_CAPTURE), join(dataDir, 'recordings', REPLAY_CAPTURE));
+    replayName = REPLAY_CAPTURE;
+  } else {
+    process.stderr.write(`bench: ${REPLAY_CAPTURE} not found in ${capturesDir}; the replay case is skipped\n`);
+  }
   const { child, url } = await startBenchHost(port, ui.dir, dataDir, rate);
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   try {
@@ -137,7 +190,26 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     await page.getByRole('table', { name: /Order book ladder/ }).first().waitFor({ timeout: 30_000 });
     await sleep(5000);
     const stats = await measurePage(page, seconds * 1000);
-    return { page: stats, blank, framesReceived: 0 };
+
+    let replay: ReplayFrameStats | null = null;
+    const soloP95: Record<string, number> = {};
+    if (replayName) {
+      process.stderr.write(`bench: the default dashboard on ${replayName} at full speed…\n`);
+      await page.evaluate(`window.orderbook.invoke('replay.open', { name: ${JSON.stringify(replayName)}, speed: 0 })`);
+      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 30_000 });
+      await sleep(2000);
+      replay = await measureDuringReplay(page, replayName, seconds * 1000);
+      await page.close();
+      // Each panel alone, on the same replay (the dashboard symbol is the capture's, saved by the page).
+      for (const kind of SOLO_PANELS) {
+        const solo = await context.newPage();
+        await solo.goto(`${url}${url.includes('?') ? '&' : '?'}panel=bench-${kind}&kind=${kind}`);
+        await sleep(3000);
+        soloP95[kind] = (await measureDuringReplay(solo, replayName, Math.max(5, seconds / 2) * 1000)).p95;
+        await solo.close();
+      }
+    }
+    return { page: stats, blank, replay, soloP95 };
   } finally {
     await browser.close();
     child.send({ t: 'stop' });
@@ -155,7 +227,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
 
 export async function runRendererBench(): Promise<void> {
   const rate = 5000;
-  const { page, blank } = await measureRenderer(20, rate);
+  const { page, blank, replay, soloP95 } = await measureRenderer(20, rate);
   emit({
     bench: 'renderer',
     workload: `default dashboard (ladder, depth, time series, heatmap, health) on demo BTCUSDT at ${rate} msgs/s, headless Chromium 1600x1000`,
@@ -172,7 +244,32 @@ export async function runRendererBench(): Promise<void> {
     baselineFrameP95Ms: round(blank.p95),
     baselineFrameP99Ms: round(blank.p99),
     ratioP95: round(page.p95 / blank.p95),
+    ratioP99: round(page.p99 / blank.p99),
     target: 'frame p95 <= 8 ms; no long task over 50 ms',
     met: page.p95 <= 8 && page.longTasks === 0,
+  });
+  if (!replay) return;
+  emit({
+    bench: 'renderer-replay',
+    workload: `default dashboard on a real capture (${REPLAY_CAPTURE}) replayed at full speed in the host, restarted whenever it ends, headless Chromium 1600x1000`,
+    frames: replay.frames,
+    replays: replay.replays,
+    frameP50Ms: round(replay.p50),
+    frameP95Ms: round(replay.p95),
+    frameP99Ms: round(replay.p99),
+    frameMaxMs: round(replay.max),
+    frameIntervalP95Ms: round(replay.intervalP95),
+    frameIntervalP99Ms: round(replay.intervalP99),
+    longTasksOver50Ms: replay.longTasks,
+    longestTaskMs: round(replay.longestTaskMs),
+    // Each panel alone in its own window on the same replay: which one costs the most.
+    soloPanelFrameP95Ms: Object.fromEntries(Object.entries(soloP95).map(([k, v]) => [k, round(v)])),
+    baseline: 'empty page, same browser and method (the measuring loop alone)',
+    baselineFrameP95Ms: round(blank.p95),
+    baselineFrameP99Ms: round(blank.p99),
+    ratioP95: round(replay.p95 / blank.p95),
+    ratioP99: round(replay.p99 / blank.p99),
+    target: 'frame p95 <= 8 ms; no long task over 50 ms',
+    met: replay.p95 <= 8 && replay.longTasks === 0,
   });
 }

@@ -141,12 +141,13 @@ export class MarketService {
 
   venues(): VenueInfo[] {
     const replayed = this.replay?.venues() ?? [];
+    const replay = this.replay?.status();
     const replayInfo: VenueInfo[] = replayed.map((id) => ({
       id: id as VenueId,
       name: `${venueModule(id)?.name ?? id} (replay)`,
       mode: 'replay',
       status: 'ok',
-      message: this.replay!.status().name,
+      message: replay?.done ? `${replay.name} · ended` : (replay?.name ?? null),
     }));
     return [...replayInfo, ...this.liveVenues().filter((v) => !replayed.includes(v.id))];
   }

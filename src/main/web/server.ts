@@ -14,6 +14,7 @@ import type { ServerMessage } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { Services } from '../app/compose';
 import { answerSimulate } from '../analytics/impact-query';
+import { receiveCaptureUpload } from './capture-upload';
 import { answerTrades } from './trades-route';
 
 export interface WebHostOptions {
@@ -177,6 +178,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       options.token && url.searchParams.get('token')
         ? { 'set-cookie': `obm_token=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/` }
         : {};
+    if (req.method === 'POST' && url.pathname === '/api/recordings') return uploadCapture(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n', { allow: 'GET, HEAD' });
     const path = decodePath(url.pathname);
     if (path === null) return send(res, 400, 'text/plain', 'malformed path\n');
@@ -220,6 +222,26 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const file = normalize(join(options.rendererDir, path));
     if (!file.startsWith(rendererRoot)) return send(res, 403, 'text/plain', 'forbidden\n');
     return serveFile(req, res, file);
+  };
+
+  /**
+   * A capture uploaded from a browser into the recordings folder (capture-upload.ts). Only from our own
+   * pages: an Origin, when sent, must be ours, and the custom name header makes a cross-site request
+   * need a preflight that this host never grants.
+   */
+  const uploadCapture = (req: IncomingMessage, res: ServerResponse): void => {
+    const json = 'application/json; charset=utf-8';
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originMatchesHost(origin, req.headers.host)) return send(res, 403, json, JSON.stringify({ error: 'forbidden origin' }));
+    const dir = services.recordingsDir;
+    if (!dir) return send(res, 503, json, JSON.stringify({ error: 'this host has no data folder to keep recordings in' }));
+    receiveCaptureUpload(req, dir)
+      .then((answer) => {
+        if (answer.status === 201) logger.log('info', 'capture-uploaded', answer.body);
+        // A refused body may still be arriving: answer, then close rather than read the rest.
+        if (!res.headersSent) send(res, answer.status, json, JSON.stringify(answer.body), answer.status === 201 ? {} : { connection: 'close' });
+      })
+      .catch((error: unknown) => failed(res, 'capture upload', error));
   };
 
   /** Last resort for a handler that threw or rejected: log it, answer 500 if still possible, keep serving. */

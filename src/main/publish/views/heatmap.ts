@@ -1,5 +1,6 @@
 /** The heatmap view: one column every `intervalMs`, resting size per row of a fixed price grid. */
 import type { HeatmapFrame } from '../../../shared/contract';
+import type { OrderBook } from '../../book/order-book';
 import type { SymbolFeed } from '../../venues/symbol-feed';
 import type { FrameSource } from '../publisher';
 import { autoRangeBps, midOf, niceStep } from './range';
@@ -10,8 +11,28 @@ const EPSILON = 1e-7;
 /** Levels the automatic heatmap span aims to show on each side. */
 const AUTO_HEATMAP_LEVELS = 50;
 
-/** The grid (row height and alignment) is fixed at the first frame with a known mid, so columns line up as the price moves. */
-export function heatmapSource(feed: SymbolFeed, rows: number, spanBps: number, intervalMs: number, now: () => number): FrameSource {
+/** Row height for a span of `spanBps` around mid (0: the automatic span that shows the top 50 levels); null without a mid. */
+export function heatmapRowStep(book: OrderBook, rows: number, spanBps: number): number | null {
+  const mid = midOf(book);
+  if (mid === null) return null;
+  const span = spanBps > 0 ? spanBps : (autoRangeBps(book, AUTO_HEATMAP_LEVELS) ?? 30) * 2;
+  return niceStep((mid * span) / 10_000 / rows, 10 ** -book.priceScale);
+}
+
+/**
+ * The grid (row height and alignment) is fixed at the first frame with a known mid, so columns line up as
+ * the price moves. `now` is the feed's time (capture time in a replay). With the automatic span,
+ * `historyStep` gives the row height of the book's kept history (heatmap-histories.ts), so the stream and
+ * the history share one grid and a window reopened later can merge the two.
+ */
+export function heatmapSource(
+  feed: SymbolFeed,
+  rows: number,
+  spanBps: number,
+  intervalMs: number,
+  now: () => number,
+  historyStep: () => number | null = () => null,
+): FrameSource {
   let rowStep = 0;
   return {
     version: () => Math.floor(now() / intervalMs),
@@ -20,8 +41,7 @@ export function heatmapSource(feed: SymbolFeed, rows: number, spanBps: number, i
       const mid = midOf(book);
       const sizes = new Array<number>(rows).fill(0);
       if (mid !== null && rowStep === 0) {
-        const span = spanBps > 0 ? spanBps : (autoRangeBps(book, AUTO_HEATMAP_LEVELS) ?? 30) * 2;
-        rowStep = niceStep((mid * span) / 10_000 / rows, 10 ** -book.priceScale);
+        rowStep = (spanBps === 0 ? historyStep() : null) ?? heatmapRowStep(book, rows, spanBps) ?? 0;
       }
       let basePrice = 0;
       if (mid !== null && rowStep > 0) {

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { CaptureFile } from '../../../shared/contract';
+import { useEffect, useRef, useState } from 'react';
+import { MAX_CAPTURE_UPLOAD_BYTES, type CaptureFile } from '../../../shared/contract';
 import { getApi } from '../api';
 import { formatBytes } from '../format';
 import { useStream } from '../hooks/useStream';
-import { linkStore } from '../layout/state';
+import { linkStore, replayReturnStore } from '../layout/state';
 
 const SPEEDS: Array<[number, string]> = [
   [1, '1×'],
@@ -20,6 +20,16 @@ export function ReplayControl() {
   const [files, setFiles] = useState<CaptureFile[] | null>(null);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState<string | null>(null);
+  // Uploading a file needs the web host (the desktop app opens any file from File → Open Capture for Replay…).
+  const [canUpload, setCanUpload] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    getApi()
+      .invoke('app.info', {})
+      .then((info) => setCanUpload(info.host === 'web'))
+      .catch(() => {});
+  }, []);
 
   useEffect(() => {
     if (!open) return;
@@ -39,16 +49,53 @@ export function ReplayControl() {
       setError((e as Error).message);
     }
   };
+  /** Send a file from this computer to the host's recordings folder, then play it. */
+  const upload = async (file: File) => {
+    setError(null);
+    setOpen(false);
+    if (file.size > MAX_CAPTURE_UPLOAD_BYTES) {
+      setError(`${file.name} is ${formatBytes(file.size)}; captures up to ${formatBytes(MAX_CAPTURE_UPLOAD_BYTES)} can be uploaded`);
+      return;
+    }
+    setUploading(file.name);
+    try {
+      const res = await fetch('/api/recordings', { method: 'POST', headers: { 'x-capture-name': encodeURIComponent(file.name) }, body: file });
+      const answer = (await res.json().catch(() => ({}))) as { name?: string; error?: string };
+      if (!res.ok || !answer.name) throw new Error(answer.error ?? `upload failed (HTTP ${res.status})`);
+      await start(answer.name);
+    } catch (e) {
+      setError(`${file.name}: ${(e as Error).message}`);
+    } finally {
+      setUploading(null);
+    }
+  };
   const control = (action: 'pause' | 'resume' | 'stop' | 'speed', speed?: number) =>
     getApi()
       .invoke('replay.control', speed === undefined ? { action } : { action, speed })
       .catch((e: Error) => setError(e.message));
 
-  // Point the dashboard at the capture's first book once it is known, so the replay is on screen.
+  // Point the dashboard at the capture's first book once it is known, so the replay is on screen,
+  // remembering the symbol it showed before (once: a second replay keeps the live one).
   const firstSymbol = status?.active ? status.symbols[0] : undefined;
   useEffect(() => {
-    if (firstSymbol) linkStore.set((l) => ({ ...l, dashboard: { venue: firstSymbol.venue, symbol: firstSymbol.symbol } }));
+    if (!firstSymbol) return;
+    if (replayReturnStore.get().dashboard === null) {
+      const before = linkStore.get().dashboard;
+      if (before) replayReturnStore.set({ dashboard: before });
+    }
+    linkStore.set((l) => ({ ...l, dashboard: { venue: firstSymbol.venue, symbol: firstSymbol.symbol } }));
   }, [firstSymbol?.venue, firstSymbol?.symbol, status?.name]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // No replay any more (Back to live here or in another window, or the page reopened after it):
+  // the dashboard returns to the symbol it showed before the replay.
+  const replayActive = status ? status.active : null;
+  useEffect(() => {
+    if (replayActive !== false) return;
+    const back = replayReturnStore.get().dashboard;
+    if (!back) return;
+    replayReturnStore.set({ dashboard: null });
+    linkStore.set((l) => ({ ...l, dashboard: back }));
+  }, [replayActive]);
 
   if (status?.active) {
     const pct = Math.round(status.progress * 100);
@@ -93,6 +140,13 @@ export function ReplayControl() {
         <ul role="menu" aria-label="Recordings" className="menu-list wide">
           {files === null && <li className="menu-note">Loading…</li>}
           {files?.length === 0 && <li className="menu-note">No recordings yet: use ● Record first.</li>}
+          {canUpload && (
+            <li role="none">
+              <button type="button" role="menuitem" onClick={() => fileInput.current?.click()}>
+                Open a capture file… <span className="muted">· up to {formatBytes(MAX_CAPTURE_UPLOAD_BYTES)}</span>
+              </button>
+            </li>
+          )}
           {files?.map((f) => (
             <li key={f.name} role="none">
               <button type="button" role="menuitem" onClick={() => void start(f.name)}>
@@ -102,6 +156,19 @@ export function ReplayControl() {
           ))}
         </ul>
       )}
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".jsonl,.gz,.json,application/gzip,application/x-ndjson"
+        hidden
+        aria-label="Capture file to upload"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void upload(file);
+        }}
+      />
+      {uploading && <span className="muted">Uploading {uploading}…</span>}
       {error && <span className="error-text">{error}</span>}
     </div>
   );

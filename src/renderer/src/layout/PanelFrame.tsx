@@ -1,3 +1,4 @@
+import { ReplayBadge, ReplayedBookContext } from '../components/StateBadge';
 import { SymbolPicker } from '../components/SymbolPicker';
 import { PANELS } from '../panels/registry';
 import { useInstrumentsContext } from './InstrumentsContext';
@@ -34,6 +35,8 @@ export function PanelFrame({ panel, actions }: { panel: PanelConfig; actions: Pa
   const [choice, setChoice] = useLinkedSymbol(panel);
   const { venues, instruments, loading } = useInstrumentsContext();
   if (!def) return null;
+  // While a capture plays, its venues stand in for the live ones (listed with mode 'replay').
+  const replayVenue = panel.kind !== 'health' && choice ? venues.find((v) => v.id === choice.venue && v.mode === 'replay') : undefined;
   const Body = def.component;
   const setLink = (link: LinkGroup) => layoutStore.set((s) => updatePanel(s, panel.id, (p) => ({ ...p, link, symbol: p.symbol ?? choice })));
   const onSettings = (patch: Record<string, unknown>) =>
@@ -52,6 +55,7 @@ export function PanelFrame({ panel, actions }: { panel: PanelConfig; actions: Pa
               <SymbolPicker value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setChoice} compact label={`${def.title} symbol`} />
             </div>
           ))}
+        {replayVenue && <ReplayBadge capture={replayVenue.message} />}
         <div className="panel-actions">
           {panel.kind !== 'health' && (
             <select
@@ -96,7 +100,9 @@ export function PanelFrame({ panel, actions }: { panel: PanelConfig; actions: Pa
         </div>
       </header>
       <div className="panel-body">
-        <Body choice={choice} settings={panel.settings as never} onSettings={onSettings as never} />
+        <ReplayedBookContext.Provider value={replayVenue !== undefined}>
+          <Body choice={choice} settings={panel.settings as never} onSettings={onSettings as never} />
+        </ReplayedBookContext.Provider>
       </div>
     </section>
   );

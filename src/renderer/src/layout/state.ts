@@ -25,6 +25,16 @@ export const linkStore = syncedStore<LinkedSymbols>(
   () => ({}),
 );
 
+/** The dashboard's symbol from before a replay pointed it at the capture, to return to when the replay stops. */
+export const replayReturnStore = syncedStore<{ dashboard: SymbolChoice | null }>(
+  'obm.replay-return.v1',
+  (raw) => {
+    const v = (raw as Record<string, unknown>)?.dashboard;
+    return { dashboard: isChoice(v) ? v : null };
+  },
+  () => ({ dashboard: null }),
+);
+
 export interface SymbolLists {
   recent: SymbolChoice[];
   favourites: SymbolChoice[];

@@ -10,6 +10,7 @@ function age(ms: number | null): string {
 }
 
 function rowClass(h: SymbolHealth): string {
+  if (h.ended) return 'health-row ended';
   if (h.state !== 'synced') return 'health-row troubled';
   if (h.gaps + h.bboFailed + h.checksumFailed + h.crossed + h.tradeGaps > 0 || h.rateAnomaly !== 'none') return 'health-row warned';
   return 'health-row';
@@ -85,7 +86,7 @@ export function HealthPanel({ choice }: PanelProps) {
                   <td className="key-col key-symbol" title={`${h.venue}:${h.symbol}`}>
                     {h.symbol}
                   </td>
-                  <td className="key-col key-state">{h.state}</td>
+                  <td className="key-col key-state">{h.ended ? 'ended' : h.state}</td>
                   <td>{h.venue}</td>
                   <td>{formatRate(h.msgsPerSec)}</td>
                   <td>{formatRate(h.levelUpdatesPerSec)}</td>

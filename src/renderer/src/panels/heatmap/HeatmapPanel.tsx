@@ -25,6 +25,8 @@ export interface HeatmapSettings {
 const SPAN_CHOICES = [0, 10, 20, 40, 60, 100, 200, 500];
 /** One column per 250 ms: the stream's interval and the host history's column width. */
 const COLUMN_MS = 250;
+/** A frame this far past the newest column is from another clock (a replay ended): start over. */
+const CLOCK_JUMP_MS = 60 * 60 * 1000;
 /** History asked for beyond the visible width, so a little scrolling back needs no new request. */
 const HISTORY_SCREENS = 2;
 
@@ -171,22 +173,72 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     [choice, scheduleDraw],
   );
 
-  // A new book or span: start over, and load its past once the grid is known (first frame).
-  useEffect(() => {
+  /**
+   * Load the columns of gaps between live frames: one request at a time; gaps found meanwhile are
+   * joined into the next one (at full replay speed nearly every frame leaves a gap).
+   */
+  const gapFill = useRef<{ inFlight: boolean; pending: { from: number; to: number } | null }>({ inFlight: false, pending: null });
+  const fillGap = useCallback(
+    (from: number, to: number) => {
+      const g = gapFill.current;
+      if (g.inFlight) {
+        g.pending = g.pending ? { from: Math.min(g.pending.from, from), to: Math.max(g.pending.to, to) } : { from, to };
+        return;
+      }
+      const columns = columnsRef.current;
+      if (!choice || !history.current.available) return;
+      const send = (range: { from: number; to: number }): void => {
+        g.inFlight = true;
+        getApi()
+          .invoke('heatmap.history', { venue: choice.venue, symbol: choice.symbol, from: range.from, to: range.to, rowStep: columns.rowStep, maxColumns: 20_000 })
+          .then(
+            (r) => {
+              if (columnsRef.current !== columns) return;
+              columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+              scheduleDraw();
+            },
+            () => {},
+          )
+          .finally(() => {
+            g.inFlight = false;
+            const next = g.pending;
+            g.pending = null;
+            if (next && columnsRef.current === columns) send(next);
+          });
+      };
+      send({ from, to });
+    },
+    [choice, scheduleDraw],
+  );
+
+  const startOver = useCallback(() => {
     columnsRef.current = new HeatmapColumns(COLUMN_MS);
     endTsRef.current = null;
     centreRef.current = null;
     history.current = { available: true, loading: false, exhausted: false };
     scheduleDraw();
-  }, [key, scheduleDraw]);
+  }, [scheduleDraw]);
+  // A new book or span: start over, and load its past once the grid is known (first frame).
+  useEffect(startOver, [key, startOver]);
 
   useEffect(() => {
     if (!frame) return;
+    // Frames carry the book's own time: it jumps when a replay starts (back to the recorded time, also
+    // when the same capture plays again) or ends (forward to now). That is another book: start over.
+    const newest = columnsRef.current.newest;
+    if (newest && frame.rowStep > 0 && (frame.ts < newest.ts || frame.ts - newest.ts > CLOCK_JUMP_MS)) startOver();
     const columns = columnsRef.current;
     const hadGrid = columns.rowStep > 0 && columns.rowStep === frame.rowStep;
     // A book that is not live adds nothing (its columns would repeat the last state as stripes),
     // except a first column, so a panel opened on a frozen book shows it.
-    if (!frozen || columns.columns.length === 0) columns.addFrame(frame);
+    const before = columns.newest;
+    if ((!frozen || columns.columns.length === 0) && columns.addFrame(frame) && hadGrid && before) {
+      // Columns between two frames (a replay at full speed moves seconds of capture per frame, a
+      // busy host skips a tick) are in the host's history.
+      const gapFrom = before.ts + before.spanMs;
+      const gapTo = Math.floor(frame.ts / COLUMN_MS) * COLUMN_MS;
+      if (gapTo - gapFrom >= COLUMN_MS) fillGap(gapFrom, gapTo);
+    }
     if (!hadGrid && columns.rowStep > 0) {
       const visibleMs = (Math.max(width, 600) / COLUMN_PX) * COLUMN_MS;
       loadHistory(frame.ts - HISTORY_SCREENS * visibleMs, columns.oldestTs ?? frame.ts);

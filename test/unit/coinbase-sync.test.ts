@@ -12,7 +12,8 @@ import { venueModule } from '../../src/main/venues/registry';
 import { VirtualClock, type SocketHandlers, type Transport } from '../../src/main/venues/transport';
 
 /** A transport whose sockets open at once and record what was sent, on a virtual clock. */
-function scriptedTransport() {
+/** `socket`: which connection the script talks to: the newest, or the first (Advanced's book connection). */
+function scriptedTransport(socket: 'newest' | 'first' = 'newest') {
   const clock = new VirtualClock();
   clock.advanceTo(1_700_000_000_000);
   const sockets: Array<{ handlers: SocketHandlers; sent: string[]; closed: boolean }> = [];
@@ -26,7 +27,7 @@ function scriptedTransport() {
     },
     get: () => Promise.reject(new Error('no http')),
   };
-  const last = () => sockets[sockets.length - 1]!;
+  const last = () => (socket === 'first' ? sockets[0]! : sockets[sockets.length - 1]!);
   /** Deliver a frame at virtual time `at` (ms after now when `after` is given). */
   const deliver = (msg: unknown, after = 1) => {
     clock.advanceTo(clock.now() + after);
@@ -299,7 +300,8 @@ describe('Coinbase Advanced Trade messages and sequence (virtual clock)', () => 
   });
 
   it('checks sequence_num across every channel of the connection; a gap rebuilds every book', () => {
-    const s = scriptedTransport();
+    // The book connection opens first; market_trades runs on a connection of its own.
+    const s = scriptedTransport('first');
     const adapter = createCoinbaseAdvancedAdapter({ transport: s.transport, logger: nullLogger, listener: { onBook: () => {}, onState: () => {} } });
     adapter.subscribe(['BTC-USD', 'ETH-USD']);
     s.clock.advanceTo(s.clock.now() + 1000);

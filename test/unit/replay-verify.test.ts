@@ -121,11 +121,18 @@ describe('every shared capture of a supported venue verifies with exactly its fi
     ['kraken-futures_2021-07-22.capture.jsonl', { sequenceChecked: 2310, gaps: 0, crossed: 0 }],
     ['bitfinex_2021-04-17.capture.jsonl', { gaps: 0, crossed: 0 }],
   ];
+  const withoutData: Record<string, number> = {
+    'bitget_2022-04-07.capture.jsonl': 5,
+    'deribit_2021-04-05+17.capture.jsonl': 10,
+    'kraken-futures_2021-07-22.capture.jsonl': 5,
+  };
   for (const [name, figures] of supported) {
     it(name, async () => {
       const r = await replayCapture(capture(name));
       expect(r.verify).toMatchObject(figures);
-      expect(judgeReplay(r)).toEqual({ ok: true, problems: [], booksWithoutData: [] });
+      // Some captures subscribe instruments that never receive data in the file (captures README).
+      expect(judgeReplay(r)).toEqual({ ok: true, problems: [], booksWithoutData: expect.any(Array) });
+      expect(judgeReplay(r).booksWithoutData).toHaveLength(withoutData[name] ?? 0);
     }, 60_000);
   }
 

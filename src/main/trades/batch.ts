@@ -5,7 +5,7 @@
  */
 import { isDecimalText } from '../../shared/decimal';
 import type { TakerSide, Trade } from '../../shared/market';
-import { MalformedFrameError } from '../venues/adapter';
+import { MalformedFrameError } from '../venues/malformed-frame';
 
 export interface TradeBatch {
   /** In the venue's order. Trades sent on subscribe from before it carry `history: true`. */

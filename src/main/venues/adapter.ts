@@ -78,5 +78,4 @@ export interface VenueModule {
   captureOptions?(kind: 'open' | 'send', text: string): SubscribeOptions | undefined;
 }
 
-/** Raised for a frame that is not what the venue's protocol says it should be. */
-export class MalformedFrameError extends Error {}
+export { MalformedFrameError } from './malformed-frame';

@@ -3,11 +3,9 @@ import type { VenueInfo } from '../../../shared/contract';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { sameChoice, symbolListStore, toggleFavourite } from '../layout/state';
 import { useStore } from '../layout/store';
+import type { SymbolChoice } from '../layout/symbol-choice';
 
-export interface SymbolChoice {
-  venue: VenueId;
-  symbol: string;
-}
+export type { SymbolChoice } from '../layout/symbol-choice';
 
 interface Props {
   value: SymbolChoice | null;

@@ -2,7 +2,7 @@
  * The dashboard's layout: columns of panels with their sizes, each panel's kind, link group and
  * settings, and the panels detached into their own windows. Pure functions; the store persists it.
  */
-import type { SymbolChoice } from '../components/SymbolPicker';
+import type { SymbolChoice } from './symbol-choice';
 
 export const PANEL_KINDS = ['ladder', 'depth', 'timeseries', 'heatmap', 'profile', 'metrics', 'alerts', 'impact', 'health', 'tape'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];

@@ -1,5 +1,5 @@
 import { isVenueId } from '../../../shared/market';
-import type { SymbolChoice } from '../components/SymbolPicker';
+import type { SymbolChoice } from './symbol-choice';
 import { defaultLayout, parseLayout, type LayoutState, type LinkGroup } from './model';
 import { syncedStore } from './store';
 

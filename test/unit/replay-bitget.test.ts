@@ -38,7 +38,7 @@ describe('replay of the shared Bitget capture', () => {
   it('322 checksums verified, 0 failed; never crossed; every book with data synced', async () => {
     const r = await replayCapture(capture(BITGET));
     // v1 books carry no sequence number: the checksum on every message is the check.
-    expect(r.verify).toEqual({ checksumOk: 322, checksumFailed: 0, updatesChecked: 317, sequenceChecked: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0 });
+    expect(r.verify).toEqual({ checksumOk: 322, checksumFailed: 0, updatesChecked: 317, sequenceChecked: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, tradeGaps: 0 });
     expect(r.malformedFrames).toBe(0);
     expect(r.unsupported).toEqual([]);
     const withData = r.books.filter((b) => b.messages > 0);

@@ -42,7 +42,7 @@ describe('replay of the shared Deribit capture', () => {
   it('2021-04-05+17: 10 snapshots, 103 changes chained by prev_change_id, 0 breaks, never crossed', async () => {
     const last = new Map<string, (typeof LAST_BOOKS)[string]>();
     const r = await replayCapture(capture(DERIBIT), { onBook: (feed) => last.set(feed.symbol, lastState(feed)) });
-    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 103, sequenceChecked: 103 });
+    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 103, sequenceChecked: 103, tradeGaps: 0 });
     expect(r.malformedFrames).toBe(0);
     expect(r.unsupported).toEqual([]);
     expect(r.corruptLines.count).toBe(0);

@@ -48,11 +48,11 @@ function altered(edit: (frames: Array<Record<string, unknown>>) => void): string
 describe('replay of the shared Hyperliquid capture', () => {
   it('23 whole books, every later one checked as an update: never crossed, no gap, nothing malformed', async () => {
     const r = await replayCapture(capture(FILE));
-    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 22, sequenceChecked: 0 });
+    expect(r.verify).toEqual({ checksumOk: 0, checksumFailed: 0, bboOk: 0, bboFailed: 0, gaps: 0, resyncs: 0, crossed: 0, updatesChecked: 22, sequenceChecked: 0, tradeGaps: 0 });
     expect(r.malformedFrames).toBe(0);
     expect(r.unsupported).toEqual([]);
     expect(r.books).toEqual([
-      { venue: 'hyperliquid', symbol: 'BTC', state: 'synced', bestBid: '105055.0', bestAsk: '105056.0', bidLevels: 20, askLevels: 20, messages: 23, everSynced: true },
+      { venue: 'hyperliquid', symbol: 'BTC', state: 'synced', bestBid: '105055.0', bestAsk: '105056.0', bidLevels: 20, askLevels: 20, messages: 23, everSynced: true, trades: 32, tradeVolume: '0.28523', buyVolume: '0.19036', sellVolume: '0.09487', tradeGaps: 0 },
     ]);
     expect(judgeReplay(r)).toEqual({ ok: true, problems: [], booksWithoutData: [] });
   });

@@ -33,6 +33,7 @@ describe('replay of the shared Kraken Futures capture (v1 book + trade, 2021-07-
       crossed: 0,
       updatesChecked: 2310,
       sequenceChecked: 2310,
+      tradeGaps: 0,
     });
     expect(r.malformedFrames).toBe(0);
     expect(r.unsupported).toEqual([]);

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
-import type { TradeBatch } from '../../src/main/trades/batch';
 import { createBitfinexAdapter, type BitfinexAdapter } from '../../src/main/venues/bitfinex/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
 import { canonicalDecimal } from '../../src/shared/decimal';
+import type { Trade } from '../../src/shared/market';
 import { FakeBitfinexExchange } from '../fakes/bitfinex-exchange';
 import { canonicalSide, whilePaused } from '../support/books';
 import { sleep, until } from '../support/wait';
@@ -17,7 +17,8 @@ describe('Bitfinex adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeBitfinexExchange;
   let adapter: BitfinexAdapter;
   let events: Array<{ event: string; fields: Record<string, unknown> }>;
-  let tape: TradeBatch[];
+  /** Every trade the feeds passed to the listener, in order. */
+  let tape: Trade[];
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
   const feed = (symbol: string): SymbolFeed => adapter.feed(symbol)!;
   const allSynced = () => [BTC, SHIB].every((s) => adapter.feed(s)?.state === 'synced');
@@ -35,8 +36,7 @@ describe('Bitfinex adapter against a fake exchange on 127.0.0.1', () => {
       staleAfterMs: 600,
       snapshotTimeoutMs: 2000,
       restTimeoutMs: 500,
-      listener: { onBook: () => {}, onState: () => {} },
-      onTrades: (_feed, batch) => void tape.push(batch),
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (_feed, trade) => void tape.push(trade) },
       ...options,
     });
     adapter.subscribe([BTC, SHIB]);
@@ -127,12 +127,15 @@ describe('Bitfinex adapter against a fake exchange on 127.0.0.1', () => {
     await setup();
     await until(() => (fake.tradesSent.get(BTC)?.length ?? 0) >= 5, 10_000, 'trades');
     await whilePaused(fake, async () => {
-      const live = () => tape.flatMap((b) => b.trades).filter((t) => !t.history && t.symbol === BTC);
+      const live = () => tape.filter((t) => !t.history && t.symbol === BTC);
       await until(() => live().length === fake.tradesSent.get(BTC)!.length, 5000, 'tape to catch up');
       const sent = fake.tradesSent.get(BTC)!;
       expect(live().map((t) => [t.id, t.side, t.size, t.price])).toEqual(
         sent.map((t) => [String(t.id), t.amount.startsWith('-') ? 'sell' : 'buy', canonicalDecimal(t.amount.replace('-', '')), t.price]),
       );
+      // The feed counts each live trade once; the subscribe snapshot is not counted.
+      expect(feed(BTC).health.trades).toBe(sent.length);
+      expect(feed(BTC).health.tradeDuplicates).toBe(0);
     });
     // A second subscription of the trades channel starts with the latest trades, as history.
     adapter.close();
@@ -141,13 +144,15 @@ describe('Bitfinex adapter against a fake exchange on 127.0.0.1', () => {
       endpoints: fake.endpoints,
       transport: new LiveTransport(),
       logger,
-      listener: { onBook: () => {}, onState: () => {} },
-      onTrades: (_feed, batch) => void tape.push(batch),
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (_feed, trade) => void tape.push(trade) },
     });
     adapter.subscribe([BTC]);
+    // The snapshot is one message: when its first trade is in, all of it is.
     await until(() => tape.length > 0, 5000, 'trade snapshot');
-    expect(tape[0]!.trades.length).toBeGreaterThan(0);
-    expect(tape[0]!.trades.every((t) => t.history === true)).toBe(true);
+    const history = tape.filter((t) => t.history);
+    expect(history.length).toBeGreaterThan(0);
+    expect(tape.slice(0, history.length).every((t) => t.history === true)).toBe(true);
+    expect(feed(BTC).health.trades).toBe(tape.length - history.length);
   });
 
   it('reconnects after the connection drops, with a fresh sequence', async () => {

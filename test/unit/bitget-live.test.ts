@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/main/capture/recorder';
 import { replayCapture } from '../../src/main/capture/replay';
 import { nullLogger, type Logger } from '../../src/main/log';
-import type { TradeBatch } from '../../src/main/trades/batch';
 import { createBitgetAdapter, type BitgetAdapter } from '../../src/main/venues/bitget';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
+import type { Trade } from '../../src/shared/market';
 import { FakeBitgetExchange, type FakeBitgetOptions } from '../fakes/bitget-exchange';
 import { expectHeldLevels, whilePaused } from '../support/books';
 import { sleep, until } from '../support/wait';
@@ -22,7 +22,7 @@ describe('Bitget adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeBitgetExchange;
   let adapter: BitgetAdapter;
   let events: Array<{ event: string; fields: Record<string, unknown> }>;
-  let trades: Array<{ feed: SymbolFeed; batch: TradeBatch }>;
+  let trades: Array<{ feed: SymbolFeed; trade: Trade }>;
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
   const feed = (symbol: string): SymbolFeed => adapter.feed(symbol)!;
   const allSynced = () => [SPOT, PERP].every((s) => adapter.feed(s)?.state === 'synced');
@@ -40,8 +40,7 @@ describe('Bitget adapter against a fake exchange on 127.0.0.1', () => {
       pingEveryMs: 150,
       snapshotTimeoutMs: 2000,
       restTimeoutMs: 500,
-      listener: { onBook: () => {}, onState: () => {} },
-      onTrades: (f, batch) => void trades.push({ feed: f, batch }),
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (f, trade) => void trades.push({ feed: f, trade }) },
     });
     adapter.subscribe([SPOT, PERP]);
     await until(allSynced, 10_000, 'initial sync');
@@ -72,12 +71,12 @@ describe('Bitget adapter against a fake exchange on 127.0.0.1', () => {
     await expectBooksMatchFake();
   });
 
-  it('passes live trades to the trades hook and marks the subscribe snapshot as history', async () => {
+  it('passes live trades to the feed listener and marks the subscribe snapshot as history, kept out of the counts', async () => {
     await setup({ tradeEverySteps: 3 });
     await until(() => (fake.liveTrades.get(KEYS[PERP]!)?.length ?? 0) >= 5, 5000, 'live trades');
     await sleep(100);
     for (const symbol of [SPOT, PERP]) {
-      const mine = trades.filter((t) => t.feed.symbol === symbol).flatMap((t) => t.batch.trades);
+      const mine = trades.filter((t) => t.feed.symbol === symbol).map((t) => t.trade);
       expect(mine.filter((t) => t.history).length).toBe(3);
       const live = mine.filter((t) => !t.history);
       const sent = fake.liveTrades.get(KEYS[symbol]!)!;
@@ -85,6 +84,9 @@ describe('Bitget adapter against a fake exchange on 127.0.0.1', () => {
       expect(live.map((t) => t.id)).toEqual(sent.slice(0, live.length).map((t) => t.tradeId));
       expect(live.length).toBeGreaterThanOrEqual(sent.length - 1);
       expect(live[0]).toMatchObject({ venue: 'bitget', symbol, price: sent[0]!.price, size: sent[0]!.size, side: sent[0]!.side });
+      // The feed counts the live trades only, once each.
+      expect(feed(symbol).health.trades).toBe(live.length);
+      expect(feed(symbol).health.tradeDuplicates).toBe(0);
     }
   });
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/main/log';
-import type { TradeBatch } from '../../src/main/trades/batch';
 import { createDeribitAdapter, type DeribitAdapter } from '../../src/main/venues/deribit/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
+import type { Trade } from '../../src/shared/market';
 import { FakeDeribitExchange } from '../fakes/deribit-exchange';
 import { expectBookMatchesTrueBook } from '../support/books';
 import { sleep, until } from '../support/wait';
@@ -15,14 +15,15 @@ describe('Deribit adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeDeribitExchange;
   let adapter: DeribitAdapter;
   let events: Array<{ event: string; fields: Record<string, unknown> }>;
-  let batches: TradeBatch[];
+  /** Every trade the feeds passed to the listener, with the feed that passed it. */
+  let trades: Array<{ feed: SymbolFeed; trade: Trade }>;
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
   const feed = (instrument: string): SymbolFeed => adapter.feed(instrument)!;
   const allSynced = () => [PERP, OPTION].every((s) => adapter.feed(s)?.state === 'synced');
 
   async function setup(symbols: string[] = [PERP, OPTION]): Promise<void> {
     events = [];
-    batches = [];
+    trades = [];
     fake = new FakeDeribitExchange({ stepMs: 15 });
     await fake.start();
     adapter = createDeribitAdapter({
@@ -34,8 +35,7 @@ describe('Deribit adapter against a fake exchange on 127.0.0.1', () => {
       heartbeatSeconds: 0.15,
       snapshotTimeoutMs: 2000,
       restTimeoutMs: 500,
-      listener: { onBook: () => {}, onState: () => {} },
-      onTrades: (batch) => batches.push(batch),
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (f, trade) => void trades.push({ feed: f, trade }) },
     });
     adapter.subscribe(symbols);
     await until(allSynced, 10_000, 'initial sync');
@@ -115,17 +115,22 @@ describe('Deribit adapter against a fake exchange on 127.0.0.1', () => {
     await expectBooksMatchFake();
   });
 
-  it('passes trades to the trades hook with the taker side and exact prices', async () => {
+  it('passes trades to the feed listener with the taker side and exact prices, each counted on its instrument', async () => {
     await setup();
-    await until(() => batches.length >= 5, 10_000, 'trade batches');
-    expect(adapter.protocol.tradeBatches).toBe(batches.length);
-    for (const batch of batches) {
-      expect(batch.stream).toBe('trades');
-      for (const t of batch.trades) {
-        expect([PERP, OPTION]).toContain(t.symbol);
-        expect(['buy', 'sell']).toContain(t.side);
-        expect(t.price).toMatch(/^\d+(\.\d+)?$/);
-      }
+    await until(() => trades.length >= 5, 10_000, 'trades');
+    for (const { feed: f, trade } of trades) {
+      expect([PERP, OPTION]).toContain(trade.symbol);
+      expect(f.symbol).toBe(trade.symbol);
+      expect(['buy', 'sell']).toContain(trade.side);
+      expect(trade.price).toMatch(/^\d+(\.\d+)?$/);
+      expect(trade.history).toBeFalsy();
+    }
+    // Deribit sends no history on subscribe: every trade passed on is a counted live trade.
+    const count = (s: string) => trades.filter((t) => t.trade.symbol === s).length;
+    for (const instrument of [PERP, OPTION]) {
+      expect(feed(instrument).health.trades).toBe(count(instrument));
+      expect(feed(instrument).health.tradeDuplicates).toBe(0);
+      if (count(instrument) > 0) expect(feed(instrument).tradeTotals().map((t) => t.stream)).toEqual(['trades']);
     }
   });
 

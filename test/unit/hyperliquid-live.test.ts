@@ -8,6 +8,7 @@ import { nullLogger, type Logger } from '../../src/main/log';
 import { createHyperliquidAdapter, type HyperliquidAdapter } from '../../src/main/venues/hyperliquid/adapter';
 import { LiveTransport } from '../../src/main/venues/live-transport';
 import type { SymbolFeed } from '../../src/main/venues/symbol-feed';
+import type { Trade } from '../../src/shared/market';
 import { FakeHyperliquidExchange, type FakeHyperliquidOptions } from '../fakes/hyperliquid-exchange';
 import { expectHeldLevels, heldLevels, whilePaused } from '../support/books';
 import { sleep, until } from '../support/wait';
@@ -18,12 +19,15 @@ describe('Hyperliquid adapter against a fake exchange on 127.0.0.1', () => {
   let fake: FakeHyperliquidExchange;
   let adapter: HyperliquidAdapter;
   let events: Array<{ event: string; fields: Record<string, unknown> }>;
+  /** Every trade the feeds passed to the listener, with the feed that passed it. */
+  let trades: Array<{ feed: SymbolFeed; trade: Trade }>;
   const logger: Logger = { log: (_level, event, fields = {}) => void events.push({ event, fields }) };
   const feed = (coin: string): SymbolFeed => adapter.feed(coin)!;
   const allSynced = () => COINS.every((c) => adapter.feed(c)?.state === 'synced');
 
   async function setup(options: FakeHyperliquidOptions = {}, pingEveryMs = 150): Promise<void> {
     events = [];
+    trades = [];
     fake = new FakeHyperliquidExchange({ stepMs: 15, idleCloseMs: 400, ...options });
     await fake.start();
     adapter = createHyperliquidAdapter({
@@ -33,7 +37,7 @@ describe('Hyperliquid adapter against a fake exchange on 127.0.0.1', () => {
       staleAfterMs: 600,
       pingEveryMs,
       restTimeoutMs: 500,
-      listener: { onBook: () => {}, onState: () => {} },
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (f, trade) => void trades.push({ feed: f, trade }) },
     });
     adapter.subscribe(COINS);
     await until(allSynced, 10_000, 'initial sync');
@@ -60,7 +64,10 @@ describe('Hyperliquid adapter against a fake exchange on 127.0.0.1', () => {
       expect(feed(coin).health.malformed).toBe(0);
       expect(feed(coin).book.levelCount('bid')).toBe(20);
     }
-    await until(() => adapter.protocol.tradesRouted >= 4, 5000, 'trades');
+    await until(() => trades.length >= 4, 5000, 'trades');
+    for (const { feed: f, trade } of trades) expect(f.symbol).toBe(trade.symbol);
+    // Hyperliquid marks no history: every trade is counted, on its own coin.
+    for (const coin of COINS) expect(feed(coin).health.trades).toBe(trades.filter((t) => t.trade.symbol === coin).length);
     await expectBooksMatchFake();
   });
 

@@ -40,8 +40,7 @@ describe('Kraken Futures adapter against a fake exchange on 127.0.0.1', () => {
       snapshotTimeoutMs: 2000,
       restTimeoutMs: 500,
       pingEveryMs: adapterOptions.pingEveryMs ?? 100,
-      onTrades: (batch) => void trades.push(...batch.trades),
-      listener: { onBook: () => {}, onState: () => {} },
+      listener: { onBook: () => {}, onState: () => {}, onTrade: (_feed, trade) => void trades.push(trade) },
     });
     // Lower case as a user might type it: the venue's data is upper case.
     adapter.subscribe(['pi_xbtusd', ETH]);
@@ -69,7 +68,7 @@ describe('Kraken Futures adapter against a fake exchange on 127.0.0.1', () => {
     await expectBooksMatchFake();
   });
 
-  it('hands on the trade snapshot as history and live prints with the taker side', async () => {
+  it('passes on the trade snapshot as history and live prints with the taker side; only live prints are counted', async () => {
     await setup();
     await until(() => trades.filter((t) => !t.history).length >= 4, 10_000, 'live trades');
     const history = trades.filter((t) => t.history);
@@ -80,6 +79,8 @@ describe('Kraken Futures adapter against a fake exchange on 127.0.0.1', () => {
       expect(ids.length, product).toBeGreaterThanOrEqual(3);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
       for (const t of live.filter((x) => x.symbol === product)) expect(Number(t.id)).toBeGreaterThan(Math.max(...ids));
+      expect(feed(product).health.trades, product).toBe(live.filter((t) => t.symbol === product).length);
+      expect(feed(product).health.tradeDuplicates, product).toBe(0);
     }
     for (const t of live) {
       expect(t.venue).toBe('kraken-futures');

@@ -8,12 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../src/main/capture/reader';
-import { nextMacrotask, replayCapture, ReplayDriver } from '../../src/main/capture/replay';
-import { nullLogger } from '../../src/main/log';
-import type { TradeBatch } from '../../src/main/trades/batch';
-import { TradeStats } from '../../src/main/trades/stats';
-import { createBitgetAdapter } from '../../src/main/venues/bitget';
+import { replayCapture } from '../../src/main/capture/replay';
+import type { TradeStatsSnapshot } from '../../src/main/trades/stats';
 import { capture, repoRoot } from '../support/paths';
 
 const BITGET = 'bitget_2022-04-07.capture.jsonl';
@@ -27,19 +23,15 @@ function altered(edit: (lines: string[]) => void): string {
   return path;
 }
 
-/** Replay the capture with the Bitget adapter's trades hook collecting every trade push. */
-async function replayTrades(): Promise<TradeBatch[]> {
-  const batches: TradeBatch[] = [];
-  const listener = { onBook: () => {}, onState: () => {} };
-  const driver = new ReplayDriver(listener);
-  driver.adapters.set('bitget', createBitgetAdapter({ transport: driver.transport, listener, logger: nullLogger, onTrades: (_feed, batch) => void batches.push(batch) }));
-  for await (const entry of readCapture(capture(BITGET))) {
-    if (!('line' in entry)) throw new Error(`corrupt line ${entry.lineNo}`);
-    if (driver.handle(entry.line)) await nextMacrotask();
-  }
-  driver.end();
-  driver.close();
-  return batches;
+/** Replay the capture through the adapter: each feed's trade figures, and the trades its listener was passed. */
+async function replayTrades(): Promise<{ totals: TradeStatsSnapshot[]; passed: Map<string, number> }> {
+  const totals: TradeStatsSnapshot[] = [];
+  const passed = new Map<string, number>();
+  await replayCapture(capture(BITGET), {
+    onTrade: (feed) => void passed.set(feed.symbol, (passed.get(feed.symbol) ?? 0) + 1),
+    onEnd: (feeds) => void totals.push(...feeds.flatMap((f) => f.tradeTotals())),
+  });
+  return { totals, passed };
 }
 
 describe('replay of the shared Bitget capture', () => {
@@ -66,10 +58,9 @@ describe('replay of the shared Bitget capture', () => {
   });
 
   it('trades through the adapter: the README Trades table, history kept apart', async () => {
-    const stats = new TradeStats();
-    for (const batch of await replayTrades()) for (const verdict of stats.addBatch(batch)) expect(verdict).not.toBe('duplicate');
+    const { totals, passed } = await replayTrades();
     const rows = Object.fromEntries(
-      stats.all().map((s) => [s.symbol, { trades: s.trades, volume: s.volume, buy: s.takerBuy, sell: s.takerSell, first: s.firstId, history: [s.history.trades, s.history.volume] }]),
+      totals.map((s) => [s.symbol, { trades: s.trades, volume: s.volume, buy: s.takerBuy, sell: s.takerSell, first: s.firstId, history: [s.history.trades, s.history.volume] }]),
     );
     expect(rows).toEqual({
       AVAXUSDT: { trades: 5, volume: '0.3016', buy: '0.0603', sell: '0.2413', first: null, history: [50, '27.8317'] },
@@ -78,10 +69,13 @@ describe('replay of the shared Bitget capture', () => {
       GOGUSDT: { trades: 5, volume: '66.1958', buy: '66.1958', sell: '0', first: null, history: [50, '540.4206'] },
       VVSUSDT: { trades: 4, volume: '860864.7', buy: '645625.7', sell: '215239', first: null, history: [50, '10780627.2'] },
     });
-    for (const s of stats.all()) {
+    for (const s of totals) {
       expect(s.consecutiveIds).toBe(false);
       expect(s.takerUnknown).toBe('0');
       expect(s.idGaps).toBe(0);
+      expect(s.duplicates).toBe(0);
+      // The listener is passed every live trade and every history trade, once.
+      expect(passed.get(s.symbol)).toBe(s.trades + s.history.trades);
     }
   });
 

@@ -92,11 +92,15 @@ describe('replay of the shared Hyperliquid capture', () => {
   });
 
   it('the adapter subscribed to trades hands all 32 to the BTC feed during the replay', async () => {
-    const driver = new ReplayDriver({ onBook: () => {}, onState: () => {} });
+    const passed: string[] = [];
+    const driver = new ReplayDriver({ onBook: () => {}, onState: () => {}, onTrade: (feed, trade) => void passed.push(`${feed.symbol}:${trade.id}`) });
     for await (const entry of readCapture(capture(FILE))) if ('line' in entry && driver.handle(entry.line)) await nextMacrotask();
     driver.end();
-    const adapter = driver.adapters.get('hyperliquid') as HyperliquidAdapter;
-    expect(adapter.protocol.tradesRouted).toBe(32);
+    const btc = (driver.adapters.get('hyperliquid') as HyperliquidAdapter).feed('BTC')!;
+    expect(passed).toHaveLength(32);
+    expect(passed.every((p) => p.startsWith('BTC:'))).toBe(true);
+    expect(btc.health.trades).toBe(32);
+    expect(btc.health.tradeDuplicates).toBe(0);
     expect(verifyTotals(driver).verify.updatesChecked).toBe(22);
     driver.close();
   });

@@ -1,8 +1,8 @@
 /**
- * Trades through the replay path: every shared capture of today's venues that carries trades is
- * replayed through the adapters (not just the parsers), and each book's trade figures must equal the
- * Trades table of ../shared/fixtures/captures/README.md exactly, while the books' own figures stay
- * what the other replay tests check.
+ * Trades through the replay path: every shared capture that carries trades is replayed through the
+ * adapters (not just the parsers), and each book's trade figures must equal the Trades table of
+ * ../shared/fixtures/captures/README.md exactly, history sent on subscribe included (kept apart from
+ * the counts), while the books' own figures stay what the other replay tests check.
  */
 import { describe, expect, it } from 'vitest';
 import { replayCapture, type ReplayBook } from '../../src/main/capture/replay';
@@ -15,11 +15,29 @@ type Figures = Pick<ReplayBook, 'trades' | 'tradeVolume' | 'buyVolume' | 'sellVo
 const row = (trades: number, tradeVolume: string, buyVolume: string, sellVolume: string): Figures => ({ trades, tradeVolume, buyVolume, sellVolume, tradeGaps: 0 });
 const none = row(0, '0', '0', '0');
 
-async function tradesOf(file: string): Promise<{ books: Record<string, Figures>; verdict: ReturnType<typeof judgeReplay>; tradeGaps: number }> {
-  const r = await replayCapture(capture(`${file}.capture.jsonl`));
+/** History sent on subscribe, per book: [trades, volume] (the README's last column), on the book's one trade stream. */
+type History = [number, string];
+const noHistory: History = [0, '0'];
+
+async function tradesOf(
+  file: string,
+): Promise<{ books: Record<string, Figures>; history: Record<string, History>; ids: Record<string, [string | null, string | null]>; verdict: ReturnType<typeof judgeReplay>; tradeGaps: number }> {
+  const history: Record<string, History> = {};
+  const ids: Record<string, [string | null, string | null]> = {};
+  const r = await replayCapture(capture(`${file}.capture.jsonl`), {
+    onEnd: (feeds) => {
+      for (const feed of feeds) {
+        const streams = feed.tradeTotals();
+        // These venues have one trade stream per symbol, so its history is the book's.
+        expect(streams.length).toBeLessThanOrEqual(1);
+        history[feed.symbol] = streams[0] ? [streams[0].history.trades, streams[0].history.volume] : noHistory;
+        ids[feed.symbol] = [streams[0]?.firstId ?? null, streams[0]?.lastId ?? null];
+      }
+    },
+  });
   const books: Record<string, Figures> = {};
   for (const b of r.books) books[b.symbol] = { trades: b.trades, tradeVolume: b.tradeVolume, buyVolume: b.buyVolume, sellVolume: b.sellVolume, tradeGaps: b.tradeGaps };
-  return { books, verdict: judgeReplay(r), tradeGaps: r.verify.tradeGaps };
+  return { books, history, ids, verdict: judgeReplay(r), tradeGaps: r.verify.tradeGaps };
 }
 
 describe('trades in the replay of the shared captures, as the captures README counts them', () => {
@@ -91,8 +109,85 @@ describe('trades in the replay of the shared captures, as the captures README co
     expect(recent.verdict.ok).toBe(true);
   });
 
-  it('a capture without trades reports none (kraken 2021-04-17, bybit-linear 2024-12-01)', async () => {
-    for (const file of ['kraken_2021-04-17', 'bybit-linear_2024-12-01']) {
+  it('bitget 2022-04-07: spot and USDT-futures trades; the 50-trade snapshot of each is history, not counted', async () => {
+    const { books, history, verdict } = await tradesOf('bitget_2022-04-07');
+    // The README's bitget:DASHUSDT is the USDT future, DASHUSDT_UMCBL in our symbols.
+    expect(books).toEqual({
+      AVAXUSDT: row(5, '0.3016', '0.0603', '0.2413'),
+      DASHUSDT_UMCBL: row(9, '6.2', '2.89', '3.31'),
+      EOSUSDT: row(5, '10.2717', '8.2229', '2.0488'),
+      GOGUSDT: row(5, '66.1958', '66.1958', '0'),
+      VVSUSDT: row(4, '860864.7', '645625.7', '215239'),
+      CULTUSDT: none,
+      HOTUSDT: none,
+      STGUSDT: none,
+      SUNUSDT: none,
+      UNIUSDT_UMCBL: none,
+    });
+    expect(history).toEqual({
+      AVAXUSDT: [50, '27.8317'],
+      DASHUSDT_UMCBL: [50, '46.38'],
+      EOSUSDT: [50, '239.8524'],
+      GOGUSDT: [50, '540.4206'],
+      VVSUSDT: [50, '10780627.2'],
+      CULTUSDT: noHistory,
+      HOTUSDT: noHistory,
+      STGUSDT: noHistory,
+      SUNUSDT: noHistory,
+      UNIUSDT_UMCBL: noHistory,
+    });
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('kraken-futures 2021-07-22: one live print on PI_LTCUSD (seq 5956); each 100-trade snapshot is history', async () => {
+    const { books, history, ids, verdict } = await tradesOf('kraken-futures_2021-07-22');
+    // The subscribe frame named five more products that never stream: no trades there either.
+    const silent = ['FI_BCHUSD_210730', 'FI_BCHUSD_210924', 'FI_ETHUSD_210730', 'FI_XBTUSD_210730', 'PI_ETHUSD'];
+    expect(books).toEqual({
+      FI_ETHUSD_211231: none,
+      FI_XBTUSD_210924: none,
+      FI_XRPUSD_210924: none,
+      PI_LTCUSD: row(1, '320', '320', '0'),
+      PI_XRPUSD: none,
+      ...Object.fromEntries(silent.map((p) => [p, none])),
+    });
+    expect(history).toEqual({
+      FI_ETHUSD_211231: [100, '51778'],
+      FI_XBTUSD_210924: [100, '57181'],
+      FI_XRPUSD_210924: [100, '11138'],
+      PI_LTCUSD: [100, '64240'],
+      PI_XRPUSD: [100, '68424'],
+      ...Object.fromEntries(silent.map((p) => [p, noHistory])),
+    });
+    expect(ids.PI_LTCUSD).toEqual(['5956', '5956']);
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('bitfinex 2021-04-17: no live trade in 31 s; the 30-trade snapshot of each pair is history', async () => {
+    const { books, history, verdict } = await tradesOf('bitfinex_2021-04-17');
+    const pairs = ['tBFTUSD', 'tDOGUSD', 'tIOTETH', 'tMNABTC', 'tODEUSD', 'tSNGUSD', 'tTESTBTC:TESTUSD'];
+    expect(books).toEqual(Object.fromEntries(pairs.map((p) => [p, none])));
+    expect(history).toEqual({
+      tBFTUSD: [30, '40606.13173867'],
+      tDOGUSD: [30, '0.13764507'],
+      tIOTETH: [30, '2150.28985652'],
+      tMNABTC: [30, '7867.97352391'],
+      tODEUSD: [30, '149173.33714002'],
+      tSNGUSD: [30, '58123.5755044'],
+      'tTESTBTC:TESTUSD': [30, '2.07399642'],
+    });
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('hyperliquid 2025-01-26: 32 BTC trades, none marked history (the venue marks none)', async () => {
+    const { books, history, verdict } = await tradesOf('hyperliquid_2025-01-26');
+    expect(books).toEqual({ BTC: row(32, '0.28523', '0.19036', '0.09487') });
+    expect(history).toEqual({ BTC: noHistory });
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('a capture without trades reports none (kraken 2021-04-17, bybit-linear 2024-12-01, deribit 2021-04-05+17)', async () => {
+    for (const file of ['kraken_2021-04-17', 'bybit-linear_2024-12-01', 'deribit_2021-04-05+17']) {
       const { books, tradeGaps } = await tradesOf(file);
       for (const figures of Object.values(books)) expect(figures).toEqual(none);
       expect(tradeGaps).toBe(0);

@@ -10,7 +10,6 @@
  * quiet channels every 15 s, so silence means a dead connection. Instruments come from REST.
  */
 import type { Instrument } from '../../../shared/market';
-import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError, type SessionOptions, type SubscribeOptions } from '../adapter';
 import { restGetRetrying } from '../rest';
 import { VenueSession, type ConnectionSpec, type Link, type Note, type RestSpec, type Resubscription, type SessionEntry, type VenueProtocol } from '../session';
@@ -56,11 +55,6 @@ export interface BitfinexAdapterOptions extends SessionOptions {
   depth?: number;
   /** Ask for book checksums (OB_CHECKSUM); on unless turned off. */
   checksums?: boolean;
-  /**
-   * Trade batches as they arrive (the `te` trades, and the history sent on subscribe). The hook for
-   * the trade pipeline: FeedListener has no trade callback yet, so the app's wiring passes one here.
-   */
-  onTrades?(feed: SymbolFeed, batch: TradeBatch): void;
 }
 
 /** Continuity of the connections' sequence numbers (SEQ_ALL), over all connections. */
@@ -243,7 +237,7 @@ class BitfinexProtocol implements VenueProtocol<BitfinexBookSync, BitfinexMessag
 
   private onTrades(entry: SessionEntry<BitfinexBookSync>, msg: ChannelMessage, receivedAt: number): void {
     const batch = parseBitfinexTrades(msg, entry.symbol, receivedAt);
-    if (batch) this.options.onTrades?.(entry.feed, batch);
+    if (batch) entry.feed.trades(batch);
   }
 
   private onEvent(msg: BitfinexEvent, state: LinkState, link: Link): void {

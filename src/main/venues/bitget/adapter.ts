@@ -24,12 +24,6 @@ export const BITGET_ENDPOINTS = { ws: 'wss://ws.bitget.com/v2/ws/public', rest: 
 export interface BitgetAdapterOptions extends SessionOptions {
   /** Send the text `ping` this often (Bitget: every 30 s; it closes a connection after 2 min without). */
   pingEveryMs?: number;
-  /**
-   * Trades hook: every trade push, parsed, with the feed of its instrument. FeedListener has no
-   * trade callback on this branch yet; the app connects trades here (or this call moves to
-   * `listener.onTrade` once that lands).
-   */
-  onTrades?: (feed: SymbolFeed, batch: TradeBatch) => void;
 }
 
 /** Bitget advises at most 50 channels per connection; each instrument takes two (books, trade). */
@@ -54,7 +48,7 @@ class BitgetProtocol implements VenueProtocol<BitgetBookSync, BitgetMessage> {
   constructor(
     private readonly session: BitgetSession,
     readonly market: BitgetMarket,
-    private readonly options: BitgetAdapterOptions,
+    options: BitgetAdapterOptions,
   ) {
     const endpoints = options.endpoints ?? BITGET_ENDPOINTS;
     this.rest = { base: endpoints.rest, timeoutMs: options.restTimeoutMs };
@@ -113,7 +107,7 @@ class BitgetProtocol implements VenueProtocol<BitgetBookSync, BitgetMessage> {
         this.session.logger.log('warn', 'malformed-frame', { venue: 'bitget', symbol: entry.symbol, error: error.message });
         return;
       }
-      if (batch) this.options.onTrades?.(entry.feed, batch);
+      if (batch) entry.feed.trades(batch);
     }
   }
 

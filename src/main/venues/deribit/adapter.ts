@@ -28,11 +28,6 @@ export interface DeribitAdapterOptions extends SessionOptions {
   interval?: string;
   /** Interval asked of `public/set_heartbeat`, in seconds (Deribit: at least 10). */
   heartbeatSeconds?: number;
-  /**
-   * Trades hook: every parsed `trades.*` batch. The app's FeedListener has no trade callback in this
-   * branch yet; the lead connects this to it (FeedListener.onTrade) when the trades wiring lands.
-   */
-  onTrades?(batch: TradeBatch): void;
 }
 
 /** Instruments per subscribe request (two channels each); the docs set no limit, this keeps requests small. */
@@ -63,13 +58,12 @@ class DeribitProtocol implements VenueProtocol<DeribitBookSync, DeribitMessage> 
    * session, and an answer must not be taken for one to a different request of this adapter.
    */
   private nextRequestId = 1 + Math.floor(Math.random() * 1_000_000_000);
-  /** `test_request`s answered, and trade batches read (tests and health). */
+  /** `test_request`s answered. */
   testRequestsAnswered = 0;
-  tradeBatches = 0;
 
   constructor(
     private readonly session: DeribitAdapter,
-    private readonly options: DeribitAdapterOptions,
+    options: DeribitAdapterOptions,
   ) {
     const endpoints = options.endpoints ?? DERIBIT_ENDPOINTS;
     this.interval = options.interval && BOOK_INTERVALS.has(options.interval) ? options.interval : '100ms';
@@ -164,9 +158,7 @@ class DeribitProtocol implements VenueProtocol<DeribitBookSync, DeribitMessage> 
       this.session.logger.log('warn', 'malformed-frame', { venue: 'deribit', error: error.message });
       return;
     }
-    if (!batch || batch.trades.length === 0) return;
-    this.tradeBatches++;
-    this.options.onTrades?.(batch);
+    if (batch) this.session.routeTrades(batch);
   }
 
   private onResponse(msg: Extract<DeribitMessage, { kind: 'response' }>): void {

@@ -8,7 +8,6 @@
  * `POST /info {"type":"meta"}`. docs/venues.md#hyperliquid.
  */
 import type { Instrument } from '../../../shared/market';
-import type { TradeBatch } from '../../trades/batch';
 import type { SessionOptions } from '../adapter';
 import { VenueSession, type ConnectionSpec, type Note, type RestSpec, type SessionEntry, type VenueProtocol } from '../session';
 import type { SymbolFeed } from '../symbol-feed';
@@ -28,14 +27,9 @@ export interface HyperliquidAdapterOptions extends SessionOptions {
 /** Retries of the instrument list after HTTP 429 (weight 20 of 1200 a minute per IP). */
 const MAX_RATE_LIMIT_RETRIES = 2;
 
-/** A symbol feed with the trade path of the trades work (`SymbolFeed.trades`), once that lands. */
-type FeedWithTrades = SymbolFeed & { trades?(batch: TradeBatch): void };
-
 class HyperliquidProtocol implements VenueProtocol<HyperliquidBookSync, HyperliquidMessage> {
   readonly connection: ConnectionSpec;
   readonly rest: RestSpec;
-  /** Trade records parsed and handed to their coin's feed (tests; health once trades are wired). */
-  tradesRouted = 0;
   pongs = 0;
 
   constructor(
@@ -66,7 +60,7 @@ class HyperliquidProtocol implements VenueProtocol<HyperliquidBookSync, Hyperliq
     return entries.flatMap((e) => [subscribeFrame('l2Book', e.symbol), subscribeFrame('trades', e.symbol)]);
   }
 
-  readonly parse = (text: string, receivedAt?: number): HyperliquidMessage => parseHyperliquidFrame(text, receivedAt);
+  readonly parse = (text: string, receivedAt: number): HyperliquidMessage => parseHyperliquidFrame(text, receivedAt);
 
   readonly symbolsIn = coinOfFrame;
 
@@ -76,7 +70,7 @@ class HyperliquidProtocol implements VenueProtocol<HyperliquidBookSync, Hyperliq
         this.session.entry(msg.book.coin)?.sync.onBook(msg.book, receivedAt);
         return;
       case 'trades':
-        this.deliverTrades(msg.batch, receivedAt);
+        this.session.routeTrades(msg.batch);
         return;
       case 'pong':
         this.pongs++;
@@ -110,27 +104,6 @@ class HyperliquidProtocol implements VenueProtocol<HyperliquidBookSync, Hyperliq
       }
       if (response.status !== 200) throw new Error(`hyperliquid: instrument list request failed with HTTP ${response.status}`);
       return parseMeta(response.body);
-    }
-  }
-
-  /**
-   * TRADES HOOK (for the lead): hands each coin's trades to its feed's trade path. `SymbolFeed.trades`
-   * comes with the trades work (branch h-tvenue, `VenueSession.routeTrades`); until it is merged this
-   * only counts them. Once it is, replace the body with `this.session.routeTrades(batch)`.
-   */
-  private deliverTrades(batch: TradeBatch, receivedAt: number): void {
-    const bySymbol = new Map<string, TradeBatch['trades'][number][]>();
-    for (const trade of batch.trades) {
-      const list = bySymbol.get(trade.symbol) ?? [];
-      // The session parses without a receive time on this branch: stamp it here.
-      list.push(trade.localTs === receivedAt ? trade : { ...trade, localTs: receivedAt });
-      bySymbol.set(trade.symbol, list);
-    }
-    for (const [symbol, trades] of bySymbol) {
-      const entry = this.session.entry(symbol);
-      if (!entry) continue;
-      this.tradesRouted += trades.length;
-      (entry.feed as FeedWithTrades).trades?.({ ...batch, trades });
     }
   }
 

@@ -10,7 +10,6 @@
  * docs/venues.md#kraken-futures.
  */
 import type { Instrument } from '../../../shared/market';
-import type { TradeBatch } from '../../trades/batch';
 import type { SessionOptions } from '../adapter';
 import { RepeatingTimer } from '../repeating-timer';
 import { restGetRetrying } from '../rest';
@@ -25,11 +24,6 @@ export const KRAKEN_FUTURES_ENDPOINTS = { ws: 'wss://futures.kraken.com/ws/v1', 
 export interface KrakenFuturesAdapterOptions extends SessionOptions {
   /** WebSocket protocol ping interval (Kraken: at least every 60 s). */
   pingEveryMs?: number;
-  /**
-   * Where parsed trades go until the session routes trades itself (FeedListener.onTrade, being added
-   * on another branch): the lead connects `routeTrades` below to the session's trade path.
-   */
-  onTrades?: (batch: TradeBatch) => void;
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -57,7 +51,7 @@ class KrakenFuturesProtocol implements VenueProtocol<KrakenFuturesBookSync, Krak
 
   constructor(
     private readonly session: KrakenFuturesAdapter,
-    private readonly options: KrakenFuturesAdapterOptions,
+    options: KrakenFuturesAdapterOptions,
   ) {
     const endpoints = options.endpoints ?? KRAKEN_FUTURES_ENDPOINTS;
     this.rest = { base: endpoints.rest, timeoutMs: options.restTimeoutMs };
@@ -101,7 +95,7 @@ class KrakenFuturesProtocol implements VenueProtocol<KrakenFuturesBookSync, Krak
         this.session.entry(msg.delta.productId)?.sync.onDelta(msg.delta, receivedAt);
         return;
       case 'trades':
-        return this.routeTrades(msg.batch, receivedAt);
+        return this.session.routeTrades(msg.batch);
       case 'event':
         return this.onEvent(msg);
       case 'heartbeat':
@@ -130,15 +124,6 @@ class KrakenFuturesProtocol implements VenueProtocol<KrakenFuturesBookSync, Krak
 
   close(): void {
     this.pinger.stop();
-  }
-
-  /**
-   * Hook for the lead: trades of subscribed products, stamped with their local receive time. When the
-   * session gains `routeTrades` (FeedListener.onTrade), this becomes `this.session.routeTrades(batch)`.
-   */
-  private routeTrades(batch: TradeBatch, receivedAt: number): void {
-    const trades = batch.trades.filter((t) => this.session.entry(t.symbol) !== undefined).map((t) => (t.localTs === receivedAt ? t : { ...t, localTs: receivedAt }));
-    if (trades.length > 0) this.options.onTrades?.({ ...batch, trades });
   }
 
   /** One request per product and feed, remembered so the venue's answer can be matched to it. */

@@ -159,7 +159,7 @@ describe('ladder walls', () => {
   });
 
   it('marks nothing in an even book, and nothing with too few sizes for a median', () => {
-    const row = (size: number) => ({ price: 0, bidSize: size, askSize: 0, bidCum: 0, askCum: 0, zone: 'bid' as const, unloaded: false, wall: false });
+    const row = (size: number) => ({ price: 0, bidSize: size, askSize: 0, bidCum: 0, askCum: 0, zone: 'bid' as const, unloaded: false, wall: false, buyVol: 0, sellVol: 0 });
     expect(markWalls([1, 1.2, 0.9, 1.1, 1.3, 0.8, 1, 1.4, 1.2, 0.9].map(row))).toBe(0);
     expect(markWalls([1, 1, 1, 50].map(row))).toBe(0);
     const rows = [1, 1.2, 0.9, 1.1, 1.3, 0.8, 1, 1.4, 20, 0.9].map(row);

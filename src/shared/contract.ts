@@ -121,6 +121,15 @@ export const LadderFrameSchema = z.object({
   exchangeTs: z.number().nullable(),
   localTs: z.number(),
   message: z.string().nullable(),
+  /**
+   * Traded volume over the last 5 minutes at each price from the frame's farthest bid to its farthest
+   * ask, highest first: [price, taker-buy volume, taker-sell volume], exact decimal texts.
+   */
+  traded: z.array(z.tuple([z.string(), z.string(), z.string()])).optional(),
+  /** The feed's newest print (a history print included); absent before any. */
+  lastTrade: z
+    .object({ price: z.string(), size: z.string(), side: z.enum(['buy', 'sell', 'unknown']), ts: z.number() })
+    .optional(),
 });
 
 export const LadderParamsSchema = z.object({

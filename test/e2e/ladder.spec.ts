@@ -184,7 +184,8 @@ test('on a high-density screen the canvas has a pixel per device pixel', async (
 const MARKETS = [
   { file: 'kraken_2021-04-17.capture.jsonl', search: 'ksm', symbol: 'KSM/XBT', bid: '0.007560', ask: '0.007566' },
   { file: 'bybit-linear_2024-12-01.capture.jsonl', search: 'xrp', symbol: 'XRPUSDT', bid: '1.9537', ask: '1.9538' },
-  { file: 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', search: 'eth', symbol: 'ETHUSDT', bid: '2680.18', ask: '2680.19' },
+  // Its last print (trade 4308072551) lifted the ask at 2680.19: the ladder marks that row as a buy.
+  { file: 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', search: 'eth', symbol: 'ETHUSDT', bid: '2680.18', ask: '2680.19', lastTrade: '2,680.19|buy' },
   { file: 'okx_2022-05-13.capture.jsonl', search: 'btc usdt', symbol: 'BTC-USDT', bid: '30236.1', ask: '30236.2' },
 ];
 const VIEWPORTS = [
@@ -223,6 +224,21 @@ for (const market of MARKETS) {
       const grid = await readGrid(page);
       expectSoundGrid(grid, market.bid, market.ask);
       await panel.screenshot({ path: testInfo.outputPath(`ladder-${slug}-${viewport.width}x${viewport.height}.png`) });
+    }
+    if (market.lastTrade) {
+      const canvas = ladderCanvas(page);
+      await expect(canvas).toHaveAttribute('data-last-trade', market.lastTrade);
+      // Traded volume columns on demand: sold | bought per row, numbers on the rows that traded.
+      await expect(canvas).toHaveAttribute('data-volume', '');
+      await page.getByRole('checkbox', { name: 'Show traded volume' }).check();
+      await expect(canvas).toHaveAttribute('data-volume', /\d/);
+      const volumes = (await canvas.getAttribute('data-volume'))!.split(';');
+      const rows = (await readGrid(page)).rows;
+      const lastRow = rows.findIndex((r) => `${r.price}|buy` === market.lastTrade);
+      expect(lastRow).toBeGreaterThanOrEqual(0);
+      expect(volumes[lastRow]).toMatch(/\|\d/);
+      await panel.screenshot({ path: testInfo.outputPath(`ladder-${slug}-volume.png`) });
+      await page.getByRole('checkbox', { name: 'Show traded volume' }).uncheck();
     }
     // Grouped 10 ticks to a row: the grid's step grows tenfold and the book still sits on it.
     const ungrouped = num((await readGrid(page)).step);

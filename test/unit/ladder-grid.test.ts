@@ -9,7 +9,9 @@ import {
   formatUnits,
   inferStep,
   markWalls,
+  placeTraded,
   priceUnits,
+  tradeRowPrice,
   sizeDecimalsNeeded,
   topForCenter,
   type LadderBook,
@@ -159,7 +161,7 @@ describe('ladder walls', () => {
   });
 
   it('marks nothing in an even book, and nothing with too few sizes for a median', () => {
-    const row = (size: number) => ({ price: 0, bidSize: size, askSize: 0, bidCum: 0, askCum: 0, zone: 'bid' as const, unloaded: false, wall: false });
+    const row = (size: number) => ({ price: 0, bidSize: size, askSize: 0, bidCum: 0, askCum: 0, zone: 'bid' as const, unloaded: false, wall: false, buyVol: 0, sellVol: 0 });
     expect(markWalls([1, 1.2, 0.9, 1.1, 1.3, 0.8, 1, 1.4, 1.2, 0.9].map(row))).toBe(0);
     expect(markWalls([1, 1, 1, 50].map(row))).toBe(0);
     const rows = [1, 1.2, 0.9, 1.1, 1.3, 0.8, 1, 1.4, 20, 0.9].map(row);
@@ -207,5 +209,39 @@ describe('ladder columns', () => {
     }
     expect(ladderColumns(300, chars, charWidth, true).askCum).toBeNull();
     expect(ladderColumns(700, chars, charWidth, true).askCum).not.toBeNull();
+  });
+
+  it('fit the traded volume columns between the sizes and the prices, dropped after the cumulative ones', () => {
+    const chars = { price: 9, size: 7, cum: 9, vol: 6 };
+    const charWidth = 7.2;
+    for (let width = 260; width <= 900; width += 20) {
+      const c = ladderColumns(width, chars, charWidth, true, true);
+      const order = [c.bidCum, c.bidBar, c.bidSize, c.sellVol, c.price, c.buyVol, c.askSize, c.askBar, c.askCum].filter((x) => x !== null);
+      for (let i = 1; i < order.length; i++) expect(order[i]!.left).toBeCloseTo(order[i - 1]!.right, 6);
+      if (c.buyVol) expect(c.buyVol.right - c.buyVol.left).toBeGreaterThanOrEqual(chars.vol * charWidth);
+      if (c.askCum) expect(c.buyVol).not.toBeNull();
+      expect(c.askBar.right - c.askBar.left).toBeGreaterThanOrEqual(width >= 400 ? 24 : 0);
+    }
+    expect(ladderColumns(300, chars, charWidth, true, true).buyVol).toBeNull();
+    expect(ladderColumns(500, chars, charWidth, true, true)).toMatchObject({ askCum: null, buyVol: { left: expect.any(Number) } });
+    expect(ladderColumns(900, chars, charWidth, true, false).buyVol).toBeNull();
+  });
+});
+
+describe('traded volume on the grid', () => {
+  it('lands a buy on the row above it and a sell on the row below it when grouped, like the book', () => {
+    // 2680.13 at 2 decimals, rows 5 ticks tall: a buy lifted the asks' 2680.15 row, a sell hit the bids' 2680.10 row.
+    expect(tradeRowPrice('2680.13', 'buy', 2, 5)).toBe(268015);
+    expect(tradeRowPrice('2680.13', 'sell', 2, 5)).toBe(268010);
+    expect(tradeRowPrice('2680.15', 'sell', 2, 5)).toBe(268015);
+    expect(tradeRowPrice('2680.135', 'buy', 2, 5)).toBeNull();
+    const grid = buildGrid({ bids: [['2680.10', '1']], asks: [['2680.15', '1']], priceDecimals: 2, sizeDecimals: 3 }, { top: 268020, rowCount: 4, step: 5, bidsTruncated: false, asksTruncated: false });
+    placeTraded(grid.rows, [['2680.13', '0.5', '0.25'], ['2680.12', '1', '0'], ['2681', '9', '9']], 2, 5);
+    expect(grid.rows.map((r) => [r.price, r.buyVol, r.sellVol])).toEqual([
+      [268020, 0, 0],
+      [268015, 1.5, 0],
+      [268010, 0, 0.25],
+      [268005, 0, 0],
+    ]);
   });
 });

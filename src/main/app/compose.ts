@@ -23,6 +23,7 @@ import type { Store } from '../store/client/store';
 import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
+import { TradedVolume } from '../market/traded-volume';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -100,7 +101,10 @@ export function createServices(options: ServicesOptions): Services {
   // Each book's heatmap columns, kept for the heatmap.history command (released with a replay's books).
   const heatmaps = new HeatmapHistories(market);
   closers.push(heatmaps.attach());
-  const marketCap = marketCapability(market, options.host, health, recentTrades, heatmaps);
+  // Traded volume per price for the ladder, on each book's clock (the recorded time in a replay).
+  const tradedVolume = new TradedVolume(market, (feed) => (market.isReplayFeed(feed) ? feed.lastLocalTs : Date.now()));
+  closers.push(() => tradedVolume.close());
+  const marketCap = marketCapability(market, options.host, health, recentTrades, heatmaps, tradedVolume);
   contract.register(marketCap.commands, marketCap.streams);
   const ui = new UiCommandBus();
   contract.register({}, ui.streams());

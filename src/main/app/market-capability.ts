@@ -3,6 +3,7 @@ import { ContractError, type HealthReport } from '../../shared/contract';
 import { followFeed } from '../market/follow-feed';
 import type { RecentTrades } from '../market/recent-trades';
 import type { MarketService } from '../market/service';
+import type { TradedVolume } from '../market/traded-volume';
 import { depthSource } from '../publish/views/depth';
 import type { HeatmapHistories } from '../publish/heatmap-histories';
 import { heatmapSource } from '../publish/views/heatmap';
@@ -17,6 +18,7 @@ export function marketCapability(
   health: () => HealthReport,
   recent: RecentTrades,
   heatmaps: HeatmapHistories | null = null,
+  tradedVolume: TradedVolume | null = null,
 ): { commands: CommandHandlers; streams: StreamFactories } {
   const heatmapHistory: CommandHandlers['heatmap.history'] = (request) => {
     const answer = heatmaps?.query(request);
@@ -33,7 +35,9 @@ export function marketCapability(
     },
     streams: {
       'book.ladder': (p) =>
-        followFeed(market, p.venue, p.symbol, (feed) => ladderSource(feed, p.depth, p.group, () => market.instrument(p.venue, feed.symbol) ?? null)),
+        followFeed(market, p.venue, p.symbol, (feed) =>
+          ladderSource(feed, p.depth, p.group, () => market.instrument(p.venue, feed.symbol) ?? null, tradedVolume),
+        ),
       'book.depth': (p) => followFeed(market, p.venue, p.symbol, (feed) => depthSource(feed, p.rangeBps, p.points)),
       // Stamped with the book's time (the recorded time in a replay), on the grid of its kept history.
       'book.heatmap': (p) =>

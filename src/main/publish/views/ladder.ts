@@ -2,6 +2,7 @@
 import type { LadderFrame } from '../../../shared/contract';
 import { formatScaled } from '../../../shared/decimal';
 import type { Instrument } from '../../../shared/market';
+import type { TradedVolume } from '../../market/traded-volume';
 import type { SymbolFeed } from '../../venues/symbol-feed';
 import type { FrameSource } from '../publisher';
 
@@ -9,7 +10,13 @@ import type { FrameSource } from '../publisher';
  * `group` > 1 sums levels into rows `group` instrument ticks tall (the book does the grouping, exactly,
  * on its integer price keys); without a known tick size a row is `group` units of the book's last digit.
  */
-export function buildLadderFrame(feed: SymbolFeed, depth: number, instrument: Instrument | null, group = 1): LadderFrame {
+export function buildLadderFrame(
+  feed: SymbolFeed,
+  depth: number,
+  instrument: Instrument | null,
+  group = 1,
+  volume: TradedVolume | null = null,
+): LadderFrame {
   const book = feed.book;
   const scale = book.priceScale;
   const bestBid = book.bestBid();
@@ -28,7 +35,7 @@ export function buildLadderFrame(feed: SymbolFeed, depth: number, instrument: In
     asks = groupedAsks.levels.map((row) => [row.price, String(row.size)]);
     rowDecimals = Math.max(groupedBids.decimals, groupedAsks.decimals);
   }
-  return {
+  const frame: LadderFrame = {
     venue: feed.venue,
     symbol: feed.symbol,
     state: feed.state,
@@ -44,12 +51,27 @@ export function buildLadderFrame(feed: SymbolFeed, depth: number, instrument: In
     localTs: feed.lastLocalTs,
     message: feed.state === 'synced' ? null : feed.health.lastError,
   };
+  if (volume) {
+    // The frame's price range: its farthest bid to its farthest ask (a grouped row's price included).
+    const low = Number((bids.at(-1) ?? asks[0])?.[0] ?? NaN);
+    const high = Number((asks.at(-1) ?? bids[0])?.[0] ?? NaN);
+    frame.traded = Number.isFinite(low) && Number.isFinite(high) ? volume.between(feed, low, high) : [];
+    const last = volume.lastTrade(feed);
+    if (last) frame.lastTrade = last;
+  }
+  return frame;
 }
 
 /** `instrument` is asked at every frame: the instrument list may arrive after the book. */
-export function ladderSource(feed: SymbolFeed, depth: number, group: number, instrument: () => Instrument | null): FrameSource {
+export function ladderSource(
+  feed: SymbolFeed,
+  depth: number,
+  group: number,
+  instrument: () => Instrument | null,
+  volume: TradedVolume | null = null,
+): FrameSource {
   return {
-    version: () => `${feed.book.version}/${feed.stateVersion}`,
-    build: (): LadderFrame => buildLadderFrame(feed, depth, instrument(), group),
+    version: () => `${feed.book.version}/${feed.stateVersion}/${volume?.version(feed) ?? 0}`,
+    build: (): LadderFrame => buildLadderFrame(feed, depth, instrument(), group, volume),
   };
 }

@@ -17,10 +17,12 @@ import {
   formatUnits,
   inferStep,
   markWalls,
+  placeTraded,
   priceUnits,
   sizeDecimalsNeeded,
   stepAt,
   topForCenter,
+  tradeRowPrice,
   unitsDecimals,
   type GridStep,
 } from './grid';
@@ -30,6 +32,8 @@ export interface LadderSettings {
   group: number;
   /** Show cumulative size columns beside the sizes. */
   cumulative: boolean;
+  /** Show traded volume columns (taker sells | taker buys, last 5 minutes) beside the sizes. */
+  volume?: boolean;
 }
 
 const GROUP_CHOICES = [1, 2, 5, 10, 25, 50, 100, 500, 1000];
@@ -64,7 +68,7 @@ function freshView(key: string): ViewState {
     wheelRows: 0,
     rowCount: 0,
     stepUnits: 1,
-    chars: { price: 0, size: 0, cum: 0 },
+    chars: { price: 0, size: 0, cum: 0, vol: 0 },
   };
 }
 
@@ -91,6 +95,7 @@ interface Status {
 export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderSettings>) {
   const group = settings.group ?? 1;
   const showCum = settings.cumulative ?? false;
+  const showVol = settings.volume ?? false;
   const bookKey = choice ? `${choice.venue}:${choice.symbol}:${group}` : '';
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -109,27 +114,27 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   const error = status.key === bookKey ? status.error : null;
   const hasFrame = status.key === bookKey && status.hasFrame;
   const view = useRef<ViewState>(freshView(bookKey));
-  const sizeRef = useRef({ width, height, showCum, depth });
+  const sizeRef = useRef({ width, height, showCum, showVol, depth });
   const paintRequest = useRef(0);
 
   const paint = useCallback(() => {
     paintRequest.current = 0;
     const v = view.current;
     const frame = v.frame;
-    const { width, height, showCum, depth } = sizeRef.current;
+    const { width, height, showCum, showVol, depth } = sizeRef.current;
     if (!frame) return;
     const decimals = frame.priceDecimals;
     if (decimals !== v.decimals) {
       // The book's price scale changed: re-express the centre, and let the columns re-measure.
       v.center = v.center === null ? null : stepAt({ units: v.center, decimals: v.decimals }, decimals);
       v.decimals = decimals;
-      v.chars = { price: 0, size: 0, cum: 0 };
+      v.chars = { price: 0, size: 0, cum: 0, vol: 0 };
     }
     v.step = inferStep(frame, v.step);
     const step = (v.step && stepAt(v.step, decimals)) || 1;
     if (step !== v.stepUnits) {
       v.stepUnits = step;
-      v.chars = { price: 0, size: 0, cum: 0 };
+      v.chars = { price: 0, size: 0, cum: 0, vol: 0 };
     }
     const bestBid = frame.bids.length ? priceUnits(frame.bids[0]![0], decimals) : null;
     const bestAsk = frame.asks.length ? priceUnits(frame.asks[0]![0], decimals) : null;
@@ -184,6 +189,9 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     };
     const grid = buildGrid(frame, { top, rowCount, step, bidsTruncated: truncated('bid'), asksTruncated: truncated('ask') });
     const walls = markWalls(grid.rows);
+    if (showVol && frame.traded) placeTraded(grid.rows, frame.traded, decimals, step);
+    const last = frame.lastTrade;
+    const lastPrice = last ? tradeRowPrice(last.price, last.side, decimals, step) : null;
     const texts = paintLadder(ctx, {
       width,
       height,
@@ -192,6 +200,8 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
       priceShown,
       sizeShown,
       showCum,
+      showVol,
+      lastTrade: last && lastPrice !== null ? { price: lastPrice, side: last.side } : null,
       bestBid,
       bestAsk,
       chars: v.chars,
@@ -203,6 +213,10 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     canvas.dataset.rows = String(rowCount);
     canvas.dataset.walls = String(walls);
     canvas.dataset.grid = texts.map((t) => `${t.bid}|${t.price}|${t.ask}`).join(';');
+    // Sold|Bought per row while the volume columns are drawn; the last print's row price.
+    canvas.dataset.volume = texts.some((t) => t.buyVol || t.sellVol) ? texts.map((t) => `${t.sellVol}|${t.buyVol}`).join(';') : '';
+    const lastIndex = lastPrice === null ? -1 : grid.rows.findIndex((r) => r.price === lastPrice);
+    canvas.dataset.lastTrade = lastIndex >= 0 ? `${texts[lastIndex]!.price}|${last!.side}` : '';
 
     // Ask for enough levels to cover the view (and shrink again when scrolled back).
     const wanted = depthFor(grid.levelsNeeded);
@@ -243,9 +257,9 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
 
   // Resizes, the cumulative toggle and the first frame's table paint at once (a resized canvas is blank).
   useLayoutEffect(() => {
-    sizeRef.current = { width, height, showCum, depth };
+    sizeRef.current = { width, height, showCum, showVol, depth };
     paint();
-  }, [width, height, showCum, depth, hasFrame, paint]);
+  }, [width, height, showCum, showVol, depth, hasFrame, paint]);
 
   useEffect(() => () => cancelAnimationFrame(paintRequest.current), []);
 
@@ -315,6 +329,10 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
         <label>
           <input type="checkbox" checked={showCum} onChange={(e) => onSettings({ cumulative: e.target.checked })} aria-label="Show cumulative size" />
           Cum
+        </label>
+        <label title="Traded volume per price over the last 5 minutes: taker sells beside the bids, taker buys beside the asks">
+          <input type="checkbox" checked={showVol} onChange={(e) => onSettings({ volume: e.target.checked })} aria-label="Show traded volume" />
+          Vol
         </label>
         <button
           type="button"

@@ -34,6 +34,9 @@ const COLOR = {
   bestBid: 'rgba(38, 169, 108, 0.10)',
   bestAsk: 'rgba(229, 83, 75, 0.10)',
   wall: '#f5d142',
+  buyVol: '#5fd39a',
+  sellVol: '#f08a84',
+  unknownTrade: '#9aa7b8',
 };
 
 /** Everything one paint needs: the rows and how to write their numbers. */
@@ -46,6 +49,10 @@ export interface PaintInput {
   priceShown: number;
   sizeShown: number;
   showCum: boolean;
+  /** Draw the traded volume columns (when there is room). */
+  showVol: boolean;
+  /** The last print's row price (in units) and side: its price cell gets a box in the side's colour. */
+  lastTrade: { price: number; side: 'buy' | 'sell' | 'unknown' } | null;
   bestBid: number | null;
   bestAsk: number | null;
   /** Widest texts so far (kept so the columns do not shift as numbers change length); updated in place. */
@@ -59,6 +66,8 @@ export interface RowTexts {
   ask: string;
   bidCum: string;
   askCum: string;
+  buyVol: string;
+  sellVol: string;
 }
 
 export function rowTexts(input: Pick<PaintInput, 'rows' | 'priceDecimals' | 'priceShown' | 'sizeShown'>): RowTexts[] {
@@ -68,10 +77,12 @@ export function rowTexts(input: Pick<PaintInput, 'rows' | 'priceDecimals' | 'pri
     ask: r.askSize > 0 ? formatColumnSize(r.askSize, input.sizeShown) : '',
     bidCum: r.bidSize > 0 ? formatColumnSize(r.bidCum, input.sizeShown) : '',
     askCum: r.askSize > 0 ? formatColumnSize(r.askCum, input.sizeShown) : '',
+    buyVol: r.buyVol > 0 ? formatColumnSize(r.buyVol, input.sizeShown) : '',
+    sellVol: r.sellVol > 0 ? formatColumnSize(r.sellVol, input.sizeShown) : '',
   }));
 }
 
-/** Paint the header and rows; returns the texts painted. `ctx` is in CSS pixels (see prepareCanvas). */
+/** Paint the header and rows; returns the texts painted (volumes only where their columns fit). `ctx` is in CSS pixels (see prepareCanvas). */
 export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): RowTexts[] {
   const { width, height, rows, chars } = input;
   const texts = rowTexts(input);
@@ -79,10 +90,14 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
     chars.price = Math.max(chars.price, t.price.length);
     chars.size = Math.max(chars.size, t.bid.length, t.ask.length);
     chars.cum = Math.max(chars.cum, t.bidCum.length, t.askCum.length);
+    chars.vol = Math.max(chars.vol ?? 0, t.buyVol.length, t.sellVol.length);
   }
   ctx.font = FONT;
   const charWidth = ctx.measureText('0').width;
-  const cols = ladderColumns(width, chars, charWidth, input.showCum);
+  const cols = ladderColumns(width, chars, charWidth, input.showCum, input.showVol);
+  if (!cols.buyVol) {
+    for (const t of texts) t.buyVol = t.sellVol = '';
+  }
 
   ctx.fillStyle = COLOR.background;
   ctx.fillRect(0, 0, width, height);
@@ -97,6 +112,8 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
   ctx.fillText('Bid', cols.bidSize.right - COLUMN_PAD / 2, headerY);
   ctx.fillText('Ask', cols.askSize.right - COLUMN_PAD / 2, headerY);
   if (cols.askCum) ctx.fillText('Cum', cols.askCum.right - COLUMN_PAD / 2, headerY);
+  if (cols.sellVol) ctx.fillText('Sell', cols.sellVol.right - COLUMN_PAD / 2, headerY);
+  if (cols.buyVol) ctx.fillText('Buy', cols.buyVol.right - COLUMN_PAD / 2, headerY);
   ctx.textAlign = 'center';
   ctx.fillText('Price', (cols.price.left + cols.price.right) / 2, headerY);
   ctx.fillStyle = COLOR.edge;
@@ -168,6 +185,24 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
       if (t.bidCum) ctx.fillText(t.bidCum, cols.bidCum.right - COLUMN_PAD / 2, mid(i));
       if (t.askCum) ctx.fillText(t.askCum, cols.askCum.right - COLUMN_PAD / 2, mid(i));
     }
+  }
+  // Traded volume: what taker sells hit beside the bids, what taker buys lifted beside the asks.
+  if (cols.sellVol && cols.buyVol) {
+    for (let i = 0; i < rows.length; i++) {
+      const t = texts[i]!;
+      ctx.fillStyle = COLOR.sellVol;
+      if (t.sellVol) ctx.fillText(t.sellVol, cols.sellVol.right - COLUMN_PAD / 2, mid(i));
+      ctx.fillStyle = COLOR.buyVol;
+      if (t.buyVol) ctx.fillText(t.buyVol, cols.buyVol.right - COLUMN_PAD / 2, mid(i));
+    }
+  }
+  // The last print: a box round its price cell, in the colour of the taker's side.
+  const lastRow = input.lastTrade ? rows.findIndex((r) => r.price === input.lastTrade!.price) : -1;
+  if (lastRow >= 0) {
+    const side = input.lastTrade!.side;
+    ctx.strokeStyle = side === 'buy' ? COLOR.bid : side === 'sell' ? COLOR.ask : COLOR.unknownTrade;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(cols.price.left + 1.5, y(lastRow) + 1.5, cols.price.right - cols.price.left - 3, ROW_HEIGHT - 3);
   }
   // Walls: the size in bold yellow and a diamond at the price column's edge on its side.
   ctx.font = FONT_BOLD;

@@ -90,6 +90,9 @@ export interface GridRow {
   /** Beyond the farthest level loaded on a side whose book goes on further (contents unknown). */
   unloaded: boolean;
   wall: boolean;
+  /** Traded volume at this row's prices in the frame's window: taker buys and taker sells (0 when none). */
+  buyVol: number;
+  sellVol: number;
 }
 
 export interface Grid {
@@ -130,7 +133,7 @@ export function buildGrid(book: LadderBook, opts: GridOptions): Grid {
     const price = top - i * step;
     const zone = bestAsk !== null && price >= bestAsk ? 'ask' : bestBid !== null && price <= bestBid ? 'bid' : 'spread';
     const unloaded = (opts.asksTruncated && lastAsk !== null && price > lastAsk) || (opts.bidsTruncated && lastBid !== null && price < lastBid);
-    rows.push({ price, bidSize: 0, askSize: 0, bidCum: 0, askCum: 0, zone, unloaded, wall: false });
+    rows.push({ price, bidSize: 0, askSize: 0, bidCum: 0, askCum: 0, zone, unloaded, wall: false, buyVol: 0, sellVol: 0 });
   }
   const place = (levels: Levels, side: 'bid' | 'ask') => {
     let cum = 0;
@@ -166,6 +169,33 @@ export function buildGrid(book: LadderBook, opts: GridOptions): Grid {
   const askRows = bestAsk === null ? 0 : Math.floor((top - bestAsk) / step) + 1;
   const bidRows = bestBid === null ? 0 : Math.floor((bestBid - bottom) / step) + 1;
   return { rows, step, decimals: d, bestBid, bestAsk, levelsNeeded: Math.max(0, askRows, bidRows) };
+}
+
+/**
+ * The grid price a print lands on: like the book's grouping, a taker buy (it lifted the asks) rounds
+ * up to its row and a taker sell (it hit the bids) rounds down. Null for a price not exact at `decimals`.
+ */
+export function tradeRowPrice(priceText: string, side: 'buy' | 'sell' | 'unknown', decimals: number, step: number): number | null {
+  const u = priceUnits(priceText, decimals);
+  if (u === null) return null;
+  return side === 'buy' ? Math.ceil(u / step) * step : Math.floor(u / step) * step;
+}
+
+/** Add the frame's traded volumes ([price, buy, sell], exact texts) to the rows they land on. */
+export function placeTraded(rows: GridRow[], traded: ReadonlyArray<readonly [string, string, string]>, decimals: number, step: number): void {
+  if (rows.length === 0) return;
+  const top = rows[0]!.price;
+  const rowAt = (price: number | null) => {
+    if (price === null) return undefined;
+    const offset = top - price;
+    return offset >= 0 && offset % step === 0 ? rows[offset / step] : undefined;
+  };
+  for (const [price, buy, sell] of traded) {
+    const buyRow = rowAt(tradeRowPrice(price, 'buy', decimals, step));
+    if (buyRow) buyRow.buyVol += Number(buy);
+    const sellRow = rowAt(tradeRowPrice(price, 'sell', decimals, step));
+    if (sellRow) sellRow.sellVol += Number(sell);
+  }
 }
 
 /** Levels per side are asked for in steps of this many, up to the stream's limit. */

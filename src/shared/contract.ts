@@ -4,7 +4,7 @@
  * the host with these schemas before anything runs: every message's shape, every command request and
  * every stream's parameters (ContractHost). What the host sends back (responses and frames, built by
  * our own code, frames many times a second) is typed by these schemas but not re-validated at runtime;
- * test/unit/stream-frames.test.ts parses a real frame of every stream against its schema. Both hosts
+ * test/unit/main/publish/stream-frames.test.ts parses a real frame of every stream against its schema. Both hosts
  * (Electron IPC and the web host's WebSocket) carry exactly this contract, so the renderer cannot tell
  * which one it runs in.
  */

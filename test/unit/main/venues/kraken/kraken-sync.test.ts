@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { OrderBook } from '../../../../../src/main/book/order-book';
+import { checksumDigits, checksumText, krakenChecksum } from '../../../../../src/main/venues/kraken/checksum';
+import type { BookEntry } from '../../../../../src/main/venues/kraken/messages';
+import { KrakenBookSync } from '../../../../../src/main/venues/kraken/sync';
+import { SymbolFeed } from '../../../../../src/main/venues/symbol-feed';
+
+// Kraken's "Book checksum (WebSocket v2)" worked example (PROTOCOLS.md §5.5).
+const DOC_ASKS: [string, string][] = [
+  ['45285.2', '0.00100000'],
+  ['45286.4', '1.54571953'],
+  ['45286.6', '1.54571109'],
+  ['45289.6', '1.54560911'],
+  ['45290.2', '0.15890660'],
+  ['45291.8', '1.54553491'],
+  ['45294.7', '0.04454749'],
+  ['45296.1', '0.35380000'],
+  ['45297.5', '0.09945542'],
+  ['45299.5', '0.18772827'],
+];
+const DOC_BIDS: [string, string][] = [
+  ['45283.5', '0.10000000'],
+  ['45283.4', '1.54582015'],
+  ['45282.1', '0.10000000'],
+  ['45281.0', '0.10000000'],
+  ['45280.3', '1.54592586'],
+  ['45279.0', '0.07990000'],
+  ['45277.6', '0.03310103'],
+  ['45277.5', '0.30000000'],
+  ['45277.3', '1.54602737'],
+  ['45276.6', '0.15445238'],
+];
+const DOC_ASK_TEXT =
+  '45285210000045286415457195345286615457110945289615456091145290215890660452918154553491452947445474945296135380000452975994554245299518772827';
+const DOC_BID_TEXT =
+  '452835100000004528341545820154528211000000045281010000000452803154592586452790799000045277633101034527753000000045277315460273745276615445238';
+const BTC_USD = { price: 1, qty: 8 };
+
+describe('Kraken book checksum', () => {
+  it('reproduces the documentation example: 3310070434', () => {
+    const book = new OrderBook('kraken', 'BTC/USD');
+    book.applySnapshot(DOC_BIDS, DOC_ASKS);
+    expect(checksumText(book, BTC_USD)).toBe(DOC_ASK_TEXT + DOC_BID_TEXT);
+    expect(krakenChecksum(book, BTC_USD)).toBe(3310070434);
+    // The venue's own text is enough when it carries full precision.
+    expect(krakenChecksum(book, { price: null, qty: null })).toBe(3310070434);
+  });
+
+  it('formats to the instrument precision when the text lost its trailing zeros', () => {
+    const trimmed = (levels: [string, string][]): [string, string][] => levels.map(([p, q]) => [String(Number(p)), String(Number(q))]);
+    const book = new OrderBook('kraken', 'BTC/USD');
+    book.applySnapshot(trimmed(DOC_BIDS), trimmed(DOC_ASKS));
+    expect(book.bestBid()!.price).toBe('45283.5');
+    expect(book.top('bid', 4)[3]!.price).toBe('45281');
+    expect(krakenChecksum(book, BTC_USD)).toBe(3310070434);
+    // Without the precision the digits are wrong, and so is the checksum.
+    expect(krakenChecksum(book, { price: null, qty: null })).not.toBe(3310070434);
+  });
+
+  it('removes the point and strips leading zeros only', () => {
+    expect(checksumDigits('0.00100000', 8)).toBe('100000');
+    expect(checksumDigits('45281.0', 1)).toBe('452810');
+    expect(checksumDigits('45281', 1)).toBe('452810');
+    expect(checksumDigits('0.000022890', 9)).toBe('22890');
+    expect(checksumDigits('100', 0)).toBe('100');
+    expect(checksumDigits('0.0799', 8)).toBe('7990000');
+    // More digits than the precision: the venue's text is used as it is, never rounded.
+    expect(checksumDigits('1.23456', 2)).toBe('123456');
+  });
+});
+
+interface Harness {
+  feed: SymbolFeed;
+  sync: KrakenBookSync;
+  resubscribes: string[];
+}
+
+function harness(depth: number): Harness {
+  const feed = new SymbolFeed('kraken', 'BTC/USD', { onBook: () => {}, onState: () => {} });
+  const resubscribes: string[] = [];
+  const sync = new KrakenBookSync(feed, { resubscribe: (r) => resubscribes.push(r), precision: () => BTC_USD, note: () => {} }, depth);
+  feed.connecting('subscribed');
+  sync.start();
+  return { feed, sync, resubscribes };
+}
+
+/** The checksum Kraken would send for a book holding exactly these levels. */
+function checksumOf(bids: [string, string][], asks: [string, string][]): number {
+  const book = new OrderBook('kraken', 'ref');
+  book.applySnapshot(bids, asks);
+  return krakenChecksum(book, BTC_USD);
+}
+
+function entry(bids: [string, string][], asks: [string, string][], checksum?: number): BookEntry {
+  const e: BookEntry = { symbol: 'BTC/USD', bids, asks };
+  if (checksum !== undefined) e.checksum = checksum;
+  return e;
+}
+
+describe('KrakenBookSync', () => {
+  it('applies a snapshot, verifies it and goes live', () => {
+    const h = harness(10);
+    expect(h.feed.state).toBe('buffering');
+    h.sync.onSnapshot(entry(DOC_BIDS, DOC_ASKS, 3310070434), 1);
+    expect(h.feed.state).toBe('synced');
+    expect(h.feed.health.checksumOk).toBe(1);
+  });
+
+  it('truncates each side to the subscribed depth after every message, before the checksum', () => {
+    const h = harness(10);
+    h.sync.onSnapshot(entry(DOC_BIDS, DOC_ASKS), 1);
+    // A better bid and a better ask push the worst level of each side out of the top 10. Kraken
+    // does not delete the pushed-out levels: the client must truncate.
+    const bids: [string, string][] = [['45284.0', '0.50000000']];
+    const asks: [string, string][] = [['45285.0', '0.25000000']];
+    const expected = checksumOf([...bids, ...DOC_BIDS.slice(0, 9)], [...asks, ...DOC_ASKS.slice(0, 9)]);
+    h.sync.onUpdate(entry(bids, asks, expected), 2);
+    expect(h.feed.book.levelCount('bid')).toBe(10);
+    expect(h.feed.book.levelCount('ask')).toBe(10);
+    expect(h.feed.book.top('bid', 10).at(-1)!.price).toBe('45277.3');
+    expect(h.feed.health.checksumOk).toBe(1);
+    expect(h.feed.health.checksumFailed).toBe(0);
+    // Then a deletion inside the window: the venue sends the level that moves up into range.
+    const del: [string, string][] = [['45284.0', '0'], ['45276.6', '0.15445238']];
+    h.sync.onUpdate(entry(del, [], checksumOf(DOC_BIDS, [...asks, ...DOC_ASKS.slice(0, 9)])), 3);
+    expect(h.feed.health.checksumOk).toBe(2);
+    expect(h.feed.state).toBe('synced');
+  });
+
+  it('counts a failed checksum, throws the book away and resubscribes', () => {
+    const h = harness(25);
+    h.sync.onSnapshot(entry(DOC_BIDS, DOC_ASKS, 3310070434), 1);
+    h.sync.onUpdate(entry([['45283.5', '0.20000000']], [], 3310070434), 2);
+    expect(h.feed.health.checksumFailed).toBe(1);
+    expect(h.feed.state).toBe('resyncing');
+    expect(h.feed.book.levelCount('bid')).toBe(0);
+    expect(h.resubscribes).toHaveLength(1);
+    expect(h.resubscribes[0]).toMatch(/checksum mismatch/);
+    // Updates before the new snapshot are not applied to anything.
+    h.sync.onUpdate(entry([['45283.5', '0.30000000']], [], 1), 3);
+    expect(h.feed.book.levelCount('bid')).toBe(0);
+    expect(h.feed.health.checksumFailed).toBe(1);
+    h.sync.onSnapshot(entry(DOC_BIDS, DOC_ASKS, 3310070434), 4);
+    expect(h.feed.state).toBe('synced');
+    expect(h.feed.health.checksumOk).toBe(2);
+  });
+
+  it('treats a crossed book as a failed check', () => {
+    const h = harness(10);
+    h.sync.onSnapshot(entry(DOC_BIDS, DOC_ASKS), 1);
+    h.sync.onUpdate(entry([['45290.0', '1.00000000']], []), 2);
+    expect(h.feed.health.crossed).toBe(1);
+    expect(h.feed.state).toBe('resyncing');
+    expect(h.resubscribes).toEqual(['crossed book']);
+  });
+
+  it('marks a refused subscription as failed and ignores its data', () => {
+    const h = harness(10);
+    h.feed.fail('kraken refused BTC/USD: Currency pair not supported');
+    h.sync.onSnapshot(entry(DOC_BIDS, DOC_ASKS, 3310070434), 1);
+    expect(h.feed.state).toBe('failed');
+    expect(h.feed.book.levelCount('bid')).toBe(0);
+  });
+});

@@ -15,6 +15,9 @@ export interface ResubscribeSyncHooks {
 }
 
 export abstract class ResubscribeBookSync {
+  /** The venue's sequence position of the last message applied (its own kind per venue); null before a snapshot. */
+  protected sequence: number | null = null;
+
   constructor(
     protected readonly feed: SymbolFeed,
     protected readonly hooks: ResubscribeSyncHooks,
@@ -22,12 +25,9 @@ export abstract class ResubscribeBookSync {
 
   /** The subscribe request went out: wait for the snapshot. */
   start(): void {
-    this.forgetSequence();
+    this.sequence = null;
     this.feed.awaitSnapshot('subscribed; waiting for the snapshot');
   }
-
-  /** Forget the sequence position held; the next snapshot sets it again. */
-  protected abstract forgetSequence(): void;
 
   /** Counts a snapshot's levels; whether to take it (the venue was asked for the book, or it is live). */
   protected snapshotWelcome(levelCount: number, exchangeTs: number | undefined, localTs: number): boolean {
@@ -77,7 +77,7 @@ export abstract class ResubscribeBookSync {
   }
 
   protected resync(reason: string): void {
-    this.forgetSequence();
+    this.sequence = null;
     this.feed.resync(reason);
     this.hooks.note('resync', { reason });
     this.hooks.resubscribe(reason);

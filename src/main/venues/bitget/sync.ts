@@ -16,17 +16,11 @@ import { bitgetChecksum, bitgetChecksumText } from './checksum';
 import type { BookData } from './messages';
 
 export class BitgetBookSync extends ResubscribeBookSync {
-  /** seq of the last applied message; null before a snapshot or on feeds without seq (v1). */
-  lastSeq: number | null = null;
-
-  protected forgetSequence(): void {
-    this.lastSeq = null;
-  }
 
   onSnapshot(data: BookData, localTs: number): void {
     if (!this.snapshotWelcome(data.bids.length + data.asks.length, data.ts, localTs)) return;
     this.feed.synced('snapshot applied');
-    this.lastSeq = data.seq ?? null;
+    this.sequence = data.seq ?? null;
     const event = this.event('snapshot', data, localTs);
     if (data.seq !== undefined) event.seq = data.seq;
     if (this.applySnapshot(event)) this.verify(data);
@@ -35,16 +29,16 @@ export class BitgetBookSync extends ResubscribeBookSync {
   onUpdate(data: BookData, localTs: number): void {
     if (!this.updateWelcome(data.bids.length + data.asks.length, data.ts, localTs)) return;
     const event = this.event('delta', data, localTs);
-    if (data.seq !== undefined && this.lastSeq !== null) {
-      if (data.seq <= this.lastSeq) {
-        this.sequenceBreak({ lastSeq: this.lastSeq, seq: data.seq }, `sequence break: seq ${data.seq} after ${this.lastSeq}`);
+    if (data.seq !== undefined && this.sequence !== null) {
+      if (data.seq <= this.sequence) {
+        this.sequenceBreak({ lastSeq: this.sequence, seq: data.seq }, `sequence break: seq ${data.seq} after ${this.sequence}`);
         return;
       }
       // The replay counts an update as continuity-checked when it carries these.
-      event.prevSeq = this.lastSeq;
+      event.prevSeq = this.sequence;
       event.seq = data.seq;
     }
-    if (data.seq !== undefined) this.lastSeq = data.seq;
+    if (data.seq !== undefined) this.sequence = data.seq;
     if (data.bids.length > 0 || data.asks.length > 0) {
       if (!this.applyUpdate(event)) return;
     }

@@ -12,16 +12,14 @@ import type { BookData } from './messages';
 
 export class DeribitBookSync extends ResubscribeBookSync {
   /** change_id of the last applied notification; null before a snapshot. */
-  changeId: number | null = null;
-
-  protected forgetSequence(): void {
-    this.changeId = null;
+  get changeId(): number | null {
+    return this.sequence;
   }
 
   onSnapshot(data: BookData, localTs: number): void {
     if (!this.snapshotWelcome(data.bids.length + data.asks.length, data.timestamp, localTs)) return;
     this.feed.synced('snapshot applied');
-    this.changeId = data.changeId;
+    this.sequence = data.changeId;
     this.applySnapshot(this.event('snapshot', data, localTs));
   }
 
@@ -34,7 +32,7 @@ export class DeribitBookSync extends ResubscribeBookSync {
       );
       return;
     }
-    this.changeId = data.changeId;
+    this.sequence = data.changeId;
     this.applyUpdate(this.event('delta', data, localTs));
   }
 

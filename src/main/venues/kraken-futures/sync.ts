@@ -12,12 +12,6 @@ import { ResubscribeBookSync } from '../resubscribe-sync';
 import type { BookDelta, BookSnapshot } from './messages';
 
 export class KrakenFuturesBookSync extends ResubscribeBookSync {
-  /** seq of the last applied message; null before a snapshot. */
-  lastSeq: number | null = null;
-
-  protected forgetSequence(): void {
-    this.lastSeq = null;
-  }
 
   onSnapshot(snapshot: BookSnapshot, localTs: number): void {
     if (!this.snapshotWelcome(snapshot.bids.length + snapshot.asks.length, snapshot.timestamp, localTs)) return;
@@ -25,12 +19,12 @@ export class KrakenFuturesBookSync extends ResubscribeBookSync {
     if (snapshot.timestamp !== undefined) event.exchangeTs = snapshot.timestamp;
     // Synced before applying so listeners see the first book as live.
     this.feed.synced('snapshot applied');
-    this.lastSeq = snapshot.seq;
+    this.sequence = snapshot.seq;
     this.applySnapshot(event);
   }
 
   onDelta(delta: BookDelta, localTs: number): void {
-    const lastSeq = this.lastSeq;
+    const lastSeq = this.sequence;
     if (!this.updateWelcome(1, delta.timestamp, localTs, lastSeq !== null) || lastSeq === null) return;
     const expected = lastSeq + 1;
     if (delta.seq !== expected) {
@@ -46,7 +40,7 @@ export class KrakenFuturesBookSync extends ResubscribeBookSync {
       localTs,
     });
     if (delta.timestamp !== undefined) event.exchangeTs = delta.timestamp;
-    this.lastSeq = delta.seq;
+    this.sequence = delta.seq;
     this.applyUpdate(event);
   }
 }

@@ -15,16 +15,14 @@ import type { BookData } from './messages';
 
 export class OkxBookSync extends ResubscribeBookSync {
   /** seqId of the last applied message; null before a snapshot or on feeds without seqId. */
-  lastSeqId: number | null = null;
-
-  protected forgetSequence(): void {
-    this.lastSeqId = null;
+  get lastSeqId(): number | null {
+    return this.sequence;
   }
 
   onSnapshot(data: BookData, localTs: number): void {
     if (!this.snapshotWelcome(data.bids.length + data.asks.length, data.ts, localTs)) return;
     this.feed.synced('snapshot applied');
-    this.lastSeqId = data.seqId ?? null;
+    this.sequence = data.seqId ?? null;
     if (this.applySnapshot(this.event('snapshot', data, localTs))) this.verify(data);
   }
 
@@ -37,7 +35,7 @@ export class OkxBookSync extends ResubscribeBookSync {
       );
       return;
     }
-    if (data.seqId !== undefined) this.lastSeqId = data.seqId;
+    if (data.seqId !== undefined) this.sequence = data.seqId;
     // A keep-alive (no levels) changes nothing; it still carries a checksum to verify.
     if (data.bids.length > 0 || data.asks.length > 0) {
       if (!this.applyUpdate(this.event('delta', data, localTs))) return;

@@ -3,7 +3,7 @@
  * not what the protocol says becomes a MalformedFrameError with a readable message (the session
  * skips and counts it), never a crash.
  */
-import { significantDecimals } from '../../shared/decimal';
+import { isDecimalText, significantDecimals } from '../../shared/decimal';
 import type { Instrument } from '../../shared/market';
 import { MalformedFrameError } from './adapter';
 
@@ -47,4 +47,29 @@ export function instrumentFrom(fields: Omit<Instrument, 'pricePrecision' | 'size
     pricePrecision: fields.tickSize ? significantDecimals(fields.tickSize) : null,
     sizePrecision: fields.lotSize ? significantDecimals(fields.lotSize) : null,
   };
+}
+
+/**
+ * A list of levels whose first two fields are decimal price and size strings (further fields are
+ * ignored); absent is empty. `where` opens the error message, e.g. "book BTC-USDT: bids".
+ */
+export function decimalStringLevels(raw: unknown, where: string): LevelPair[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new MalformedFrameError(`${where} is not a list`);
+  const out: LevelPair[] = [];
+  for (const level of raw) {
+    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string' || !isDecimalText(level[0]) || !isDecimalText(level[1])) {
+      throw new MalformedFrameError(`${where} level without decimal price and size`);
+    }
+    out.push([level[0], level[1]]);
+  }
+  return out;
+}
+
+/** An integer from a JSON number or a numeric string; undefined when absent. `where` opens the error message. */
+export function optionalInteger(x: unknown, where: string): number | undefined {
+  if (x === undefined || x === null) return undefined;
+  const n = typeof x === 'string' && /^-?\d+$/.test(x) ? Number(x) : x;
+  if (!Number.isSafeInteger(n)) throw new MalformedFrameError(`${where} is not an integer`);
+  return n as number;
 }

@@ -8,8 +8,8 @@
  * venue publishes no numeric rule: a price is written as a plain decimal even where the wire used an
  * exponent (`1.7e-8` → `0.000000017`), an amount as JavaScript prints it (`5e-7` stays `5e-7`).
  */
-import { crc32 } from 'node:zlib';
 import { canonicalDecimal } from '../../../shared/decimal';
+import { interleavedLevelsText, signedCrc32, type WriteLevel } from '../interleaved-checksum';
 import type { OrderBook } from '../../book/order-book';
 
 export const CHECKSUM_LEVELS = 25;
@@ -20,21 +20,15 @@ function amountText(sizeText: string, ask: boolean): string {
   return ask ? `-${text}` : text;
 }
 
+/** A price as a plain decimal, an amount as JavaScript prints it, asks' amounts negative. */
+const bitfinexText: WriteLevel = (level, side) => [canonicalDecimal(level.price), amountText(level.sizeText, side === 'ask')];
+
 /** The checksum input (exposed for tests and for the log line of a failed check). */
 export function checksumText(book: OrderBook): string {
-  const bids = book.top('bid', CHECKSUM_LEVELS);
-  const asks = book.top('ask', CHECKSUM_LEVELS);
-  const parts: string[] = [];
-  for (let i = 0; i < CHECKSUM_LEVELS; i++) {
-    const bid = bids[i];
-    const ask = asks[i];
-    if (bid) parts.push(canonicalDecimal(bid.price), amountText(bid.sizeText, false));
-    if (ask) parts.push(canonicalDecimal(ask.price), amountText(ask.sizeText, true));
-  }
-  return parts.join(':');
+  return interleavedLevelsText(book, CHECKSUM_LEVELS, bitfinexText);
 }
 
 /** CRC32 of the book's checksum text as a signed 32-bit integer, as Bitfinex sends it. */
 export function bitfinexChecksum(book: OrderBook): number {
-  return crc32(checksumText(book)) | 0;
+  return signedCrc32(checksumText(book));
 }

@@ -10,9 +10,8 @@
  * Sources: bitget.com/api-doc spot "Depth Channel", contract "Order Book Channel", common
  * "Websocket API"; docs/venues.md#bitget.
  */
-import { isDecimalText } from '../../../shared/decimal';
 import { MalformedFrameError } from '../adapter';
-import { isObject, parseJsonObject, type LevelPair } from '../frames';
+import { decimalStringLevels, isObject, optionalInteger, parseJsonObject, type LevelPair } from '../frames';
 import { marketOfInstType, symbolOf, type BitgetMarket } from './markets';
 
 export const BOOK_CHANNEL = 'books';
@@ -38,24 +37,12 @@ export type BitgetMessage =
   | { kind: 'other'; channel: string };
 
 function levels(raw: unknown, side: string, symbol: string): LevelPair[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new MalformedFrameError(`books ${symbol}: ${side} is not a list`);
-  const out: LevelPair[] = [];
-  for (const level of raw) {
-    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string' || !isDecimalText(level[0]) || !isDecimalText(level[1])) {
-      throw new MalformedFrameError(`books ${symbol}: ${side} level without decimal price and size`);
-    }
-    out.push([level[0], level[1]]);
-  }
-  return out;
+  // [price, size, ...]; only price and size matter.
+  return decimalStringLevels(raw, `books ${symbol}: ${side}`);
 }
 
-/** An integer from a JSON number or a numeric string; undefined when absent. */
 function integer(x: unknown, what: string, symbol: string): number | undefined {
-  if (x === undefined || x === null) return undefined;
-  const n = typeof x === 'string' && /^-?\d+$/.test(x) ? Number(x) : x;
-  if (!Number.isSafeInteger(n)) throw new MalformedFrameError(`books ${symbol}: ${what} is not an integer`);
-  return n as number;
+  return optionalInteger(x, `books ${symbol}: ${what}`);
 }
 
 function bookData(raw: unknown, symbol: string): BookData {

@@ -11,70 +11,36 @@
  * book away and resubscribes the instrument for a fresh snapshot.
  */
 import type { BookEvent } from '../../../shared/market';
-import { awaitsBook } from '../resubscribe';
-import type { SymbolFeed } from '../symbol-feed';
+import { ResubscribeBookSync } from '../resubscribe-sync';
 import { bitgetChecksum, bitgetChecksumText } from './checksum';
 import type { BookData } from './messages';
 
-export interface BitgetSyncHooks {
-  /** Unsubscribe and subscribe this instrument's book again, for a fresh snapshot. */
-  resubscribe(reason: string): void;
-  note(event: string, fields: Record<string, unknown>): void;
-}
-
-export class BitgetBookSync {
-  /** seq of the last applied message; null before a snapshot or on feeds without seq (v1). */
-  lastSeq: number | null = null;
-
-  constructor(
-    private readonly feed: SymbolFeed,
-    private readonly hooks: BitgetSyncHooks,
-  ) {}
-
-  start(): void {
-    this.lastSeq = null;
-    this.feed.awaitSnapshot('subscribed; waiting for the snapshot');
-  }
+export class BitgetBookSync extends ResubscribeBookSync {
 
   onSnapshot(data: BookData, localTs: number): void {
-    this.feed.received(localTs, data.bids.length + data.asks.length, data.ts);
-    if (!awaitsBook(this.feed.state)) return;
+    if (!this.snapshotWelcome(data.bids.length + data.asks.length, data.ts, localTs)) return;
     this.feed.synced('snapshot applied');
-    this.lastSeq = data.seq ?? null;
+    this.sequence = data.seq ?? null;
     const event = this.event('snapshot', data, localTs);
     if (data.seq !== undefined) event.seq = data.seq;
-    if (this.feed.apply(event) !== 'ok') {
-      this.resync('snapshot rejected (crossed or malformed)');
-      return;
-    }
-    this.verify(data);
+    if (this.applySnapshot(event)) this.verify(data);
   }
 
   onUpdate(data: BookData, localTs: number): void {
-    this.feed.received(localTs, data.bids.length + data.asks.length, data.ts);
-    if (this.feed.state !== 'synced') {
-      this.feed.staleDropped();
-      return;
-    }
+    if (!this.updateWelcome(data.bids.length + data.asks.length, data.ts, localTs)) return;
     const event = this.event('delta', data, localTs);
-    if (data.seq !== undefined && this.lastSeq !== null) {
-      if (data.seq <= this.lastSeq) {
-        this.feed.gap();
-        this.hooks.note('gap', { lastSeq: this.lastSeq, seq: data.seq });
-        this.resync(`sequence break: seq ${data.seq} after ${this.lastSeq}`);
+    if (data.seq !== undefined && this.sequence !== null) {
+      if (data.seq <= this.sequence) {
+        this.sequenceBreak({ lastSeq: this.sequence, seq: data.seq }, `sequence break: seq ${data.seq} after ${this.sequence}`);
         return;
       }
       // The replay counts an update as continuity-checked when it carries these.
-      event.prevSeq = this.lastSeq;
+      event.prevSeq = this.sequence;
       event.seq = data.seq;
     }
-    if (data.seq !== undefined) this.lastSeq = data.seq;
+    if (data.seq !== undefined) this.sequence = data.seq;
     if (data.bids.length > 0 || data.asks.length > 0) {
-      const result = this.feed.apply(event);
-      if (result !== 'ok') {
-        this.resync(result === 'crossed' ? 'crossed book' : 'malformed level');
-        return;
-      }
+      if (!this.applyUpdate(event)) return;
     }
     this.verify(data);
   }
@@ -88,17 +54,6 @@ export class BitgetBookSync {
 
   private verify(data: BookData): void {
     if (data.checksum === undefined) return;
-    const local = bitgetChecksum(this.feed.book);
-    this.feed.checksum(local === data.checksum);
-    if (local === data.checksum) return;
-    this.hooks.note('checksum-failed', { expected: data.checksum, computed: local, input: bitgetChecksumText(this.feed.book).slice(0, 200) });
-    this.resync(`checksum mismatch: venue ${data.checksum}, book ${local}`);
-  }
-
-  private resync(reason: string): void {
-    this.lastSeq = null;
-    this.feed.resync(reason);
-    this.hooks.note('resync', { reason });
-    this.hooks.resubscribe(reason);
+    this.checkChecksum(data.checksum, bitgetChecksum(this.feed.book), () => bitgetChecksumText(this.feed.book));
   }
 }

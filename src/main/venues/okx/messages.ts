@@ -3,11 +3,10 @@
  * same-shaped `books-l2-tbt` / `books50-l2-tbt`), subscribe/unsubscribe/error events and the text
  * `pong`. Sources: okx.com/docs-v5 "Order book channel" and "Overview / WebSocket"; docs/venues.md#okx.
  */
-import { isDecimalText } from '../../../shared/decimal';
 import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
 import { parseOkxTrades } from './trades';
-import { isObject, parseJsonObject } from '../frames';
+import { decimalStringLevels, isObject, optionalInteger, parseJsonObject } from '../frames';
 
 export type LevelPair = readonly [string, string];
 
@@ -34,24 +33,12 @@ export type OkxMessage =
   | { kind: 'other'; channel: string };
 
 function levels(raw: unknown, side: string, instId: string): LevelPair[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new MalformedFrameError(`book ${instId}: ${side} is not a list`);
-  const out: LevelPair[] = [];
-  for (const level of raw) {
-    // [price, size, "0" (deprecated), number of orders]; only price and size matter.
-    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string' || !isDecimalText(level[0]) || !isDecimalText(level[1])) {
-      throw new MalformedFrameError(`book ${instId}: ${side} level without decimal price and size`);
-    }
-    out.push([level[0], level[1]]);
-  }
-  return out;
+  // [price, size, ...]; only price and size matter.
+  return decimalStringLevels(raw, `book ${instId}: ${side}`);
 }
 
 function int(x: unknown, what: string, instId: string): number | undefined {
-  if (x === undefined || x === null) return undefined;
-  const n = typeof x === 'string' && /^-?\d+$/.test(x) ? Number(x) : x;
-  if (!Number.isSafeInteger(n)) throw new MalformedFrameError(`book ${instId}: ${what} is not an integer`);
-  return n as number;
+  return optionalInteger(x, `book ${instId}: ${what}`);
 }
 
 function bookData(raw: unknown, instId: string): BookData {

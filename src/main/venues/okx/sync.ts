@@ -9,63 +9,36 @@
  * a crossed book or a malformed level throws the book away and resubscribes for a fresh snapshot.
  */
 import type { BookEvent } from '../../../shared/market';
-import { awaitsBook } from '../resubscribe';
-import type { SymbolFeed } from '../symbol-feed';
+import { ResubscribeBookSync } from '../resubscribe-sync';
 import { okxChecksum, okxChecksumText } from './checksum';
 import type { BookData } from './messages';
 
-export interface OkxSyncHooks {
-  /** Unsubscribe and subscribe this instrument again, for a fresh snapshot. */
-  resubscribe(reason: string): void;
-  note(event: string, fields: Record<string, unknown>): void;
-}
-
-export class OkxBookSync {
+export class OkxBookSync extends ResubscribeBookSync {
   /** seqId of the last applied message; null before a snapshot or on feeds without seqId. */
-  lastSeqId: number | null = null;
-
-  constructor(
-    private readonly feed: SymbolFeed,
-    private readonly hooks: OkxSyncHooks,
-  ) {}
-
-  start(): void {
-    this.lastSeqId = null;
-    this.feed.awaitSnapshot('subscribed; waiting for the snapshot');
+  get lastSeqId(): number | null {
+    return this.sequence;
   }
 
   onSnapshot(data: BookData, localTs: number): void {
-    this.feed.received(localTs, data.bids.length + data.asks.length, data.ts);
-    if (!awaitsBook(this.feed.state)) return;
+    if (!this.snapshotWelcome(data.bids.length + data.asks.length, data.ts, localTs)) return;
     this.feed.synced('snapshot applied');
-    this.lastSeqId = data.seqId ?? null;
-    if (this.feed.apply(this.event('snapshot', data, localTs)) !== 'ok') {
-      this.resync('snapshot rejected (crossed or malformed)');
-      return;
-    }
-    this.verify(data);
+    this.sequence = data.seqId ?? null;
+    if (this.applySnapshot(this.event('snapshot', data, localTs))) this.verify(data);
   }
 
   onUpdate(data: BookData, localTs: number): void {
-    this.feed.received(localTs, data.bids.length + data.asks.length, data.ts);
-    if (this.feed.state !== 'synced') {
-      this.feed.staleDropped();
-      return;
-    }
+    if (!this.updateWelcome(data.bids.length + data.asks.length, data.ts, localTs)) return;
     if (data.prevSeqId !== undefined && this.lastSeqId !== null && data.prevSeqId !== this.lastSeqId) {
-      this.feed.gap();
-      this.hooks.note('gap', { lastSeqId: this.lastSeqId, prevSeqId: data.prevSeqId, seqId: data.seqId });
-      this.resync(`sequence gap: prevSeqId ${data.prevSeqId}, expected ${this.lastSeqId}`);
+      this.sequenceBreak(
+        { lastSeqId: this.lastSeqId, prevSeqId: data.prevSeqId, seqId: data.seqId },
+        `sequence gap: prevSeqId ${data.prevSeqId}, expected ${this.lastSeqId}`,
+      );
       return;
     }
-    if (data.seqId !== undefined) this.lastSeqId = data.seqId;
+    if (data.seqId !== undefined) this.sequence = data.seqId;
     // A keep-alive (no levels) changes nothing; it still carries a checksum to verify.
     if (data.bids.length > 0 || data.asks.length > 0) {
-      const result = this.feed.apply(this.event('delta', data, localTs));
-      if (result !== 'ok') {
-        this.resync(result === 'crossed' ? 'crossed book' : 'malformed level');
-        return;
-      }
+      if (!this.applyUpdate(this.event('delta', data, localTs))) return;
     }
     this.verify(data);
   }
@@ -82,17 +55,6 @@ export class OkxBookSync {
   private verify(data: BookData): void {
     // Absent, or 0 since the 2026 deprecation: nothing to check.
     if (data.checksum === undefined || data.checksum === 0) return;
-    const local = okxChecksum(this.feed.book);
-    this.feed.checksum(local === data.checksum);
-    if (local === data.checksum) return;
-    this.hooks.note('checksum-failed', { expected: data.checksum, computed: local, input: okxChecksumText(this.feed.book).slice(0, 200) });
-    this.resync(`checksum mismatch: venue ${data.checksum}, book ${local}`);
-  }
-
-  private resync(reason: string): void {
-    this.lastSeqId = null;
-    this.feed.resync(reason);
-    this.hooks.note('resync', { reason });
-    this.hooks.resubscribe(reason);
+    this.checkChecksum(data.checksum, okxChecksum(this.feed.book), () => okxChecksumText(this.feed.book));
   }
 }

@@ -125,7 +125,7 @@ async function measurePage(page: { evaluate(script: string): Promise<unknown> },
 /** The real capture replayed at full speed in the replay case: Binance USD-M ETHUSDT, 2 minutes at depth 1000. */
 export const REPLAY_CAPTURE = 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl';
 /** Panels measured alone in their own window during the replay, to see which one costs the most. */
-const SOLO_PANELS = ['ladder', 'depth', 'timeseries', 'heatmap', 'health'] as const;
+const SOLO_PANELS = ['ladder', 'depth', 'timeseries', 'heatmap', 'health', 'tape'] as const;
 
 export interface ReplayFrameStats extends FrameStats {
   /** Times the capture played to its end and was started again during the measurement. */

@@ -83,3 +83,21 @@ export abstract class ResubscribeBookSync {
     this.hooks.resubscribe(reason);
   }
 }
+
+/** A symbol's entry as a book message reaches it: its snapshot wait and its sync. */
+interface BookRoute<D> {
+  readonly timers: { snapshotArrived(): void } | null;
+  readonly sync: { onSnapshot(data: D, localTs: number): void; onUpdate(data: D, localTs: number): void };
+}
+
+/** One book message of a resubscribe venue: a snapshot (which ends the snapshot wait) or updates, in order. */
+export function routeBookMessage<D>(entry: BookRoute<D>, action: 'snapshot' | 'update', data: readonly D[], localTs: number): void {
+  for (const item of data) {
+    if (action === 'snapshot') {
+      entry.timers?.snapshotArrived();
+      entry.sync.onSnapshot(item, localTs);
+    } else {
+      entry.sync.onUpdate(item, localTs);
+    }
+  }
+}

@@ -12,6 +12,7 @@ import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError, type SessionOptions, type SubscribeOptions, type VenueAdapter } from '../adapter';
 import { restGetRetrying } from '../rest';
 import { inBatches, VenueSession, type ConnectionSpec, type Note, type RestSpec, type Resubscription, type SessionEntry, type VenueProtocol } from '../session';
+import { routeBookMessage } from '../resubscribe-sync';
 import type { SymbolFeed } from '../symbol-feed';
 import { parseSpotSymbols, parseUsdtFuturesContracts, SPOT_SYMBOLS_PATH, USDT_FUTURES_CONTRACTS_PATH } from './instruments';
 import { BITGET_SPOT, BITGET_USDT_FUTURES, instIdOf, marketOfInstType, marketOfSymbol, symbolOf, type BitgetMarket } from './markets';
@@ -85,14 +86,7 @@ class BitgetProtocol implements VenueProtocol<BitgetBookSync, BitgetMessage> {
     if (msg.kind === 'book') {
       const entry = msg.market === this.market ? this.session.entry(msg.symbol) : undefined;
       if (!entry) return;
-      for (const data of msg.data) {
-        if (msg.action === 'snapshot') {
-          entry.timers?.snapshotArrived();
-          entry.sync.onSnapshot(data, receivedAt);
-        } else {
-          entry.sync.onUpdate(data, receivedAt);
-        }
-      }
+      routeBookMessage(entry, msg.action, msg.data, receivedAt);
       return;
     }
     if (msg.kind === 'trade') {

@@ -12,6 +12,7 @@ import type { SessionOptions } from '../adapter';
 import { RepeatingTimer } from '../repeating-timer';
 import { restGetRetrying } from '../rest';
 import { inBatches, VenueSession, type ConnectionSpec, type RestSpec, type Resubscription, type Note, type SessionEntry, type VenueProtocol } from '../session';
+import { routeBookMessage } from '../resubscribe-sync';
 import type { SymbolFeed } from '../symbol-feed';
 import { INSTRUMENTS_PATH, UNDERLYING_PATH, parseInstruments, parseUnderlyings } from './instruments';
 import { BOOK_CHANNELS, instIdOfFrame, parseOkxFrame, type OkxMessage } from './messages';
@@ -88,14 +89,7 @@ class OkxProtocol implements VenueProtocol<OkxBookSync, OkxMessage> {
     const entry = this.session.entry(msg.instId);
     if (!entry) return;
     this.channels.set(entry.symbol, msg.channel);
-    for (const data of msg.data) {
-      if (msg.action === 'snapshot') {
-        entry.timers?.snapshotArrived();
-        entry.sync.onSnapshot(data, receivedAt);
-      } else {
-        entry.sync.onUpdate(data, receivedAt);
-      }
-    }
+    routeBookMessage(entry, msg.action, msg.data, receivedAt);
   }
 
   /** Spot, perpetual swaps, futures and options. Options are listed per underlying; if that part fails the rest is still returned. */

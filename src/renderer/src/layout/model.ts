@@ -57,10 +57,10 @@ export function defaultLayout(): LayoutState {
   return {
     version: 1,
     columns: [
-      // The ladder and, under it, the tape of the prints that hit it.
-      col([newPanel('ladder'), newPanel('tape')], 30, [55, 45]),
+      // The ladder keeps the whole height (a price grid wants rows); the tape sits beside the heatmap.
+      col([newPanel('ladder')], 30),
       col([newPanel('depth'), newPanel('timeseries')], 40),
-      col([newPanel('heatmap'), newPanel('health')], 30),
+      col([newPanel('heatmap'), newPanel('tape'), newPanel('health')], 30, [40, 35, 25]),
     ],
     detached: [],
   };

@@ -12,6 +12,7 @@ import { replayIntoStore } from '../../../../src/main/store/client/replay-into-s
 import { Store } from '../../../../src/main/store/client/store';
 import { StoreWriter } from '../../../../src/main/store/worker/writer';
 import { midpointDecimal, subtractDecimal } from '../../../../src/shared/decimal';
+import { parseCsv } from '../../../support/csv';
 import { capture, repoRoot } from '../../../support/paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'obm-export-'));
@@ -54,35 +55,6 @@ function books(): Array<{ venue: string; symbol: string }> {
   } finally {
     conn.close();
   }
-}
-
-/** Minimal CSV parser (RFC 4180 quoting), written independently of the exporter. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
 }
 
 /** Exact value of a decimal text as an integer at 10^-scale. */

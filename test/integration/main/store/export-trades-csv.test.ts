@@ -14,6 +14,7 @@ import { Store } from '../../../../src/main/store/client/store';
 import { TRADES_CSV_HEADER } from '../../../../src/main/store/worker/csv-export';
 import type { Trade } from '../../../../src/shared/market';
 import { repoRoot } from '../../../support/paths';
+import { parseCsv } from '../../../support/csv';
 
 const dir = mkdtempSync(join(tmpdir(), 'obm-trades-csv-'));
 const db = join(dir, 'trades.db');
@@ -62,35 +63,6 @@ function bulkTrade(i: number): Trade {
     exchangeTs: BULK_START + i * 10,
     localTs: BULK_START + i * 10 + 3,
   };
-}
-
-/** Minimal CSV parser (RFC 4180 quoting), written independently of the exporter. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
 }
 
 function exportCli(...args: string[]) {

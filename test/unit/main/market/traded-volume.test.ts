@@ -12,29 +12,7 @@ import { LadderFrameSchema } from '../../../../src/shared/contract';
 import { canonicalDecimal } from '../../../../src/shared/decimal';
 import type { Trade } from '../../../../src/shared/market';
 import { capture } from '../../../support/paths';
-
-type TradeListener = (feed: SymbolFeed, trade: Trade) => void;
-
-function fakeMarket() {
-  const trades = new Set<TradeListener>();
-  const released = new Set<(feeds: readonly SymbolFeed[]) => void>();
-  return {
-    onTrade(l: TradeListener) {
-      trades.add(l);
-      return () => trades.delete(l);
-    },
-    onReleased(l: (feeds: readonly SymbolFeed[]) => void) {
-      released.add(l);
-      return () => released.delete(l);
-    },
-    emit(feed: SymbolFeed, trade: Trade) {
-      for (const l of trades) l(feed, trade);
-    },
-    release(feeds: SymbolFeed[]) {
-      for (const l of released) l(feeds);
-    },
-  };
-}
+import { fakeMarket } from '../../../support/fake-market';
 
 /** Exact a + b of two non-negative decimal texts. */
 function addDecimal(a: string, b: string): string {

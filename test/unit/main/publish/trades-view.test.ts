@@ -10,31 +10,7 @@ import { tradesSource } from '../../../../src/main/publish/views/trades';
 import { SymbolFeed } from '../../../../src/main/venues/symbol-feed';
 import { MAX_TRADES_PER_FRAME, TradesFrameSchema, type ServerMessage, type TradesFrame } from '../../../../src/shared/contract';
 import type { Instrument, Trade } from '../../../../src/shared/market';
-
-type TradeListener = (feed: SymbolFeed, trade: Trade) => void;
-
-/** What the market offers the views: prints and released feeds. */
-function fakeMarket() {
-  const trades = new Set<TradeListener>();
-  const released = new Set<(feeds: readonly SymbolFeed[]) => void>();
-  return {
-    onTrade(l: TradeListener) {
-      trades.add(l);
-      return () => trades.delete(l);
-    },
-    onReleased(l: (feeds: readonly SymbolFeed[]) => void) {
-      released.add(l);
-      return () => released.delete(l);
-    },
-    emit(feed: SymbolFeed, trade: Trade) {
-      for (const l of trades) l(feed, trade);
-    },
-    release(feeds: SymbolFeed[]) {
-      for (const l of released) l(feeds);
-    },
-    listeners: () => trades.size,
-  };
-}
+import { fakeMarket } from '../../../support/fake-market';
 
 const feedOf = (symbol: string) => new SymbolFeed('demo', symbol, { onBook: () => {}, onState: () => {} });
 

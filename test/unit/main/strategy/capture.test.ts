@@ -29,6 +29,12 @@ const BOOKS_WITH_TRADES: Record<string, Array<[string, string]>> = {
   'hyperliquid_2025-01-26': [['hyperliquid', 'BTC']],
 };
 
+/** Files where no paper order can fill, and why. */
+const NO_FILLS: Record<string, string> = {
+  // 32 prints of 0.285 BTC in all, against 1 BTC quotes behind several BTC of displayed size.
+  'hyperliquid_2025-01-26': 'too few prints to reach the front of any queue',
+};
+
 /** A patient quoter and an eager one (joins the best, no latency, probabilistic queue), both paying fees. */
 const SETTINGS: MarketMakerSettings[] = [
   { ...DEFAULT_MARKET_MAKER_SETTINGS, makerFeeBps: '-0.5', takerFeeBps: '4' },
@@ -53,7 +59,6 @@ function precededByTrade(fill: EngineFill, trades: Array<{ ts: number; trade: Ma
 }
 
 describe('paper market maker on the shared captures', () => {
-  const fillsPerFile = new Map<string, number>();
   for (const [name, books] of Object.entries(BOOKS_WITH_TRADES)) {
     it(`${name}: pnl = cash + inventory × mark − fees exactly, and every maker fill follows a taker trade through its price`, async () => {
       const runs: CaptureRun[] = books.flatMap(([venue, symbol]) => SETTINGS.map((settings) => ({ venue, symbol, settings })));
@@ -73,15 +78,10 @@ describe('paper market maker on the shared captures', () => {
           expect(Exact.of(s.maxInventory).lte(Exact.of(runs[i]!.settings.maxInventory))).toBe(true);
         }
       });
-      fillsPerFile.set(name, fills.flat().length);
+      // The strategy traded (else the checks above test nothing), except where the prints are too few.
+      if (!NO_FILLS[name]) expect(fills.flat().length).toBeGreaterThan(0);
     });
   }
-
-  it('fills somewhere on nearly every file (else the checks above test nothing)', () => {
-    const filled = [...fillsPerFile].filter(([, n]) => n > 0).map(([name]) => name);
-    console.log('paper fills per capture', Object.fromEntries(fillsPerFile));
-    expect(filled.length).toBeGreaterThanOrEqual(Object.keys(BOOKS_WITH_TRADES).length - 1);
-  });
 
   it('two runs on the same capture give the same fills and summary, to the byte', async () => {
     const file = capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl');

@@ -30,8 +30,12 @@ export const COMMAND_NAMES = [
   'alerts.price.remove',
   'alerts.price.list',
   'impact.simulate',
+  // paper market maker (src/shared/market-maker.ts)
+  'mm.start',
+  'mm.stop',
+  'mm.settings',
 ] as const;
-export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
+export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts', 'mm'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { analyticsCommands, analyticsStreams } from './analytics';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { VENUE_IDS } from './market';
+import { marketMakerCommands, marketMakerStreams } from './market-maker';
 
 export { COMMAND_NAMES, STREAM_NAMES, isCommandName, isStreamName } from './contract-names';
 
@@ -532,6 +533,7 @@ export const commands = {
   },
   ...storeCommands,
   ...analyticsCommands,
+  ...marketMakerCommands,
 } as const;
 
 export const streams = {
@@ -546,6 +548,7 @@ export const streams = {
   'ui.commands': { params: z.object({ target: z.string().min(1).max(100) }).strict(), frame: z.object({ commands: z.array(UiCommandSchema) }) },
   ...storeStreams,
   ...analyticsStreams,
+  ...marketMakerStreams,
 } as const;
 
 export type Commands = typeof commands;

@@ -2,8 +2,10 @@
  * The paper market maker's settings, their validation, and what its stream carries. Shared by the
  * engine (main), the command line and the panel, so a setting means the same thing everywhere.
  */
+import { z } from 'zod';
 import { isDecimalText } from './decimal';
 import { compareDecimal } from './decimal-sum';
+import { VENUE_IDS } from './market';
 
 export type QueueModelName = 'risk-averse' | 'prob';
 export const QUEUE_MODELS: readonly QueueModelName[] = ['risk-averse', 'prob'];
@@ -131,3 +133,97 @@ export interface MarketMakerPoint {
   pnl: number;
   inventory: number;
 }
+
+// ---- the contract: mm.start / mm.stop / mm.settings and the mm stream ----------------------------
+
+const DecimalText = z.string().min(1).max(40);
+
+export const MarketMakerSettingsSchema = z
+  .object({
+    reference: z.enum(['mid', 'micro']),
+    spreadBps: DecimalText.nullable(),
+    spreadTicks: z.number().int().nullable(),
+    size: DecimalText,
+    maxInventory: DecimalText,
+    skew: DecimalText,
+    requoteTicks: z.number().int(),
+    entryLatencyMs: z.number().min(0).max(60_000),
+    cancelLatencyMs: z.number().min(0).max(60_000),
+    makerFeeBps: DecimalText,
+    takerFeeBps: DecimalText,
+    queue: z.string().max(40),
+    tickSize: DecimalText.nullable(),
+  })
+  .strict();
+
+const FillSchema = z.object({
+  ts: z.number(),
+  side: z.enum(['buy', 'sell']),
+  price: z.string(),
+  size: z.string(),
+  quoteTs: z.number(),
+  liquidity: z.enum(['maker', 'taker']),
+});
+
+const SummarySchema = z.object({
+  fills: z.number(),
+  inventory: z.string(),
+  cash: z.string(),
+  fees: z.string(),
+  mark: z.string(),
+  pnl: z.string(),
+  turnover: z.string(),
+  maxInventory: z.string(),
+  maxDrawdown: z.string(),
+  realizedPnl: z.string(),
+  unrealizedPnl: z.string(),
+});
+
+export const MarketMakerFrameSchema = z.object({
+  running: z.boolean(),
+  /** The book the strategy reads (null before the first start). */
+  venue: z.enum(VENUE_IDS).nullable(),
+  symbol: z.string().nullable(),
+  /** The book is a replayed capture's. */
+  replay: z.boolean(),
+  settings: MarketMakerSettingsSchema,
+  summary: SummarySchema.nullable(),
+  quotes: z.array(
+    z.object({
+      side: z.enum(['buy', 'sell']),
+      price: z.string(),
+      size: z.string(),
+      state: z.enum(['pending', 'live', 'cancelling']),
+      queueAhead: z.string().nullable(),
+    }),
+  ),
+  /** The latest fills, oldest first. */
+  fills: z.array(FillSchema),
+  /** PnL and inventory over time on the book's clock. */
+  points: z.array(z.object({ ts: z.number(), pnl: z.number(), inventory: z.number() })),
+  /** Why the strategy stopped on its own (its book went away), else null. */
+  message: z.string().nullable(),
+});
+export type MarketMakerFrame = z.output<typeof MarketMakerFrameSchema>;
+
+const StartRequestSchema = z
+  .object({
+    venue: z.enum(VENUE_IDS),
+    symbol: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._:/-]+$/),
+    settings: MarketMakerSettingsSchema.partial().optional(),
+  })
+  .strict();
+
+export const marketMakerCommands = {
+  'mm.start': { request: StartRequestSchema, response: MarketMakerFrameSchema },
+  'mm.stop': { request: z.object({}).strict(), response: MarketMakerFrameSchema },
+  'mm.settings': { request: z.object({ settings: MarketMakerSettingsSchema.partial() }).strict(), response: MarketMakerSettingsSchema },
+} as const;
+
+export const marketMakerStreams = {
+  mm: { params: z.object({}).strict(), frame: MarketMakerFrameSchema },
+} as const;

@@ -24,6 +24,7 @@ import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
+import { marketMakerCapability } from './market-maker-capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -112,6 +113,10 @@ export function createServices(options: ServicesOptions): Services {
   closers.push(analytics.attach(market));
   const analyticsCap = analyticsCapability(analytics, market);
   contract.register(analyticsCap.commands, analyticsCap.streams);
+  // The paper market maker reads books and trades only; it never sends anything to a venue.
+  const marketMaker = marketMakerCapability(market);
+  contract.register(marketMaker.commands, marketMaker.streams);
+  closers.push(() => marketMaker.close());
   if (options.dataDir) {
     const recording = recordingCapability(market, options.dataDir, options.logger);
     contract.register(recording.commands);

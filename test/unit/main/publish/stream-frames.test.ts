@@ -55,6 +55,7 @@ describe('stream frames against the contract', () => {
       'analytics.series': { ...book, seconds: 60 },
       alerts: {},
       trades: book,
+      mm: {},
     };
     const frames = new Map<string, unknown>();
     const errors: string[] = [];

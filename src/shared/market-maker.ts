@@ -225,5 +225,6 @@ export const marketMakerCommands = {
 } as const;
 
 export const marketMakerStreams = {
-  mm: { params: z.object({}).strict(), frame: MarketMakerFrameSchema },
+  /** overlay: for the ladder, tape and heatmap marks: the frame without the PnL history (points empty). */
+  mm: { params: z.object({ overlay: z.boolean().default(false) }).strict(), frame: MarketMakerFrameSchema },
 } as const;

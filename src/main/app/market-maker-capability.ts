@@ -14,7 +14,10 @@ export function marketMakerCapability(market: MarketService): { commands: Comman
       'mm.settings': (r) => service.updateSettings(r.settings as Partial<MarketMakerSettings>),
     },
     streams: {
-      mm: () => ({ version: () => service.version, build: () => service.frame() }),
+      mm: ({ overlay }) => ({
+        version: () => service.version,
+        build: () => (overlay ? { ...service.frame(), points: [] } : service.frame()),
+      }),
     },
     close: () => service.close(),
   };

@@ -6,6 +6,7 @@ import { HealthPanel } from './health/HealthPanel';
 import { HeatmapPanel } from './heatmap/HeatmapPanel';
 import { ImpactPanel } from './impact/ImpactPanel';
 import { LadderPanel } from './ladder/LadderPanel';
+import { MarketMakerPanel } from './market-maker/MarketMakerPanel';
 import { MetricsPanel } from './metrics/MetricsPanel';
 import { VolumeProfilePanel } from './profile/VolumeProfilePanel';
 import { TapePanel } from './tape/TapePanel';
@@ -29,4 +30,5 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   impact: { title: 'Impact calculator', component: ImpactPanel as ComponentType<PanelProps<never>> },
   health: { title: 'Feed health', component: HealthPanel as ComponentType<PanelProps<never>> },
   tape: { title: 'Time & Sales', component: TapePanel as ComponentType<PanelProps<never>> },
+  'market-maker': { title: 'Paper market maker', component: MarketMakerPanel as ComponentType<PanelProps<never>> },
 };

@@ -12,8 +12,9 @@ import type { PanelProps } from '../types';
 import { CONTRAST_CHOICES, NO_DATA_RGB } from './colormap';
 import { HeatmapColumns } from './column-store';
 import { ASK_COLOUR, BID_COLOUR, drawOverlay } from './overlay';
+import { paintHeatmapFills, useMarketMakerOverlay } from '../market-maker/overlay';
 import { createCellSurface, type CellSurface } from './surfaces';
-import { buildCells, clockTime, COLUMN_PX, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View } from './view';
+import { buildCells, clockTime, COLUMN_PX, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View, xOfTime, yOfPrice } from './view';
 import './heatmap.css';
 
 export interface HeatmapSettings {
@@ -80,6 +81,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   // What draw() needs from the latest render (draw runs from animation frames, outside render).
   const pricePrecision = instrument?.pricePrecision ?? null;
   const drawState = useRef({ width, height, contrast, frozen, pricePrecision });
+  const marketMaker = useMarketMakerOverlay(choice);
   useEffect(() => {
     drawState.current = { width, height, contrast, frozen, pricePrecision };
   });
@@ -130,8 +132,10 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     }
     const hover = hoverRef.current;
     drawOverlay(overlay, view, columns, { frozenLabel: f?.label ?? null, hover: hover ? { x: hover.x, row: rowOfY(view, hover.y) } : null, priceDecimals });
+    const overlayCtx = overlay.getContext('2d');
+    if (overlayCtx) paintHeatmapFills(overlayCtx, marketMaker.ref.current, (t) => xOfTime(view, t), (p) => yOfPrice(view, p), { left: slotsLeft(view), width: view.plotW, height: view.plotH });
     updateReadout(readoutRef.current, view, columns, hover, priceDecimals);
-  }, []);
+  }, [marketMaker.ref]);
 
   const drawPending = useRef(0);
   const scheduleDraw = useCallback(() => {
@@ -142,6 +146,8 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     });
   }, [draw]);
   useEffect(() => () => cancelAnimationFrame(drawPending.current), []);
+  // The paper market maker filled: show it.
+  useEffect(() => scheduleDraw(), [marketMaker.frame, scheduleDraw]);
 
   /** Load past columns in [from, to) from the host's history; a host without one answers 'unavailable' once. */
   const loadHistory = useCallback(

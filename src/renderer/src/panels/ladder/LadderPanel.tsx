@@ -6,6 +6,7 @@ import { StateBadge } from '../../components/StateBadge';
 import { formatPriceText } from '../../format';
 import { useSize } from '../../hooks/useSize';
 import { prepareCanvas } from '../canvas';
+import { paintLadderQuotes, useMarketMakerOverlay } from '../market-maker/overlay';
 import type { PanelProps } from '../types';
 import { HEADER_HEIGHT, ROW_HEIGHT, paintLadder, type ColumnChars } from './draw';
 import {
@@ -116,6 +117,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   const view = useRef<ViewState>(freshView(bookKey));
   const sizeRef = useRef({ width, height, showCum, showVol, depth });
   const paintRequest = useRef(0);
+  const marketMaker = useMarketMakerOverlay(choice);
 
   const paint = useCallback(() => {
     paintRequest.current = 0;
@@ -206,6 +208,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
       bestAsk,
       chars: v.chars,
     });
+    paintLadderQuotes(ctx, marketMaker.ref.current, grid.rows, { width, top: HEADER_HEIGHT, rowHeight: ROW_HEIGHT, decimals, step });
 
     // What tests (and anyone inspecting the page) can read of the painted grid.
     canvas.dataset.top = texts[0]?.price ?? '';
@@ -221,11 +224,13 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     // Ask for enough levels to cover the view (and shrink again when scrolled back).
     const wanted = depthFor(grid.levelsNeeded);
     if (wanted > depth || wanted <= depth - 2 * DEPTH_STEP) setDepth(wanted);
-  }, [group]);
+  }, [group, marketMaker.ref]);
 
   const requestPaint = useCallback(() => {
     if (paintRequest.current === 0) paintRequest.current = requestAnimationFrame(paint);
   }, [paint]);
+  // The paper market maker's quotes moved: repaint them.
+  useEffect(() => requestPaint(), [marketMaker.frame, requestPaint]);
 
   // A new book (or grouping) starts a fresh view, before anything paints.
   useLayoutEffect(() => {

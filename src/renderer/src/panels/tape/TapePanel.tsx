@@ -4,6 +4,7 @@ import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { getApi } from '../../api';
 import { formatPriceText, formatSize } from '../../format';
 import { useSize } from '../../hooks/useSize';
+import { PaperFillsStrip } from '../market-maker/overlay';
 import type { PanelProps } from '../types';
 import { formatTimeOfDay, largeThreshold, TapeModel, visibleRange, type LargeRule, type TapeLine } from './tape-model';
 import './tape.css';
@@ -155,6 +156,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
         </span>
       </div>
       <StreamProblem error={error} choice={choice} />
+      <PaperFillsStrip choice={choice} />
       {choice && !error && (
         <>
           <div className="tape-head" aria-hidden="true">

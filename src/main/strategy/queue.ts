@@ -8,7 +8,7 @@
 import type { QueueModelName } from '../../shared/market-maker';
 import { Exact } from './exact';
 
-/** Digits kept when the probabilistic model divides (rounded up: never closer to the front than computed). */
+/** Digits kept when the probabilistic model divides, before rounding to the sizes' own precision. */
 const QUEUE_SCALE = 12;
 
 export interface QueuePosition {
@@ -18,10 +18,12 @@ export interface QueuePosition {
   levelSize: Exact;
   /** Traded size at the order's price since the book was last seen (the prob model keeps it out of cancels). */
   tradedSinceBook: Exact;
+  /** Most fractional digits seen in sizes at this price: the estimate is rounded up to them, so fills come in the venue's size steps. */
+  sizeDecimals: number;
 }
 
 export function joinQueue(displayed: Exact): QueuePosition {
-  return { ahead: displayed, levelSize: displayed, tradedSinceBook: Exact.ZERO };
+  return { ahead: displayed, levelSize: displayed, tradedSinceBook: Exact.ZERO, sizeDecimals: displayed.scale };
 }
 
 /**
@@ -29,6 +31,7 @@ export function joinQueue(displayed: Exact): QueuePosition {
  * trade for the order (zero while the queue ahead lasts).
  */
 export function tradeAtPrice(q: QueuePosition, size: Exact): Exact {
+  q.sizeDecimals = Math.max(q.sizeDecimals, size.scale);
   q.tradedSinceBook = q.tradedSinceBook.add(size);
   const consumed = Exact.min(q.ahead, size);
   q.ahead = q.ahead.sub(consumed);
@@ -41,6 +44,7 @@ export function levelChanged(model: QueueModelName, q: QueuePosition, displayed:
   const traded = q.tradedSinceBook;
   q.levelSize = displayed;
   q.tradedSinceBook = Exact.ZERO;
+  q.sizeDecimals = Math.max(q.sizeDecimals, displayed.scale, previous.scale);
   if (model === 'risk-averse') {
     // Only trades advance us; the queue ahead can never be larger than what is displayed.
     q.ahead = Exact.min(q.ahead, displayed);
@@ -64,6 +68,7 @@ export function levelChanged(model: QueueModelName, q: QueuePosition, displayed:
   const fromBack = cancelled.sub(fromFront);
   // If more is cancelled behind us than stands there, the excess came from the front.
   const overflow = Exact.min(back.sub(fromBack), Exact.ZERO);
-  const estimate = front.sub(fromFront).add(overflow);
+  // Rounded up to the sizes' precision: never nearer the front than computed, and fills stay in size steps.
+  const estimate = front.sub(fromFront).add(overflow).toStep(Exact.step(q.sizeDecimals), 'ceil');
   q.ahead = Exact.max(Exact.ZERO, Exact.min(estimate, displayed));
 }

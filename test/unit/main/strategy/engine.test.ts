@@ -85,8 +85,9 @@ describe('queue position', () => {
   it('prob: a cancel advances the queue by the front share f(front)/(f(front)+f(back)), f(x)=x²', () => {
     const q = joinQueue(Exact.of('4'));
     levelChanged('prob', q, Exact.of('10')); // 6 join behind: front 4, back 6
-    levelChanged('prob', q, Exact.of('5')); // 5 cancelled: 5 × 16/52 from the front
-    expect(q.ahead.toString()).toBe('2.461538461539');
+    levelChanged('prob', q, Exact.of('5.001')); // 4.999 cancelled: 4.999 × 16/52 = 1.538… from the front
+    // 4 − 1.538153846153 = 2.461846153847, rounded up to the sizes' 3 decimals.
+    expect(q.ahead.toString()).toBe('2.462');
     // A fall the trades explain is not a cancel.
     const r = joinQueue(Exact.of('4'));
     levelChanged('prob', r, Exact.of('10'));

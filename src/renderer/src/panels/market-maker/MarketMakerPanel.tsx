@@ -59,6 +59,24 @@ function toSettings(f: MarketMakerPanelSettings): Partial<MarketMakerSettings> {
   };
 }
 
+/** The running strategy's settings in the form's terms (a running strategy shows what it runs with). */
+function fromSettings(s: MarketMakerSettings): MarketMakerPanelSettings {
+  return {
+    reference: s.reference,
+    spreadUnit: s.spreadBps !== null ? 'bps' : 'ticks',
+    spread: s.spreadBps ?? String(s.spreadTicks ?? ''),
+    size: s.size,
+    maxInventory: s.maxInventory,
+    skew: s.skew,
+    requoteTicks: String(s.requoteTicks),
+    entryLatencyMs: String(s.entryLatencyMs),
+    cancelLatencyMs: String(s.cancelLatencyMs),
+    makerFeeBps: s.makerFeeBps,
+    takerFeeBps: s.takerFeeBps,
+    queue: s.queue === 'prob' ? 'prob' : 'risk-averse',
+  };
+}
+
 function time(ts: number): string {
   return new Date(ts).toISOString().slice(11, 23);
 }
@@ -76,8 +94,9 @@ function Signed({ text }: { text: string }) {
  * It runs in the host and never sends an order anywhere.
  */
 export function MarketMakerPanel({ choice, settings, onSettings }: PanelProps<MarketMakerPanelSettings>) {
-  const form: MarketMakerPanelSettings = { ...DEFAULTS, ...settings };
   const frame: MarketMakerFrame | null = useStream('mm', { overlay: false }, 'mm').frame;
+  // While it runs, the form shows (read-only) what the strategy runs with; stopped, this panel's own values.
+  const form: MarketMakerPanelSettings = frame?.running ? fromSettings(frame.settings as MarketMakerSettings) : { ...DEFAULTS, ...settings };
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const chartBox = useRef<HTMLDivElement>(null);

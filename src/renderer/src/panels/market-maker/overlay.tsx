@@ -47,6 +47,7 @@ export function paintLadderQuotes(
   ctx.save();
   ctx.font = '10px ui-monospace, SFMono-Regular, Menlo, monospace';
   ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
   for (const q of frame.quotes) {
     const units = unitsOf(q.price, decimals);
     if (units === null) continue;

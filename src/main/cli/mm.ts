@@ -85,10 +85,25 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
+/** `--maker-fee-bps -0.5` as `--maker-fee-bps=-0.5`: parseArgs would read a negative number as an option. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
     parsed = parseArgs({
+      args: joinNegativeValues(process.argv.slice(2)),
       options: {
         capture: { type: 'string' },
         venue: { type: 'string' },

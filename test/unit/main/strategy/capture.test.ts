@@ -118,7 +118,7 @@ describe('npm run mm', () => {
 
   it('refuses bad settings and a capture without trades with exit 2 and no output', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['--size=-1'], /size must be greater than zero, got -1/],
+      [['--size', '-1'], /size must be greater than zero, got -1/],
       [['--spread-bps', '0'], /spread-bps must be greater than zero/],
       [['--queue', 'fifo'], /unknown queue model "fifo"/],
       [['--sweep', 'spread-bps=1,0'], /spread-bps=0: spread-bps must be greater than zero/],

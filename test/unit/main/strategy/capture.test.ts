@@ -114,7 +114,7 @@ describe('npm run mm', () => {
     expect(summary.fills).toBeGreaterThan(0);
     checkIdentity(summary as unknown as MarketMakerSummary);
     expect((await mm(args)).stdout).toBe(first.stdout);
-  });
+  }, 120_000);
 
   it('refuses bad settings and a capture without trades with exit 2 and no output', async () => {
     const cases: Array<[string[], RegExp]> = [
@@ -123,14 +123,16 @@ describe('npm run mm', () => {
       [['--queue', 'fifo'], /unknown queue model "fifo"/],
       [['--sweep', 'spread-bps=1,0'], /spread-bps=0: spread-bps must be greater than zero/],
     ];
-    for (const [extra, message] of cases) {
-      const failure = await mm(['--capture', okx, '--venue', 'okx', '--symbol', 'BTC-USDT', ...extra]).catch((e: { code: number; stdout: string; stderr: string }) => e);
-      expect(failure).toMatchObject({ code: 2, stdout: '' });
-      expect((failure as { stderr: string }).stderr).toMatch(message);
-    }
     const bybit = capture('bybit-linear_2024-12-01.capture.jsonl');
-    const noTrades = await mm(['--capture', bybit, '--venue', 'bybit-linear', '--symbol', 'XRPUSDT']).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const [noTrades, ...failures] = await Promise.all([
+      mm(['--capture', bybit, '--venue', 'bybit-linear', '--symbol', 'XRPUSDT']).catch((e: { code: number; stdout: string; stderr: string }) => e),
+      ...cases.map(([extra]) => mm(['--capture', okx, '--venue', 'okx', '--symbol', 'BTC-USDT', ...extra]).catch((e: { code: number; stdout: string; stderr: string }) => e)),
+    ]);
+    cases.forEach(([, message], i) => {
+      expect(failures[i]).toMatchObject({ code: 2, stdout: '' });
+      expect((failures[i] as { stderr: string }).stderr).toMatch(message);
+    });
     expect(noTrades).toMatchObject({ code: 2, stdout: '' });
     expect((noTrades as { stderr: string }).stderr).toMatch(/holds no trades for bybit-linear:XRPUSDT/);
-  });
+  }, 120_000);
 });

@@ -24,6 +24,8 @@ import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
+import type { ProxyOptions } from '../net/proxy-options';
+import { proxyRoute } from '../net/proxy-route';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -40,6 +42,8 @@ export interface ServicesOptions {
   credentials?: Partial<Record<VenueId, VenueCredentials>>;
   /** Analytics thresholds and sizes (defaults in src/main/analytics/config.ts). */
   analytics?: AnalyticsOverrides;
+  /** Send live venue traffic (WebSocket and REST) through this proxy (see src/main/net). */
+  proxy?: ProxyOptions;
 }
 
 export interface Services {
@@ -76,8 +80,13 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Partia
 }
 
 export function createServices(options: ServicesOptions): Services {
-  const live = new LiveTransport();
   const closers: Array<() => void | Promise<void>> = [];
+  const proxy = options.proxy ? proxyRoute(options.proxy) : null;
+  if (proxy) {
+    options.logger.log('info', 'proxy', { proxy: proxy.label });
+    closers.push(() => proxy.close());
+  }
+  const live = new LiveTransport({ proxy });
   const configs: VenueConfig[] = options.venues.map((id) => {
     if (id === 'demo') {
       const transport = new DemoTransport(options.demo);

@@ -1,6 +1,6 @@
 /**
  * npm run web -- [--port N] [--host H] [--venue demo|binance-spot|binance-usdm ...] [--data DIR]
- *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS] [--ui DIR]
+ *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS] [--ui DIR] [--proxy URL]
  *
  * Starts the monitor's services in plain Node and serves the UI at http://127.0.0.1:5178/.
  */
@@ -13,6 +13,7 @@ import { isVenueId, type VenueId } from '../../shared/market';
 import { createServices, credentialsFromEnv } from '../app/compose';
 import { parseEndpoints, type EndpointOverrides } from '../app/endpoints';
 import { jsonLineLogger } from '../log';
+import { resolveProxyOptions, type ProxyOptions } from '../net/proxy-options';
 import { rotatingFileLogger, teeLogger } from '../log-file';
 import { supportedVenues } from '../venues/registry';
 import { installCrashGuard } from './crash-guard';
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
         'log-level': { type: 'string', default: 'info' },
         /** Folder holding the built UI (renderer/ and web-preload/); default: the repository's out/. */
         ui: { type: 'string' },
+        /** Venue traffic through this proxy (http://, https://, socks5://, socks5h://); HTTPS_PROXY/ALL_PROXY otherwise. */
+        proxy: { type: 'string' },
       },
     });
   } catch (error) {
@@ -61,6 +64,12 @@ async function main(): Promise<void> {
   let endpoints: EndpointOverrides;
   try {
     endpoints = parseEndpoints(v.endpoint ?? []);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  let proxy: ProxyOptions;
+  try {
+    proxy = resolveProxyOptions({ flag: v.proxy, env: process.env });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -94,6 +103,7 @@ async function main(): Promise<void> {
     tickMs,
     dataDir,
     credentials: credentialsFromEnv(),
+    proxy,
     host: { name: 'Order Book Monitor', version: process.env.npm_package_version ?? '0.0.0', host: 'web' },
   });
   let webHost;

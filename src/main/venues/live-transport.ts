@@ -2,9 +2,8 @@
  * The live transport: `ws` for sockets and `fetch` for REST, against the real venues. Through a
  * proxy, both go over the proxy's agent (REST then uses node:http/https, which take an agent).
  */
-import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import WebSocket from 'ws';
+import { sendHttpRequest } from '../net/http-request';
 import type { ProxyRoute } from '../net/proxy-route';
 import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from './transport';
 import { realClock } from './transport';
@@ -80,60 +79,9 @@ export class LiveTransport implements Transport {
     });
   }
 
-  private async request(url: string, init: RequestInit): Promise<HttpResponse> {
-    const proxy = this.options.proxy ?? null;
-    const agent = proxy?.agentFor(url);
-    if (agent && proxy) return requestThroughAgent(url, init, agent, proxy);
-    const response = await fetch(url, init);
-    const body = await response.text();
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => {
-      headers[key.toLowerCase()] = value;
-    });
-    return { status: response.status, body, headers };
+  private request(url: string, init: RequestInit): Promise<HttpResponse> {
+    return sendHttpRequest(url, init, this.options.proxy ?? null);
   }
-}
-
-/** One HTTP request over a proxy agent, answering like fetch would (same timeout error name). */
-function requestThroughAgent(url: string, init: RequestInit, agent: Agent, proxy: ProxyRoute): Promise<HttpResponse> {
-  return new Promise<HttpResponse>((resolve, reject) => {
-    const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const headers = (init.headers ?? {}) as Record<string, string>;
-    const signal = init.signal ?? undefined;
-    const req = send(target, { method: init.method ?? 'GET', headers, agent }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', (error) => reject(proxy.explain(error, url)));
-      res.on('end', () => {
-        const responseHeaders: Record<string, string> = {};
-        for (const [key, value] of Object.entries(res.headers)) {
-          if (value !== undefined) responseHeaders[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-        }
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: responseHeaders });
-      });
-    });
-    // An HTTP proxy that answers CONNECT with anything but 200 refused us; its answer is not the venue's.
-    req.on('proxyConnect', (connect: { statusCode: number }) => {
-      if (connect.statusCode !== 200) req.destroy(new Error(`proxy ${proxy.label} refused to connect to ${target.host} (HTTP ${connect.statusCode})`));
-    });
-    req.on('error', (error) => {
-      const ours = error.name === 'TimeoutError' || error.message.startsWith('proxy ');
-      reject(ours ? error : proxy.explain(error, url));
-    });
-    if (signal) {
-      const onAbort = () => {
-        // The same error fetch raises, so isTimeout() and retries treat both paths alike.
-        const reason = signal.reason instanceof Error ? signal.reason : new Error('request aborted');
-        req.destroy(reason);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      req.on('close', () => signal.removeEventListener('abort', onAbort));
-    }
-    if (typeof init.body === 'string') req.write(init.body);
-    req.end();
-  });
 }
 
 function rawToText(data: WebSocket.RawData): string {

@@ -9,6 +9,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { ContractError, type UiCommand } from '../shared/contract';
 import { createServices, credentialsFromEnv, type Services } from './app/compose';
 import { proxyFlagFromArgv, resolveProxyOptions } from './net/proxy-options';
+import { resolveAlertDeliveryOptions } from './alerts-delivery/options';
 import { jsonLineLogger } from './log';
 import { rotatingFileLogger, teeLogger } from './log-file';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppRequestHandler } from './windows/app-protocol';
@@ -109,6 +110,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir,
       credentials: credentialsFromEnv(),
       proxy: resolveProxyOptions({ flag: proxyFlagFromArgv(process.argv), env: process.env }),
+      alertDelivery: resolveAlertDeliveryOptions({ env: process.env }),
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
     });
     const exportsDir = join(dataDir, 'exports');

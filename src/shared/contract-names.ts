@@ -30,6 +30,10 @@ export const COMMAND_NAMES = [
   'alerts.price.remove',
   'alerts.price.list',
   'impact.simulate',
+  // alert delivery (src/shared/alert-delivery.ts)
+  'alerts.delivery.test',
+  'alerts.delivery.log',
+  'alerts.delivery.status',
 ] as const;
 export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
 

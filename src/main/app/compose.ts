@@ -26,6 +26,9 @@ import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
 import type { ProxyOptions } from '../net/proxy-options';
 import { proxyRoute } from '../net/proxy-route';
+import type { AlertDeliveryOptions } from '../../shared/alert-delivery';
+import { AlertDelivery } from '../alerts-delivery/service';
+import { alertDeliveryCapability } from '../alerts-delivery/capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -44,6 +47,8 @@ export interface ServicesOptions {
   analytics?: AnalyticsOverrides;
   /** Send live venue traffic (WebSocket and REST) through this proxy (see src/main/net). */
   proxy?: ProxyOptions;
+  /** Where alerts go beyond the windows: webhook, Telegram, quiet hours (see src/main/alerts-delivery). */
+  alertDelivery?: AlertDeliveryOptions;
 }
 
 export interface Services {
@@ -63,6 +68,8 @@ export interface Services {
   health(): HealthReport;
   /** Commands to windows (the desktop app's menus post here). */
   ui: UiCommandBus;
+  /** Alert delivery to the webhook and Telegram, with its log. */
+  alertDelivery: AlertDelivery;
   /** Stop everything, newest service first; resolves when files are flushed. */
   close(): Promise<void>;
 }
@@ -121,6 +128,22 @@ export function createServices(options: ServicesOptions): Services {
   closers.push(analytics.attach(market));
   const analyticsCap = analyticsCapability(analytics, market);
   contract.register(analyticsCap.commands, analyticsCap.streams);
+  const alertDelivery = new AlertDelivery(options.alertDelivery ?? { webhook: null, telegram: null, quietHours: null }, {
+    logger: options.logger,
+    proxy,
+    logFile: options.dataDir ? join(options.dataDir, 'alert-deliveries.jsonl') : null,
+    userAgent: `${options.host.name}/${options.host.version}`,
+  });
+  contract.register(alertDeliveryCapability(alertDelivery));
+  closers.push(() => alertDelivery.close());
+  closers.push(
+    analytics.onAlert((event) => {
+      // A replayed capture's alerts are not news: only live ones leave the machine.
+      const feed = market.feed(event.alert.venue, event.alert.symbol);
+      if (feed && market.isReplayFeed(feed)) return;
+      alertDelivery.onAlertEvent(event);
+    }),
+  );
   if (options.dataDir) {
     const recording = recordingCapability(market, options.dataDir, options.logger);
     contract.register(recording.commands);
@@ -165,6 +188,7 @@ export function createServices(options: ServicesOptions): Services {
     store,
     health,
     ui,
+    alertDelivery,
     async close() {
       publisher.stop();
       market.close();

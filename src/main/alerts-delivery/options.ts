@@ -61,6 +61,10 @@ export function resolveAlertDeliveryOptions(input: { flags?: AlertDeliveryFlags;
       ...(kinds ? { kinds } : {}),
     };
   }
+  const telegram = merged.telegram as { botToken?: string; chatId?: string } | undefined;
+  if (telegram && (!telegram.botToken || !telegram.chatId)) {
+    throw new Error('invalid alert delivery setting: Telegram needs both a bot token (--alert-telegram-token) and a chat id (--alert-telegram-chat)');
+  }
   if (f.quietHours !== undefined) merged.quietHours = f.quietHours === '' ? null : parseQuietHours(f.quietHours, saved.quietHours ?? undefined);
   const parsed = AlertDeliveryOptionsSchema.safeParse(merged);
   if (!parsed.success) throw new Error(`invalid alert delivery setting: ${describeIssues(parsed.error)}`);

@@ -92,8 +92,9 @@ export class AlertDelivery {
       if (only && only !== channel) continue;
       const options = channel === 'webhook' ? this.options.webhook : this.options.telegram;
       if (!options) continue;
-      const attempt = await this.attempt(channel, randomUUID(), alert, 'test');
-      this.record(randomUUID(), channel, alert, 'test', 1, attempt.error === null ? 'delivered' : 'failed', attempt.status, attempt.error);
+      const deliveryId = randomUUID();
+      const attempt = await this.attempt(channel, deliveryId, alert, 'test');
+      this.record(deliveryId, channel, alert, 'test', 1, attempt.error === null ? 'delivered' : 'failed', attempt.status, attempt.error);
       results.push({ channel, ok: attempt.error === null, httpStatus: attempt.status, error: attempt.error });
     }
     return results;

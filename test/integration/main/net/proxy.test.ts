@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServices } from '../../../../src/main/app/compose';
 import { nullLogger } from '../../../../src/main/log';
+import type { HealthReport } from '../../../../src/shared/contract';
 import { resolveProxyOptions } from '../../../../src/main/net/proxy-options';
 import { proxyRoute, type ProxyRoute } from '../../../../src/main/net/proxy-route';
 import { BINANCE_SPOT, createBinanceAdapter, type BinanceAdapter } from '../../../../src/main/venues/binance';
@@ -104,5 +106,31 @@ describe('venue traffic through a proxy on 127.0.0.1', () => {
     const a = startAdapter({ ws, rest }, proxy.url);
     await until(() => (a.feed('BTCUSDT')?.health.lastError ?? '').includes('proxy'), 10_000, 'a proxy reason');
     expect(a.feed('BTCUSDT')!.health.lastError).toMatch(new RegExp(`proxy ${proxy.url.replace(/[/.]/g, '\\$&')}: .*HostUnreachable`, 'i'));
+  });
+
+  it('the app (createServices with --proxy) syncs through the proxy and reports a dead proxy in health', async () => {
+    const { ws, rest, port } = await startFake();
+    const proxy = new LoopbackSocks5Proxy(fakeAt(port));
+    await proxy.start();
+    stops.push(() => proxy.stop());
+    const host = { name: 'Order Book Monitor', version: 'test', host: 'web' as const };
+    const services = createServices({ venues: ['binance-spot'], logger: nullLogger, host, endpoints: { 'binance-spot': { ws, rest } }, proxy: resolveProxyOptions({ flag: proxy.url, env: {} }) });
+    stops.push(() => services.close());
+    await services.market.ensure('binance-spot', 'BTCUSDT');
+    const health = async () => (await services.contract.invoke('health.get', {})) as HealthReport;
+    await until(async () => (await health()).symbols.some((s) => s.symbol === 'BTCUSDT' && s.state === 'synced'), 15_000, 'sync through the app');
+    // The instrument list (REST) came through the proxy too.
+    expect((await health()).venues.find((v) => v.id === 'binance-spot')?.status).toBe('ok');
+
+    const dead = new LoopbackConnectProxy(() => null);
+    await dead.start();
+    const deadUrl = dead.url;
+    await dead.stop();
+    const cut = createServices({ venues: ['binance-spot'], logger: nullLogger, host, endpoints: { 'binance-spot': { ws, rest } }, proxy: resolveProxyOptions({ flag: deadUrl, env: {} }) });
+    stops.push(() => cut.close());
+    await cut.market.ensure('binance-spot', 'BTCUSDT');
+    const cutHealth = async () => (await cut.contract.invoke('health.get', {})) as HealthReport;
+    await until(async () => ((await cutHealth()).symbols.find((s) => s.symbol === 'BTCUSDT')?.lastError ?? '').includes('proxy'), 10_000, 'the proxy as the reason');
+    expect((await cutHealth()).symbols.find((s) => s.symbol === 'BTCUSDT')?.lastError).toContain(`proxy ${deadUrl} refused the connection`);
   });
 });

@@ -104,13 +104,25 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
       callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
+    // A proxy or alert setting that does not validate stops the app with the reason: running
+    // without the proxy the user asked for would send traffic where it must not go.
+    let proxy;
+    let alertDelivery;
+    try {
+      proxy = resolveProxyOptions({ flag: proxyFlagFromArgv(process.argv), env: process.env });
+      alertDelivery = resolveAlertDeliveryOptions({ env: process.env });
+    } catch (error) {
+      dialog.showErrorBox('Order Book Monitor cannot start', (error as Error).message);
+      app.exit(2);
+      return;
+    }
     services = createServices({
       venues: ['demo', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
       logger,
       dataDir,
       credentials: credentialsFromEnv(),
-      proxy: resolveProxyOptions({ flag: proxyFlagFromArgv(process.argv), env: process.env }),
-      alertDelivery: resolveAlertDeliveryOptions({ env: process.env }),
+      proxy,
+      alertDelivery,
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
     });
     const exportsDir = join(dataDir, 'exports');

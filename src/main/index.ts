@@ -8,6 +8,8 @@ import { copyFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { ContractError, type UiCommand } from '../shared/contract';
 import { createServices, credentialsFromEnv, type Services } from './app/compose';
+import { proxyFlagFromArgv, resolveProxyOptions } from './net/proxy-options';
+import { resolveAlertDeliveryOptions } from './alerts-delivery/options';
 import { jsonLineLogger } from './log';
 import { rotatingFileLogger, teeLogger } from './log-file';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppRequestHandler } from './windows/app-protocol';
@@ -102,11 +104,25 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
       callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
+    // A proxy or alert setting that does not validate stops the app with the reason: running
+    // without the proxy the user asked for would send traffic where it must not go.
+    let proxy;
+    let alertDelivery;
+    try {
+      proxy = resolveProxyOptions({ flag: proxyFlagFromArgv(process.argv), env: process.env });
+      alertDelivery = resolveAlertDeliveryOptions({ env: process.env });
+    } catch (error) {
+      dialog.showErrorBox('Order Book Monitor cannot start', (error as Error).message);
+      app.exit(2);
+      return;
+    }
     services = createServices({
       venues: ['demo', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
       logger,
       dataDir,
       credentials: credentialsFromEnv(),
+      proxy,
+      alertDelivery,
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
     });
     const exportsDir = join(dataDir, 'exports');

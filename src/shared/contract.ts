@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { analyticsCommands, analyticsStreams } from './analytics';
+import { alertDeliveryCommands } from './alert-delivery';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { VENUE_IDS } from './market';
 import { marketMakerCommands, marketMakerStreams } from './market-maker';
@@ -534,6 +535,7 @@ export const commands = {
   ...storeCommands,
   ...analyticsCommands,
   ...marketMakerCommands,
+  ...alertDeliveryCommands,
 } as const;
 
 export const streams = {

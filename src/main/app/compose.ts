@@ -25,6 +25,11 @@ import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
 import { marketMakerCapability } from './market-maker-capability';
+import type { ProxyOptions } from '../net/proxy-options';
+import { proxyRoute } from '../net/proxy-route';
+import type { AlertDeliveryOptions } from '../../shared/alert-delivery';
+import { AlertDelivery } from '../alerts-delivery/service';
+import { alertDeliveryCapability } from '../alerts-delivery/capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -41,6 +46,10 @@ export interface ServicesOptions {
   credentials?: Partial<Record<VenueId, VenueCredentials>>;
   /** Analytics thresholds and sizes (defaults in src/main/analytics/config.ts). */
   analytics?: AnalyticsOverrides;
+  /** Send live venue traffic (WebSocket and REST) through this proxy (see src/main/net). */
+  proxy?: ProxyOptions;
+  /** Where alerts go beyond the windows: webhook, Telegram, quiet hours (see src/main/alerts-delivery). */
+  alertDelivery?: AlertDeliveryOptions;
 }
 
 export interface Services {
@@ -60,6 +69,8 @@ export interface Services {
   health(): HealthReport;
   /** Commands to windows (the desktop app's menus post here). */
   ui: UiCommandBus;
+  /** Alert delivery to the webhook and Telegram, with its log. */
+  alertDelivery: AlertDelivery;
   /** Stop everything, newest service first; resolves when files are flushed. */
   close(): Promise<void>;
 }
@@ -77,8 +88,13 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Partia
 }
 
 export function createServices(options: ServicesOptions): Services {
-  const live = new LiveTransport();
   const closers: Array<() => void | Promise<void>> = [];
+  const proxy = options.proxy ? proxyRoute(options.proxy) : null;
+  if (proxy) {
+    options.logger.log('info', 'proxy', { proxy: proxy.label });
+    closers.push(() => proxy.close());
+  }
+  const live = new LiveTransport({ proxy });
   const configs: VenueConfig[] = options.venues.map((id) => {
     if (id === 'demo') {
       const transport = new DemoTransport(options.demo);
@@ -117,6 +133,22 @@ export function createServices(options: ServicesOptions): Services {
   const marketMaker = marketMakerCapability(market);
   contract.register(marketMaker.commands, marketMaker.streams);
   closers.push(() => marketMaker.close());
+  const alertDelivery = new AlertDelivery(options.alertDelivery ?? { webhook: null, telegram: null, quietHours: null }, {
+    logger: options.logger,
+    proxy,
+    logFile: options.dataDir ? join(options.dataDir, 'alert-deliveries.jsonl') : null,
+    userAgent: `${options.host.name}/${options.host.version}`,
+  });
+  contract.register(alertDeliveryCapability(alertDelivery));
+  closers.push(() => alertDelivery.close());
+  closers.push(
+    analytics.onAlert((event) => {
+      // A replayed capture's alerts are not news: only live ones leave the machine.
+      const feed = market.feed(event.alert.venue, event.alert.symbol);
+      if (feed && market.isReplayFeed(feed)) return;
+      alertDelivery.onAlertEvent(event);
+    }),
+  );
   if (options.dataDir) {
     const recording = recordingCapability(market, options.dataDir, options.logger);
     contract.register(recording.commands);
@@ -161,6 +193,7 @@ export function createServices(options: ServicesOptions): Services {
     store,
     health,
     ui,
+    alertDelivery,
     async close() {
       publisher.stop();
       market.close();

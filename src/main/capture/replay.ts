@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DecimalSum } from '../../shared/decimal-sum';
-import type { BookEvent, Trade } from '../../shared/market';
+import type { BookEvent, SyncState, Trade } from '../../shared/market';
 import { TopOfBookTracker } from '../book/top-of-book';
 import { nullLogger, type Logger } from '../log';
 import type { VenueAdapter } from '../venues/adapter';
@@ -75,6 +75,8 @@ export interface ReplayOptions {
   onTrade?: (feed: SymbolFeed, trade: Trade) => void;
   /** Called when a feed's best bid/ask price or size changes. */
   onTopOfBook?: (feed: SymbolFeed, event: BookEvent) => void;
+  /** Called when a feed changes state, with the recorded time (ms) it happened at. */
+  onState?: (feed: SymbolFeed, from: SyncState, to: SyncState, at: number) => void;
   /** Called once at the end with every feed, books intact, before the adapters close. */
   onEnd?: (feeds: SymbolFeed[]) => void;
 }
@@ -237,7 +239,10 @@ export const nextMacrotask = (): Promise<void> => new Promise<void>((resolve) =>
  * A feed listener that counts top-of-book changes (what the store records: every change of best price
  * or size) and forwards book events to the caller's hooks.
  */
-export function topOfBookCounter(hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfBook' | 'onTrade'> = {}): { listener: FeedListener; changes(): number } {
+export function topOfBookCounter(
+  hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfBook' | 'onTrade' | 'onState'> = {},
+  now: () => number = () => 0,
+): { listener: FeedListener; changes(): number } {
   const trackers = new Map<SymbolFeed, TopOfBookTracker>();
   let changes = 0;
   const listener: FeedListener = {
@@ -253,7 +258,7 @@ export function topOfBookCounter(hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfB
         hooks.onTopOfBook?.(feed, event);
       }
     },
-    onState() {},
+    onState: (feed: SymbolFeed, from: SyncState, to: SyncState) => hooks.onState?.(feed, from, to, now()),
     onTrade: (feed: SymbolFeed, trade: Trade) => hooks.onTrade?.(feed, trade),
   } as FeedListener;
   return { listener, changes: () => changes };
@@ -309,8 +314,10 @@ export function tradeFigures(feed: SymbolFeed): Pick<ReplayBook, 'trades' | 'tra
 }
 
 export async function replayCapture(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const counter = topOfBookCounter(options);
-  const driver = new ReplayDriver(counter.listener, options.logger ?? nullLogger);
+  // State changes are stamped with the replay's clock (the recorded time of the line being played).
+  let driver: ReplayDriver | null = null;
+  const counter = topOfBookCounter(options, () => driver?.transport.clock.now() ?? 0);
+  driver = new ReplayDriver(counter.listener, options.logger ?? nullLogger);
   const started = performance.now();
   for await (const entry of readCapture(path)) {
     if ('error' in entry) driver.corruptLine(entry.lineNo, entry.error, entry.endsEarly);

@@ -1,5 +1,6 @@
 /**
  * npm run replay -- <capture> [--verify] [--log] [--db FILE]
+ * npm run replay -- <DIR or FILE> --format tardis
  *
  * Replays a capture at full speed through the live adapters and prints, as its last line, one JSON
  * object with the message count, the final books and every integrity counter. With --verify the JSON
@@ -16,9 +17,10 @@ import { replayCapture, type ReplayResult } from '../capture/replay';
 import { judgeReplay } from '../capture/verify';
 import { jsonLineLogger } from '../log';
 import { replayIntoStore, type ReplayIntoStoreResult } from '../store/client/replay-into-store';
+import { replayTardisCli } from '../bridges/tardis/replay-cli';
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run replay -- <capture.jsonl[.gz]> [--verify] [--log] [--db FILE]\n`);
+  process.stderr.write(`${message}\nusage: npm run replay -- <capture.jsonl[.gz]> [--verify] [--log] [--db FILE]\n       npm run replay -- <DIR|FILE.csv[.gz]> --format tardis\n`);
   process.exit(2);
 }
 
@@ -27,7 +29,13 @@ async function main(): Promise<void> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { verify: { type: 'boolean', default: false }, log: { type: 'boolean', default: false }, db: { type: 'string' } },
+      options: {
+        verify: { type: 'boolean', default: false },
+        log: { type: 'boolean', default: false },
+        db: { type: 'string' },
+        /** capture (default) or tardis (tardis.dev incremental_book_L2 / trades CSV). */
+        format: { type: 'string', default: 'capture' },
+      },
     });
   } catch (error) {
     usage((error as Error).message);
@@ -35,6 +43,11 @@ async function main(): Promise<void> {
   const file = parsed.positionals[0];
   if (!file) usage('missing capture file');
   if (!existsSync(file)) usage(`capture file not found: ${file}`);
+  if (parsed.values.format === 'tardis') {
+    process.exitCode = await replayTardisCli(file);
+    return;
+  }
+  if (parsed.values.format !== 'capture') usage(`--format must be capture or tardis, got "${parsed.values.format}"`);
   const logger = parsed.values.log ? jsonLineLogger((l) => process.stderr.write(l), 'debug') : undefined;
   let stored: ReplayIntoStoreResult | null = null;
   let result: ReplayResult;

@@ -1,5 +1,10 @@
-/** The live transport: `ws` for sockets and `fetch` for REST, against the real venues. */
+/**
+ * The live transport: `ws` for sockets and `fetch` for REST, against the real venues. Through a
+ * proxy, both go over the proxy's agent (REST then uses node:http/https, which take an agent).
+ */
 import WebSocket from 'ws';
+import { sendHttpRequest } from '../net/http-request';
+import type { ProxyRoute } from '../net/proxy-route';
 import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from './transport';
 import { realClock } from './transport';
 
@@ -7,6 +12,8 @@ export interface LiveTransportOptions {
   /** Largest frame accepted; a bigger one closes the socket (1009) and counts as a drop. */
   maxFrameBytes?: number;
   handshakeTimeoutMs?: number;
+  /** Send sockets and REST through this proxy (src/main/net); none: connect directly. */
+  proxy?: ProxyRoute | null;
 }
 
 export class LiveTransport implements Transport {
@@ -14,10 +21,13 @@ export class LiveTransport implements Transport {
   constructor(private readonly options: LiveTransportOptions = {}) {}
 
   connect(url: string, handlers: SocketHandlers): TransportSocket {
+    const proxy = this.options.proxy ?? null;
+    const agent = proxy?.agentFor(url);
     const ws = new WebSocket(url, {
       maxPayload: this.options.maxFrameBytes ?? 64 * 1024 * 1024,
       handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
       perMessageDeflate: false,
+      ...(agent ? { agent } : {}),
     });
     let closed = false;
     ws.on('open', () => handlers.onOpen());
@@ -30,7 +40,8 @@ export class LiveTransport implements Transport {
     // answering our own ping proves the same.
     ws.on('ping', () => handlers.onPing?.());
     ws.on('pong', () => handlers.onPing?.());
-    ws.on('error', (error: Error) => handlers.onError(error));
+    // Through a proxy, an error says whether the proxy failed (refused, unreachable) or the venue did.
+    ws.on('error', (error: Error) => handlers.onError(agent && proxy ? proxy.explain(error, url) : error));
     ws.on('close', (code: number, reason: Buffer) => {
       if (closed) return;
       closed = true;
@@ -68,14 +79,8 @@ export class LiveTransport implements Transport {
     });
   }
 
-  private async request(url: string, init: RequestInit): Promise<HttpResponse> {
-    const response = await fetch(url, init);
-    const body = await response.text();
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => {
-      headers[key.toLowerCase()] = value;
-    });
-    return { status: response.status, body, headers };
+  private request(url: string, init: RequestInit): Promise<HttpResponse> {
+    return sendHttpRequest(url, init, this.options.proxy ?? null);
   }
 }
 

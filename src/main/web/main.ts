@@ -1,6 +1,8 @@
 /**
  * npm run web -- [--port N] [--host H] [--venue demo|binance-spot|binance-usdm ...] [--data DIR]
- *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS] [--ui DIR]
+ *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS] [--ui DIR] [--proxy URL]
+ *               [--alert-webhook URL [--alert-webhook-secret S]] [--alert-telegram-token T --alert-telegram-chat ID]
+ *               [--alert-telegram-api URL] [--alert-quiet-hours HH:MM-HH:MM[@ZONE]] [--alert-kinds K,…] [--alert-test]
  *
  * Starts the monitor's services in plain Node and serves the UI at http://127.0.0.1:5178/.
  */
@@ -13,6 +15,9 @@ import { isVenueId, type VenueId } from '../../shared/market';
 import { createServices, credentialsFromEnv } from '../app/compose';
 import { parseEndpoints, type EndpointOverrides } from '../app/endpoints';
 import { jsonLineLogger } from '../log';
+import { resolveProxyOptions, type ProxyOptions } from '../net/proxy-options';
+import type { AlertDeliveryOptions } from '../../shared/alert-delivery';
+import { resolveAlertDeliveryOptions } from '../alerts-delivery/options';
 import { rotatingFileLogger, teeLogger } from '../log-file';
 import { supportedVenues } from '../venues/registry';
 import { installCrashGuard } from './crash-guard';
@@ -40,6 +45,18 @@ async function main(): Promise<void> {
         'log-level': { type: 'string', default: 'info' },
         /** Folder holding the built UI (renderer/ and web-preload/); default: the repository's out/. */
         ui: { type: 'string' },
+        /** Venue traffic through this proxy (http://, https://, socks5://, socks5h://); HTTPS_PROXY/ALL_PROXY otherwise. */
+        proxy: { type: 'string' },
+        /** Alert delivery (see README "Alert delivery"); ORDERBOOK_ALERT_* variables do the same. */
+        'alert-webhook': { type: 'string' },
+        'alert-webhook-secret': { type: 'string' },
+        'alert-telegram-token': { type: 'string' },
+        'alert-telegram-chat': { type: 'string' },
+        'alert-telegram-api': { type: 'string' },
+        'alert-quiet-hours': { type: 'string' },
+        'alert-kinds': { type: 'string' },
+        /** Send a test message on every alert channel once the host is up, and print the outcome. */
+        'alert-test': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -61,6 +78,29 @@ async function main(): Promise<void> {
   let endpoints: EndpointOverrides;
   try {
     endpoints = parseEndpoints(v.endpoint ?? []);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  let proxy: ProxyOptions;
+  try {
+    proxy = resolveProxyOptions({ flag: v.proxy, env: process.env });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  let alertDelivery: AlertDeliveryOptions;
+  try {
+    alertDelivery = resolveAlertDeliveryOptions({
+      env: process.env,
+      flags: {
+        webhook: v['alert-webhook'],
+        webhookSecret: v['alert-webhook-secret'],
+        telegramToken: v['alert-telegram-token'],
+        telegramChat: v['alert-telegram-chat'],
+        telegramApi: v['alert-telegram-api'],
+        quietHours: v['alert-quiet-hours'],
+        kinds: v['alert-kinds'],
+      },
+    });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -94,6 +134,8 @@ async function main(): Promise<void> {
     tickMs,
     dataDir,
     credentials: credentialsFromEnv(),
+    proxy,
+    alertDelivery,
     host: { name: 'Order Book Monitor', version: process.env.npm_package_version ?? '0.0.0', host: 'web' },
   });
   let webHost;
@@ -115,6 +157,11 @@ async function main(): Promise<void> {
     fail(e.message);
   }
   process.stdout.write(`Order Book Monitor web host: ${webHost.url}\n  venues: ${venues.join(', ')}\n  data: ${dataDir}\n`);
+  if (v['alert-test']) {
+    const results = await services.alertDelivery.test();
+    if (results.length === 0) process.stdout.write('  alert test: no alert channel is configured\n');
+    for (const r of results) process.stdout.write(`  alert test, ${r.channel}: ${r.ok ? 'delivered' : 'FAILED'}${r.httpStatus !== null ? ` (HTTP ${r.httpStatus})` : ''}${r.error ? ` ${r.error}` : ''}\n`);
+  }
   let stopping = false;
   shutdown = (code: number): void => {
     if (stopping) return;

@@ -24,6 +24,7 @@ import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
+import { candlesCapability } from './candles-capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -145,6 +146,10 @@ export function createServices(options: ServicesOptions): Services {
       }),
     );
   }
+  // Candles: the store's recorded trades, then this session's (registered after the store starts).
+  const candles = candlesCapability(market, store);
+  contract.register({}, candles.streams);
+  closers.push(() => candles.close());
   return {
     market,
     recentTrades,

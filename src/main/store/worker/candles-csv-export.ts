@@ -32,7 +32,7 @@ export function exportCandlesCsv(
   const builder = new CandleBuilder(request.interval ?? '1m');
   const where = tradesWhere(id, from === null ? undefined : from - DB_TIME_MARGIN_MS, to === null ? undefined : to + DB_TIME_MARGIN_MS);
   let read = 0;
-  let totalRows = 0;
+  let totalRows: number;
   // One read transaction: a consistent snapshot while the writer commits.
   db.exec('BEGIN');
   try {

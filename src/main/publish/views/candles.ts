@@ -34,6 +34,8 @@ export interface CandlesSourceOptions {
   now?: () => number;
   maxCandles?: number;
   maxHistoryPages?: number;
+  /** Rows per store query (the store's limit; smaller in tests). */
+  historyPageRows?: number;
 }
 
 type HistoryInfo = CandlesFrame['history'];
@@ -57,7 +59,7 @@ export function candlesSource(options: CandlesSourceOptions): FrameSource {
   if (options.history) {
     const to = logged.storeBefore ?? (options.now ?? Date.now)();
     const from = Math.max(0, to - CANDLE_INTERVALS[interval] * maxCandles);
-    readHistory(options.history, feed, from, to, options.maxHistoryPages ?? MAX_HISTORY_PAGES)
+    readHistory(options.history, feed, from, to, options.maxHistoryPages ?? MAX_HISTORY_PAGES, options.historyPageRows ?? HISTORY_PAGE_ROWS)
       .then(({ trades, truncated }) => {
         if (disposed) return;
         for (const t of trades) candles.add(t);
@@ -106,25 +108,40 @@ export function candlesSource(options: CandlesSourceOptions): FrameSource {
  * The feed's recorded trades received in [from, to), newest pages first so that a capped read keeps
  * the newest; returned oldest first.
  */
-export async function readHistory(store: TradeHistory, feed: SymbolFeed, from: number, to: number, maxPages: number): Promise<{ trades: CandleTrade[]; truncated: boolean }> {
+export async function readHistory(
+  store: TradeHistory,
+  feed: Pick<SymbolFeed, 'venue' | 'symbol'>,
+  from: number,
+  to: number,
+  maxPages: number,
+  pageRows = HISTORY_PAGE_ROWS,
+): Promise<{ trades: CandleTrade[]; truncated: boolean }> {
   const pages: CandleTrade[][] = [];
   let before = to;
   let truncated = false;
   for (let page = 0; page < maxPages; page++) {
-    const r = await store.trades({ venue: feed.venue, symbol: feed.symbol, from, to: before, limit: HISTORY_PAGE_ROWS, newest: true });
+    const r = await store.trades({ venue: feed.venue, symbol: feed.symbol, from, to: before, limit: pageRows, newest: true });
     let rows = r.rows;
     truncated = r.truncated;
     if (r.truncated && rows.length > 0) {
       // The page may have cut through the trades of its oldest receive time: leave them all to the next
-      // page, which ends just after that time (receive times are stored to the microsecond at most).
+      // page, which ends just after that time (the next double up: no other time lies between).
       const oldest = rows[0]!.localTs;
       rows = rows.filter((t) => t.localTs > oldest);
-      before = oldest + 0.0005;
+      before = nextDoubleUp(oldest);
     }
     pages.push(rows);
     if (!r.truncated) break;
   }
   return { trades: pages.reverse().flat(), truncated };
+}
+
+/** The smallest double above a positive finite `x`. */
+export function nextDoubleUp(x: number): number {
+  const value = new Float64Array([x]);
+  const bits = new BigInt64Array(value.buffer);
+  bits[0]! += 1n;
+  return value[0]!;
 }
 
 /** A precision the chart can use: a whole number of places, or null where not known. */

@@ -39,6 +39,8 @@ export interface CandlesSettings {
 
 export const CANDLE_DEFAULTS: CandlesSettings = { interval: '1m', cvd: 'candles', cvdReset: 'session', vwap: 'session', anchor: null, bands: 1 };
 
+/** Candles shown when the chart opens (more are a scroll away). */
+const VISIBLE_CANDLES = 120;
 const UP = '#26a96c';
 const DOWN = '#e5534b';
 const VWAP_COLOR = '#d9a53b';
@@ -238,10 +240,16 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
     const intraday = s.interval !== '1d';
     const chart = createChart(box, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#131a23' }, textColor: '#7d8a9c', fontSize: 11, attributionLogo: false },
+      layout: {
+        background: { type: ColorType.Solid, color: '#131a23' },
+        textColor: '#7d8a9c',
+        fontSize: 11,
+        attributionLogo: false,
+        panes: { separatorColor: '#2a3646', separatorHoverColor: 'rgba(125, 138, 156, 0.25)' },
+      },
       grid: { vertLines: { color: '#1c2532' }, horzLines: { color: '#1c2532' } },
       rightPriceScale: { borderColor: '#222c3a', minimumWidth: 72 },
-      timeScale: { borderColor: '#222c3a', timeVisible: intraday, secondsVisible: ['1s', '5s', '15s'].includes(s.interval), rightOffset: 3 },
+      timeScale: { borderColor: '#222c3a', timeVisible: intraday, secondsVisible: ['1s', '5s', '15s'].includes(s.interval), rightOffset: 3, maxBarSpacing: 48 },
       crosshair: { mode: 0 },
     });
     const line = (color: string, width: 1 | 2, style: LineStyle, pane = 0) =>
@@ -273,15 +281,17 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
     chart.subscribeClick(onClick);
 
     let redraw = 0;
-    let fitted = false;
     const render = () => {
       redraw = 0;
+      // All candles replaced (the first frame, the history arriving): show them afresh.
+      const refit = model.changedFrom === -Infinity;
       draw(c, model.bars, model.changedFrom, settingsRef.current);
       model.drawn();
-      if (!fitted && model.bars.length > 0) {
-        fitted = true;
-        // The newest ~120 candles: a readable width whatever the interval.
-        chart.timeScale().setVisibleLogicalRange({ from: model.bars.length - 120, to: model.bars.length + 3 });
+      const n = model.bars.length;
+      if (refit && n > 0) {
+        // Up to the newest ~120 candles, across the whole width: a readable size whatever the interval.
+        if (n <= VISIBLE_CANDLES) chart.timeScale().fitContent();
+        else chart.timeScale().setVisibleLogicalRange({ from: n - VISIBLE_CANDLES, to: n + 3 });
       }
       showLegend(null);
       setCount({ key, n: model.bars.length });

@@ -145,4 +145,15 @@ test('SKL-USD (Coinbase): 1 s candles at four decimals, with CVD and VWAP', asyn
   // Prices like 0.7912: four decimals.
   await checkPanel(panel, /^0\.\d{4,}$/, 5, 'skl-usd-1s');
   await expect(panel.getByLabel('Candle values')).toContainText(/C 0\.\d{4}(?!\d)/);
+
+  // Detached into its own window, it keeps its symbol and settings and draws the same candles.
+  const count = await panel.locator('.candles-panel').getAttribute('data-candles');
+  const popupPromise = page.waitForEvent('popup');
+  await panel.getByRole('button', { name: 'Detach Candles' }).click();
+  const popup = await popupPromise;
+  const detached = popup.getByRole('region', { name: 'Candles', exact: true });
+  await expect(detached).toBeVisible({ timeout: 15_000 });
+  await expect(detached.getByRole('combobox', { name: 'Candle interval' })).toHaveValue('1s');
+  await expect(detached.locator('.candles-panel')).toHaveAttribute('data-candles', count!, { timeout: 10_000 });
+  await popup.close();
 });

@@ -18,7 +18,7 @@ import { CandleTradeLog } from '../../../../src/main/market/candle-trade-log';
 import { candlesSource, readHistory } from '../../../../src/main/publish/views/candles';
 import { Store } from '../../../../src/main/store/client/store';
 import type { SymbolFeed } from '../../../../src/main/venues/symbol-feed';
-import type { CandleBar, CandlesFrame } from '../../../../src/shared/contract';
+import { parseCommandRequest, parseStreamParams, type CandleBar, type CandlesFrame } from '../../../../src/shared/contract';
 import type { Trade } from '../../../../src/shared/market';
 import { capture } from '../../../support/paths';
 import { until } from '../../../support/wait';
@@ -184,6 +184,14 @@ describe('live candles on the ETHUSDT capture', () => {
 });
 
 describe('Export Candles CSV (the store worker)', () => {
+  it('the contract takes a candle interval for the export and the stream, and refuses one it does not know', () => {
+    const book = { venue: 'binance-usdm', symbol: 'ETHUSDT' } as const;
+    expect(parseCommandRequest('export.csv.start', { ...book, table: 'candles', interval: '4h' })).toMatchObject({ table: 'candles', interval: '4h' });
+    expect(() => parseCommandRequest('export.csv.start', { ...book, table: 'candles', interval: '2m' } as never)).toThrow(/interval/);
+    expect(parseStreamParams('candles', book)).toMatchObject({ interval: '1m' });
+    expect(() => parseStreamParams('candles', { ...book, interval: '3s' } as never)).toThrow(/interval/);
+  });
+
   it('writes exactly what the CLI writes for the recorded trades', async () => {
     const job = store.startCsvExport({ table: 'candles', interval: '1s', venue: 'binance-usdm', symbol: 'ETHUSDT', from: null, to: null });
     expect(job.name).toMatch(/^binance-usdm_ETHUSDT_candles-1s_/);

@@ -249,7 +249,7 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
       },
       grid: { vertLines: { color: '#1c2532' }, horzLines: { color: '#1c2532' } },
       rightPriceScale: { borderColor: '#222c3a', minimumWidth: 72 },
-      timeScale: { borderColor: '#222c3a', timeVisible: intraday, secondsVisible: ['1s', '5s', '15s'].includes(s.interval), rightOffset: 3, maxBarSpacing: 48 },
+      timeScale: { borderColor: '#222c3a', timeVisible: intraday, secondsVisible: ['1s', '5s', '15s'].includes(s.interval), rightOffset: 3, maxBarSpacing: 48, lockVisibleTimeRangeOnResize: true },
       crosshair: { mode: 0 },
     });
     const line = (color: string, width: 1 | 2, style: LineStyle, pane = 0) =>

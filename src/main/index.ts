@@ -54,6 +54,10 @@ if (!app.requestSingleInstanceLock()) {
   const actions: MenuActions = {
     exportCsv: () => post('export-csv'),
     exportTradesCsv: () => post('export-trades-csv'),
+    exportCandlesCsv: (interval) => {
+      windows?.openDashboard().focus();
+      services?.ui.post('dashboard', 'export-candles-csv', interval);
+    },
     exportDepth: () => post('export-depth'),
     toggleRecording: () => post('toggle-recording'),
     focusSymbolSearch: () => post('focus-symbol-search'),

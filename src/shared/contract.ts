@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { analyticsCommands, analyticsStreams } from './analytics';
 import { alertDeliveryCommands } from './alert-delivery';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
+import { CANDLE_INTERVAL_NAMES } from './candles';
 import { VENUE_IDS } from './market';
 import { marketMakerCommands, marketMakerStreams } from './market-maker';
 
@@ -269,6 +270,61 @@ export const TradesFrameSchema = z.object({
   sizeDecimals: z.number().int().min(0).nullable(),
 });
 
+// ---- Candles (src/main/analytics/live-candles.ts) ----
+
+export const CandleIntervalSchema = z.enum(CANDLE_INTERVAL_NAMES);
+
+/** Most candles one `candles` frame carries, and most a chart keeps (the newest). */
+export const MAX_CANDLES = 3000;
+
+/** One time candle: prices and volumes as exact decimal text, the statistics the chart's studies need as numbers. */
+export const CandleBarSchema = z.object({
+  /** Interval start, ms since the epoch (bucketed by the venue's trade time). */
+  t: z.number(),
+  open: z.string(),
+  high: z.string(),
+  low: z.string(),
+  close: z.string(),
+  /** Σ size, and its taker-buy and taker-sell parts (exact). */
+  volume: z.string(),
+  buyVolume: z.string(),
+  sellVolume: z.string(),
+  trades: z.number().int().min(0),
+  /** Σ price×size / Σ size to 12 significant digits; null when Σ size is 0. */
+  vwap: z.string().nullable(),
+  /** Σ size×(price − the candle's VWAP)²: with the VWAP and volume, the volume-weighted price variance. */
+  m2: z.number(),
+  /** Highest and lowest running taker delta (buy − sell) within the candle, from 0 at its start. */
+  deltaHigh: z.number(),
+  deltaLow: z.number(),
+});
+
+export const CandlesParamsSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: SymbolSchema,
+  interval: CandleIntervalSchema.default('1m'),
+});
+
+/** reset: `candles` replaces what the chart holds; otherwise it holds the candles that changed since the last frame. */
+export const CandlesFrameSchema = z.object({
+  venue: VenueIdSchema,
+  symbol: z.string(),
+  interval: CandleIntervalSchema,
+  reset: z.boolean(),
+  candles: z.array(CandleBarSchema).max(MAX_CANDLES),
+  priceDecimals: z.number().int().min(0).nullable(),
+  sizeDecimals: z.number().int().min(0).nullable(),
+  /** Where the chart's history stands: recorded trades read from the store before the live ones. */
+  history: z.object({
+    state: z.enum(['loading', 'done', 'none', 'failed']),
+    /** Recorded trades read from the store. */
+    trades: z.number().int().min(0),
+    /** True when more were recorded than a chart reads (the oldest were left out). */
+    truncated: z.boolean(),
+    message: z.string().nullable(),
+  }),
+});
+
 const Empty = z.object({}).strict();
 
 export const RecordingStatusSchema = z.object({
@@ -405,12 +461,20 @@ const storeCommands = {
     response: z.object({ days: z.number().nullable(), maxBytes: z.number().nullable() }),
   },
   /**
-   * Start exporting one symbol's recorded top of book (or, with table 'trades', its trades) as CSV;
+   * Start exporting one symbol's recorded top of book (or, with table 'trades', its trades; with
+   * 'candles', time candles of its trades in the CLI's candle CSV format) as CSV;
    * follow it with the export.progress stream.
    */
   'export.csv.start': {
     request: z
-      .object({ venue: VenueIdSchema, symbol: SymbolSchema, table: z.enum(['top-of-book', 'trades']).default('top-of-book'), ...RangeFilter })
+      .object({
+        venue: VenueIdSchema,
+        symbol: SymbolSchema,
+        table: z.enum(['top-of-book', 'trades', 'candles']).default('top-of-book'),
+        ...RangeFilter,
+        /** With table 'candles': the candle interval (default 1m). */
+        interval: CandleIntervalSchema.optional(),
+      })
       .strict()
       .refine(rangeOrdered, 'from must be before to'),
     response: ExportJobSchema,
@@ -456,7 +520,9 @@ export const MAX_CAPTURE_UPLOAD_BYTES = 256 * 1024 * 1024;
 /** Something the host asks a window to do (from the desktop app's menus). */
 export const UiCommandSchema = z.object({
   id: z.number(),
-  action: z.enum(['export-csv', 'export-trades-csv', 'export-depth', 'toggle-recording', 'focus-symbol-search']),
+  action: z.enum(['export-csv', 'export-trades-csv', 'export-depth', 'toggle-recording', 'focus-symbol-search', 'export-candles-csv']),
+  /** export-candles-csv: the candle interval chosen in the menu. */
+  interval: CandleIntervalSchema.optional(),
 });
 
 export const commands = {
@@ -544,6 +610,7 @@ export const streams = {
   'book.heatmap': { params: HeatmapParamsSchema, frame: HeatmapFrameSchema },
   'book.top': { params: TopOfBookParamsSchema, frame: TopOfBookFrameSchema },
   trades: { params: TradesParamsSchema, frame: TradesFrameSchema },
+  candles: { params: CandlesParamsSchema, frame: CandlesFrameSchema },
   health: { params: Empty, frame: HealthReportSchema },
   'replay.status': { params: Empty, frame: ReplayStatusSchema },
   /** Commands for one window: 'dashboard' or a detached panel's id. */
@@ -587,6 +654,9 @@ export type TopOfBookPoint = z.output<typeof TopOfBookPointSchema>;
 export type TradePrint = z.output<typeof TradePrintSchema>;
 export type TradesFrame = z.output<typeof TradesFrameSchema>;
 export type TradesParams = z.output<typeof TradesParamsSchema>;
+export type CandleBar = z.output<typeof CandleBarSchema>;
+export type CandlesFrame = z.output<typeof CandlesFrameSchema>;
+export type CandlesParams = z.output<typeof CandlesParamsSchema>;
 
 
 /** The whole surface a window gets: the preload and the web bridge both implement exactly this. */

@@ -11,18 +11,11 @@
  */
 import { canonicalDecimal } from '../../shared/decimal';
 import { compareDecimal, DecimalSum } from '../../shared/decimal-sum';
+import { CANDLE_INTERVAL_MS } from '../../shared/candles';
 import type { Trade } from '../../shared/market';
 
 /** Interval lengths in ms; buckets start at multiples of the length since the epoch (UTC days for 1d). */
-export const CANDLE_INTERVALS = {
-  '1s': 1_000,
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-  '4h': 14_400_000,
-  '1d': 86_400_000,
-} as const;
+export const CANDLE_INTERVALS = CANDLE_INTERVAL_MS;
 
 export type CandleInterval = keyof typeof CANDLE_INTERVALS;
 
@@ -197,6 +190,22 @@ export class CandleBuilder {
   /** Every candle so far, oldest first. */
   candles(): Candle[] {
     return [...this.buckets.values()].sort((a, b) => a.start - b.start).map(finish);
+  }
+
+  /** The candle of the interval starting at `start`, or null when it has no trade. */
+  candle(start: number): Candle | null {
+    const c = this.buckets.get(start);
+    return c ? finish(c) : null;
+  }
+
+  /** Forget the candles of intervals starting before `start` (a live chart keeps a bounded window). */
+  dropBefore(start: number): void {
+    for (const key of this.buckets.keys()) if (key < start) this.buckets.delete(key);
+  }
+
+  /** How many candles are kept. */
+  get size(): number {
+    return this.buckets.size;
   }
 }
 

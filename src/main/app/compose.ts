@@ -30,6 +30,7 @@ import { proxyRoute } from '../net/proxy-route';
 import type { AlertDeliveryOptions } from '../../shared/alert-delivery';
 import { AlertDelivery } from '../alerts-delivery/service';
 import { alertDeliveryCapability } from '../alerts-delivery/capability';
+import { candlesCapability } from './candles-capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -182,6 +183,10 @@ export function createServices(options: ServicesOptions): Services {
       }),
     );
   }
+  // Candles: the store's recorded trades, then this session's (registered after the store starts).
+  const candles = candlesCapability(market, store);
+  contract.register({}, candles.streams);
+  closers.push(() => candles.close());
   return {
     market,
     recentTrades,

@@ -80,7 +80,7 @@ export function storeCapability(store: Store, market: MarketService, info: HostI
         store.setRetention({ days: r.days, maxBytes: r.maxMegabytes === null ? null : r.maxMegabytes * 1024 * 1024 }).catch(unavailable),
       'export.csv.start': (r) => {
         try {
-          return jobInfo(store.startCsvExport({ table: r.table, venue: r.venue, symbol: r.symbol, from: r.from ?? null, to: r.to ?? null }));
+          return jobInfo(store.startCsvExport({ table: r.table, venue: r.venue, symbol: r.symbol, from: r.from ?? null, to: r.to ?? null, ...(r.interval ? { interval: r.interval } : {}) }));
         } catch (error) {
           if (error instanceof ExportError) throw new ContractError('unavailable', error.message);
           throw error;

@@ -14,9 +14,9 @@ export class UiCommandBus {
   private nextId = 1;
   private posted = 0;
 
-  post(target: string, action: UiCommand['action']): void {
+  post(target: string, action: UiCommand['action'], interval?: UiCommand['interval']): void {
     const queue = this.queues.get(target) ?? [];
-    queue.push({ id: this.nextId++, action });
+    queue.push(interval === undefined ? { id: this.nextId++, action } : { id: this.nextId++, action, interval });
     if (queue.length > MAX_QUEUED) queue.shift();
     this.queues.set(target, queue);
     this.posted++;

@@ -8,19 +8,17 @@
  * times within DB_TIME_MARGIN_MS of the range and then filtered exactly by trade time.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { CandleBuilder, tradeTime, type Candle, type CandleInterval, type CandleTrade } from '../analytics/candles';
+import { CandleBuilder, tradeTime, type CandleInterval, type CandleTrade } from '../analytics/candles';
+import { CANDLES_CSV_HEADER, candleCsvLine, DB_TIME_MARGIN_MS } from '../analytics/candles-csv';
 import { replayCapture } from '../capture/replay';
 import { ExportError } from '../store/errors';
 import { openStoreReadOnly } from '../store/worker/open-database';
 import { instrumentId, recordedInstruments, storedTrade, tradesWhere } from '../store/worker/queries';
 
-export const CANDLES_CSV_HEADER = 'ts_iso,open,high,low,close,volume,buy_volume,sell_volume,trades,vwap';
+export { CANDLES_CSV_HEADER, candleCsvLine, DB_TIME_MARGIN_MS };
 
 /** Intervals the export offers. */
 export const EXPORT_CANDLE_INTERVALS: readonly CandleInterval[] = ['1s', '1m', '5m', '15m', '1h'];
-
-/** How far a recorded trade's receive time may lie from its trade time and still be found by --from/--to. */
-export const DB_TIME_MARGIN_MS = 3_600_000;
 
 export interface CandleExportRequest {
   interval: CandleInterval;
@@ -44,11 +42,6 @@ export interface CandleExportResult {
   trades: number;
   candles: number;
   bytes: number;
-}
-
-/** One CSV line: the interval start in UTC with milliseconds, exact decimals, VWAP to 12 significant digits. */
-export function candleCsvLine(c: Candle): string {
-  return `${new Date(c.start).toISOString()},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.buyVolume},${c.sellVolume},${c.trades},${c.vwap ?? ''}\n`;
 }
 
 export async function exportCandles(request: CandleExportRequest): Promise<CandleExportResult> {

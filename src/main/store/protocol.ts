@@ -7,6 +7,7 @@
  * Rows travel as one flat array of primitives per batch rather than an array of objects (the hot
  * path, top of book): cloning is several times cheaper.
  */
+import type { CandleIntervalName } from '../../shared/candles';
 import type { Instrument } from '../../shared/market';
 import type { AlertPhase, AlertSeverity, AlertToWrite, FeedEventKind, FeedEventRecord, RetentionSetting, StoreStatus } from './types';
 
@@ -181,11 +182,13 @@ export interface FeedHistoryEntry {
 
 // ---- CSV export (one export worker per job; see worker/csv-export.ts) ----
 
-export type CsvTable = 'top-of-book' | 'trades';
+export type CsvTable = 'top-of-book' | 'trades' | 'candles';
 
 export interface CsvExportRequest {
   /** What to export (default top of book). */
   table?: CsvTable;
+  /** With table 'candles': the interval (default 1m). */
+  interval?: CandleIntervalName;
   venue: string;
   symbol: string;
   /** ms since the epoch, inclusive; null for the beginning. */

@@ -3,12 +3,15 @@
  * the actions it triggers so it can be checked in plain Node; index.ts turns it into an Electron Menu.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { CANDLE_INTERVAL_NAMES, type CandleIntervalName } from '../../shared/candles';
 
-export type NewWindowKind = 'ladder' | 'depth' | 'timeseries' | 'alerts' | 'impact' | 'heatmap' | 'health' | 'metrics' | 'profile' | 'tape';
+export type NewWindowKind = 'ladder' | 'depth' | 'timeseries' | 'alerts' | 'impact' | 'heatmap' | 'health' | 'metrics' | 'profile' | 'tape' | 'candles';
 
 export interface MenuActions {
   exportCsv(): void;
   exportTradesCsv(): void;
+  /** Candles of the dashboard symbol's recorded trades at the chosen interval. */
+  exportCandlesCsv(interval: CandleIntervalName): void;
   exportDepth(): void;
   toggleRecording(): void;
   openCapture(): void;
@@ -31,6 +34,7 @@ export const NEW_WINDOWS: Array<[NewWindowKind, string, string]> = [
   ['metrics', 'New Metrics Window', 'CmdOrCtrl+8'],
   ['profile', 'New Volume Profile Window', 'CmdOrCtrl+9'],
   ['tape', 'New Time && Sales Window', 'CmdOrCtrl+Shift+T'],
+  ['candles', 'New Candles Window', 'CmdOrCtrl+Shift+C'],
 ];
 
 export function buildMenuTemplate(actions: MenuActions, opts: { isMac: boolean; isDev: boolean; appName: string }): MenuItemConstructorOptions[] {
@@ -51,6 +55,10 @@ export function buildMenuTemplate(actions: MenuActions, opts: { isMac: boolean; 
       submenu: [
         { label: 'Export CSV…', accelerator: 'CmdOrCtrl+E', click: () => actions.exportCsv() },
         { label: 'Export Trades CSV…', accelerator: 'CmdOrCtrl+Alt+E', click: () => actions.exportTradesCsv() },
+        {
+          label: 'Export Candles CSV…',
+          submenu: CANDLE_INTERVAL_NAMES.map((interval): MenuItemConstructorOptions => ({ label: interval, click: () => actions.exportCandlesCsv(interval) })),
+        },
         { label: 'Export Depth Snapshot…', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.exportDepth() },
         { type: 'separator' },
         { label: 'Start/Stop Recording', accelerator: 'CmdOrCtrl+Shift+R', click: () => actions.toggleRecording() },

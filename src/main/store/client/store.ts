@@ -428,7 +428,7 @@ export class Store {
     if (running >= MAX_RUNNING_EXPORTS) throw new ExportError(`${running} exports are already running; wait for one to finish`);
     const id = randomBytes(6).toString('hex');
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const what = request.table === 'trades' ? '_trades' : '';
+    const what = request.table === 'trades' ? '_trades' : request.table === 'candles' ? `_candles-${request.interval ?? '1m'}` : '';
     const name = `${safeName(request.venue)}_${safeName(request.symbol)}${what}_${stamp}_${id}.csv`;
     const job: ExportJob = {
       id,

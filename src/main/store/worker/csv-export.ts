@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import { midpointDecimal, subtractDecimal } from '../../../shared/decimal';
 import type { CsvExportProgress, CsvExportRequest, CsvExportResult } from '../protocol';
 import { ExportError } from '../errors';
+import { exportCandlesCsv } from './candles-csv-export';
 import { instrumentId, recordedInstruments, topOfBookWhere, tradesWhere, type Where } from './queries';
 
 export const CSV_HEADER = 'ts_iso,provider,symbol,bid,ask,spread,mid,bid_size,ask_size';
@@ -66,6 +67,7 @@ export function exportCsv(
   onProgress?: (progress: CsvExportProgress) => void,
   progressEveryRows = 20_000,
 ): CsvExportResult {
+  if (request.table === 'candles') return exportCandlesCsv(db, request, onProgress, progressEveryRows);
   return request.table === 'trades'
     ? exportTradesCsv(db, request, onProgress, progressEveryRows)
     : exportTopOfBookCsv(db, request, onProgress, progressEveryRows);

@@ -3,6 +3,7 @@ import { getApi } from '../api';
 import { useStream } from '../hooks/useStream';
 import { useTransient } from '../hooks/useTransient';
 import { formatBytes, formatCount } from '../format';
+import { CANDLE_INTERVAL_NAMES, type CandleIntervalName } from '../../../shared/candles';
 import type { SymbolChoice } from './SymbolPicker';
 
 const RANGES = [
@@ -17,17 +18,17 @@ const count = formatCount;
 /** A download link stays longer than a note: the user may need a moment to click it. */
 const LINK_MS = 60_000;
 
-/** What a CSV export holds: the recorded top of book, or the recorded trades. */
-type CsvTable = 'top-of-book' | 'trades';
-type ExportKind = 'csv' | 'trades-csv' | 'depth';
+/** What a CSV export holds: the recorded top of book, the recorded trades, or candles of those trades. */
+type CsvTable = 'top-of-book' | 'trades' | 'candles';
+type ExportKind = 'csv' | 'trades-csv' | 'candles-csv' | 'depth';
 
 /**
  * Export the dashboard symbol's recorded top of book or trades as CSV, with progress; the file streams
  * from the database in the host. Also says when recording to the database is paused or needs attention.
  */
 /** Ask the export controls to start (the desktop menus do this); `saveAs` opens a save dialog when done. */
-export function requestExport(kind: ExportKind, saveAs: boolean): void {
-  window.dispatchEvent(new CustomEvent('obm:export', { detail: { kind, saveAs } }));
+export function requestExport(kind: ExportKind, saveAs: boolean, interval?: CandleIntervalName): void {
+  window.dispatchEvent(new CustomEvent('obm:export', { detail: { kind, saveAs, interval } }));
 }
 
 /** Desktop app: copy a finished export where the user chooses. Returns a status line. */
@@ -59,7 +60,7 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   const storeMissing = store.error !== null;
   const storeState = store.frame?.state;
 
-  const start = async (table: CsvTable): Promise<void> => {
+  const start = async (table: CsvTable, interval?: CandleIntervalName): Promise<void> => {
     if (!choice) return;
     setStartError(null);
     setSavedNote(null);
@@ -70,6 +71,7 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
         symbol: choice.symbol,
         table,
         ...(ms === null ? {} : { from: Date.now() - ms }),
+        ...(table === 'candles' ? { interval: interval ?? '1m' } : {}),
       });
       setJobTable(table);
       setJobId(started.id);
@@ -118,11 +120,11 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   });
   useEffect(() => {
     const onExport = (e: Event) => {
-      const { kind, saveAs: thenSave } = (e as CustomEvent<{ kind: ExportKind; saveAs: boolean }>).detail;
+      const { kind, saveAs: thenSave, interval } = (e as CustomEvent<{ kind: ExportKind; saveAs: boolean; interval?: CandleIntervalName }>).detail;
       if (kind === 'depth') void depthRef.current(thenSave);
       else {
         saveWhenDone.current = thenSave;
-        void startRef.current(kind === 'trades-csv' ? 'trades' : 'top-of-book');
+        void startRef.current(kind === 'trades-csv' ? 'trades' : kind === 'candles-csv' ? 'candles' : 'top-of-book', interval);
       }
     };
     window.addEventListener('obm:export', onExport);
@@ -153,10 +155,10 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
     status = `export failed: ${job.error ?? 'unknown error'}`;
     statusKey = `failed:${job.id}`;
   } else if (job?.state === 'done') {
-    const what = jobTable === 'trades' ? 'trades CSV' : 'CSV';
+    const what = jobTable === 'trades' ? 'trades CSV' : jobTable === 'candles' ? 'candles CSV' : 'CSV';
     status = job.downloadUrl ? (
       <a href={job.downloadUrl} download={job.name} title={job.name}>
-        Download {what} ({count(job.rows)} rows)
+        Download {what} ({count(job.rows)} {jobTable === 'candles' ? 'candles' : 'rows'})
       </a>
     ) : (
       <>
@@ -214,6 +216,23 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
       >
         Trades CSV
       </button>
+      <select
+        aria-label={choice ? `Export ${choice.symbol} candles as CSV` : 'Export candles CSV'}
+        title={storeMissing ? 'Recording to a database is not available in this session' : 'Candles of the recorded trades at the interval chosen, as CSV'}
+        value=""
+        onChange={(e) => void start('candles', e.target.value as CandleIntervalName)}
+        disabled={!choice || running || storeMissing}
+        className="record-button"
+      >
+        <option value="" disabled>
+          Candles CSV…
+        </option>
+        {CANDLE_INTERVAL_NAMES.map((i) => (
+          <option key={i} value={i}>
+            {i} candles
+          </option>
+        ))}
+      </select>
       {running && <progress aria-label="CSV export progress" max={Math.max(1, job?.totalRows ?? 0)} value={job?.rows ?? 0} />}
       <span className="record-status" role="status" aria-label="Export status">
         {showStatus ? status : ''}

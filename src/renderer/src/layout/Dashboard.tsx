@@ -62,6 +62,7 @@ export function Dashboard() {
   useUiCommands('dashboard', (c) => {
     if (c.action === 'export-csv') requestExport('csv', true);
     else if (c.action === 'export-trades-csv') requestExport('trades-csv', true);
+    else if (c.action === 'export-candles-csv') requestExport('candles-csv', true, c.interval ?? '1m');
     else if (c.action === 'export-depth') requestExport('depth', true);
     else if (c.action === 'toggle-recording') clickRecord();
     else if (c.action === 'focus-symbol-search') document.getElementById(DASHBOARD_SYMBOL_INPUT)?.focus();

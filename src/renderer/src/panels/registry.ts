@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { PanelKind } from '../layout/model';
 import { AlertsPanel } from './alerts/AlertsPanel';
+import { CandlesPanel } from './candles/CandlesPanel';
 import { DepthPanel } from './depth/DepthPanel';
 import { HealthPanel } from './health/HealthPanel';
 import { HeatmapPanel } from './heatmap/HeatmapPanel';
@@ -31,4 +32,5 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   health: { title: 'Feed health', component: HealthPanel as ComponentType<PanelProps<never>> },
   tape: { title: 'Time & Sales', component: TapePanel as ComponentType<PanelProps<never>> },
   'market-maker': { title: 'Paper market maker', component: MarketMakerPanel as ComponentType<PanelProps<never>> },
+  candles: { title: 'Candles', component: CandlesPanel as ComponentType<PanelProps<never>> },
 };

@@ -56,6 +56,7 @@ describe('stream frames against the contract', () => {
       alerts: {},
       trades: book,
       mm: {},
+      candles: { ...book, interval: '1s' },
     };
     const frames = new Map<string, unknown>();
     const errors: string[] = [];
@@ -84,6 +85,12 @@ describe('stream frames against the contract', () => {
     expect((frames.get('book.heatmap') as { sizes: number[] }).sizes.some((x) => x > 0)).toBe(true);
     expect((frames.get('book.top') as { points: unknown[] }).points.length).toBeGreaterThan(0);
     expect((frames.get('ui.commands') as { commands: Array<{ action: string }> }).commands.map((c) => c.action)).toEqual(['export-csv']);
+
+    // The capture's one NKNUSDT print (58 at 0.3529), replayed before the chart opened: from the trade log.
+    const candles = frames.get('candles') as { reset: boolean; candles: Array<{ volume: string; trades: number }>; history: { state: string } };
+    expect(candles.reset).toBe(true);
+    expect(candles.candles.map((c) => [c.volume, c.trades])).toEqual([['58', 1]]);
+    expect(candles.history.state).toBe('none');
 
     // A frame that breaks its schema is caught: the check above can fail.
     const { bids: _bids, ...withoutBids } = ladder;

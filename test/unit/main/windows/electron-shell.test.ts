@@ -183,6 +183,11 @@ describe('menus', () => {
     expect(calls.at(-1)).toBe('exportCsv');
     (find(dev, 'Export Trades CSV…')!.click as () => void)();
     expect(calls.at(-1)).toBe('exportTradesCsv');
+    // Export Candles CSV… offers every candle interval, and passes the one chosen.
+    const candles = find(dev, 'Export Candles CSV…')!;
+    expect((candles.submenu as Electron.MenuItemConstructorOptions[]).map((i) => i.label)).toEqual(['1s', '5s', '15s', '1m', '5m', '15m', '1h', '4h', '1d']);
+    (find(candles.submenu as Electron.MenuItemConstructorOptions[], '5m')!.click as () => void)();
+    expect(calls.at(-1)).toBe('exportCandlesCsv:5m');
     expect(find(dev, 'About Order Book Monitor')).toBeDefined();
     expect(find(dev, 'Open Data Folder')).toBeDefined();
     expect(buildMenuTemplate(actions, { isMac: true, isDev: false, appName: 'X' })[0]!.role).toBe('appMenu');

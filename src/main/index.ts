@@ -103,7 +103,7 @@ if (!app.requestSingleInstanceLock()) {
       callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
     services = createServices({
-      venues: ['demo', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
+      venues: ['demo', 'demo-b', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
       logger,
       dataDir,
       credentials: credentialsFromEnv(),

@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import { Publisher } from '../publish/publisher';
 import { HeatmapHistories } from '../publish/heatmap-histories';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
+import { DEMO_B_SYMBOLS } from '../venues/demo/market';
 import type { VenueCredentials } from '../venues/registry';
 import { LiveTransport } from '../venues/live-transport';
 import { join } from 'node:path';
@@ -78,9 +79,14 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Partia
 export function createServices(options: ServicesOptions): Services {
   const live = new LiveTransport();
   const closers: Array<() => void | Promise<void>> = [];
+  // demo-b follows demo's mids 400 ms late when both run (the cross-venue lead/lag has a leader).
+  const demoTransport = options.venues.includes('demo') ? new DemoTransport(options.demo) : null;
   const configs: VenueConfig[] = options.venues.map((id) => {
-    if (id === 'demo') {
-      const transport = new DemoTransport(options.demo);
+    if (id === 'demo' || id === 'demo-b') {
+      const transport =
+        id === 'demo'
+          ? demoTransport!
+          : new DemoTransport({ ...options.demo, seed: options.demo?.seed === undefined ? undefined : options.demo.seed + 7919, symbols: DEMO_B_SYMBOLS, follow: demoTransport ? { midAt: (s, ts) => demoTransport.market.midAt(s, ts), lagMs: 400 } : undefined });
       closers.push(() => transport.close());
       return { id, mode: 'demo', transport, endpoints: { ws: DEMO_WS, rest: DEMO_REST } };
     }

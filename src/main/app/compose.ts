@@ -25,6 +25,7 @@ import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
+import { crossVenueCapability, feesFromEnv } from '../crossvenue/capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -112,6 +113,7 @@ export function createServices(options: ServicesOptions): Services {
   closers.push(() => tradedVolume.close());
   const marketCap = marketCapability(market, options.host, health, recentTrades, heatmaps, tradedVolume);
   contract.register(marketCap.commands, marketCap.streams);
+  contract.register({}, crossVenueCapability(market, feesFromEnv(options.logger)).streams);
   const ui = new UiCommandBus();
   contract.register({}, ui.streams());
   const analytics = new AnalyticsService({ config: options.analytics, logger: options.logger });

@@ -54,9 +54,9 @@ export const DEMO_SYMBOLS: DemoSymbolSpec[] = [
  * a merged book groups to a common tick), and BTC also trades against USD (the USD quote family).
  */
 export const DEMO_B_SYMBOLS: DemoSymbolSpec[] = [
-  { symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', mid: 64_252, priceDecimals: 1, sizeDecimals: 4, typicalSize: 0.5, density: 0.6, volatilityTicks: 1, follows: 'BTCUSDT', offsetBps: 0.3 },
-  { symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT', mid: 3_150.4, priceDecimals: 2, sizeDecimals: 3, typicalSize: 9, density: 0.45, volatilityTicks: 3, follows: 'ETHUSDT', offsetBps: -0.5 },
-  { symbol: 'SOLUSDT', base: 'SOL', quote: 'USDT', mid: 148.52, priceDecimals: 3, sizeDecimals: 2, typicalSize: 110, density: 0.4, volatilityTicks: 10, follows: 'SOLUSDT', offsetBps: 0.4 },
+  { symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', mid: 64_252, priceDecimals: 1, sizeDecimals: 4, typicalSize: 0.5, density: 0.6, volatilityTicks: 1, follows: 'BTCUSDT', offsetBps: 0 },
+  { symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT', mid: 3_150.4, priceDecimals: 2, sizeDecimals: 3, typicalSize: 9, density: 0.45, volatilityTicks: 3, follows: 'ETHUSDT', offsetBps: 0.1 },
+  { symbol: 'SOLUSDT', base: 'SOL', quote: 'USDT', mid: 148.52, priceDecimals: 3, sizeDecimals: 2, typicalSize: 110, density: 0.4, volatilityTicks: 10, follows: 'SOLUSDT', offsetBps: 0.2 },
   { symbol: 'XRPUSDT', base: 'XRP', quote: 'USDT', mid: 0.5232, priceDecimals: 4, sizeDecimals: 0, typicalSize: 18_000, density: 0.85, volatilityTicks: 1, follows: 'XRPUSDT', offsetBps: 0 },
   { symbol: 'BTCUSD', base: 'BTC', quote: 'USD', mid: 64_240, priceDecimals: 2, sizeDecimals: 5, typicalSize: 0.4, density: 0.3, volatilityTicks: 6, follows: 'BTCUSDT', offsetBps: -1.5 },
 ];

@@ -1,6 +1,10 @@
 import type { ComponentType } from 'react';
 import type { PanelKind } from '../layout/model';
 import { AlertsPanel } from './alerts/AlertsPanel';
+import { CrossDepthPanel } from './cross-venue/CrossDepthPanel';
+import { CrossHeatmapPanel } from './cross-venue/CrossHeatmapPanel';
+import { CrossLadderPanel } from './cross-venue/CrossLadderPanel';
+import { CrossNbboPanel } from './cross-venue/CrossNbboPanel';
 import { DepthPanel } from './depth/DepthPanel';
 import { HealthPanel } from './health/HealthPanel';
 import { HeatmapPanel } from './heatmap/HeatmapPanel';
@@ -29,4 +33,8 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   impact: { title: 'Impact calculator', component: ImpactPanel as ComponentType<PanelProps<never>> },
   health: { title: 'Feed health', component: HealthPanel as ComponentType<PanelProps<never>> },
   tape: { title: 'Time & Sales', component: TapePanel as ComponentType<PanelProps<never>> },
+  'cross-ladder': { title: 'Consolidated ladder', component: CrossLadderPanel as ComponentType<PanelProps<never>> },
+  'cross-depth': { title: 'Consolidated depth', component: CrossDepthPanel as ComponentType<PanelProps<never>> },
+  'cross-heatmap': { title: 'Consolidated heatmap', component: CrossHeatmapPanel as ComponentType<PanelProps<never>> },
+  'cross-nbbo': { title: 'NBBO & cross-venue', component: CrossNbboPanel as ComponentType<PanelProps<never>> },
 };

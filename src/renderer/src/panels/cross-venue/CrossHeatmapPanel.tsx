@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { CrossBookFrame } from '../../../../shared/cross-venue';
 import { axisLabels } from '../../../../shared/format';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
@@ -118,7 +118,6 @@ export function CrossHeatmapPanel({ choice, settings, onSettings, onChoice }: Pa
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { width, height } = useSize(boxRef);
   const columnsRef = useRef<{ key: string; columns: CrossColumn[]; centre: number | null }>({ key: '', columns: [], centre: null });
-  const [, redraw] = useState(0);
   const key = `${JSON.stringify(choice)}:${group}`;
   useEffect(() => {
     if (!frame) return;
@@ -129,19 +128,15 @@ export function CrossHeatmapPanel({ choice, settings, onSettings, onChoice }: Pa
     if (last && column.ts - last.ts < COLUMN_MS) store.columns[store.columns.length - 1] = { ...column, ts: last.ts };
     else store.columns.push(column);
     if (store.columns.length > MAX_COLUMNS) store.columns.splice(0, store.columns.length - MAX_COLUMNS);
-    redraw((n) => n + 1);
-  }, [frame, key]);
-  useEffect(() => {
     const ctx = prepareCanvas(canvasRef.current, width, height);
-    const store = columnsRef.current;
-    if (!ctx || !frame) return;
+    if (!ctx) return;
     const step = Number(frame.tick);
     const mid = frame.nbbo.bid && frame.nbbo.ask ? (Number(frame.nbbo.bid.price) + Number(frame.nbbo.ask.price)) / 2 : null;
     const rowsShown = Math.floor(height / ROW_PX);
     // Keep the price axis still; recentre only when mid nears an edge.
     if (mid !== null && (store.centre === null || Math.abs(mid - store.centre) > rowsShown * step * 0.3)) store.centre = mid;
     if (store.centre !== null) drawCrossHeatmap(ctx, store.columns, step, store.centre, width, height, Math.max(fmt.priceDecimals, frame.priceDecimals));
-  });
+  }, [frame, key, width, height, fmt.priceDecimals]);
   const venues = frame?.members.filter((m) => m.included).map((m) => m.venue) ?? [];
   return (
     <div className="cross-panel chart-panel">

@@ -34,7 +34,11 @@ export class LeadLagTracker {
     const s = this.series.get(venue);
     if (!s) return;
     const bin = Math.floor(ts / this.binMs);
-    if (s.mids.length === 0) s.first = bin;
+    // The first mid, or one after a silence longer than the window: start the series afresh there.
+    if (s.mids.length === 0 || bin - (s.first + s.mids.length) > this.windowBins + this.maxLagBins) {
+      s.first = bin;
+      s.mids.length = 0;
+    }
     const index = bin - s.first;
     if (index < s.mids.length - 1) return; // out of order: an older bin is already closed
     // Carry the last mid forward over bins without a message (an unchanged book keeps its mid).
@@ -54,15 +58,18 @@ export class LeadLagTracker {
     const returns = new Map<VenueId, Map<number, number>>();
     for (const [venue, s] of this.series) {
       const r = new Map<number, number>();
-      const last = s.mids.length > 0 ? s.mids[s.mids.length - 1]! : Number.NaN;
+      returns.set(venue, r);
+      // Nothing recorded, or nothing since before the window: no returns to correlate.
+      if (s.mids.length === 0 || s.first + s.mids.length < end - this.windowBins - this.maxLagBins) continue;
+      // Carry the last mid up to `end` (a quiet book keeps its mid); at most a window's worth of bins.
       const mids = [...s.mids];
+      const last = mids[mids.length - 1]!;
       while (s.first + mids.length <= end) mids.push(last);
       for (let i = 1; i < mids.length; i++) {
         const a = mids[i - 1]!;
         const b = mids[i]!;
         if (Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > 0) r.set(s.first + i, Math.log(b / a));
       }
-      returns.set(venue, r);
     }
     const out: LeadLagPair[] = [];
     const start = end - this.windowBins + 1;

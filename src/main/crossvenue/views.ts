@@ -134,7 +134,9 @@ export async function leadLagSource(market: Market & Pick<MarketService, 'isRepl
     if (memberOf(feed)) sample(feed, event.localTs);
   });
   const offState = market.onState((feed, _from, to) => {
-    if (to !== 'synced' && memberOf(feed)) sample(feed, Math.max(latest, feed.lastLocalTs));
+    // Leaving sync is a hole from now on (nothing to mark before the first mid).
+    const ts = Math.max(latest, feed.lastLocalTs);
+    if (to !== 'synced' && ts > 0 && memberOf(feed)) sample(feed, ts);
   });
   return {
     version: () => Math.floor(Date.now() / 1000),

@@ -244,7 +244,8 @@ class SymbolMarket {
     const leaderMid = this.spec.follows && this.follower ? this.follower.midAt(this.spec.follows, now - this.follower.lagMs) : null;
     if (leaderMid !== null) {
       const target = leaderMid * (1 + (this.spec.offsetBps ?? 0) / 10_000) * 10 ** this.spec.priceDecimals;
-      this.mid = target + gaussian(this.rand) * this.spec.volatilityTicks * 0.5;
+      // Exactly the leader's past mid: its own book (tick, churn, fills) is what differs.
+      this.mid = target;
     } else {
       this.mid += gaussian(this.rand) * this.spec.volatilityTicks * Math.sqrt(intensity);
     }

@@ -102,6 +102,20 @@ describe('lead/lag', () => {
     expect(pair!.correlation).toBeGreaterThan(0.99);
   });
 
+  it('answers at once before any mid and long after the last one (no walk from bin 0 to now)', () => {
+    const tracker = new LeadLagTracker(['demo', 'demo-b'], 100, 60, 20);
+    const now = 1_765_000_000_000;
+    expect(tracker.pairs(now)).toEqual([{ a: 'demo', b: 'demo-b', lagMs: null, correlation: null, leader: null, samples: 0 }]);
+    tracker.record('demo', now, 100);
+    tracker.record('demo-b', now, 100);
+    expect(tracker.pairs(now + 86_400_000)[0]!.samples).toBe(0);
+    // A mid at time 0 (a book without data) then one now: a fresh series, not 17 billion bins.
+    const early = new LeadLagTracker(['demo', 'demo-b'], 100, 60, 20);
+    early.record('demo', 0, null);
+    early.record('demo', now, 100);
+    expect(early.pairs(now)[0]!.samples).toBe(0);
+  });
+
   it('says nothing until both venues have moved enough, and does not bridge a venue out of sync', () => {
     const tracker = new LeadLagTracker(['demo', 'demo-b'], 100, 60, 5);
     for (let i = 0; i < 100; i++) {

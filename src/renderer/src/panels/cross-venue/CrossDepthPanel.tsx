@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { CrossBookFrame } from '../../../../shared/cross-venue';
-import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../../../shared/format';
+import { formatCompact, formatPrice, formatQuantity, withUnit } from '../../../../shared/format';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useSize } from '../../hooks/useSize';
@@ -96,7 +96,7 @@ export function drawCrossDepth(ctx: CanvasRenderingContext2D, frame: CrossBookFr
   ctx.lineWidth = 1;
   // Price axis: mid and the range's ends and halves.
   const prices = [-1, -0.5, 0, 0.5, 1].map((f) => mid * (1 + (f * points * bucketBps) / 10_000));
-  const labels = axisLabels(prices, { minDecimals: priceDecimals });
+  const labels = prices.map((p) => formatPrice(p, priceDecimals));
   ctx.fillStyle = '#7d8a9c';
   ctx.textBaseline = 'top';
   prices.forEach((_p, k) => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { CrossBookFrame } from '../../../../shared/cross-venue';
-import { axisLabels } from '../../../../shared/format';
+import { formatPrice } from '../../../../shared/format';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useSize } from '../../hooks/useSize';
@@ -99,7 +99,7 @@ export function drawCrossHeatmap(ctx: CanvasRenderingContext2D, columns: readonl
   ctx.lineWidth = 1;
   // Price axis on the right.
   const ticks = [0.1, 0.3, 0.5, 0.7, 0.9].map((f) => low + f * rowsShown * step);
-  const labels = axisLabels(ticks, { minDecimals: priceDecimals });
+  const labels = ticks.map((p) => formatPrice(p, priceDecimals));
   ctx.fillStyle = '#0d1117';
   ctx.fillRect(plotW, 0, AXIS_RIGHT, height);
   ctx.fillStyle = '#7d8a9c';

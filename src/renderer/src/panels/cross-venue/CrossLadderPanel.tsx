@@ -49,11 +49,11 @@ function Row({ level, side, venues, max, priceDecimals, sizeDecimals }: { level:
   );
 }
 
-function NbboLine({ frame, priceDecimals }: { frame: CrossBookFrame; priceDecimals: number }) {
+function NbboLine({ frame, priceDecimals, columns }: { frame: CrossBookFrame; priceDecimals: number; columns: number }) {
   const { bid, ask, crossed, arbitrage } = frame.nbbo;
   return (
     <tr className={crossed ? 'cross-nbbo-row crossed' : 'cross-nbbo-row'}>
-      <td colSpan={99}>
+      <td colSpan={columns}>
         <span className="bid-text">
           {bid ? `${formatPriceText(bid.price, priceDecimals)} ${bid.venue} ${formatDuration(bid.ageMs)}` : 'no bid'}
         </span>
@@ -115,7 +115,7 @@ export function CrossLadderPanel({ choice, settings, onSettings, onChoice }: Pan
               {[...asks].reverse().map((l) => (
                 <Row key={`a${l.price}`} level={l} side="ask" venues={venues} max={max} priceDecimals={priceDecimals} sizeDecimals={sizeDecimals} />
               ))}
-              <NbboLine frame={frame} priceDecimals={priceDecimals} />
+              <NbboLine frame={frame} priceDecimals={Math.max(priceDecimals, fmt.priceDecimals)} columns={3 + (venues.length <= MAX_VENUE_COLUMNS ? venues.length : 0)} />
               {bids.map((l) => (
                 <Row key={`b${l.price}`} level={l} side="bid" venues={venues} max={max} priceDecimals={priceDecimals} sizeDecimals={sizeDecimals} />
               ))}

@@ -4,10 +4,15 @@
  * from the symbol picker as "BTC/USDT · all venues"; the consolidated ladder splitting rows between
  * both venues; the NBBO panel naming each side's venue, four depth bands and lead/lag finding that
  * demo moves first; the consolidated depth and heatmap drawn. Screenshots at 1280x720, 1600x1000 and
- * 1920x1080 for BTC (~64,000) and XRP (~0.52), written to test-results/.
+ * 1920x1080 for BTC (~64,000) and XRP (~0.52), written to test-results/. Then real captures of two
+ * price magnitudes replayed in the app: a replayed symbol has no instrument list, so its group is its
+ * own book, which the consolidated views must show as a one-venue book on its own price unit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { capture } from '../support/paths';
 
 let host: ChildProcess | null = null;
 let baseUrl = '';
@@ -124,5 +129,38 @@ for (const asset of [
       await page.waitForTimeout(1_200);
       await page.screenshot({ path: testInfo.outputPath(`cross-venue-${asset.name}-${w}x${h}.png`) });
     }
+  });
+}
+
+for (const cap of [
+  // Binance spot NKNUSDT (~0.35 USDT) and Binance USD-M ETHUSDT (~2,700 USDT).
+  { file: 'binance-spot_2021-10-12.capture.jsonl', speed: 1, venue: 'binance-spot', name: 'nkn' },
+  { file: 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', speed: 5, venue: 'binance-usdm', name: 'ethusdt' },
+]) {
+  test(`cross-venue panels on a replayed real capture (${cap.file}): a one-venue group; three screen sizes`, async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
+    await crossDashboard(page);
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(baseUrl);
+    const recordings = join('test-results', 'e2e-cross-data', 'recordings');
+    mkdirSync(recordings, { recursive: true });
+    copyFileSync(capture(cap.file), join(recordings, cap.file));
+    await page.getByRole('button', { name: '⟲ Replay…' }).click();
+    await page.getByRole('menuitem', { name: new RegExp(cap.file.replace(/\./g, '\\.')) }).click();
+    await page.evaluate((s) => window.orderbook!.invoke('replay.control', { action: 'speed', speed: s }), cap.speed);
+    const ladder = page.getByRole('region', { name: 'Consolidated ladder', exact: true });
+    await expect(ladder.locator('.cross-venue-chip.included')).toHaveCount(1, { timeout: 20_000 });
+    await expect(ladder.locator(`.cross-venue-chip[data-venue="${cap.venue}"]`)).toBeVisible();
+    await expect.poll(async () => ladder.locator('tr.cross-row').count(), { timeout: 15_000 }).toBeGreaterThan(4);
+    const nbbo = page.getByRole('region', { name: 'NBBO & cross-venue', exact: true });
+    await expect(nbbo.getByRole('table', { name: 'Venues in the group' }).locator('tbody tr')).toHaveCount(1);
+    await expect(nbbo.getByRole('table', { name: 'Lead/lag' })).toHaveCount(0);
+    await page.waitForTimeout(8_000);
+    for (const [w, h] of SIZES) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForTimeout(1_000);
+      await page.screenshot({ path: testInfo.outputPath(`cross-venue-replay-${cap.name}-${w}x${h}.png`) });
+    }
+    await page.evaluate(() => window.orderbook!.invoke('replay.control', { action: 'stop' }));
   });
 }

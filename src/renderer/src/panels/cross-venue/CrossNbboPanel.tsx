@@ -20,6 +20,11 @@ function Venue({ id }: { id: string }) {
   );
 }
 
+/** Quote amounts of an arbitrage: four significant digits, so a cent-sized gross does not read as 0. */
+function money(value: number): string {
+  return formatQuantity(value, 8);
+}
+
 function NbboBlock({ frame, priceDecimals, sizeDecimals, base, quote }: { frame: CrossBookFrame; priceDecimals: number; sizeDecimals: number; base: string; quote: string }) {
   const { bid, ask, crossed, arbitrage } = frame.nbbo;
   return (
@@ -46,9 +51,9 @@ function NbboBlock({ frame, priceDecimals, sizeDecimals, base, quote }: { frame:
       </div>
       {crossed && arbitrage ? (
         <div className={`arb-box ${arbitrage.net > 0 ? 'pays' : 'eaten'}`} role="status" aria-label="Arbitrage">
-          <strong>Crossed NBBO · arbitrage</strong>: buy <Venue id={arbitrage.buyVenue} /> sell <Venue id={arbitrage.sellVenue} />, {withUnit(formatQuantity(arbitrage.size, sizeDecimals), base)} crossable, edge {formatTrimmed(arbitrage.edgeBps, 2)} bps.
+          <strong>Crossed NBBO · arbitrage</strong>: buy <Venue id={arbitrage.buyVenue} /> sell <Venue id={arbitrage.sellVenue} />, {withUnit(formatQuantity(arbitrage.size, sizeDecimals), base)} crossable, edge {formatQuantity(arbitrage.edgeBps, 4)} bps.
           <br />
-          Gross {withUnit(formatTrimmed(arbitrage.gross, 2), quote)} − taker fees {withUnit(formatTrimmed(arbitrage.fees, 2), quote)} = <strong>{withUnit(`${arbitrage.net >= 0 ? '+' : ''}${formatTrimmed(arbitrage.net, 2)}`, quote)}</strong>
+          Gross {withUnit(money(arbitrage.gross), quote)} − taker fees {withUnit(money(arbitrage.fees), quote)} = <strong>{withUnit(`${arbitrage.net >= 0 ? '+' : ''}${money(arbitrage.net)}`, quote)}</strong>
           {arbitrage.net <= 0 ? ' (fees eat it)' : ''}
         </div>
       ) : (

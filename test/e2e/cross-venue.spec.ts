@@ -19,7 +19,11 @@ let baseUrl = '';
 
 test.beforeAll(async () => {
   // Port 0: the host picks a free port and prints its URL.
-  host = spawn('npx', ['tsx', 'src/main/web/main.ts', '--port', '0', '--venue', 'demo,demo-b', '--data', 'test-results/e2e-cross-data'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  host = spawn('npx', ['tsx', 'src/main/web/main.ts', '--port', '0', '--venue', 'demo,demo-b', '--data', 'test-results/e2e-cross-data'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so the host (npx's child) stops with it.
+    detached: true,
+  });
   baseUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`web host did not start: ${out}`)), 60_000);
@@ -36,7 +40,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(() => {
-  host?.kill('SIGTERM');
+  if (host?.pid) process.kill(-host.pid, 'SIGTERM');
 });
 
 const SIZES: Array<[number, number]> = [

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { analyticsCommands, analyticsStreams } from './analytics';
 import { alertDeliveryCommands } from './alert-delivery';
+import { crossVenueStreams } from './cross-venue';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { CANDLE_INTERVAL_NAMES } from './candles';
 import { VENUE_IDS } from './market';
@@ -618,6 +619,7 @@ export const streams = {
   ...storeStreams,
   ...analyticsStreams,
   ...marketMakerStreams,
+  ...crossVenueStreams,
 } as const;
 
 export type Commands = typeof commands;

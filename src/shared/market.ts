@@ -15,6 +15,7 @@ export const VENUE_IDS = [
   'hyperliquid',
   'demo',
   'bitfinex',
+  'demo-b',
 ] as const;
 
 export type VenueId = (typeof VENUE_IDS)[number];

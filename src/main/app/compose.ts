@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import { Publisher } from '../publish/publisher';
 import { HeatmapHistories } from '../publish/heatmap-histories';
 import { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from '../venues/demo/transport';
+import { DEMO_B_SYMBOLS } from '../venues/demo/market';
 import type { VenueCredentials } from '../venues/registry';
 import { LiveTransport } from '../venues/live-transport';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ import type { AlertDeliveryOptions } from '../../shared/alert-delivery';
 import { AlertDelivery } from '../alerts-delivery/service';
 import { alertDeliveryCapability } from '../alerts-delivery/capability';
 import { candlesCapability } from './candles-capability';
+import { crossVenueCapability, feesFromEnv } from '../crossvenue/capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -96,9 +98,14 @@ export function createServices(options: ServicesOptions): Services {
     closers.push(() => proxy.close());
   }
   const live = new LiveTransport({ proxy });
+  // demo-b follows demo's mids 400 ms late when both run (the cross-venue lead/lag has a leader).
+  const demoTransport = options.venues.includes('demo') ? new DemoTransport(options.demo) : null;
   const configs: VenueConfig[] = options.venues.map((id) => {
-    if (id === 'demo') {
-      const transport = new DemoTransport(options.demo);
+    if (id === 'demo' || id === 'demo-b') {
+      const transport =
+        id === 'demo'
+          ? demoTransport!
+          : new DemoTransport({ ...options.demo, seed: options.demo?.seed === undefined ? undefined : options.demo.seed + 7919, symbols: DEMO_B_SYMBOLS, follow: demoTransport ? { midAt: (s, ts) => demoTransport.market.midAt(s, ts), lagMs: 400 } : undefined });
       closers.push(() => transport.close());
       return { id, mode: 'demo', transport, endpoints: { ws: DEMO_WS, rest: DEMO_REST } };
     }
@@ -124,6 +131,7 @@ export function createServices(options: ServicesOptions): Services {
   closers.push(() => tradedVolume.close());
   const marketCap = marketCapability(market, options.host, health, recentTrades, heatmaps, tradedVolume);
   contract.register(marketCap.commands, marketCap.streams);
+  contract.register({}, crossVenueCapability(market, feesFromEnv(options.logger)).streams);
   const ui = new UiCommandBus();
   contract.register({}, ui.streams());
   const analytics = new AnalyticsService({ config: options.analytics, logger: options.logger });

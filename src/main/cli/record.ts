@@ -14,6 +14,7 @@ import { parseEndpoints } from '../app/endpoints';
 import { listedSymbols, Recorder, type RecordingReport } from '../capture/recorder';
 import { jsonLineLogger, type Logger } from '../log';
 import { DemoTransport } from '../venues/demo/transport';
+import { DEMO_B_SYMBOLS } from '../venues/demo/market';
 import { LiveTransport } from '../venues/live-transport';
 import { supportedVenues, venueModule } from '../venues/registry';
 import type { Transport } from '../venues/transport';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     usage((error as Error).message);
   }
   const logger = jsonLineLogger((line) => process.stderr.write(line), 'info');
-  const demo = venue === 'demo' ? new DemoTransport() : null;
+  const demo = venue === 'demo' ? new DemoTransport() : venue === 'demo-b' ? new DemoTransport({ symbols: DEMO_B_SYMBOLS }) : null;
   const transport = demo ?? new LiveTransport();
 
   const notRecorded: NotRecorded[] = [];

@@ -10,7 +10,7 @@ import { bitgetVenue } from './bitget';
 import { bybitLinearVenue, bybitSpotVenue } from './bybit';
 import { coinbaseVenue } from './coinbase';
 import { coinbaseAdvancedVenue } from './coinbase-advanced';
-import { demoVenue } from './demo';
+import { demoBVenue, demoVenue } from './demo';
 import { deribitVenue } from './deribit';
 import { hyperliquidVenue } from './hyperliquid';
 import { krakenVenue } from './kraken';
@@ -33,6 +33,7 @@ const MODULES: ReadonlyMap<string, VenueModule> = new Map(
     krakenFuturesVenue,
     hyperliquidVenue,
     demoVenue,
+    demoBVenue,
   ].map((m) => [m.id, m]),
 );
 

@@ -16,6 +16,7 @@ import type { Services } from '../app/compose';
 import { answerSimulate } from '../analytics/impact-query';
 import { receiveCaptureUpload } from './capture-upload';
 import { answerTrades } from './trades-route';
+import { answerMergedBook, wantsMergedBook } from './merged-book-route';
 
 export interface WebHostOptions {
   services: Services;
@@ -201,6 +202,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
         })
         .catch((error: unknown) => failed(res, 'trades', error));
+      return;
+    }
+    if (path === '/api/book' && wantsMergedBook(url.searchParams)) {
+      // Several venues' books merged by price (src/main/web/merged-book-route.ts): 200, or 400/404 with { error }.
+      answerMergedBook(services, url.searchParams)
+        .then((answer) => {
+          if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
+        })
+        .catch((error: unknown) => failed(res, 'merged book', error));
       return;
     }
     const exportName = /^\/api\/exports\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];

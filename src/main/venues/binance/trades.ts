@@ -12,7 +12,7 @@ import type { Trade, VenueId } from '../../../shared/market';
 import { decimalField, idField, isObject, millisField, type TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
 
-export type BinanceTradeVenue = Extract<VenueId, 'binance-spot' | 'binance-usdm' | 'demo'>;
+export type BinanceTradeVenue = Extract<VenueId, 'binance-spot' | 'binance-usdm' | 'demo' | 'demo-b'>;
 
 export function parseBinanceTrades(venue: BinanceTradeVenue, message: unknown, localTs: number): TradeBatch | null {
   if (!isObject(message)) return null;

@@ -13,4 +13,13 @@ export const demoVenue: VenueModule = {
   captureSymbols: binanceCaptureSymbols,
 };
 
+/** demo-b: a second synthetic venue quoting the same assets a little differently (DEMO_B_SYMBOLS). */
+export const demoBVenue: VenueModule = {
+  id: 'demo-b',
+  name: 'Demo B (synthetic market)',
+  createAdapter: (ctx) => createBinanceAdapter({ venue: 'demo-b', market: BINANCE_SPOT, ...ctx }),
+  captureSymbols: binanceCaptureSymbols,
+};
+
 export { DEMO_REST, DEMO_WS, DemoTransport, type DemoOptions } from './transport';
+export { DEMO_B_SYMBOLS } from './market';

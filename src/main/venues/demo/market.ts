@@ -25,6 +25,18 @@ export interface DemoSymbolSpec {
   density: number;
   /** Mid moves by about this many ticks per step (standard deviation). */
   volatilityTicks: number;
+  /**
+   * Follow another market's symbol instead of walking alone (demo-b follows demo): the mid tracks
+   * that symbol's mid as it was `MidFollower.lagMs` ago, shifted by `offsetBps`, plus a little noise.
+   */
+  follows?: string;
+  offsetBps?: number;
+}
+
+/** Where a following market reads its leader's past mids (SyntheticMarket.midAt of the leader). */
+export interface MidFollower {
+  midAt(symbol: string, ts: number): number | null;
+  lagMs: number;
 }
 
 export const DEMO_SYMBOLS: DemoSymbolSpec[] = [
@@ -35,6 +47,22 @@ export const DEMO_SYMBOLS: DemoSymbolSpec[] = [
   { symbol: 'DOGEUSDT', base: 'DOGE', quote: 'USDT', mid: 0.12345, priceDecimals: 5, sizeDecimals: 0, typicalSize: 90_000, density: 0.85, volatilityTicks: 1 },
   { symbol: 'ETHBTC', base: 'ETH', quote: 'BTC', mid: 0.04903, priceDecimals: 5, sizeDecimals: 4, typicalSize: 30, density: 0.9, volatilityTicks: 0.6 },
 ];
+
+/**
+ * demo-b: the same assets quoted a little differently, so the cross-venue views have a second venue
+ * without a network. Its mids follow demo's 400 ms late (demo leads), BTC has a coarser tick (0.1, so
+ * a merged book groups to a common tick), and BTC also trades against USD (the USD quote family).
+ */
+export const DEMO_B_SYMBOLS: DemoSymbolSpec[] = [
+  { symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', mid: 64_252, priceDecimals: 1, sizeDecimals: 4, typicalSize: 0.5, density: 0.6, volatilityTicks: 1, follows: 'BTCUSDT', offsetBps: 0 },
+  { symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT', mid: 3_150.4, priceDecimals: 2, sizeDecimals: 3, typicalSize: 9, density: 0.45, volatilityTicks: 3, follows: 'ETHUSDT', offsetBps: 0.1 },
+  { symbol: 'SOLUSDT', base: 'SOL', quote: 'USDT', mid: 148.52, priceDecimals: 3, sizeDecimals: 2, typicalSize: 110, density: 0.4, volatilityTicks: 10, follows: 'SOLUSDT', offsetBps: 0.2 },
+  { symbol: 'XRPUSDT', base: 'XRP', quote: 'USDT', mid: 0.5232, priceDecimals: 4, sizeDecimals: 0, typicalSize: 18_000, density: 0.85, volatilityTicks: 1, follows: 'XRPUSDT', offsetBps: 0 },
+  { symbol: 'BTCUSD', base: 'BTC', quote: 'USD', mid: 64_240, priceDecimals: 2, sizeDecimals: 5, typicalSize: 0.4, density: 0.3, volatilityTicks: 6, follows: 'BTCUSDT', offsetBps: -1.5 },
+];
+
+/** How long a market keeps its past mids for followers to read. */
+const MID_HISTORY_MS = 10_000;
 
 /** Levels kept on each side of the true book. */
 const BOOK_DEPTH = 400;
@@ -70,10 +98,13 @@ class SymbolMarket {
   /** The touch after the last fill: every bid is at or below it, every ask above it. */
   private bidTop = Number.NaN;
   private steps = 0;
+  /** Recent (time, mid price) pairs, oldest first, for markets that follow this one. */
+  readonly midHistory: Array<[number, number]> = [];
 
   constructor(
     readonly spec: DemoSymbolSpec,
     private readonly rand: () => number,
+    private readonly follower: MidFollower | null = null,
   ) {
     this.updateId = 1_000_000 + Math.floor(rand() * 1_000_000);
     this.tradeId = 500_000 + Math.floor(rand() * 1_000_000);
@@ -210,7 +241,16 @@ class SymbolMarket {
   step(now: number, intensity: number): { bids: Change[]; asks: Change[]; fills: Fill[] } | null {
     const bidChanges = new Map<string, Change>();
     const askChanges = new Map<string, Change>();
-    this.mid += gaussian(this.rand) * this.spec.volatilityTicks * Math.sqrt(intensity);
+    const leaderMid = this.spec.follows && this.follower ? this.follower.midAt(this.spec.follows, now - this.follower.lagMs) : null;
+    if (leaderMid !== null) {
+      const target = leaderMid * (1 + (this.spec.offsetBps ?? 0) / 10_000) * 10 ** this.spec.priceDecimals;
+      // Exactly the leader's past mid: its own book (tick, churn, fills) is what differs.
+      this.mid = target;
+    } else {
+      this.mid += gaussian(this.rand) * this.spec.volatilityTicks * Math.sqrt(intensity);
+    }
+    this.midHistory.push([now, this.mid / 10 ** this.spec.priceDecimals]);
+    while (this.midHistory.length > 0 && this.midHistory[0]![0] < now - MID_HISTORY_MS) this.midHistory.shift();
     this.fill(now, bidChanges, askChanges);
     // Churn: most activity near the touch, a good share of it cancels.
     const churn = Math.round((2 + this.rand() * 6) * intensity);
@@ -283,9 +323,18 @@ export class SyntheticMarket {
   constructor(
     readonly specs: DemoSymbolSpec[] = DEMO_SYMBOLS,
     seed = 1,
+    follower: MidFollower | null = null,
   ) {
     const rand = seededRandom(seed);
-    for (const spec of specs) this.markets.set(spec.symbol, new SymbolMarket(spec, rand));
+    for (const spec of specs) this.markets.set(spec.symbol, new SymbolMarket(spec, rand, follower));
+  }
+
+  /** A symbol's mid price as it was at `ts` (the last step at or before it); null without history. */
+  midAt(symbol: string, ts: number): number | null {
+    const history = this.markets.get(symbol)?.midHistory;
+    if (!history || history.length === 0) return null;
+    for (let i = history.length - 1; i >= 0; i--) if (history[i]![0] <= ts) return history[i]![1];
+    return null;
   }
 
   has(symbol: string): boolean {

@@ -6,7 +6,7 @@
 import { symbolsFromStreamUrl } from '../binance/messages';
 import type { HttpResponse, SocketHandlers, Transport, TransportSocket } from '../transport';
 import { realClock } from '../transport';
-import { SyntheticMarket, type MarketFrames } from './market';
+import { DEMO_SYMBOLS, SyntheticMarket, type DemoSymbolSpec, type MarketFrames, type MidFollower } from './market';
 
 export interface DemoOptions {
   /** Milliseconds between depth batches (Binance: 100). */
@@ -23,6 +23,10 @@ export interface DemoOptions {
    * one step per tick.
    */
   messagesPerSec?: number;
+  /** The symbols to list (default: demo's six; demo-b passes DEMO_B_SYMBOLS). */
+  symbols?: DemoSymbolSpec[];
+  /** A market whose past mids this one follows (demo-b follows demo). */
+  follow?: MidFollower;
 }
 
 export const DEMO_REST = 'https://demo.invalid';
@@ -36,7 +40,7 @@ export class DemoTransport implements Transport {
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: DemoOptions = {}) {
-    this.market = new SyntheticMarket(undefined, options.seed ?? Date.now() % 100_000);
+    this.market = new SyntheticMarket(options.symbols ?? DEMO_SYMBOLS, options.seed ?? Date.now() % 100_000, options.follow ?? null);
   }
 
   connect(url: string, handlers: SocketHandlers): TransportSocket {

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { VenueInfo } from '../../../shared/contract';
+import { instrumentGroups, type InstrumentGroup } from '../../../shared/cross-venue';
 import type { Instrument, VenueId } from '../../../shared/market';
 import { sameChoice, symbolListStore, toggleFavourite } from '../layout/state';
 import { useStore } from '../layout/store';
@@ -28,7 +29,22 @@ export function shortVenueName(name: string): string {
 
 interface Option {
   instrument: Instrument;
-  group: 'Favourites' | 'Recent' | 'All';
+  group: 'Favourites' | 'Recent' | 'All' | 'Groups';
+  /** Set on a cross-venue group entry ("BTC/USDT · all venues"): the group, with the USD family or not. */
+  crossGroup?: { group: InstrumentGroup; quoteFamily: boolean };
+}
+
+/** Group entries: the same asset on several venues, exact quotes, then the USD family where it adds venues. */
+function groupOptions(instruments: Instrument[]): Array<{ group: InstrumentGroup; quoteFamily: boolean }> {
+  const exact = instrumentGroups(instruments, false);
+  const family = instrumentGroups(instruments, true).filter((g) => g.key.endsWith('/USD(T)') && !exact.some((e) => e.members.length >= g.members.length && e.key.split('/')[0] === g.key.split('/')[0]));
+  return [...exact.map((group) => ({ group, quoteFamily: false })), ...family.map((group) => ({ group, quoteFamily: true }))];
+}
+
+/** "BTC/USDT · all venues" for a group choice; null for a single book. */
+export function groupChoiceLabel(choice: SymbolChoice | null): string | null {
+  if (!choice?.group) return null;
+  return `${choice.group} · ${choice.venues && choice.venues.length > 0 ? choice.venues.join(', ') : 'all venues'}`;
 }
 
 /**
@@ -62,6 +78,16 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange, la
       seen.add(k);
       out.push({ instrument: i, group });
     };
+    // Cross-venue groups first (at most a few), never hiding the instruments.
+    {
+      for (const g of groupOptions(instruments)) {
+        const hay = `${g.group.key} all venues group ${g.group.members.map((m) => m.venue).join(' ')}`.toLowerCase();
+        if (!words.every((w) => hay.includes(w))) continue;
+        const first = g.group.members[0]!;
+        const anchor = instruments.find((i) => i.venue === first.venue && i.symbol === first.symbol);
+        if (anchor && out.filter((o) => o.crossGroup).length < 8) out.push({ instrument: anchor, group: 'Groups', crossGroup: g });
+      }
+    }
     lists.favourites.forEach((c) => push(find(c), 'Favourites'));
     lists.recent.forEach((c) => push(find(c), 'Recent'));
     for (const i of instruments) {
@@ -76,8 +102,12 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange, la
     el?.scrollIntoView({ block: 'nearest' });
   }, [active]);
 
-  const choose = (i: Instrument) => {
-    onChange({ venue: i.venue, symbol: i.symbol });
+  const choose = (i: Instrument, crossGroup?: Option['crossGroup']) => {
+    onChange(
+      crossGroup
+        ? { venue: i.venue, symbol: i.symbol, group: crossGroup.group.key, ...(crossGroup.quoteFamily ? { quoteFamily: true } : {}) }
+        : { venue: i.venue, symbol: i.symbol },
+    );
     setOpen(false);
     setQuery('');
     inputRef.current?.blur();
@@ -95,7 +125,7 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange, la
       const pick = options[active];
       if (open && pick) {
         e.preventDefault();
-        choose(pick.instrument);
+        choose(pick.instrument, pick.crossGroup);
       }
     } else if (e.key === 'Escape') {
       setOpen(false);
@@ -105,7 +135,7 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange, la
   };
 
   const selected = value ? instruments.find((i) => i.venue === value.venue && i.symbol === value.symbol) : undefined;
-  const shown = selected ? `${selected.display} · ${venueName(selected.venue)}` : value ? `${value.symbol} · ${venueName(value.venue)}` : '';
+  const shown = groupChoiceLabel(value) ?? (selected ? `${selected.display} · ${venueName(selected.venue)}` : value ? `${value.symbol} · ${venueName(value.venue)}` : '');
   const placeholder = loading ? 'Loading symbols…' : 'Pick a symbol';
 
   return (
@@ -136,8 +166,31 @@ export function SymbolPicker({ value, venues, instruments, loading, onChange, la
           {options.length === 0 && <li className="empty">{loading ? 'Loading…' : 'No symbol matches'}</li>}
           {options.map((o, n) => {
             const i = o.instrument;
-            const fav = lists.favourites.some((c) => sameChoice(c, i));
             const header = n === 0 || options[n - 1]!.group !== o.group;
+            if (o.crossGroup) {
+              const g = o.crossGroup.group;
+              return (
+                <li
+                  key={`group:${g.key}`}
+                  id={`${listId}-${n}`}
+                  data-index={n}
+                  data-group={header ? o.group : undefined}
+                  role="option"
+                  aria-selected={n === active}
+                  className={n === active ? 'active cross-group-option' : 'cross-group-option'}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    choose(i, o.crossGroup);
+                  }}
+                  onMouseEnter={() => setActive(n)}
+                >
+                  <span className="opt-symbol">{g.key} · all venues</span>
+                  <span className="opt-venue">{g.members.map((m) => venueName(m.venue)).join(', ')}</span>
+                  <span className="opt-raw">{g.members.length} venues</span>
+                </li>
+              );
+            }
+            const fav = lists.favourites.some((c) => sameChoice(c, i));
             return (
               <li
                 key={`${i.venue}:${i.symbol}`}

@@ -101,7 +101,7 @@ export function PanelFrame({ panel, actions }: { panel: PanelConfig; actions: Pa
       </header>
       <div className="panel-body">
         <ReplayedBookContext.Provider value={replayVenue !== undefined}>
-          <Body choice={choice} settings={panel.settings as never} onSettings={onSettings as never} />
+          <Body choice={choice} settings={panel.settings as never} onSettings={onSettings as never} onChoice={setChoice} />
         </ReplayedBookContext.Provider>
       </div>
     </section>

@@ -2,6 +2,10 @@ import type { ComponentType } from 'react';
 import type { PanelKind } from '../layout/model';
 import { AlertsPanel } from './alerts/AlertsPanel';
 import { CandlesPanel } from './candles/CandlesPanel';
+import { CrossDepthPanel } from './cross-venue/CrossDepthPanel';
+import { CrossHeatmapPanel } from './cross-venue/CrossHeatmapPanel';
+import { CrossLadderPanel } from './cross-venue/CrossLadderPanel';
+import { CrossNbboPanel } from './cross-venue/CrossNbboPanel';
 import { DepthPanel } from './depth/DepthPanel';
 import { HealthPanel } from './health/HealthPanel';
 import { HeatmapPanel } from './heatmap/HeatmapPanel';
@@ -33,4 +37,8 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   tape: { title: 'Time & Sales', component: TapePanel as ComponentType<PanelProps<never>> },
   'market-maker': { title: 'Paper market maker', component: MarketMakerPanel as ComponentType<PanelProps<never>> },
   candles: { title: 'Candles', component: CandlesPanel as ComponentType<PanelProps<never>> },
+  'cross-ladder': { title: 'Consolidated ladder', component: CrossLadderPanel as ComponentType<PanelProps<never>> },
+  'cross-depth': { title: 'Consolidated depth', component: CrossDepthPanel as ComponentType<PanelProps<never>> },
+  'cross-heatmap': { title: 'Consolidated heatmap', component: CrossHeatmapPanel as ComponentType<PanelProps<never>> },
+  'cross-nbbo': { title: 'NBBO & cross-venue', component: CrossNbboPanel as ComponentType<PanelProps<never>> },
 };

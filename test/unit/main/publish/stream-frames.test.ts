@@ -57,6 +57,8 @@ describe('stream frames against the contract', () => {
       trades: book,
       mm: {},
       candles: { ...book, interval: '1s' },
+      'cross.book': { ...book, levels: 10 },
+      'cross.leadlag': book,
     };
     const frames = new Map<string, unknown>();
     const errors: string[] = [];
@@ -84,6 +86,11 @@ describe('stream frames against the contract', () => {
     expect((frames.get('book.depth') as { mid: number | null }).mid).toBeCloseTo(0.3529, 6);
     expect((frames.get('book.heatmap') as { sizes: number[] }).sizes.some((x) => x > 0)).toBe(true);
     expect((frames.get('book.top') as { points: unknown[] }).points.length).toBeGreaterThan(0);
+    // A replayed symbol has no base/quote, so its group is itself: the merged book is its own book.
+    const cross = frames.get('cross.book') as { bids: Array<{ price: string; venues: Record<string, string> }>; nbbo: { bid: { price: string; venue: string } | null } };
+    expect(Number(cross.bids[0]!.price)).toBe(0.3527);
+    expect(Object.keys(cross.bids[0]!.venues)).toEqual([VENUE]);
+    expect(cross.nbbo.bid).toMatchObject({ price: '0.35270000', venue: VENUE });
     expect((frames.get('ui.commands') as { commands: Array<{ action: string }> }).commands.map((c) => c.action)).toEqual(['export-csv']);
 
     // The capture's one NKNUSDT print (58 at 0.3529), replayed before the chart opened: from the trade log.

@@ -24,6 +24,7 @@ import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
+import type { DeskSource } from '../desk/subscriber';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -40,6 +41,8 @@ export interface ServicesOptions {
   credentials?: Partial<Record<VenueId, VenueCredentials>>;
   /** Analytics thresholds and sizes (defaults in src/main/analytics/config.ts). */
   analytics?: AnalyticsOverrides;
+  /** Take every venue's books from a desk's NATS instead of exchange connections (src/main/desk). */
+  desk?: DeskSource;
 }
 
 export interface Services {
@@ -79,6 +82,8 @@ export function createServices(options: ServicesOptions): Services {
   const live = new LiveTransport();
   const closers: Array<() => void | Promise<void>> = [];
   const configs: VenueConfig[] = options.venues.map((id) => {
+    const desk = options.desk;
+    if (desk) return { id, mode: 'live', transport: live, createAdapter: (ctx) => desk.createAdapter(ctx, id) };
     if (id === 'demo') {
       const transport = new DemoTransport(options.demo);
       closers.push(() => transport.close());

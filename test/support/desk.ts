@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './paths';
 
-const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 
 export interface Finished {
   code: number | null;
@@ -18,9 +17,13 @@ export interface Running {
   done: Promise<Finished>;
 }
 
-/** Starts `tsx src/main/cli/<script>` with `args`; `done` resolves when it exits. */
+/**
+ * Starts `src/main/cli/<script>` with `args` in one Node process (tsx as a loader, not its CLI, which
+ * would run the script in a second process that a SIGKILL of the first leaves running); `done`
+ * resolves when it exits.
+ */
 export function startCli(script: string, args: string[]): Running {
-  const child = spawn(tsx, [join(repoRoot, 'src', 'main', 'cli', script), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main', 'cli', script), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -138,10 +138,10 @@ async function startNodes(specs: NodeSpec[], dir: string): Promise<NatsCluster> 
   return cluster;
 }
 
-/** One JetStream node on a free loopback port. */
-export async function startNatsServer(): Promise<NatsCluster> {
+/** One JetStream node on a free loopback port (or on `port`). */
+export async function startNatsServer(port?: number): Promise<NatsCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'obm-nats-'));
-  const [clientPort, monitorPort] = [await freePort(), await freePort()];
+  const [clientPort, monitorPort] = [port ?? (await freePort()), await freePort()];
   const configFile = join(dir, 'n1.conf');
   writeFileSync(
     configFile,

@@ -25,8 +25,8 @@ export interface CollectorOptions {
   snapshotEveryMs?: number;
   /** How often each book's health is published (default 1 s). */
   healthEveryMs?: number;
-  /** Attempts per message before giving up on it (default 8). */
-  publishAttempts?: number;
+  /** How long a message is retried before it is given up (default 60 s: a cluster elects a new leader well within it). */
+  publishRetryMs?: number;
 }
 
 export interface CollectorCounts {
@@ -128,13 +128,13 @@ export class DeskCollector {
     const subject = subjectOf(feed.venue, feed.symbol, kind);
     const data = encode(message);
     this.counts[kind]++;
-    const attempts = this.options.publishAttempts ?? 8;
+    const giveUpAt = Date.now() + (this.options.publishRetryMs ?? 60_000);
     const send = async (): Promise<PubAck | null> => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.options.js.publish(subject, data, { msgID, timeout: 5000 });
         } catch (error) {
-          if (attempt >= attempts) {
+          if (Date.now() >= giveUpAt) {
             this.counts.failed++;
             this.options.logger.log('error', 'desk-publish-failed', { subject, msgID, error: (error as Error).message });
             return null;

@@ -67,7 +67,11 @@ class RemoteBook {
   private loading = false;
   private closed = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** When the newest message seen was stored in the stream (the collector's last sign of life). */
   private lastMessageAt = Date.now();
+  private lastLoadAt = 0;
+  /** Loaded from a snapshot older than the stale limit: synced only once a fresh message shows the collector alive. */
+  private awaitingFresh = false;
   private remoteHealth: SymbolHealth | null = null;
   private ended = false;
   private staleMessage: string | null = null;
@@ -97,6 +101,7 @@ class RemoteBook {
   async load(reason: string): Promise<void> {
     if (this.closed || this.loading) return;
     this.loading = true;
+    this.lastLoadAt = Date.now();
     const generation = ++this.generation;
     this.messages?.stop();
     this.messages = null;
@@ -123,7 +128,9 @@ class RemoteBook {
         opt_start_seq: snapshot.streamSeq + 1,
       });
       if (this.closed || generation !== this.generation) return;
-      const messages = await consumer.consume();
+      // Short pulls with heartbeats: a consumer whose node died is noticed within seconds and recreated
+      // by the client from the last message it delivered.
+      const messages = await consumer.consume({ expires: 2000 });
       this.messages = messages;
       void (async () => {
         try {
@@ -152,14 +159,20 @@ class RemoteBook {
     this.expectedSeq = snapshot.seq;
     this.remoteHealth = snapshot.health;
     this.ended = snapshot.ended;
-    this.lastMessageAt = Date.now();
-    this.staleMessage = null;
+    this.lastMessageAt = snapshot.takenAt;
+    // A snapshot of a live collector is recent, or its next health message (every second) will be.
+    this.awaitingFresh = !snapshot.ended && !this.fresh(snapshot.takenAt);
+    if (!this.awaitingFresh) this.staleMessage = null;
     if (feed.state === 'connecting') feed.awaitSnapshot(`desk: ${reason}`);
     else if (feed.state === 'synced') feed.resync(`desk: ${reason}`);
     if (snapshot.state !== 'synced') return; // the collector's book is rebuilding: its snapshot message follows
     const result = feed.apply(feed.event('snapshot', { bids: snapshot.bids, asks: snapshot.asks, exchangeTs: snapshot.exchangeTs ?? undefined, localTs: snapshot.localTs }));
     feed.bookSequence = snapshot.seq;
-    if (result === 'ok') feed.synced(`desk snapshot at sequence ${snapshot.seq}`);
+    if (result === 'ok' && !this.awaitingFresh) feed.synced(`desk snapshot at sequence ${snapshot.seq}`);
+  }
+
+  private fresh(storedAt: number): boolean {
+    return Date.now() - storedAt < (this.options.staleAfterMs ?? 5000);
   }
 
   private countMalformed(reason: string): void {
@@ -171,7 +184,13 @@ class RemoteBook {
   private handle(m: JsMsg): void {
     const where = parseSubject(m.subject);
     if (!where) return this.countMalformed(`unknown subject ${m.subject}`);
-    this.lastMessageAt = Date.now();
+    const storedAt = Number(m.timestampNanos / 1_000_000n);
+    this.lastMessageAt = Math.max(this.lastMessageAt, storedAt);
+    if (this.awaitingFresh && this.fresh(storedAt)) {
+      this.awaitingFresh = false;
+      this.staleMessage = null;
+      if (this.feed.state === 'buffering' && this.feed.book.levelCount('bid') + this.feed.book.levelCount('ask') > 0) this.feed.synced('desk: the collector is publishing');
+    }
     try {
       switch (where.kind) {
         case 'book':
@@ -230,7 +249,7 @@ class RemoteBook {
     }
     this.expectedSeq = message.seq;
     feed.bookSequence = message.seq;
-    if (message.kind === 'snapshot' && feed.state !== 'synced') feed.synced('desk: snapshot from the collector');
+    if (message.kind === 'snapshot' && feed.state !== 'synced' && !this.awaitingFresh) feed.synced('desk: snapshot from the collector');
   }
 
   private onState(message: StateMessage): void {
@@ -241,13 +260,19 @@ class RemoteBook {
     else if (message.to !== 'synced' && feed.state === 'synced') feed.resync(reason);
   }
 
-  /** Called every second: a collector that stopped publishing makes the book lost, not frozen-live. */
+  /**
+   * Called every second: a collector that stopped publishing makes the book lost, not frozen-live. A
+   * consumer can also stall when its cluster node dies, so while nothing comes the book is followed
+   * again from its last snapshot every other stale period.
+   */
   checkStale(now: number): void {
-    if (this.closed || this.ended || this.feed.state === 'connecting' || this.feed.state === 'failed') return;
+    if (this.closed || this.ended || this.feed.state === 'failed') return;
+    const staleAfterMs = this.options.staleAfterMs ?? 5000;
     const silentMs = now - this.lastMessageAt;
-    if (silentMs < (this.options.staleAfterMs ?? 5000)) return;
+    if (silentMs < staleAfterMs) return;
     this.staleMessage = `no message from the collector for ${Math.round(silentMs / 1000)} s: it stopped or lost NATS; waiting for it`;
-    this.feed.connectionLost(this.staleMessage);
+    if (this.feed.state === 'synced' || this.feed.state === 'resyncing') this.feed.connectionLost(this.staleMessage);
+    if (now - this.lastLoadAt >= 2 * staleAfterMs) void this.load('no message from the collector');
   }
 
   /** The collector's health of the book (its integrity counters) with this window's state and staleness. */

@@ -94,7 +94,8 @@ export function createServices(options: ServicesOptions): Services {
   const market = new MarketService(
     configs,
     options.logger,
-    options.dataDir ? new InstrumentCache(join(options.dataDir, 'instruments')) : null,
+    // A desk's list is what its collectors publish, not the venue's: it is not cached over the venue's.
+    options.dataDir && !options.desk ? new InstrumentCache(join(options.dataDir, 'instruments')) : null,
   );
   const publisher = new Publisher(options.tickMs ?? 50);
   const contract = new ContractHost(publisher, options.logger);

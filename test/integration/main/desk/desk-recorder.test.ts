@@ -1,14 +1,18 @@
 /**
  * The desk's recorder cannot lose or double a row: real captures published through the collector,
  * the recorder killed (SIGKILL) mid-stream and started again ends with exactly the top-of-book rows and
- * trades the collector published, each once, equal to what a local replay records.
+ * trades the collector published, each once, equal to what a local replay records; a malformed
+ * message is counted and skipped.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { replayCapture } from '../../../../src/main/capture/replay';
+import { subjectOf } from '../../../../src/main/desk/subjects';
 import { collectCapture, startCli, type Running } from '../../../support/desk';
 import { startNatsServer, type NatsCluster } from '../../../support/nats-server';
 import { capture } from '../../../support/paths';
@@ -52,6 +56,11 @@ describe('desk recorder: killed and restarted mid-stream', () => {
     const recordedBefore = lastReport(first)!.top;
     expect(recordedBefore).toBeLessThan(published.top);
 
+    // A malformed top-of-book message after everything the collectors published: counted and skipped.
+    const nc = await connect({ servers: server.urls });
+    await jetstream(nc).publish(subjectOf('okx', 'BTC-USDT', 'top'), new TextEncoder().encode('{"run":"r","seq":"one"}'));
+    await nc.close();
+
     const second = startCli('desk-recorder.ts', args);
     const db = () => new Database(join(dataDir, 'store.db'), { readonly: true });
     const count = (table: string): number => {
@@ -67,6 +76,7 @@ describe('desk recorder: killed and restarted mid-stream', () => {
     second.child.kill('SIGTERM');
     const stopped = await second.done;
     expect(stopped.code).toBe(0);
+    expect(lastReport(second)!.malformed).toBe(1);
     expect(count('top_of_book')).toBe(published.top);
     expect(count('trades')).toBe(published.trade);
     // The rows are the collector's, each once: no (instrument, time, prices) twice beyond what the data has.

@@ -83,7 +83,7 @@ export function createServices(options: ServicesOptions): Services {
   const closers: Array<() => void | Promise<void>> = [];
   const configs: VenueConfig[] = options.venues.map((id) => {
     const desk = options.desk;
-    if (desk) return { id, mode: 'live', transport: live, createAdapter: (ctx) => desk.createAdapter(ctx, id) };
+    if (desk) return { id, mode: 'live', transport: live, createAdapter: (ctx) => desk.createAdapter(ctx, id), uncachedList: true };
     if (id === 'demo') {
       const transport = new DemoTransport(options.demo);
       closers.push(() => transport.close());

@@ -41,6 +41,8 @@ export interface VenueConfig {
   credentials?: VenueCredentials;
   /** Builds the venue's adapter instead of its module (books taken from a desk's NATS: src/main/desk). */
   createAdapter?: (ctx: AdapterContext) => VenueAdapter;
+  /** The list changes while the app runs (a desk's collectors add books): ask the adapter every time. */
+  uncachedList?: boolean;
 }
 
 interface VenueRuntime {
@@ -210,7 +212,9 @@ export class MarketService {
         status: 'replay',
       }));
     }
-    return this.runtime(venue).catalog.list();
+    const runtime = this.runtime(venue);
+    if (runtime.config.uncachedList) return runtime.adapter.listInstruments();
+    return runtime.catalog.list();
   }
 
   /** Why the instrument list is missing or old, if it is. */

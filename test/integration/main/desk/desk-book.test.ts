@@ -70,6 +70,19 @@ describe('desk: capture → collector → JetStream cluster → web host /api/bo
     }, 60_000);
   }
 
+  it('lists books a collector publishes after the host started, and serves them', async () => {
+    expect((await services.market.instruments('okx')).map((i) => i.symbol)).not.toContain('FUN-BTC');
+    await collectCapture(cluster.urls, capture('okx_2021-07-22.capture.jsonl'), ['--replicas', '3']);
+    expect((await services.market.instruments('okx')).map((i) => i.symbol)).toContain('FUN-BTC');
+    const expected = (await exportedDepths(capture('okx_2021-07-22.capture.jsonl'))).find((b) => b.symbol === 'FUN-BTC')!;
+    let body: Record<string, unknown> = {};
+    await until(async () => {
+      body = JSON.parse((await get(host.port, `/api/book?venue=okx&symbol=FUN-BTC&levels=${LEVELS}`)).body);
+      return body.state === 'synced';
+    }, 15_000, 'FUN-BTC loaded');
+    expect([body.bids, body.asks]).toEqual([expected.bids, expected.asks]);
+  }, 60_000);
+
   it('shows the collector’s integrity counters and that its capture ended', async () => {
     const health = services.health().symbols.find((h) => h.venue === 'kraken' && h.symbol === 'XBT/CHF');
     expect(health).toMatchObject({ state: 'synced', checksumFailed: 0, ended: true });

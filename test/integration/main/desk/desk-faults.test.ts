@@ -44,7 +44,7 @@ async function subscriber(urls: string): Promise<{ desk: DeskSource; services: S
 }
 
 async function followAll(services: Services, venue: 'okx', count: number): Promise<void> {
-  await until(async () => (await services.market.instruments(venue)).length >= count, 15_000, 'every book published');
+  await until(async () => (await services.market.instruments(venue)).length >= count, 40_000, 'every book published');
   for (const i of await services.market.instruments(venue)) await services.market.ensure(venue, i.symbol);
 }
 
@@ -88,7 +88,7 @@ describe('desk faults', () => {
     const { services } = await subscriber(server.urls);
     await followAll(services, 'okx', 3);
     const symbol = 'BTC-USD-210924-66000-C';
-    await until(() => services.market.feed('okx', symbol)?.state === 'synced', 15_000, 'a synced book');
+    await until(() => services.market.feed('okx', symbol)?.state === 'synced', 30_000, 'a synced book');
     collector.child.kill('SIGKILL');
     await collector.done;
     const killedAt = Date.now();
@@ -101,7 +101,7 @@ describe('desk faults', () => {
     expect(services.market.venues().find((v) => v.id === 'okx')!.status).not.toBe('ok');
     // Another collector (a new run) publishes again: the book comes back from its snapshot.
     await collectCapture(server.urls, OKX, ['--snapshot-every', '500']);
-    await until(() => services.market.feed('okx', symbol)!.state === 'synced', 15_000, 'the book back from the new run');
+    await until(() => services.market.feed('okx', symbol)!.state === 'synced', 30_000, 'the book back from the new run');
     const expected = (await exportedDepths(OKX)).find((b) => b.symbol === symbol)!;
     const answer = bookAnswerOf(services.market.feed('okx', symbol)!, LEVELS);
     expect([answer.bids, answer.asks]).toEqual([expected.bids, expected.asks]);

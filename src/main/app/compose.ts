@@ -33,6 +33,7 @@ import { AlertDelivery } from '../alerts-delivery/service';
 import { alertDeliveryCapability } from '../alerts-delivery/capability';
 import { candlesCapability } from './candles-capability';
 import { crossVenueCapability, feesFromEnv } from '../crossvenue/capability';
+import type { DeskSource } from '../desk/subscriber';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -53,6 +54,8 @@ export interface ServicesOptions {
   proxy?: ProxyOptions;
   /** Where alerts go beyond the windows: webhook, Telegram, quiet hours (see src/main/alerts-delivery). */
   alertDelivery?: AlertDeliveryOptions;
+  /** Take every venue's books from a desk's NATS instead of exchange connections (src/main/desk). */
+  desk?: DeskSource;
 }
 
 export interface Services {
@@ -99,8 +102,10 @@ export function createServices(options: ServicesOptions): Services {
   }
   const live = new LiveTransport({ proxy });
   // demo-b follows demo's mids 400 ms late when both run (the cross-venue lead/lag has a leader).
-  const demoTransport = options.venues.includes('demo') ? new DemoTransport(options.demo) : null;
+  const demoTransport = options.venues.includes('demo') && !options.desk ? new DemoTransport(options.demo) : null;
   const configs: VenueConfig[] = options.venues.map((id) => {
+    const desk = options.desk;
+    if (desk) return { id, mode: 'live', transport: live, createAdapter: (ctx) => desk.createAdapter(ctx, id), uncachedList: true };
     if (id === 'demo' || id === 'demo-b') {
       const transport =
         id === 'demo'
@@ -114,7 +119,8 @@ export function createServices(options: ServicesOptions): Services {
   const market = new MarketService(
     configs,
     options.logger,
-    options.dataDir ? new InstrumentCache(join(options.dataDir, 'instruments')) : null,
+    // A desk's list is what its collectors publish, not the venue's: it is not cached over the venue's.
+    options.dataDir && !options.desk ? new InstrumentCache(join(options.dataDir, 'instruments')) : null,
   );
   const publisher = new Publisher(options.tickMs ?? 50);
   const contract = new ContractHost(publisher, options.logger);

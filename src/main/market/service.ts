@@ -6,7 +6,7 @@
 import { ContractError, type HealthReport, type ReplayStatus, type VenueInfo } from '../../shared/contract';
 import type { BookEvent, Instrument, SyncState, Trade, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
-import type { VenueAdapter } from '../venues/adapter';
+import type { AdapterContext, VenueAdapter } from '../venues/adapter';
 import { venueModule, type VenueCredentials } from '../venues/registry';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import type { Transport } from '../venues/transport';
@@ -39,6 +39,10 @@ export interface VenueConfig {
   fallbackInstruments?: Instrument[];
   /** API key for venues whose better channels need one (Coinbase Exchange `level2`). */
   credentials?: VenueCredentials;
+  /** Builds the venue's adapter instead of its module (books taken from a desk's NATS: src/main/desk). */
+  createAdapter?: (ctx: AdapterContext) => VenueAdapter;
+  /** The list changes while the app runs (a desk's collectors add books): ask the adapter every time. */
+  uncachedList?: boolean;
 }
 
 interface VenueRuntime {
@@ -100,7 +104,8 @@ export class MarketService {
     for (const config of configs) {
       const mod = venueModule(config.id);
       if (!mod) throw new Error(`venue "${config.id}" is not supported yet`);
-      const adapter = mod.createAdapter({ transport: config.transport, listener, logger, endpoints: config.endpoints, credentials: config.credentials });
+      const context: AdapterContext = { transport: config.transport, listener, logger, endpoints: config.endpoints, credentials: config.credentials };
+      const adapter = config.createAdapter ? config.createAdapter(context) : mod.createAdapter(context);
       const catalog = new InstrumentCatalog({
         venue: config.id,
         fetchList: () => adapter.listInstruments(),
@@ -207,7 +212,9 @@ export class MarketService {
         status: 'replay',
       }));
     }
-    return this.runtime(venue).catalog.list();
+    const runtime = this.runtime(venue);
+    if (runtime.config.uncachedList) return runtime.adapter.listInstruments();
+    return runtime.catalog.list();
   }
 
   /** Why the instrument list is missing or old, if it is. */

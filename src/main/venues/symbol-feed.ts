@@ -64,6 +64,11 @@ export class SymbolFeed {
   stateVersion = 0;
   lastExchangeTs: number | null = null;
   lastLocalTs = 0;
+  /**
+   * Book events applied since this feed began (GET /api/book's `sequence`). A desk collector numbers
+   * what it publishes with it; a desk subscriber sets it to the collector's number.
+   */
+  bookSequence = 0;
 
   constructor(
     readonly venue: VenueId,
@@ -300,6 +305,7 @@ export class SymbolFeed {
       this.counters.lastError = `crossed book: best bid ${this.book.bestBid()?.price} >= best ask ${this.book.bestAsk()?.price}`;
       return 'crossed';
     }
+    this.bookSequence++;
     this.listener.onBook(this, event);
     return 'ok';
   }

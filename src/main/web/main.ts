@@ -2,8 +2,10 @@
  * npm run web -- [--port N] [--host H] [--venue demo|binance-spot|binance-usdm ...] [--data DIR]
  *               [--token T] [--endpoint VENUE=WS_URL,REST_URL] [--tick MS] [--ui DIR] [--proxy URL]
  *               [--alert-webhook URL [--alert-webhook-secret S]] [--alert-telegram-token T --alert-telegram-chat ID]
- *               [--alert-telegram-api URL] [--alert-quiet-hours HH:MM-HH:MM[@ZONE]] [--alert-kinds K,…] [--alert-test]
+ *               [--alert-telegram-api URL] [--alert-quiet-hours HH:MM-HH:MM[@ZONE]] [--alert-kinds K,…] [--alert-test] [--nats URL[,URL...]]
  *
+ * With --nats the books, trades and health come from a desk's collectors over NATS JetStream instead
+ * of exchange connections (every venue they publish, or those --venue names).
  * Starts the monitor's services in plain Node and serves the UI at http://127.0.0.1:5178/.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,6 +23,7 @@ import { resolveAlertDeliveryOptions } from '../alerts-delivery/options';
 import { rotatingFileLogger, teeLogger } from '../log-file';
 import { supportedVenues } from '../venues/registry';
 import { installCrashGuard } from './crash-guard';
+import { connectDeskSubscriber, type DeskSource } from '../desk/subscriber';
 import { checkToken, isLoopback, startWebHost } from './server';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -57,6 +60,8 @@ async function main(): Promise<void> {
         'alert-kinds': { type: 'string' },
         /** Send a test message on every alert channel once the host is up, and print the outcome. */
         'alert-test': { type: 'boolean', default: false },
+        /** Take the books from a desk's NATS (src/main/desk) instead of exchange connections. */
+        nats: { type: 'string' },
       },
     });
   } catch (error) {
@@ -67,8 +72,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got ${v.port}`);
   const tickMs = Number(v.tick);
   if (!(tickMs >= 16 && tickMs <= 1000)) fail(`--tick must be 16-1000 ms, got ${v.tick}`);
-  // Without --venue the host runs the demo venue, which needs no network.
-  const requested = (v.venue ?? ['demo']).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  // Without --venue the host runs the demo venue, which needs no network (with --nats: what the desk publishes).
+  const requested = (v.venue ?? (v.nats ? [] : ['demo'])).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const venues: VenueId[] = [];
   for (const id of requested) {
     if (!isVenueId(id)) fail(`unknown venue "${id}"; known: ${supportedVenues().join(', ')}`);
@@ -127,7 +132,23 @@ async function main(): Promise<void> {
       shutdown(1);
     },
   });
+  let desk: DeskSource | undefined;
+  if (v.nats) {
+    const waiting = new AbortController();
+    const stopWaiting = (): void => waiting.abort();
+    process.once('SIGINT', stopWaiting);
+    process.once('SIGTERM', stopWaiting);
+    try {
+      desk = await connectDeskSubscriber(v.nats, { venues, logger, signal: waiting.signal, name: 'obm-web', onWait: (message) => process.stderr.write(`web: ${message}\n`) });
+    } catch (error) {
+      fail((error as Error).message);
+    }
+    process.off('SIGINT', stopWaiting);
+    process.off('SIGTERM', stopWaiting);
+    if (venues.length === 0) venues.push(...desk.venues);
+  }
   const services = createServices({
+    desk,
     venues,
     logger,
     endpoints,
@@ -156,7 +177,7 @@ async function main(): Promise<void> {
     if (e.code === 'EADDRNOTAVAIL') fail(`cannot bind ${host}: no such local address`);
     fail(e.message);
   }
-  process.stdout.write(`Order Book Monitor web host: ${webHost.url}\n  venues: ${venues.join(', ')}\n  data: ${dataDir}\n`);
+  process.stdout.write(`Order Book Monitor web host: ${webHost.url}\n  venues: ${venues.join(', ')}${v.nats ? ` (from the desk at ${v.nats})` : ''}\n  data: ${dataDir}\n`);
   if (v['alert-test']) {
     const results = await services.alertDelivery.test();
     if (results.length === 0) process.stdout.write('  alert test: no alert channel is configured\n');
@@ -171,6 +192,7 @@ async function main(): Promise<void> {
     void webHost
       .close()
       .then(() => services.close())
+      .then(() => desk?.nc.close())
       .finally(() => process.exit(code));
   };
   process.on('SIGINT', () => shutdown(0));

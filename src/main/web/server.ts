@@ -1,6 +1,6 @@
 /**
  * The web host: the same services as the desktop app in plain Node, the built renderer over HTTP,
- * the contract over a WebSocket at /ws, GET /api/health, /api/simulate and /api/trades. Binds 127.0.0.1 by default; any other
+ * the contract over a WebSocket at /ws, GET /api/health, /api/simulate, /api/trades and /api/book. Binds 127.0.0.1 by default; any other
  * address requires a token (query `?token=`, then a cookie, or `Authorization: Bearer`).
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { answerSimulate } from '../analytics/impact-query';
 import { receiveCaptureUpload } from './capture-upload';
 import { answerTrades } from './trades-route';
 import { answerMergedBook, wantsMergedBook } from './merged-book-route';
+import { answerBook } from './book-route';
 
 export interface WebHostOptions {
   services: Services;
@@ -211,6 +212,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
         })
         .catch((error: unknown) => failed(res, 'merged book', error));
+      return;
+    }
+    if (path === '/api/book') {
+      // A snapshot of one book, best first, exact texts (src/main/web/book-route.ts).
+      answerBook(services, url.searchParams)
+        .then((answer) => {
+          if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
+        })
+        .catch((error: unknown) => failed(res, 'book', error));
       return;
     }
     const exportName = /^\/api\/exports\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];

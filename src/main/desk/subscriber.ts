@@ -1,0 +1,412 @@
+/**
+ * Desktops and web hosts as subscribers: a venue adapter whose books come from the desk's NATS
+ * instead of an exchange. It plugs into the market service like any venue, so every panel,
+ * analytics, the store and /api/book work unchanged.
+ *
+ * Per book: load the collector's last snapshot from the KV bucket, then follow the book's messages
+ * from the stream sequence that snapshot is current to (one ordered consumer on
+ * `obm.<venue>.<symbol>.>`). A break in the per-book sequence, a level count that disagrees with the
+ * collector's, or a new collector run reloads from the snapshot. No message from the collector for
+ * a few seconds (it publishes health every second) shows the book as lost, not frozen-live; a
+ * malformed message is counted on the book's health and skipped.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import type { SymbolHealth } from '../../shared/contract';
+import type { Instrument, VenueId } from '../../shared/market';
+import type { Logger } from '../log';
+import { connectDesk, openDeskStorage } from './connection';
+import type { AdapterContext, VenueAdapter } from '../venues/adapter';
+import { SymbolFeed, type FeedListener } from '../venues/symbol-feed';
+import {
+  STREAM_NAME,
+  MalformedMessageError,
+  bookFilter,
+  parseBook,
+  parseHealth,
+  parseSnapshot,
+  parseSnapshotKey,
+  parseState,
+  parseSubject,
+  parseTrade,
+  snapshotKey,
+  type BookMessage,
+  type BookSnapshot,
+  type StateMessage,
+} from './subjects';
+
+export interface DeskSubscriberOptions {
+  js: JetStreamClient;
+  books: KV;
+  logger: Logger;
+  /** No message from the collector for this long shows the book as lost (default 5 s). */
+  staleAfterMs?: number;
+  /** Wait before trying again when a book has no snapshot yet or loading failed (default 1 s). */
+  retryMs?: number;
+}
+
+/** What the desk's collectors publish: every book with a snapshot in the KV bucket. */
+export async function publishedBooks(books: KV, venue?: VenueId): Promise<Array<{ venue: VenueId; symbol: string }>> {
+  const found: Array<{ venue: VenueId; symbol: string }> = [];
+  for await (const key of await books.keys(venue ? `${venue}.>` : '>')) {
+    const book = parseSnapshotKey(key);
+    if (book) found.push(book);
+  }
+  return found;
+}
+
+/** One book followed from the desk. */
+class RemoteBook {
+  readonly feed: SymbolFeed;
+  private run: string | null = null;
+  private expectedSeq = 0;
+  private messages: ConsumerMessages | null = null;
+  /** Bumped on every (re)load: messages of an older consumer are ignored. */
+  private generation = 0;
+  private loading = false;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** When the newest message seen was stored in the stream (the collector's last sign of life). */
+  private lastMessageAt = Date.now();
+  private lastLoadAt = 0;
+  /** Loaded from a snapshot older than the stale limit: synced only once a fresh message shows the collector alive. */
+  private awaitingFresh = false;
+  private remoteHealth: SymbolHealth | null = null;
+  private ended = false;
+  private staleMessage: string | null = null;
+  /** Malformed messages counted here too (the feed's counter also counts its own). */
+  malformed = 0;
+
+  constructor(
+    venue: VenueId,
+    symbol: string,
+    listener: FeedListener,
+    private readonly options: DeskSubscriberOptions,
+  ) {
+    this.feed = new SymbolFeed(venue, symbol, listener, options.logger);
+    this.feed.connecting('loading the book from the desk');
+    void this.load('subscribed');
+  }
+
+  private schedule(reason: string): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.load(reason);
+    }, this.options.retryMs ?? 1000);
+  }
+
+  /** Load the last snapshot and follow the messages after it. */
+  async load(reason: string): Promise<void> {
+    if (this.closed || this.loading) return;
+    this.loading = true;
+    this.lastLoadAt = Date.now();
+    const generation = ++this.generation;
+    this.messages?.stop();
+    this.messages = null;
+    const feed = this.feed;
+    try {
+      const entry = await this.options.books.get(snapshotKey(feed.venue, feed.symbol));
+      if (!entry || entry.operation !== 'PUT') {
+        feed.error(`no collector has published ${feed.venue} ${feed.symbol} yet; waiting`);
+        this.schedule(reason);
+        return;
+      }
+      let snapshot: BookSnapshot;
+      try {
+        snapshot = parseSnapshot(entry.value);
+      } catch (error) {
+        this.countMalformed(`snapshot: ${(error as Error).message}`);
+        this.schedule(reason);
+        return;
+      }
+      this.applySnapshot(snapshot, reason);
+      const consumer = await this.options.js.consumers.get(STREAM_NAME, {
+        filter_subjects: bookFilter(feed.venue, feed.symbol),
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: snapshot.streamSeq + 1,
+      });
+      if (this.closed || generation !== this.generation) return;
+      // Short pulls with heartbeats: a consumer whose node died is noticed within seconds and recreated
+      // by the client from the last message it delivered.
+      const messages = await consumer.consume({ expires: 2000 });
+      this.messages = messages;
+      void (async () => {
+        try {
+          for await (const m of messages) {
+            if (generation !== this.generation) break;
+            this.handle(m);
+          }
+        } catch (error) {
+          if (generation === this.generation && !this.closed) {
+            feed.error(`desk consumer stopped: ${(error as Error).message}`);
+            this.schedule('consumer stopped');
+          }
+        }
+      })();
+    } catch (error) {
+      feed.error(`cannot load ${feed.venue} ${feed.symbol} from the desk: ${(error as Error).message}`);
+      this.schedule(reason);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private applySnapshot(snapshot: BookSnapshot, reason: string): void {
+    const feed = this.feed;
+    this.run = snapshot.run;
+    this.expectedSeq = snapshot.seq;
+    this.remoteHealth = snapshot.health;
+    this.ended = snapshot.ended;
+    this.lastMessageAt = snapshot.takenAt;
+    // A snapshot of a live collector is recent, or its next health message (every second) will be.
+    this.awaitingFresh = !snapshot.ended && !this.fresh(snapshot.takenAt);
+    if (!this.awaitingFresh) this.staleMessage = null;
+    if (feed.state === 'connecting') feed.awaitSnapshot(`desk: ${reason}`);
+    else if (feed.state === 'synced') feed.resync(`desk: ${reason}`);
+    if (snapshot.state !== 'synced') return; // the collector's book is rebuilding: its snapshot message follows
+    const result = feed.apply(feed.event('snapshot', { bids: snapshot.bids, asks: snapshot.asks, exchangeTs: snapshot.exchangeTs ?? undefined, localTs: snapshot.localTs }));
+    feed.bookSequence = snapshot.seq;
+    if (result === 'ok' && !this.awaitingFresh) feed.synced(`desk snapshot at sequence ${snapshot.seq}`);
+  }
+
+  private fresh(storedAt: number): boolean {
+    return Date.now() - storedAt < (this.options.staleAfterMs ?? 5000);
+  }
+
+  private countMalformed(reason: string): void {
+    this.malformed++;
+    this.feed.malformed(reason);
+    this.options.logger.log('warn', 'desk-malformed', { venue: this.feed.venue, symbol: this.feed.symbol, reason });
+  }
+
+  private handle(m: JsMsg): void {
+    const where = parseSubject(m.subject);
+    if (!where) return this.countMalformed(`unknown subject ${m.subject}`);
+    const storedAt = Number(m.timestampNanos / 1_000_000n);
+    this.lastMessageAt = Math.max(this.lastMessageAt, storedAt);
+    if (this.awaitingFresh && this.fresh(storedAt)) {
+      this.awaitingFresh = false;
+      this.staleMessage = null;
+      if (this.feed.state === 'buffering' && this.feed.book.levelCount('bid') + this.feed.book.levelCount('ask') > 0) this.feed.synced('desk: the collector is publishing');
+    }
+    try {
+      switch (where.kind) {
+        case 'book':
+          return this.onBook(parseBook(m.data));
+        case 'state':
+          return this.onState(parseState(m.data));
+        case 'trade': {
+          const t = parseTrade(m.data);
+          if (!this.sameRun(t.run)) return;
+          this.feed.trade({ ...t.trade, venue: this.feed.venue, symbol: this.feed.symbol }, 'desk', false);
+          return;
+        }
+        case 'health': {
+          const h = parseHealth(m.data);
+          if (!this.sameRun(h.run)) return;
+          this.remoteHealth = h.health;
+          this.ended = h.ended;
+          return;
+        }
+        case 'top':
+          return; // the recorder's; the book itself gives the top here
+      }
+    } catch (error) {
+      if (error instanceof MalformedMessageError) return this.countMalformed(`${m.subject}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** A message of another collector run (a restart, a standby taking over) means reloading. */
+  private sameRun(run: string): boolean {
+    if (run === this.run && this.feed.state !== 'connecting') return true;
+    void this.load(run === this.run ? 'the collector is back' : 'a new collector run');
+    return false;
+  }
+
+  private onBook(message: BookMessage): void {
+    if (!this.sameRun(message.run)) return;
+    const feed = this.feed;
+    if (message.seq <= this.expectedSeq) return; // already in the snapshot
+    if (message.seq !== this.expectedSeq + 1) {
+      feed.gap();
+      void this.load(`sequence gap: expected ${this.expectedSeq + 1}, got ${message.seq}`);
+      return;
+    }
+    if (message.kind === 'snapshot' && feed.state === 'connecting') feed.awaitSnapshot('desk: the collector sent a snapshot');
+    feed.received(Date.now(), message.bids.length + message.asks.length, message.exchangeTs ?? undefined);
+    const result = feed.apply(feed.event(message.kind, { bids: message.bids, asks: message.asks, exchangeTs: message.exchangeTs ?? undefined, localTs: message.localTs }), {
+      truncateTo: Math.max(message.n[0], message.n[1]),
+    });
+    // The collector truncates both sides to one depth (Kraken); the smaller side keeps what it has.
+    const [bids, asks] = [feed.book.levelCount('bid'), feed.book.levelCount('ask')];
+    if (result !== 'ok' || bids !== message.n[0] || asks !== message.n[1]) {
+      feed.gap();
+      void this.load(`book differs from the collector's after sequence ${message.seq} (${bids}/${asks} levels, collector ${message.n[0]}/${message.n[1]})`);
+      return;
+    }
+    this.expectedSeq = message.seq;
+    feed.bookSequence = message.seq;
+    if (message.kind === 'snapshot' && feed.state !== 'synced' && !this.awaitingFresh) feed.synced('desk: snapshot from the collector');
+  }
+
+  private onState(message: StateMessage): void {
+    if (!this.sameRun(message.run)) return;
+    const feed = this.feed;
+    const reason = `collector: ${message.reason}`;
+    if (message.to === 'failed') feed.fail(reason);
+    else if (message.to !== 'synced' && feed.state === 'synced') feed.resync(reason);
+  }
+
+  /**
+   * Called every second: a collector that stopped publishing makes the book lost, not frozen-live. A
+   * consumer can also stall when its cluster node dies, so while nothing comes the book is followed
+   * again from its last snapshot every other stale period.
+   */
+  checkStale(now: number): void {
+    if (this.closed || this.ended || this.feed.state === 'failed') return;
+    const staleAfterMs = this.options.staleAfterMs ?? 5000;
+    const silentMs = now - this.lastMessageAt;
+    if (silentMs < staleAfterMs) return;
+    this.staleMessage = `no message from the collector for ${Math.round(silentMs / 1000)} s: it stopped or lost NATS; waiting for it`;
+    if (this.feed.state === 'synced' || this.feed.state === 'resyncing') this.feed.connectionLost(this.staleMessage);
+    if (now - this.lastLoadAt >= 2 * staleAfterMs) void this.load('no message from the collector');
+  }
+
+  /** The collector's health of the book (its integrity counters) with this window's state and staleness. */
+  health(now: number): SymbolHealth {
+    const local = this.feed.healthSnapshot(now);
+    if (!this.remoteHealth) return local;
+    return {
+      ...this.remoteHealth,
+      venue: this.feed.venue,
+      symbol: this.feed.symbol,
+      state: this.feed.state,
+      malformed: this.remoteHealth.malformed + this.malformed,
+      gaps: this.remoteHealth.gaps + local.gaps,
+      lastMessageAgeMs: Math.max(0, now - this.lastMessageAt),
+      lastError: this.staleMessage ?? (this.feed.state === 'synced' ? this.remoteHealth.lastError : (local.lastError ?? this.remoteHealth.lastError)),
+      ...(this.ended ? { ended: true, msgsPerSec: 0, levelUpdatesPerSec: 0 } : {}),
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.generation++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.messages?.stop();
+  }
+}
+
+/** One venue's books from the desk, as a venue adapter. */
+export class DeskVenueAdapter implements VenueAdapter {
+  private readonly books = new Map<string, RemoteBook>();
+  private readonly staleTimer: NodeJS.Timeout;
+  readonly unattributedMalformed = 0;
+
+  constructor(
+    readonly venue: VenueId,
+    private readonly listener: FeedListener,
+    private readonly options: DeskSubscriberOptions,
+  ) {
+    this.staleTimer = setInterval(() => {
+      const now = Date.now();
+      for (const b of this.books.values()) b.checkStale(now);
+    }, 1000);
+  }
+
+  subscribe(symbols: readonly string[]): void {
+    for (const symbol of symbols) {
+      if (!this.books.has(symbol)) this.books.set(symbol, new RemoteBook(this.venue, symbol, this.listener, this.options));
+    }
+  }
+
+  feed(symbol: string): SymbolFeed | undefined {
+    return this.books.get(symbol)?.feed;
+  }
+
+  *feeds(): Iterable<SymbolFeed> {
+    for (const b of this.books.values()) yield b.feed;
+  }
+
+  health(): SymbolHealth[] {
+    const now = Date.now();
+    return [...this.books.values()].map((b) => b.health(now));
+  }
+
+  /** The books the collectors publish for this venue (the symbol picker's list). */
+  async listInstruments(): Promise<Instrument[]> {
+    const books = await publishedBooks(this.options.books, this.venue);
+    return books.map(({ venue, symbol }) => ({
+      venue,
+      symbol,
+      display: symbol,
+      base: '',
+      quote: '',
+      tickSize: null,
+      lotSize: null,
+      pricePrecision: null,
+      sizePrecision: null,
+      status: 'desk',
+    }));
+  }
+
+  close(): void {
+    clearInterval(this.staleTimer);
+    for (const b of this.books.values()) b.close();
+  }
+}
+
+/** What a web host or desktop needs to take its books from the desk. */
+export interface DeskSource {
+  nc: NatsConnection;
+  options: DeskSubscriberOptions;
+  /** The venues the collectors publish (at start). */
+  venues: VenueId[];
+  createAdapter(ctx: AdapterContext, venue: VenueId): VenueAdapter;
+}
+
+export function deskSource(nc: NatsConnection, options: DeskSubscriberOptions, venues: VenueId[]): DeskSource {
+  return {
+    nc,
+    options,
+    venues,
+    createAdapter: (ctx, venue) => new DeskVenueAdapter(venue, ctx.listener, { ...options, logger: ctx.logger }),
+  };
+}
+
+export interface ConnectSubscriberOptions {
+  /** Venues to take from the desk; default: every venue the collectors publish (waits for one). */
+  venues?: VenueId[];
+  logger: Logger;
+  /** Messages a user should read while the desk cannot be used yet. */
+  onWait: (message: string) => void;
+  signal?: AbortSignal;
+  name?: string;
+}
+
+/**
+ * Connects to the desk (retrying with a clear message while NATS cannot be reached), waits for the
+ * collectors' stream and bucket to exist, and finds the venues they publish.
+ */
+export async function connectDeskSubscriber(urls: string, options: ConnectSubscriberOptions): Promise<DeskSource> {
+  const nc = await connectDesk(urls, { name: options.name ?? 'obm-subscriber', signal: options.signal, onRetry: options.onWait });
+  for (let attempt = 0; ; attempt++) {
+    if (options.signal?.aborted) {
+      await nc.close();
+      throw new Error('stopped while waiting for the desk');
+    }
+    try {
+      const storage = await openDeskStorage(nc, { create: false });
+      const published = [...new Set((await publishedBooks(storage.books)).map((b) => b.venue))];
+      const venues = options.venues?.length ? options.venues : published;
+      if (venues.length > 0) return deskSource(nc, { js: storage.js, books: storage.books, logger: options.logger }, venues);
+      if (attempt % 10 === 0) options.onWait(`connected to NATS, but no collector has published a book yet; waiting`);
+    } catch (error) {
+      if (attempt % 10 === 0) options.onWait(`connected to NATS, but the desk's stream is not there yet (${(error as Error).message}); start a collector; waiting`);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

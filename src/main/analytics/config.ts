@@ -116,7 +116,7 @@ export interface SweepConfig {
 }
 
 export interface IcebergConfig {
-  /** Executed volume at a price must exceed this multiple of all size ever displayed there… */
+  /** Executed volume at a price must exceed this multiple of the largest size displayed there at once… */
   executedRatio: number;
   /** …while the displayed size refilled after executions at least this many times… */
   minRefills: number;
@@ -172,7 +172,7 @@ export const DEFAULT_ANALYTICS_CONFIG: AnalyticsConfig = {
   flow: { consumedRatio: 0.8, verdictGraceMs: 1500, windowsSec: [60, 300, 900], takerGapMs: 250 },
   largeTrade: { minSize: 0, medianMultiple: 20, medianOrders: 500, minOrders: 50, holdMs: 10_000 },
   sweep: { minLevels: 3, holdMs: 10_000 },
-  iceberg: { executedRatio: 1.5, minRefills: 3, minExecutedMultiple: 2, idleMs: 15_000, maxTracked: 32 },
+  iceberg: { executedRatio: 2, minRefills: 3, minExecutedMultiple: 2, idleMs: 15_000, maxTracked: 32 },
 };
 
 /** Settings a caller may override, section by section. */

@@ -1,10 +1,10 @@
 /**
- * Iceberg: more volume executed at a price than was ever displayed there, while the displayed size
- * kept refilling. Every price a taker trades against (a taker buy at an ask price, a taker sell at a
- * bid price) is followed: executed volume there, the size displayed there (the first size seen plus
- * every increase), and refills (after executions, the displayed size rising again above the lowest it
- * fell to; a refill the feed nets out within one message is not seen).
- * Raised when executed > `executedRatio` × displayed total, with at least `minRefills` refills and at
+ * Iceberg: more volume executed at a price than was ever displayed there at once, while the displayed
+ * size kept refilling. Every price a taker trades against (a taker buy at an ask price, a taker sell at
+ * a bid price) is followed: executed volume there, the largest size displayed there, the displayed
+ * total (the first size seen plus every increase), and refills (after executions, the displayed size
+ * rising again above the lowest it fell to; a refill the feed nets out within one message is not seen).
+ * Raised when executed > `executedRatio` × the largest displayed size, with at least `minRefills` refills and at
  * least `minExecutedMultiple` × the side's median level size executed; updated as more executes.
  * Cleared `idle` when nothing executed there for `idleMs`, or `exhausted` when the level left the book
  * (and stayed gone past the verdict grace), with the executed and displayed totals as evidence.
@@ -130,7 +130,7 @@ export class IcebergDetector {
     const c = this.config;
     const median = ctx.median(t.side);
     const holds =
-      t.executed > c.executedRatio * t.displayedTotal && t.refills >= c.minRefills && median > 0 && t.executed >= c.minExecutedMultiple * median;
+      t.executed > c.executedRatio * t.maxDisplayed && t.refills >= c.minRefills && median > 0 && t.executed >= c.minExecutedMultiple * median;
     if (!holds) return;
     if (!t.key) {
       t.key = `iceberg:${ctx.venue}:${ctx.symbol}:${t.side}@${t.price}`;
@@ -142,7 +142,7 @@ export class IcebergDetector {
       venue: ctx.venue,
       symbol: ctx.symbol,
       severity: 'warning',
-      title: `${t.side === 'bid' ? 'Bid' : 'Ask'} iceberg at ${t.price} on ${ctx.symbol}: ${fmt(t.executed)} executed, ${fmt(t.displayedTotal)} ever displayed`,
+      title: `${t.side === 'bid' ? 'Bid' : 'Ask'} iceberg at ${t.price} on ${ctx.symbol}: ${fmt(t.executed)} executed, at most ${fmt(t.maxDisplayed)} displayed`,
       evidence: this.evidence(ctx, t),
       ts,
     });
@@ -156,7 +156,7 @@ export class IcebergDetector {
       ts,
       outcome,
       { ...this.evidence(ctx, t), lifetimeMs: Math.round(ts - t.raisedAt) },
-      `${t.side === 'bid' ? 'Bid' : 'Ask'} iceberg at ${t.price} on ${ctx.symbol} ${outcome}: ${fmt(t.executed)} executed, ${fmt(t.displayedTotal)} displayed`,
+      `${t.side === 'bid' ? 'Bid' : 'Ask'} iceberg at ${t.price} on ${ctx.symbol} ${outcome}: ${fmt(t.executed)} executed, at most ${fmt(t.maxDisplayed)} displayed`,
     );
   }
 
@@ -169,7 +169,7 @@ export class IcebergDetector {
       maxDisplayed: round(t.maxDisplayed),
       displayedNow: round(t.lastDisplayed),
       refills: t.refills,
-      executedRatio: t.displayedTotal > 0 ? round(t.executed / t.displayedTotal, 4) : null,
+      executedRatio: t.maxDisplayed > 0 ? round(t.executed / t.maxDisplayed, 4) : null,
       medianSize: round(ctx.median(t.side)),
       followedMs: Math.round(t.lastTradeTs - t.firstTs),
     };

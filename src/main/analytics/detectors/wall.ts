@@ -62,9 +62,10 @@ export class WallDetector {
 
   /** After every book update. */
   onUpdate(ctx: BookContext, ts: number): void {
-    this.settle(ctx, ts);
     this.side(ctx, 'bid', ctx.bids, ts);
     this.side(ctx, 'ask', ctx.asks, ts);
+    // Walls that vanished in this update may be explained by prints that came before it.
+    this.settle(ctx, ts);
   }
 
   /** Time passed without an update (the book is unchanged): promote candidates that are now due. */

@@ -178,6 +178,12 @@ export const HeatmapParamsSchema = z.object({
   intervalMs: z.number().int().min(100).max(5000).default(250),
 });
 
+/**
+ * Trade bubbles of one heatmap column: [price, taker-buy volume, taker-sell volume] per price row
+ * (the price is the row's volume-weighted trade price), lowest price first.
+ */
+export const HeatmapTradeCellsSchema = z.array(z.tuple([z.number(), z.number(), z.number()]));
+
 /** One column of the liquidity heatmap: resting size per price row at one moment. */
 export const HeatmapFrameSchema = z.object({
   venue: VenueIdSchema,
@@ -190,6 +196,8 @@ export const HeatmapFrameSchema = z.object({
   sizes: z.array(z.number()),
   bestBid: z.number().nullable(),
   bestAsk: z.number().nullable(),
+  /** Prints of the column slot before this one and of this one so far (slot start times), where the host keeps them. */
+  trades: z.array(z.object({ ts: z.number(), cells: HeatmapTradeCellsSchema })).optional(),
 });
 
 /** A past heatmap column from the main process's history: the frame's shape without venue and state. */
@@ -199,6 +207,8 @@ export const HeatmapColumnSchema = z.object({
   sizes: z.array(z.number()),
   bestBid: z.number().nullable(),
   bestAsk: z.number().nullable(),
+  /** The column's prints (absent when there were none). */
+  trades: HeatmapTradeCellsSchema.optional(),
 });
 
 export const HeatmapHistoryResponseSchema = z.object({

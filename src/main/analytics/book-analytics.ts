@@ -36,6 +36,8 @@ export class BookAnalytics implements BookContext {
   /** Updates since the book was last (re)built, and since this object was made (for stream versions). */
   updates = 0;
   seq = 0;
+  /** Local time of the newest book update or print (event time). */
+  lastEventTs = Number.NaN;
   readonly watches = new PriceWatches();
   tradesSeen = false;
 
@@ -103,6 +105,7 @@ export class BookAnalytics implements BookContext {
 
   /** The book changed: `kind` of the event, its local receive time and exchange time. */
   onUpdate(kind: 'snapshot' | 'delta', ts: number, exchangeTs: number | undefined): void {
+    if (!(ts < this.lastEventTs)) this.lastEventTs = ts;
     const completed = this.series.advance(ts);
     // Per-second work sees the book as the last second ended (the levels still hold that state).
     if (completed > 0) this.onSecond(ts, completed);
@@ -150,6 +153,7 @@ export class BookAnalytics implements BookContext {
 
   /** Time passed with no update (called about once a second while the book is synced). */
   onTime(now: number): void {
+    if (Number.isNaN(now)) return;
     const completed = this.series.advance(now);
     if (completed > 0) {
       this.onSecond(now, completed);
@@ -174,6 +178,7 @@ export class BookAnalytics implements BookContext {
     const p = flowPrint(trade);
     if (!p) return;
     this.tradesSeen = true;
+    if (!(p.ts < this.lastEventTs)) this.lastEventTs = p.ts;
     const completed = this.series.advance(p.ts);
     if (completed > 0) this.onSecond(p.ts, completed);
     this.series.recordTrade(p.price, p.size, p.side);

@@ -10,7 +10,11 @@ export interface HeatColumn {
   sizes: Float32Array;
   bestBid: number | null;
   bestAsk: number | null;
+  /** Trade bubbles: [price, taker-buy volume, taker-sell volume] per price row (null: no prints). */
+  trades: TradeCells | null;
 }
+
+export type TradeCells = ReadonlyArray<readonly [price: number, buy: number, sell: number]>;
 
 /** Columns kept by a panel: an hour at the default 250 ms per column (120 float32 bins: ~7 MB). */
 export const MAX_COLUMNS = 14_400;
@@ -55,16 +59,30 @@ export class HeatmapColumns {
     if (frame.rowStep <= 0) return false;
     if (frame.rowStep !== this.rowStep) this.reset(frame.rowStep);
     // On the same time slots as the host's history, so live and loaded columns line up.
-    const column = toColumn({ ...frame, ts: Math.floor(frame.ts / this.columnMs) * this.columnMs }, frame.rowStep, this.columnMs);
+    // Its bubbles come from frame.trades (by slot), below.
+    const column = toColumn({ ...frame, trades: undefined, ts: Math.floor(frame.ts / this.columnMs) * this.columnMs }, frame.rowStep, this.columnMs);
     const last = this.newest;
     if (last && column.ts < last.ts + last.spanMs) {
       if (column.ts < last.ts) return false;
       this.columns[this.columns.length - 1] = column;
-      return true;
+    } else {
+      this.columns.push(column);
+      if (this.columns.length > MAX_COLUMNS) this.columns.splice(0, this.columns.length - MAX_COLUMNS);
     }
-    this.columns.push(column);
-    if (this.columns.length > MAX_COLUMNS) this.columns.splice(0, this.columns.length - MAX_COLUMNS);
+    this.addFrameTrades(frame);
     return true;
+  }
+
+  /** A frame's bubbles for its own slot and the one before: the newest word on those columns' prints. */
+  private addFrameTrades(frame: HeatmapFrame): void {
+    for (const slot of frame.trades ?? []) {
+      for (let k = this.columns.length - 1; k >= Math.max(0, this.columns.length - 3); k--) {
+        const c = this.columns[k]!;
+        if (c.ts !== slot.ts) continue;
+        c.trades = slot.cells.length > 0 ? slot.cells : null;
+        break;
+      }
+    }
   }
 
   /**
@@ -147,6 +165,18 @@ export class HeatmapColumns {
   }
 }
 
-function toColumn(c: { ts: number; basePrice: number; sizes: number[]; bestBid: number | null; bestAsk: number | null }, rowStep: number, spanMs: number): HeatColumn {
-  return { ts: c.ts, spanMs, baseRow: Math.round(c.basePrice / rowStep), sizes: Float32Array.from(c.sizes), bestBid: c.bestBid, bestAsk: c.bestAsk };
+function toColumn(
+  c: { ts: number; basePrice: number; sizes: number[]; bestBid: number | null; bestAsk: number | null; trades?: TradeCells },
+  rowStep: number,
+  spanMs: number,
+): HeatColumn {
+  return {
+    ts: c.ts,
+    spanMs,
+    baseRow: Math.round(c.basePrice / rowStep),
+    sizes: Float32Array.from(c.sizes),
+    bestBid: c.bestBid,
+    bestAsk: c.bestAsk,
+    trades: c.trades && c.trades.length > 0 ? c.trades : null,
+  };
 }

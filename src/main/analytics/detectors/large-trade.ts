@@ -9,8 +9,12 @@ import { fmt, round, type BookContext } from '../context';
 import type { TakerOrder } from '../trade-flow';
 import { HeldAlerts } from './held-alerts';
 
-/** How many orders pass between two recomputations of the median (sorting on every order would be waste). */
+/**
+ * Orders between two recomputations of the median once it has settled (sorting the whole window on
+ * every order would be waste); over the first ones it is recomputed on every order.
+ */
 const MEDIAN_EVERY = 25;
+const MEDIAN_SETTLED_AFTER = 100;
 
 export class LargeTradeDetector {
   private readonly sizes: Float64Array;
@@ -37,7 +41,7 @@ export class LargeTradeDetector {
     // The order itself joins the median after it was judged.
     this.sizes[this.count % this.sizes.length] = order.size;
     this.count++;
-    if (++this.sinceMedian >= MEDIAN_EVERY || Number.isNaN(this.medianSize)) {
+    if (++this.sinceMedian >= MEDIAN_EVERY || this.count <= MEDIAN_SETTLED_AFTER) {
       this.sinceMedian = 0;
       if (this.count >= c.minOrders) this.medianSize = medianOf(this.sizes, Math.min(this.count, this.sizes.length));
     }

@@ -31,8 +31,15 @@ export class ScriptedBinanceExchange extends FakeExchangeServer<FakeClient> {
   depth(bids: Levels = [], asks: Levels = []): void {
     const U = this.updateId + 1;
     this.updateId += Math.max(1, bids.length + asks.length);
-    for (const [p, q] of bids) (Number(q) === 0 ? this.bids.delete(p) : this.bids.set(p, q));
-    for (const [p, q] of asks) (Number(q) === 0 ? this.asks.delete(p) : this.asks.set(p, q));
+    for (const [levels, side] of [
+      [bids, this.bids],
+      [asks, this.asks],
+    ] as const) {
+      for (const [p, q] of levels) {
+        if (Number(q) === 0) side.delete(p);
+        else side.set(p, q);
+      }
+    }
     const now = Date.now();
     this.send('depth@100ms', { e: 'depthUpdate', E: now, s: this.symbol, U, u: this.updateId, b: bids, a: asks });
   }

@@ -207,8 +207,6 @@ export const HeatmapColumnSchema = z.object({
   sizes: z.array(z.number()),
   bestBid: z.number().nullable(),
   bestAsk: z.number().nullable(),
-  /** The column's prints (absent when there were none). */
-  trades: HeatmapTradeCellsSchema.optional(),
 });
 
 export const HeatmapHistoryResponseSchema = z.object({
@@ -220,6 +218,12 @@ export const HeatmapHistoryResponseSchema = z.object({
   columnMs: z.number(),
   /** Oldest first. */
   columns: z.array(HeatmapColumnSchema),
+  /**
+   * Trade bubbles in the range, per column slot (spans of `columnMs` starting at its multiples) that
+   * had prints, oldest first; absent where the host keeps no prints. Slots without a column (a book
+   * that did not change) still have theirs.
+   */
+  trades: z.array(z.object({ ts: z.number(), cells: HeatmapTradeCellsSchema })).optional(),
   /** The oldest column the history holds (null when empty): where scrolling back ends. */
   oldestTs: z.number().nullable(),
 });

@@ -9,7 +9,7 @@
  * none while paused or after it ended (its recorded clock stands still).
  *
  * Beside each history, the book's prints per column slot (heatmap-trades.ts) for the heatmap's trade
- * bubbles: `heatmap.history` columns carry them, and the stream's frames carry the latest two slots.
+ * bubbles: `heatmap.history` answers carry them per slot, and the stream's frames carry the latest two slots.
  */
 import type { HeatmapHistoryResponse } from '../../shared/contract';
 import type { Trade } from '../../shared/market';
@@ -116,12 +116,8 @@ export class HeatmapHistories {
       return { venue: request.venue, symbol: request.symbol, rowStep: request.rowStep ?? 0, columnMs: this.columnMs, columns: [], oldestTs: null };
     }
     const range = history.range(request.from, request.to, { rowStep: request.rowStep, maxColumns: request.maxColumns });
-    const trades = this.entries.get(feed)!.trades;
-    const columns = range.columns.map((c) => {
-      const cells = trades.cells(c.ts, c.ts + range.columnMs, range.rowStep);
-      return cells.length > 0 ? { ...c, trades: cells } : c;
-    });
-    return { venue: request.venue, symbol: request.symbol, rowStep: range.rowStep, columnMs: range.columnMs, columns, oldestTs: range.oldestTs };
+    const trades = this.entries.get(feed)!.trades.spans(request.from, request.to, range.columnMs, range.rowStep);
+    return { venue: request.venue, symbol: request.symbol, rowStep: range.rowStep, columnMs: range.columnMs, columns: range.columns, oldestTs: range.oldestTs, trades };
   }
 
   private sampleLiveBooks(): void {

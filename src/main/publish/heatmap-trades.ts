@@ -82,6 +82,21 @@ export class HeatmapTrades {
     return out.sort((a, b) => a[0] - b[0]);
   }
 
+  /**
+   * The slots with prints in [from, to), grouped into spans of `spanMs` (the slot width, or a multiple
+   * when the caller merged columns), each as cells at `rowStep`. Oldest first.
+   */
+  spans(from: number, to: number, spanMs: number, rowStep: number): Array<{ ts: number; cells: TradeCell[] }> {
+    const out: Array<{ ts: number; cells: TradeCell[] }> = [];
+    const first = Math.floor(from / spanMs) * spanMs;
+    for (let ts = first; ts < to; ts += spanMs) {
+      const start = Math.max(ts, from);
+      const cells = this.cells(start, Math.min(ts + spanMs, to), rowStep);
+      if (cells.length > 0) out.push({ ts, cells });
+    }
+    return out;
+  }
+
   clear(): void {
     this.slots.clear();
     this.newestSlot = Number.NEGATIVE_INFINITY;

@@ -68,20 +68,19 @@ describe('order flow on a replayed capture', () => {
     expect(metrics.flow.windows.find((w) => w.seconds === 60)!.volume).toBeLessThan(w15.volume);
     expect(metrics.flow.lastPrice).toMatch(/^26\d\d\.\d+$/);
 
-    // The heatmap history carries the bubbles of each column: all prints from the moment the book
-    // had a mid (the first few before the snapshot have no column to go to).
+    // The heatmap history carries the bubbles per column slot: all prints from the moment the book
+    // had a mid (the first few before the snapshot have no history to go to).
     const feed = s.market.feed('binance-usdm', 'ETHUSDT')!;
     const answer = await api.invoke('heatmap.history', { venue: 'binance-usdm', symbol: 'ETHUSDT', from: feed.lastLocalTs - 10 * 60_000, to: feed.lastLocalTs + 1000 });
     let buy = 0;
     let sell = 0;
-    let withTrades = 0;
-    for (const c of answer.columns) {
-      if (!c.trades) continue;
-      withTrades++;
-      for (const [price, b, sl] of c.trades) {
-        // Each bubble sits in the column's price window.
-        expect(price).toBeGreaterThanOrEqual(c.basePrice);
-        expect(price).toBeLessThan(c.basePrice + c.sizes.length * answer.rowStep + answer.rowStep);
+    const withTrades = answer.trades!.length;
+    for (const slot of answer.trades!) {
+      expect(slot.ts % 250).toBe(0);
+      for (const [price, b, sl] of slot.cells) {
+        // ETHUSDT traded between 2,675 and 2,690 in those two minutes.
+        expect(price).toBeGreaterThan(2675);
+        expect(price).toBeLessThan(2690);
         buy += b;
         sell += sl;
       }

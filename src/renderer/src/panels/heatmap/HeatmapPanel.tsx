@@ -140,7 +140,9 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const bubbles = layoutBubbles(view, columns, minBubble);
     const bubble = hover ? bubbleAt(bubbles, hover.x, hover.y) : null;
     drawBubbles(overlay, view, bubbles, bubble, f !== null);
+    // For tests and diagnostics: how many bubbles are drawn and where the biggest is.
     overlay.dataset.bubbles = String(bubbles.length);
+    overlay.dataset.biggestBubble = bubbles[0] ? `${Math.round(bubbles[0].x)},${Math.round(bubbles[0].y)}` : '';
     updateReadout(readoutRef.current, view, columns, hover, priceDecimals, bubble ? bubbleText(bubble, priceDecimals, formatHeatSize) : null);
   }, []);
 
@@ -168,6 +170,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
           (r) => {
             if (columnsRef.current !== forKey) return;
             columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+              if (r.trades) columns.addHistoryTrades(r.rowStep, r.trades);
             // Nothing older than what was asked: scrolling back further needs no more requests.
             if (r.oldestTs === null || r.oldestTs >= from) h.exhausted = true;
             scheduleDraw();
@@ -206,6 +209,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
             (r) => {
               if (columnsRef.current !== columns) return;
               columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+              if (r.trades) columns.addHistoryTrades(r.rowStep, r.trades);
               scheduleDraw();
             },
             () => {},

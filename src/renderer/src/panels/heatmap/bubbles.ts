@@ -1,5 +1,5 @@
 /**
- * Trade bubbles over the heatmap: each column's prints at their price (one bubble per column and
+ * Trade bubbles over the heatmap: each column slot's prints at their price (one bubble per column and
  * price row, at the row's volume-weighted trade price), area proportional to the volume, coloured by
  * the aggressor: taker buys green, taker sells red, a column and row with both shows the smaller
  * side as a wedge of its share. Bubbles below the minimum size (the heatmap's "Trades ≥" setting) are
@@ -32,20 +32,20 @@ export interface Bubble {
 export function layoutBubbles(view: View, columns: HeatmapColumns, minSize: number): Bubble[] {
   if (minSize < 0) return [];
   const out: Bubble[] = [];
-  const from = Math.max(0, columns.firstEndingAfter(startTs(view)));
+  if (columns.trades.size === 0) return out;
   let largest = 0;
-  for (let k = from; k < columns.columns.length; k++) {
-    const c = columns.columns[k]!;
-    if (c.ts >= view.endTs) break;
-    if (!c.trades) continue;
-    const x = (xOfTime(view, c.ts) + xOfTime(view, c.ts + c.spanMs)) / 2;
-    for (const [price, buy, sell] of c.trades) {
+  const step = view.columnMs;
+  for (let ts = Math.floor(startTs(view) / step) * step; ts < view.endTs; ts += step) {
+    const cells = columns.trades.get(ts);
+    if (!cells) continue;
+    const x = (xOfTime(view, ts) + xOfTime(view, ts + step)) / 2;
+    for (const [price, buy, sell] of cells) {
       const volume = buy + sell;
       if (volume < minSize || volume <= 0) continue;
       const y = yOfPrice(view, price);
       if (y < -MAX_RADIUS_PX || y > view.plotH + MAX_RADIUS_PX) continue;
       if (volume > largest) largest = volume;
-      out.push({ x, y, r: volume, ts: c.ts, spanMs: c.spanMs, price, buy, sell });
+      out.push({ x, y, r: volume, ts, spanMs: step, price, buy, sell });
     }
   }
   // Area proportional to volume, relative to the largest in view.

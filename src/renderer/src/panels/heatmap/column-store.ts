@@ -10,8 +10,6 @@ export interface HeatColumn {
   sizes: Float32Array;
   bestBid: number | null;
   bestAsk: number | null;
-  /** Trade bubbles: [price, taker-buy volume, taker-sell volume] per price row (null: no prints). */
-  trades: TradeCells | null;
 }
 
 export type TradeCells = ReadonlyArray<readonly [price: number, buy: number, sell: number]>;
@@ -36,6 +34,12 @@ export class HeatmapColumns {
   columnMs: number;
   /** The oldest column the host's history holds (null: unknown or no history): how far back scrolling can load. */
   historyOldestTs: number | null = null;
+  /**
+   * Trade bubbles per column slot start: [price, taker-buy volume, taker-sell volume] per price row.
+   * Kept apart from the columns: a slot in which the book did not change has no column of its own
+   * (the one before it is drawn across) but may well have prints.
+   */
+  trades = new Map<number, TradeCells>();
 
   constructor(columnMs: number) {
     this.columnMs = columnMs;
@@ -59,8 +63,7 @@ export class HeatmapColumns {
     if (frame.rowStep <= 0) return false;
     if (frame.rowStep !== this.rowStep) this.reset(frame.rowStep);
     // On the same time slots as the host's history, so live and loaded columns line up.
-    // Its bubbles come from frame.trades (by slot), below.
-    const column = toColumn({ ...frame, trades: undefined, ts: Math.floor(frame.ts / this.columnMs) * this.columnMs }, frame.rowStep, this.columnMs);
+    const column = toColumn({ ...frame, ts: Math.floor(frame.ts / this.columnMs) * this.columnMs }, frame.rowStep, this.columnMs);
     const last = this.newest;
     if (last && column.ts < last.ts + last.spanMs) {
       if (column.ts < last.ts) return false;
@@ -73,16 +76,25 @@ export class HeatmapColumns {
     return true;
   }
 
-  /** A frame's bubbles for its own slot and the one before: the newest word on those columns' prints. */
+  /** A frame's bubbles for its own slot and the one before: the newest word on those slots' prints. */
   private addFrameTrades(frame: HeatmapFrame): void {
-    for (const slot of frame.trades ?? []) {
-      for (let k = this.columns.length - 1; k >= Math.max(0, this.columns.length - 3); k--) {
-        const c = this.columns[k]!;
-        if (c.ts !== slot.ts) continue;
-        c.trades = slot.cells.length > 0 ? slot.cells : null;
-        break;
-      }
+    for (const slot of frame.trades ?? []) this.setTrades(slot.ts, slot.cells);
+    // Bounded like the columns: drop the bubbles of slots older than the oldest column.
+    if (this.trades.size > MAX_COLUMNS) {
+      const oldest = this.oldestTs ?? 0;
+      for (const ts of this.trades.keys()) if (ts < oldest) this.trades.delete(ts);
     }
+  }
+
+  /** Bubbles of slots from the host's history, where the panel has none of its own (live ones are newer). */
+  addHistoryTrades(rowStep: number, slots: ReadonlyArray<{ ts: number; cells: TradeCells }>): void {
+    if (Math.abs(rowStep - this.rowStep) > this.rowStep * 1e-9) return;
+    for (const slot of slots) if (!this.trades.has(slot.ts)) this.setTrades(slot.ts, slot.cells);
+  }
+
+  private setTrades(ts: number, cells: TradeCells): void {
+    if (cells.length > 0) this.trades.set(ts, cells);
+    else this.trades.delete(ts);
   }
 
   /**
@@ -160,23 +172,12 @@ export class HeatmapColumns {
 
   private reset(rowStep: number): void {
     this.columns = [];
+    this.trades = new Map();
     this.rowStep = rowStep;
     this.historyOldestTs = null;
   }
 }
 
-function toColumn(
-  c: { ts: number; basePrice: number; sizes: number[]; bestBid: number | null; bestAsk: number | null; trades?: TradeCells },
-  rowStep: number,
-  spanMs: number,
-): HeatColumn {
-  return {
-    ts: c.ts,
-    spanMs,
-    baseRow: Math.round(c.basePrice / rowStep),
-    sizes: Float32Array.from(c.sizes),
-    bestBid: c.bestBid,
-    bestAsk: c.bestAsk,
-    trades: c.trades && c.trades.length > 0 ? c.trades : null,
-  };
+function toColumn(c: { ts: number; basePrice: number; sizes: number[]; bestBid: number | null; bestAsk: number | null }, rowStep: number, spanMs: number): HeatColumn {
+  return { ts: c.ts, spanMs, baseRow: Math.round(c.basePrice / rowStep), sizes: Float32Array.from(c.sizes), bestBid: c.bestBid, bestAsk: c.bestAsk };
 }

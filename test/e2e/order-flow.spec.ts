@@ -91,3 +91,36 @@ for (const cap of CAPTURES) {
     await heat.close();
   });
 }
+
+test('metrics: last price, volume and delta over a chosen window on the ETHUSDT replay; three screen sizes', async ({ page, context }, testInfo) => {
+  test.setTimeout(90_000);
+  await dashboard(page);
+  await startReplay(page, 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', 5);
+  await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
+  const win = await context.newPage();
+  await win.setViewportSize({ width: SIZES[0][0], height: SIZES[0][1] });
+  await win.goto('/?panel=metrics-flow-e2e&kind=metrics');
+  const grid = win.getByRole('definition').first();
+  await expect(grid).toBeVisible({ timeout: 10_000 });
+  // ETHUSDT printed around 2,680: the last price at the tick's two decimals, with the quote unit.
+  await expect(win.locator('[data-metric="Last price"]')).toHaveText(/^2,6\d\d\.\d\d USDT$/, { timeout: 15_000 });
+  await expect(win.locator('[data-metric="Volume (5m)"]')).toHaveText(/^[\d,.]+ ETH$/);
+  await win.waitForTimeout(6000);
+  const volume = (label: string) => win.locator(`[data-metric="${label}"]`).textContent().then((t) => Number(t!.replace(/[^\d.]/g, '')));
+  expect(await volume('Volume (5m)')).toBeGreaterThan(0);
+  await expect(win.locator('[data-metric="Delta (5m)"]')).toHaveText(/^[+−-]?[\d,.]+ ETH$/);
+  for (const [w, h] of SIZES) {
+    await win.setViewportSize({ width: w, height: h });
+    await win.waitForTimeout(400);
+    await win.screenshot({ path: testInfo.outputPath(`metrics-flow-${w}x${h}.png`) });
+  }
+  // A shorter window holds no more than the longer one.
+  await win.getByRole('combobox', { name: 'Volume and delta window' }).selectOption('60');
+  await expect(win.locator('[data-metric="Volume (1m)"]')).toBeVisible();
+  await page.evaluate(() => window.orderbook!.invoke('replay.control', { action: 'pause' }));
+  await win.waitForTimeout(500);
+  const oneMinute = await volume('Volume (1m)');
+  await win.getByRole('combobox', { name: 'Volume and delta window' }).selectOption('900');
+  expect(await volume('Volume (15m)')).toBeGreaterThanOrEqual(oneMinute);
+  await win.close();
+});

@@ -142,9 +142,12 @@ export class HeatmapHistories {
     }
   }
 
-  /** A print joins its column slot (not one sent on subscribe from before it: that is no activity here). */
+  /**
+   * A print joins its column slot (not one sent on subscribe from before it: that is no activity
+   * here), while the book is in sync, like the columns: the history's grid is fixed from a synced book.
+   */
   private addTrade(feed: SymbolFeed, trade: Trade): void {
-    if (trade.history) return;
+    if (trade.history || feed.state !== 'synced') return;
     const entry = this.entry(feed);
     if (!entry) return;
     entry.trades.add(trade.localTs, Number(trade.price), Number(trade.size), trade.side);

@@ -170,10 +170,10 @@ export class BookAnalytics implements BookContext {
 
   /**
    * A print of this book's feed (event time = its local receive time). Prints sent on subscribe from
-   * before it (`history`) are not market activity and are ignored. Works on a book not in sync too
-   * (volume counts), but detectors that read the book only judge what a synced book shows.
+   * before it (`history`) are not market activity and are ignored. While the book is not in sync
+   * (`synced` false) the print counts in the volumes but no detector sees it: they read the book.
    */
-  onTrade(trade: Trade): void {
+  onTrade(trade: Trade, synced = true): void {
     if (trade.history) return;
     const p = flowPrint(trade);
     if (!p) return;
@@ -183,6 +183,8 @@ export class BookAnalytics implements BookContext {
     if (completed > 0) this.onSecond(p.ts, completed);
     this.series.recordTrade(p.price, p.size, p.side);
     this.flowWindows.onPrint(p);
+    this.seq++;
+    if (!synced) return;
     this.watches.onPrint(p);
     this.iceberg.onPrint(this, p);
     const closed = this.takerOrders.onPrint(p);
@@ -191,7 +193,6 @@ export class BookAnalytics implements BookContext {
     this.layering.settle(this, p.ts);
     this.largeTrade.settle(this, p.ts);
     this.sweep.settle(this, p.ts);
-    this.seq++;
   }
 
   /** The rolling median taker order size (NaN until enough orders were seen). */

@@ -109,7 +109,7 @@ export class AnalyticsService {
   readonly onTrade = (feed: AnalyticsFeed, trade: Trade): void => {
     const tracked = this.byFeed.get(feed) ?? this.startTracking(feed);
     try {
-      tracked.analytics.onTrade(trade);
+      tracked.analytics.onTrade(trade, feed.state === 'synced');
     } catch (error) {
       this.failed(tracked, error);
     }

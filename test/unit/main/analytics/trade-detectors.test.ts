@@ -279,6 +279,20 @@ describe('sweep', () => {
     expect(alerts('sweep')[0]).toMatchObject({ state: 'cleared', outcome: 'followed-through' });
   });
 
+  it('a book out of sync counts prints in its volume but raises nothing from them', () => {
+    const { feed, alerts, run, service } = scene();
+    run(0, 2);
+    feed.state = 'resyncing';
+    const T = s(2.1);
+    feed.trade(T, 'buy', '100.01', '1', T);
+    feed.trade(T + 1, 'buy', '100.02', '1', T);
+    feed.trade(T + 2, 'buy', '100.03', '1', T);
+    feed.trade(T + 400, 'sell', '100.00', '0.1', T + 400);
+    expect(alerts('sweep')).toHaveLength(0);
+    const frame = service.book('binance-spot', 'TESTUSDT')!.analytics.frame('resyncing');
+    expect(frame.flow.windows[0]).toMatchObject({ volume: 3.1, trades: 4 });
+  });
+
   it('prints at several prices with different exchange times are separate orders, not a sweep', () => {
     const { feed, alerts, run } = scene();
     run(0, 2);

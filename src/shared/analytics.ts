@@ -71,6 +71,15 @@ export const MetricsFrameSchema = z.object({
   weightedPrice: z.object({ bid: Num, ask: Num, both: Num, levels: z.number().int() }),
   slope: z.object({ bid: Num, ask: Num, levels: z.number().int() }),
   depthBands: z.array(DepthBandSchema),
+  /** Trades: the last print and, per read-out window, volume and delta (taker buy − taker sell). */
+  flow: z.object({
+    lastPrice: z.string().nullable(),
+    lastSide: z.enum(['buy', 'sell', 'unknown']).nullable(),
+    lastTs: Num,
+    windows: z.array(
+      z.object({ seconds: z.number().int(), volume: z.number(), buyVolume: z.number(), sellVolume: z.number(), delta: z.number(), trades: z.number() }),
+    ),
+  }),
 });
 
 export const SeriesParamsSchema = z
@@ -97,11 +106,21 @@ export const SeriesFrameSchema = z.object({
   ofiMulti: z.array(z.number()),
   /** Book updates in each second. */
   updates: z.array(z.number()),
+  /** Traded volume in each second (base units), and its taker-buy and taker-sell parts. */
+  volume: z.array(z.number()),
+  buyVolume: z.array(z.number()),
+  sellVolume: z.array(z.number()),
+  /** Trade records in each second. */
+  trades: z.array(z.number()),
+  /** Volume-weighted average trade price of each second (null without trades). */
+  vwap: z.array(Num),
+  /** (taker buy − taker sell) / (taker buy + taker sell) of each second, −1…1 (null without sided trades). */
+  tradeImbalance: z.array(Num),
 });
 
 // ---- alerts --------------------------------------------------------------------------------------
 
-export const ALERT_KINDS = ['wall', 'layering', 'exhaustion', 'wide-spread', 'feed', 'price'] as const;
+export const ALERT_KINDS = ['wall', 'layering', 'exhaustion', 'wide-spread', 'feed', 'price', 'iceberg', 'large-trade', 'sweep'] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export const AlertSeveritySchema = z.enum(['info', 'warning', 'critical']);
 export const EvidenceSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));

@@ -182,6 +182,12 @@ export const HeatmapParamsSchema = z.object({
   intervalMs: z.number().int().min(100).max(5000).default(250),
 });
 
+/**
+ * Trade bubbles of one heatmap column: [price, taker-buy volume, taker-sell volume] per price row
+ * (the price is the row's volume-weighted trade price), lowest price first.
+ */
+export const HeatmapTradeCellsSchema = z.array(z.tuple([z.number(), z.number(), z.number()]));
+
 /** One column of the liquidity heatmap: resting size per price row at one moment. */
 export const HeatmapFrameSchema = z.object({
   venue: VenueIdSchema,
@@ -194,6 +200,8 @@ export const HeatmapFrameSchema = z.object({
   sizes: z.array(z.number()),
   bestBid: z.number().nullable(),
   bestAsk: z.number().nullable(),
+  /** Prints of the column slot before this one and of this one so far (slot start times), where the host keeps them. */
+  trades: z.array(z.object({ ts: z.number(), cells: HeatmapTradeCellsSchema })).optional(),
 });
 
 /** A past heatmap column from the main process's history: the frame's shape without venue and state. */
@@ -214,6 +222,12 @@ export const HeatmapHistoryResponseSchema = z.object({
   columnMs: z.number(),
   /** Oldest first. */
   columns: z.array(HeatmapColumnSchema),
+  /**
+   * Trade bubbles in the range, per column slot (spans of `columnMs` starting at its multiples) that
+   * had prints, oldest first; absent where the host keeps no prints. Slots without a column (a book
+   * that did not change) still have theirs.
+   */
+  trades: z.array(z.object({ ts: z.number(), cells: HeatmapTradeCellsSchema })).optional(),
   /** The oldest column the history holds (null when empty): where scrolling back ends. */
   oldestTs: z.number().nullable(),
 });

@@ -42,7 +42,9 @@ test('metrics, alerts and impact panels render and update; a price alert fires a
   await alerts.getByRole('textbox', { name: 'Alert price' }).fill((bestBid - 5).toFixed(2));
   await alerts.getByRole('combobox', { name: 'Alert direction' }).selectOption('above');
   await alerts.getByRole('button', { name: 'Add price alert' }).click();
-  const item = alerts.getByRole('list', { name: 'Alerts' }).getByRole('listitem').filter({ hasText: 'Price' }).first();
+  // Price alerts by their kind label (evidence of other kinds, e.g. a sweep's "first price", holds the word too).
+  const priceItems = alerts.getByRole('list', { name: 'Alerts', exact: true }).getByRole('listitem').filter({ has: page.getByText('Price', { exact: true }) });
+  const item = priceItems.first();
   await expect(item).toBeVisible({ timeout: 10_000 });
   await expect(alerts.getByLabel('Alert counts')).toContainText(/\d+ total/);
   // Evidence opens on click; acknowledging removes the ✓ button.
@@ -55,7 +57,7 @@ test('metrics, alerts and impact panels render and update; a price alert fires a
   }
   // Filtering out the kind hides it.
   await alerts.getByRole('button', { name: 'Price', exact: true }).click();
-  await expect(alerts.getByRole('list', { name: 'Alerts' }).getByRole('listitem').filter({ hasText: 'Price' })).toHaveCount(0);
+  await expect(priceItems).toHaveCount(0);
   await alerts.getByRole('button', { name: 'Price', exact: true }).click();
   await shot(page, testInfo.outputPath('analytics-panels.png'));
   await shot(metrics, testInfo.outputPath('panel-metrics.png'), 'panel-metrics');

@@ -7,7 +7,7 @@
  * ordinary update allocates nothing (alerts, which are rare, do).
  */
 import type { DepthBand, MetricsFrame } from '../../shared/analytics';
-import type { Side, SyncState, VenueId } from '../../shared/market';
+import type { Side, SyncState, Trade, VenueId } from '../../shared/market';
 import type { OrderBook } from '../book/order-book';
 import { pow10 } from '../book/price-key';
 import type { AlertBook } from './alerts';
@@ -17,6 +17,10 @@ import { LayeringDetector } from './detectors/layering';
 import type { PriceAlertRules } from './detectors/price-alerts';
 import { ExhaustionDetector, WideSpreadDetector, type Averages } from './detectors/spread-depth';
 import { WallDetector } from './detectors/wall';
+import { IcebergDetector } from './detectors/iceberg';
+import { LargeTradeDetector } from './detectors/large-trade';
+import { SweepDetector } from './detectors/sweep';
+import { FlowWindows, PriceWatches, TakerOrders, flowPrint, type TakerOrder } from './trade-flow';
 import { SideLevels } from './levels';
 import { DepthBands, bookImbalance, bookSlope, microprice, sideWeightedPrice, weightedPrice } from './metrics';
 import { OfiTracker } from './ofi';
@@ -32,6 +36,10 @@ export class BookAnalytics implements BookContext {
   /** Updates since the book was last (re)built, and since this object was made (for stream versions). */
   updates = 0;
   seq = 0;
+  /** Local time of the newest book update or print (event time). */
+  lastEventTs = Number.NaN;
+  readonly watches = new PriceWatches();
+  tradesSeen = false;
 
   private readonly ofi: OfiTracker;
   private readonly ofiOut: Float64Array;
@@ -50,6 +58,11 @@ export class BookAnalytics implements BookContext {
   private readonly layering: LayeringDetector;
   private readonly exhaustion: ExhaustionDetector;
   private readonly wideSpread: WideSpreadDetector;
+  private readonly iceberg: IcebergDetector;
+  private readonly largeTrade: LargeTradeDetector;
+  private readonly sweep: SweepDetector;
+  private readonly takerOrders: TakerOrders;
+  private readonly flowWindows: FlowWindows;
   private readonly averages: Averages = { spread: Number.NaN, depth: Number.NaN, seconds: 0 };
   private readonly values: SeriesValues = { mid: NaN, microprice: NaN, spreadBps: NaN, imbalance: NaN, depthBid: NaN, depthAsk: NaN, spread: NaN, depth: NaN };
 
@@ -75,8 +88,13 @@ export class BookAnalytics implements BookContext {
     this.bandsAsk = new DepthBands(bands);
     this.medianBid = new RollingMedian(config.wall.medianWindowMs, config.wall.levels, config.wall.minMedianSeconds);
     this.medianAsk = new RollingMedian(config.wall.medianWindowMs, config.wall.levels, config.wall.minMedianSeconds);
-    this.wall = new WallDetector(config.wall);
-    this.layering = new LayeringDetector(config.layering);
+    this.wall = new WallDetector(config.wall, config.flow);
+    this.layering = new LayeringDetector(config.layering, config.flow);
+    this.iceberg = new IcebergDetector(config.iceberg, config.flow.verdictGraceMs);
+    this.largeTrade = new LargeTradeDetector(config.largeTrade);
+    this.sweep = new SweepDetector(config.sweep);
+    this.takerOrders = new TakerOrders(config.flow.takerGapMs);
+    this.flowWindows = new FlowWindows(Math.max(...config.flow.windowsSec));
     this.exhaustion = new ExhaustionDetector(config.exhaustion);
     this.wideSpread = new WideSpreadDetector(config.wideSpread);
   }
@@ -87,6 +105,7 @@ export class BookAnalytics implements BookContext {
 
   /** The book changed: `kind` of the event, its local receive time and exchange time. */
   onUpdate(kind: 'snapshot' | 'delta', ts: number, exchangeTs: number | undefined): void {
+    if (!(ts < this.lastEventTs)) this.lastEventTs = ts;
     const completed = this.series.advance(ts);
     // Per-second work sees the book as the last second ended (the levels still hold that state).
     if (completed > 0) this.onSecond(ts, completed);
@@ -123,12 +142,18 @@ export class BookAnalytics implements BookContext {
     this.exhaustion.onUpdate(this, ts, this.averages);
     this.wall.onUpdate(this, ts);
     this.layering.onUpdate(this, ts);
+    this.layering.settle(this, ts);
+    if (this.tradesSeen) {
+      this.iceberg.onUpdate(this, ts);
+      this.flowTime(ts);
+    }
     const rules = this.rules.rulesFor(this.key);
     if (rules) this.rules.check(rules, this.book, ts);
   }
 
   /** Time passed with no update (called about once a second while the book is synced). */
   onTime(now: number): void {
+    if (Number.isNaN(now)) return;
     const completed = this.series.advance(now);
     if (completed > 0) {
       this.onSecond(now, completed);
@@ -136,6 +161,56 @@ export class BookAnalytics implements BookContext {
     }
     this.wall.onTime(this, now);
     this.wideSpread.onTime(this, now);
+    this.layering.settle(this, now);
+    if (this.tradesSeen) {
+      this.iceberg.onTime(this, now);
+      this.flowTime(now);
+    }
+  }
+
+  /**
+   * A print of this book's feed (event time = its local receive time). Prints sent on subscribe from
+   * before it (`history`) are not market activity and are ignored. While the book is not in sync
+   * (`synced` false) the print counts in the volumes but no detector sees it: they read the book.
+   */
+  onTrade(trade: Trade, synced = true): void {
+    if (trade.history) return;
+    const p = flowPrint(trade);
+    if (!p) return;
+    this.tradesSeen = true;
+    if (!(p.ts < this.lastEventTs)) this.lastEventTs = p.ts;
+    const completed = this.series.advance(p.ts);
+    if (completed > 0) this.onSecond(p.ts, completed);
+    this.series.recordTrade(p.price, p.size, p.side);
+    this.flowWindows.onPrint(p);
+    this.seq++;
+    if (!synced) return;
+    this.watches.onPrint(p);
+    this.iceberg.onPrint(this, p);
+    const closed = this.takerOrders.onPrint(p);
+    if (closed) this.onTakerOrder(closed, p.ts);
+    this.wall.settle(this, p.ts);
+    this.layering.settle(this, p.ts);
+    this.largeTrade.settle(this, p.ts);
+    this.sweep.settle(this, p.ts);
+  }
+
+  /** The rolling median taker order size (NaN until enough orders were seen). */
+  get medianTakerOrder(): number {
+    return this.largeTrade.median;
+  }
+
+  /** Trade-driven work that waits on time: close a taker order no print joined, clear held alerts. */
+  private flowTime(ts: number): void {
+    const closed = this.takerOrders.flush(ts);
+    if (closed) this.onTakerOrder(closed, ts);
+    this.largeTrade.settle(this, ts);
+    this.sweep.settle(this, ts);
+  }
+
+  private onTakerOrder(order: TakerOrder, ts: number): void {
+    this.sweep.onOrder(this, order, ts);
+    this.largeTrade.onOrder(this, order, ts);
   }
 
   /** The book is no longer known (it left `synced`): clear what depended on it. */
@@ -144,6 +219,11 @@ export class BookAnalytics implements BookContext {
     this.layering.reset(this, ts, reason);
     this.exhaustion.reset(this, ts, reason);
     this.wideSpread.reset(this, ts, reason);
+    this.iceberg.reset(this, ts, reason);
+    this.largeTrade.reset(this, ts, reason);
+    this.sweep.reset(this, ts, reason);
+    this.takerOrders.clear();
+    this.watches.clear();
     this.ofi.reset();
     this.bids.clear();
     this.asks.clear();
@@ -266,6 +346,19 @@ export class BookAnalytics implements BookContext {
       weightedPrice: { bid: orNull(m.weightedBid), ask: orNull(m.weightedAsk), both: orNull(m.weighted), levels: this.config.weightedLevels },
       slope: { bid: orNull(m.slopeBid), ask: orNull(m.slopeAsk), levels: this.config.slopeLevels },
       depthBands: bands,
+      flow: this.flowFrame(),
+    };
+  }
+
+  /** Last print and the read-out windows, ending at the book's latest event time. */
+  private flowFrame(): MetricsFrame['flow'] {
+    const w = this.flowWindows;
+    const now = Math.max(Number.isFinite(this.metrics.ts) ? this.metrics.ts : 0, Number.isFinite(w.lastTs) ? w.lastTs : 0);
+    return {
+      lastPrice: w.lastPrice,
+      lastSide: w.lastSide,
+      lastTs: orNull(w.lastTs),
+      windows: this.config.flow.windowsSec.map((seconds) => ({ seconds, ...w.sum(seconds, now) })),
     };
   }
 

@@ -80,6 +80,54 @@ export interface AlertBookConfig {
   maxNewPerMinute: number;
 }
 
+/** Order flow: how trades judge vanished liquidity, and the read-out windows. */
+export interface FlowConfig {
+  /**
+   * A wall or layer that vanishes is `consumed` when trades at its price(s), against its side, reach
+   * this fraction of the size it last showed; otherwise `pulled`.
+   */
+  consumedRatio: number;
+  /** Trades and book changes arrive on separate streams: trades are awaited this long after a level vanishes. */
+  verdictGraceMs: number;
+  /** Windows (seconds) of the metrics' volume and delta read-out. */
+  windowsSec: number[];
+  /** Prints of one taker order (same side, same exchange time) arrive together; a group is closed this long after its last print. */
+  takerGapMs: number;
+}
+
+export interface LargeTradeConfig {
+  /** A taker order at least this size (base units) is large; 0 turns the fixed size off. */
+  minSize: number;
+  /** …or at least this multiple of the rolling median taker order size… */
+  medianMultiple: number;
+  /** …the median of the last this many taker orders… */
+  medianOrders: number;
+  /** …once at least this many were seen. */
+  minOrders: number;
+  /** The alert clears this long after the trade, with where the price went. */
+  holdMs: number;
+}
+
+export interface SweepConfig {
+  /** One taker order (same side, same exchange time) that prints at this many prices or more. */
+  minLevels: number;
+  /** The alert clears this long after the sweep, with where the price went. */
+  holdMs: number;
+}
+
+export interface IcebergConfig {
+  /** Executed volume at a price must exceed this multiple of the largest size displayed there at once… */
+  executedRatio: number;
+  /** …while the displayed size refilled after executions at least this many times… */
+  minRefills: number;
+  /** …and the executed volume is at least this multiple of the side's median level size. */
+  minExecutedMultiple: number;
+  /** A price with no execution for this long stops being followed (and its alert clears `idle`). */
+  idleMs: number;
+  /** Prices followed per book at most (the least recently traded go first). */
+  maxTracked: number;
+}
+
 export interface AnalyticsConfig {
   /** N for book imbalance and top-N depth. */
   imbalanceLevels: number;
@@ -101,6 +149,10 @@ export interface AnalyticsConfig {
   wideSpread: WideSpreadConfig;
   feed: FeedAlertConfig;
   alerts: AlertBookConfig;
+  flow: FlowConfig;
+  largeTrade: LargeTradeConfig;
+  sweep: SweepConfig;
+  iceberg: IcebergConfig;
 }
 
 export const DEFAULT_ANALYTICS_CONFIG: AnalyticsConfig = {
@@ -117,6 +169,10 @@ export const DEFAULT_ANALYTICS_CONFIG: AnalyticsConfig = {
   wideSpread: { threshold: 0.0001, clearRatio: 1, clearAfterMs: 2000 },
   feed: { staleAfterMs: 30_000 },
   alerts: { maxAlerts: 1000, reopenWithinMs: 30_000, minUpdateIntervalMs: 1000, maxNewPerMinute: 3 },
+  flow: { consumedRatio: 0.8, verdictGraceMs: 1500, windowsSec: [60, 300, 900], takerGapMs: 250 },
+  largeTrade: { minSize: 0, medianMultiple: 20, medianOrders: 500, minOrders: 50, holdMs: 10_000 },
+  sweep: { minLevels: 3, holdMs: 10_000 },
+  iceberg: { executedRatio: 2, minRefills: 3, minExecutedMultiple: 2, idleMs: 15_000, maxTracked: 32 },
 };
 
 /** Settings a caller may override, section by section. */
@@ -140,6 +196,10 @@ export function resolveConfig(overrides: AnalyticsOverrides = {}): AnalyticsConf
     wideSpread: { ...d.wideSpread, ...overrides.wideSpread },
     feed: { ...d.feed, ...overrides.feed },
     alerts: { ...d.alerts, ...overrides.alerts },
+    flow: { ...d.flow, ...overrides.flow, windowsSec: [...(overrides.flow?.windowsSec ?? d.flow.windowsSec)] },
+    largeTrade: { ...d.largeTrade, ...overrides.largeTrade },
+    sweep: { ...d.sweep, ...overrides.sweep },
+    iceberg: { ...d.iceberg, ...overrides.iceberg },
   };
   const positiveInts: Array<[string, number]> = [
     ['imbalanceLevels', config.imbalanceLevels],
@@ -152,11 +212,16 @@ export function resolveConfig(overrides: AnalyticsOverrides = {}): AnalyticsConf
     ['layering.levels', config.layering.levels],
     ['layering.minLevels', config.layering.minLevels],
     ['alerts.maxAlerts', config.alerts.maxAlerts],
+    ['largeTrade.medianOrders', config.largeTrade.medianOrders],
+    ['sweep.minLevels', config.sweep.minLevels],
+    ['iceberg.maxTracked', config.iceberg.maxTracked],
   ];
   for (const [name, value] of positiveInts) {
     if (!Number.isInteger(value) || value < 1 || value > 10_000) throw new Error(`analytics setting ${name} must be an integer 1–10000, got ${value}`);
   }
   if (config.wall.clearMultiple > config.wall.multiple) throw new Error('analytics setting wall.clearMultiple must not exceed wall.multiple');
   if (config.depthBandsBps.some((b) => !(b > 0))) throw new Error('analytics setting depthBandsBps must hold positive numbers');
+  if (config.flow.windowsSec.some((w) => !Number.isInteger(w) || w < 1 || w > 86_400)) throw new Error('analytics setting flow.windowsSec must hold whole seconds 1–86400');
+  if (!(config.flow.consumedRatio > 0)) throw new Error('analytics setting flow.consumedRatio must be positive');
   return config;
 }

@@ -2,6 +2,7 @@ import type { Side, VenueId } from '../../shared/market';
 import type { OrderBook } from '../book/order-book';
 import type { AlertBook } from './alerts';
 import type { SideLevels } from './levels';
+import type { PriceWatches } from './trade-flow';
 
 /** The latest values of one book's metrics (NaN where undefined), overwritten on every update. */
 export interface LiveMetrics {
@@ -46,6 +47,10 @@ export interface BookContext {
   readonly alerts: AlertBook;
   /** Rolling median level size per side (NaN until trusted). */
   median(side: Side): number;
+  /** Prices whose traded volume detectors follow (walls, layers). */
+  readonly watches: PriceWatches;
+  /** True once the book's feed delivered a print: vanished liquidity is then judged by trades. */
+  readonly tradesSeen: boolean;
 }
 
 /** Short number for titles: up to 6 significant digits, no exponent for everyday magnitudes. */

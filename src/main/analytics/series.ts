@@ -4,6 +4,7 @@
  * carries the previous second's closing values, with zero order flow and zero updates. Spread and
  * depth are also integrated over time within each second, for time-weighted averages (the liquidity
  * exhaustion detector compares against those, so a burst of updates does not outweigh a quiet spell).
+ * Trades add per-second volume (taker buy, taker sell and unknown side), trade count and notional.
  */
 
 /** The closing values a book update sets. */
@@ -30,6 +31,13 @@ export class SecondSeries {
   readonly ofi: Float64Array;
   readonly ofiMulti: Float64Array;
   readonly updates: Float64Array;
+  readonly buyVolume: Float64Array;
+  readonly sellVolume: Float64Array;
+  /** Volume of prints whose taker side the venue did not say. */
+  readonly otherVolume: Float64Array;
+  readonly trades: Float64Array;
+  /** Σ price × size, for the VWAP. */
+  readonly notional: Float64Array;
   private readonly spreadTime: Float64Array;
   private readonly depthTime: Float64Array;
   private readonly spreadSum: Float64Array;
@@ -43,6 +51,11 @@ export class SecondSeries {
   currentOfi = 0;
   currentOfiMulti = 0;
   currentUpdates = 0;
+  currentBuy = 0;
+  currentSell = 0;
+  currentOther = 0;
+  currentTrades = 0;
+  currentNotional = 0;
   private curSpreadSum = 0;
   private curSpreadTime = 0;
   private curDepthSum = 0;
@@ -60,6 +73,11 @@ export class SecondSeries {
     this.ofi = new Float64Array(capacity);
     this.ofiMulti = new Float64Array(capacity);
     this.updates = new Float64Array(capacity);
+    this.buyVolume = new Float64Array(capacity);
+    this.sellVolume = new Float64Array(capacity);
+    this.otherVolume = new Float64Array(capacity);
+    this.trades = new Float64Array(capacity);
+    this.notional = new Float64Array(capacity);
     this.spreadTime = new Float64Array(capacity);
     this.depthTime = new Float64Array(capacity);
     this.spreadSum = new Float64Array(capacity);
@@ -113,6 +131,15 @@ export class SecondSeries {
     this.currentUpdates++;
   }
 
+  /** After `advance(ts)`: a print in the second in progress. */
+  recordTrade(price: number, size: number, side: 'buy' | 'sell' | 'unknown'): void {
+    if (side === 'buy') this.currentBuy += size;
+    else if (side === 'sell') this.currentSell += size;
+    else this.currentOther += size;
+    this.currentTrades++;
+    this.currentNotional += price * size;
+  }
+
   /** The book is gone (resync, disconnect): no closing values until it is back. */
   clearValues(): void {
     const c = this.current;
@@ -152,9 +179,15 @@ export class SecondSeries {
     ofi: number[];
     ofiMulti: number[];
     updates: number[];
+    volume: number[];
+    buyVolume: number[];
+    sellVolume: number[];
+    trades: number[];
+    vwap: Array<number | null>;
+    tradeImbalance: Array<number | null>;
   } {
     const n = Math.min(seconds, this.completed, this.capacity);
-    const out = { t: [] as number[], mid: [] as Array<number | null>, microprice: [] as Array<number | null>, spreadBps: [] as Array<number | null>, imbalance: [] as Array<number | null>, depthBid: [] as Array<number | null>, depthAsk: [] as Array<number | null>, ofi: [] as number[], ofiMulti: [] as number[], updates: [] as number[] };
+    const out = { t: [] as number[], mid: [] as Array<number | null>, microprice: [] as Array<number | null>, spreadBps: [] as Array<number | null>, imbalance: [] as Array<number | null>, depthBid: [] as Array<number | null>, depthAsk: [] as Array<number | null>, ofi: [] as number[], ofiMulti: [] as number[], updates: [] as number[], volume: [] as number[], buyVolume: [] as number[], sellVolume: [] as number[], trades: [] as number[], vwap: [] as Array<number | null>, tradeImbalance: [] as Array<number | null> };
     for (let k = n; k >= 1; k--) {
       const i = (this.completed - k) % this.capacity;
       out.t.push(this.t[i]!);
@@ -167,6 +200,15 @@ export class SecondSeries {
       out.ofi.push(this.ofi[i]!);
       out.ofiMulti.push(this.ofiMulti[i]!);
       out.updates.push(this.updates[i]!);
+      const buy = this.buyVolume[i]!;
+      const sell = this.sellVolume[i]!;
+      const volume = buy + sell + this.otherVolume[i]!;
+      out.volume.push(volume);
+      out.buyVolume.push(buy);
+      out.sellVolume.push(sell);
+      out.trades.push(this.trades[i]!);
+      out.vwap.push(volume > 0 ? this.notional[i]! / volume : null);
+      out.tradeImbalance.push(buy + sell > 0 ? (buy - sell) / (buy + sell) : null);
     }
     return out;
   }
@@ -200,6 +242,11 @@ export class SecondSeries {
     this.ofi[i] = this.currentOfi;
     this.ofiMulti[i] = this.currentOfiMulti;
     this.updates[i] = this.currentUpdates;
+    this.buyVolume[i] = this.currentBuy;
+    this.sellVolume[i] = this.currentSell;
+    this.otherVolume[i] = this.currentOther;
+    this.trades[i] = this.currentTrades;
+    this.notional[i] = this.currentNotional;
     this.spreadSum[i] = this.curSpreadSum;
     this.spreadTime[i] = this.curSpreadTime;
     this.depthSum[i] = this.curDepthSum;
@@ -208,6 +255,7 @@ export class SecondSeries {
     this.currentOfi = 0;
     this.currentOfiMulti = 0;
     this.currentUpdates = 0;
+    this.currentBuy = this.currentSell = this.currentOther = this.currentTrades = this.currentNotional = 0;
     this.curSpreadSum = 0;
     this.curSpreadTime = 0;
     this.curDepthSum = 0;

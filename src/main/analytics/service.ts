@@ -14,7 +14,7 @@
  */
 import type { AlertList, AlertQuery, PriceRule, PriceRuleRequest, SeriesFrame } from '../../shared/analytics';
 import { ContractError } from '../../shared/contract';
-import type { BookEvent, SyncState, VenueId } from '../../shared/market';
+import type { BookEvent, SyncState, Trade, VenueId } from '../../shared/market';
 import type { OrderBook } from '../book/order-book';
 import { nullLogger, type Logger } from '../log';
 import { AlertBook, type AlertListener } from './alerts';
@@ -33,6 +33,13 @@ export interface AnalyticsFeed extends MonitoredFeed {
 export interface MarketEvents {
   onBook(listener: (feed: AnalyticsFeed, event: BookEvent) => void): () => void;
   onState(listener: (feed: AnalyticsFeed, from: SyncState, to: SyncState, reason: string) => void): () => void;
+  /** Every print of every feed (order-flow analytics); a market without trades may leave it out. */
+  onTrade?(listener: (feed: AnalyticsFeed, trade: Trade) => void): () => void;
+  /**
+   * True for a feed replayed from a capture: its time is the recorded time of its events, so the
+   * periodic check must not move its per-second series on to the wall clock.
+   */
+  isReplayFeed?(feed: AnalyticsFeed): boolean;
   /** Feeds the market let go of (a replay that ended): their analytics must go too. */
   onReleased?(listener: (feeds: readonly AnalyticsFeed[]) => void): () => void;
 }
@@ -60,6 +67,7 @@ export class AnalyticsService {
   private readonly clock: () => number;
   private readonly logger: Logger;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private isReplayFeed: (feed: AnalyticsFeed) => boolean = () => false;
   private readonly detach: Array<() => void> = [];
 
   constructor(options: AnalyticsOptions = {}) {
@@ -76,6 +84,8 @@ export class AnalyticsService {
   /** Subscribe to the market's events and start the once-a-second check; returns a detach function. */
   attach(market: MarketEvents): () => void {
     this.detach.push(market.onBook(this.onBook), market.onState(this.onState));
+    if (market.isReplayFeed) this.isReplayFeed = (feed) => market.isReplayFeed!(feed);
+    if (market.onTrade) this.detach.push(market.onTrade(this.onTrade));
     if (market.onReleased) this.detach.push(market.onReleased((feeds) => feeds.forEach((f) => this.forget(f))));
     if (!this.timer) {
       this.timer = setInterval(() => this.tick(), 1000);
@@ -90,6 +100,16 @@ export class AnalyticsService {
     try {
       tracked.analytics.onUpdate(event.kind, event.localTs, event.exchangeTs);
       this.feedMonitor.onMessage(feed, event.localTs);
+    } catch (error) {
+      this.failed(tracked, error);
+    }
+  };
+
+  /** A print (hot path, like onBook). Never throws. */
+  readonly onTrade = (feed: AnalyticsFeed, trade: Trade): void => {
+    const tracked = this.byFeed.get(feed) ?? this.startTracking(feed);
+    try {
+      tracked.analytics.onTrade(trade, feed.state === 'synced');
     } catch (error) {
       this.failed(tracked, error);
     }
@@ -111,7 +131,8 @@ export class AnalyticsService {
     for (const tracked of this.byFeed.values()) {
       if (tracked.feed.state !== 'synced') continue;
       try {
-        tracked.analytics.onTime(now);
+        // A replayed book lives on its recorded clock: time moves only with its events.
+        tracked.analytics.onTime(this.isReplayFeed(tracked.feed) ? tracked.analytics.lastEventTs : now);
       } catch (error) {
         this.failed(tracked, error);
       }

@@ -43,7 +43,15 @@ export function marketCapability(
       'book.heatmap': (p) =>
         followFeed(market, p.venue, p.symbol, (feed) =>
           heatmaps
-            ? heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, () => heatmaps.timeOf(feed), () => (p.rows === heatmaps.rows ? heatmaps.rowStep(feed) : null))
+            ? heatmapSource(
+                feed,
+                p.rows,
+                p.spanBps,
+                p.intervalMs,
+                () => heatmaps.timeOf(feed),
+                () => (p.rows === heatmaps.rows ? heatmaps.rowStep(feed) : null),
+                () => heatmaps.trades(feed),
+              )
             : heatmapSource(feed, p.rows, p.spanBps, p.intervalMs, Date.now),
         ),
       'book.top': (p) => followFeed(market, p.venue, p.symbol, (feed) => topOfBookSource(market, feed)),

@@ -7,16 +7,23 @@
  * of capture, not per 250 ms of wall clock. A book is sampled on the first event of each column slot,
  * and live books also on a timer, so a quiet live book still gets its columns; a replayed book gets
  * none while paused or after it ended (its recorded clock stands still).
+ *
+ * Beside each history, the book's prints per column slot (heatmap-trades.ts) for the heatmap's trade
+ * bubbles: `heatmap.history` answers carry them per slot, and the stream's frames carry the latest two slots.
  */
 import type { HeatmapHistoryResponse } from '../../shared/contract';
+import type { Trade } from '../../shared/market';
 import type { OrderBook } from '../book/order-book';
 import type { SymbolFeed } from '../venues/symbol-feed';
-import { DEFAULT_COLUMN_MS, DEFAULT_ROWS, HeatmapHistory, type LevelPair } from './heatmap-history';
+import { DEFAULT_COLUMN_MS, DEFAULT_KEEP_MS, DEFAULT_ROWS, HeatmapHistory, type LevelPair } from './heatmap-history';
+import { HeatmapTrades } from './heatmap-trades';
 import { heatmapRowStep } from './views/heatmap';
 
 /** What the histories need of the market (MarketService provides it). */
 export interface HistoryMarket {
   onBook(listener: (feed: SymbolFeed) => void): () => void;
+  /** Prints for the trade bubbles (a market without trades may leave it out). */
+  onTrade?(listener: (feed: SymbolFeed, trade: Trade) => void): () => void;
   onReleased(listener: (feeds: readonly SymbolFeed[]) => void): () => void;
   feed(venue: string, symbol: string): SymbolFeed | undefined;
   isReplayFeed(feed: SymbolFeed): boolean;
@@ -32,6 +39,7 @@ export interface HeatmapHistoriesOptions {
 
 interface Entry {
   history: HeatmapHistory;
+  trades: HeatmapTrades;
   /** The last column slot sampled (floor(ts / columnMs)). */
   lastSlot: number;
 }
@@ -56,6 +64,7 @@ export class HeatmapHistories {
   /** Start sampling; returns the function that stops it. */
   attach(): () => void {
     const offBook = this.market.onBook((feed) => this.sample(feed, feed.lastLocalTs));
+    const offTrade = this.market.onTrade?.((feed, trade) => this.addTrade(feed, trade));
     const offReleased = this.market.onReleased((feeds) => {
       for (const feed of feeds) this.entries.delete(feed);
     });
@@ -64,6 +73,7 @@ export class HeatmapHistories {
     return () => {
       clearInterval(timer);
       offBook();
+      offTrade?.();
       offReleased();
       this.entries.clear();
     };
@@ -91,6 +101,11 @@ export class HeatmapHistories {
     return this.entries.get(feed)?.history;
   }
 
+  /** The book's prints per column slot, once it has a history. */
+  trades(feed: SymbolFeed): HeatmapTrades | undefined {
+    return this.entries.get(feed)?.trades;
+  }
+
   /** The `heatmap.history` answer for the book windows see at venue:symbol; null when the market has no such book. */
   query(request: { venue: HeatmapHistoryResponse['venue']; symbol: string; from: number; to: number; rowStep?: number; maxColumns: number }): HeatmapHistoryResponse | null {
     const feed = this.market.feed(request.venue, request.symbol);
@@ -101,7 +116,8 @@ export class HeatmapHistories {
       return { venue: request.venue, symbol: request.symbol, rowStep: request.rowStep ?? 0, columnMs: this.columnMs, columns: [], oldestTs: null };
     }
     const range = history.range(request.from, request.to, { rowStep: request.rowStep, maxColumns: request.maxColumns });
-    return { venue: request.venue, symbol: request.symbol, rowStep: range.rowStep, columnMs: range.columnMs, columns: range.columns, oldestTs: range.oldestTs };
+    const trades = this.entries.get(feed)!.trades.spans(request.from, request.to, range.columnMs, range.rowStep);
+    return { venue: request.venue, symbol: request.symbol, rowStep: range.rowStep, columnMs: range.columnMs, columns: range.columns, oldestTs: range.oldestTs, trades };
   }
 
   private sampleLiveBooks(): void {
@@ -126,6 +142,17 @@ export class HeatmapHistories {
     }
   }
 
+  /**
+   * A print joins its column slot (not one sent on subscribe from before it: that is no activity
+   * here), while the book is in sync, like the columns: the history's grid is fixed from a synced book.
+   */
+  private addTrade(feed: SymbolFeed, trade: Trade): void {
+    if (trade.history || feed.state !== 'synced') return;
+    const entry = this.entry(feed);
+    if (!entry) return;
+    entry.trades.add(trade.localTs, Number(trade.price), Number(trade.size), trade.side);
+  }
+
   private entry(feed: SymbolFeed): Entry | null {
     const existing = this.entries.get(feed);
     if (existing) return existing;
@@ -133,6 +160,7 @@ export class HeatmapHistories {
     if (rowStep === null || !(rowStep > 0)) return null;
     const entry: Entry = {
       history: new HeatmapHistory({ rowStep, rows: this.rows, columnMs: this.columnMs, keepMs: this.keepMs }),
+      trades: new HeatmapTrades(this.columnMs, this.keepMs ?? DEFAULT_KEEP_MS),
       lastSlot: -Infinity,
     };
     this.entries.set(feed, entry);

@@ -4,14 +4,17 @@
  * levels that are all wall-sized are one wall (one alert, for the largest of them). A wall, once raised, is followed by its exact price wherever it moves in the book. It clears when:
  *  - its level shrinks below `clearMultiple` × median: outcome `shrunk` (evidence says whether it was
  *    at the touch, where shrinking means it was being filled);
- *  - its level vanishes and the price crossed the level (a bid wall's price is above the best bid, or
- *    the best ask reached it; mirrored for asks): outcome `traded-through`;
- *  - its level vanishes while the touch was elsewhere (better levels still in front of it): `pulled`.
- * Book evidence only: an L2 feed does not say why a level went, so "traded through" means the market
- * moved through the price, which a fill would have done.
+ *  - its level vanishes on a book whose feed delivers trades: `consumed` when the prints at its price
+ *    against its side since it last changed size reach `flow.consumedRatio` of the size it showed,
+ *    else `pulled`. Trades and book changes come on separate streams, so prints are awaited up to
+ *    `flow.verdictGraceMs` after the level vanished (the alert's clear time is when it vanished);
+ *  - its level vanishes on a book without trades, judged from the book alone: `traded-through` when
+ *    the price crossed the level (a bid wall's price is above the best bid, or the best ask reached it;
+ *    mirrored for asks), `pulled` while the touch was elsewhere.
  */
 import type { Side } from '../../../shared/market';
-import type { WallConfig } from '../config';
+import type { FlowConfig, WallConfig } from '../config';
+import type { PriceWatch } from '../trade-flow';
 import { formatRatio } from '../../../shared/format';
 import { fmt, round, type BookContext } from '../context';
 import { tickAtScale, type SideLevels } from '../levels';
@@ -33,22 +36,41 @@ interface ActiveWall {
   size: number;
   peakSize: number;
   reportedSize: number;
+  /** Traded volume at its price against its side (null on a book without trades). */
+  watch: PriceWatch;
+  /** watch.traded when the size last changed: prints after it are what took the last size. */
+  tradedAtSize: number;
+}
+
+/** A wall whose level vanished, waiting for the prints that may explain it. */
+interface Vanished {
+  side: Side;
+  wall: ActiveWall;
+  vanishedAt: number;
+  median: number;
 }
 
 export class WallDetector {
   private readonly candidates: Record<Side, Candidate[]> = { bid: [], ask: [] };
   private readonly active: Record<Side, ActiveWall[]> = { bid: [], ask: [] };
+  private readonly vanished: Vanished[] = [];
 
-  constructor(private readonly config: WallConfig) {}
+  constructor(
+    private readonly config: WallConfig,
+    private readonly flow: FlowConfig,
+  ) {}
 
   /** After every book update. */
   onUpdate(ctx: BookContext, ts: number): void {
     this.side(ctx, 'bid', ctx.bids, ts);
     this.side(ctx, 'ask', ctx.asks, ts);
+    // Walls that vanished in this update may be explained by prints that came before it.
+    this.settle(ctx, ts);
   }
 
   /** Time passed without an update (the book is unchanged): promote candidates that are now due. */
   onTime(ctx: BookContext, ts: number): void {
+    this.settle(ctx, ts);
     for (const side of ['bid', 'ask'] as const) {
       const median = ctx.median(side);
       if (!(median > 0)) continue;
@@ -71,8 +93,15 @@ export class WallDetector {
 
   /** The book is no longer known (resync, disconnect): clear every wall without judging it. */
   reset(ctx: BookContext, ts: number, reason: string): void {
+    for (const v of this.vanished.splice(0)) {
+      ctx.watches.release(v.wall.watch);
+      ctx.alerts.clear(v.wall.key, ts, 'feed-reset', { reason, lifetimeMs: Math.round(ts - v.wall.raisedAt) });
+    }
     for (const side of ['bid', 'ask'] as const) {
-      for (const wall of this.active[side]) ctx.alerts.clear(wall.key, ts, 'feed-reset', { reason, lifetimeMs: Math.round(ts - wall.raisedAt) });
+      for (const wall of this.active[side]) {
+        ctx.watches.release(wall.watch);
+        ctx.alerts.clear(wall.key, ts, 'feed-reset', { reason, lifetimeMs: Math.round(ts - wall.raisedAt) });
+      }
       this.active[side].length = 0;
       this.candidates[side].length = 0;
     }
@@ -80,6 +109,24 @@ export class WallDetector {
 
   activeCount(side: Side): number {
     return this.active[side].length;
+  }
+
+  /**
+   * Judge vanished walls: `consumed` as soon as prints account for the size they showed, `pulled`
+   * once the grace passed without them (called on every update, print and tick).
+   */
+  settle(ctx: BookContext, ts: number, key: string | null = null): void {
+    for (let i = this.vanished.length - 1; i >= 0; i--) {
+      const v = this.vanished[i]!;
+      const traded = v.wall.watch.traded - v.wall.tradedAtSize;
+      const consumed = traded >= this.flow.consumedRatio * v.wall.size;
+      // A wall raised again at the same price cannot wait: judge it with what arrived so far.
+      const now = key !== null && v.wall.key === key;
+      if (!consumed && !now && ts - v.vanishedAt < this.flow.verdictGraceMs) continue;
+      this.vanished.splice(i, 1);
+      ctx.watches.release(v.wall.watch);
+      this.clear(ctx, v.side, v.wall, v.vanishedAt, consumed ? 'consumed' : 'pulled', 0, v.median, traded);
+    }
   }
 
   private side(ctx: BookContext, side: Side, levels: SideLevels, ts: number): void {
@@ -141,6 +188,7 @@ export class WallDetector {
   private promote(ctx: BookContext, side: Side, c: Candidate, price: string, size: number, ts: number, median: number): void {
     const list = this.active[side];
     if (list.length >= this.config.maxPerSide) return;
+    this.settle(ctx, ts, `wall:${ctx.venue}:${ctx.symbol}:${side}@${price}`);
     const wall: ActiveWall = {
       key: `wall:${ctx.venue}:${ctx.symbol}:${side}@${price}`,
       tick: c.tick,
@@ -151,6 +199,8 @@ export class WallDetector {
       size,
       peakSize: size,
       reportedSize: size,
+      watch: ctx.watches.watch(side, c.tick, c.scale),
+      tradedAtSize: 0,
     };
     list.push(wall);
     ctx.alerts.raise({
@@ -171,20 +221,27 @@ export class WallDetector {
       const wall = list[i]!;
       const level = ctx.book.levelAt(side, tickAtScale(wall.tick, wall.scale, ctx.book.priceScale));
       if (!level) {
+        list.splice(i, 1);
+        if (ctx.tradesSeen) {
+          this.vanished.push({ side, wall, vanishedAt: ts, median });
+          continue;
+        }
+        ctx.watches.release(wall.watch);
         const best = side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask;
         const other = side === 'bid' ? ctx.metrics.ask : ctx.metrics.bid;
         const crossed =
           side === 'bid'
             ? !(best >= wall.priceValue) || other <= wall.priceValue
             : !(best <= wall.priceValue) || other >= wall.priceValue;
-        this.clear(ctx, side, wall, ts, crossed ? 'traded-through' : 'pulled', 0, median);
-        list.splice(i, 1);
+        this.clear(ctx, side, wall, ts, crossed ? 'traded-through' : 'pulled', 0, median, null);
         continue;
       }
+      if (level.size !== wall.size) wall.tradedAtSize = wall.watch.traded;
       wall.size = level.size;
       if (level.size > wall.peakSize) wall.peakSize = level.size;
       if (median > 0 && level.size < this.config.clearMultiple * median) {
-        this.clear(ctx, side, wall, ts, 'shrunk', level.size, median);
+        ctx.watches.release(wall.watch);
+        this.clear(ctx, side, wall, ts, 'shrunk', level.size, median, null);
         list.splice(i, 1);
         continue;
       }
@@ -205,10 +262,22 @@ export class WallDetector {
     }
   }
 
-  private clear(ctx: BookContext, side: Side, wall: ActiveWall, ts: number, outcome: string, size: number, median: number): void {
+  /** `takenByTrades`: prints that took its last size (walls judged by trades), else null. */
+  private clear(ctx: BookContext, side: Side, wall: ActiveWall, ts: number, outcome: string, size: number, median: number, takenByTrades: number | null): void {
     const best = side === 'bid' ? ctx.metrics.bid : ctx.metrics.ask;
     const atTouch = best === wall.priceValue;
     const how = outcome === 'traded-through' ? 'traded through' : outcome;
+    const trades: Record<string, number | null> =
+      takenByTrades === null
+        ? ctx.tradesSeen
+          ? { tradedDuringLife: round(wall.watch.traded) }
+          : {}
+        : {
+            lastSize: round(wall.size),
+            tradedAtPrice: round(takenByTrades),
+            tradedDuringLife: round(wall.watch.traded),
+            tradedRatio: wall.size > 0 ? round(takenByTrades / wall.size, 4) : null,
+          };
     ctx.alerts.clear(
       wall.key,
       ts,
@@ -221,6 +290,7 @@ export class WallDetector {
         lifetimeMs: Math.round(ts - wall.raisedAt),
         bestBid: round(ctx.metrics.bid, 12),
         bestAsk: round(ctx.metrics.ask, 12),
+        ...trades,
       },
       `${side === 'bid' ? 'Bid' : 'Ask'} wall at ${wall.price} ${how} after ${fmt((ts - wall.raisedAt) / 1000)} s (${ctx.symbol})`,
     );

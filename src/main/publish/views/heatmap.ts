@@ -3,6 +3,7 @@ import type { HeatmapFrame } from '../../../shared/contract';
 import type { OrderBook } from '../../book/order-book';
 import type { SymbolFeed } from '../../venues/symbol-feed';
 import type { FrameSource } from '../publisher';
+import type { HeatmapTrades } from '../heatmap-trades';
 import { autoRangeBps, midOf, niceStep } from './range';
 
 /** Absorbs float error at row edges (row indexes are for display only). */
@@ -23,7 +24,9 @@ export function heatmapRowStep(book: OrderBook, rows: number, spanBps: number): 
  * The grid (row height and alignment) is fixed at the first frame with a known mid, so columns line up as
  * the price moves. `now` is the feed's time (capture time in a replay). With the automatic span,
  * `historyStep` gives the row height of the book's kept history (heatmap-histories.ts), so the stream and
- * the history share one grid and a window reopened later can merge the two.
+ * the history share one grid and a window reopened later can merge the two. `trades` gives the book's
+ * prints per column slot (heatmap-histories.ts): a frame carries those of the slot before it (complete
+ * by now) and of its own slot so far, so the panel's bubbles need no request.
  */
 export function heatmapSource(
   feed: SymbolFeed,
@@ -32,6 +35,7 @@ export function heatmapSource(
   intervalMs: number,
   now: () => number,
   historyStep: () => number | null = () => null,
+  trades: () => HeatmapTrades | undefined = () => undefined,
 ): FrameSource {
   let rowStep = 0;
   return {
@@ -57,16 +61,27 @@ export function heatmapSource(
       }
       const bid = book.bestBid();
       const ask = book.bestAsk();
+      const ts = now();
+      const prints = rowStep > 0 ? trades() : undefined;
+      const slot = Math.floor(ts / intervalMs) * intervalMs;
       return {
         venue: feed.venue,
         symbol: feed.symbol,
         state: feed.state,
-        ts: now(),
+        ts,
         basePrice,
         rowStep,
         sizes,
         bestBid: bid ? book.priceValue(bid) : null,
         bestAsk: ask ? book.priceValue(ask) : null,
+        ...(prints
+          ? {
+              trades: [
+                { ts: slot - intervalMs, cells: prints.cells(slot - intervalMs, slot, rowStep) },
+                { ts: slot, cells: prints.cells(slot, slot + intervalMs, rowStep) },
+              ],
+            }
+          : {}),
       };
     },
   };

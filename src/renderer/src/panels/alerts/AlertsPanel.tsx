@@ -21,6 +21,9 @@ const KIND_LABELS: Record<AlertKind, string> = {
   'wide-spread': 'Wide spread',
   feed: 'Feed',
   price: 'Price',
+  iceberg: 'Iceberg',
+  'large-trade': 'Large trade',
+  sweep: 'Sweep',
 };
 
 /** "medianSize" → "median size", "distanceBps" → "distance". */

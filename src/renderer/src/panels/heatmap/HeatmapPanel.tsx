@@ -13,6 +13,7 @@ import { CONTRAST_CHOICES, NO_DATA_RGB } from './colormap';
 import { HeatmapColumns } from './column-store';
 import { ASK_COLOUR, BID_COLOUR, drawOverlay } from './overlay';
 import { paintHeatmapFills, useMarketMakerOverlay } from '../market-maker/overlay';
+import { BUBBLES_OFF, BUY_BUBBLE, SELL_BUBBLE, bubbleAt, bubbleText, drawBubbles, layoutBubbles } from './bubbles';
 import { createCellSurface, type CellSurface } from './surfaces';
 import { buildCells, clockTime, COLUMN_PX, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View, xOfTime, yOfPrice } from './view';
 import './heatmap.css';
@@ -21,7 +22,12 @@ export interface HeatmapSettings {
   spanBps: number;
   /** 1 (soft) … 5 (only walls stand out). */
   contrast: number;
+  /** Trade bubbles of at least this volume (base units) are drawn; 0 all, BUBBLES_OFF none. */
+  minTrade?: number;
 }
+
+/** The trade bubbles' size filter: off, all, then decades (markets differ by orders of magnitude). */
+const MIN_TRADE_CHOICES = [BUBBLES_OFF, 0, 0.001, 0.01, 0.1, 1, 10, 100, 1000, 10_000, 100_000];
 
 const SPAN_CHOICES = [0, 10, 20, 40, 60, 100, 200, 500];
 /** One column per 250 ms: the stream's interval and the host history's column width. */
@@ -53,6 +59,7 @@ function recordDrawTime(el: HTMLElement, ms: number): void {
 export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<HeatmapSettings>) {
   const spanBps = settings.spanBps ?? 0;
   const contrast = settings.contrast ?? 3;
+  const minTrade = settings.minTrade ?? 0;
   const params = choice ? { venue: choice.venue, symbol: choice.symbol, rows: ROWS, spanBps, intervalMs: COLUMN_MS } : null;
   const key = choice ? `${choice.venue}:${choice.symbol}:${spanBps}` : '';
   const { frame, error } = useStream('book.heatmap', params, key);
@@ -80,10 +87,10 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   const history = useRef({ available: true, loading: false, exhausted: false });
   // What draw() needs from the latest render (draw runs from animation frames, outside render).
   const pricePrecision = instrument?.pricePrecision ?? null;
-  const drawState = useRef({ width, height, contrast, frozen, pricePrecision });
+  const drawState = useRef({ width, height, contrast, frozen, pricePrecision, minTrade });
   const marketMaker = useMarketMakerOverlay(choice);
   useEffect(() => {
-    drawState.current = { width, height, contrast, frozen, pricePrecision };
+    drawState.current = { width, height, contrast, frozen, pricePrecision, minTrade };
   });
 
   // The cell surface: WebGL where there is any (software GL included), else 2D. `?heatmap=2d` forces 2D.
@@ -101,7 +108,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   }, []);
 
   const draw = useCallback(() => {
-    const { width: w, height: h, contrast: c, frozen: f, pricePrecision: precision } = drawState.current;
+    const { width: w, height: h, contrast: c, frozen: f, pricePrecision: precision, minTrade: minBubble } = drawState.current;
     const surface = surfaceRef.current;
     const overlay = overlayRef.current;
     const columns = columnsRef.current;
@@ -132,9 +139,15 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     }
     const hover = hoverRef.current;
     drawOverlay(overlay, view, columns, { frozenLabel: f?.label ?? null, hover: hover ? { x: hover.x, row: rowOfY(view, hover.y) } : null, priceDecimals });
+    const bubbles = layoutBubbles(view, columns, minBubble);
+    const bubble = hover ? bubbleAt(bubbles, hover.x, hover.y) : null;
+    drawBubbles(overlay, view, bubbles, bubble, f !== null);
+    // For tests and diagnostics: how many bubbles are drawn and where the biggest is.
+    overlay.dataset.bubbles = String(bubbles.length);
+    overlay.dataset.biggestBubble = bubbles[0] ? `${Math.round(bubbles[0].x)},${Math.round(bubbles[0].y)}` : '';
     const overlayCtx = overlay.getContext('2d');
     if (overlayCtx) paintHeatmapFills(overlayCtx, marketMaker.ref.current, (t) => xOfTime(view, t), (p) => yOfPrice(view, p), { left: slotsLeft(view), width: view.plotW, height: view.plotH });
-    updateReadout(readoutRef.current, view, columns, hover, priceDecimals);
+    updateReadout(readoutRef.current, view, columns, hover, priceDecimals, bubble ? bubbleText(bubble, priceDecimals, formatHeatSize) : null);
   }, [marketMaker.ref]);
 
   const drawPending = useRef(0);
@@ -163,6 +176,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
           (r) => {
             if (columnsRef.current !== forKey) return;
             columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+              if (r.trades) columns.addHistoryTrades(r.rowStep, r.trades);
             // Nothing older than what was asked: scrolling back further needs no more requests.
             if (r.oldestTs === null || r.oldestTs >= from) h.exhausted = true;
             scheduleDraw();
@@ -201,6 +215,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
             (r) => {
               if (columnsRef.current !== columns) return;
               columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
+              if (r.trades) columns.addHistoryTrades(r.rowStep, r.trades);
               scheduleDraw();
             },
             () => {},
@@ -253,7 +268,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [frame]);
 
-  useEffect(scheduleDraw, [width, height, contrast, frozen?.label, pricePrecision, scheduleDraw]);
+  useEffect(scheduleDraw, [width, height, contrast, frozen?.label, pricePrecision, minTrade, scheduleDraw]);
 
   /** Move the right edge by `ms` (negative: back in time); back at the newest column it follows live again. */
   const pan = useCallback(
@@ -323,8 +338,17 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
           onChange={(n) => onSettings({ spanBps: n })}
         />
         <NumberSelect label="Contrast" name="Heatmap contrast" value={contrast} options={[...CONTRAST_CHOICES]} format={String} onChange={(n) => onSettings({ contrast: n })} />
+        <NumberSelect
+          label="Trades ≥"
+          name="Heatmap trade bubbles minimum size"
+          value={minTrade}
+          options={MIN_TRADE_CHOICES}
+          format={(n) => (n === BUBBLES_OFF ? 'off' : n === 0 ? 'all' : n.toLocaleString('en-US'))}
+          onChange={(n) => onSettings({ minTrade: n })}
+        />
         <span className="legend">
-          <span style={{ color: BID_COLOUR }}>— best bid</span> <span style={{ color: ASK_COLOUR }}>— best ask</span>
+          <span style={{ color: BID_COLOUR }}>— best bid</span> <span style={{ color: ASK_COLOUR }}>— best ask</span>{' '}
+          <span style={{ color: BUY_BUBBLE }}>● buy</span> <span style={{ color: SELL_BUBBLE }}>● sell</span>
         </span>
         {!following && (
           <button
@@ -373,8 +397,15 @@ function frozenState(choice: SymbolChoice | null, replay: ReplayStatus | null, s
   return null;
 }
 
-/** The hovered cell's time, price range and size, next to the pointer. */
-function updateReadout(el: HTMLDivElement | null, view: View, columns: HeatmapColumns, hover: { x: number; y: number } | null, priceDecimals: number): void {
+/** The hovered cell's time, price range and size (or the hovered trade bubble's `bubbleLine`), next to the pointer. */
+function updateReadout(
+  el: HTMLDivElement | null,
+  view: View,
+  columns: HeatmapColumns,
+  hover: { x: number; y: number } | null,
+  priceDecimals: number,
+  bubbleLine: string | null,
+): void {
   if (!el) return;
   if (!hover || hover.x < slotsLeft(view) || hover.x >= view.plotW || hover.y < 0 || hover.y >= view.plotH) {
     el.hidden = true;
@@ -393,7 +424,7 @@ function updateReadout(el: HTMLDivElement | null, view: View, columns: HeatmapCo
     const size = i >= 0 && i < column.sizes.length ? column.sizes[i]! : 0;
     sizeText = `size ${formatHeatSize(size)}`;
   }
-  el.textContent = `${clockTime(column?.ts ?? t, true, true)} · ${low} – ${high} · ${sizeText}`;
+  el.textContent = bubbleLine ?? `${clockTime(column?.ts ?? t, true, true)} · ${low} – ${high} · ${sizeText}`;
   el.hidden = false;
   // Beside the pointer, flipped to stay inside the plot.
   const box = el.getBoundingClientRect();

@@ -12,6 +12,8 @@ export interface HeatColumn {
   bestAsk: number | null;
 }
 
+export type TradeCells = ReadonlyArray<readonly [price: number, buy: number, sell: number]>;
+
 /** Columns kept by a panel: an hour at the default 250 ms per column (120 float32 bins: ~7 MB). */
 export const MAX_COLUMNS = 14_400;
 
@@ -32,6 +34,12 @@ export class HeatmapColumns {
   columnMs: number;
   /** The oldest column the host's history holds (null: unknown or no history): how far back scrolling can load. */
   historyOldestTs: number | null = null;
+  /**
+   * Trade bubbles per column slot start: [price, taker-buy volume, taker-sell volume] per price row.
+   * Kept apart from the columns: a slot in which the book did not change has no column of its own
+   * (the one before it is drawn across) but may well have prints.
+   */
+  trades = new Map<number, TradeCells>();
 
   constructor(columnMs: number) {
     this.columnMs = columnMs;
@@ -60,11 +68,33 @@ export class HeatmapColumns {
     if (last && column.ts < last.ts + last.spanMs) {
       if (column.ts < last.ts) return false;
       this.columns[this.columns.length - 1] = column;
-      return true;
+    } else {
+      this.columns.push(column);
+      if (this.columns.length > MAX_COLUMNS) this.columns.splice(0, this.columns.length - MAX_COLUMNS);
     }
-    this.columns.push(column);
-    if (this.columns.length > MAX_COLUMNS) this.columns.splice(0, this.columns.length - MAX_COLUMNS);
+    this.addFrameTrades(frame);
     return true;
+  }
+
+  /** A frame's bubbles for its own slot and the one before: the newest word on those slots' prints. */
+  private addFrameTrades(frame: HeatmapFrame): void {
+    for (const slot of frame.trades ?? []) this.setTrades(slot.ts, slot.cells);
+    // Bounded like the columns: drop the bubbles of slots older than the oldest column.
+    if (this.trades.size > MAX_COLUMNS) {
+      const oldest = this.oldestTs ?? 0;
+      for (const ts of this.trades.keys()) if (ts < oldest) this.trades.delete(ts);
+    }
+  }
+
+  /** Bubbles of slots from the host's history, where the panel has none of its own (live ones are newer). */
+  addHistoryTrades(rowStep: number, slots: ReadonlyArray<{ ts: number; cells: TradeCells }>): void {
+    if (Math.abs(rowStep - this.rowStep) > this.rowStep * 1e-9) return;
+    for (const slot of slots) if (!this.trades.has(slot.ts)) this.setTrades(slot.ts, slot.cells);
+  }
+
+  private setTrades(ts: number, cells: TradeCells): void {
+    if (cells.length > 0) this.trades.set(ts, cells);
+    else this.trades.delete(ts);
   }
 
   /**
@@ -142,6 +172,7 @@ export class HeatmapColumns {
 
   private reset(rowStep: number): void {
     this.columns = [];
+    this.trades = new Map();
     this.rowStep = rowStep;
     this.historyOldestTs = null;
   }

@@ -1,3 +1,4 @@
+import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { formatBps, formatNumber, formatPrice, formatQuantity, formatSigned, withUnit } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
@@ -5,8 +6,18 @@ import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 import type { SyncState } from '../../../../shared/market';
 
-/** Metrics bar: mid, spread, microprice, imbalance, order-flow imbalance and resting depth, on every update. */
-export function MetricsPanel({ choice }: PanelProps) {
+export interface MetricsSettings {
+  /** Seconds of the last-price / volume / delta read-out (one of the host's windows). */
+  flowWindow?: number;
+}
+
+const FLOW_WINDOW_LABELS: Record<number, string> = { 60: '1m', 300: '5m', 900: '15m' };
+
+/**
+ * Metrics bar: mid, spread, microprice, imbalance, order-flow imbalance and resting depth, on every
+ * update; and from trades the last price, volume and delta (taker buy − taker sell) over a window.
+ */
+export function MetricsPanel({ choice, settings, onSettings }: PanelProps<MetricsSettings>) {
   const params = choice ? { venue: choice.venue, symbol: choice.symbol } : null;
   const { frame, error } = useStream('analytics.metrics', params, choice ? `${choice.venue}:${choice.symbol}` : '');
   const fmt = useMarketFormat(choice);
@@ -48,6 +59,33 @@ export function MetricsPanel({ choice }: PanelProps) {
     ['Bid depth', <span className="bid-text" key="b">{size(frame.depthTop.bid)}</span>, `top ${frame.imbalanceLevels} levels`],
     ['Ask depth', <span className="ask-text" key="a">{size(frame.depthTop.ask)}</span>, `top ${frame.imbalanceLevels} levels`],
   ];
+  const windows = frame.flow.windows;
+  const flow = windows.find((w) => w.seconds === settings.flowWindow) ?? windows.find((w) => w.seconds === 300) ?? windows[0];
+  const windowLabel = (n: number) => FLOW_WINDOW_LABELS[n] ?? `${n}s`;
+  items.push([
+    'Last price',
+    frame.flow.lastPrice === null ? (
+      '—'
+    ) : (
+      <span className={frame.flow.lastSide === 'buy' ? 'bid-text' : frame.flow.lastSide === 'sell' ? 'ask-text' : undefined} key="lp">
+        {withUnit(formatPrice(Number(frame.flow.lastPrice), d), fmt.quote)}
+      </span>
+    ),
+    'the last print; green when its taker bought, red when it sold',
+  ]);
+  if (flow) {
+    const w = windowLabel(flow.seconds);
+    items.push(
+      [`Volume (${w})`, size(flow.volume), `traded in the last ${w}: ${formatQuantity(flow.buyVolume, fmt.sizeDecimals)} taker buy, ${formatQuantity(flow.sellVolume, fmt.sizeDecimals)} taker sell, ${flow.trades} prints`],
+      [
+        `Delta (${w})`,
+        <span className={flow.delta > 0 ? 'bid-text' : flow.delta < 0 ? 'ask-text' : undefined} key="dl">
+          {signedSize(flow.delta)}
+        </span>,
+        `taker buy volume − taker sell volume over the last ${w}`,
+      ],
+    );
+  }
   if (band)
     items.push([
       `±${band.bps} bps depth`,
@@ -58,6 +96,16 @@ export function MetricsPanel({ choice }: PanelProps) {
     <div className="metrics-panel">
       <div className="panel-toolbar">
         <StateBadge state={frame.state as SyncState} />
+        {windows.length > 0 && flow && (
+          <NumberSelect
+            label="Flow"
+            name="Volume and delta window"
+            value={flow.seconds}
+            options={windows.map((w) => w.seconds)}
+            format={windowLabel}
+            onChange={(n) => onSettings({ flowWindow: n })}
+          />
+        )}
         <span className="panel-meta">{frame.updates.toLocaleString('en-US')} updates since the book was built</span>
       </div>
       <dl className="metrics-grid" aria-label={`Metrics for ${frame.symbol}`}>

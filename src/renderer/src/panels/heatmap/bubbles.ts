@@ -1,0 +1,112 @@
+/**
+ * Trade bubbles over the heatmap: each column slot's prints at their price (one bubble per column and
+ * price row, at the row's volume-weighted trade price), area proportional to the volume, coloured by
+ * the aggressor: taker buys green, taker sells red, a column and row with both shows the smaller
+ * side as a wedge of its share. Bubbles below the minimum size (the heatmap's "Trades ≥" setting) are
+ * not drawn; the largest visible bubble sets the scale so the biggest prints on screen stand out.
+ */
+import type { HeatmapColumns } from './column-store';
+import { COLUMN_PX, clockTime, slotsLeft, startTs, xOfTime, yOfPrice, type View } from './view';
+
+export const BUY_BUBBLE = '#3fd68b';
+export const SELL_BUBBLE = '#ff6b5e';
+/** Radius of the largest visible bubble, and the smallest radius drawn, in CSS pixels. */
+export const MAX_RADIUS_PX = 11;
+export const MIN_RADIUS_PX = 1.5;
+/** Settings value that hides the bubbles. */
+export const BUBBLES_OFF = -1;
+
+export interface Bubble {
+  x: number;
+  y: number;
+  r: number;
+  /** Column start and length. */
+  ts: number;
+  spanMs: number;
+  price: number;
+  buy: number;
+  sell: number;
+}
+
+/** The bubbles in view with at least `minSize` volume (none when minSize < 0), biggest first so small ones are drawn over them. */
+export function layoutBubbles(view: View, columns: HeatmapColumns, minSize: number): Bubble[] {
+  if (minSize < 0) return [];
+  const out: Bubble[] = [];
+  if (columns.trades.size === 0) return out;
+  let largest = 0;
+  const step = view.columnMs;
+  for (let ts = Math.floor(startTs(view) / step) * step; ts < view.endTs; ts += step) {
+    const cells = columns.trades.get(ts);
+    if (!cells) continue;
+    const x = (xOfTime(view, ts) + xOfTime(view, ts + step)) / 2;
+    for (const [price, buy, sell] of cells) {
+      const volume = buy + sell;
+      if (volume < minSize || volume <= 0) continue;
+      const y = yOfPrice(view, price);
+      if (y < -MAX_RADIUS_PX || y > view.plotH + MAX_RADIUS_PX) continue;
+      if (volume > largest) largest = volume;
+      out.push({ x, y, r: volume, ts, spanMs: step, price, buy, sell });
+    }
+  }
+  // Area proportional to volume, relative to the largest in view.
+  for (const b of out) b.r = Math.max(MIN_RADIUS_PX, MAX_RADIUS_PX * Math.sqrt(b.r / largest));
+  // Small over big, so a small print beside a big one stays visible.
+  return out.sort((a, b) => b.r - a.r);
+}
+
+export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: readonly Bubble[], hovered: Bubble | null, frozen: boolean): void {
+  if (bubbles.length === 0) return;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const dpr = window.devicePixelRatio || 1;
+  ctx.save();
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.beginPath();
+  ctx.rect(slotsLeft(view), 0, view.plotW - slotsLeft(view), view.plotH);
+  ctx.clip();
+  ctx.globalAlpha = frozen ? 0.45 : 1;
+  for (const b of bubbles) {
+    const buyMajor = b.buy >= b.sell;
+    const major = buyMajor ? BUY_BUBBLE : SELL_BUBBLE;
+    const minor = buyMajor ? SELL_BUBBLE : BUY_BUBBLE;
+    const minorShare = Math.min(b.buy, b.sell) / (b.buy + b.sell);
+    ctx.beginPath();
+    ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
+    ctx.fillStyle = withAlpha(major, 0.55);
+    ctx.fill();
+    if (minorShare > 0 && b.r >= 3) {
+      ctx.beginPath();
+      ctx.moveTo(b.x, b.y);
+      ctx.arc(b.x, b.y, b.r, -Math.PI / 2, -Math.PI / 2 + minorShare * Math.PI * 2);
+      ctx.closePath();
+      ctx.fillStyle = withAlpha(minor, 0.7);
+      ctx.fill();
+    }
+    ctx.beginPath();
+    ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
+    ctx.lineWidth = b === hovered ? 2 : 1;
+    ctx.strokeStyle = b === hovered ? '#ffffff' : major;
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+/** The bubble under the pointer (the smallest that holds it), if any. */
+export function bubbleAt(bubbles: readonly Bubble[], x: number, y: number): Bubble | null {
+  let hit: Bubble | null = null;
+  for (const b of bubbles) {
+    const reach = Math.max(b.r, COLUMN_PX) + 1;
+    if ((b.x - x) ** 2 + (b.y - y) ** 2 <= reach * reach && (!hit || b.r < hit.r)) hit = b;
+  }
+  return hit;
+}
+
+/** The read-out line for a hovered bubble: time, price, buy and sell volume. */
+export function bubbleText(b: Bubble, priceDecimals: number, formatSize: (n: number) => string): string {
+  return `${clockTime(b.ts, true, true)} · trades at ${b.price.toFixed(priceDecimals)} · buy ${formatSize(b.buy)} · sell ${formatSize(b.sell)}`;
+}
+
+function withAlpha(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}

@@ -94,7 +94,7 @@ export interface FrameStats {
  * Runs in the page (as text: the page is not compiled with this file): frame intervals and long tasks
  * for `ms` milliseconds, resolved as FrameStats.
  */
-const PAGE_MEASURE = `(ms) => new Promise((resolve) => {
+export const PAGE_MEASURE = `(ms) => new Promise((resolve) => {
   const work = [];
   const intervals = [];
   const longTasks = [];
@@ -214,9 +214,10 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     await blankPage.close();
 
     const page = await context.newPage();
-    await page.goto(url);
+    // A loaded machine can take a while to serve and start the page.
+    await page.goto(url, { timeout: 120_000 });
     // The default layout streams demo BTCUSDT: wait until the ladder shows prices, then settle.
-    await page.getByRole('table', { name: /Order book ladder/ }).first().waitFor({ timeout: 30_000 });
+    await page.getByRole('table', { name: /Order book ladder/ }).first().waitFor({ timeout: 60_000 });
     await sleep(5000);
     const stats = await measurePage(page, seconds * 1000);
 
@@ -226,14 +227,14 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     if (replayName) {
       process.stderr.write(`bench: the default dashboard on ${replayName} at full speed…\n`);
       await page.evaluate(`window.orderbook.invoke('replay.open', { name: ${JSON.stringify(replayName)}, speed: 0 })`);
-      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 60_000 });
       await sleep(2000);
       replay = await measureDuringReplay(page, replayName, seconds * 1000);
       await page.close();
       // Each panel alone, on the same replay (the dashboard symbol is the capture's, saved by the page).
       for (const kind of SOLO_PANELS) {
         const solo = await context.newPage();
-        await solo.goto(`${url}${url.includes('?') ? '&' : '?'}panel=bench-${kind}&kind=${kind}`);
+        await solo.goto(`${url}${url.includes('?') ? '&' : '?'}panel=bench-${kind}&kind=${kind}`, { timeout: 120_000 });
         await sleep(3000);
         const soloStats = await measureDuringReplay(solo, replayName, Math.max(5, seconds / 2) * 1000);
         soloP95[kind] = soloStats.p95;

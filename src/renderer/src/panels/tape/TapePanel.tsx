@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ContractErrorInfo } from '../../../../shared/contract';
-import { NumberSelect, StreamProblem } from '../../components/PanelControls';
+import { NumberSelect, StreamProblem, useSelectValue } from '../../components/PanelControls';
 import { getApi } from '../../api';
 import { formatPriceText, formatSize } from '../../format';
 import { useSize } from '../../hooks/useSize';
@@ -109,6 +109,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   const priceDecimals = decimals.price ?? model.priceDecimals;
   const sizeDecimals = Math.min(8, decimals.size ?? model.sizeDecimals);
   const largeValue = rule.mode === 'median' ? `median:${rule.multiple}` : `size:${rule.size}`;
+  const largeSelectRef = useSelectValue(largeValue);
 
   return (
     <div className="tape-panel">
@@ -127,7 +128,8 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
           Large
           <select
             aria-label="Large print threshold"
-            value={largeValue}
+            ref={largeSelectRef}
+            defaultValue={largeValue}
             onChange={(e) => {
               const choice = LARGE_CHOICES.find((c) => c.value === e.target.value);
               if (choice) onSettings({ largeMode: choice.rule.mode, ...(choice.rule.mode === 'median' ? { largeMultiple: choice.rule.multiple } : { largeSize: choice.rule.size }) });

@@ -197,7 +197,6 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     const m = mid(p);
     const s = spread(p);
     const time = new Date(p.t).toLocaleTimeString('en-GB', { hour12: false });
-    el.innerHTML = '';
     const parts: Array<[string, string]> = [
       ['muted', time],
       ['bid-text', `bid ${formatPrice(p.bid, f.priceDecimals)}`],
@@ -205,12 +204,19 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       ['', `mid ${withUnit(formatPrice(m, f.priceDecimals + 1), f.quote)}`],
       ['warn-text', `spread ${formatPrice(s, f.priceDecimals)}${m && s !== null ? ` · ${formatBps((s / m) * 10_000)}` : ''}`],
     ];
-    for (const [cls, text] of parts) {
-      const span = document.createElement('span');
-      if (cls) span.className = cls;
-      span.textContent = text;
-      el.append(span);
+    // The spans are made once and their text set only when it changes (this runs with every frame).
+    if (el.children.length !== parts.length) {
+      el.textContent = '';
+      for (const [cls] of parts) {
+        const span = document.createElement('span');
+        if (cls) span.className = cls;
+        el.append(span);
+      }
     }
+    parts.forEach(([, text], i) => {
+      const span = el.children[i]!;
+      if (span.textContent !== text) span.textContent = text;
+    });
   };
 
   useEffect(() => {

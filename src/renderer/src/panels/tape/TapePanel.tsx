@@ -5,7 +5,7 @@ import { getApi } from '../../api';
 import { formatPriceText, formatSize } from '../../format';
 import { useSize } from '../../hooks/useSize';
 import type { PanelProps } from '../types';
-import { formatTimeOfDay, largeThreshold, TapeModel, visibleRange, type LargeRule, type TapeLine } from './tape-model';
+import { formatTimeOfDay, largeThreshold, TapeModel, visibleRange, type LargeRule, type LineList, type TapeLine } from './tape-model';
 import './tape.css';
 
 export interface TapeSettings {
@@ -82,7 +82,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
 
   // `version` says the model changed (it is mutable, so the hooks cannot see that themselves).
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const live = useMemo(() => model.lines({ aggregate, minSize }), [model, version, aggregate, minSize]);
+  const live = useMemo(() => model.liveLines({ aggregate, minSize }), [model, version, aggregate, minSize]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const threshold = useMemo(() => largeThreshold(rule, model.medianLineSize(aggregate)), [model, version, aggregate, rule.mode, rule.multiple, rule.size]);
 
@@ -91,10 +91,11 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   const viewKey = `${streamKey}:${aggregate}:${minSize}:${pauseOnHover}`;
   const [pauseState, setPaused] = useState<{ view: string; lines: TapeLine[]; received: number; threshold: number } | null>(null);
   const paused = pauseState?.view === viewKey ? pauseState : null;
-  const lines = paused?.lines ?? live;
+  const lines: LineList = paused?.lines ?? live;
   const shownThreshold = paused?.threshold ?? threshold;
   const pause = () => {
-    if (pauseOnHover && !paused) setPaused({ view: viewKey, lines: live, received: model.received, threshold });
+    // A copy: the live list reads the model's ring, which goes on changing.
+    if (pauseOnHover && !paused) setPaused({ view: viewKey, lines: model.lines({ aggregate, minSize }), received: model.received, threshold });
   };
   const resume = () => {
     setPaused(null);

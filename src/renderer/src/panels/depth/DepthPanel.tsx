@@ -8,7 +8,6 @@ import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../forma
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
-import { getApi } from '../../api';
 import type { PanelProps } from '../types';
 
 export interface DepthSettings {
@@ -106,24 +105,11 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
   const key = choice ? `${choice.venue}:${choice.symbol}` : '';
   const fmt = useMarketFormat(choice);
   // Auto: the range comes from the book's own top levels, and moves only when it is far off (×2.5).
-  // The ladder frames are read in the callback, not kept as state: the panel re-renders only when the
-  // range moves, not with each frame.
+  const ladder = useStream('book.ladder', auto && choice ? { venue: choice.venue, symbol: choice.symbol, depth: AUTO_LEVELS, group: 1 } : null, auto ? `depth-auto:${key}` : '').frame;
   const [autoRange, setAutoRange] = useState<{ key: string; bps: number } | null>(null);
+  const proposed = ladder ? autoDepthRange(ladder) : null;
   const current = autoRange?.key === key ? autoRange.bps : null;
-  const venue = choice?.venue;
-  const symbol = choice?.symbol;
-  useEffect(() => {
-    if (!auto || !venue || !symbol) return;
-    const rangeKey = `${venue}:${symbol}`;
-    return getApi().subscribe('book.ladder', { venue, symbol, depth: AUTO_LEVELS, group: 1 }, (ladder) => {
-      const proposed = autoDepthRange(ladder);
-      if (proposed === null) return;
-      setAutoRange((r) => {
-        const bps = r?.key === rangeKey ? r.bps : null;
-        return bps === null || proposed / bps >= 2.5 || proposed / bps <= 0.4 ? { key: rangeKey, bps: proposed } : r;
-      });
-    });
-  }, [auto, venue, symbol]);
+  if (auto && proposed !== null && (current === null || proposed / current >= 2.5 || proposed / current <= 0.4)) setAutoRange({ key, bps: proposed });
   const range = auto ? current : rangeBps;
   const params = choice && range ? { venue: choice.venue, symbol: choice.symbol, rangeBps: range, points: POINTS } : null;
   const { frame, error } = useStream('book.depth', params, params ? `${key}:${range}` : '');

@@ -51,6 +51,21 @@ describe('tape model', () => {
     expect(tape.lines({ aggregate: true, minSize: 0 })[0]!.size).toBe('3');
   });
 
+  it('live lines read the ring as it is, without copying it, and match the copied lines', () => {
+    const tape = new TapeModel(3);
+    tape.push([print(1, 'buy', '100', '1'), print(2, 'sell', '99', '2')]);
+    const live = tape.liveLines({ aggregate: false, minSize: 0 });
+    expect(live.length).toBe(2);
+    tape.push([print(3, 'buy', '101', '3'), print(4, 'buy', '102', '0.5')]);
+    // The same list sees the new prints, the ring's capacity and the oldest print gone.
+    expect(live.length).toBe(3);
+    expect(live.slice(0, 10).map((l) => l.price)).toEqual(['102', '101', '99']);
+    expect(live.slice(1, 2).map((l) => l.price)).toEqual(['101']);
+    expect(live.slice(0, 3)).toEqual(tape.lines({ aggregate: false, minSize: 0 }));
+    // With a size filter the lines are the filtered copy.
+    expect(tape.liveLines({ aggregate: false, minSize: 1 }).slice(0, 10).map((l) => l.price)).toEqual(['101', '99']);
+  });
+
   it('keeps the newest prints up to its capacity and counts what the host dropped', () => {
     const tape = new TapeModel(3);
     tape.push([1, 2, 3, 4, 5].map((t) => print(t, 'buy', String(t), '1')), 7);

@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from 'react';
 import type { ContractErrorInfo } from '../../../shared/contract';
 import type { SymbolChoice } from './SymbolPicker';
 
@@ -11,12 +12,27 @@ interface NumberSelectProps {
   onChange(n: number): void;
 }
 
+/**
+ * A ref for a <select> given `defaultValue` instead of `value`, that keeps it showing `value`: written
+ * only when it differs. A controlled <select> has React re-select its option on every render, and
+ * panels re-render with their stream frames many times a second.
+ */
+export function useSelectValue(value: string | number) {
+  const selectRef = useRef<HTMLSelectElement>(null);
+  useLayoutEffect(() => {
+    const select = selectRef.current;
+    if (select && select.value !== String(value)) select.value = String(value);
+  });
+  return selectRef;
+}
+
 /** A labelled drop-down of numeric choices, for panel toolbars. */
 export function NumberSelect({ label, name, value, options, format, onChange }: NumberSelectProps) {
+  const selectRef = useSelectValue(value);
   return (
     <label>
       {label}
-      <select value={value} onChange={(e) => onChange(Number(e.target.value))} aria-label={name}>
+      <select ref={selectRef} defaultValue={value} onChange={(e) => onChange(Number(e.target.value))} aria-label={name}>
         {options.map((n) => (
           <option key={n} value={n}>
             {format(n)}

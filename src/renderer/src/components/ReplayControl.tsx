@@ -3,6 +3,7 @@ import { MAX_CAPTURE_UPLOAD_BYTES, type CaptureFile } from '../../../shared/cont
 import { getApi } from '../api';
 import { formatBytes } from '../format';
 import { useStream } from '../hooks/useStream';
+import { useSelectValue } from './PanelControls';
 import { linkStore, replayReturnStore } from '../layout/state';
 
 const SPEEDS: Array<[number, string]> = [
@@ -97,6 +98,7 @@ export function ReplayControl() {
     linkStore.set((l) => ({ ...l, dashboard: back }));
   }, [replayActive]);
 
+  const speedSelectRef = useSelectValue(status?.speed ?? 0);
   if (status?.active) {
     const pct = Math.round(status.progress * 100);
     return (
@@ -113,7 +115,7 @@ export function ReplayControl() {
         >
           {status.paused ? '▶' : '❚❚'}
         </button>
-        <select value={status.speed} onChange={(e) => void control('speed', Number(e.target.value))} aria-label="Replay speed">
+        <select ref={speedSelectRef} defaultValue={status.speed} onChange={(e) => void control('speed', Number(e.target.value))} aria-label="Replay speed">
           {SPEEDS.map(([v, label]) => (
             <option key={v} value={v}>
               {label}

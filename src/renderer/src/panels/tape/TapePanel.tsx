@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ContractErrorInfo } from '../../../../shared/contract';
-import { NumberSelect, StreamProblem } from '../../components/PanelControls';
+import { NumberSelect, StreamProblem, useSelectValue } from '../../components/PanelControls';
 import { getApi } from '../../api';
 import { formatPriceText, formatSize } from '../../format';
 import { useSize } from '../../hooks/useSize';
 import { PaperFillsStrip } from '../market-maker/overlay';
 import type { PanelProps } from '../types';
-import { formatTimeOfDay, largeThreshold, TapeModel, visibleRange, type LargeRule, type TapeLine } from './tape-model';
+import { formatTimeOfDay, largeThreshold, TapeModel, visibleRange, type LargeRule, type LineList, type TapeLine } from './tape-model';
 import './tape.css';
 
 export interface TapeSettings {
@@ -83,7 +83,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
 
   // `version` says the model changed (it is mutable, so the hooks cannot see that themselves).
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const live = useMemo(() => model.lines({ aggregate, minSize }), [model, version, aggregate, minSize]);
+  const live = useMemo(() => model.liveLines({ aggregate, minSize }), [model, version, aggregate, minSize]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const threshold = useMemo(() => largeThreshold(rule, model.medianLineSize(aggregate)), [model, version, aggregate, rule.mode, rule.multiple, rule.size]);
 
@@ -92,10 +92,11 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   const viewKey = `${streamKey}:${aggregate}:${minSize}:${pauseOnHover}`;
   const [pauseState, setPaused] = useState<{ view: string; lines: TapeLine[]; received: number; threshold: number } | null>(null);
   const paused = pauseState?.view === viewKey ? pauseState : null;
-  const lines = paused?.lines ?? live;
+  const lines: LineList = paused?.lines ?? live;
   const shownThreshold = paused?.threshold ?? threshold;
   const pause = () => {
-    if (pauseOnHover && !paused) setPaused({ view: viewKey, lines: live, received: model.received, threshold });
+    // A copy: the live list reads the model's ring, which goes on changing.
+    if (pauseOnHover && !paused) setPaused({ view: viewKey, lines: model.lines({ aggregate, minSize }), received: model.received, threshold });
   };
   const resume = () => {
     setPaused(null);
@@ -110,6 +111,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   const priceDecimals = decimals.price ?? model.priceDecimals;
   const sizeDecimals = Math.min(8, decimals.size ?? model.sizeDecimals);
   const largeValue = rule.mode === 'median' ? `median:${rule.multiple}` : `size:${rule.size}`;
+  const largeSelectRef = useSelectValue(largeValue);
 
   return (
     <div className="tape-panel">
@@ -128,7 +130,8 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
           Large
           <select
             aria-label="Large print threshold"
-            value={largeValue}
+            ref={largeSelectRef}
+            defaultValue={largeValue}
             onChange={(e) => {
               const choice = LARGE_CHOICES.find((c) => c.value === e.target.value);
               if (choice) onSettings({ largeMode: choice.rule.mode, ...(choice.rule.mode === 'median' ? { largeMultiple: choice.rule.multiple } : { largeSize: choice.rule.size }) });

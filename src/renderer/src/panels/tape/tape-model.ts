@@ -28,6 +28,12 @@ export interface TapeLine {
   history: boolean;
 }
 
+/** Lines newest first, as much of an array as a view reads. */
+export interface LineList {
+  readonly length: number;
+  slice(from: number, to: number): TapeLine[];
+}
+
 export interface LineOptions {
   /** Merge consecutive prints with the same exchange time and taker side (one taker order). */
   aggregate: boolean;
@@ -188,6 +194,26 @@ export class TapeModel {
   lines(options: LineOptions): TapeLine[] {
     const all = this.allLines(options.aggregate);
     return options.minSize > 0 ? all.filter((l) => l.sizeValue >= options.minSize) : all;
+  }
+
+  /**
+   * Lines to show, newest first, read from the ring as it is when asked: nothing is copied without a
+   * size filter (the ring holds up to 20,000 lines and a busy tape changes with every frame, while a
+   * view shows a few dozen).
+   */
+  liveLines(options: LineOptions): LineList {
+    if (options.minSize > 0) return this.lines(options);
+    const ring = options.aggregate ? this.merged : this.each;
+    return {
+      get length() {
+        return ring.count;
+      },
+      slice(from: number, to: number): TapeLine[] {
+        const out: TapeLine[] = [];
+        for (let i = Math.max(0, from); i < Math.min(to, ring.count); i++) out.push(ring.fromNewest(i));
+        return out;
+      },
+    };
   }
 
   /** Median size of the newest MEDIAN_WINDOW live lines (before the size filter); 0 with none. */

@@ -52,7 +52,17 @@ interface Chart {
   /** One point per bucket, gaps filled with the last value, so the time axis is even. */
   points: Point[];
   bucketMs: number;
+  /** Points in `points` not yet handed to the chart (see FLUSH_MS), oldest first. */
+  pending: Point[];
+  flushTimer: ReturnType<typeof setTimeout> | null;
 }
+
+/**
+ * The chart redraws every pane on each update, and frames come 20 times a second: their points are
+ * handed to it at most this often (a fifth of a second's frames at once), which the eye cannot tell
+ * from every frame on a chart of minutes.
+ */
+const FLUSH_MS = 200;
 
 function toTime(ms: number): UTCTimestamp {
   return (ms / 1000) as UTCTimestamp;
@@ -109,6 +119,8 @@ function spread(p: Point): number | null {
 }
 
 function setAll(c: Chart): void {
+  // Every point goes in now: a pending one appended after would be older than the chart's last.
+  c.pending = [];
   const pick = (f: (p: Point) => number | null) =>
     c.points.flatMap((p) => {
       const v = f(p);
@@ -197,7 +209,6 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     const m = mid(p);
     const s = spread(p);
     const time = new Date(p.t).toLocaleTimeString('en-GB', { hour12: false });
-    el.innerHTML = '';
     const parts: Array<[string, string]> = [
       ['muted', time],
       ['bid-text', `bid ${formatPrice(p.bid, f.priceDecimals)}`],
@@ -205,12 +216,19 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       ['', `mid ${withUnit(formatPrice(m, f.priceDecimals + 1), f.quote)}`],
       ['warn-text', `spread ${formatPrice(s, f.priceDecimals)}${m && s !== null ? ` · ${formatBps((s / m) * 10_000)}` : ''}`],
     ];
-    for (const [cls, text] of parts) {
-      const span = document.createElement('span');
-      if (cls) span.className = cls;
-      span.textContent = text;
-      el.append(span);
+    // The spans are made once and their text set only when it changes (this runs with every frame).
+    if (el.children.length !== parts.length) {
+      el.textContent = '';
+      for (const [cls] of parts) {
+        const span = document.createElement('span');
+        if (cls) span.className = cls;
+        el.append(span);
+      }
     }
+    parts.forEach(([, text], i) => {
+      const span = el.children[i]!;
+      if (span.textContent !== text) span.textContent = text;
+    });
   };
 
   useEffect(() => {
@@ -236,6 +254,8 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       spread: line('#d9a53b', 1, 1),
       points: [],
       bucketMs,
+      pending: [],
+      flushTimer: null,
     };
     // The spread pane starts at zero: a constant one-tick spread is a flat line above the floor, not
     // the middle of an invented ±0.05 range.
@@ -289,6 +309,7 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     return () => {
       cancelled = true;
       chart.unsubscribeCrosshairMove(onMove);
+      if (c.flushTimer !== null) clearTimeout(c.flushTimer);
       chart.remove();
       chartRef.current = null;
     };
@@ -322,15 +343,27 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       const last = c.points.at(-1);
       if (last && p.t === last.t) c.points[c.points.length - 1] = p;
       else c.points.push(p);
-      append(c, p);
+      const lastPending = c.pending.at(-1);
+      if (lastPending && p.t === lastPending.t) c.pending[c.pending.length - 1] = p;
+      else c.pending.push(p);
     }
-    const max = (KEEP_WINDOWS * windowSec * 1000) / c.bucketMs;
-    if (c.points.length > max * 1.2) {
-      c.points = c.points.slice(-max);
-      setAll(c);
+    const flush = () => {
+      c.flushTimer = null;
+      for (const p of c.pending) append(c, p);
+      c.pending = [];
+      const max = (KEEP_WINDOWS * windowSec * 1000) / c.bucketMs;
+      if (c.points.length > max * 1.2) {
+        c.points = c.points.slice(-max);
+        setAll(c);
+      }
+      showLegend(c.points.at(-1) ?? null);
+    };
+    if (first && c.points.length > 0) {
+      flush();
+      fitWindow(c, windowSec);
+    } else if (c.flushTimer === null && c.pending.length > 0) {
+      c.flushTimer = setTimeout(flush, FLUSH_MS);
     }
-    if (first && c.points.length > 0) fitWindow(c, windowSec);
-    showLegend(c.points.at(-1) ?? null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [frame]);
 

@@ -31,7 +31,7 @@ export const COMMAND_NAMES = [
   'alerts.price.list',
   'impact.simulate',
 ] as const;
-export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts'] as const;
+export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts', 'flow.footprint', 'flow.tradedProfile'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { analyticsCommands, analyticsStreams } from './analytics';
+import { orderFlowStreams } from './order-flow';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { VENUE_IDS } from './market';
 
@@ -546,6 +547,7 @@ export const streams = {
   'ui.commands': { params: z.object({ target: z.string().min(1).max(100) }).strict(), frame: z.object({ commands: z.array(UiCommandSchema) }) },
   ...storeStreams,
   ...analyticsStreams,
+  ...orderFlowStreams,
 } as const;
 
 export type Commands = typeof commands;

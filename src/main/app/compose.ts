@@ -24,6 +24,8 @@ import { marketCapability } from './market-capability';
 import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
+import { TradeFlows } from '../market/trade-flows';
+import { orderFlowCapability } from './order-flow-capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -145,6 +147,10 @@ export function createServices(options: ServicesOptions): Services {
       }),
     );
   }
+  // Footprint and traded volume profile: every feed's volume by time and price (earlier prints from the store).
+  const tradeFlows = new TradeFlows(market, store, (feed) => market.isReplayFeed(feed));
+  closers.push(() => tradeFlows.close());
+  contract.register({}, orderFlowCapability(market, tradeFlows).streams);
   return {
     market,
     recentTrades,

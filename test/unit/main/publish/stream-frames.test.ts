@@ -55,6 +55,8 @@ describe('stream frames against the contract', () => {
       'analytics.series': { ...book, seconds: 60 },
       alerts: {},
       trades: book,
+      'flow.footprint': book,
+      'flow.tradedProfile': book,
     };
     const frames = new Map<string, unknown>();
     const errors: string[] = [];
@@ -82,6 +84,13 @@ describe('stream frames against the contract', () => {
     expect((frames.get('book.depth') as { mid: number | null }).mid).toBeCloseTo(0.3529, 6);
     expect((frames.get('book.heatmap') as { sizes: number[] }).sizes.some((x) => x > 0)).toBe(true);
     expect((frames.get('book.top') as { points: unknown[] }).points.length).toBeGreaterThan(0);
+    // The capture's one NKNUSDT aggTrade: 58 bought by a taker, in the footprint and the day's profile.
+    const footprint = frames.get('flow.footprint') as { candles: Array<{ buyVolume: string; sellVolume: string; poc: string | null }> };
+    expect(footprint.candles.map((c) => [c.buyVolume, c.sellVolume])).toEqual([['58', '0']]);
+    const profile = frames.get('flow.tradedProfile') as { volume: string; poc: string | null; valueAreaHigh: string | null };
+    expect(profile.volume).toBe('58');
+    expect(profile.poc).toBe(footprint.candles[0]!.poc);
+    expect(profile.valueAreaHigh).toBe(profile.poc);
     expect((frames.get('ui.commands') as { commands: Array<{ action: string }> }).commands.map((c) => c.action)).toEqual(['export-csv']);
 
     // A frame that breaks its schema is caught: the check above can fail.

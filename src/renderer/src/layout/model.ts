@@ -4,7 +4,7 @@
  */
 import type { SymbolChoice } from './symbol-choice';
 
-export const PANEL_KINDS = ['ladder', 'depth', 'timeseries', 'heatmap', 'profile', 'metrics', 'alerts', 'impact', 'health', 'tape'] as const;
+export const PANEL_KINDS = ['ladder', 'depth', 'timeseries', 'heatmap', 'profile', 'metrics', 'alerts', 'impact', 'health', 'tape', 'footprint', 'traded-profile'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
 /**

@@ -28,8 +28,9 @@ export const FootprintParamsSchema = z
       .int()
       .refine((ms) => (FOOTPRINT_INTERVALS_MS as readonly number[]).includes(ms), `intervalMs must be one of ${FOOTPRINT_INTERVALS_MS.join(', ')}`)
       .default(DEFAULT_FOOTPRINT_INTERVAL_MS),
-    /** Rows of this many ticks. */
-    groupTicks: z.number().int().min(1).max(1_000_000).default(1),
+    /** Rows of this many ticks; 0 picks a size (1, 2 or 5 × 10^k ticks) that fits the candles in autoRows rows. */
+    groupTicks: z.number().int().min(0).max(1_000_000).default(0),
+    autoRows: z.number().int().min(5).max(1000).default(40),
     /** Diagonal imbalance when one side is at least this many times the other (3 = 3:1). */
     imbalanceRatio: z.number().min(1.1).max(100).default(DEFAULT_IMBALANCE_RATIO),
     /** The newest candles to send. */
@@ -66,8 +67,9 @@ export const FootprintFrameSchema = z.object({
   venue: VenueId,
   symbol: z.string(),
   intervalMs: z.number(),
-  /** Price step of a row, exact text. */
+  /** Price step of a row, exact text, and the ticks it spans (the automatic choice when asked for 0). */
   rowStep: z.string(),
+  groupTicks: z.number().int().min(1),
   imbalanceRatio: z.number(),
   /** Decimals to show prices and volumes with (the instrument's, else the finest the prints carried). */
   priceDecimals: z.number().int().min(0),
@@ -82,7 +84,9 @@ export const TradedProfileParamsSchema = z
   .object({
     venue: VenueId,
     symbol: Symbol,
-    groupTicks: z.number().int().min(1).max(1_000_000).default(1),
+    /** Rows of this many ticks; 0 picks a size (1, 2 or 5 × 10^k ticks) that fits the period in autoRows rows. */
+    groupTicks: z.number().int().min(0).max(1_000_000).default(0),
+    autoRows: z.number().int().min(5).max(1000).default(120),
     /** 'session': the UTC day of the newest print; 'window': the last windowMs; 'range': [from, to). */
     period: z.enum(['session', 'window', 'range']).default('session'),
     windowMs: z.number().int().min(5_000).max(86_400_000).default(3_600_000),
@@ -102,6 +106,7 @@ export const TradedProfileFrameSchema = z.object({
   from: z.number().nullable(),
   to: z.number().nullable(),
   rowStep: z.string(),
+  groupTicks: z.number().int().min(1),
   priceDecimals: z.number().int().min(0),
   sizeDecimals: z.number().int().min(0),
   /** Rows where something traded, highest price first. */

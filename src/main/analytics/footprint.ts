@@ -113,11 +113,16 @@ export function footprintCandle(start: number, volumes: PriceVolumes, step: Scal
   };
 }
 
+/** Start of the oldest of the newest `candles` candles of `intervalMs` (null before any print). */
+export function footprintFrom(flow: FlowVolumes, intervalMs: number, candles: number): number | null {
+  if (flow.newestTs === null) return null;
+  return bucketStart(flow.newestTs, intervalMs) - (candles - 1) * intervalMs;
+}
+
 /** The newest `options.candles` footprint candles of a feed's flow, oldest first (intervals with prints only). */
 export function buildFootprint(flow: FlowVolumes, options: FootprintOptions): FootprintCandle[] {
-  if (flow.newestTs === null || options.intervalMs % FLOW_BUCKET_MS !== 0) return [];
-  const newestCandle = bucketStart(flow.newestTs, options.intervalMs);
-  const from = newestCandle - (options.candles - 1) * options.intervalMs;
+  const from = footprintFrom(flow, options.intervalMs, options.candles);
+  if (from === null || options.intervalMs % FLOW_BUCKET_MS !== 0) return [];
   const byCandle = new Map<number, PriceVolumes>();
   for (const [start, volumes] of flow.buckets) {
     if (start < from) continue;

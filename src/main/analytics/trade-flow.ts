@@ -201,3 +201,34 @@ export function groupRows(volumes: PriceVolumes, step: Scaled): Map<bigint, BuyS
 export function rowPrice(index: bigint, step: Scaled): string {
   return scaledText(index * step.mantissa, step.scale);
 }
+
+/** Row sizes the automatic grouping picks from: 1, 2 and 5 × 10^k ticks. */
+export function autoGroupTicks(spanTicks: number, targetRows: number): number {
+  // spanTicks + 1 prices must fit in targetRows rows (one more row when the range straddles a row edge).
+  const need = (spanTicks + 1) / Math.max(1, targetRows - 1);
+  for (let power = 1; power <= 1e9; power *= 10) {
+    for (const m of [1, 2, 5]) if (m * power >= need) return m * power;
+  }
+  return 1e9;
+}
+
+/** Ticks between the lowest and the highest price traded in `volumes` (0 when empty). */
+export function priceSpanTicks(volumes: Iterable<PriceVolumes>, tick: Scaled): number {
+  let low: Scaled | null = null;
+  let high: Scaled | null = null;
+  const below = (a: Scaled, b: Scaled): boolean => {
+    const scale = Math.max(a.scale, b.scale);
+    return rescale(a.mantissa, a.scale, scale) < rescale(b.mantissa, b.scale, scale);
+  };
+  for (const v of volumes) {
+    for (const text of v.keys()) {
+      const price = parseScaled(text);
+      if (low === null || below(price, low)) low = price;
+      if (high === null || below(high, price)) high = price;
+    }
+  }
+  if (low === null || high === null) return 0;
+  const scale = Math.max(low.scale, high.scale, tick.scale);
+  const span = rescale(high.mantissa, high.scale, scale) - rescale(low.mantissa, low.scale, scale);
+  return Number(span / rescale(tick.mantissa, tick.scale, scale));
+}

@@ -6,10 +6,10 @@
  */
 import type { FootprintFrame, FootprintParams, TradedProfileFrame, TradedProfileParams } from '../../shared/order-flow';
 import type { Instrument } from '../../shared/market';
-import { buildFootprint } from '../analytics/footprint';
+import { buildFootprint, footprintFrom } from '../analytics/footprint';
 import { buildTradedProfile } from '../analytics/traded-profile';
 import { bucketStart } from '../analytics/candles';
-import { DAY_MS, FLOW_BUCKET_MS, rowStep, scaledText, type FlowVolumes } from '../analytics/trade-flow';
+import { autoGroupTicks, DAY_MS, FLOW_BUCKET_MS, priceSpanTicks, rowStep, scaledText, type FlowVolumes, type PriceVolumes } from '../analytics/trade-flow';
 import { followFeed } from '../market/follow-feed';
 import type { MarketService } from '../market/service';
 import type { TradeFlows } from '../market/trade-flows';
@@ -35,6 +35,12 @@ function throttledVersion(flows: TradeFlows, feed: SymbolFeed, now: () => number
   };
 }
 
+/** The row size asked for, or (0) the automatic one that fits `volumes` in `autoRows` rows. */
+function groupFor(groupTicks: number, autoRows: number, tickSize: string | null, flow: FlowVolumes, volumes: () => PriceVolumes[]): number {
+  if (groupTicks > 0) return groupTicks;
+  return autoGroupTicks(priceSpanTicks(volumes(), rowStep(tickSize, flow.priceDecimals, 1)), autoRows);
+}
+
 function decimalsOf(flow: FlowVolumes, instrument: Instrument | null, stepScale: number): { priceDecimals: number; sizeDecimals: number } {
   const price = instrument?.pricePrecision ?? null;
   const size = instrument?.sizePrecision ?? null;
@@ -50,12 +56,18 @@ export function footprintSource(flows: TradeFlows, feed: SymbolFeed, p: Footprin
     build: (): FootprintFrame => {
       const flow = flows.flow(feed);
       const i = instrument();
-      const step = rowStep(i?.tickSize ?? null, flow.priceDecimals, p.groupTicks);
+      const tickSize = i?.tickSize ?? null;
+      const groupTicks = groupFor(p.groupTicks, p.autoRows, tickSize, flow, () => {
+        const from = footprintFrom(flow, p.intervalMs, p.candles);
+        return from === null ? [] : [flow.between(from, Infinity)];
+      });
+      const step = rowStep(tickSize, flow.priceDecimals, groupTicks);
       return {
         venue: feed.venue,
         symbol: feed.symbol,
         intervalMs: p.intervalMs,
         rowStep: scaledText(step.mantissa, step.scale),
+        groupTicks,
         imbalanceRatio: p.imbalanceRatio,
         ...decimalsOf(flow, i, step.scale),
         candles: buildFootprint(flow, { intervalMs: p.intervalMs, step, imbalanceRatio: p.imbalanceRatio, candles: p.candles }),
@@ -83,16 +95,19 @@ export function tradedProfileSource(flows: TradeFlows, feed: SymbolFeed, p: Trad
     build: (): TradedProfileFrame => {
       const flow = flows.flow(feed);
       const i = instrument();
-      const step = rowStep(i?.tickSize ?? null, flow.priceDecimals, p.groupTicks);
       const period = profilePeriod(flow, p);
       // A whole UTC day is kept summed; any other period adds up its 5 s buckets.
-      const volumes = period === null ? new Map() : p.period === 'session' ? flow.day(period.from) : flow.between(period.from, period.to);
+      const volumes: PriceVolumes = period === null ? new Map() : p.period === 'session' ? flow.day(period.from) : flow.between(period.from, period.to);
+      const tickSize = i?.tickSize ?? null;
+      const groupTicks = groupFor(p.groupTicks, p.autoRows, tickSize, flow, () => [volumes]);
+      const step = rowStep(tickSize, flow.priceDecimals, groupTicks);
       return {
         venue: feed.venue,
         symbol: feed.symbol,
         from: period?.from ?? null,
         to: period?.to ?? null,
         rowStep: scaledText(step.mantissa, step.scale),
+        groupTicks,
         ...decimalsOf(flow, i, step.scale),
         ...buildTradedProfile(volumes, step, p.valueAreaPercent),
         valueAreaPercent: p.valueAreaPercent,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildFootprint } from '../../../../src/main/analytics/footprint';
-import { BuySell, FlowVolumes, groupRows, parseScaled, rowStep, type FlowTrade } from '../../../../src/main/analytics/trade-flow';
+import { autoGroupTicks, BuySell, FlowVolumes, groupRows, parseScaled, priceSpanTicks, rowStep, type FlowTrade } from '../../../../src/main/analytics/trade-flow';
 import { buildTradedProfile, valueArea } from '../../../../src/main/analytics/traded-profile';
 
 const MINUTE = 60_000;
@@ -110,6 +110,21 @@ describe('footprint', () => {
     const step = rowStep(null, flow.priceDecimals, 10);
     expect(step).toEqual({ mantissa: 10n, scale: 1 });
     expect(buildFootprint(flow, { intervalMs: MINUTE, step, imbalanceRatio: 3, candles: 1 })[0]!.rows.map((r) => r.price)).toEqual(['105055']);
+  });
+});
+
+describe('automatic row size', () => {
+  it('picks the smallest 1, 2 or 5 × 10^k ticks that fits the traded span in the rows asked for', () => {
+    const flow = flowOf([trade('2679.75', '1', 'buy', T0), trade('2683.5', '1', 'sell', T0 + 1), trade('2681', '1', 'sell', T0 + 2)]);
+    const tick = rowStep('0.01', 2, 1);
+    expect(priceSpanTicks([flow.day(Date.UTC(2024, 7, 8))], tick)).toBe(375);
+    // 376 prices in 40 rows: at least 9.6 ticks a row → 10.
+    expect(autoGroupTicks(375, 40)).toBe(10);
+    expect(autoGroupTicks(375, 400)).toBe(1);
+    expect(autoGroupTicks(375, 100)).toBe(5);
+    expect(autoGroupTicks(0, 40)).toBe(1);
+    expect(autoGroupTicks(1_000_000, 20)).toBe(100_000);
+    expect(priceSpanTicks([], tick)).toBe(0);
   });
 });
 

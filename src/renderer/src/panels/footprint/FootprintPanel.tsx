@@ -7,7 +7,8 @@ import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
-import { drawFootprint } from './draw';
+import './footprint.css';
+import { AXIS_WIDTH, drawFootprint, FOOTER_HEIGHT, MIN_COLUMN_WIDTH, ROW_HEIGHT } from './draw';
 
 export interface FootprintSettings {
   intervalMs: number;
@@ -15,10 +16,13 @@ export interface FootprintSettings {
   imbalanceRatio: number;
 }
 
-const GROUP_CHOICES = [1, 2, 5, 10, 25, 50, 100, 250, 1000];
+/** 0: automatic (the main process picks 1, 2 or 5 × 10^k ticks so the candles' prices fit the height). */
+const GROUP_CHOICES = [0, 1, 2, 5, 10, 25, 50, 100, 250, 1000];
 const RATIO_CHOICES = [1.5, 2, 2.5, 3, 4, 5, 10];
-/** Candles asked for: more than a wide screen shows. */
-const CANDLES = 60;
+
+export function groupName(ticks: number): string {
+  return ticks === 0 ? 'auto' : `${ticks} tick${ticks === 1 ? '' : 's'}`;
+}
 
 export function intervalName(ms: number): string {
   return ms < 60_000 ? `${ms / 1000} s` : ms < 3_600_000 ? `${ms / 60_000} min` : `${ms / 3_600_000} h`;
@@ -30,15 +34,19 @@ export function intervalName(ms: number): string {
  */
 export function FootprintPanel({ choice, settings, onSettings }: PanelProps<FootprintSettings>) {
   const intervalMs = settings.intervalMs ?? DEFAULT_FOOTPRINT_INTERVAL_MS;
-  const groupTicks = settings.groupTicks ?? 1;
+  const groupTicks = settings.groupTicks ?? 0;
   const imbalanceRatio = settings.imbalanceRatio ?? DEFAULT_IMBALANCE_RATIO;
-  const params = choice ? { venue: choice.venue, symbol: choice.symbol, intervalMs, groupTicks, imbalanceRatio, candles: CANDLES } : null;
-  const key = choice ? `${choice.venue}:${choice.symbol}:${intervalMs}:${groupTicks}:${imbalanceRatio}` : '';
-  const { frame, error } = useStream('flow.footprint', params, key);
-  const fmt = useMarketFormat(choice);
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { width, height } = useSize(boxRef);
+  // Ask for the candles the width shows and, in auto, rows the height shows (in steps, to resubscribe rarely).
+  const candles = Math.min(200, Math.max(1, Math.floor((width - AXIS_WIDTH) / MIN_COLUMN_WIDTH)));
+  const autoRows = Math.max(5, Math.floor((height - FOOTER_HEIGHT) / ROW_HEIGHT / 5) * 5);
+  const sized = width > 0 && height > 0;
+  const params = choice && sized ? { venue: choice.venue, symbol: choice.symbol, intervalMs, groupTicks, imbalanceRatio, candles, autoRows } : null;
+  const key = choice && sized ? `${choice.venue}:${choice.symbol}:${intervalMs}:${groupTicks}:${imbalanceRatio}:${candles}:${groupTicks === 0 ? autoRows : ''}` : '';
+  const { frame, error } = useStream('flow.footprint', params, key);
+  const fmt = useMarketFormat(choice);
   const sizeDecimals = frame?.sizeDecimals ?? fmt.sizeDecimals;
 
   useEffect(() => {
@@ -59,8 +67,13 @@ export function FootprintPanel({ choice, settings, onSettings }: PanelProps<Foot
     <div className="chart-panel footprint-panel">
       <div className="panel-toolbar">
         <NumberSelect label="Candle" name="Footprint interval" value={intervalMs} options={[...FOOTPRINT_INTERVALS_MS]} format={intervalName} onChange={(n) => onSettings({ intervalMs: n })} />
-        <NumberSelect label="Rows" name="Footprint row size in ticks" value={groupTicks} options={GROUP_CHOICES} format={(n) => `${n} tick${n === 1 ? '' : 's'}`} onChange={(n) => onSettings({ groupTicks: n })} />
+        <NumberSelect label="Rows" name="Footprint row size in ticks" value={groupTicks} options={GROUP_CHOICES} format={groupName} onChange={(n) => onSettings({ groupTicks: n })} />
         <NumberSelect label="Imbalance" name="Diagonal imbalance ratio" value={imbalanceRatio} options={RATIO_CHOICES} format={(n) => `${n}:1`} onChange={(n) => onSettings({ imbalanceRatio: n })} />
+        {frame && groupTicks === 0 && (
+          <span className="panel-meta-inline" aria-label="Row size">
+            {groupName(frame.groupTicks)}
+          </span>
+        )}
         {last && (
           <span className="panel-meta" aria-label="Last candle">
             <span className={Number(last.delta) >= 0 ? 'bid-text' : 'ask-text'}>Δ {formatSigned(Number(last.delta), (v) => formatQuantity(v, sizeDecimals))}</span> · vol{' '}

@@ -10,9 +10,11 @@ import { formatPriceText, formatQuantity, formatSigned } from '../../format';
 export const AXIS_WIDTH = 72;
 /** Room under the columns for the candle's delta, volume and time. */
 export const FOOTER_HEIGHT = 46;
+/** The row height the automatic row size aims for, and the bounds a row is drawn within. */
+export const ROW_HEIGHT = 17;
 const MIN_ROW_HEIGHT = 14;
 const MAX_ROW_HEIGHT = 22;
-const MIN_COLUMN_WIDTH = 84;
+export const MIN_COLUMN_WIDTH = 84;
 
 const COLORS = {
   background: '#131a23',

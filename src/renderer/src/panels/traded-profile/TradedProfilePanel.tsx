@@ -7,6 +7,7 @@ import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
+import { groupName } from '../footprint/FootprintPanel';
 import { drawTradedProfile } from './draw';
 
 export interface TradedProfileSettings {
@@ -17,7 +18,9 @@ export interface TradedProfileSettings {
 }
 
 const PERIOD_CHOICES = [0, 900_000, 3_600_000, 14_400_000];
-const GROUP_CHOICES = [1, 2, 5, 10, 25, 50, 100, 250, 1000];
+/** 0: automatic (the main process picks 1, 2 or 5 × 10^k ticks so the period fits about one row per PROFILE_ROW_PX). */
+const GROUP_CHOICES = [0, 1, 2, 5, 10, 25, 50, 100, 250, 1000];
+const PROFILE_ROW_PX = 6;
 const VALUE_AREA_CHOICES = [60, 68, 70, 80, 90];
 
 function periodName(ms: number): string {
@@ -30,19 +33,18 @@ function periodName(ms: number): string {
  */
 export function TradedProfilePanel({ choice, settings, onSettings }: PanelProps<TradedProfileSettings>) {
   const windowMs = settings.windowMs ?? 0;
-  const groupTicks = settings.groupTicks ?? 1;
+  const groupTicks = settings.groupTicks ?? 0;
   const valueAreaPercent = settings.valueAreaPercent ?? DEFAULT_VALUE_AREA_PERCENT;
-  const params = choice
-    ? windowMs === 0
-      ? { venue: choice.venue, symbol: choice.symbol, groupTicks, valueAreaPercent, period: 'session' as const }
-      : { venue: choice.venue, symbol: choice.symbol, groupTicks, valueAreaPercent, period: 'window' as const, windowMs }
-    : null;
-  const key = choice ? `${choice.venue}:${choice.symbol}:${windowMs}:${groupTicks}:${valueAreaPercent}` : '';
-  const { frame, error } = useStream('flow.tradedProfile', params, key);
-  const fmt = useMarketFormat(choice);
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { width, height } = useSize(boxRef);
+  // In auto, rows the height shows (in steps of 10, to resubscribe rarely).
+  const autoRows = Math.min(1000, Math.max(10, Math.floor(height / PROFILE_ROW_PX / 10) * 10));
+  const base = choice && height > 0 ? { venue: choice.venue, symbol: choice.symbol, groupTicks, autoRows, valueAreaPercent } : null;
+  const params = base ? (windowMs === 0 ? { ...base, period: 'session' as const } : { ...base, period: 'window' as const, windowMs }) : null;
+  const key = base ? `${base.venue}:${base.symbol}:${windowMs}:${groupTicks}:${valueAreaPercent}:${groupTicks === 0 ? autoRows : ''}` : '';
+  const { frame, error } = useStream('flow.tradedProfile', params, key);
+  const fmt = useMarketFormat(choice);
 
   useEffect(() => {
     const ctx = prepareCanvas(canvasRef.current, width, height);
@@ -64,7 +66,12 @@ export function TradedProfilePanel({ choice, settings, onSettings }: PanelProps<
     <div className="chart-panel traded-profile-panel">
       <div className="panel-toolbar">
         <NumberSelect label="Period" name="Traded profile period" value={windowMs} options={PERIOD_CHOICES} format={periodName} onChange={(n) => onSettings({ windowMs: n })} />
-        <NumberSelect label="Rows" name="Traded profile row size in ticks" value={groupTicks} options={GROUP_CHOICES} format={(n) => `${n} tick${n === 1 ? '' : 's'}`} onChange={(n) => onSettings({ groupTicks: n })} />
+        <NumberSelect label="Rows" name="Traded profile row size in ticks" value={groupTicks} options={GROUP_CHOICES} format={groupName} onChange={(n) => onSettings({ groupTicks: n })} />
+        {frame && groupTicks === 0 && (
+          <span className="panel-meta-inline" aria-label="Row size">
+            {groupName(frame.groupTicks)}
+          </span>
+        )}
         <NumberSelect label="VA" name="Value area share" value={valueAreaPercent} options={VALUE_AREA_CHOICES} format={(n) => `${n}%`} onChange={(n) => onSettings({ valueAreaPercent: n })} />
         {frame && frame.rows.length > 0 && (
           <span className="panel-meta" aria-label="Profile summary">

@@ -1,7 +1,7 @@
 /**
  * Drawing the traded volume profile: one horizontal bar per price row from the lowest to the highest
  * traded row, taker-sell (red) then taker-buy (green) along it; rows inside the value area full
- * strength, outside it faded; the point of control in yellow, VAH and VAL as dashed lines, the last
+ * strength, outside it faded; the point of control outlined and lined in yellow, VAH and VAL as dashed lines, the last
  * price marked on the axis. Returns what it drew, for tests and assistive tools.
  */
 import type { TradedProfileFrame } from '../../../../shared/order-flow';
@@ -9,6 +9,7 @@ import { formatPriceText } from '../../format';
 import { rowIndex, rowPriceText } from '../footprint/draw';
 
 export const AXIS_WIDTH = 72;
+const MAX_BAR_HEIGHT = 18;
 
 const COLORS = {
   background: '#131a23',
@@ -54,20 +55,27 @@ export function drawTradedProfile(ctx: CanvasRenderingContext2D, frame: TradedPr
     ctx.fillStyle = 'rgba(76,141,255,0.08)';
     ctx.fillRect(0, y(vah), plotW, (vah - val + 1) * rowH);
   }
-  const barH = Math.max(1, rowH - (rowH > 4 ? 1 : 0));
+  // Bars fill their row, with a gap when rows are tall enough, and never thicker than MAX_BAR_HEIGHT.
+  const barH = Math.min(MAX_BAR_HEIGHT, Math.max(1, rowH - (rowH > 4 ? 1 : 0)));
+  const barY = (index: number): number => y(index) + (rowH - barH) / 2;
   for (const r of frame.rows) {
     const i = rowIndex(r.price, step);
     const inside = vah !== null && val !== null && i <= vah && i >= val;
     const sellW = (Number(r.sell) / max) * (plotW - 8);
     const buyW = (Number(r.buy) / max) * (plotW - 8);
     ctx.globalAlpha = inside ? 0.9 : 0.4;
-    ctx.fillStyle = i === poc ? COLORS.poc : COLORS.sell;
-    ctx.fillRect(0, y(i), sellW, barH);
-    ctx.fillStyle = i === poc ? COLORS.poc : COLORS.buy;
-    ctx.fillRect(sellW, y(i), buyW, barH);
+    ctx.fillStyle = COLORS.sell;
+    ctx.fillRect(0, barY(i), sellW, barH);
+    ctx.fillStyle = COLORS.buy;
+    ctx.fillRect(sellW, barY(i), buyW, barH);
+    ctx.globalAlpha = 1;
+    if (i === poc) {
+      ctx.strokeStyle = COLORS.poc;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(1, barY(i) - 1, sellW + buyW, barH + 2);
+    }
     drawn.rows++;
   }
-  ctx.globalAlpha = 1;
 
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
@@ -84,9 +92,15 @@ export function drawTradedProfile(ctx: CanvasRenderingContext2D, frame: TradedPr
     ctx.lineTo(plotW, ly);
     ctx.stroke();
     ctx.setLineDash([]);
+    // The label sits on a patch of background, legible over any bar.
+    const text = `${name} ${label}`;
+    const textY = ly - 9 < 7 ? ly + 9 : ly - 9;
+    const textW = ctx.measureText(text).width;
+    ctx.fillStyle = COLORS.background;
+    ctx.fillRect(plotW - textW - 8, textY - 7, textW + 6, 14);
     ctx.fillStyle = color;
     ctx.textAlign = 'right';
-    ctx.fillText(`${name} ${label}`, plotW - 4, ly - 8 < 6 ? ly + 8 : ly - 8);
+    ctx.fillText(text, plotW - 4, textY);
     return label;
   };
   drawn.vah = edge(vah, COLORS.valueArea, 'VAH', true);

@@ -5,18 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FootprintFrameSchema, TradedProfileFrameSchema } from '../../../src/shared/order-flow';
-import { drawFootprint, rowPriceText } from '../../../src/renderer/src/panels/footprint/draw';
+import { drawFootprint, rowPriceText, type DrawContext } from '../../../src/renderer/src/panels/footprint/draw';
 import { drawTradedProfile } from '../../../src/renderer/src/panels/traded-profile/draw';
 
 /** A 2D context that records the text it is asked to draw. */
-function recordingContext(): { ctx: CanvasRenderingContext2D; texts: string[] } {
+function recordingContext(): { ctx: DrawContext; texts: string[] } {
   const texts: string[] = [];
   const target: Record<string, unknown> = {
     fillText: (text: string) => texts.push(text),
     measureText: (text: string) => ({ width: text.length * 6 }),
   };
   const ctx = new Proxy(target, { get: (t, k: string) => (k in t ? t[k] : () => {}), set: (t, k: string, v) => ((t[k] = v), true) });
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, texts };
+  return { ctx: ctx as unknown as DrawContext, texts };
 }
 
 describe('order-flow drawings', () => {

@@ -7,6 +7,30 @@
 import type { FootprintCandle, FootprintFrame } from '../../../../shared/order-flow';
 import { formatPriceText, formatQuantity, formatSigned } from '../../format';
 
+/**
+ * The part of a 2D canvas context the order-flow drawings use (a CanvasRenderingContext2D is one);
+ * named here so the drawings can be checked in Node with a recording stand-in.
+ */
+export interface DrawContext {
+  fillStyle: unknown;
+  strokeStyle: unknown;
+  lineWidth: number;
+  font: string;
+  textAlign: unknown;
+  textBaseline: unknown;
+  globalAlpha: number;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  strokeRect(x: number, y: number, w: number, h: number): void;
+  fillText(text: string, x: number, y: number): void;
+  measureText(text: string): { width: number };
+  beginPath(): void;
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  stroke(): void;
+  fill(): void;
+  setLineDash(segments: number[]): void;
+}
+
 export const AXIS_WIDTH = 72;
 /** Room under the columns for the candle's delta, volume and time. */
 export const FOOTER_HEIGHT = 46;
@@ -50,7 +74,7 @@ function timeLabel(start: number, intervalMs: number): string {
   return intervalMs < 60_000 ? `${hm}:${String(d.getUTCSeconds()).padStart(2, '0')}` : hm;
 }
 
-export function drawFootprint(ctx: CanvasRenderingContext2D, frame: FootprintFrame | null, width: number, height: number, sizeDecimals: number): FootprintDrawn {
+export function drawFootprint(ctx: DrawContext, frame: FootprintFrame | null, width: number, height: number, sizeDecimals: number): FootprintDrawn {
   const drawn: FootprintDrawn = { candles: [], priceLabels: [] };
   ctx.fillStyle = COLORS.background;
   ctx.fillRect(0, 0, width, height);

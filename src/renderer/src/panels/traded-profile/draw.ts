@@ -6,7 +6,7 @@
  */
 import type { TradedProfileFrame } from '../../../../shared/order-flow';
 import { formatPriceText } from '../../format';
-import { rowIndex, rowPriceText } from '../footprint/draw';
+import { rowIndex, rowPriceText, type DrawContext } from '../footprint/draw';
 
 export const AXIS_WIDTH = 72;
 const MAX_BAR_HEIGHT = 18;
@@ -29,7 +29,7 @@ export interface ProfileDrawn {
   priceLabels: string[];
 }
 
-export function drawTradedProfile(ctx: CanvasRenderingContext2D, frame: TradedProfileFrame | null, width: number, height: number): ProfileDrawn {
+export function drawTradedProfile(ctx: DrawContext, frame: TradedProfileFrame | null, width: number, height: number): ProfileDrawn {
   const drawn: ProfileDrawn = { poc: null, vah: null, val: null, rows: 0, priceLabels: [] };
   ctx.fillStyle = COLORS.background;
   ctx.fillRect(0, 0, width, height);

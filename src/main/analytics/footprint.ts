@@ -119,23 +119,67 @@ export function footprintFrom(flow: FlowVolumes, intervalMs: number, candles: nu
   return bucketStart(flow.newestTs, intervalMs) - (candles - 1) * intervalMs;
 }
 
+/**
+ * Built candles kept between builds: a candle is rebuilt only when a print landed in one of its
+ * buckets (usually only the newest), so a busy symbol's hour of candles is not re-summed 4 times a
+ * second. Valid for one step and ratio; a different one starts afresh.
+ */
+export class FootprintCache {
+  private key = '';
+  private readonly candles = new Map<number, { signature: string; candle: FootprintCandle }>();
+
+  get(key: string, start: number, signature: string): FootprintCandle | null {
+    if (key !== this.key) {
+      this.key = key;
+      this.candles.clear();
+    }
+    const hit = this.candles.get(start);
+    return hit && hit.signature === signature ? hit.candle : null;
+  }
+
+  set(start: number, signature: string, candle: FootprintCandle): void {
+    this.candles.set(start, { signature, candle });
+  }
+
+  /** Forget candles older than `from`. */
+  trim(from: number): void {
+    for (const start of this.candles.keys()) if (start < from) this.candles.delete(start);
+  }
+}
+
 /** The newest `options.candles` footprint candles of a feed's flow, oldest first (intervals with prints only). */
-export function buildFootprint(flow: FlowVolumes, options: FootprintOptions): FootprintCandle[] {
+export function buildFootprint(flow: FlowVolumes, options: FootprintOptions, cache: FootprintCache = new FootprintCache()): FootprintCandle[] {
   const from = footprintFrom(flow, options.intervalMs, options.candles);
   if (from === null || options.intervalMs % FLOW_BUCKET_MS !== 0) return [];
-  const byCandle = new Map<number, PriceVolumes>();
-  for (const [start, volumes] of flow.buckets) {
+  const cacheKey = `${options.step.mantissa}/${options.step.scale}/${options.intervalMs}/${options.imbalanceRatio}`;
+  // Each candle's buckets, and the newest version among them: with their count, it changes whenever
+  // a print lands in the candle or one of its buckets is dropped.
+  const byCandle = new Map<number, { buckets: number[]; newest: number }>();
+  for (const start of flow.buckets.keys()) {
     if (start < from) continue;
     const candle = bucketStart(start, options.intervalMs);
-    let into = byCandle.get(candle);
-    if (!into) byCandle.set(candle, (into = new Map()));
-    for (const [price, cell] of volumes) {
-      let sum = into.get(price);
-      if (!sum) into.set(price, (sum = new BuySell()));
-      sum.addAll(cell);
-    }
+    let entry = byCandle.get(candle);
+    if (!entry) byCandle.set(candle, (entry = { buckets: [], newest: 0 }));
+    entry.buckets.push(start);
+    entry.newest = Math.max(entry.newest, flow.bucketVersions.get(start) ?? 0);
   }
+  cache.trim(from);
   return [...byCandle.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([start, volumes]) => footprintCandle(start, volumes, options.step, options.imbalanceRatio));
+    .map(([start, { buckets, newest }]) => {
+      const signature = `${newest}/${buckets.length}`;
+      const cached = cache.get(cacheKey, start, signature);
+      if (cached) return cached;
+      const volumes: PriceVolumes = new Map();
+      for (const bucket of buckets) {
+        for (const [price, cell] of flow.buckets.get(bucket)!) {
+          let sum = volumes.get(price);
+          if (!sum) volumes.set(price, (sum = new BuySell()));
+          sum.addAll(cell);
+        }
+      }
+      const candle = footprintCandle(start, volumes, options.step, options.imbalanceRatio);
+      cache.set(start, signature, candle);
+      return candle;
+    });
 }

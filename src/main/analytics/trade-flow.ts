@@ -95,6 +95,8 @@ export type FlowTrade = Pick<Trade, 'price' | 'size' | 'side' | 'exchangeTs' | '
 export class FlowVolumes {
   /** Bucket start → volumes by price; buckets are added in any order (prints may arrive late). */
   readonly buckets = new Map<number, PriceVolumes>();
+  /** The aggregate's version when each bucket last changed: what a cache of built candles checks. */
+  readonly bucketVersions = new Map<number, number>();
   /** UTC day start → volumes by price: the session profile without summing a day of buckets. */
   readonly days = new Map<number, PriceVolumes>();
   /** Time of the newest print counted (the feed's clock for "now"); null before any. */
@@ -129,6 +131,7 @@ export class FlowVolumes {
     addTo(dayVolumes, price, trade.side, size);
     this.prints++;
     this.version++;
+    this.bucketVersions.set(start, this.version);
     if (this.newestTs === null || ts >= this.newestTs) {
       const later = this.newestTs === null || ts > this.newestTs;
       this.newestTs = ts;
@@ -165,7 +168,11 @@ export class FlowVolumes {
 
   private prune(): void {
     const cutoff = this.newestTs! - RETENTION_MS;
-    for (const start of this.buckets.keys()) if (start + FLOW_BUCKET_MS <= cutoff) this.buckets.delete(start);
+    for (const start of this.buckets.keys()) {
+      if (start + FLOW_BUCKET_MS > cutoff) continue;
+      this.buckets.delete(start);
+      this.bucketVersions.delete(start);
+    }
     for (const day of this.days.keys()) if (day + DAY_MS <= cutoff) this.days.delete(day);
   }
 }

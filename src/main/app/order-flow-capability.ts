@@ -6,7 +6,7 @@
  */
 import type { FootprintFrame, FootprintParams, TradedProfileFrame, TradedProfileParams } from '../../shared/order-flow';
 import type { Instrument } from '../../shared/market';
-import { buildFootprint, footprintFrom } from '../analytics/footprint';
+import { buildFootprint, FootprintCache, footprintFrom } from '../analytics/footprint';
 import { buildTradedProfile } from '../analytics/traded-profile';
 import { bucketStart } from '../analytics/candles';
 import { autoGroupTicks, DAY_MS, FLOW_BUCKET_MS, priceSpanTicks, rowStep, scaledText, type FlowVolumes, type PriceVolumes } from '../analytics/trade-flow';
@@ -21,17 +21,30 @@ export const REBUILD_MS = 250;
 /** Sizes are shown with at most this many decimals. */
 const MAX_SIZE_DECIMALS = 8;
 
-/** The feed's aggregate version, let through at most every REBUILD_MS (and always the first). */
-function throttledVersion(flows: TradeFlows, feed: SymbolFeed, now: () => number): () => string {
+/**
+ * The feed's aggregate version, let through at most every REBUILD_MS (and always the first), and never
+ * sooner than five times the last build took: a frame that is slow to build (a long period of a busy
+ * symbol) costs the main thread at most a fifth of its time.
+ */
+function throttled(flows: TradeFlows, feed: SymbolFeed, now: () => number, build: () => unknown): FrameSource {
   let shown = -1;
   let shownAt = -Infinity;
-  return () => {
-    const current = flows.flow(feed).version;
-    if (current !== shown && now() - shownAt >= REBUILD_MS) {
-      shown = current;
-      shownAt = now();
-    }
-    return `${shown}|${flows.historyState(feed)}`;
+  let lastBuildMs = 0;
+  return {
+    version: () => {
+      const current = flows.flow(feed).version;
+      if (current !== shown && now() - shownAt >= Math.max(REBUILD_MS, 5 * lastBuildMs)) {
+        shown = current;
+        shownAt = now();
+      }
+      return `${shown}|${flows.historyState(feed)}`;
+    },
+    build: () => {
+      const started = performance.now();
+      const frame = build();
+      lastBuildMs = performance.now() - started;
+      return frame;
+    },
   };
 }
 
@@ -51,9 +64,8 @@ function decimalsOf(flow: FlowVolumes, instrument: Instrument | null, stepScale:
 }
 
 export function footprintSource(flows: TradeFlows, feed: SymbolFeed, p: FootprintParams, instrument: () => Instrument | null, now: () => number = Date.now): FrameSource {
-  return {
-    version: throttledVersion(flows, feed, now),
-    build: (): FootprintFrame => {
+  const cache = new FootprintCache();
+  return throttled(flows, feed, now, (): FootprintFrame => {
       const flow = flows.flow(feed);
       const i = instrument();
       const tickSize = i?.tickSize ?? null;
@@ -70,11 +82,10 @@ export function footprintSource(flows: TradeFlows, feed: SymbolFeed, p: Footprin
         groupTicks,
         imbalanceRatio: p.imbalanceRatio,
         ...decimalsOf(flow, i, step.scale),
-        candles: buildFootprint(flow, { intervalMs: p.intervalMs, step, imbalanceRatio: p.imbalanceRatio, candles: p.candles }),
+        candles: buildFootprint(flow, { intervalMs: p.intervalMs, step, imbalanceRatio: p.imbalanceRatio, candles: p.candles }, cache),
         newestTs: flow.newestTs,
       };
-    },
-  };
+  });
 }
 
 /** The period a profile covers on the feed's clock: [from, to), or null before any print. */
@@ -90,9 +101,7 @@ export function profilePeriod(flow: FlowVolumes, p: TradedProfileParams): { from
 }
 
 export function tradedProfileSource(flows: TradeFlows, feed: SymbolFeed, p: TradedProfileParams, instrument: () => Instrument | null, now: () => number = Date.now): FrameSource {
-  return {
-    version: throttledVersion(flows, feed, now),
-    build: (): TradedProfileFrame => {
+  return throttled(flows, feed, now, (): TradedProfileFrame => {
       const flow = flows.flow(feed);
       const i = instrument();
       const period = profilePeriod(flow, p);
@@ -113,8 +122,7 @@ export function tradedProfileSource(flows: TradeFlows, feed: SymbolFeed, p: Trad
         valueAreaPercent: p.valueAreaPercent,
         lastPrice: flow.lastPrice,
       };
-    },
-  };
+  });
 }
 
 export function orderFlowCapability(market: MarketService, flows: TradeFlows): { streams: StreamFactories } {

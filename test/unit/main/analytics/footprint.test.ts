@@ -3,7 +3,7 @@
  * point of control, diagonal imbalances at the 3:1 edge, value area by pairs and by single rows).
  */
 import { describe, expect, it } from 'vitest';
-import { buildFootprint } from '../../../../src/main/analytics/footprint';
+import { buildFootprint, FootprintCache } from '../../../../src/main/analytics/footprint';
 import { autoGroupTicks, BuySell, FlowVolumes, groupRows, parseScaled, priceSpanTicks, rowStep, type FlowTrade } from '../../../../src/main/analytics/trade-flow';
 import { buildTradedProfile, valueArea } from '../../../../src/main/analytics/traded-profile';
 
@@ -96,6 +96,22 @@ describe('footprint', () => {
       { price: '101', sell: '3', buy: '2', delta: '-1', buyImbalance: false, sellImbalance: false },
       { price: '99.5', sell: '4.5', buy: '0', delta: '-4.5', buyImbalance: false, sellImbalance: false },
     ]);
+  });
+
+  it('a cache of built candles rebuilds exactly the candles that received prints', () => {
+    const flow = flowOf([...handCandle(T0), trade('100.5', '2', 'sell', T0 + MINUTE + 10)]);
+    const options = { intervalMs: MINUTE, step: rowStep('0.5', 1, 1), imbalanceRatio: 3, candles: 10 };
+    const cache = new FootprintCache();
+    const first = buildFootprint(flow, options, cache);
+    flow.add(trade('100', '1', 'sell', T0 + MINUTE + 20));
+    const second = buildFootprint(flow, options, cache);
+    // The untouched first minute is the very object built before; the second minute is rebuilt.
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
+    expect(second[1]!.volume).toBe('3');
+    // The same as building from nothing, and a different step starts afresh.
+    expect(second).toEqual(buildFootprint(flow, options));
+    expect(buildFootprint(flow, { ...options, step: rowStep('0.5', 1, 2) }, cache)[0]!.rows).toHaveLength(3);
   });
 
   it('sums exactly: ten prints of 0.1 are 1, not 0.9999999999999999', () => {

@@ -60,7 +60,7 @@ const price = (label: string): number => Number(label.replace(/,/g, ''));
 async function checkFootprint(page: Page, chart: Locator, labelPattern: RegExp, shot: string): Promise<void> {
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize(viewport);
-    await expect.poll(async () => Number(await chart.getAttribute('data-candles')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await chart.getAttribute('data-candles')), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     const labels = await labelsOf(chart, 'price-labels');
     expect(labels.length).toBeGreaterThan(3);
@@ -79,7 +79,7 @@ async function checkProfile(page: Page, chart: Locator, labelPattern: RegExp, sh
   let drawn = { poc: '', vah: '', val: '' };
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize(viewport);
-    await expect.poll(async () => Number(await chart.getAttribute('data-rows')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await chart.getAttribute('data-rows')), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     for (const label of await labelsOf(chart, 'price-labels')) expect(label).toMatch(labelPattern);
     drawn = { poc: (await chart.getAttribute('data-poc'))!, vah: (await chart.getAttribute('data-vah'))!, val: (await chart.getAttribute('data-val'))! };
@@ -87,7 +87,7 @@ async function checkProfile(page: Page, chart: Locator, labelPattern: RegExp, sh
     // The POC lies inside the value area, which is a band (VAL ≤ POC ≤ VAH).
     expect(price(drawn.val)).toBeLessThanOrEqual(price(drawn.poc));
     expect(price(drawn.poc)).toBeLessThanOrEqual(price(drawn.vah));
-    await expect(page.getByLabel('Profile summary')).toContainText(`POC ${drawn.poc}`);
+    await expect(page.getByLabel('Profile summary')).toContainText(`POC ${drawn.poc}`, { timeout: 10_000 });
     await page.screenshot({ path: test.info().outputPath(`${shot}-${viewport.width}x${viewport.height}.png`) });
   }
   return drawn;
@@ -114,16 +114,16 @@ test('footprint and traded profile of a real ETHUSDT replay (prices ~2,680, 2 de
   const footprint = await openPanel(page, 'footprint', /^Footprint for ETHUSDT$/);
   // 15 s candles: the two minutes make about nine columns.
   await page.getByRole('combobox', { name: 'Footprint interval' }).selectOption('15000');
-  await expect.poll(async () => Number(await footprint.getAttribute('data-candles')), { timeout: 10_000 }).toBeGreaterThan(4);
+  await expect.poll(async () => Number(await footprint.getAttribute('data-candles')), { timeout: 20_000 }).toBeGreaterThan(4);
   // A real two minutes of ETHUSDT shows some 3:1 diagonal imbalances.
-  await expect.poll(async () => Number(await footprint.getAttribute('data-imbalances'))).toBeGreaterThan(0);
+  await expect.poll(async () => Number(await footprint.getAttribute('data-imbalances')), { timeout: 15_000 }).toBeGreaterThan(0);
   await checkFootprint(page, footprint, /^\d,\d{3}\.\d{2}$/, 'footprint-ethusdt');
 
   const profile = await openPanel(page, 'traded-profile', /^Traded volume profile for ETHUSDT$/);
   await checkProfile(page, profile, /^\d,\d{3}\.\d{2}$/, 'traded-profile-ethusdt');
   // Rows of one tick: the POC is the single price with the most volume.
   await page.getByRole('combobox', { name: 'Traded profile row size in ticks' }).selectOption('1');
-  await expect.poll(async () => profile.getAttribute('data-poc')).toBe(ethPocFromFrames());
+  await expect.poll(async () => profile.getAttribute('data-poc'), { timeout: 15_000 }).toBe(ethPocFromFrames());
   await expect(page.getByLabel('Profile summary')).toContainText('vol 2,298');
 });
 
@@ -132,7 +132,7 @@ test('footprint and traded profile of a real Coinbase SKL-USD replay (prices ~0.
   await replay(page, 'coinbase_2021-04-17.capture.jsonl', 'coinbase', 'SKL-USD');
   const footprint = await openPanel(page, 'footprint', /^Footprint for SKL-USD$/);
   await page.getByRole('combobox', { name: 'Footprint interval' }).selectOption('5000');
-  await expect.poll(async () => Number(await footprint.getAttribute('data-candles')), { timeout: 10_000 }).toBeGreaterThan(2);
+  await expect.poll(async () => Number(await footprint.getAttribute('data-candles')), { timeout: 20_000 }).toBeGreaterThan(2);
   await checkFootprint(page, footprint, /^0\.\d{4}$/, 'footprint-skl-usd');
 
   const profile = await openPanel(page, 'traded-profile', /^Traded volume profile for SKL-USD$/);

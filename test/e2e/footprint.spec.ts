@@ -61,7 +61,7 @@ async function checkFootprint(page: Page, chart: Locator, labelPattern: RegExp, 
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize(viewport);
     await expect.poll(async () => Number(await chart.getAttribute('data-candles')), { timeout: 20_000 }).toBeGreaterThan(0);
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(500);
     const labels = await labelsOf(chart, 'price-labels');
     expect(labels.length).toBeGreaterThan(3);
     for (const label of labels) expect(label).toMatch(labelPattern);
@@ -80,7 +80,8 @@ async function checkProfile(page: Page, chart: Locator, labelPattern: RegExp, sh
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize(viewport);
     await expect.poll(async () => Number(await chart.getAttribute('data-rows')), { timeout: 20_000 }).toBeGreaterThan(0);
-    await page.waitForTimeout(300);
+    await expect.poll(async () => chart.getAttribute('data-poc'), { timeout: 20_000 }).toMatch(labelPattern);
+    await page.waitForTimeout(500);
     for (const label of await labelsOf(chart, 'price-labels')) expect(label).toMatch(labelPattern);
     drawn = { poc: (await chart.getAttribute('data-poc'))!, vah: (await chart.getAttribute('data-vah'))!, val: (await chart.getAttribute('data-val'))! };
     for (const label of Object.values(drawn)) expect(label).toMatch(labelPattern);

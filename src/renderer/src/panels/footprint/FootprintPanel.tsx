@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_FOOTPRINT_INTERVAL_MS, DEFAULT_IMBALANCE_RATIO, FOOTPRINT_INTERVALS_MS } from '../../../../shared/order-flow';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { formatQuantity, formatSigned, withUnit } from '../../format';
@@ -45,7 +45,11 @@ export function FootprintPanel({ choice, settings, onSettings }: PanelProps<Foot
   const sized = width > 0 && height > 0;
   const params = choice && sized ? { venue: choice.venue, symbol: choice.symbol, intervalMs, groupTicks, imbalanceRatio, candles, autoRows } : null;
   const key = choice && sized ? `${choice.venue}:${choice.symbol}:${intervalMs}:${groupTicks}:${imbalanceRatio}:${candles}:${groupTicks === 0 ? autoRows : ''}` : '';
-  const { frame, error } = useStream('flow.footprint', params, key);
+  const { frame: latest, error } = useStream('flow.footprint', params, key);
+  // A resize or a setting resubscribes: keep drawing the symbol's last frame until the new one comes.
+  const [previous, setPrevious] = useState(latest);
+  if (latest && latest !== previous) setPrevious(latest);
+  const frame = latest ?? (previous && choice && previous.venue === choice.venue && previous.symbol === choice.symbol ? previous : null);
   const fmt = useMarketFormat(choice);
   const sizeDecimals = frame?.sizeDecimals ?? fmt.sizeDecimals;
 

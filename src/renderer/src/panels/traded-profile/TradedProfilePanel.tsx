@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_VALUE_AREA_PERCENT } from '../../../../shared/order-flow';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { formatPriceText, formatQuantity, withUnit } from '../../format';
@@ -43,7 +43,11 @@ export function TradedProfilePanel({ choice, settings, onSettings }: PanelProps<
   const base = choice && height > 0 ? { venue: choice.venue, symbol: choice.symbol, groupTicks, autoRows, valueAreaPercent } : null;
   const params = base ? (windowMs === 0 ? { ...base, period: 'session' as const } : { ...base, period: 'window' as const, windowMs }) : null;
   const key = base ? `${base.venue}:${base.symbol}:${windowMs}:${groupTicks}:${valueAreaPercent}:${groupTicks === 0 ? autoRows : ''}` : '';
-  const { frame, error } = useStream('flow.tradedProfile', params, key);
+  const { frame: latest, error } = useStream('flow.tradedProfile', params, key);
+  // A resize or a setting resubscribes: keep drawing the symbol's last frame until the new one comes.
+  const [previous, setPrevious] = useState(latest);
+  if (latest && latest !== previous) setPrevious(latest);
+  const frame = latest ?? (previous && choice && previous.venue === choice.venue && previous.symbol === choice.symbol ? previous : null);
   const fmt = useMarketFormat(choice);
 
   useEffect(() => {

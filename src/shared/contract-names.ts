@@ -41,7 +41,9 @@ export const COMMAND_NAMES = [
 ] as const;
 export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts', 'mm', 'candles',
   // cross-venue (src/shared/cross-venue.ts)
-  'cross.book', 'cross.leadlag'] as const;
+  'cross.book', 'cross.leadlag',
+  // order flow (src/shared/order-flow.ts)
+  'flow.footprint', 'flow.tradedProfile'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { analyticsCommands, analyticsStreams } from './analytics';
 import { alertDeliveryCommands } from './alert-delivery';
 import { crossVenueStreams } from './cross-venue';
+import { orderFlowStreams } from './order-flow';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { CANDLE_INTERVAL_NAMES } from './candles';
 import { VENUE_IDS } from './market';
@@ -634,6 +635,7 @@ export const streams = {
   ...analyticsStreams,
   ...marketMakerStreams,
   ...crossVenueStreams,
+  ...orderFlowStreams,
 } as const;
 
 export type Commands = typeof commands;

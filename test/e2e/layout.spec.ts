@@ -14,10 +14,10 @@ async function ready(page: Page): Promise<void> {
 test('every panel renders and updates, and each is captured for review', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1500, height: 950 });
   await ready(page);
-  // The default dashboard: ladder with the tape under it, depth, time series, heatmap, health. Add the volume profile.
+  // The default dashboard: ladder with the tape under it, depth, time series, heatmap, health. Add the resting liquidity profile.
   await page.getByRole('button', { name: '+ Add panel' }).click();
-  await page.getByRole('menuitem', { name: 'Volume profile' }).click();
-  for (const name of ['DOM ladder', 'Time & Sales', 'Depth', 'Time series', 'Liquidity heatmap', 'Feed health', 'Volume profile']) {
+  await page.getByRole('menuitem', { name: 'Resting liquidity profile' }).click();
+  for (const name of ['DOM ladder', 'Time & Sales', 'Depth', 'Time series', 'Liquidity heatmap', 'Feed health', 'Resting liquidity profile']) {
     await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
   }
   await expect(page.getByRole('region')).toHaveCount(7);
@@ -28,14 +28,14 @@ test('every panel renders and updates, and each is captured for review', async (
       const canvases = el instanceof HTMLCanvasElement ? [el] : [...el.querySelectorAll('canvas')];
       return canvases.map((c) => c.toDataURL()).join('|');
     });
-  for (const label of [/^Depth chart for/, /^Liquidity heatmap for/, /^Bid, ask and mid over time for/, /^Volume profile for/]) {
+  for (const label of [/^Depth chart for/, /^Liquidity heatmap for/, /^Bid, ask and mid over time for/, /^Resting liquidity profile for/]) {
     const before = await pixels(label);
     await expect.poll(async () => (await pixels(label)) !== before, { timeout: 10_000, message: `${label} should redraw` }).toBe(true);
   }
   await expect(page.getByRole('table', { name: 'Feed health' }).getByRole('row')).not.toHaveCount(1);
   await page.waitForTimeout(3000); // a few seconds of history in the charts
   await shot(page, testInfo.outputPath('dashboard-all-panels.png'), 'dashboard');
-  for (const name of ['DOM ladder', 'Depth', 'Time series', 'Liquidity heatmap', 'Feed health', 'Volume profile']) {
+  for (const name of ['DOM ladder', 'Depth', 'Time series', 'Liquidity heatmap', 'Feed health', 'Resting liquidity profile']) {
     const slug = name.toLowerCase().replace(/\s+/g, '-');
     await shot(page.getByRole('region', { name, exact: true }), testInfo.outputPath(`panel-${slug}.png`), `panel-${slug}`);
   }
@@ -74,12 +74,12 @@ test('the layout and panel settings survive a reload', async ({ page }) => {
   await page.getByRole('checkbox', { name: 'Show cumulative size' }).check();
   await page.getByRole('button', { name: 'Close Time series' }).click();
   await page.getByRole('button', { name: '+ Add panel' }).click();
-  await page.getByRole('menuitem', { name: 'Volume profile' }).click();
+  await page.getByRole('menuitem', { name: 'Resting liquidity profile' }).click();
   await page.reload();
   await expect(page.getByRole('combobox', { name: 'Price grouping in ticks' })).toHaveValue('10', { timeout: 15_000 });
   await expect(page.getByRole('checkbox', { name: 'Show cumulative size' })).toBeChecked();
   await expect(page.getByRole('region', { name: 'Time series', exact: true })).toHaveCount(0);
-  await expect(page.getByRole('region', { name: 'Volume profile', exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Resting liquidity profile', exact: true })).toBeVisible();
 });
 
 test('a detached panel opens in its own window, keeps updating, and docks back', async ({ page, context }) => {

@@ -34,6 +34,8 @@ import { alertDeliveryCapability } from '../alerts-delivery/capability';
 import { candlesCapability } from './candles-capability';
 import { crossVenueCapability, feesFromEnv } from '../crossvenue/capability';
 import type { DeskSource } from '../desk/subscriber';
+import { TradeFlows } from '../market/trade-flows';
+import { orderFlowCapability } from './order-flow-capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -201,6 +203,10 @@ export function createServices(options: ServicesOptions): Services {
   const candles = candlesCapability(market, store);
   contract.register({}, candles.streams);
   closers.push(() => candles.close());
+  // Footprint and traded volume profile: every feed's volume by time and price (earlier prints from the store).
+  const tradeFlows = new TradeFlows(market, store, (feed) => market.isReplayFeed(feed));
+  closers.push(() => tradeFlows.close());
+  contract.register({}, orderFlowCapability(market, tradeFlows).streams);
   return {
     market,
     recentTrades,

@@ -5,7 +5,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { CANDLE_INTERVAL_NAMES, type CandleIntervalName } from '../../shared/candles';
 
-export type NewWindowKind = 'ladder' | 'depth' | 'timeseries' | 'alerts' | 'impact' | 'heatmap' | 'health' | 'metrics' | 'profile' | 'tape' | 'candles';
+export type NewWindowKind = 'ladder' | 'depth' | 'timeseries' | 'alerts' | 'impact' | 'heatmap' | 'health' | 'metrics' | 'profile' | 'tape' | 'candles' | 'footprint' | 'traded-profile';
 
 export interface MenuActions {
   exportCsv(): void;
@@ -32,9 +32,11 @@ export const NEW_WINDOWS: Array<[NewWindowKind, string, string]> = [
   ['heatmap', 'New Heatmap Window', 'CmdOrCtrl+6'],
   ['health', 'New Feed Health Window', 'CmdOrCtrl+7'],
   ['metrics', 'New Metrics Window', 'CmdOrCtrl+8'],
-  ['profile', 'New Volume Profile Window', 'CmdOrCtrl+9'],
+  ['profile', 'New Resting Liquidity Profile Window', 'CmdOrCtrl+9'],
   ['tape', 'New Time && Sales Window', 'CmdOrCtrl+Shift+T'],
   ['candles', 'New Candles Window', 'CmdOrCtrl+Shift+C'],
+  ['footprint', 'New Footprint Window', 'CmdOrCtrl+Shift+F'],
+  ['traded-profile', 'New Traded Volume Profile Window', 'CmdOrCtrl+Shift+P'],
 ];
 
 export function buildMenuTemplate(actions: MenuActions, opts: { isMac: boolean; isDev: boolean; appName: string }): MenuItemConstructorOptions[] {

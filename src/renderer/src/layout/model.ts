@@ -4,7 +4,7 @@
  */
 import type { SymbolChoice } from './symbol-choice';
 
-export const PANEL_KINDS = ['ladder', 'depth', 'timeseries', 'heatmap', 'profile', 'metrics', 'alerts', 'impact', 'health', 'tape', 'market-maker', 'candles', 'cross-ladder', 'cross-depth', 'cross-heatmap', 'cross-nbbo'] as const;
+export const PANEL_KINDS = ['ladder', 'depth', 'timeseries', 'heatmap', 'profile', 'metrics', 'alerts', 'impact', 'health', 'tape', 'market-maker', 'candles', 'cross-ladder', 'cross-depth', 'cross-heatmap', 'cross-nbbo', 'footprint', 'traded-profile'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
 /**

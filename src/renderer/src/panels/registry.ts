@@ -14,6 +14,8 @@ import { LadderPanel } from './ladder/LadderPanel';
 import { MarketMakerPanel } from './market-maker/MarketMakerPanel';
 import { MetricsPanel } from './metrics/MetricsPanel';
 import { VolumeProfilePanel } from './profile/VolumeProfilePanel';
+import { FootprintPanel } from './footprint/FootprintPanel';
+import { TradedProfilePanel } from './traded-profile/TradedProfilePanel';
 import { TapePanel } from './tape/TapePanel';
 import { TimeSeriesPanel } from './timeseries/TimeSeriesPanel';
 import type { PanelProps } from './types';
@@ -29,7 +31,8 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   depth: { title: 'Depth', component: DepthPanel as ComponentType<PanelProps<never>> },
   timeseries: { title: 'Time series', component: TimeSeriesPanel as ComponentType<PanelProps<never>> },
   heatmap: { title: 'Liquidity heatmap', component: HeatmapPanel as ComponentType<PanelProps<never>> },
-  profile: { title: 'Volume profile', component: VolumeProfilePanel as ComponentType<PanelProps<never>> },
+  // Kind id 'profile' kept so saved layouts still load; it shows resting size, not traded volume.
+  profile: { title: 'Resting liquidity profile', component: VolumeProfilePanel as ComponentType<PanelProps<never>> },
   metrics: { title: 'Metrics', component: MetricsPanel as ComponentType<PanelProps<never>> },
   alerts: { title: 'Alerts', component: AlertsPanel as ComponentType<PanelProps<never>> },
   impact: { title: 'Impact calculator', component: ImpactPanel as ComponentType<PanelProps<never>> },
@@ -41,4 +44,6 @@ export const PANELS: Partial<Record<PanelKind, PanelDefinition>> = {
   'cross-depth': { title: 'Consolidated depth', component: CrossDepthPanel as ComponentType<PanelProps<never>> },
   'cross-heatmap': { title: 'Consolidated heatmap', component: CrossHeatmapPanel as ComponentType<PanelProps<never>> },
   'cross-nbbo': { title: 'NBBO & cross-venue', component: CrossNbboPanel as ComponentType<PanelProps<never>> },
+  footprint: { title: 'Footprint', component: FootprintPanel as ComponentType<PanelProps<never>> },
+  'traded-profile': { title: 'Traded volume profile', component: TradedProfilePanel as ComponentType<PanelProps<never>> },
 };

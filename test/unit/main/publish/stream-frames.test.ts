@@ -59,6 +59,8 @@ describe('stream frames against the contract', () => {
       candles: { ...book, interval: '1s' },
       'cross.book': { ...book, levels: 10 },
       'cross.leadlag': book,
+      'flow.footprint': book,
+      'flow.tradedProfile': book,
     };
     const frames = new Map<string, unknown>();
     const errors: string[] = [];
@@ -91,6 +93,13 @@ describe('stream frames against the contract', () => {
     expect(Number(cross.bids[0]!.price)).toBe(0.3527);
     expect(Object.keys(cross.bids[0]!.venues)).toEqual([VENUE]);
     expect(cross.nbbo.bid).toMatchObject({ price: '0.35270000', venue: VENUE });
+    // The capture's one NKNUSDT aggTrade: 58 bought by a taker, in the footprint and the day's profile.
+    const footprint = frames.get('flow.footprint') as { candles: Array<{ buyVolume: string; sellVolume: string; poc: string | null }> };
+    expect(footprint.candles.map((c) => [c.buyVolume, c.sellVolume])).toEqual([['58', '0']]);
+    const profile = frames.get('flow.tradedProfile') as { volume: string; poc: string | null; valueAreaHigh: string | null };
+    expect(profile.volume).toBe('58');
+    expect(profile.poc).toBe(footprint.candles[0]!.poc);
+    expect(profile.valueAreaHigh).toBe(profile.poc);
     expect((frames.get('ui.commands') as { commands: Array<{ action: string }> }).commands.map((c) => c.action)).toEqual(['export-csv']);
 
     // The capture's one NKNUSDT print (58 at 0.3529), replayed before the chart opened: from the trade log.

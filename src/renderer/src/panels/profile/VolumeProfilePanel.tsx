@@ -29,7 +29,7 @@ export function averageProfile(history: ColumnHistory, windowMs: number, now: nu
   return sums;
 }
 
-/** Volume profile: average resting size at each price over a rolling window (default 180 s). */
+/** Resting liquidity profile: average resting size at each price over a rolling window (default 180 s). */
 export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<ProfileSettings>) {
   const windowSec = settings.windowSec ?? 180;
   const params = choice ? { venue: choice.venue, symbol: choice.symbol, rows: ROWS, spanBps: 0, intervalMs: 500 } : null;
@@ -71,7 +71,7 @@ export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<
       </div>
       <StreamProblem error={error} choice={choice} />
       <div className="chart-box" ref={boxRef}>
-        <canvas ref={canvasRef} role="img" aria-label={choice ? `Volume profile for ${choice.symbol}` : 'Volume profile'} />
+        <canvas ref={canvasRef} role="img" aria-label={choice ? `Resting liquidity profile for ${choice.symbol}` : 'Resting liquidity profile'} />
       </div>
     </div>
   );

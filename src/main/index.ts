@@ -16,6 +16,10 @@ import { buildMenuTemplate, type MenuActions } from './windows/menu-template';
 import { decidePermission, guardNavigation } from './windows/web-contents-guards';
 import { isAppUrl } from './windows/web-preferences';
 import { WindowManager } from './windows/window-manager';
+import { safeStorageCipher } from './windows/safe-storage-cipher';
+import { DEFAULT_PUBLIC_SETTINGS } from '../shared/settings';
+import { effectiveSettingsOptions, settingsOverrides } from './settings/effective';
+import { SettingsStore } from './settings/settings-store';
 
 // A separate data folder (tests, a second profile); must be set before anything reads userData.
 if (process.env.ORDERBOOK_USER_DATA) app.setPath('userData', process.env.ORDERBOOK_USER_DATA);
@@ -102,11 +106,18 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
       callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
-    services = createServices({
+    // Settings (the settings window) are read once safeStorage is usable, i.e. after ready.
+    const settingsStore = new SettingsStore(join(dataDir, 'settings.json'), safeStorageCipher(), {
+      ...DEFAULT_PUBLIC_SETTINGS,
       venues: ['demo', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
+    });
+    const effective = effectiveSettingsOptions(settingsStore, {}, process.env, dataDir);
+    services = createServices({
+      venues: effective.venues,
       logger,
       dataDir,
-      credentials: credentialsFromEnv(),
+      credentials: effective.coinbase ? { coinbase: effective.coinbase } : credentialsFromEnv(),
+      settings: { store: settingsStore, overridden: settingsOverrides({}, process.env) },
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
     });
     const exportsDir = join(dataDir, 'exports');

@@ -34,6 +34,10 @@ export const COMMAND_NAMES = [
   'mm.start',
   'mm.stop',
   'mm.settings',
+  // settings page (src/shared/settings.ts)
+  'settings.get',
+  'settings.save',
+  'settings.testDelivery',
 ] as const;
 export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts', 'mm'] as const;
 

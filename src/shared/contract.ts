@@ -13,6 +13,7 @@ import { analyticsCommands, analyticsStreams } from './analytics';
 import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } from './contract-names';
 import { VENUE_IDS } from './market';
 import { marketMakerCommands, marketMakerStreams } from './market-maker';
+import { settingsCommands } from './settings';
 
 export { COMMAND_NAMES, STREAM_NAMES, isCommandName, isStreamName } from './contract-names';
 
@@ -534,6 +535,7 @@ export const commands = {
   ...storeCommands,
   ...analyticsCommands,
   ...marketMakerCommands,
+  ...settingsCommands,
 } as const;
 
 export const streams = {

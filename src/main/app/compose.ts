@@ -25,6 +25,7 @@ import { MarketService, type VenueConfig } from '../market/service';
 import { RecentTrades } from '../market/recent-trades';
 import { TradedVolume } from '../market/traded-volume';
 import { marketMakerCapability } from './market-maker-capability';
+import { settingsCapability, type SettingsCapabilityOptions } from '../settings/capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -41,6 +42,8 @@ export interface ServicesOptions {
   credentials?: Partial<Record<VenueId, VenueCredentials>>;
   /** Analytics thresholds and sizes (defaults in src/main/analytics/config.ts). */
   analytics?: AnalyticsOverrides;
+  /** The settings page's store and what flags/env override (src/main/settings); none in some tests. */
+  settings?: Omit<SettingsCapabilityOptions, 'applyRetention'>;
 }
 
 export interface Services {
@@ -148,6 +151,18 @@ export function createServices(options: ServicesOptions): Services {
           evidence: { ...alert.evidence, outcome: alert.outcome },
         });
       }),
+    );
+  }
+  if (options.settings) {
+    const storeForRetention = store as Store | null;
+    contract.register(
+      settingsCapability({
+        ...options.settings,
+        // Keep the store's size cap; the page sets the age limit.
+        applyRetention: storeForRetention
+          ? (days) => storeForRetention.setRetention({ days, maxBytes: storeForRetention.status().retention.maxBytes })
+          : undefined,
+      }).commands,
     );
   }
   return {

@@ -15,6 +15,9 @@ import { parseEndpoints, type EndpointOverrides } from '../app/endpoints';
 import { jsonLineLogger } from '../log';
 import { rotatingFileLogger, teeLogger } from '../log-file';
 import { supportedVenues } from '../venues/registry';
+import { effectiveSettingsOptions, settingsOverrides, type SettingsFlags } from '../settings/effective';
+import { webHostCipher } from '../settings/secret-cipher';
+import { SettingsStore } from '../settings/settings-store';
 import { installCrashGuard } from './crash-guard';
 import { checkToken, isLoopback, startWebHost } from './server';
 
@@ -50,8 +53,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got ${v.port}`);
   const tickMs = Number(v.tick);
   if (!(tickMs >= 16 && tickMs <= 1000)) fail(`--tick must be 16-1000 ms, got ${v.tick}`);
-  // Without --venue the host runs the demo venue, which needs no network.
-  const requested = (v.venue ?? ['demo']).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  // The settings page's file lives in the --data folder (default ~/.orderbook-monitor); flags win over it.
+  const appDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
+  const settingsStore = new SettingsStore(join(appDir, 'settings.json'), webHostCipher(process.env));
+  if (settingsStore.loadProblem) process.stderr.write(`web: settings: ${settingsStore.loadProblem}; using defaults\n`);
+  // Without --venue the host runs the saved venues (by default the demo venue, which needs no network).
+  const requested = (v.venue ?? settingsStore.settings().venues).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const venues: VenueId[] = [];
   for (const id of requested) {
     if (!isVenueId(id)) fail(`unknown venue "${id}"; known: ${supportedVenues().join(', ')}`);
@@ -72,7 +79,9 @@ async function main(): Promise<void> {
   }
   const tokenProblem = token === null ? null : checkToken(token);
   if (tokenProblem) fail(tokenProblem);
-  const dataDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
+  const settingsFlags: SettingsFlags = { venues: v.venue ? venues : undefined, data: v.data };
+  const effective = effectiveSettingsOptions(settingsStore, settingsFlags, process.env, appDir);
+  const dataDir = resolve(effective.dataDir);
   const logLevel = v['log-level'] as 'debug' | 'info' | 'warn' | 'error';
   const uiDir = resolve(v.ui ?? join(repoRoot, 'out'));
   const logger = teeLogger(
@@ -93,7 +102,8 @@ async function main(): Promise<void> {
     endpoints,
     tickMs,
     dataDir,
-    credentials: credentialsFromEnv(),
+    credentials: effective.coinbase ? { coinbase: effective.coinbase } : credentialsFromEnv(),
+    settings: { store: settingsStore, overridden: settingsOverrides(settingsFlags, process.env) },
     host: { name: 'Order Book Monitor', version: process.env.npm_package_version ?? '0.0.0', host: 'web' },
   });
   let webHost;

@@ -11,7 +11,8 @@ import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
 import { CONTRAST_CHOICES, NO_DATA_RGB } from './colormap';
 import { HeatmapColumns } from './column-store';
-import { ASK_COLOUR, BID_COLOUR, drawOverlay } from './overlay';
+import { drawOverlay, heatmapSideColours } from './overlay';
+import { usePalette } from '../../theme/theme';
 import { paintHeatmapFills, useMarketMakerOverlay } from '../market-maker/overlay';
 import { createCellSurface, type CellSurface } from './surfaces';
 import { buildCells, clockTime, COLUMN_PX, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View, xOfTime, yOfPrice } from './view';
@@ -148,6 +149,9 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   useEffect(() => () => cancelAnimationFrame(drawPending.current), []);
   // The paper market maker filled: show it.
   useEffect(() => scheduleDraw(), [marketMaker.frame, scheduleDraw]);
+  // The theme changed: redraw the lines in its colours.
+  const palette = usePalette();
+  useEffect(() => scheduleDraw(), [palette, scheduleDraw]);
 
   /** Load past columns in [from, to) from the host's history; a host without one answers 'unavailable' once. */
   const loadHistory = useCallback(
@@ -324,7 +328,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
         />
         <NumberSelect label="Contrast" name="Heatmap contrast" value={contrast} options={[...CONTRAST_CHOICES]} format={String} onChange={(n) => onSettings({ contrast: n })} />
         <span className="legend">
-          <span style={{ color: BID_COLOUR }}>— best bid</span> <span style={{ color: ASK_COLOUR }}>— best ask</span>
+          <span style={{ color: heatmapSideColours().bid }}>— best bid</span> <span style={{ color: heatmapSideColours().ask }}>— best ask</span>
         </span>
         {!following && (
           <button

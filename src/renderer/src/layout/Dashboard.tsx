@@ -23,6 +23,8 @@ import { PanelFrame } from './PanelFrame';
 import { layoutStore } from './state';
 import { useDashboardSymbol } from './useLinkedSymbol';
 import { useStore } from './store';
+import { WorkspaceMenu } from '../workspaces/WorkspaceMenu';
+import { SETTINGS_WINDOW_ID } from '../settings/open';
 
 export const DASHBOARD_SYMBOL_INPUT = 'dashboard-symbol';
 
@@ -44,7 +46,7 @@ export function Dashboard() {
   const layout = useStore(layoutStore);
   const { venues, instruments, errors, loading } = useInstrumentsContext();
   const [notice, setNotice] = useState<string | null>(null);
-  const [menu, setMenu] = useState<'add' | 'windows' | null>(null);
+  const [menu, setMenu] = useState<'add' | 'windows' | 'workspaces' | null>(null);
 
   const [choice, setDashboardSymbol] = useDashboardSymbol();
   // The host watches its own memory; more than 50% over the start-up baseline is shown here.
@@ -146,6 +148,16 @@ export function Dashboard() {
             )}
           </div>
         )}
+        <WorkspaceMenu open={menu === 'workspaces'} onToggle={() => setMenu(menu === 'workspaces' ? null : 'workspaces')} />
+        <button
+          type="button"
+          className="tool-button"
+          onClick={() => {
+            if (!openPanelWindow(SETTINGS_WINDOW_ID)) setNotice('The settings window could not be opened: allow pop-ups for this page.');
+          }}
+        >
+          Settings
+        </button>
         <div className="venue-status" aria-label="Venues">
           {venues.map((v) => (
             <span key={v.id} className={`venue-pill venue-${v.status}`} title={`${v.name}: ${v.message ?? v.status}`}>

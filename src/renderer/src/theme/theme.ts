@@ -49,3 +49,18 @@ export function installAppearance(): void {
   apply(appearanceStore.get());
   appearanceStore.subscribe(() => apply(appearanceStore.get()));
 }
+
+/**
+ * The saved settings are the source of truth across restarts: take their theme and number format
+ * once at start (a host without settings leaves the window's own choice alone).
+ */
+export function syncAppearanceWithSettings(load: () => Promise<{ settings: Appearance }>): void {
+  load()
+    .then(({ settings }) => {
+      const now = appearanceStore.get();
+      if (now.theme !== settings.theme || now.numberFormat !== settings.numberFormat) {
+        appearanceStore.set({ theme: settings.theme, numberFormat: settings.numberFormat });
+      }
+    })
+    .catch(() => undefined);
+}

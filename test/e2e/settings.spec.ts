@@ -65,6 +65,10 @@ test('the theme changes in every window without a reload; a bad value is refused
     await fresh.goto('/?panel=settings');
     await expect(fresh.getByRole('combobox', { name: 'Theme' })).toHaveValue('colour-blind');
     await expect(fresh.getByRole('textbox', { name: 'Retention in days' })).toHaveValue('30');
+    for (const viewport of VIEWPORTS) {
+      await fresh.setViewportSize(viewport);
+      await fresh.screenshot({ path: test.info().outputPath(`settings-page-${viewport.width}x${viewport.height}.png`) });
+    }
     await fresh.close();
   } finally {
     await restoreDark(page);

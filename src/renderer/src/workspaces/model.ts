@@ -7,7 +7,11 @@
 import { z } from 'zod';
 import { VENUE_IDS } from '../../../shared/market';
 import { LINK_GROUPS, PANEL_KINDS, parseLayout, type LayoutState } from '../layout/model';
-import type { LinkedSymbols } from '../layout/state';
+import type { LinkGroup } from '../layout/model';
+import type { SymbolChoice } from '../layout/symbol-choice';
+
+/** The link groups' symbols (as layout/state.ts keeps them; that module needs a browser). */
+export type LinkedSymbols = Partial<Record<Exclude<LinkGroup, 'none'>, SymbolChoice>>;
 
 export const WORKSPACE_FILE_FORMAT = 'orderbook-monitor-workspace';
 export const WORKSPACE_FILE_VERSION = 1;

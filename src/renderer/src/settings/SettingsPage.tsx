@@ -279,8 +279,9 @@ export function SettingsPage() {
         <fieldset>
           <legend>Network and data</legend>
           <label className="settings-field">
-            <span>Proxy {overridden('proxy')}</span>
+            <span>Proxy</span>
             <input aria-label="Proxy URL" placeholder="none (e.g. socks5h://127.0.0.1:1080)" value={draft.proxyUrl} onChange={(e) => set({ proxyUrl: e.target.value })} />
+            {overridden('proxy')}
             {fieldError('proxy.url')}
           </label>
           <label className="settings-field">
@@ -289,8 +290,9 @@ export function SettingsPage() {
             {fieldError('proxy.noProxy')}
           </label>
           <label className="settings-field">
-            <span>Data folder {overridden('dataDir')}</span>
+            <span>Data folder</span>
             <input aria-label="Data folder" placeholder="the app's own folder" value={draft.dataDir} onChange={(e) => set({ dataDir: e.target.value })} />
+            {overridden('dataDir')}
             {fieldError('dataDir')}
           </label>
           <label className="settings-field">
@@ -303,25 +305,28 @@ export function SettingsPage() {
         <fieldset>
           <legend>Alert delivery</legend>
           <label className="settings-field">
-            <span>Webhook URL {overridden('alertDelivery.webhook')}</span>
+            <span>Webhook URL</span>
             <input aria-label="Webhook URL" placeholder="https://…" value={draft.webhookUrl} onChange={(e) => set({ webhookUrl: e.target.value })} />
+            {overridden('alertDelivery.webhook')}
             {fieldError('alertDelivery.webhook.url')}
           </label>
           {secretInput('webhookSecret', 'Webhook secret', 'signs each request (HMAC-SHA256)')}
           <label className="settings-field">
-            <span>Telegram chat {overridden('alertDelivery.telegram')}</span>
+            <span>Telegram chat</span>
             <input aria-label="Telegram chat id" placeholder="numeric id or @channel" value={draft.telegramChat} onChange={(e) => set({ telegramChat: e.target.value })} />
+            {overridden('alertDelivery.telegram')}
             {fieldError('alertDelivery.telegram.chatId')}
           </label>
           {secretInput('telegramToken', 'Telegram bot token', '123456789:AA…')}
           <div className="settings-field">
-            <span>Quiet hours {overridden('alertDelivery.quietHours')}</span>
+            <span>Quiet hours</span>
             <span className="quiet-row">
               <input aria-label="Quiet from" placeholder="22:00" value={draft.quietFrom} onChange={(e) => set({ quietFrom: e.target.value })} />
               <span>to</span>
               <input aria-label="Quiet to" placeholder="07:00" value={draft.quietTo} onChange={(e) => set({ quietTo: e.target.value })} />
               <input aria-label="Time zone" placeholder="UTC" value={draft.quietZone} onChange={(e) => set({ quietZone: e.target.value })} />
             </span>
+            {overridden('alertDelivery.quietHours')}
             {fieldError('alertDelivery.quietHours.from') ?? fieldError('alertDelivery.quietHours.to') ?? fieldError('alertDelivery.quietHours.timeZone')}
           </div>
           <div className="settings-actions">

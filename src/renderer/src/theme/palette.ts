@@ -95,7 +95,8 @@ const COLOUR_BLIND: Palette = {
   sell: '#f5c04d',
   // Yellow walls would be confused with orange asks; walls are white-ish instead.
   wall: '#f0f0f0',
-  accent: '#cc79a7',
+  // Neither blue nor orange: buttons and outlines must not read as a side.
+  accent: '#a493f0',
 };
 
 export const PALETTES: Record<ThemeName, Palette> = { dark: DARK, light: LIGHT, 'colour-blind': COLOUR_BLIND };

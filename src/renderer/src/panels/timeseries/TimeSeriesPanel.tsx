@@ -23,7 +23,7 @@ import { currentPalette, usePalette } from '../../theme/theme';
 /** The chart's theme-dependent options (applied at creation and again when the theme changes). */
 function chartColours(p: Palette) {
   return {
-    layout: { background: { type: ColorType.Solid, color: p.panel }, textColor: p.muted },
+    layout: { background: { type: ColorType.Solid, color: p.panel }, textColor: p.muted, panes: { separatorColor: p.panelEdge } },
     grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
     rightPriceScale: { borderColor: p.panelEdge },
     timeScale: { borderColor: p.panelEdge },

@@ -148,7 +148,7 @@ export function Dashboard() {
             )}
           </div>
         )}
-        <WorkspaceMenu open={menu === 'workspaces'} onToggle={() => setMenu(menu === 'workspaces' ? null : 'workspaces')} />
+        <WorkspaceMenu open={menu === 'workspaces'} onToggle={() => setMenu(menu === 'workspaces' ? null : 'workspaces')} openPanelWindow={openPanelWindow} />
         <button
           type="button"
           className="tool-button"

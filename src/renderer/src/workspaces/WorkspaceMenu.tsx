@@ -5,7 +5,6 @@
  * workspace's detached panels in their windows.
  */
 import { useRef, useState } from 'react';
-import { openPanelWindow } from '../layout/Dashboard';
 import { layoutStore, linkStore } from '../layout/state';
 import { syncedStore, useStore } from '../layout/store';
 import {
@@ -35,7 +34,8 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function WorkspaceMenu({ open, onToggle }: { open: boolean; onToggle: () => void }) {
+/** `openPanelWindow` opens a detached panel's window (the dashboard's; passed in to keep imports one-way). */
+export function WorkspaceMenu({ open, onToggle, openPanelWindow }: { open: boolean; onToggle: () => void; openPanelWindow: (id: string) => boolean }) {
   const state = useStore(workspacesStore);
   const [name, setName] = useState('');
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);

@@ -104,12 +104,12 @@ test('two workspaces saved, switched between, exported and imported; damaged and
   await page.getByRole('menuitem', { name: 'Volume profile' }).click();
   await expect(regions).toHaveCount(initial + 1);
   await saveAs('Profile');
-  await expect(menuButton).toHaveText('Workspace: Profile');
+  await expect(menuButton).toHaveAccessibleName('Workspace: Profile');
 
   await dialog.getByRole('button', { name: 'Overview', exact: true }).click();
   await expect(regions).toHaveCount(initial);
   await expect(page.getByRole('region', { name: 'Volume profile', exact: true })).toHaveCount(0);
-  await expect(menuButton).toHaveText('Workspace: Overview');
+  await expect(menuButton).toHaveAccessibleName('Workspace: Overview');
   await dialog.getByRole('button', { name: 'Profile', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Volume profile', exact: true })).toBeVisible();
   await expect(regions).toHaveCount(initial + 1);

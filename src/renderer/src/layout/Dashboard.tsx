@@ -91,7 +91,14 @@ export function Dashboard() {
   return (
     <div className="app">
       <header className="app-header">
-        <h1 title="Order Book Monitor">Order Book Monitor</h1>
+        <h1 title="Order Book Monitor">
+          <WorkspaceMenu open={menu === 'workspaces'} onToggle={() => setMenu(menu === 'workspaces' ? null : 'workspaces')} openPanelWindow={openPanelWindow}
+            onOpenSettings={() => {
+              setMenu(null);
+              if (!openPanelWindow(SETTINGS_WINDOW_ID)) setNotice('The settings window could not be opened: allow pop-ups for this page.');
+            }}
+          />
+        </h1>
         <SymbolPicker id={DASHBOARD_SYMBOL_INPUT} value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setDashboardSymbol} />
         <RecordButton choice={choice} />
         <ReplayControl />
@@ -148,16 +155,6 @@ export function Dashboard() {
             )}
           </div>
         )}
-        <WorkspaceMenu open={menu === 'workspaces'} onToggle={() => setMenu(menu === 'workspaces' ? null : 'workspaces')} openPanelWindow={openPanelWindow} />
-        <button
-          type="button"
-          className="tool-button"
-          onClick={() => {
-            if (!openPanelWindow(SETTINGS_WINDOW_ID)) setNotice('The settings window could not be opened: allow pop-ups for this page.');
-          }}
-        >
-          Settings
-        </button>
         <div className="venue-status" aria-label="Venues">
           {venues.map((v) => (
             <span key={v.id} className={`venue-pill venue-${v.status}`} title={`${v.name}: ${v.message ?? v.status}`}>

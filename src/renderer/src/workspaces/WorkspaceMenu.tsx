@@ -35,7 +35,17 @@ function download(name: string, text: string): void {
 }
 
 /** `openPanelWindow` opens a detached panel's window (the dashboard's; passed in to keep imports one-way). */
-export function WorkspaceMenu({ open, onToggle, openPanelWindow }: { open: boolean; onToggle: () => void; openPanelWindow: (id: string) => boolean }) {
+export function WorkspaceMenu({
+  open,
+  onToggle,
+  openPanelWindow,
+  onOpenSettings,
+}: {
+  open: boolean;
+  onToggle: () => void;
+  openPanelWindow: (id: string) => boolean;
+  onOpenSettings: () => void;
+}) {
   const state = useStore(workspacesStore);
   const [name, setName] = useState('');
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
@@ -82,8 +92,17 @@ export function WorkspaceMenu({ open, onToggle, openPanelWindow }: { open: boole
   const active = state.active;
   return (
     <div className="menu">
-      <button type="button" className="tool-button" aria-haspopup="dialog" aria-expanded={open} onClick={onToggle} title="Workspaces: named layouts">
-        Workspace{active ? `: ${active}` : ''}
+      {/* The app's title is the trigger: the header has no room for another button at 1280 px. */}
+      <button
+        type="button"
+        className="workspace-button"
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        aria-label={`Workspace${active ? `: ${active}` : ''}`}
+        onClick={onToggle}
+        title={`Workspaces and settings${active ? ` (current workspace: ${active})` : ''}`}
+      >
+        Order Book Monitor <span aria-hidden="true">▾</span>
       </button>
       {open && (
         <div role="dialog" aria-label="Workspaces" className="menu-list wide workspace-menu">
@@ -139,6 +158,9 @@ export function WorkspaceMenu({ open, onToggle, openPanelWindow }: { open: boole
           <div className="workspace-actions">
             <button type="button" className="tool-button" onClick={() => fileInput.current?.click()}>
               Import…
+            </button>
+            <button type="button" className="tool-button" onClick={onOpenSettings}>
+              Settings…
             </button>
             <input
               ref={fileInput}

@@ -16,12 +16,12 @@ async function dashboard(page: Page): Promise<void> {
 
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
-/** The saved theme back to dark, so the other specs (same web host and data folder) see the default. */
+/** The saved theme back to dark and retention off, so the other specs (same web host and data folder) see the defaults. */
 async function restoreDark(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const api = window.orderbook!;
     const view = await api.invoke('settings.get', {});
-    await api.invoke('settings.save', { settings: { ...view.settings, theme: 'dark', numberFormat: 'grouped' }, secrets: {} });
+    await api.invoke('settings.save', { settings: { ...view.settings, theme: 'dark', numberFormat: 'grouped', retentionDays: null }, secrets: {} });
   });
 }
 

@@ -18,6 +18,10 @@ import { buildMenuTemplate, type MenuActions } from './windows/menu-template';
 import { decidePermission, guardNavigation } from './windows/web-contents-guards';
 import { isAppUrl } from './windows/web-preferences';
 import { WindowManager } from './windows/window-manager';
+import { safeStorageCipher } from './windows/safe-storage-cipher';
+import { DEFAULT_PUBLIC_SETTINGS } from '../shared/settings';
+import { effectiveSettingsOptions, settingsOverrides } from './settings/effective';
+import { SettingsStore } from './settings/settings-store';
 
 // A separate data folder (tests, a second profile); must be set before anything reads userData.
 if (process.env.ORDERBOOK_USER_DATA) app.setPath('userData', process.env.ORDERBOOK_USER_DATA);
@@ -108,23 +112,30 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
       callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
+    // Settings (the settings window) are read once safeStorage is usable, i.e. after ready.
+    const settingsStore = new SettingsStore(join(dataDir, 'settings.json'), safeStorageCipher(), {
+      ...DEFAULT_PUBLIC_SETTINGS,
+      venues: ['demo', 'demo-b', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
+    });
+    const effective = effectiveSettingsOptions(settingsStore, {}, process.env, dataDir);
     // A proxy or alert setting that does not validate stops the app with the reason: running
     // without the proxy the user asked for would send traffic where it must not go.
     let proxy;
     let alertDelivery;
     try {
-      proxy = resolveProxyOptions({ flag: proxyFlagFromArgv(process.argv), env: process.env });
-      alertDelivery = resolveAlertDeliveryOptions({ env: process.env });
+      proxy = resolveProxyOptions({ flag: proxyFlagFromArgv(process.argv), env: process.env, saved: effective.savedProxy });
+      alertDelivery = resolveAlertDeliveryOptions({ env: process.env, saved: effective.savedAlertDelivery });
     } catch (error) {
       dialog.showErrorBox('Order Book Monitor cannot start', (error as Error).message);
       app.exit(2);
       return;
     }
     services = createServices({
-      venues: ['demo', 'demo-b', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
+      venues: effective.venues,
       logger,
       dataDir,
-      credentials: credentialsFromEnv(),
+      credentials: effective.coinbase ? { coinbase: effective.coinbase } : credentialsFromEnv(),
+      settings: { store: settingsStore, overridden: settingsOverrides({}, process.env) },
       proxy,
       alertDelivery,
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },

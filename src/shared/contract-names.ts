@@ -38,6 +38,10 @@ export const COMMAND_NAMES = [
   'alerts.delivery.test',
   'alerts.delivery.log',
   'alerts.delivery.status',
+  // settings page (src/shared/settings.ts)
+  'settings.get',
+  'settings.save',
+  'settings.testDelivery',
 ] as const;
 export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts', 'mm', 'candles',
   // cross-venue (src/shared/cross-venue.ts)

@@ -17,6 +17,7 @@ import type { CommandName as DeclaredCommand, StreamName as DeclaredStream } fro
 import { CANDLE_INTERVAL_NAMES } from './candles';
 import { VENUE_IDS } from './market';
 import { marketMakerCommands, marketMakerStreams } from './market-maker';
+import { settingsCommands } from './settings';
 
 export { COMMAND_NAMES, STREAM_NAMES, isCommandName, isStreamName } from './contract-names';
 
@@ -618,6 +619,7 @@ export const commands = {
   ...analyticsCommands,
   ...marketMakerCommands,
   ...alertDeliveryCommands,
+  ...settingsCommands,
 } as const;
 
 export const streams = {

@@ -10,12 +10,20 @@ import { canonicalDecimal, significantDecimals } from './decimal';
 export const MAX_DISPLAY_DECIMALS = 10;
 
 const fixedFormats = new Map<string, Intl.NumberFormat>();
+let useGrouping = true;
+
+/** The settings' number format: thousands separators (the default) or none. Applies to every later call. */
+export function setNumberGrouping(on: boolean): void {
+  if (on === useGrouping) return;
+  useGrouping = on;
+  fixedFormats.clear();
+}
 
 function fixedFormat(minDecimals: number, maxDecimals: number): Intl.NumberFormat {
   const key = `${minDecimals}:${maxDecimals}`;
   let f = fixedFormats.get(key);
   if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: minDecimals, maximumFractionDigits: maxDecimals });
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: minDecimals, maximumFractionDigits: maxDecimals, useGrouping });
     fixedFormats.set(key, f);
   }
   return f;

@@ -36,6 +36,7 @@ import { crossVenueCapability, feesFromEnv } from '../crossvenue/capability';
 import type { DeskSource } from '../desk/subscriber';
 import { TradeFlows } from '../market/trade-flows';
 import { orderFlowCapability } from './order-flow-capability';
+import { settingsCapability, type SettingsCapabilityOptions } from '../settings/capability';
 
 export interface ServicesOptions {
   venues: VenueId[];
@@ -58,6 +59,8 @@ export interface ServicesOptions {
   alertDelivery?: AlertDeliveryOptions;
   /** Take every venue's books from a desk's NATS instead of exchange connections (src/main/desk). */
   desk?: DeskSource;
+  /** The settings page's store and what flags/env override (src/main/settings); none in some tests. */
+  settings?: Omit<SettingsCapabilityOptions, 'applyRetention'>;
 }
 
 export interface Services {
@@ -207,6 +210,23 @@ export function createServices(options: ServicesOptions): Services {
   const tradeFlows = new TradeFlows(market, store, (feed) => market.isReplayFeed(feed));
   closers.push(() => tradeFlows.close());
   contract.register({}, orderFlowCapability(market, tradeFlows).streams);
+  if (options.settings) {
+    const storeForRetention = store as Store | null;
+    contract.register(
+      settingsCapability({
+        ...options.settings,
+        // Keep the store's size cap; the page sets the age limit.
+        applyRetention: storeForRetention
+          ? (days) => storeForRetention.setRetention({ days, maxBytes: storeForRetention.status().retention.maxBytes })
+          : undefined,
+        testDelivery: async (channel) => {
+          const [result] = await alertDelivery.test(channel);
+          if (!result) return { ok: false, message: `no ${channel} is configured in the running alert delivery (saved settings apply at the next start)` };
+          return { ok: result.ok, message: result.ok ? `delivered${result.httpStatus !== null ? ` (HTTP ${result.httpStatus})` : ''}` : `failed: ${result.error ?? `HTTP ${result.httpStatus}`}` };
+        },
+      }).commands,
+    );
+  }
   return {
     market,
     recentTrades,

@@ -22,6 +22,9 @@ import type { AlertDeliveryOptions } from '../../shared/alert-delivery';
 import { resolveAlertDeliveryOptions } from '../alerts-delivery/options';
 import { rotatingFileLogger, teeLogger } from '../log-file';
 import { supportedVenues } from '../venues/registry';
+import { effectiveSettingsOptions, settingsOverrides, type SettingsFlags } from '../settings/effective';
+import { webHostCipher } from '../settings/secret-cipher';
+import { SettingsStore } from '../settings/settings-store';
 import { installCrashGuard } from './crash-guard';
 import { connectDeskSubscriber, type DeskSource } from '../desk/subscriber';
 import { checkToken, isLoopback, startWebHost } from './server';
@@ -72,8 +75,13 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got ${v.port}`);
   const tickMs = Number(v.tick);
   if (!(tickMs >= 16 && tickMs <= 1000)) fail(`--tick must be 16-1000 ms, got ${v.tick}`);
-  // Without --venue the host runs the demo venue, which needs no network (with --nats: what the desk publishes).
-  const requested = (v.venue ?? (v.nats ? [] : ['demo'])).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  // The settings page's file lives in the --data folder (default ~/.orderbook-monitor); flags win over it.
+  const appDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
+  const settingsStore = new SettingsStore(join(appDir, 'settings.json'), webHostCipher(process.env));
+  if (settingsStore.loadProblem) process.stderr.write(`web: settings: ${settingsStore.loadProblem}; using defaults\n`);
+  // Without --venue the host runs the saved venues (by default the demo venue, which needs no network;
+  // with --nats: what the desk publishes).
+  const requested = (v.venue ?? (v.nats ? [] : settingsStore.settings().venues)).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const venues: VenueId[] = [];
   for (const id of requested) {
     if (!isVenueId(id)) fail(`unknown venue "${id}"; known: ${supportedVenues().join(', ')}`);
@@ -86,9 +94,11 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
+  const settingsFlags: SettingsFlags = { venues: v.venue ? venues : undefined, data: v.data };
+  const effective = effectiveSettingsOptions(settingsStore, settingsFlags, process.env, appDir);
   let proxy: ProxyOptions;
   try {
-    proxy = resolveProxyOptions({ flag: v.proxy, env: process.env });
+    proxy = resolveProxyOptions({ flag: v.proxy, env: process.env, saved: effective.savedProxy });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
   try {
     alertDelivery = resolveAlertDeliveryOptions({
       env: process.env,
+      saved: effective.savedAlertDelivery,
       flags: {
         webhook: v['alert-webhook'],
         webhookSecret: v['alert-webhook-secret'],
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
   }
   const tokenProblem = token === null ? null : checkToken(token);
   if (tokenProblem) fail(tokenProblem);
-  const dataDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
+  const dataDir = resolve(effective.dataDir);
   const logLevel = v['log-level'] as 'debug' | 'info' | 'warn' | 'error';
   const uiDir = resolve(v.ui ?? join(repoRoot, 'out'));
   const logger = teeLogger(
@@ -154,7 +165,8 @@ async function main(): Promise<void> {
     endpoints,
     tickMs,
     dataDir,
-    credentials: credentialsFromEnv(),
+    credentials: effective.coinbase ? { coinbase: effective.coinbase } : credentialsFromEnv(),
+    settings: { store: settingsStore, overridden: settingsOverrides(settingsFlags, process.env) },
     proxy,
     alertDelivery,
     host: { name: 'Order Book Monitor', version: process.env.npm_package_version ?? '0.0.0', host: 'web' },

@@ -23,6 +23,8 @@ import { PanelFrame } from './PanelFrame';
 import { layoutStore } from './state';
 import { useDashboardSymbol } from './useLinkedSymbol';
 import { useStore } from './store';
+import { WorkspaceMenu } from '../workspaces/WorkspaceMenu';
+import { SETTINGS_WINDOW_ID } from '../settings/open';
 
 export const DASHBOARD_SYMBOL_INPUT = 'dashboard-symbol';
 
@@ -44,7 +46,7 @@ export function Dashboard() {
   const layout = useStore(layoutStore);
   const { venues, instruments, errors, loading } = useInstrumentsContext();
   const [notice, setNotice] = useState<string | null>(null);
-  const [menu, setMenu] = useState<'add' | 'windows' | null>(null);
+  const [menu, setMenu] = useState<'add' | 'windows' | 'workspaces' | null>(null);
 
   const [choice, setDashboardSymbol] = useDashboardSymbol();
   // The host watches its own memory; more than 50% over the start-up baseline is shown here.
@@ -90,7 +92,14 @@ export function Dashboard() {
   return (
     <div className="app">
       <header className="app-header">
-        <h1 title="Order Book Monitor">Order Book Monitor</h1>
+        <h1 title="Order Book Monitor">
+          <WorkspaceMenu open={menu === 'workspaces'} onToggle={() => setMenu(menu === 'workspaces' ? null : 'workspaces')} openPanelWindow={openPanelWindow}
+            onOpenSettings={() => {
+              setMenu(null);
+              if (!openPanelWindow(SETTINGS_WINDOW_ID)) setNotice('The settings window could not be opened: allow pop-ups for this page.');
+            }}
+          />
+        </h1>
         <SymbolPicker id={DASHBOARD_SYMBOL_INPUT} value={choice} venues={venues} instruments={instruments} loading={loading} onChange={setDashboardSymbol} />
         <RecordButton choice={choice} />
         <ReplayControl />

@@ -8,6 +8,8 @@ import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../forma
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
+import { withAlpha } from '../../theme/palette';
+import { usePalette } from '../../theme/theme';
 import type { PanelProps } from '../types';
 
 export interface DepthSettings {
@@ -95,9 +97,6 @@ export function depthSeries(f: DepthFrame): uPlot.AlignedData {
   return [x, bidCum, askCum, bidBar, askBar];
 }
 
-const BID = '#26a96c';
-const ASK = '#e5534b';
-
 /** Depth: cumulative size curves and mirrored per-bucket bars (bids left, asks right) within ±range of mid. */
 export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSettings>) {
   const rangeBps = settings.rangeBps ?? 0;
@@ -118,6 +117,8 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
   const fmtRef = useRef<MarketFormat>(fmt);
   const hasDataRef = useRef(false);
   const { width, height } = useSize(boxRef);
+  // The chart is rebuilt in the theme's colours when it changes.
+  const palette = usePalette();
 
   const bidTotal = frame ? frame.bidSizes.reduce((a, b) => a + b, 0) : 0;
   const askTotal = frame ? frame.askSizes.reduce((a, b) => a + b, 0) : 0;
@@ -133,7 +134,7 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     if (!box || width === 0 || height === 0) return;
     const bars = uPlot.paths.bars!({ size: [0.9, 40] });
     const stepped = uPlot.paths.stepped!({ align: 1 });
-    const axis = { stroke: '#7d8a9c', grid: { stroke: '#1c2532', width: 1 }, ticks: { stroke: '#222c3a', width: 1 }, font: '11px system-ui' };
+    const axis = { stroke: palette.muted, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.panelEdge, width: 1 }, font: '11px system-ui' };
     const plot = new uPlot(
       {
         width,
@@ -161,10 +162,10 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
         ],
         series: [
           {},
-          { label: 'Bid depth', scale: 'cum', stroke: BID, fill: 'rgba(38,169,108,0.18)', width: 1.5, paths: stepped },
-          { label: 'Ask depth', scale: 'cum', stroke: ASK, fill: 'rgba(229,83,75,0.18)', width: 1.5, paths: stepped },
-          { label: 'Bid size', scale: 'bar', fill: 'rgba(38,169,108,0.55)', stroke: 'transparent', paths: bars },
-          { label: 'Ask size', scale: 'bar', fill: 'rgba(229,83,75,0.55)', stroke: 'transparent', paths: bars },
+          { label: 'Bid depth', scale: 'cum', stroke: palette.bid, fill: withAlpha(palette.bid, 0.18), width: 1.5, paths: stepped },
+          { label: 'Ask depth', scale: 'cum', stroke: palette.ask, fill: withAlpha(palette.ask, 0.18), width: 1.5, paths: stepped },
+          { label: 'Bid size', scale: 'bar', fill: withAlpha(palette.bid, 0.55), stroke: 'transparent', paths: bars },
+          { label: 'Ask size', scale: 'bar', fill: withAlpha(palette.ask, 0.55), stroke: 'transparent', paths: bars },
         ],
       },
       [[], [], [], [], []],
@@ -175,11 +176,11 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
       plot.destroy();
       plotRef.current = null;
     };
-  }, [width, height, fmt.tick]);
+  }, [width, height, fmt.tick, palette]);
 
   useEffect(() => {
     if (plotRef.current) plotRef.current.setData(frame && hasData ? depthSeries(frame) : [[], [], [], [], []]);
-  }, [frame, hasData, width, height, fmt.tick]);
+  }, [frame, hasData, width, height, fmt.tick, palette]);
 
   const shownRange = frame ? frame.bucketBps * frame.bidSizes.length : range;
   let waiting: string | null = null;

@@ -11,7 +11,8 @@ import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
 import { CONTRAST_CHOICES, NO_DATA_RGB } from './colormap';
 import { HeatmapColumns } from './column-store';
-import { ASK_COLOUR, BID_COLOUR, drawOverlay } from './overlay';
+import { drawOverlay, heatmapSideColours } from './overlay';
+import { usePalette } from '../../theme/theme';
 import { paintHeatmapFills, useMarketMakerOverlay } from '../market-maker/overlay';
 import { BUBBLES_OFF, BUY_BUBBLE, SELL_BUBBLE, bubbleAt, bubbleText, drawBubbles, layoutBubbles } from './bubbles';
 import { createCellSurface, type CellSurface } from './surfaces';
@@ -161,6 +162,9 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   useEffect(() => () => cancelAnimationFrame(drawPending.current), []);
   // The paper market maker filled: show it.
   useEffect(() => scheduleDraw(), [marketMaker.frame, scheduleDraw]);
+  // The theme changed: redraw the lines in its colours.
+  const palette = usePalette();
+  useEffect(() => scheduleDraw(), [palette, scheduleDraw]);
 
   /** Load past columns in [from, to) from the host's history; a host without one answers 'unavailable' once. */
   const loadHistory = useCallback(
@@ -347,7 +351,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
           onChange={(n) => onSettings({ minTrade: n })}
         />
         <span className="legend">
-          <span style={{ color: BID_COLOUR }}>— best bid</span> <span style={{ color: ASK_COLOUR }}>— best ask</span>{' '}
+          <span style={{ color: heatmapSideColours().bid }}>— best bid</span> <span style={{ color: heatmapSideColours().ask }}>— best ask</span>{' '}
           <span style={{ color: BUY_BUBBLE }}>● buy</span> <span style={{ color: SELL_BUBBLE }}>● sell</span>
         </span>
         {!following && (

@@ -1,9 +1,16 @@
 /** What is drawn over the cells on a 2D canvas: best bid/ask lines, axes, the hovered cell and the frozen label. */
 import type { HeatmapColumns } from './column-store';
+import { currentPalette } from '../../theme/theme';
 import { COLUMN_PX, lineYs, priceTicks, slotsLeft, startTs, timeTicks, xOfTime, yOfPrice, type View } from './view';
 
-export const BID_COLOUR = '#3fd68b';
-export const ASK_COLOUR = '#ff6b5e';
+/**
+ * Best bid/ask lines: bright on the heatmap's dark field in every theme; the colour-blind theme's
+ * blue and orange there.
+ */
+export function heatmapSideColours(): { bid: string; ask: string } {
+  const p = currentPalette();
+  return p.name === 'colour-blind' ? { bid: p.buy, ask: p.sell } : { bid: '#3fd68b', ask: '#ff6b5e' };
+}
 const CASING = 'rgba(5, 8, 12, 0.9)';
 const AXIS_BG = '#0f141b';
 const AXIS_TEXT = '#8c99ab';
@@ -143,7 +150,8 @@ function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: Heatm
       last[side] = { x: x1, y };
     }
   }
-  const colour = { bid: frozen ? '#b4bcc6' : BID_COLOUR, ask: frozen ? '#7d868f' : ASK_COLOUR };
+  const sides = heatmapSideColours();
+  const colour = { bid: frozen ? '#b4bcc6' : sides.bid, ask: frozen ? '#7d868f' : sides.ask };
   ctx.lineCap = 'butt';
   ctx.lineWidth = 1;
   for (const side of ['ask', 'bid'] as const) {
@@ -183,8 +191,8 @@ function priceTags(view: View, columns: HeatmapColumns): PriceTag[] {
   }
   const tags: PriceTag[] = [];
   for (const [price, y, colour] of [
-    [c.bestAsk, askY, ASK_COLOUR],
-    [c.bestBid, bidY, BID_COLOUR],
+    [c.bestAsk, askY, heatmapSideColours().ask],
+    [c.bestBid, bidY, heatmapSideColours().bid],
   ] as const) {
     if (price === null || y === null || y < -TAG_H || y > view.plotH + TAG_H) continue;
     tags.push({ price, top: Math.min(view.plotH - TAG_H, Math.max(0, y - TAG_H / 2)), colour });

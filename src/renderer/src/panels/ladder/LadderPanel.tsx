@@ -28,6 +28,7 @@ import {
   type GridStep,
 } from './grid';
 import './ladder.css';
+import { usePalette } from '../../theme/theme';
 
 export interface LadderSettings {
   group: number;
@@ -231,6 +232,9 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   }, [paint]);
   // The paper market maker's quotes moved: repaint them.
   useEffect(() => requestPaint(), [marketMaker.frame, requestPaint]);
+  // The theme changed: repaint in its colours.
+  const palette = usePalette();
+  useEffect(() => requestPaint(), [palette, requestPaint]);
 
   // A new book (or grouping) starts a fresh view, before anything paints.
   useLayoutEffect(() => {

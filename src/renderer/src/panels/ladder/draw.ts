@@ -4,6 +4,8 @@
  */
 import { COLUMN_PAD, PRICE_GUTTER, ladderColumns, type ColumnChars } from './columns';
 import { barScale, formatColumnSize, formatUnits, type GridRow } from './grid';
+import { withAlpha, type Palette } from '../../theme/palette';
+import { currentPalette } from '../../theme/theme';
 
 export type { ColumnChars };
 
@@ -16,28 +18,38 @@ const FONT = "12px 'JetBrains Mono', 'SFMono-Regular', Menlo, Consolas, 'DejaVu 
 const FONT_BOLD = `600 ${FONT}`;
 const HEADER_FONT = "500 11px 'Inter', 'Segoe UI', system-ui, sans-serif";
 
-const COLOR = {
-  background: '#131a23',
-  spreadRow: '#0f151d',
-  unloadedRow: '#0b1016',
-  rowLine: '#18202b',
-  edge: '#222c3a',
-  text: '#d7dee8',
-  muted: '#7d8a9c',
-  emptyPrice: '#4f5b6b',
-  bid: '#26a96c',
-  ask: '#e5534b',
-  bidBar: 'rgba(38, 169, 108, 0.45)',
-  askBar: 'rgba(229, 83, 75, 0.45)',
-  bidWallBar: 'rgba(38, 169, 108, 0.85)',
-  askWallBar: 'rgba(229, 83, 75, 0.85)',
-  bestBid: 'rgba(38, 169, 108, 0.10)',
-  bestAsk: 'rgba(229, 83, 75, 0.10)',
-  wall: '#f5d142',
-  buyVol: '#5fd39a',
-  sellVol: '#f08a84',
-  unknownTrade: '#9aa7b8',
-};
+/** The ladder's colours in a theme (cached per palette: the ladder paints up to 20 times a second). */
+const coloursByPalette = new Map<Palette, ReturnType<typeof ladderColours>>();
+function ladderColours(p: Palette) {
+  return {
+    background: p.panel,
+    spreadRow: p.spreadRow,
+    unloadedRow: p.unloadedRow,
+    rowLine: p.rowLine,
+    edge: p.panelEdge,
+    text: p.text,
+    muted: p.muted,
+    emptyPrice: p.faint,
+    bid: p.bid,
+    ask: p.ask,
+    bidBar: withAlpha(p.bid, 0.45),
+    askBar: withAlpha(p.ask, 0.45),
+    bidWallBar: withAlpha(p.bid, 0.85),
+    askWallBar: withAlpha(p.ask, 0.85),
+    bestBid: withAlpha(p.bid, 0.1),
+    bestAsk: withAlpha(p.ask, 0.1),
+    wall: p.wall,
+    buyVol: p.buy,
+    sellVol: p.sell,
+    unknownTrade: p.muted,
+  };
+}
+function paletteColours() {
+  const p = currentPalette();
+  let c = coloursByPalette.get(p);
+  if (!c) coloursByPalette.set(p, (c = ladderColours(p)));
+  return c;
+}
 
 /** Everything one paint needs: the rows and how to write their numbers. */
 export interface PaintInput {
@@ -85,6 +97,7 @@ export function rowTexts(input: Pick<PaintInput, 'rows' | 'priceDecimals' | 'pri
 /** Paint the header and rows; returns the texts painted (volumes only where their columns fit). `ctx` is in CSS pixels (see prepareCanvas). */
 export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): RowTexts[] {
   const { width, height, rows, chars } = input;
+  const COLOR = paletteColours();
   const texts = rowTexts(input);
   for (const t of texts) {
     chars.price = Math.max(chars.price, t.price.length);

@@ -6,6 +6,7 @@ import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
 import { paintMarketMakerChart } from './chart';
+import { usePalette } from '../../theme/theme';
 import './market-maker.css';
 
 /** The form as typed (text), kept in the panel's saved settings. */
@@ -102,11 +103,12 @@ export function MarketMakerPanel({ choice, settings, onSettings }: PanelProps<Ma
   const chartBox = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { width, height } = useSize(chartBox);
+  const palette = usePalette();
 
   useEffect(() => {
     const ctx = prepareCanvas(canvasRef.current, width, height);
     if (ctx) paintMarketMakerChart(ctx, width, height, frame?.points ?? []);
-  }, [frame?.points, width, height]);
+  }, [frame?.points, width, height, palette]);
 
   const running = frame?.running ?? false;
   const onOtherBook = running && choice !== null && (frame!.venue !== choice.venue || frame!.symbol !== choice.symbol);

@@ -3,8 +3,8 @@
  * time axis. Plain canvas: two step lines and their zero lines, labelled at the ends.
  */
 import type { MarketMakerPoint } from '../../../../shared/market-maker';
+import { currentPalette } from '../../theme/theme';
 
-const COLOR = { pnlUp: '#26a96c', pnlDown: '#e5534b', inventory: '#4c8dff', grid: '#222c3a', muted: '#7d8a9c', zero: '#3a4656' };
 const FONT = '11px ui-monospace, SFMono-Regular, Menlo, monospace';
 const PAD = { left: 8, right: 72, top: 16, bottom: 18, gap: 18 };
 
@@ -32,7 +32,9 @@ function timeLabel(ts: number): string {
 }
 
 export function paintMarketMakerChart(ctx: CanvasRenderingContext2D, width: number, height: number, points: MarketMakerPoint[]): void {
-  ctx.fillStyle = '#0a0f15';
+  const p = currentPalette();
+  const COLOR = { pnlUp: p.bid, pnlDown: p.ask, inventory: p.accent, grid: p.panelEdge, muted: p.muted, zero: p.faint };
+  ctx.fillStyle = p.input;
   ctx.fillRect(0, 0, width, height);
   ctx.font = FONT;
   ctx.textBaseline = 'middle';

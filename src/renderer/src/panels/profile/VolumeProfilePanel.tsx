@@ -7,6 +7,8 @@ import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { ColumnHistory } from '../heatmap/columns';
 import { prepareCanvas, stepDecimals } from '../canvas';
+import { withAlpha } from '../../theme/palette';
+import { currentPalette, usePalette } from '../../theme/theme';
 import type { PanelProps } from '../types';
 
 export interface ProfileSettings {
@@ -54,6 +56,12 @@ export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<
     if (pocLabelRef.current)
       pocLabelRef.current.textContent = poc ? `max ${withUnit(formatSize(poc.size, fmt.sizeDecimals), fmt.base)} at ${formatPrice(poc.price, Math.max(rowDecimals, fmt.priceDecimals))}` : '';
   }, [frame, width, height, windowSec, fmt]);
+  // The theme changed: redraw what is there in its colours (without adding the frame again).
+  const palette = usePalette();
+  useEffect(() => {
+    drawProfile(canvasRef.current, historyRef.current, windowSec * 1000, width, height);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [palette]);
 
   return (
     <div className="chart-panel profile-panel">
@@ -80,7 +88,8 @@ export function VolumeProfilePanel({ choice, settings, onSettings }: PanelProps<
 function drawProfile(canvas: HTMLCanvasElement | null, history: ColumnHistory, windowMs: number, width: number, height: number): { price: number; size: number } | null {
   const ctx = prepareCanvas(canvas, width, height);
   if (!ctx) return null;
-  ctx.fillStyle = '#131a23';
+  const palette = currentPalette();
+  ctx.fillStyle = palette.panel;
   ctx.fillRect(0, 0, width, height);
   const last = history.columns.at(-1);
   if (!last || last.bestBid === null || last.bestAsk === null) return null;
@@ -105,10 +114,10 @@ function drawProfile(canvas: HTMLCanvasElement | null, history: ColumnHistory, w
     const v = profile.get(r) ?? 0;
     if (v <= 0) continue;
     const y = (topRow - 1 - r) * rowH;
-    ctx.fillStyle = r === history.row(poc!.price) ? '#f5d142' : r <= midRow ? 'rgba(38,169,108,0.75)' : 'rgba(229,83,75,0.75)';
+    ctx.fillStyle = r === history.row(poc!.price) ? palette.wall : withAlpha(r <= midRow ? palette.bid : palette.ask, 0.75);
     ctx.fillRect(0, y + 0.5, (v / max) * plotW, Math.max(1, rowH - 1));
   }
-  ctx.strokeStyle = '#4c8dff';
+  ctx.strokeStyle = palette.accent;
   ctx.setLineDash([4, 3]);
   const midY = (topRow - mid / history.rowStep) * rowH;
   ctx.beginPath();
@@ -116,7 +125,7 @@ function drawProfile(canvas: HTMLCanvasElement | null, history: ColumnHistory, w
   ctx.lineTo(plotW, midY);
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.fillStyle = '#7d8a9c';
+  ctx.fillStyle = palette.muted;
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
   const decimals = stepDecimals(history.rowStep);

@@ -17,6 +17,18 @@ import { NumberSelect } from '../../components/PanelControls';
 import { axisLabels, formatBps, formatCount, formatPrice, withUnit } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useStream } from '../../hooks/useStream';
+import type { Palette } from '../../theme/palette';
+import { currentPalette, usePalette } from '../../theme/theme';
+
+/** The chart's theme-dependent options (applied at creation and again when the theme changes). */
+function chartColours(p: Palette) {
+  return {
+    layout: { background: { type: ColorType.Solid, color: p.panel }, textColor: p.muted, panes: { separatorColor: p.panelEdge } },
+    grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
+    rightPriceScale: { borderColor: p.panelEdge },
+    timeScale: { borderColor: p.panelEdge },
+  };
+}
 import type { PanelProps } from '../types';
 
 export interface TimeSeriesSettings {
@@ -236,10 +248,10 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     if (!box) return;
     const chart = createChart(box, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#131a23' }, textColor: '#7d8a9c', fontSize: 11, attributionLogo: false },
-      grid: { vertLines: { color: '#1c2532' }, horzLines: { color: '#1c2532' } },
-      rightPriceScale: { borderColor: '#222c3a', minimumWidth: 64 },
-      timeScale: { borderColor: '#222c3a', timeVisible: true, secondsVisible: windowSec <= 900, rightOffset: 2, minBarSpacing: 0.01 },
+      ...chartColours(currentPalette()),
+      layout: { ...chartColours(currentPalette()).layout, fontSize: 11, attributionLogo: false },
+      rightPriceScale: { borderColor: currentPalette().panelEdge, minimumWidth: 64 },
+      timeScale: { borderColor: currentPalette().panelEdge, timeVisible: true, secondsVisible: windowSec <= 900, rightOffset: 2, minBarSpacing: 0.01 },
       crosshair: { mode: 0 },
     });
     // No value tags on the price axis: three tags within a tick of each other hid the axis labels.
@@ -248,10 +260,10 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       chart.addSeries(LineSeries, { color, lineWidth: width, priceLineVisible: false, lastValueVisible: false, lineType: 1 }, pane);
     const c: Chart = {
       chart,
-      bid: line('#26a96c', 2),
-      ask: line('#e5534b', 2),
-      mid: line('#7d8a9c', 1),
-      spread: line('#d9a53b', 1, 1),
+      bid: line(currentPalette().bid, 2),
+      ask: line(currentPalette().ask, 2),
+      mid: line(currentPalette().muted, 1),
+      spread: line(currentPalette().warn, 1, 1),
       points: [],
       bucketMs,
       pending: [],
@@ -327,6 +339,18 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     c.mid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10, box) });
     c.spread.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'spreadLabels') });
   }, [fmt.priceDecimals, fmt.tick, key, windowSec]);
+
+  // The theme changed: recolour the chart in place (its data and zoom stay).
+  const palette = usePalette();
+  useEffect(() => {
+    const c = chartRef.current;
+    if (!c) return;
+    c.chart.applyOptions(chartColours(palette));
+    c.bid.applyOptions({ color: palette.bid });
+    c.ask.applyOptions({ color: palette.ask });
+    c.mid.applyOptions({ color: palette.muted });
+    c.spread.applyOptions({ color: palette.warn });
+  }, [palette, key, windowSec]);
 
   useEffect(() => {
     const c = chartRef.current;

@@ -1,4 +1,4 @@
-import type { SymbolHealth } from '../../shared/contract';
+import type { LatencyHopName, SymbolHealth } from '../../shared/contract';
 import type { BookEvent, SyncState, Trade, VenueId } from '../../shared/market';
 import { InvalidLevelError, OrderBook } from '../book/order-book';
 import { PriceKeyError } from '../book/price-key';
@@ -143,6 +143,11 @@ export class SymbolFeed {
   /** A message for this symbol arrived carrying `levels` level updates. */
   received(now: number, levels: number, exchangeTs?: number): void {
     this.counters.onMessage(now, levels, exchangeTs);
+  }
+
+  /** A later hop's latency for this symbol (receipt → window frame; collector hops behind a collector). */
+  hop(name: LatencyHopName, now: number, ms: number): void {
+    this.counters.hops.add(name, now, ms);
   }
 
   /** A sequence break (the caller resyncs). */

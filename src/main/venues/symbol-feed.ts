@@ -16,6 +16,8 @@ export interface FeedListener {
    * subscribe (`trade.history`). Duplicates are never forwarded. Optional: book-only listeners omit it.
    */
   onTrade?(feed: SymbolFeed, trade: Trade): void;
+  /** A message for this symbol arrived (with the exchange's time when it carries one); `replay --latency` listens. */
+  onReceived?(feed: SymbolFeed, localTs: number, exchangeTs: number | undefined): void;
 }
 
 export type ApplyResult = 'ok' | 'crossed' | 'invalid';
@@ -143,6 +145,7 @@ export class SymbolFeed {
   /** A message for this symbol arrived carrying `levels` level updates. */
   received(now: number, levels: number, exchangeTs?: number): void {
     this.counters.onMessage(now, levels, exchangeTs);
+    this.listener.onReceived?.(this, now, exchangeTs);
   }
 
   /** A later hop's latency for this symbol (receipt → window frame; collector hops behind a collector). */

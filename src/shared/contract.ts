@@ -53,6 +53,13 @@ export const VenueInfoSchema = z.object({
   message: z.string().nullable(),
 });
 
+/** A message's hops, in order (see main/latency/hops.ts); the collector hops fill only behind a collector. */
+export const LatencyHopNameSchema = z.enum(['exchangeToReceipt', 'receiptToCollectorPublish', 'collectorPublishToDeskReceipt', 'receiptToFrame']);
+export type LatencyHopName = z.infer<typeof LatencyHopNameSchema>;
+/** One hop's latency over the sliding window (last minute, at most 4,096 samples): exact nearest-rank percentiles, ms. */
+export const LatencyHopStatsSchema = z.object({ count: z.number(), p50: z.number(), p99: z.number(), max: z.number(), perSec: z.number() });
+export type LatencyHopStats = z.infer<typeof LatencyHopStatsSchema>;
+
 export const SymbolHealthSchema = z.object({
   venue: VenueIdSchema,
   symbol: z.string(),
@@ -85,6 +92,8 @@ export const SymbolHealthSchema = z.object({
   lastError: z.string().nullable(),
   /** A replayed book whose capture has played to its end: nothing more will arrive (rates read 0). */
   ended: z.boolean().optional(),
+  /** Per hop: p50/p99/max and throughput over the sliding window; null for a hop with no samples. */
+  hops: z.record(LatencyHopNameSchema, LatencyHopStatsSchema.nullable()).optional(),
 });
 
 export const HealthReportSchema = z.object({

@@ -36,7 +36,14 @@ export function marketCapability(
     streams: {
       'book.ladder': (p) =>
         followFeed(market, p.venue, p.symbol, (feed) =>
-          ladderSource(feed, p.depth, p.group, () => market.instrument(p.venue, feed.symbol) ?? null, tradedVolume),
+          ladderSource(
+            feed,
+            p.depth,
+            p.group,
+            () => market.instrument(p.venue, feed.symbol) ?? null,
+            tradedVolume,
+            market.isReplayFeed(feed) ? null : Date.now,
+          ),
         ),
       'book.depth': (p) => followFeed(market, p.venue, p.symbol, (feed) => depthSource(feed, p.rangeBps, p.points)),
       // Stamped with the book's time (the recorded time in a replay), on the grid of its kept history.

@@ -73,6 +73,8 @@ export interface ReplayOptions {
   onBook?: (feed: SymbolFeed, event: BookEvent) => void;
   /** Called for every print the adapters emit. */
   onTrade?: (feed: SymbolFeed, trade: Trade) => void;
+  /** Called for every message attributed to a book, with its recorded receive time and exchange time. */
+  onReceived?: (feed: SymbolFeed, localTs: number, exchangeTs: number | undefined) => void;
   /** Called when a feed's best bid/ask price or size changes. */
   onTopOfBook?: (feed: SymbolFeed, event: BookEvent) => void;
   /** Called when a feed changes state, with the recorded time (ms) it happened at. */
@@ -131,6 +133,7 @@ export class ReplayDriver {
       },
       // Prints pass straight through.
       onTrade: (feed: SymbolFeed, trade: Trade) => listener.onTrade?.(feed, trade),
+      onReceived: (feed, localTs, exchangeTs) => listener.onReceived?.(feed, localTs, exchangeTs),
     };
   }
 
@@ -240,7 +243,7 @@ export const nextMacrotask = (): Promise<void> => new Promise<void>((resolve) =>
  * or size) and forwards book events to the caller's hooks.
  */
 export function topOfBookCounter(
-  hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfBook' | 'onTrade' | 'onState'> = {},
+  hooks: Pick<ReplayOptions, 'onBook' | 'onTopOfBook' | 'onTrade' | 'onState' | 'onReceived'> = {},
   now: () => number = () => 0,
 ): { listener: FeedListener; changes(): number } {
   const trackers = new Map<SymbolFeed, TopOfBookTracker>();
@@ -260,6 +263,7 @@ export function topOfBookCounter(
     },
     onState: (feed: SymbolFeed, from: SyncState, to: SyncState) => hooks.onState?.(feed, from, to, now()),
     onTrade: (feed: SymbolFeed, trade: Trade) => hooks.onTrade?.(feed, trade),
+    onReceived: (feed: SymbolFeed, localTs: number, exchangeTs: number | undefined) => hooks.onReceived?.(feed, localTs, exchangeTs),
   } as FeedListener;
   return { listener, changes: () => changes };
 }

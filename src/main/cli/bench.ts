@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--only book,ingest,publish,renderer,store,memory]
+ * npm run bench -- [--only book,ingest,publish,renderer,store,memory,ceiling]
  *
  * Performance figures as JSON lines, one per figure, each with a baseline measured in the same run and
  * the ratio to it (these machines are noisy, so ratios are what we compare). Sections:
@@ -9,10 +9,12 @@
  *   renderer   Chromium frame times and long tasks against the web host (bench-renderer.ts)
  *   store      the store's own bench (bench-store.ts, owned by the store)
  *   memory     heap and RSS growth of the services under demo load (bench-memory.ts)
+ *   ceiling    one core's messages/s with 10, 100 and 500 live books (bench-ceiling.ts)
  * Progress and errors go to stderr; stdout holds only the JSON lines.
  */
 import { parseArgs } from 'node:util';
 import { runBookBench } from './bench-book';
+import { runCeilingBench } from './bench-ceiling';
 import { runIngestBench } from './bench-ingest';
 import { runPublishBench } from './bench-publish';
 import { runRendererBench } from './bench-renderer';
@@ -20,7 +22,7 @@ import { runMemoryBench } from './bench-memory';
 import { runStoreBench } from './bench-store';
 import { emit } from './bench-util';
 
-const SECTIONS = ['book', 'ingest', 'publish', 'renderer', 'store', 'memory'] as const;
+const SECTIONS = ['book', 'ingest', 'publish', 'renderer', 'store', 'memory', 'ceiling'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const RUNNERS: Record<Section, () => Promise<void>> = {
@@ -30,6 +32,7 @@ const RUNNERS: Record<Section, () => Promise<void>> = {
   renderer: runRendererBench,
   store: runStoreBench,
   memory: runMemoryBench,
+  ceiling: runCeilingBench,
 };
 
 async function main(): Promise<void> {

@@ -10,6 +10,8 @@
  * With --db the top of book is stored in
  * that SQLite database through the live recording path (see store/replay-into-store.ts); the JSON
  * gains "stored", and the exit code is 1 when the rows written differ from topOfBookChanges.
+ * With --latency the JSON gains "latency": per book, the exchange → receipt latency of every message
+ * from the capture's own clocks (p50/p99/max/min in ms, exact over the file) and its message rate.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,9 +20,10 @@ import { judgeReplay } from '../capture/verify';
 import { jsonLineLogger } from '../log';
 import { replayIntoStore, type ReplayIntoStoreResult } from '../store/client/replay-into-store';
 import { replayTardisCli } from '../bridges/tardis/replay-cli';
+import { CaptureLatency } from '../latency/capture-latency';
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run replay -- <capture.jsonl[.gz]> [--verify] [--log] [--db FILE]\n       npm run replay -- <DIR|FILE.csv[.gz]> --format tardis\n`);
+  process.stderr.write(`${message}\nusage: npm run replay -- <capture.jsonl[.gz]> [--verify] [--log] [--db FILE] [--latency]\n       npm run replay -- <DIR|FILE.csv[.gz]> --format tardis\n`);
   process.exit(2);
 }
 
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
       options: {
         verify: { type: 'boolean', default: false },
         log: { type: 'boolean', default: false },
+        latency: { type: 'boolean', default: false },
         db: { type: 'string' },
         /** capture (default) or tardis (tardis.dev incremental_book_L2 / trades CSV). */
         format: { type: 'string', default: 'capture' },
@@ -51,11 +55,13 @@ async function main(): Promise<void> {
   const logger = parsed.values.log ? jsonLineLogger((l) => process.stderr.write(l), 'debug') : undefined;
   let stored: ReplayIntoStoreResult | null = null;
   let result: ReplayResult;
+  const latency = parsed.values.latency ? new CaptureLatency() : null;
   if (parsed.values.db) {
+    if (latency) usage('--latency and --db cannot be combined');
     stored = await replayIntoStore(file, parsed.values.db, logger);
     result = stored.replay;
   } else {
-    result = await replayCapture(file, { logger });
+    result = await replayCapture(file, { logger, onReceived: latency?.onReceived });
   }
   const out = {
     messages: result.messages,
@@ -92,6 +98,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   }
+  if (latency) Object.assign(out, { latency: latency.summary() });
   if (parsed.values.verify) {
     const verdict = judgeReplay(result);
     Object.assign(out, { verifyOk: verdict.ok, problems: verdict.problems, booksWithoutData: verdict.booksWithoutData });

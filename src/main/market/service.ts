@@ -62,7 +62,7 @@ export type StateListener = (feed: SymbolFeed, from: SyncState, to: SyncState, r
 export type TradeListener = (feed: SymbolFeed, trade: Trade) => void;
 
 /** The listener the service hands every adapter (live and replayed): it always takes trades. */
-type MarketFeedListener = Required<FeedListener>;
+type MarketFeedListener = Required<Omit<FeedListener, 'onReceived'>>;
 
 export class MarketService {
   private readonly venuesById = new Map<VenueId, VenueRuntime>();

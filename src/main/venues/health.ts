@@ -1,4 +1,5 @@
 import type { SymbolHealth } from '../../shared/contract';
+import { LatencyHops } from '../latency/hops';
 import type { SyncState, VenueId } from '../../shared/market';
 
 /**
@@ -86,6 +87,8 @@ export class HealthCounters {
   lastError: string | null = null;
   readonly messageRate = new RateMeter();
   readonly levelRate = new RateMeter();
+  /** Per-hop latency over a sliding window (exchange → receipt is fed here, the others by their hop). */
+  readonly hops = new LatencyHops();
 
   onMessage(now: number, levels: number, exchangeTs?: number): void {
     this.messages++;
@@ -93,7 +96,10 @@ export class HealthCounters {
     this.messageRate.add(now);
     this.levelRate.add(now, levels);
     this.lastMessageAt = now;
-    if (exchangeTs !== undefined && Number.isFinite(exchangeTs)) this.latencyMs = now - exchangeTs;
+    if (exchangeTs !== undefined && Number.isFinite(exchangeTs)) {
+      this.latencyMs = now - exchangeTs;
+      this.hops.add('exchangeToReceipt', now, this.latencyMs);
+    }
   }
 
   /**
@@ -135,6 +141,7 @@ export class HealthCounters {
       snapshotAgeMs: this.snapshotAt === null ? null : Math.max(0, now - this.snapshotAt),
       lastMessageAgeMs: this.lastMessageAt === null ? null : Math.max(0, now - this.lastMessageAt),
       lastError: this.lastError,
+      hops: this.hops.snapshot(now),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { SymbolHealth } from '../../shared/contract';
+import type { LatencyHopName, SymbolHealth } from '../../shared/contract';
 import type { BookEvent, SyncState, Trade, VenueId } from '../../shared/market';
 import { InvalidLevelError, OrderBook } from '../book/order-book';
 import { PriceKeyError } from '../book/price-key';
@@ -16,6 +16,8 @@ export interface FeedListener {
    * subscribe (`trade.history`). Duplicates are never forwarded. Optional: book-only listeners omit it.
    */
   onTrade?(feed: SymbolFeed, trade: Trade): void;
+  /** A message for this symbol arrived (with the exchange's time when it carries one); `replay --latency` listens. */
+  onReceived?(feed: SymbolFeed, localTs: number, exchangeTs: number | undefined): void;
 }
 
 export type ApplyResult = 'ok' | 'crossed' | 'invalid';
@@ -148,6 +150,12 @@ export class SymbolFeed {
   /** A message for this symbol arrived carrying `levels` level updates. */
   received(now: number, levels: number, exchangeTs?: number): void {
     this.counters.onMessage(now, levels, exchangeTs);
+    this.listener.onReceived?.(this, now, exchangeTs);
+  }
+
+  /** A later hop's latency for this symbol (receipt → window frame; collector hops behind a collector). */
+  hop(name: LatencyHopName, now: number, ms: number): void {
+    this.counters.hops.add(name, now, ms);
   }
 
   /** A sequence break (the caller resyncs). */

@@ -69,9 +69,21 @@ export function ladderSource(
   group: number,
   instrument: () => Instrument | null,
   volume: TradedVolume | null = null,
+  /** Wall clock for the receipt → window frame hop; null where receipt times are recorded ones (replay). */
+  frameClock: (() => number) | null = null,
 ): FrameSource {
+  let timedVersion = -1;
   return {
     version: () => `${feed.book.version}/${feed.stateVersion}/${volume?.version(feed) ?? 0}`,
-    build: (): LadderFrame => buildLadderFrame(feed, depth, instrument(), group, volume),
+    build: (): LadderFrame => {
+      const frame = buildLadderFrame(feed, depth, instrument(), group, volume);
+      // Once per book change: how long the newest update waited from its receipt for this frame.
+      if (frameClock && feed.book.version !== timedVersion && feed.lastLocalTs > 0) {
+        timedVersion = feed.book.version;
+        const now = frameClock();
+        feed.hop('receiptToFrame', now, now - feed.lastLocalTs);
+      }
+      return frame;
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { SymbolHealth } from '../../../../shared/contract';
+import type { LatencyHopName, LatencyHopStats, SymbolHealth } from '../../../../shared/contract';
 import { useRecordingStatus } from '../../hooks/useRecordingStatus';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRate } from '../../format';
 import { useStream } from '../../hooks/useStream';
@@ -7,6 +7,26 @@ import type { PanelProps } from '../types';
 function age(ms: number | null): string {
   if (ms === null) return '—';
   return ms < 1000 ? '< 1 s' : formatDuration(ms);
+}
+
+const HOP_LABELS: Record<LatencyHopName, string> = {
+  exchangeToReceipt: 'exchange → receipt',
+  receiptToCollectorPublish: 'receipt → collector publish',
+  collectorPublishToDeskReceipt: 'collector publish → desk receipt',
+  receiptToFrame: 'receipt → window frame',
+};
+
+function hopText(s: LatencyHopStats | null | undefined): string {
+  return s ? `${formatDuration(s.p50)} / ${formatDuration(s.p99)}` : '—';
+}
+
+/** Every hop with samples, one line each, for the latency cells' tooltip. */
+function hopsTooltip(h: SymbolHealth): string {
+  const lines = (Object.keys(HOP_LABELS) as LatencyHopName[]).flatMap((hop) => {
+    const s = h.hops?.[hop];
+    return s ? [`${HOP_LABELS[hop]}: p50 ${formatDuration(s.p50)} · p99 ${formatDuration(s.p99)} · max ${formatDuration(s.max)} · ${formatRate(s.perSec)}/s (${s.count} in window)`] : [];
+  });
+  return lines.length > 0 ? lines.join('\n') : 'no latency samples in the last minute';
 }
 
 function rowClass(h: SymbolHealth): string {
@@ -69,6 +89,8 @@ export function HealthPanel({ choice }: PanelProps) {
                 <th scope="col" title="messages per second">Msg/s</th>
                 <th scope="col" title="level updates per second">Lvl/s</th>
                 <th scope="col" title="local receive time minus exchange time">Latency</th>
+                <th scope="col" title="exchange → receipt, p50 / p99 over the last minute (hover a cell for every hop)">Exch p50/p99</th>
+                <th scope="col" title="receipt → window frame, p50 / p99 over the last minute">Frame p50/p99</th>
                 <th scope="col">Gaps</th>
                 <th scope="col">Resyncs</th>
                 <th scope="col" title="holes in the trade-id sequence (trades lost), of the trades counted">Trade gaps</th>
@@ -91,6 +113,8 @@ export function HealthPanel({ choice }: PanelProps) {
                   <td>{formatRate(h.msgsPerSec)}</td>
                   <td>{formatRate(h.levelUpdatesPerSec)}</td>
                   <td>{h.latencyMs === null ? '—' : formatDuration(h.latencyMs)}</td>
+                  <td title={hopsTooltip(h)}>{hopText(h.hops?.exchangeToReceipt)}</td>
+                  <td title={hopsTooltip(h)}>{hopText(h.hops?.receiptToFrame)}</td>
                   <td>{formatCount(h.gaps)}</td>
                   <td>{formatCount(h.resyncs)}</td>
                   <td title={`${h.trades} trades, ${h.tradeAnomalies} printed through the book`}>{formatCount(h.tradeGaps)}</td>

@@ -62,7 +62,7 @@ export class DeskCollector {
   active = true;
 
   /** Hand this to the adapters (MarketService listeners or a capture player). */
-  readonly listener: Required<FeedListener> = {
+  readonly listener: Required<Omit<FeedListener, 'onReceived'>> = {
     onBook: (feed, event) => this.onBook(feed, event),
     onState: (feed, from, to, reason) => this.onState(feed, from, to, reason),
     onTrade: (feed, trade) => this.onTrade(feed, trade),

@@ -10,7 +10,7 @@ describe('alert delivery options', () => {
     const fromEnv = resolveAlertDeliveryOptions({ env, saved });
     expect(fromEnv.webhook).toMatchObject({ url: 'https://saved.invalid/hook', secret: 'env-secret', retries: 2 });
     const fromFlag = resolveAlertDeliveryOptions({ env, saved, flags: { webhook: 'http://127.0.0.1:9/x' } });
-    expect(fromFlag.webhook).toMatchObject({ url: 'http://127.0.0.1:9/x', secret: 'env-secret', retries: 2, kinds: ['wall', 'layering', 'exhaustion', 'wide-spread', 'feed', 'price'] });
+    expect(fromFlag.webhook).toMatchObject({ url: 'http://127.0.0.1:9/x', secret: 'env-secret', retries: 2, kinds: ['wall', 'layering', 'exhaustion', 'wide-spread', 'feed', 'price', 'iceberg', 'large-trade', 'sweep'] });
     expect(resolveAlertDeliveryOptions({})).toEqual({ webhook: null, telegram: null, quietHours: null });
   });
 

@@ -70,7 +70,10 @@ for (const cap of CAPTURES) {
       await heat.screenshot({ path: testInfo.outputPath(`bubbles-${name}-${w}x${h}.png`) });
     }
 
-    // Hover the biggest bubble: the read-out gives its time, price and buy/sell volume.
+    // Hover the biggest bubble: the read-out gives its time, price and buy/sell volume. The replay is
+    // paused first so the columns hold still between reading the bubble's place and hovering it.
+    await page.evaluate(() => window.orderbook!.invoke('replay.control', { action: 'pause' }));
+    await heat.waitForTimeout(700);
     const [x, y] = (await img.getAttribute('data-biggest-bubble'))!.split(',').map(Number);
     const box = (await img.boundingBox())!;
     await heat.mouse.move(box.x + x!, box.y + y!);

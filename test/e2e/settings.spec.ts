@@ -101,17 +101,17 @@ test('two workspaces saved, switched between, exported and imported; damaged and
   await saveAs('Overview');
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: '+ Add panel' }).click();
-  await page.getByRole('menuitem', { name: 'Volume profile' }).click();
+  await page.getByRole('menuitem', { name: 'Resting liquidity profile' }).click();
   await expect(regions).toHaveCount(initial + 1);
   await saveAs('Profile');
   await expect(menuButton).toHaveAccessibleName('Workspace: Profile');
 
   await dialog.getByRole('button', { name: 'Overview', exact: true }).click();
   await expect(regions).toHaveCount(initial);
-  await expect(page.getByRole('region', { name: 'Volume profile', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Resting liquidity profile', exact: true })).toHaveCount(0);
   await expect(menuButton).toHaveAccessibleName('Workspace: Overview');
   await dialog.getByRole('button', { name: 'Profile', exact: true }).click();
-  await expect(page.getByRole('region', { name: 'Volume profile', exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Resting liquidity profile', exact: true })).toBeVisible();
   await expect(regions).toHaveCount(initial + 1);
 
   // Export Profile, then import the file: it comes back as "Profile (2)" with the same panels.
@@ -128,7 +128,7 @@ test('two workspaces saved, switched between, exported and imported; damaged and
   await dialog.getByRole('button', { name: 'Overview', exact: true }).click();
   await expect(regions).toHaveCount(initial);
   await dialog.getByRole('button', { name: 'Profile (2)', exact: true }).click();
-  await expect(page.getByRole('region', { name: 'Volume profile', exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Resting liquidity profile', exact: true })).toBeVisible();
 
   // A damaged file and one from a newer version are refused with the reason; the list is unchanged.
   const names = () => dialog.getByRole('list', { name: 'Saved workspaces' }).getByRole('listitem').count();

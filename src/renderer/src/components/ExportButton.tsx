@@ -225,7 +225,7 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
         className="record-button"
       >
         <option value="" disabled>
-          Candles CSV…
+          Candles…
         </option>
         {CANDLE_INTERVAL_NAMES.map((i) => (
           <option key={i} value={i}>

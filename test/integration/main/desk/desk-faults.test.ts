@@ -70,7 +70,7 @@ describe('desk faults', () => {
       await until(() => {
         const feed = services.market.feed(book.venue as 'okx', book.symbol)!;
         const answer = bookAnswerOf(feed, LEVELS);
-        return JSON.stringify([answer.bids, answer.asks]) === JSON.stringify([book.bids, book.asks]);
+        return JSON.stringify([answer.state, answer.bids, answer.asks]) === JSON.stringify([book.state, book.bids, book.asks]);
       }, 20_000, `${book.symbol} equal to the collector's`).catch(() => {});
       const answer = bookAnswerOf(services.market.feed(book.venue as 'okx', book.symbol)!, LEVELS);
       expect({ symbol: book.symbol, state: answer.state, bids: answer.bids, asks: answer.asks }).toEqual({ symbol: book.symbol, state: book.state, bids: book.bids, asks: book.asks });

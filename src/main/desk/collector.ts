@@ -58,6 +58,13 @@ export class DeskCollector {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private ended = false;
+  /**
+   * The highest stream sequence any publish of this collector has been acknowledged at. Everything
+   * stored at or below it was stored, hence published, before now; a message published later gets a
+   * higher sequence. (The acknowledgement of a book's own last message is no such bound: publishes
+   * retried while a leader is elected can be stored out of order, a later one below an earlier one.)
+   */
+  private highestAckedSeq = 0;
   /** A standby collector (lease held elsewhere) keeps its books but publishes nothing. */
   active = true;
 
@@ -132,7 +139,9 @@ export class DeskCollector {
     const send = async (): Promise<PubAck | null> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.options.js.publish(subject, data, { msgID, timeout: 5000 });
+          const ack = await this.options.js.publish(subject, data, { msgID, timeout: 5000 });
+          this.highestAckedSeq = Math.max(this.highestAckedSeq, ack.seq);
+          return ack;
         } catch (error) {
           if (Date.now() >= giveUpAt) {
             this.counts.failed++;
@@ -174,8 +183,9 @@ export class DeskCollector {
   }
 
   /**
-   * The book as it stands now, with the stream sequence of the last message published for it: a
-   * subscriber that loads it continues with the messages after that sequence.
+   * The book as it stands now, with a stream sequence every message published after it is stored
+   * above: a subscriber that loads it continues with the messages after that sequence (and skips those
+   * of them the snapshot already holds, by their book sequence).
    */
   private async snapshot(book: BookState): Promise<void> {
     const feed = book.feed;
@@ -196,12 +206,17 @@ export class DeskCollector {
         ended: this.ended,
         takenAt: Date.now(),
       };
+      const streamSeq = this.highestAckedSeq;
+      if (streamSeq === 0) {
+        book.dirty = true; // nothing of this run stored yet: a bound of 0 would replay the whole stream
+        return;
+      }
       const ack = book.last ? await book.last : null;
       if (book.last && !ack) {
         book.dirty = true; // its last message was lost: take it again later
         return;
       }
-      const snapshot: BookSnapshot = { ...taken, streamSeq: ack?.seq ?? 0 } as BookSnapshot;
+      const snapshot: BookSnapshot = { ...taken, streamSeq } as BookSnapshot;
       await this.options.books.put(snapshotKey(feed.venue, feed.symbol), encode(snapshot));
       this.counts.snapshots++;
     } catch (error) {

@@ -3,10 +3,12 @@
  * `obm_recorder_trade` on `obm.*.*.trade`) that write top of book and trades into the SQLite store.
  *
  * It cannot lose or double a row: each batch is written in one transaction together with the stream
- * sequence it reached (table desk_recorder_progress), and acknowledged only after that commit. Killed
- * before the commit, the batch comes again (unacknowledged) and is written then; killed after the
- * commit but before the acks, it comes again and every message at or below the stored sequence is
- * skipped.
+ * sequence of every message in it (table desk_recorder_committed), and acknowledged only after that
+ * commit. Killed before the commit, the batch comes again (unacknowledged) and is written then; killed
+ * after the commit but before the acks, it comes again and every message already committed is
+ * skipped. Committed sequences are kept one by one, not as a high-water mark: a batch the killed
+ * recorder held comes again only after its ack wait, behind newer messages a restarted recorder has
+ * already written. Sequences at or below the consumer's ack floor never come again and are pruned.
  */
 import type Database from 'better-sqlite3';
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
@@ -23,6 +25,9 @@ export interface RecorderCounts {
 }
 
 type Kind = 'top' | 'trade';
+
+/** How often committed sequences below the consumer's ack floor are forgotten. */
+const PRUNE_EVERY_MS = 30_000;
 
 export interface DeskRecorderOptions {
   js: JetStreamClient;
@@ -45,10 +50,9 @@ function prepare(db: Database.Database) {
       `INSERT INTO trades (instrument_id, exchange_ts, local_ts, trade_id, price, size, side, fills) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (instrument_id, trade_id) DO NOTHING`,
     ),
-    progress: db.prepare('SELECT stream_seq FROM desk_recorder_progress WHERE consumer = ?'),
-    setProgress: db.prepare(
-      'INSERT INTO desk_recorder_progress (consumer, stream_seq) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET stream_seq = excluded.stream_seq',
-    ),
+    committed: db.prepare('SELECT 1 FROM desk_recorder_committed WHERE consumer = ? AND stream_seq = ?'),
+    markCommitted: db.prepare('INSERT INTO desk_recorder_committed (consumer, stream_seq) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    prune: db.prepare('DELETE FROM desk_recorder_committed WHERE consumer = ? AND stream_seq <= ?'),
   };
 }
 
@@ -62,7 +66,7 @@ export class DeskRecorder {
 
   constructor(private readonly options: DeskRecorderOptions) {
     this.db = openStoreDatabase(options.dbPath).db;
-    this.db.exec('CREATE TABLE IF NOT EXISTS desk_recorder_progress (consumer TEXT PRIMARY KEY, stream_seq INTEGER NOT NULL)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS desk_recorder_committed (consumer TEXT NOT NULL, stream_seq INTEGER NOT NULL, PRIMARY KEY (consumer, stream_seq)) WITHOUT ROWID');
     this.statements = prepare(this.db);
   }
 
@@ -104,7 +108,12 @@ export class DeskRecorder {
 
   private async consume(kind: Kind, name: string): Promise<void> {
     const consumer = await this.options.js.consumers.get(STREAM_NAME, name);
+    let prunedAt = Date.now();
     while (!this.stopped) {
+      if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        await this.prune(name);
+      }
       const batch: JsMsg[] = [];
       try {
         const messages = await consumer.fetch({ max_messages: this.options.batch ?? 500, expires: 1000 });
@@ -123,17 +132,25 @@ export class DeskRecorder {
     }
   }
 
-  /** One transaction: the batch's rows and the stream sequence reached. */
+  /** Forgets committed sequences the consumer will never deliver again (acknowledged: at or below its ack floor). */
+  private async prune(name: string): Promise<void> {
+    try {
+      const info = await this.options.jsm.consumers.info(STREAM_NAME, name);
+      this.statements.prune.run(name, info.ack_floor.stream_seq);
+    } catch (error) {
+      this.options.logger.log('warn', 'desk-recorder-prune', { consumer: name, error: (error as Error).message });
+    }
+  }
+
+  /** One transaction: the batch's rows and the stream sequence of each of its messages. */
   private write(kind: Kind, name: string, batch: JsMsg[]): void {
-    const done = (this.statements.progress.get(name) as { stream_seq: number } | undefined)?.stream_seq ?? 0;
-    let reached = done;
     this.db.transaction(() => {
       for (const m of batch) {
-        if (m.seq <= done) {
+        if (this.statements.committed.get(name, m.seq)) {
           this.counts.skipped++;
           continue;
         }
-        reached = Math.max(reached, m.seq);
+        this.statements.markCommitted.run(name, m.seq);
         try {
           const where = parseSubject(m.subject);
           if (!where) throw new MalformedMessageError(`unknown subject ${m.subject}`);
@@ -152,7 +169,6 @@ export class DeskRecorder {
           this.options.logger.log('warn', 'desk-recorder-malformed', { subject: m.subject, seq: m.seq, error: error.message });
         }
       }
-      this.statements.setProgress.run(name, reached);
     })();
   }
 

@@ -171,6 +171,13 @@ class RemoteBook {
     if (result === 'ok' && !this.awaitingFresh) feed.synced(`desk snapshot at sequence ${snapshot.seq}`);
   }
 
+  /** A snapshot loaded while stale is live again: the collector showed it is publishing (or ended). */
+  private collectorAlive(reason: string): void {
+    this.awaitingFresh = false;
+    this.staleMessage = null;
+    if (this.feed.state === 'buffering' && this.feed.book.levelCount('bid') + this.feed.book.levelCount('ask') > 0) this.feed.synced(reason);
+  }
+
   private fresh(storedAt: number): boolean {
     return Date.now() - storedAt < (this.options.staleAfterMs ?? 5000);
   }
@@ -186,11 +193,7 @@ class RemoteBook {
     if (!where) return this.countMalformed(`unknown subject ${m.subject}`);
     const storedAt = Number(m.timestampNanos / 1_000_000n);
     this.lastMessageAt = Math.max(this.lastMessageAt, storedAt);
-    if (this.awaitingFresh && this.fresh(storedAt)) {
-      this.awaitingFresh = false;
-      this.staleMessage = null;
-      if (this.feed.state === 'buffering' && this.feed.book.levelCount('bid') + this.feed.book.levelCount('ask') > 0) this.feed.synced('desk: the collector is publishing');
-    }
+    if (this.awaitingFresh && this.fresh(storedAt)) this.collectorAlive('desk: the collector is publishing');
     try {
       switch (where.kind) {
         case 'book':
@@ -208,6 +211,8 @@ class RemoteBook {
           if (!this.sameRun(h.run)) return;
           this.remoteHealth = h.health;
           this.ended = h.ended;
+          // The source ended: its book is final, not frozen-live (as when loaded from an ended snapshot).
+          if (h.ended && this.awaitingFresh) this.collectorAlive('desk: the source ended');
           return;
         }
         case 'top':

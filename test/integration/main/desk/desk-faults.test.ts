@@ -70,12 +70,16 @@ describe('desk faults', () => {
       await until(() => {
         const feed = services.market.feed(book.venue as 'okx', book.symbol)!;
         const answer = bookAnswerOf(feed, LEVELS);
-        return JSON.stringify([answer.bids, answer.asks]) === JSON.stringify([book.bids, book.asks]);
+        return JSON.stringify([answer.state, answer.bids, answer.asks]) === JSON.stringify([book.state, book.bids, book.asks]);
       }, 20_000, `${book.symbol} equal to the collector's`).catch(() => {});
       const answer = bookAnswerOf(services.market.feed(book.venue as 'okx', book.symbol)!, LEVELS);
       expect({ symbol: book.symbol, state: answer.state, bids: answer.bids, asks: answer.asks }).toEqual({ symbol: book.symbol, state: book.state, bids: book.bids, asks: book.asks });
     }
+    // The integrity counters are the collector's, carried by its health messages: the final ones (marked
+    // ended, or in the final snapshot if the subscriber reloads) can arrive after the books are complete.
+    await until(() => services.health().symbols.filter((h) => h.ended).length === expected.length, 30_000, 'the collector’s final health of every book');
     const health = services.health().symbols;
+    expect(health.length).toBe(expected.length);
     expect(health.every((h) => h.checksumFailed === 0)).toBe(true);
     expect(health.reduce((n, h) => n + h.checksumOk, 0)).toBe(1504);
   }, 120_000);

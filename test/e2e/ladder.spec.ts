@@ -110,8 +110,20 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   await ladderCanvas(page).hover();
   await page.mouse.wheel(0, 18 * 5);
   await expect(recenter).not.toHaveClass(/active/);
-  await page.waitForTimeout(300);
-  const scrolled = await readGrid(page);
+  // The wheel can arrive as several events on a loaded machine: wait until the grid has settled after it.
+  let scrolled = await readGrid(page);
+  await expect
+    .poll(
+      async () => {
+        await page.waitForTimeout(300);
+        const now = await readGrid(page);
+        const settled = now.rows[0]!.price === scrolled.rows[0]!.price;
+        scrolled = now;
+        return settled;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
   await page.waitForTimeout(600);
   expect((await readGrid(page)).rows[0]!.price).toBe(scrolled.rows[0]!.price);
   await page.screenshot({ path: testInfo.outputPath('ladder-scrolled.png') });

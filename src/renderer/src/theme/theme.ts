@@ -52,15 +52,22 @@ export function installAppearance(): void {
 
 /**
  * The saved settings are the source of truth across restarts: take their theme and number format
- * once at start (a host without settings leaves the window's own choice alone).
+ * once at start (a host without settings leaves the window's own choice alone). A choice made while
+ * the load was in flight (in this window or another) is newer than the saved one and is kept.
  */
 export function syncAppearanceWithSettings(load: () => Promise<{ settings: Appearance }>): void {
+  let changedMeanwhile = false;
+  const stop = appearanceStore.subscribe(() => {
+    changedMeanwhile = true;
+  });
   load()
     .then(({ settings }) => {
+      stop();
+      if (changedMeanwhile) return;
       const now = appearanceStore.get();
       if (now.theme !== settings.theme || now.numberFormat !== settings.numberFormat) {
         appearanceStore.set({ theme: settings.theme, numberFormat: settings.numberFormat });
       }
     })
-    .catch(() => undefined);
+    .catch(() => stop());
 }

@@ -7,53 +7,25 @@ import { describe, expect, it } from 'vitest';
 import { AlertBook } from '../../../../src/main/analytics/alerts';
 import { DEFAULT_ANALYTICS_CONFIG, type AnalyticsOverrides } from '../../../../src/main/analytics/config';
 import { AnalyticsService } from '../../../../src/main/analytics/service';
-import { OrderBook } from '../../../../src/main/book/order-book';
 import { replayCapture } from '../../../../src/main/capture/replay';
-import type { SyncState } from '../../../../src/shared/market';
+import { s, scene, type Levels } from '../../../support/analytics-scene';
 import { capture } from '../../../support/paths';
 
-type Levels = Array<[string, string]>;
-const T0 = 1_700_000_000_000;
-const s = (sec: number) => T0 + sec * 1000;
-
-/** A book fed through AnalyticsService at chosen times; 20 levels a side of size 1, tick 0.01. */
-function scene(config: AnalyticsOverrides = {}) {
-  let now = T0;
-  const service = new AnalyticsService({ config, clock: () => now });
-  const feed = {
-    venue: 'binance-spot' as const,
-    symbol: 'TESTUSDT',
-    book: new OrderBook('binance-spot', 'TESTUSDT'),
-    state: 'synced' as SyncState,
-    stateVersion: 0,
-    health: { gaps: 0, checksumFailed: 0, crossed: 0, bboFailed: 0, malformed: 0, lastMessageAt: null as number | null, lastError: null as string | null },
+/** The shared scene (20 levels a side of size 1, tick 0.01) with a book change at a set clock. */
+function wallScene() {
+  const { feed, run, alerts, setNow } = scene();
+  const change = (ts: number, bids: Levels) => {
+    setNow(ts);
+    feed.delta(ts, bids);
   };
-  const apply = (ts: number, kind: 'snapshot' | 'delta', bids: Levels, asks: Levels = []) => {
-    now = ts;
-    if (kind === 'snapshot') feed.book.applySnapshot(bids, asks);
-    else feed.book.applyDelta(bids, asks);
-    feed.health.lastMessageAt = ts;
-    service.onBook(feed, { venue: feed.venue, symbol: feed.symbol, kind, bids, asks, localTs: ts });
-  };
-  const bids: Levels = [];
-  const asks: Levels = [];
-  for (let i = 0; i < 20; i++) {
-    bids.push([(100 - i * 0.01).toFixed(2), '1']);
-    asks.push([(100.01 + i * 0.01).toFixed(2), '1']);
-  }
-  apply(T0, 'snapshot', bids, asks);
-  const run = (from: number, to: number) => {
-    for (let t = s(from); t <= s(to); t += 250) apply(t, 'delta', [], [['100.20', '1']]);
-  };
-  const walls = () => service.listAlerts({ limit: 1000 }).alerts.filter((a) => a.kind === 'wall');
-  return { apply, run, walls };
+  return { change, run, walls: () => alerts('wall') };
 }
 
 describe('one wall alert per run of adjacent wall-sized levels', () => {
   it('two wall-sized levels one tick apart raise one alert, for the larger', () => {
-    const { apply, run, walls } = scene();
+    const { change, run, walls } = wallScene();
     run(0, 6); // the median is trusted after 5 s of samples
-    apply(s(6.1), 'delta', [
+    change(s(6.1), [
       ['99.95', '10'],
       ['99.94', '12'],
     ]);
@@ -63,9 +35,9 @@ describe('one wall alert per run of adjacent wall-sized levels', () => {
   });
 
   it('walls with an ordinary level between them are two walls', () => {
-    const { apply, run, walls } = scene();
+    const { change, run, walls } = wallScene();
     run(0, 6);
-    apply(s(6.1), 'delta', [
+    change(s(6.1), [
       ['99.95', '10'],
       ['99.93', '12'],
     ]);
@@ -74,12 +46,12 @@ describe('one wall alert per run of adjacent wall-sized levels', () => {
   });
 
   it('a level next to a reported wall growing to wall size adds no second alert', () => {
-    const { apply, run, walls } = scene();
+    const { change, run, walls } = wallScene();
     run(0, 6);
-    apply(s(6.1), 'delta', [['99.95', '10']]);
+    change(s(6.1), [['99.95', '10']]);
     run(6.2, 12);
     expect(walls()).toHaveLength(1);
-    apply(s(12.1), 'delta', [['99.96', '11']]);
+    change(s(12.1), [['99.96', '11']]);
     run(12.2, 20);
     expect(walls()).toHaveLength(1);
     expect(walls()[0]!.state).toBe('active');

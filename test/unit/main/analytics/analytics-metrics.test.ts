@@ -3,42 +3,11 @@
  * comments), through the same path a live book takes: book event → AnalyticsService.onBook.
  */
 import { describe, expect, it } from 'vitest';
-import { OrderBook } from '../../../../src/main/book/order-book';
-import { AnalyticsService, type AnalyticsFeed } from '../../../../src/main/analytics/service';
+import { AnalyticsService } from '../../../../src/main/analytics/service';
 import { median } from '../../../../src/main/analytics/rolling-median';
 import { ofiContribution } from '../../../../src/main/analytics/ofi';
-import type { BookEvent, SyncState, VenueId } from '../../../../src/shared/market';
+import { ScriptedFeed, T0, type Levels } from '../../../support/analytics-scene';
 
-type Levels = Array<[string, string]>;
-
-/** A book driven by hand, shaped like a SymbolFeed. */
-class ScriptedFeed implements AnalyticsFeed {
-  readonly book: OrderBook;
-  state: SyncState = 'synced';
-  stateVersion = 0;
-  readonly health = { gaps: 0, checksumFailed: 0, crossed: 0, bboFailed: 0, malformed: 0, lastMessageAt: null as number | null, lastError: null as string | null };
-  constructor(
-    readonly venue: VenueId,
-    readonly symbol: string,
-    private readonly service: AnalyticsService,
-  ) {
-    this.book = new OrderBook(venue, symbol);
-  }
-  snapshot(ts: number, bids: Levels, asks: Levels): void {
-    this.book.applySnapshot(bids, asks);
-    this.emit('snapshot', ts, bids, asks);
-  }
-  delta(ts: number, bids: Levels, asks: Levels): void {
-    this.book.applyDelta(bids, asks);
-    this.emit('delta', ts, bids, asks);
-  }
-  private emit(kind: BookEvent['kind'], ts: number, bids: Levels, asks: Levels): void {
-    this.health.lastMessageAt = ts;
-    this.service.onBook(this, { venue: this.venue, symbol: this.symbol, kind, bids, asks, localTs: ts });
-  }
-}
-
-const T0 = 1_700_000_000_000;
 const BIDS: Levels = [
   ['100.0', '2'],
   ['99.5', '3'],

@@ -4,78 +4,8 @@
  * by the prints at their price, iceberg, large trade, sweep, and the per-second and windowed volumes.
  */
 import { describe, expect, it } from 'vitest';
-import { OrderBook } from '../../../../src/main/book/order-book';
 import type { AnalyticsOverrides } from '../../../../src/main/analytics/config';
-import { AnalyticsService, type AnalyticsFeed } from '../../../../src/main/analytics/service';
-import type { Alert } from '../../../../src/shared/analytics';
-import type { BookEvent, SyncState, TakerSide, VenueId } from '../../../../src/shared/market';
-
-type Levels = Array<[string, string]>;
-
-class ScriptedFeed implements AnalyticsFeed {
-  readonly book: OrderBook;
-  state: SyncState = 'synced';
-  stateVersion = 0;
-  readonly health = { gaps: 0, checksumFailed: 0, crossed: 0, bboFailed: 0, malformed: 0, lastMessageAt: null as number | null, lastError: null as string | null };
-  private tradeId = 0;
-  constructor(
-    readonly venue: VenueId,
-    readonly symbol: string,
-    private readonly service: AnalyticsService,
-  ) {
-    this.book = new OrderBook(venue, symbol);
-  }
-  snapshot(ts: number, bids: Levels, asks: Levels): void {
-    this.book.applySnapshot(bids, asks);
-    this.emit('snapshot', ts, bids, asks);
-  }
-  delta(ts: number, bids: Levels = [], asks: Levels = []): void {
-    this.book.applyDelta(bids, asks);
-    this.emit('delta', ts, bids, asks);
-  }
-  /** A print; `exchangeTs` defaults to its local time (prints of one taker order share one). */
-  trade(ts: number, side: TakerSide, price: string, size: string, exchangeTs = ts): void {
-    this.service.onTrade(this, { venue: this.venue, symbol: this.symbol, id: String(++this.tradeId), price, size, side, exchangeTs, localTs: ts });
-  }
-  private emit(kind: BookEvent['kind'], ts: number, bids: Levels, asks: Levels): void {
-    this.health.lastMessageAt = ts;
-    this.service.onBook(this, { venue: this.venue, symbol: this.symbol, kind, bids, asks, localTs: ts });
-  }
-}
-
-const T0 = 1_700_000_000_000;
-const s = (sec: number) => T0 + sec * 1000;
-
-/** 20 levels a side, size 1, tick 0.01: bids 100.00 down, asks 100.01 up. */
-function ladder(): { bids: Levels; asks: Levels } {
-  const bids: Levels = [];
-  const asks: Levels = [];
-  for (let i = 0; i < 20; i++) {
-    bids.push([(100 - i * 0.01).toFixed(2), '1']);
-    asks.push([(100.01 + i * 0.01).toFixed(2), '1']);
-  }
-  return { bids, asks };
-}
-
-function scene(config: AnalyticsOverrides = {}) {
-  let now = T0;
-  const service = new AnalyticsService({ config, clock: () => now });
-  const feed = new ScriptedFeed('binance-spot', 'TESTUSDT', service);
-  const events: Array<{ type: string; alert: Alert }> = [];
-  service.onAlert((e) => events.push(e));
-  const { bids, asks } = ladder();
-  feed.snapshot(T0, bids, asks);
-  /** Book heartbeats (a far level re-set to its size) every `step` ms, from `from` to `to` seconds. */
-  const run = (from: number, to: number, step = 250) => {
-    for (let t = s(from); t <= s(to); t += step) {
-      now = t;
-      feed.delta(t, [], [['100.20', '1']]);
-    }
-  };
-  const alerts = (kind: string) => service.listAlerts({ limit: 1000 }).alerts.filter((a) => a.kind === kind);
-  const at = (t: number) => (now = t);
-  return { service, feed, events, run, alerts, at };
-}
+import { s, scene } from '../../../support/analytics-scene';
 
 /** A bid wall of 20 at 99.95 (20 × the median level size of 1), raised once it persisted. */
 function sceneWithBidWall() {

@@ -1,19 +1,11 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { capture } from '../support/paths';
+import { expect, test, type Page } from '@playwright/test';
+import { openDashboard, openHeatmapWindow, screenshotAtSizes, startReplay, stopReplay } from '../support/e2e-replay';
 
 /**
  * The liquidity heatmap on real captures of different magnitudes, in its own window at three screen
  * sizes: dark background, distinct best bid/ask lines, hover read-out, and a frozen book (replay
  * ended) shown greyed and labelled instead of painted on.
  */
-
-const SIZES = [
-  [1280, 720],
-  [1600, 1000],
-  [1920, 1080],
-] as const;
 
 const CAPTURES = [
   // Kraken: 10 pairs, 30 s; the dashboard shows the first.
@@ -24,35 +16,7 @@ const CAPTURES = [
   { file: 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', speed: 5, playMs: 18_000, symbol: 'ETHUSDT' },
 ];
 
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
-});
-
-async function dashboard(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto('/');
-  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
-}
-
-/** The heatmap in its own window (it follows the dashboard's symbol). */
-async function heatmapWindow(context: BrowserContext, query = ''): Promise<Page> {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: SIZES[0][0], height: SIZES[0][1] });
-  await page.goto(`/?panel=heatmap-e2e&kind=heatmap${query}`);
-  await expect(page.getByRole('img', { name: /^Liquidity heatmap for/ })).toBeVisible({ timeout: 10_000 });
-  return page;
-}
-
-async function startReplay(page: Page, file: string, speed: number): Promise<void> {
-  const recordings = join('test-results', 'e2e-data', 'recordings');
-  mkdirSync(recordings, { recursive: true });
-  copyFileSync(capture(file), join(recordings, file));
-  await page.getByRole('button', { name: '⟲ Replay…' }).click();
-  await page.getByRole('menuitem', { name: new RegExp(file.replace(/\./g, '\\.')) }).click();
-  const bar = page.getByRole('group', { name: 'Replay' });
-  await expect(bar).toBeVisible();
-  await page.evaluate((s) => window.orderbook!.invoke('replay.control', { action: 'speed', speed: s }), speed);
-}
+test.afterEach(({ page }) => stopReplay(page));
 
 /** Share of the plot's pixels that are dark (the background and thin liquidity), from a screenshot of the cells. */
 async function darkShare(page: Page): Promise<number> {
@@ -73,19 +37,15 @@ async function darkShare(page: Page): Promise<number> {
 for (const cap of CAPTURES) {
   test(`heatmap of ${cap.file}: dark, two best lines, read-out, frozen at the end; three screen sizes`, async ({ page, context }, testInfo) => {
     test.setTimeout(150_000);
-    await dashboard(page);
+    await openDashboard(page);
     await startReplay(page, cap.file, cap.speed);
     if (cap.symbol) await expect(page.getByRole('table', { name: `Order book ladder for ${cap.symbol}` })).toBeVisible({ timeout: 10_000 });
-    const heat = await heatmapWindow(context);
+    const heat = await openHeatmapWindow(context, 'heatmap-e2e');
     const img = heat.getByRole('img', { name: /^Liquidity heatmap for/ });
     await expect(heat.locator('canvas.heatmap-cells')).toHaveAttribute('data-renderer', 'webgl');
     await heat.waitForTimeout(cap.playMs);
     const name = cap.file.replace(/\.capture\.jsonl$/, '');
-    for (const [w, h] of SIZES) {
-      await heat.setViewportSize({ width: w, height: h });
-      await heat.waitForTimeout(700);
-      await heat.screenshot({ path: testInfo.outputPath(`heatmap-${name}-${w}x${h}.png`) });
-    }
+    await screenshotAtSizes(heat, testInfo, `heatmap-${name}`);
     // Most of the plot is dark: walls stand out from a dark background, not a field of bright rows.
     expect(await darkShare(heat)).toBeGreaterThan(0.6);
 
@@ -114,10 +74,10 @@ for (const cap of CAPTURES) {
 
 test('the heatmap falls back to a 2D canvas, and both paths are timed to completion', async ({ page, context }, testInfo) => {
   test.setTimeout(90_000);
-  await dashboard(page);
+  await openDashboard(page);
   const timings: Record<string, number> = {};
   for (const renderer of ['webgl', '2d'] as const) {
-    const heat = await heatmapWindow(context, `&heatmapMeasure=1${renderer === '2d' ? '&heatmap=2d' : ''}`);
+    const heat = await openHeatmapWindow(context, 'heatmap-e2e', `&heatmapMeasure=1${renderer === '2d' ? '&heatmap=2d' : ''}`);
     await heat.setViewportSize({ width: 1920, height: 1080 });
     await expect(heat.locator('canvas.heatmap-cells')).toHaveAttribute('data-renderer', renderer);
     const img = heat.getByRole('img', { name: /^Liquidity heatmap for/ });

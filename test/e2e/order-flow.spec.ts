@@ -1,7 +1,5 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { capture } from '../support/paths';
+import { expect, test } from '@playwright/test';
+import { openDashboard, openHeatmapWindow, screenshotAtSizes, SCREEN_SIZES, startReplay, stopReplay } from '../support/e2e-replay';
 
 /**
  * Trade bubbles on the heatmap, replayed from real captures with trades at three price magnitudes
@@ -9,12 +7,6 @@ import { capture } from '../support/paths';
  * heatmap's own window at three screen sizes: bubbles drawn, a hover read-out of time, price and
  * buy/sell volume, and the "Trades ≥" filter thinning and hiding them.
  */
-
-const SIZES = [
-  [1280, 720],
-  [1600, 1000],
-  [1920, 1080],
-] as const;
 
 const CAPTURES = [
   // Coinbase: SKL-USD is the first product (52 prints in 30 s).
@@ -25,50 +17,20 @@ const CAPTURES = [
   { file: 'hyperliquid_2025-01-26.capture.jsonl', speed: 1, playMs: 12_000, symbol: 'BTC' },
 ];
 
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
-});
-
-async function dashboard(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto('/');
-  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
-}
-
-async function heatmapWindow(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: SIZES[0][0], height: SIZES[0][1] });
-  await page.goto('/?panel=heatmap-flow-e2e&kind=heatmap');
-  await expect(page.getByRole('img', { name: /^Liquidity heatmap for/ })).toBeVisible({ timeout: 10_000 });
-  return page;
-}
-
-async function startReplay(page: Page, file: string, speed: number): Promise<void> {
-  const recordings = join('test-results', 'e2e-data', 'recordings');
-  mkdirSync(recordings, { recursive: true });
-  copyFileSync(capture(file), join(recordings, file));
-  await page.getByRole('button', { name: '⟲ Replay…' }).click();
-  await page.getByRole('menuitem', { name: new RegExp(file.replace(/\./g, '\\.')) }).click();
-  await expect(page.getByRole('group', { name: 'Replay' })).toBeVisible();
-  await page.evaluate((s) => window.orderbook!.invoke('replay.control', { action: 'speed', speed: s }), speed);
-}
+test.afterEach(({ page }) => stopReplay(page));
 
 for (const cap of CAPTURES) {
   test(`trade bubbles on ${cap.file}: drawn, hover read-out, size filter; three screen sizes`, async ({ page, context }, testInfo) => {
     test.setTimeout(120_000);
-    await dashboard(page);
+    await openDashboard(page);
     await startReplay(page, cap.file, cap.speed);
     await expect(page.getByRole('table', { name: `Order book ladder for ${cap.symbol}` })).toBeVisible({ timeout: 10_000 });
-    const heat = await heatmapWindow(context);
+    const heat = await openHeatmapWindow(context, 'heatmap-flow-e2e');
     const img = heat.getByRole('img', { name: `Liquidity heatmap for ${cap.symbol}` });
     await heat.waitForTimeout(cap.playMs);
     await expect.poll(async () => Number(await img.getAttribute('data-bubbles')), { timeout: 20_000 }).toBeGreaterThan(0);
     const name = cap.file.replace(/\.capture\.jsonl$/, '');
-    for (const [w, h] of SIZES) {
-      await heat.setViewportSize({ width: w, height: h });
-      await heat.waitForTimeout(700);
-      await heat.screenshot({ path: testInfo.outputPath(`bubbles-${name}-${w}x${h}.png`) });
-    }
+    await screenshotAtSizes(heat, testInfo, `bubbles-${name}`);
 
     // Hover the biggest bubble: the read-out gives its time, price and buy/sell volume. The replay is
     // paused first so the columns hold still between reading the bubble's place and hovering it.
@@ -97,11 +59,11 @@ for (const cap of CAPTURES) {
 
 test('metrics: last price, volume and delta over a chosen window on the ETHUSDT replay; three screen sizes', async ({ page, context }, testInfo) => {
   test.setTimeout(90_000);
-  await dashboard(page);
+  await openDashboard(page);
   await startReplay(page, 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', 5);
   await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
   const win = await context.newPage();
-  await win.setViewportSize({ width: SIZES[0][0], height: SIZES[0][1] });
+  await win.setViewportSize({ width: SCREEN_SIZES[0][0], height: SCREEN_SIZES[0][1] });
   await win.goto('/?panel=metrics-flow-e2e&kind=metrics');
   const grid = win.getByRole('definition').first();
   await expect(grid).toBeVisible({ timeout: 10_000 });
@@ -112,11 +74,7 @@ test('metrics: last price, volume and delta over a chosen window on the ETHUSDT 
   const volume = (label: string) => win.locator(`[data-metric="${label}"]`).textContent().then((t) => Number(t!.replace(/[^\d.]/g, '')));
   expect(await volume('Volume (5m)')).toBeGreaterThan(0);
   await expect(win.locator('[data-metric="Delta (5m)"]')).toHaveText(/^[+−-]?[\d,.]+ ETH$/);
-  for (const [w, h] of SIZES) {
-    await win.setViewportSize({ width: w, height: h });
-    await win.waitForTimeout(400);
-    await win.screenshot({ path: testInfo.outputPath(`metrics-flow-${w}x${h}.png`) });
-  }
+  await screenshotAtSizes(win, testInfo, 'metrics-flow', 400);
   // A shorter window holds no more than the longer one.
   await win.getByRole('combobox', { name: 'Volume and delta window' }).selectOption('60');
   await expect(win.locator('[data-metric="Volume (1m)"]')).toBeVisible();

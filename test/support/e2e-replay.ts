@@ -1,0 +1,65 @@
+/**
+ * Playwright set-up shared by the specs that replay a real capture in the web host and look at a
+ * panel in its own window (heatmap, trade bubbles, metrics).
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { capture } from './paths';
+
+/**
+ * The app's API in a page, as far as these helpers use it. (This folder is type-checked for Node as
+ * well, without the DOM, so the helpers reach it through globalThis rather than window.)
+ */
+interface AppGlobal {
+  orderbook?: { invoke(command: 'replay.control', request: { action: 'stop' } | { action: 'speed'; speed: number }): Promise<unknown> };
+}
+
+/** The screen sizes every panel is screenshot at. */
+export const SCREEN_SIZES = [
+  [1280, 720],
+  [1600, 1000],
+  [1920, 1080],
+] as const;
+
+/** Ends a replay a test left running (the web host is shared by the specs); never fails. */
+export async function stopReplay(page: Page): Promise<void> {
+  await page.evaluate(() => (globalThis as AppGlobal).orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
+}
+
+/** The dashboard, once its ladder shows. */
+export async function openDashboard(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+}
+
+/** The heatmap in its own window at the smallest screen size (it follows the dashboard's symbol). */
+export async function openHeatmapWindow(context: BrowserContext, panelId: string, query = ''): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: SCREEN_SIZES[0][0], height: SCREEN_SIZES[0][1] });
+  await page.goto(`/?panel=${panelId}&kind=heatmap${query}`);
+  await expect(page.getByRole('img', { name: /^Liquidity heatmap for/ })).toBeVisible({ timeout: 10_000 });
+  return page;
+}
+
+/** Replays a capture from the dashboard's Replay menu at `speed` × real time. */
+export async function startReplay(page: Page, file: string, speed: number): Promise<void> {
+  // The web host lists the captures in its data folder's recordings.
+  const recordings = join('test-results', 'e2e-data', 'recordings');
+  mkdirSync(recordings, { recursive: true });
+  copyFileSync(capture(file), join(recordings, file));
+  await page.getByRole('button', { name: '⟲ Replay…' }).click();
+  await page.getByRole('menuitem', { name: new RegExp(file.replace(/\./g, '\\.')) }).click();
+  await expect(page.getByRole('group', { name: 'Replay' })).toBeVisible();
+  await page.evaluate((s) => (globalThis as AppGlobal).orderbook!.invoke('replay.control', { action: 'speed', speed: s }), speed);
+}
+
+/** Screenshots `page` at every screen size as `<name>-<w>x<h>.png`, each after `settleMs` to redraw. */
+export async function screenshotAtSizes(page: Page, testInfo: TestInfo, name: string, settleMs = 700): Promise<void> {
+  for (const [width, height] of SCREEN_SIZES) {
+    await page.setViewportSize({ width, height });
+    await page.waitForTimeout(settleMs);
+    await page.screenshot({ path: testInfo.outputPath(`${name}-${width}x${height}.png`) });
+  }
+}

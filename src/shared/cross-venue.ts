@@ -4,14 +4,8 @@
  * bands and lead/lag). contract.ts adds these streams to its map; src/main/crossvenue builds them.
  */
 import { z } from 'zod';
+import { BookParamsSchema, BookVenueSchema as Venue } from './book-params';
 import { VENUE_IDS, type Instrument, type VenueId } from './market';
-
-const Venue = z.enum(VENUE_IDS);
-const SymbolText = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._:/-]+$/, 'symbol may contain letters, digits and . _ : / - only');
 
 // ---- instrument groups ---------------------------------------------------------------------------
 
@@ -60,9 +54,7 @@ export function instrumentGroups(instruments: readonly Instrument[], quoteFamily
 // ---- the consolidated book stream ------------------------------------------------------------------
 
 /** The group around one instrument (the "anchor": the symbol the panel or dashboard shows). */
-export const CrossGroupParamsSchema = z.object({
-  venue: Venue,
-  symbol: SymbolText,
+export const CrossGroupParamsSchema = BookParamsSchema.extend({
   /** Only these venues (a subset of the group); absent: every enabled venue listing the asset. */
   venues: z.array(Venue).min(1).max(VENUE_IDS.length).optional(),
   /** USD, USDT and USDC as one quote family. */

@@ -4,14 +4,7 @@
  * and prices are exact decimal texts; a window draws them, it never sums them.
  */
 import { z } from 'zod';
-import { VENUE_IDS } from './market';
-
-const VenueId = z.enum(VENUE_IDS);
-const Symbol = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._:/-]+$/, 'symbol may contain letters, digits and . _ : / - only');
+import { BookParamsSchema, BookVenueSchema as VenueId } from './book-params';
 
 /** Footprint intervals the app offers, in ms (each a multiple of the 5 s flow bucket). */
 export const FOOTPRINT_INTERVALS_MS = [5_000, 15_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000] as const;
@@ -19,24 +12,20 @@ export const DEFAULT_FOOTPRINT_INTERVAL_MS = 60_000;
 export const DEFAULT_IMBALANCE_RATIO = 3;
 export const DEFAULT_VALUE_AREA_PERCENT = 70;
 
-export const FootprintParamsSchema = z
-  .object({
-    venue: VenueId,
-    symbol: Symbol,
-    intervalMs: z
-      .number()
-      .int()
-      .refine((ms) => (FOOTPRINT_INTERVALS_MS as readonly number[]).includes(ms), `intervalMs must be one of ${FOOTPRINT_INTERVALS_MS.join(', ')}`)
-      .default(DEFAULT_FOOTPRINT_INTERVAL_MS),
-    /** Rows of this many ticks; 0 picks a size (1, 2 or 5 × 10^k ticks) that fits the candles in autoRows rows. */
-    groupTicks: z.number().int().min(0).max(1_000_000).default(0),
-    autoRows: z.number().int().min(5).max(1000).default(40),
-    /** Diagonal imbalance when one side is at least this many times the other (3 = 3:1). */
-    imbalanceRatio: z.number().min(1.1).max(100).default(DEFAULT_IMBALANCE_RATIO),
-    /** The newest candles to send. */
-    candles: z.number().int().min(1).max(200).default(40),
-  })
-  .strict();
+export const FootprintParamsSchema = BookParamsSchema.extend({
+  intervalMs: z
+    .number()
+    .int()
+    .refine((ms) => (FOOTPRINT_INTERVALS_MS as readonly number[]).includes(ms), `intervalMs must be one of ${FOOTPRINT_INTERVALS_MS.join(', ')}`)
+    .default(DEFAULT_FOOTPRINT_INTERVAL_MS),
+  /** Rows of this many ticks; 0 picks a size (1, 2 or 5 × 10^k ticks) that fits the candles in autoRows rows. */
+  groupTicks: z.number().int().min(0).max(1_000_000).default(0),
+  autoRows: z.number().int().min(5).max(1000).default(40),
+  /** Diagonal imbalance when one side is at least this many times the other (3 = 3:1). */
+  imbalanceRatio: z.number().min(1.1).max(100).default(DEFAULT_IMBALANCE_RATIO),
+  /** The newest candles to send. */
+  candles: z.number().int().min(1).max(200).default(40),
+}).strict();
 
 export const FootprintRowSchema = z.object({
   /** The row's lowest price (a multiple of the row step). */
@@ -80,20 +69,17 @@ export const FootprintFrameSchema = z.object({
   newestTs: z.number().nullable(),
 });
 
-export const TradedProfileParamsSchema = z
-  .object({
-    venue: VenueId,
-    symbol: Symbol,
-    /** Rows of this many ticks; 0 picks a size (1, 2 or 5 × 10^k ticks) that fits the period in autoRows rows. */
-    groupTicks: z.number().int().min(0).max(1_000_000).default(0),
-    autoRows: z.number().int().min(5).max(1000).default(120),
-    /** 'session': the UTC day of the newest print; 'window': the last windowMs; 'range': [from, to). */
-    period: z.enum(['session', 'window', 'range']).default('session'),
-    windowMs: z.number().int().min(5_000).max(86_400_000).default(3_600_000),
-    from: z.number().nonnegative().optional(),
-    to: z.number().nonnegative().optional(),
-    valueAreaPercent: z.number().min(1).max(100).default(DEFAULT_VALUE_AREA_PERCENT),
-  })
+export const TradedProfileParamsSchema = BookParamsSchema.extend({
+  /** Rows of this many ticks; 0 picks a size (1, 2 or 5 × 10^k ticks) that fits the period in autoRows rows. */
+  groupTicks: z.number().int().min(0).max(1_000_000).default(0),
+  autoRows: z.number().int().min(5).max(1000).default(120),
+  /** 'session': the UTC day of the newest print; 'window': the last windowMs; 'range': [from, to). */
+  period: z.enum(['session', 'window', 'range']).default('session'),
+  windowMs: z.number().int().min(5_000).max(86_400_000).default(3_600_000),
+  from: z.number().nonnegative().optional(),
+  to: z.number().nonnegative().optional(),
+  valueAreaPercent: z.number().min(1).max(100).default(DEFAULT_VALUE_AREA_PERCENT),
+})
   .strict()
   .refine((p) => p.period !== 'range' || (p.from !== undefined && p.to !== undefined && p.from < p.to), 'a range needs from before to');
 

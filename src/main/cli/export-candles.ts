@@ -7,10 +7,10 @@
  * interval edges give whole candles. A database is indexed by receive time, so it is read for receive
  * times within DB_TIME_MARGIN_MS of the range and then filtered exactly by trade time.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { CandleBuilder, tradeTime, type CandleInterval, type CandleTrade } from '../analytics/candles';
 import { CANDLES_CSV_HEADER, candleCsvLine, DB_TIME_MARGIN_MS } from '../analytics/candles-csv';
 import { replayCapture } from '../capture/replay';
+import { writeFileAtomic } from '../store/atomic-file';
 import { ExportError } from '../store/errors';
 import { openStoreReadOnly } from '../store/worker/open-database';
 import { instrumentId, recordedInstruments, storedTrade, tradesWhere } from '../store/worker/queries';
@@ -61,9 +61,9 @@ export async function exportCandles(request: CandleExportRequest): Promise<Candl
   const symbol = request.capture !== undefined ? await fromCapture(request.capture, request.venue, request.symbol, take) : fromDatabase(request.db!, request.venue, request.symbol, from, to, take);
 
   const candles = builder.candles();
-  const text = CANDLES_CSV_HEADER + '\n' + candles.map(candleCsvLine).join('');
-  const bytes = writeTextAtomic(request.out, text);
-  return { file: request.out, interval: request.interval, venue: request.venue, symbol, trades, candles: candles.length, bytes };
+  const data = Buffer.from(CANDLES_CSV_HEADER + '\n' + candles.map(candleCsvLine).join(''), 'utf8');
+  writeFileAtomic(request.out, data);
+  return { file: request.out, interval: request.interval, venue: request.venue, symbol, trades, candles: candles.length, bytes: data.length };
 }
 
 /** Replay the capture and hand the symbol's trades to `take`; returns the symbol as the venue spells it. */
@@ -106,25 +106,4 @@ function fromDatabase(path: string, venue: string, symbol: string, from: number 
   } finally {
     db.close();
   }
-}
-
-/** Write `text` to `file` whole or not at all: beside it first, then renamed. */
-function writeTextAtomic(file: string, text: string): number {
-  const partial = `${file}.partial-${process.pid}`;
-  const data = Buffer.from(text, 'utf8');
-  const fd = openSync(partial, 'w');
-  let open = true;
-  try {
-    let offset = 0;
-    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
-    fsyncSync(fd);
-    closeSync(fd);
-    open = false;
-    renameSync(partial, file);
-  } catch (error) {
-    if (open) closeSync(fd);
-    rmSync(partial, { force: true });
-    throw error;
-  }
-  return data.length;
 }

@@ -5,11 +5,12 @@
  * filtered exactly. Candles are built as the rows stream by (one candle per interval in memory), and
  * the file is written beside its name first and renamed when whole.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { CandleBuilder, tradeTime } from '../../analytics/candles';
 import { CANDLES_CSV_HEADER, candleCsvLine, DB_TIME_MARGIN_MS } from '../../analytics/candles-csv';
+import { writeFileAtomic } from '../atomic-file';
 import { ExportError } from '../errors';
 import type { CsvExportProgress, CsvExportRequest, CsvExportResult } from '../protocol';
 import { instrumentId, recordedInstruments, storedTrade, tradesWhere } from './queries';
@@ -53,21 +54,7 @@ export function exportCandlesCsv(
   const candles = builder.candles();
   const data = Buffer.from(CANDLES_CSV_HEADER + '\n' + candles.map(candleCsvLine).join(''), 'utf8');
   mkdirSync(dirname(request.out), { recursive: true });
-  const partial = `${request.out}.partial-${process.pid}`;
-  const fd = openSync(partial, 'w');
-  let open = true;
-  try {
-    let offset = 0;
-    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
-    fsyncSync(fd);
-    closeSync(fd);
-    open = false;
-    renameSync(partial, request.out);
-  } catch (error) {
-    if (open) closeSync(fd);
-    rmSync(partial, { force: true });
-    throw error;
-  }
+  writeFileAtomic(request.out, data);
   onProgress?.({ rows: read, totalRows, bytes: data.length });
   return { file: request.out, rows: candles.length, bytes: data.length };
 }

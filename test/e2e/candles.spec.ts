@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { capture } from '../support/paths';
+import { linkCapture, stopReplay } from '../support/e2e-replay';
 
 /**
  * The candles panel on real captures replayed in the web host, at two price magnitudes: Binance
@@ -10,16 +8,7 @@ import { capture } from '../support/paths';
  * precision, and the panel is screenshot at three window sizes.
  */
 
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
-});
-
-function linkCapture(file: string): void {
-  const recordings = join('test-results', 'e2e-data', 'recordings');
-  mkdirSync(recordings, { recursive: true });
-  const target = join(recordings, file);
-  if (!existsSync(target)) symlinkSync(resolve(capture(file)), target);
-}
+test.afterEach(({ page }) => stopReplay(page));
 
 /** Replay a capture to its end, then show a dashboard of a ladder and a candles panel on `symbol`. */
 async function replayIntoCandles(page: Page, file: string, venue: string, symbol: string, interval: string): Promise<Locator> {

@@ -6,9 +6,9 @@
  * the instrument's precision, a POC per candle, and the profile's POC inside its value area. The
  * ETHUSDT profile's POC is checked against a computation straight from the capture's trade frames.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { linkCapture, stopReplay } from '../support/e2e-replay';
 import { capture } from '../support/paths';
 
 const VIEWPORTS = [
@@ -18,16 +18,7 @@ const VIEWPORTS = [
 ];
 
 // The host is shared by every test: never leave it replaying.
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
-});
-
-function linkCapture(file: string): void {
-  const recordings = join('test-results', 'e2e-data', 'recordings');
-  mkdirSync(recordings, { recursive: true });
-  const target = join(recordings, file);
-  if (!existsSync(target)) symlinkSync(resolve(capture(file)), target);
-}
+test.afterEach(({ page }) => stopReplay(page));
 
 /** Play a capture to its end as fast as possible, with the dashboard link on venue:symbol. */
 async function replay(page: Page, file: string, venue: string, symbol: string): Promise<void> {

@@ -4,10 +4,8 @@
  * labels at the instrument's precision. Screenshots of each go to the test artifacts (and, with
  * UPDATE_SCREENSHOTS=1, a few into docs/screenshots for the README).
  */
-import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { capture } from '../support/paths';
+import { linkCapture, stopReplay } from '../support/e2e-replay';
 
 interface Market {
   file: string;
@@ -35,20 +33,10 @@ const VIEWPORTS = [
 ];
 
 // The host is shared by every test: never leave it replaying.
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
-});
-
-/** Make the shared capture replayable from the host's recordings folder (a link, not a copy). */
-function offer(file: string): void {
-  const dir = join('test-results', 'e2e-data', 'recordings');
-  mkdirSync(dir, { recursive: true });
-  const link = join(dir, file);
-  if (!existsSync(link)) symlinkSync(resolve(capture(file)), link);
-}
+test.afterEach(({ page }) => stopReplay(page));
 
 async function replay(page: Page, m: Market): Promise<void> {
-  offer(m.file);
+  linkCapture(m.file);
   await page.goto('/');
   await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
   // Open the capture paused, point the dashboard at the market, then play it, so that every panel

@@ -4,10 +4,8 @@
  * it shows PAPER quoting, its account and fills, and its quotes on the ladder, fills on the tape and
  * heatmap; screenshots at 1280x720, 1600x1000 and 1920x1080 go to test-results/.
  */
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { capture } from '../support/paths';
+import { linkCapture, stopReplay } from '../support/e2e-replay';
 
 const VIEWPORTS = [
   { width: 1280, height: 720 },
@@ -18,15 +16,8 @@ const VIEWPORTS = [
 // The host is shared by every test: never leave it replaying or quoting.
 test.afterEach(async ({ page }) => {
   await page.evaluate(() => window.orderbook?.invoke('mm.stop', {})).catch(() => {});
-  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
+  await stopReplay(page);
 });
-
-function linkCapture(file: string): void {
-  const recordings = join('test-results', 'e2e-data', 'recordings');
-  mkdirSync(recordings, { recursive: true });
-  const target = join(recordings, file);
-  if (!existsSync(target)) symlinkSync(resolve(capture(file)), target);
-}
 
 async function replayOn(page: Page, file: string, venue: string, symbol: string, speed: number): Promise<void> {
   linkCapture(file);

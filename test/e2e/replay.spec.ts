@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, symlinkSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { linkCapture, stopReplay } from '../support/e2e-replay';
 import { capture } from '../support/paths';
 
 /**
@@ -10,16 +10,7 @@ import { capture } from '../support/paths';
  */
 
 // The host is shared by every test: never leave it replaying.
-test.afterEach(async ({ page }) => {
-  await page.evaluate(() => window.orderbook?.invoke('replay.control', { action: 'stop' })).catch(() => {});
-});
-
-function linkCapture(file: string): void {
-  const recordings = join('test-results', 'e2e-data', 'recordings');
-  mkdirSync(recordings, { recursive: true });
-  const target = join(recordings, file);
-  if (!existsSync(target)) symlinkSync(resolve(capture(file)), target);
-}
+test.afterEach(({ page }) => stopReplay(page));
 
 async function dashboardOn(page: Page, symbol: string): Promise<void> {
   await page.setViewportSize({ width: 1600, height: 1000 });

@@ -1,9 +1,9 @@
 /**
- * Playwright set-up shared by the specs that replay a real capture in the web host and look at a
- * panel in its own window (heatmap, trade bubbles, metrics).
+ * Playwright set-up shared by the specs that replay a real capture in the web host (heatmap, trade
+ * bubbles, metrics, candles, footprint, market maker, replay, formatting).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { expect, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { capture } from './paths';
 
@@ -43,12 +43,17 @@ export async function openHeatmapWindow(context: BrowserContext, panelId: string
   return page;
 }
 
-/** Replays a capture from the dashboard's Replay menu at `speed` × real time. */
-export async function startReplay(page: Page, file: string, speed: number): Promise<void> {
-  // The web host lists the captures in its data folder's recordings.
+/** Makes a shared capture replayable from the web host's recordings folder (a link, not a copy). */
+export function linkCapture(file: string): void {
   const recordings = join('test-results', 'e2e-data', 'recordings');
   mkdirSync(recordings, { recursive: true });
-  copyFileSync(capture(file), join(recordings, file));
+  const target = join(recordings, file);
+  if (!existsSync(target)) symlinkSync(resolve(capture(file)), target);
+}
+
+/** Replays a capture from the dashboard's Replay menu at `speed` × real time. */
+export async function startReplay(page: Page, file: string, speed: number): Promise<void> {
+  linkCapture(file);
   await page.getByRole('button', { name: '⟲ Replay…' }).click();
   await page.getByRole('menuitem', { name: new RegExp(file.replace(/\./g, '\\.')) }).click();
   await expect(page.getByRole('group', { name: 'Replay' })).toBeVisible();

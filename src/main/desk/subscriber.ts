@@ -13,8 +13,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import type { SymbolHealth } from '../../shared/contract';
-import type { Instrument, VenueId } from '../../shared/market';
+import { MAX_TRADES_PER_FRAME, type SymbolHealth } from '../../shared/contract';
+import type { Instrument, Trade, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import { connectDesk, openDeskStorage } from './connection';
 import type { AdapterContext, VenueAdapter } from '../venues/adapter';
@@ -31,6 +31,7 @@ import {
   parseSubject,
   parseTrade,
   snapshotKey,
+  subjectOf,
   type BookMessage,
   type BookSnapshot,
   type StateMessage,
@@ -44,6 +45,10 @@ export interface DeskSubscriberOptions {
   staleAfterMs?: number;
   /** Wait before trying again when a book has no snapshot yet or loading failed (default 1 s). */
   retryMs?: number;
+  /** A book's recent trades loaded on join, for its tape and trade analytics: at most this many (default 2,000)… */
+  recentTrades?: number;
+  /** …published at most this long before the snapshot was taken (default 15 min). */
+  recentTradesMs?: number;
 }
 
 /** What the desk's collectors publish: every book with a snapshot in the KV bucket. */
@@ -77,6 +82,9 @@ class RemoteBook {
   private staleMessage: string | null = null;
   /** Malformed messages counted here too (the feed's counter also counts its own). */
   malformed = 0;
+  /** Stream sequence of the newest trade handed to the feed, and its run: a reload continues after it. */
+  private tradesThroughSeq = 0;
+  private tradesRun: string | null = null;
 
   constructor(
     venue: VenueId,
@@ -121,7 +129,9 @@ class RemoteBook {
         this.schedule(reason);
         return;
       }
-      this.applySnapshot(snapshot, reason);
+      const trades = await this.recentTrades(snapshot);
+      if (this.closed || generation !== this.generation) return;
+      this.applySnapshot(snapshot, reason, trades);
       const consumer = await this.options.js.consumers.get(STREAM_NAME, {
         filter_subjects: bookFilter(feed.venue, feed.symbol),
         deliver_policy: DeliverPolicy.StartSequence,
@@ -153,7 +163,59 @@ class RemoteBook {
     }
   }
 
-  private applySnapshot(snapshot: BookSnapshot, reason: string): void {
+  /**
+   * The book's trades of the snapshot's run that the stream stored up to the snapshot and this book has
+   * not been given yet (the newest `recentTrades` of the last `recentTradesMs` on the first load; after
+   * a reload, those since the last one handled). The consumer that follows delivers the ones after it.
+   */
+  private async recentTrades(snapshot: BookSnapshot): Promise<Array<{ seq: number; trade: Trade }>> {
+    const feed = this.feed;
+    const subject = subjectOf(feed.venue, feed.symbol, 'trade');
+    const continuing = this.tradesRun === snapshot.run && this.tradesThroughSeq > 0;
+    let last: number;
+    try {
+      const jsm = await this.options.js.jetstreamManager();
+      last = (await jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.seq ?? 0;
+    } catch {
+      return []; // no trade of this book in the stream
+    }
+    const through = Math.min(last, snapshot.streamSeq);
+    if (through <= (continuing ? this.tradesThroughSeq : 0)) return [];
+    const lookbackMs = this.options.recentTradesMs ?? 15 * 60_000;
+    const consumer = await this.options.js.consumers.get(STREAM_NAME, {
+      filter_subjects: subject,
+      ...(continuing
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.tradesThroughSeq + 1 }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(snapshot.takenAt - lookbackMs).toISOString() }),
+    });
+    const keep = continuing ? Number.POSITIVE_INFINITY : (this.options.recentTrades ?? MAX_TRADES_PER_FRAME);
+    const found: Array<{ seq: number; trade: Trade }> = [];
+    for (let done = false; !done; ) {
+      const batch = await consumer.fetch({ max_messages: 500, expires: 2000 });
+      let received = 0;
+      for await (const m of batch) {
+        received++;
+        if (m.seq > through) {
+          done = true;
+          break;
+        }
+        try {
+          const t = parseTrade(m.data);
+          if (t.run === snapshot.run) found.push({ seq: m.seq, trade: { ...t.trade, venue: feed.venue, symbol: feed.symbol } });
+        } catch (error) {
+          if (error instanceof MalformedMessageError) this.countMalformed(`${m.subject}: ${error.message}`);
+          else throw error;
+        }
+        if (found.length > 2 * keep) found.splice(0, found.length - keep);
+        if (m.seq === through || m.info.pending === 0) done = true;
+        if (done) break;
+      }
+      if (received === 0) done = true;
+    }
+    return found.slice(-keep);
+  }
+
+  private applySnapshot(snapshot: BookSnapshot, reason: string, trades: Array<{ seq: number; trade: Trade }>): void {
     const feed = this.feed;
     this.run = snapshot.run;
     this.expectedSeq = snapshot.seq;
@@ -165,6 +227,10 @@ class RemoteBook {
     if (!this.awaitingFresh) this.staleMessage = null;
     if (feed.state === 'connecting') feed.awaitSnapshot(`desk: ${reason}`);
     else if (feed.state === 'synced') feed.resync(`desk: ${reason}`);
+    // Before the book is live again: old prints are not judged against the current book.
+    if (this.tradesRun !== snapshot.run) this.tradesThroughSeq = 0;
+    this.tradesRun = snapshot.run;
+    for (const { seq, trade } of trades) this.handTrade(seq, trade);
     if (snapshot.state !== 'synced') return; // the collector's book is rebuilding: its snapshot message follows
     const result = feed.apply(feed.event('snapshot', { bids: snapshot.bids, asks: snapshot.asks, exchangeTs: snapshot.exchangeTs ?? undefined, localTs: snapshot.localTs }));
     feed.bookSequence = snapshot.seq;
@@ -203,7 +269,7 @@ class RemoteBook {
         case 'trade': {
           const t = parseTrade(m.data);
           if (!this.sameRun(t.run)) return;
-          this.feed.trade({ ...t.trade, venue: this.feed.venue, symbol: this.feed.symbol }, 'desk', false);
+          this.handTrade(m.seq, { ...t.trade, venue: this.feed.venue, symbol: this.feed.symbol });
           return;
         }
         case 'health': {
@@ -222,6 +288,13 @@ class RemoteBook {
       if (error instanceof MalformedMessageError) return this.countMalformed(`${m.subject}: ${error.message}`);
       throw error;
     }
+  }
+
+  /** A trade to the feed once: a reload's recent trades and its consumer may both carry it. */
+  private handTrade(streamSeq: number, trade: Trade): void {
+    if (streamSeq <= this.tradesThroughSeq) return;
+    this.tradesThroughSeq = streamSeq;
+    this.feed.trade(trade, 'desk', false);
   }
 
   /** A message of another collector run (a restart, a standby taking over) means reloading. */

@@ -1,0 +1,79 @@
+/**
+ * What a window joining the desk after the fact sees, on real captures through a real nats-server:
+ * the tape starts with the book's recent trades (the same prints a local replay of the capture keeps).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TradePrint } from '../../../../src/shared/contract';
+import type { VenueId } from '../../../../src/shared/market';
+import { createServices, type Services } from '../../../../src/main/app/compose';
+import { replayCapture } from '../../../../src/main/capture/replay';
+import { connectDeskSubscriber, type DeskSource } from '../../../../src/main/desk/subscriber';
+import { nullLogger } from '../../../../src/main/log';
+import { tradePrint } from '../../../../src/main/market/recent-trades';
+import { collectCapture } from '../../../support/desk';
+import { natsServerPath, startNatsServer, type NatsCluster } from '../../../support/nats-server';
+import { capture } from '../../../support/paths';
+import { until } from '../../../support/wait';
+
+const ETH = capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl');
+const COINBASE = capture('coinbase_2021-04-17.capture.jsonl');
+
+/** Every print of every book of a capture replayed locally, in order. */
+async function localPrints(file: string): Promise<Map<string, TradePrint[]>> {
+  const prints = new Map<string, TradePrint[]>();
+  await replayCapture(file, {
+    onTrade: (feed, trade) => {
+      const key = `${feed.venue}:${feed.symbol}`;
+      if (!prints.has(key)) prints.set(key, []);
+      prints.get(key)!.push(tradePrint(trade));
+    },
+  });
+  return prints;
+}
+
+describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
+  let nats: NatsCluster;
+  let desk: DeskSource;
+  let services: Services;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    await collectCapture(nats.urls, ETH);
+    await collectCapture(nats.urls, COINBASE);
+    desk = await connectDeskSubscriber(nats.urls, { logger: nullLogger, onWait: () => {} });
+    services = createServices({ venues: desk.venues, desk, logger: nullLogger, host: { name: 't', version: '0', host: 'web' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await services?.close();
+    await desk?.nc.close();
+    await nats?.stop();
+  });
+
+  async function joined(venue: VenueId, symbol: string) {
+    await services.market.ensure(venue, symbol);
+    const feed = services.market.feed(venue, symbol)!;
+    await until(() => feed.state === 'synced', 15_000, `${venue} ${symbol} synced`);
+    return feed;
+  }
+
+  it('starts the tape with the newest 2,000 of the 4,029 ETHUSDT trades, as a local replay keeps them', async () => {
+    const local = (await localPrints(ETH)).get('binance-usdm:ETHUSDT')!;
+    expect(local.length).toBe(4029);
+    const feed = await joined('binance-usdm', 'ETHUSDT');
+    await until(() => services.recentTrades.newest(feed, 4000).length >= 2000, 10_000, 'recent trades loaded');
+    const tape = services.recentTrades.newest(feed, 4000);
+    expect(tape).toEqual(local.slice(-2000));
+  }, 60_000);
+
+  it('loads every trade of small books, history sent on subscribe still flagged', async () => {
+    const local = await localPrints(COINBASE);
+    for (const symbol of ['SKL-USD', 'DASH-BTC', 'BAND-BTC']) {
+      const expected = local.get(`coinbase:${symbol}`)!;
+      const feed = await joined('coinbase', symbol);
+      await until(() => services.recentTrades.newest(feed, 100).length >= expected.length, 10_000, `${symbol} trades loaded`);
+      expect(services.recentTrades.newest(feed, 100), symbol).toEqual(expected);
+      expect(expected.filter((p) => p.history)).toHaveLength(1);
+    }
+  }, 60_000);
+});

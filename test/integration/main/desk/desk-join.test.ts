@@ -76,4 +76,11 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
       expect(expected.filter((p) => p.history)).toHaveLength(1);
     }
   }, 60_000);
+
+  it('reports a book whose collector played its capture to the end as ended in its health (what the panels’ badge reads)', async () => {
+    const feed = await joined('coinbase', 'SKL-USD');
+    expect(feed.state).toBe('synced');
+    const health = services.health().symbols.find((h) => h.venue === 'coinbase' && h.symbol === 'SKL-USD');
+    expect(health).toMatchObject({ state: 'synced', ended: true, msgsPerSec: 0 });
+  });
 });

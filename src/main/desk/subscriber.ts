@@ -25,6 +25,7 @@ import {
   bookFilter,
   parseBook,
   parseHealth,
+  parseInstrument,
   parseSnapshot,
   parseSnapshotKey,
   parseState,
@@ -40,6 +41,8 @@ import {
 export interface DeskSubscriberOptions {
   js: JetStreamClient;
   books: KV;
+  /** The collectors' instruments of their books (null: a desk without the bucket). */
+  instruments?: KV | null;
   logger: Logger;
   /** No message from the collector for this long shows the book as lost (default 5 s). */
   staleAfterMs?: number;
@@ -382,6 +385,10 @@ class RemoteBook {
 export class DeskVenueAdapter implements VenueAdapter {
   private readonly books = new Map<string, RemoteBook>();
   private readonly staleTimer: NodeJS.Timeout;
+  /** The collectors' instruments of this venue's books, kept current by a watch on the bucket. */
+  private readonly instruments = new Map<string, Instrument>();
+  private instrumentsWatch: { stop(): void } | null = null;
+  private closed = false;
   readonly unattributedMalformed = 0;
 
   constructor(
@@ -393,6 +400,41 @@ export class DeskVenueAdapter implements VenueAdapter {
       const now = Date.now();
       for (const b of this.books.values()) b.checkStale(now);
     }, 1000);
+    void this.watchInstruments();
+  }
+
+  /** The instrument a collector published for `symbol` (the picker, formatters and frames use it). */
+  instrument(symbol: string): Instrument | undefined {
+    return this.instruments.get(symbol);
+  }
+
+  private async watchInstruments(): Promise<void> {
+    const bucket = this.options.instruments;
+    if (!bucket) return;
+    try {
+      const watch = await bucket.watch({ key: `${this.venue}.>` });
+      if (this.closed) return watch.stop();
+      this.instrumentsWatch = watch;
+      for await (const entry of watch) {
+        const book = parseSnapshotKey(entry.key);
+        if (!book) continue;
+        if (entry.operation !== 'PUT') this.instruments.delete(book.symbol);
+        else this.storeInstrument(book.symbol, entry.value);
+      }
+    } catch (error) {
+      if (!this.closed) this.options.logger.log('warn', 'desk-instruments-unavailable', { venue: this.venue, error: (error as Error).message });
+    }
+  }
+
+  private storeInstrument(symbol: string, data: Uint8Array): Instrument | undefined {
+    try {
+      const instrument = { ...parseInstrument(data), venue: this.venue, symbol };
+      this.instruments.set(symbol, instrument);
+      return instrument;
+    } catch (error) {
+      this.options.logger.log('warn', 'desk-malformed', { venue: this.venue, symbol, reason: (error as Error).message });
+      return undefined;
+    }
   }
 
   subscribe(symbols: readonly string[]): void {
@@ -414,11 +456,22 @@ export class DeskVenueAdapter implements VenueAdapter {
     return [...this.books.values()].map((b) => b.health(now));
   }
 
-  /** The books the collectors publish for this venue (the symbol picker's list). */
+  /** The books the collectors publish for this venue (the symbol picker's list), with their instruments where published. */
   async listInstruments(): Promise<Instrument[]> {
     const books = await publishedBooks(this.options.books, this.venue);
-    return books.map(({ venue, symbol }) => ({
-      venue,
+    return Promise.all(books.map(async ({ symbol }) => this.instruments.get(symbol) ?? (await this.loadInstrument(symbol)) ?? this.bareInstrument(symbol)));
+  }
+
+  /** Read straight from the bucket: the watch may not have delivered it yet. */
+  private async loadInstrument(symbol: string): Promise<Instrument | undefined> {
+    const entry = await this.options.instruments?.get(snapshotKey(this.venue, symbol)).catch(() => null);
+    return entry && entry.operation === 'PUT' ? this.storeInstrument(symbol, entry.value) : undefined;
+  }
+
+  /** A book whose collector knows no instrument for it (a capture with no saved list): the symbol alone. */
+  private bareInstrument(symbol: string): Instrument {
+    return {
+      venue: this.venue,
       symbol,
       display: symbol,
       base: '',
@@ -428,11 +481,13 @@ export class DeskVenueAdapter implements VenueAdapter {
       pricePrecision: null,
       sizePrecision: null,
       status: 'desk',
-    }));
+    };
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.staleTimer);
+    this.instrumentsWatch?.stop();
     for (const b of this.books.values()) b.close();
   }
 }
@@ -480,7 +535,7 @@ export async function connectDeskSubscriber(urls: string, options: ConnectSubscr
       const storage = await openDeskStorage(nc, { create: false });
       const published = [...new Set((await publishedBooks(storage.books)).map((b) => b.venue))];
       const venues = options.venues?.length ? options.venues : published;
-      if (venues.length > 0) return deskSource(nc, { js: storage.js, books: storage.books, logger: options.logger }, venues);
+      if (venues.length > 0) return deskSource(nc, { js: storage.js, books: storage.books, instruments: storage.instruments, logger: options.logger }, venues);
       if (attempt % 10 === 0) options.onWait(`connected to NATS, but no collector has published a book yet; waiting`);
     } catch (error) {
       if (attempt % 10 === 0) options.onWait(`connected to NATS, but the desk's stream is not there yet (${(error as Error).message}); start a collector; waiting`);

@@ -1,15 +1,23 @@
 /**
  * What a window joining the desk after the fact sees, on real captures through a real nats-server:
- * the tape starts with the book's recent trades (the same prints a local replay of the capture keeps).
+ * the tape starts with the book's recent trades (the same prints a local replay of the capture keeps);
+ * a book whose collector's capture ended reads ended in its health; the collectors' instruments reach
+ * the subscriber's picker and frames, so it formats as a local app does.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradePrint } from '../../../../src/shared/contract';
-import type { VenueId } from '../../../../src/shared/market';
+import type { Instrument, VenueId } from '../../../../src/shared/market';
 import { createServices, type Services } from '../../../../src/main/app/compose';
 import { replayCapture } from '../../../../src/main/capture/replay';
 import { connectDeskSubscriber, type DeskSource } from '../../../../src/main/desk/subscriber';
 import { nullLogger } from '../../../../src/main/log';
+import { InstrumentCache } from '../../../../src/main/market/instrument-cache';
 import { tradePrint } from '../../../../src/main/market/recent-trades';
+import { buildLadderFrame } from '../../../../src/main/publish/views/ladder';
+import type { SymbolFeed } from '../../../../src/main/venues/symbol-feed';
 import { collectCapture } from '../../../support/desk';
 import { natsServerPath, startNatsServer, type NatsCluster } from '../../../support/nats-server';
 import { capture } from '../../../support/paths';
@@ -17,6 +25,27 @@ import { until } from '../../../support/wait';
 
 const ETH = capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl');
 const COINBASE = capture('coinbase_2021-04-17.capture.jsonl');
+
+/** Binance USD-M's ETHUSDT as its exchangeInfo lists it (what a local app saves in <data>/instruments). */
+const ETHUSDT: Instrument = {
+  venue: 'binance-usdm',
+  symbol: 'ETHUSDT',
+  display: 'ETHUSDT',
+  base: 'ETH',
+  quote: 'USDT',
+  tickSize: '0.01',
+  lotSize: '0.001',
+  pricePrecision: 2,
+  sizePrecision: 3,
+  status: 'trading',
+};
+
+/** A collector's data folder: with a saved instrument list, or none. */
+function dataDir(instruments: Instrument[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'obm-desk-join-'));
+  if (instruments.length > 0) new InstrumentCache(join(dir, 'instruments')).save(instruments[0]!.venue, instruments);
+  return dir;
+}
 
 /** Every print of every book of a capture replayed locally, in order. */
 async function localPrints(file: string): Promise<Map<string, TradePrint[]>> {
@@ -38,8 +67,9 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    await collectCapture(nats.urls, ETH);
-    await collectCapture(nats.urls, COINBASE);
+    const published = await collectCapture(nats.urls, ETH, ['--data', dataDir([ETHUSDT])]);
+    expect(published.published.instruments).toBe(1);
+    await collectCapture(nats.urls, COINBASE, ['--data', dataDir([])]);
     desk = await connectDeskSubscriber(nats.urls, { logger: nullLogger, onWait: () => {} });
     services = createServices({ venues: desk.venues, desk, logger: nullLogger, host: { name: 't', version: '0', host: 'web' } });
   }, 120_000);
@@ -82,5 +112,28 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
     expect(feed.state).toBe('synced');
     const health = services.health().symbols.find((h) => h.venue === 'coinbase' && h.symbol === 'SKL-USD');
     expect(health).toMatchObject({ state: 'synced', ended: true, msgsPerSec: 0 });
+  });
+
+  it('gives the picker and the frames the instrument the collector published, so the subscriber formats as the local app', async () => {
+    const listed = (await services.market.instruments('binance-usdm')).find((i) => i.symbol === 'ETHUSDT');
+    expect(listed).toEqual(ETHUSDT);
+    const feed = await joined('binance-usdm', 'ETHUSDT');
+    await until(() => services.market.instrument('binance-usdm', 'ETHUSDT') !== undefined, 5_000, 'instrument watched');
+    expect(services.market.instrument('binance-usdm', 'ETHUSDT')).toEqual(ETHUSDT);
+    // The local app: the same capture replayed, with the venue's instrument.
+    let local: SymbolFeed | undefined;
+    await replayCapture(ETH, { onEnd: (feeds) => (local = feeds.find((f) => f.symbol === 'ETHUSDT')) });
+    const precision = (f: SymbolFeed, i: Instrument | null) => {
+      const frame = buildLadderFrame(f, 20, i, 1);
+      return { priceDecimals: frame.priceDecimals, sizeDecimals: frame.sizeDecimals, bids: frame.bids, asks: frame.asks };
+    };
+    expect(precision(feed, services.market.instrument('binance-usdm', 'ETHUSDT') ?? null)).toEqual(precision(local!, ETHUSDT));
+    expect(precision(feed, services.market.instrument('binance-usdm', 'ETHUSDT') ?? null)).toMatchObject({ priceDecimals: 2, sizeDecimals: 3 });
+  }, 60_000);
+
+  it('lists a book whose collector knew no instrument (a capture, no saved list) by its symbol alone', async () => {
+    const listed = (await services.market.instruments('coinbase')).find((i) => i.symbol === 'SKL-USD');
+    expect(listed).toMatchObject({ symbol: 'SKL-USD', tickSize: null, pricePrecision: null, status: 'desk' });
+    expect(services.market.instrument('coinbase', 'SKL-USD')).toBeUndefined();
   });
 });

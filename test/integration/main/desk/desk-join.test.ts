@@ -2,14 +2,17 @@
  * What a window joining the desk after the fact sees, on real captures through a real nats-server:
  * the tape starts with the book's recent trades (the same prints a local replay of the capture keeps);
  * a book whose collector's capture ended reads ended in its health; the collectors' instruments reach
- * the subscriber's picker and frames, so it formats as a local app does.
+ * the subscriber's picker and frames, so it formats as a local app does; a web host whose saved settings
+ * name the desk (no --nats flag) takes its books from it.
  */
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradePrint } from '../../../../src/shared/contract';
 import type { Instrument, VenueId } from '../../../../src/shared/market';
+import { DEFAULT_PUBLIC_SETTINGS } from '../../../../src/shared/settings';
 import { createServices, type Services } from '../../../../src/main/app/compose';
 import { replayCapture } from '../../../../src/main/capture/replay';
 import { connectDeskSubscriber, type DeskSource } from '../../../../src/main/desk/subscriber';
@@ -20,7 +23,7 @@ import { buildLadderFrame } from '../../../../src/main/publish/views/ladder';
 import type { SymbolFeed } from '../../../../src/main/venues/symbol-feed';
 import { collectCapture } from '../../../support/desk';
 import { natsServerPath, startNatsServer, type NatsCluster } from '../../../support/nats-server';
-import { capture } from '../../../support/paths';
+import { capture, repoRoot } from '../../../support/paths';
 import { until } from '../../../support/wait';
 
 const ETH = capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl');
@@ -136,4 +139,29 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
     expect(listed).toMatchObject({ symbol: 'SKL-USD', tickSize: null, pricePrecision: null, status: 'desk' });
     expect(services.market.instrument('coinbase', 'SKL-USD')).toBeUndefined();
   });
+
+  it('a web host started without --nats whose saved settings name the desk takes its books from it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'obm-desk-settings-'));
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ version: 1, settings: { ...DEFAULT_PUBLIC_SETTINGS, natsUrl: nats.urls }, secrets: {} }));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main/web/main.ts'), '--port', '0', '--data', dir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    try {
+      await until(() => /web host: http:\/\/127\.0\.0\.1:\d+/.test(output) || child.exitCode !== null, 60_000, 'the web host up');
+      const base = output.match(/web host: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+      expect(base, output).toBeDefined();
+      expect(output).toContain(`(from the desk at ${nats.urls})`);
+      const health = (await (await fetch(`${base}/api/health`)).json()) as { venues: Array<{ id: string }> };
+      expect(health.venues.map((v) => v.id).sort()).toEqual(['binance-usdm', 'coinbase']);
+      let book: { state?: string; bids?: unknown[] } = {};
+      await until(async () => {
+        book = (await (await fetch(`${base}/api/book?venue=binance-usdm&symbol=ETHUSDT&levels=5`)).json()) as typeof book;
+        return book.state === 'synced';
+      }, 20_000, 'ETHUSDT from the desk');
+      expect(book.bids).toHaveLength(5);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 90_000);
 });

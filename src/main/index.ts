@@ -22,6 +22,8 @@ import { safeStorageCipher } from './windows/safe-storage-cipher';
 import { DEFAULT_PUBLIC_SETTINGS } from '../shared/settings';
 import { effectiveSettingsOptions, settingsOverrides } from './settings/effective';
 import { SettingsStore } from './settings/settings-store';
+import { connectDeskWithin, natsFlagFromArgv } from './desk/desk-setting';
+import type { DeskSource } from './desk/subscriber';
 
 // A separate data folder (tests, a second profile); must be set before anything reads userData.
 if (process.env.ORDERBOOK_USER_DATA) app.setPath('userData', process.env.ORDERBOOK_USER_DATA);
@@ -41,6 +43,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const logger = teeLogger(rotatingFileLogger(join(dataDir, 'logs')), jsonLineLogger((line) => process.stderr.write(line), 'warn'));
   let services: Services | null = null;
+  let desk: DeskSource | undefined;
   let windows: WindowManager | null = null;
   let removeBridge: (() => void) | null = null;
 
@@ -102,7 +105,7 @@ if (!app.requestSingleInstanceLock()) {
     : join(app.getAppPath(), 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
   if (existsSync(sqliteBinding)) process.env.ORDERBOOK_SQLITE_BINDING = sqliteBinding;
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir));
     // Our pages may show notifications (alerts); every other permission is refused. Chromium asks the
     // check handler first (e.g. Notification.permission) and the request handler when a page asks.
@@ -117,7 +120,8 @@ if (!app.requestSingleInstanceLock()) {
       ...DEFAULT_PUBLIC_SETTINGS,
       venues: ['demo', 'demo-b', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
     });
-    const effective = effectiveSettingsOptions(settingsStore, {}, process.env, dataDir);
+    const settingsFlags = { nats: natsFlagFromArgv(process.argv) };
+    const effective = effectiveSettingsOptions(settingsStore, settingsFlags, process.env, dataDir);
     // A proxy or alert setting that does not validate stops the app with the reason: running
     // without the proxy the user asked for would send traffic where it must not go.
     let proxy;
@@ -130,12 +134,22 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(2);
       return;
     }
+    // A desk (--nats, or the settings page's NATS URL) stands in for the venues; when it cannot be used
+    // within 30 s the app says why and connects to the venues instead.
+    if (effective.natsUrl) {
+      try {
+        desk = await connectDeskWithin(effective.natsUrl, logger, 30_000);
+      } catch (error) {
+        dialog.showErrorBox('Order Book Monitor: the desk cannot be used', `${(error as Error).message}\n\nConnecting to the venues instead.`);
+      }
+    }
     services = createServices({
-      venues: effective.venues,
+      desk,
+      venues: desk ? desk.venues : effective.venues,
       logger,
       dataDir,
       credentials: effective.coinbase ? { coinbase: effective.coinbase } : credentialsFromEnv(),
-      settings: { store: settingsStore, overridden: settingsOverrides({}, process.env) },
+      settings: { store: settingsStore, overridden: settingsOverrides(settingsFlags, process.env) },
       proxy,
       alertDelivery,
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
@@ -189,6 +203,9 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     flushed = true;
     removeBridge?.();
-    void services.close().finally(() => app.quit());
+    void services
+      .close()
+      .then(() => desk?.nc.close())
+      .finally(() => app.quit());
   });
 }

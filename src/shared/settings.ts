@@ -68,6 +68,30 @@ export const QuietHoursSettingsSchema = z
   })
   .strict();
 
+/** `nats://a:4222,nats://b:4222`: one or more NATS servers of a desk (nats:// or tls://, host and port). */
+export function natsUrlProblem(text: string): string | null {
+  const urls = text.split(',').map((s) => s.trim());
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return `"${url}" is not a URL: give nats://host:port, several separated by commas`;
+    }
+    if (parsed.protocol !== 'nats:' && parsed.protocol !== 'tls:') return `"${url}" must start with nats:// or tls://`;
+    if (!parsed.hostname) return `"${url}" has no host`;
+  }
+  return null;
+}
+
+const NatsUrls = z
+  .string()
+  .max(2048)
+  .superRefine((text, ctx) => {
+    const problem = natsUrlProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 /** Everything but the secrets: what a window may read and send. */
 export const PublicSettingsSchema = z
   .object({
@@ -89,6 +113,11 @@ export const PublicSettingsSchema = z
         quietHours: QuietHoursSettingsSchema.nullable(),
       })
       .strict(),
+    /**
+     * A desk's NATS (src/main/desk): books, trades and health come from its collectors instead of
+     * exchange connections. Takes effect at the next start; null: connect to the venues. Older files lack it.
+     */
+    natsUrl: NatsUrls.nullable().default(null),
   })
   .strict();
 export type PublicSettings = z.output<typeof PublicSettingsSchema>;
@@ -125,6 +154,7 @@ export const DEFAULT_PUBLIC_SETTINGS: PublicSettings = {
   theme: 'dark',
   numberFormat: 'grouped',
   alertDelivery: { webhook: null, telegram: null, quietHours: null },
+  natsUrl: null,
 };
 
 /** What a window sees: the settings, which secrets are set, what flags or env override, and why. */

@@ -6,12 +6,16 @@
  * trades, top of book, state and health to the desk's NATS JetStream (docs/desk.md). With --capture
  * a recorded capture is the source instead of the network, played at --speed (0 = as fast as
  * possible, the default) and the collector exits when it ends.
+ *
+ * Each book's instrument (tick and lot size, precisions, base/quote) goes to the desk's instruments
+ * bucket when the collector starts publishing the book: from the venue's list live, and with --capture
+ * from the list a local app saved in `<data>/instruments/<venue>.json` when there is one.
  */
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isVenueId, type VenueId } from '../../shared/market';
+import { isVenueId, type Instrument, type VenueId } from '../../shared/market';
 import { ReplayPlayer } from '../capture/player';
 import { DeskCollector } from '../desk/collector';
 import { connectDesk, openDeskStorage } from '../desk/connection';
@@ -82,9 +86,18 @@ async function main(): Promise<number> {
   });
   const storage = await openDeskStorage(nc, { create: true, replicas });
   const wanted = new Set(symbols.map((s) => s.toUpperCase()));
+  const dataDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
+  const instrumentCache = new InstrumentCache(join(dataDir, 'instruments'));
+  let market: MarketService | null = null;
+  const instrumentOf = async (venue: VenueId, symbol: string): Promise<Instrument | undefined> => {
+    const list = market ? await market.instruments(venue).catch(() => []) : (instrumentCache.load(venue)?.instruments ?? []);
+    return list.find((i) => i.symbol === symbol);
+  };
   const collector = new DeskCollector({
     js: storage.js,
     books: storage.books,
+    instruments: storage.instruments ?? undefined,
+    instrumentOf,
     logger,
     snapshotEveryMs,
     include: (feed) =>
@@ -107,10 +120,9 @@ async function main(): Promise<number> {
     return status.error || collector.counts.failed > 0 ? 1 : 0;
   }
 
-  const dataDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
   const live = new LiveTransport();
   const configs: VenueConfig[] = venues.map((id) => ({ id, mode: 'live', transport: live }));
-  const market = new MarketService(configs, logger, new InstrumentCache(join(dataDir, 'instruments')));
+  market = new MarketService(configs, logger, instrumentCache);
   market.onBook(collector.listener.onBook);
   market.onState(collector.listener.onState);
   market.onTrade(collector.listener.onTrade);

@@ -9,7 +9,7 @@
  */
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import type { BookEvent, SyncState, Trade } from '../../shared/market';
+import type { BookEvent, Instrument, SyncState, Trade, VenueId } from '../../shared/market';
 import { TopOfBookTracker } from '../book/top-of-book';
 import type { Logger } from '../log';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
@@ -21,6 +21,9 @@ export interface CollectorOptions {
   logger: Logger;
   /** Which feeds this collector publishes (its shard, its symbols). */
   include: (feed: SymbolFeed) => boolean;
+  /** The instruments bucket, and where each book's instrument comes from (the venue's list, or a saved one). */
+  instruments?: KV;
+  instrumentOf?: (venue: VenueId, symbol: string) => Promise<Instrument | undefined>;
   /** How often a changed book's snapshot goes to the KV bucket (default 2 s). */
   snapshotEveryMs?: number;
   /** How often each book's health is published (default 1 s). */
@@ -36,6 +39,7 @@ export interface CollectorCounts {
   top: number;
   health: number;
   snapshots: number;
+  instruments: number;
   retries: number;
   failed: number;
 }
@@ -53,7 +57,7 @@ interface BookState {
 
 export class DeskCollector {
   readonly run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  readonly counts: CollectorCounts = { book: 0, state: 0, trade: 0, top: 0, health: 0, snapshots: 0, retries: 0, failed: 0 };
+  readonly counts: CollectorCounts = { book: 0, state: 0, trade: 0, top: 0, health: 0, snapshots: 0, instruments: 0, retries: 0, failed: 0 };
   private readonly books = new Map<SymbolFeed, BookState>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -90,6 +94,7 @@ export class DeskCollector {
       if (!this.options.include(feed)) return null;
       book = { feed, messages: 0, last: null, top: new TopOfBookTracker(), dirty: true, snapshotting: false };
       this.books.set(feed, book);
+      this.track(this.publishInstrument(feed));
     }
     return book;
   }
@@ -157,6 +162,25 @@ export class DeskCollector {
     book.last = sent;
     this.pending.add(sent);
     void sent.finally(() => this.pending.delete(sent));
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** The book's instrument to the bucket, when this collector knows it: subscribers format with it. */
+  private async publishInstrument(feed: SymbolFeed): Promise<void> {
+    const { instruments, instrumentOf } = this.options;
+    if (!instruments || !instrumentOf) return;
+    try {
+      const instrument = await instrumentOf(feed.venue, feed.symbol);
+      if (!instrument) return;
+      await instruments.put(snapshotKey(feed.venue, feed.symbol), encode({ ...instrument, venue: feed.venue, symbol: feed.symbol }));
+      this.counts.instruments++;
+    } catch (error) {
+      this.options.logger.log('warn', 'desk-instrument-failed', { venue: feed.venue, symbol: feed.symbol, error: (error as Error).message });
+    }
   }
 
   /** Every publish so far acknowledged (or given up). */

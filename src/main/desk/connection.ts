@@ -5,7 +5,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { BOOKS_BUCKET, LEASES_BUCKET, STREAM_NAME, SUBJECT_ROOT } from './subjects';
+import { BOOKS_BUCKET, INSTRUMENTS_BUCKET, LEASES_BUCKET, STREAM_NAME, SUBJECT_ROOT } from './subjects';
 
 export interface DeskConnectOptions {
   /** Connection name the server shows (collector, web host, recorder). */
@@ -57,6 +57,8 @@ export interface DeskStorage {
   jsm: JetStreamManager;
   books: KV;
   leases: KV;
+  /** Each book's instrument; null for a subscriber of a desk whose collectors predate the bucket. */
+  instruments: KV | null;
 }
 
 export interface DeskStorageOptions {
@@ -88,5 +90,6 @@ export async function openDeskStorage(nc: NatsConnection, options: DeskStorageOp
   const kvm = new Kvm(js);
   const books = options.create ? await kvm.create(BOOKS_BUCKET, { replicas, history: 1 }) : await kvm.open(BOOKS_BUCKET);
   const leases = options.create ? await kvm.create(LEASES_BUCKET, { replicas, history: 1, ttl: 60_000 }) : await kvm.open(LEASES_BUCKET);
-  return { js, jsm, books, leases };
+  const instruments = options.create ? await kvm.create(INSTRUMENTS_BUCKET, { replicas, history: 1 }) : await kvm.open(INSTRUMENTS_BUCKET).catch(() => null);
+  return { js, jsm, books, leases, instruments };
 }

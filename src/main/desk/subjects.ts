@@ -11,18 +11,20 @@
  * follow one book with a single consumer on `obm.<venue>.<symbol>.>`. The KV bucket `obm_books` holds,
  * per book (key `<venue>.<symbol>`), the last snapshot a collector took, with the stream sequence it
  * is current to: a late joiner loads it and continues from there. The KV bucket `obm_leases` holds the
- * active collector of each shard.
+ * active collector of each shard; `obm_instruments` holds, per book (same key), the instrument the
+ * collector knows (tick and lot size, precisions, base/quote), written when it starts publishing it.
  *
  * Symbols are encoded into one subject token (and one KV key token): letters, digits, `_` and `-`
  * stay, every other character becomes `=` and its two hex digits (`BTC/USD` → `BTC=2FUSD`).
  */
-import type { SymbolHealth } from '../../shared/contract';
-import { isVenueId, type SyncState, type Trade, type VenueId } from '../../shared/market';
+import { InstrumentSchema, type SymbolHealth } from '../../shared/contract';
+import { isVenueId, type Instrument, type SyncState, type Trade, type VenueId } from '../../shared/market';
 
 export const STREAM_NAME = 'OBM';
 export const SUBJECT_ROOT = 'obm';
 export const BOOKS_BUCKET = 'obm_books';
 export const LEASES_BUCKET = 'obm_leases';
+export const INSTRUMENTS_BUCKET = 'obm_instruments';
 
 export type DeskKind = 'book' | 'state' | 'trade' | 'top' | 'health';
 const KINDS: readonly DeskKind[] = ['book', 'state', 'trade', 'top', 'health'];
@@ -211,4 +213,11 @@ export function parseSnapshot(data: Uint8Array): BookSnapshot {
   check(isText(m.run) && isNum(m.seq) && isNum(m.streamSeq) && isState(m.state), 'malformed book snapshot');
   check(isLevels(m.bids) && isLevels(m.asks) && isNum(m.localTs), 'book snapshot with malformed levels');
   return m as unknown as BookSnapshot;
+}
+
+/** An instrument from the `obm_instruments` bucket (the same record a venue's instrument list holds). */
+export function parseInstrument(data: Uint8Array): Instrument {
+  const parsed = InstrumentSchema.safeParse(object(data));
+  if (!parsed.success) throw new MalformedMessageError(`malformed instrument: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
 }

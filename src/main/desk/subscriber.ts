@@ -13,8 +13,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import type { SymbolHealth } from '../../shared/contract';
-import type { Instrument, VenueId } from '../../shared/market';
+import { MAX_TRADES_PER_FRAME, type SymbolHealth } from '../../shared/contract';
+import type { Instrument, Trade, VenueId } from '../../shared/market';
 import type { Logger } from '../log';
 import { connectDesk, openDeskStorage } from './connection';
 import type { AdapterContext, VenueAdapter } from '../venues/adapter';
@@ -25,12 +25,14 @@ import {
   bookFilter,
   parseBook,
   parseHealth,
+  parseInstrument,
   parseSnapshot,
   parseSnapshotKey,
   parseState,
   parseSubject,
   parseTrade,
   snapshotKey,
+  subjectOf,
   type BookMessage,
   type BookSnapshot,
   type StateMessage,
@@ -39,11 +41,17 @@ import {
 export interface DeskSubscriberOptions {
   js: JetStreamClient;
   books: KV;
+  /** The collectors' instruments of their books (null: a desk without the bucket). */
+  instruments?: KV | null;
   logger: Logger;
   /** No message from the collector for this long shows the book as lost (default 5 s). */
   staleAfterMs?: number;
   /** Wait before trying again when a book has no snapshot yet or loading failed (default 1 s). */
   retryMs?: number;
+  /** A book's recent trades loaded on join, for its tape and trade analytics: at most this many (default 2,000)… */
+  recentTrades?: number;
+  /** …published at most this long before the snapshot was taken (default 15 min). */
+  recentTradesMs?: number;
 }
 
 /** What the desk's collectors publish: every book with a snapshot in the KV bucket. */
@@ -77,6 +85,9 @@ class RemoteBook {
   private staleMessage: string | null = null;
   /** Malformed messages counted here too (the feed's counter also counts its own). */
   malformed = 0;
+  /** Stream sequence of the newest trade handed to the feed, and its run: a reload continues after it. */
+  private tradesThroughSeq = 0;
+  private tradesRun: string | null = null;
 
   constructor(
     venue: VenueId,
@@ -121,7 +132,9 @@ class RemoteBook {
         this.schedule(reason);
         return;
       }
-      this.applySnapshot(snapshot, reason);
+      const trades = await this.recentTrades(snapshot);
+      if (this.closed || generation !== this.generation) return;
+      this.applySnapshot(snapshot, reason, trades);
       const consumer = await this.options.js.consumers.get(STREAM_NAME, {
         filter_subjects: bookFilter(feed.venue, feed.symbol),
         deliver_policy: DeliverPolicy.StartSequence,
@@ -153,7 +166,59 @@ class RemoteBook {
     }
   }
 
-  private applySnapshot(snapshot: BookSnapshot, reason: string): void {
+  /**
+   * The book's trades of the snapshot's run that the stream stored up to the snapshot and this book has
+   * not been given yet (the newest `recentTrades` of the last `recentTradesMs` on the first load; after
+   * a reload, those since the last one handled). The consumer that follows delivers the ones after it.
+   */
+  private async recentTrades(snapshot: BookSnapshot): Promise<Array<{ seq: number; trade: Trade }>> {
+    const feed = this.feed;
+    const subject = subjectOf(feed.venue, feed.symbol, 'trade');
+    const continuing = this.tradesRun === snapshot.run && this.tradesThroughSeq > 0;
+    let last: number;
+    try {
+      const jsm = await this.options.js.jetstreamManager();
+      last = (await jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.seq ?? 0;
+    } catch {
+      return []; // no trade of this book in the stream
+    }
+    const through = Math.min(last, snapshot.streamSeq);
+    if (through <= (continuing ? this.tradesThroughSeq : 0)) return [];
+    const lookbackMs = this.options.recentTradesMs ?? 15 * 60_000;
+    const consumer = await this.options.js.consumers.get(STREAM_NAME, {
+      filter_subjects: subject,
+      ...(continuing
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.tradesThroughSeq + 1 }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(snapshot.takenAt - lookbackMs).toISOString() }),
+    });
+    const keep = continuing ? Number.POSITIVE_INFINITY : (this.options.recentTrades ?? MAX_TRADES_PER_FRAME);
+    const found: Array<{ seq: number; trade: Trade }> = [];
+    for (let done = false; !done; ) {
+      const batch = await consumer.fetch({ max_messages: 500, expires: 2000 });
+      let received = 0;
+      for await (const m of batch) {
+        received++;
+        if (m.seq > through) {
+          done = true;
+          break;
+        }
+        try {
+          const t = parseTrade(m.data);
+          if (t.run === snapshot.run) found.push({ seq: m.seq, trade: { ...t.trade, venue: feed.venue, symbol: feed.symbol } });
+        } catch (error) {
+          if (error instanceof MalformedMessageError) this.countMalformed(`${m.subject}: ${error.message}`);
+          else throw error;
+        }
+        if (found.length > 2 * keep) found.splice(0, found.length - keep);
+        if (m.seq === through || m.info.pending === 0) done = true;
+        if (done) break;
+      }
+      if (received === 0) done = true;
+    }
+    return found.slice(-keep);
+  }
+
+  private applySnapshot(snapshot: BookSnapshot, reason: string, trades: Array<{ seq: number; trade: Trade }>): void {
     const feed = this.feed;
     this.run = snapshot.run;
     this.expectedSeq = snapshot.seq;
@@ -165,6 +230,10 @@ class RemoteBook {
     if (!this.awaitingFresh) this.staleMessage = null;
     if (feed.state === 'connecting') feed.awaitSnapshot(`desk: ${reason}`);
     else if (feed.state === 'synced') feed.resync(`desk: ${reason}`);
+    // Before the book is live again: old prints are not judged against the current book.
+    if (this.tradesRun !== snapshot.run) this.tradesThroughSeq = 0;
+    this.tradesRun = snapshot.run;
+    for (const { seq, trade } of trades) this.handTrade(seq, trade);
     if (snapshot.state !== 'synced') return; // the collector's book is rebuilding: its snapshot message follows
     const result = feed.apply(feed.event('snapshot', { bids: snapshot.bids, asks: snapshot.asks, exchangeTs: snapshot.exchangeTs ?? undefined, localTs: snapshot.localTs }));
     feed.bookSequence = snapshot.seq;
@@ -203,7 +272,7 @@ class RemoteBook {
         case 'trade': {
           const t = parseTrade(m.data);
           if (!this.sameRun(t.run)) return;
-          this.feed.trade({ ...t.trade, venue: this.feed.venue, symbol: this.feed.symbol }, 'desk', false);
+          this.handTrade(m.seq, { ...t.trade, venue: this.feed.venue, symbol: this.feed.symbol });
           return;
         }
         case 'health': {
@@ -222,6 +291,13 @@ class RemoteBook {
       if (error instanceof MalformedMessageError) return this.countMalformed(`${m.subject}: ${error.message}`);
       throw error;
     }
+  }
+
+  /** A trade to the feed once: a reload's recent trades and its consumer may both carry it. */
+  private handTrade(streamSeq: number, trade: Trade): void {
+    if (streamSeq <= this.tradesThroughSeq) return;
+    this.tradesThroughSeq = streamSeq;
+    this.feed.trade(trade, 'desk', false);
   }
 
   /** A message of another collector run (a restart, a standby taking over) means reloading. */
@@ -309,6 +385,10 @@ class RemoteBook {
 export class DeskVenueAdapter implements VenueAdapter {
   private readonly books = new Map<string, RemoteBook>();
   private readonly staleTimer: NodeJS.Timeout;
+  /** The collectors' instruments of this venue's books, kept current by a watch on the bucket. */
+  private readonly instruments = new Map<string, Instrument>();
+  private instrumentsWatch: { stop(): void } | null = null;
+  private closed = false;
   readonly unattributedMalformed = 0;
 
   constructor(
@@ -320,6 +400,41 @@ export class DeskVenueAdapter implements VenueAdapter {
       const now = Date.now();
       for (const b of this.books.values()) b.checkStale(now);
     }, 1000);
+    void this.watchInstruments();
+  }
+
+  /** The instrument a collector published for `symbol` (the picker, formatters and frames use it). */
+  instrument(symbol: string): Instrument | undefined {
+    return this.instruments.get(symbol);
+  }
+
+  private async watchInstruments(): Promise<void> {
+    const bucket = this.options.instruments;
+    if (!bucket) return;
+    try {
+      const watch = await bucket.watch({ key: `${this.venue}.>` });
+      if (this.closed) return watch.stop();
+      this.instrumentsWatch = watch;
+      for await (const entry of watch) {
+        const book = parseSnapshotKey(entry.key);
+        if (!book) continue;
+        if (entry.operation !== 'PUT') this.instruments.delete(book.symbol);
+        else this.storeInstrument(book.symbol, entry.value);
+      }
+    } catch (error) {
+      if (!this.closed) this.options.logger.log('warn', 'desk-instruments-unavailable', { venue: this.venue, error: (error as Error).message });
+    }
+  }
+
+  private storeInstrument(symbol: string, data: Uint8Array): Instrument | undefined {
+    try {
+      const instrument = { ...parseInstrument(data), venue: this.venue, symbol };
+      this.instruments.set(symbol, instrument);
+      return instrument;
+    } catch (error) {
+      this.options.logger.log('warn', 'desk-malformed', { venue: this.venue, symbol, reason: (error as Error).message });
+      return undefined;
+    }
   }
 
   subscribe(symbols: readonly string[]): void {
@@ -341,11 +456,22 @@ export class DeskVenueAdapter implements VenueAdapter {
     return [...this.books.values()].map((b) => b.health(now));
   }
 
-  /** The books the collectors publish for this venue (the symbol picker's list). */
+  /** The books the collectors publish for this venue (the symbol picker's list), with their instruments where published. */
   async listInstruments(): Promise<Instrument[]> {
     const books = await publishedBooks(this.options.books, this.venue);
-    return books.map(({ venue, symbol }) => ({
-      venue,
+    return Promise.all(books.map(async ({ symbol }) => this.instruments.get(symbol) ?? (await this.loadInstrument(symbol)) ?? this.bareInstrument(symbol)));
+  }
+
+  /** Read straight from the bucket: the watch may not have delivered it yet. */
+  private async loadInstrument(symbol: string): Promise<Instrument | undefined> {
+    const entry = await this.options.instruments?.get(snapshotKey(this.venue, symbol)).catch(() => null);
+    return entry && entry.operation === 'PUT' ? this.storeInstrument(symbol, entry.value) : undefined;
+  }
+
+  /** A book whose collector knows no instrument for it (a capture with no saved list): the symbol alone. */
+  private bareInstrument(symbol: string): Instrument {
+    return {
+      venue: this.venue,
       symbol,
       display: symbol,
       base: '',
@@ -355,11 +481,13 @@ export class DeskVenueAdapter implements VenueAdapter {
       pricePrecision: null,
       sizePrecision: null,
       status: 'desk',
-    }));
+    };
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.staleTimer);
+    this.instrumentsWatch?.stop();
     for (const b of this.books.values()) b.close();
   }
 }
@@ -407,7 +535,7 @@ export async function connectDeskSubscriber(urls: string, options: ConnectSubscr
       const storage = await openDeskStorage(nc, { create: false });
       const published = [...new Set((await publishedBooks(storage.books)).map((b) => b.venue))];
       const venues = options.venues?.length ? options.venues : published;
-      if (venues.length > 0) return deskSource(nc, { js: storage.js, books: storage.books, logger: options.logger }, venues);
+      if (venues.length > 0) return deskSource(nc, { js: storage.js, books: storage.books, instruments: storage.instruments, logger: options.logger }, venues);
       if (attempt % 10 === 0) options.onWait(`connected to NATS, but no collector has published a book yet; waiting`);
     } catch (error) {
       if (attempt % 10 === 0) options.onWait(`connected to NATS, but the desk's stream is not there yet (${(error as Error).message}); start a collector; waiting`);

@@ -302,7 +302,8 @@ export class MarketService {
   }
 
   instrument(venue: VenueId, symbol: string): Instrument | undefined {
-    return this.venuesById.get(venue)?.catalog.instruments?.find((i) => i.symbol === symbol);
+    const v = this.venuesById.get(venue);
+    return v?.catalog.instruments?.find((i) => i.symbol === symbol) ?? v?.adapter.instrument?.(symbol);
   }
 
   /** Feeds and memory; the services add the store's state (see compose.ts). */

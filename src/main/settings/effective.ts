@@ -18,6 +18,8 @@ export interface SettingsFlags {
   telegramToken?: string;
   telegramChat?: string;
   quietHours?: string;
+  /** --nats: take the books from this desk. */
+  nats?: string;
 }
 
 /** Field of the settings → what overrides it ("--venue flag", "HTTPS_PROXY environment variable"). */
@@ -39,6 +41,7 @@ export function settingsOverrides(flags: SettingsFlags, env: NodeJS.ProcessEnv):
   fromEnv('alertDelivery.telegram', ['ORDERBOOK_TELEGRAM_BOT_TOKEN', 'ORDERBOOK_TELEGRAM_CHAT_ID']);
   if (flags.quietHours !== undefined) out['alertDelivery.quietHours'] = '--alert-quiet-hours flag';
   fromEnv('alertDelivery.quietHours', ['ORDERBOOK_ALERT_QUIET_HOURS']);
+  if (flags.nats !== undefined) out.natsUrl = '--nats flag';
   return out;
 }
 
@@ -62,6 +65,8 @@ export interface EffectiveSettingsOptions {
   savedAlertDelivery: SavedAlertDelivery;
   /** Coinbase Exchange key: the environment's if set (credentialsFromEnv), else the saved one. */
   coinbase: { key: string; secret: string; passphrase?: string } | null;
+  /** The desk to take books from (the --nats flag, else the saved URL); null: the venues themselves. */
+  natsUrl: string | null;
 }
 
 /**
@@ -91,5 +96,6 @@ export function effectiveSettingsOptions(store: SettingsStore, flags: SettingsFl
     savedProxy: s.proxy,
     savedAlertDelivery,
     coinbase,
+    natsUrl: flags.nats ?? s.natsUrl ?? null,
   };
 }

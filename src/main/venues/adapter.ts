@@ -19,6 +19,8 @@ export interface VenueAdapter {
   health(): SymbolHealth[];
   /** The venue's tradable instruments; rejects with a message a user can read when unreachable. */
   listInstruments(): Promise<Instrument[]>;
+  /** One instrument the adapter knows without the list (a desk subscriber: what the collectors published). */
+  instrument?(symbol: string): Instrument | undefined;
   /** Malformed frames that could not be attributed to one symbol. */
   readonly unattributedMalformed: number;
   close(): void;

@@ -79,9 +79,11 @@ async function main(): Promise<void> {
   const appDir = resolve(v.data ?? join(homedir(), '.orderbook-monitor'));
   const settingsStore = new SettingsStore(join(appDir, 'settings.json'), webHostCipher(process.env));
   if (settingsStore.loadProblem) process.stderr.write(`web: settings: ${settingsStore.loadProblem}; using defaults\n`);
+  // --nats, else the settings page's "NATS URL (desk)": books from the desk instead of the venues.
+  const natsUrl = v.nats ?? settingsStore.settings().natsUrl ?? undefined;
   // Without --venue the host runs the saved venues (by default the demo venue, which needs no network;
-  // with --nats: what the desk publishes).
-  const requested = (v.venue ?? (v.nats ? [] : settingsStore.settings().venues)).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  // with a desk: what the desk publishes).
+  const requested = (v.venue ?? (natsUrl ? [] : settingsStore.settings().venues)).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const venues: VenueId[] = [];
   for (const id of requested) {
     if (!isVenueId(id)) fail(`unknown venue "${id}"; known: ${supportedVenues().join(', ')}`);
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  const settingsFlags: SettingsFlags = { venues: v.venue ? venues : undefined, data: v.data };
+  const settingsFlags: SettingsFlags = { venues: v.venue ? venues : undefined, data: v.data, nats: v.nats };
   const effective = effectiveSettingsOptions(settingsStore, settingsFlags, process.env, appDir);
   let proxy: ProxyOptions;
   try {
@@ -144,13 +146,13 @@ async function main(): Promise<void> {
     },
   });
   let desk: DeskSource | undefined;
-  if (v.nats) {
+  if (natsUrl) {
     const waiting = new AbortController();
     const stopWaiting = (): void => waiting.abort();
     process.once('SIGINT', stopWaiting);
     process.once('SIGTERM', stopWaiting);
     try {
-      desk = await connectDeskSubscriber(v.nats, { venues, logger, signal: waiting.signal, name: 'obm-web', onWait: (message) => process.stderr.write(`web: ${message}\n`) });
+      desk = await connectDeskSubscriber(natsUrl, { venues, logger, signal: waiting.signal, name: 'obm-web', onWait: (message) => process.stderr.write(`web: ${message}\n`) });
     } catch (error) {
       fail((error as Error).message);
     }
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
     if (e.code === 'EADDRNOTAVAIL') fail(`cannot bind ${host}: no such local address`);
     fail(e.message);
   }
-  process.stdout.write(`Order Book Monitor web host: ${webHost.url}\n  venues: ${venues.join(', ')}${v.nats ? ` (from the desk at ${v.nats})` : ''}\n  data: ${dataDir}\n`);
+  process.stdout.write(`Order Book Monitor web host: ${webHost.url}\n  venues: ${venues.join(', ')}${natsUrl ? ` (from the desk at ${natsUrl})` : ''}\n  data: ${dataDir}\n`);
   if (v['alert-test']) {
     const results = await services.alertDelivery.test();
     if (results.length === 0) process.stdout.write('  alert test: no alert channel is configured\n');

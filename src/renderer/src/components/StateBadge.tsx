@@ -1,25 +1,20 @@
 import { createContext, useContext } from 'react';
 import type { SyncState } from '../../../shared/market';
+import { stateBadge } from './state-label';
 
 /** True inside a panel whose book comes from a replayed capture (set by the panel's frame). */
 export const ReplayedBookContext = createContext(false);
 
-const LABELS: Record<SyncState, string> = {
-  idle: 'idle',
-  connecting: 'connecting',
-  buffering: 'syncing',
-  synced: 'live',
-  resyncing: 'resyncing',
-  failed: 'failed',
-};
+/** True inside a panel whose book's source has ended (its feed health says `ended`): final, not live. */
+export const EndedBookContext = createContext(false);
 
-/** The feed state; a replayed book in sync is not live, so it reads "in sync" (its panel carries a REPLAY badge). */
+/** The feed state, as `stateBadge` words it for this panel's book. */
 export function StateBadge({ state }: { state: SyncState | null }) {
-  const s = state ?? 'idle';
   const replayed = useContext(ReplayedBookContext);
-  const label = replayed && s === 'synced' ? 'in sync' : LABELS[s];
+  const ended = useContext(EndedBookContext);
+  const { label, className } = stateBadge(state, { replayed, ended });
   return (
-    <span className={`state-badge state-${s}`} role="status" aria-label={`Feed state: ${label}`}>
+    <span className={`state-badge ${className}`} role="status" aria-label={`Feed state: ${label}`}>
       {label}
     </span>
   );

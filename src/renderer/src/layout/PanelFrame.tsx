@@ -1,5 +1,6 @@
-import { ReplayBadge, ReplayedBookContext } from '../components/StateBadge';
+import { EndedBookContext, ReplayBadge, ReplayedBookContext } from '../components/StateBadge';
 import { SymbolPicker } from '../components/SymbolPicker';
+import { useFeedEnded } from '../hooks/useFeedEnded';
 import { PANELS } from '../panels/registry';
 import { useInstrumentsContext } from './InstrumentsContext';
 import { LINK_GROUPS, updatePanel, type LinkGroup, type PanelConfig } from './model';
@@ -34,6 +35,7 @@ export function PanelFrame({ panel, actions }: { panel: PanelConfig; actions: Pa
   const def = PANELS[panel.kind];
   const [choice, setChoice] = useLinkedSymbol(panel);
   const { venues, instruments, loading } = useInstrumentsContext();
+  const ended = useFeedEnded(panel.kind !== 'health' ? choice?.venue : null, choice?.symbol);
   if (!def) return null;
   // While a capture plays, its venues stand in for the live ones (listed with mode 'replay').
   const replayVenue = panel.kind !== 'health' && choice ? venues.find((v) => v.id === choice.venue && v.mode === 'replay') : undefined;
@@ -101,7 +103,9 @@ export function PanelFrame({ panel, actions }: { panel: PanelConfig; actions: Pa
       </header>
       <div className="panel-body">
         <ReplayedBookContext.Provider value={replayVenue !== undefined}>
-          <Body choice={choice} settings={panel.settings as never} onSettings={onSettings as never} onChoice={setChoice} />
+          <EndedBookContext.Provider value={ended}>
+            <Body choice={choice} settings={panel.settings as never} onSettings={onSettings as never} onChoice={setChoice} />
+          </EndedBookContext.Provider>
         </ReplayedBookContext.Provider>
       </div>
     </section>

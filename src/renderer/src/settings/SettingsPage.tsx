@@ -30,6 +30,7 @@ interface Draft {
   proxyUrl: string;
   noProxy: string;
   dataDir: string;
+  natsUrl: string;
   retention: string;
   webhookUrl: string;
   telegramChat: string;
@@ -46,6 +47,7 @@ function draftOf(s: PublicSettings): Draft {
     proxyUrl: s.proxy.url ?? '',
     noProxy: s.proxy.noProxy.join(', '),
     dataDir: s.dataDir ?? '',
+    natsUrl: s.natsUrl ?? '',
     retention: s.retentionDays === null ? '' : String(s.retentionDays),
     webhookUrl: s.alertDelivery.webhook?.url ?? '',
     telegramChat: s.alertDelivery.telegram?.chatId ?? '',
@@ -65,6 +67,7 @@ function settingsOf(d: Draft): unknown {
     ...d.settings,
     proxy: { url: text(d.proxyUrl), noProxy: d.noProxy.split(',').map((s) => s.trim()).filter(Boolean) },
     dataDir: text(d.dataDir),
+    natsUrl: text(d.natsUrl),
     retentionDays: retention === '' ? null : Number(retention),
     alertDelivery: {
       webhook: text(d.webhookUrl) ? { url: d.webhookUrl.trim() } : null,
@@ -173,7 +176,7 @@ export function SettingsPage() {
       setView(next);
       setDraft(draftOf(next.settings));
       appearanceStore.set({ theme: next.settings.theme, numberFormat: next.settings.numberFormat });
-      setStatus({ text: 'Saved. Venues, proxy and data folder take effect at the next start.', error: false });
+      setStatus({ text: 'Saved. Venues, proxy, data folder and NATS URL take effect at the next start.', error: false });
     } catch (e) {
       setStatus({ text: `Not saved: ${(e as Error).message}`, error: true });
     } finally {
@@ -294,6 +297,12 @@ export function SettingsPage() {
             <input aria-label="Data folder" placeholder="the app's own folder" value={draft.dataDir} onChange={(e) => set({ dataDir: e.target.value })} />
             {overridden('dataDir')}
             {fieldError('dataDir')}
+          </label>
+          <label className="settings-field">
+            <span>NATS URL (desk)</span>
+            <input aria-label="NATS URL (desk)" placeholder="none: connect to the venues (e.g. nats://10.0.0.5:4222)" value={draft.natsUrl} onChange={(e) => set({ natsUrl: e.target.value })} />
+            {overridden('natsUrl')}
+            {fieldError('natsUrl')}
           </label>
           <label className="settings-field">
             <span>Keep history (days)</span>

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { ReplayStatus } from '../../../../shared/contract';
 import type { SyncState } from '../../../../shared/market';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
-import { StateBadge } from '../../components/StateBadge';
+import { EndedBookContext, StateBadge } from '../../components/StateBadge';
 import { getApi } from '../../api';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
@@ -67,7 +67,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   const replay = useStream('replay.status', {}, 'replay').frame;
   const { instruments } = useInstrumentsContext();
   const instrument = choice ? instruments.find((i) => i.venue === choice.venue && i.symbol === choice.symbol) : undefined;
-  const frozen = frozenState(choice, replay, frame?.state ?? null);
+  const frozen = frozenState(choice, replay, frame?.state ?? null, useContext(EndedBookContext));
 
   const boxRef = useRef<HTMLDivElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
@@ -392,12 +392,13 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
 
 const STATE_WORDS: Record<SyncState, string> = { idle: 'idle', connecting: 'connecting', buffering: 'syncing', synced: 'live', resyncing: 'resyncing', failed: 'failed' };
 
-/** Whether the book on screen is live: a replay that ended or is paused, or a feed out of sync, is frozen. */
-function frozenState(choice: SymbolChoice | null, replay: ReplayStatus | null, state: SyncState | null): Frozen {
+/** Whether the book on screen is live: a replay that ended or is paused, a source that ended (desk) or a feed out of sync is frozen. */
+function frozenState(choice: SymbolChoice | null, replay: ReplayStatus | null, state: SyncState | null, ended: boolean): Frozen {
   const replaying = replay?.active && choice && replay.symbols.some((s) => s.venue === choice.venue && s.symbol === choice.symbol);
   if (replaying && replay.done) return { label: 'Replay ended · book frozen' };
   if (replaying && replay.paused) return { label: 'Replay paused · book frozen' };
   if (state && state !== 'synced') return { label: `Feed ${STATE_WORDS[state]} · not live` };
+  if (ended) return { label: 'Source ended · book frozen' };
   return null;
 }
 

@@ -1,0 +1,167 @@
+/**
+ * What a window joining the desk after the fact sees, on real captures through a real nats-server:
+ * the tape starts with the book's recent trades (the same prints a local replay of the capture keeps);
+ * a book whose collector's capture ended reads ended in its health; the collectors' instruments reach
+ * the subscriber's picker and frames, so it formats as a local app does; a web host whose saved settings
+ * name the desk (no --nats flag) takes its books from it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TradePrint } from '../../../../src/shared/contract';
+import type { Instrument, VenueId } from '../../../../src/shared/market';
+import { DEFAULT_PUBLIC_SETTINGS } from '../../../../src/shared/settings';
+import { createServices, type Services } from '../../../../src/main/app/compose';
+import { replayCapture } from '../../../../src/main/capture/replay';
+import { connectDeskSubscriber, type DeskSource } from '../../../../src/main/desk/subscriber';
+import { nullLogger } from '../../../../src/main/log';
+import { InstrumentCache } from '../../../../src/main/market/instrument-cache';
+import { tradePrint } from '../../../../src/main/market/recent-trades';
+import { buildLadderFrame } from '../../../../src/main/publish/views/ladder';
+import type { SymbolFeed } from '../../../../src/main/venues/symbol-feed';
+import { collectCapture } from '../../../support/desk';
+import { natsServerPath, startNatsServer, type NatsCluster } from '../../../support/nats-server';
+import { capture, repoRoot } from '../../../support/paths';
+import { until } from '../../../support/wait';
+
+const ETH = capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl');
+const COINBASE = capture('coinbase_2021-04-17.capture.jsonl');
+
+/** Binance USD-M's ETHUSDT as its exchangeInfo lists it (what a local app saves in <data>/instruments). */
+const ETHUSDT: Instrument = {
+  venue: 'binance-usdm',
+  symbol: 'ETHUSDT',
+  display: 'ETHUSDT',
+  base: 'ETH',
+  quote: 'USDT',
+  tickSize: '0.01',
+  lotSize: '0.001',
+  pricePrecision: 2,
+  sizePrecision: 3,
+  status: 'trading',
+};
+
+/** A collector's data folder: with a saved instrument list, or none. */
+function dataDir(instruments: Instrument[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'obm-desk-join-'));
+  if (instruments.length > 0) new InstrumentCache(join(dir, 'instruments')).save(instruments[0]!.venue, instruments);
+  return dir;
+}
+
+/** Every print of every book of a capture replayed locally, in order. */
+async function localPrints(file: string): Promise<Map<string, TradePrint[]>> {
+  const prints = new Map<string, TradePrint[]>();
+  await replayCapture(file, {
+    onTrade: (feed, trade) => {
+      const key = `${feed.venue}:${feed.symbol}`;
+      if (!prints.has(key)) prints.set(key, []);
+      prints.get(key)!.push(tradePrint(trade));
+    },
+  });
+  return prints;
+}
+
+describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
+  let nats: NatsCluster;
+  let desk: DeskSource;
+  let services: Services;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    const published = await collectCapture(nats.urls, ETH, ['--data', dataDir([ETHUSDT])]);
+    expect(published.published.instruments).toBe(1);
+    await collectCapture(nats.urls, COINBASE, ['--data', dataDir([])]);
+    desk = await connectDeskSubscriber(nats.urls, { logger: nullLogger, onWait: () => {} });
+    services = createServices({ venues: desk.venues, desk, logger: nullLogger, host: { name: 't', version: '0', host: 'web' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await services?.close();
+    await desk?.nc.close();
+    await nats?.stop();
+  });
+
+  async function joined(venue: VenueId, symbol: string) {
+    await services.market.ensure(venue, symbol);
+    const feed = services.market.feed(venue, symbol)!;
+    await until(() => feed.state === 'synced', 15_000, `${venue} ${symbol} synced`);
+    return feed;
+  }
+
+  it('starts the tape with the newest 2,000 of the 4,029 ETHUSDT trades, as a local replay keeps them', async () => {
+    const local = (await localPrints(ETH)).get('binance-usdm:ETHUSDT')!;
+    expect(local.length).toBe(4029);
+    const feed = await joined('binance-usdm', 'ETHUSDT');
+    await until(() => services.recentTrades.newest(feed, 4000).length >= 2000, 10_000, 'recent trades loaded');
+    const tape = services.recentTrades.newest(feed, 4000);
+    expect(tape).toEqual(local.slice(-2000));
+  }, 60_000);
+
+  it('loads every trade of small books, history sent on subscribe still flagged', async () => {
+    const local = await localPrints(COINBASE);
+    for (const symbol of ['SKL-USD', 'DASH-BTC', 'BAND-BTC']) {
+      const expected = local.get(`coinbase:${symbol}`)!;
+      const feed = await joined('coinbase', symbol);
+      await until(() => services.recentTrades.newest(feed, 100).length >= expected.length, 10_000, `${symbol} trades loaded`);
+      expect(services.recentTrades.newest(feed, 100), symbol).toEqual(expected);
+      expect(expected.filter((p) => p.history)).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('reports a book whose collector played its capture to the end as ended in its health (what the panels’ badge reads)', async () => {
+    const feed = await joined('coinbase', 'SKL-USD');
+    expect(feed.state).toBe('synced');
+    const health = services.health().symbols.find((h) => h.venue === 'coinbase' && h.symbol === 'SKL-USD');
+    expect(health).toMatchObject({ state: 'synced', ended: true, msgsPerSec: 0 });
+  });
+
+  it('gives the picker and the frames the instrument the collector published, so the subscriber formats as the local app', async () => {
+    const listed = (await services.market.instruments('binance-usdm')).find((i) => i.symbol === 'ETHUSDT');
+    expect(listed).toEqual(ETHUSDT);
+    const feed = await joined('binance-usdm', 'ETHUSDT');
+    await until(() => services.market.instrument('binance-usdm', 'ETHUSDT') !== undefined, 5_000, 'instrument watched');
+    expect(services.market.instrument('binance-usdm', 'ETHUSDT')).toEqual(ETHUSDT);
+    // The local app: the same capture replayed, with the venue's instrument.
+    let local: SymbolFeed | undefined;
+    await replayCapture(ETH, { onEnd: (feeds) => (local = feeds.find((f) => f.symbol === 'ETHUSDT')) });
+    const precision = (f: SymbolFeed, i: Instrument | null) => {
+      const frame = buildLadderFrame(f, 20, i, 1);
+      return { priceDecimals: frame.priceDecimals, sizeDecimals: frame.sizeDecimals, bids: frame.bids, asks: frame.asks };
+    };
+    expect(precision(feed, services.market.instrument('binance-usdm', 'ETHUSDT') ?? null)).toEqual(precision(local!, ETHUSDT));
+    expect(precision(feed, services.market.instrument('binance-usdm', 'ETHUSDT') ?? null)).toMatchObject({ priceDecimals: 2, sizeDecimals: 3 });
+  }, 60_000);
+
+  it('lists a book whose collector knew no instrument (a capture, no saved list) by its symbol alone', async () => {
+    const listed = (await services.market.instruments('coinbase')).find((i) => i.symbol === 'SKL-USD');
+    expect(listed).toMatchObject({ symbol: 'SKL-USD', tickSize: null, pricePrecision: null, status: 'desk' });
+    expect(services.market.instrument('coinbase', 'SKL-USD')).toBeUndefined();
+  });
+
+  it('a web host started without --nats whose saved settings name the desk takes its books from it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'obm-desk-settings-'));
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ version: 1, settings: { ...DEFAULT_PUBLIC_SETTINGS, natsUrl: nats.urls }, secrets: {} }));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main/web/main.ts'), '--port', '0', '--data', dir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    try {
+      await until(() => /web host: http:\/\/127\.0\.0\.1:\d+/.test(output) || child.exitCode !== null, 60_000, 'the web host up');
+      const base = output.match(/web host: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+      expect(base, output).toBeDefined();
+      expect(output).toContain(`(from the desk at ${nats.urls})`);
+      const health = (await (await fetch(`${base}/api/health`)).json()) as { venues: Array<{ id: string }> };
+      expect(health.venues.map((v) => v.id).sort()).toEqual(['binance-usdm', 'coinbase']);
+      let book: { state?: string; bids?: unknown[] } = {};
+      await until(async () => {
+        book = (await (await fetch(`${base}/api/book?venue=binance-usdm&symbol=ETHUSDT&levels=5`)).json()) as typeof book;
+        return book.state === 'synced';
+      }, 20_000, 'ETHUSDT from the desk');
+      expect(book.bids).toHaveLength(5);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 90_000);
+});

@@ -7,6 +7,7 @@
 import { setNumberGrouping } from '../../../shared/format';
 import { NUMBER_FORMATS, THEMES, type NumberFormatName, type ThemeName } from '../../../shared/settings';
 import { syncedStore, useStore } from '../layout/store';
+import { adoptSavedAppearance } from './adopt-saved';
 import { cssVariables, PALETTES, type Palette } from './palette';
 
 export interface Appearance {
@@ -50,24 +51,7 @@ export function installAppearance(): void {
   appearanceStore.subscribe(() => apply(appearanceStore.get()));
 }
 
-/**
- * The saved settings are the source of truth across restarts: take their theme and number format
- * once at start (a host without settings leaves the window's own choice alone). A choice made while
- * the load was in flight (in this window or another) is newer than the saved one and is kept.
- */
+/** The saved settings are the source of truth across restarts: take their theme and number format once at start. */
 export function syncAppearanceWithSettings(load: () => Promise<{ settings: Appearance }>): void {
-  let changedMeanwhile = false;
-  const stop = appearanceStore.subscribe(() => {
-    changedMeanwhile = true;
-  });
-  load()
-    .then(({ settings }) => {
-      stop();
-      if (changedMeanwhile) return;
-      const now = appearanceStore.get();
-      if (now.theme !== settings.theme || now.numberFormat !== settings.numberFormat) {
-        appearanceStore.set({ theme: settings.theme, numberFormat: settings.numberFormat });
-      }
-    })
-    .catch(() => stop());
+  void adoptSavedAppearance<Appearance>(appearanceStore, load);
 }

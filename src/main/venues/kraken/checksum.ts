@@ -173,8 +173,10 @@ export function krakenChecksum(book: OrderBook, precision: Precision): number {
   }
   visitedOnSide = 0;
   book.scan('bid', visitLevel);
-  m.levels.length = position;
-  m.sizeTexts.length = position;
-  m.states.length = position;
+  if (m.levels.length !== position) {
+    m.levels.length = position;
+    m.sizeTexts.length = position;
+    m.states.length = position;
+  }
   return ~runningCrc >>> 0;
 }

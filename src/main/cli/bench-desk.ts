@@ -86,6 +86,8 @@ interface DeskRound {
   /** Deltas the collector published while measuring, and how long from the first of them to the last subscriber having the last. */
   measuredDeltas: number;
   deliveredSec: number;
+  /** CPU time this process (collector and every subscriber) used per second while measuring; 1000 is one core saturated. */
+  cpuMsPerSec: number;
 }
 
 /**
@@ -166,12 +168,15 @@ async function deskRound(url: string, subscribers: number, speed: number): Promi
     await Promise.race([waitUntil('every subscriber synced', 60_000, allSynced), playing]);
     if (!allSynced()) throw new Error(`desk bench: the capture ended before all ${subscribers} subscribers were synced`);
     measureFrom = performance.now();
+    const cpuFrom = process.cpuUsage();
     await playing;
     const status = player.status();
     if (status.error) throw new Error(`desk bench: ${status.error}`);
     await collector.finish();
     await waitUntil('every subscriber applied the last message', 60_000, () => lastApplied.every((s) => s >= lastPublishedSeq));
-    return { latencies, sent, measuredDeltas, deliveredSec: (lastDeliveredAt - firstMeasured) / 1000 };
+    const cpu = process.cpuUsage(cpuFrom);
+    const cpuMsPerSec = (cpu.user + cpu.system) / 1000 / ((performance.now() - measureFrom) / 1000);
+    return { latencies, sent, measuredDeltas, deliveredSec: (lastDeliveredAt - firstMeasured) / 1000, cpuMsPerSec };
   } finally {
     player?.stop();
     for (const a of adapters) a.close();
@@ -236,7 +241,8 @@ async function coreRound(url: string, sent: Sent[], subscribers: number, pace: b
   }
 }
 
-function latencyRecord(mode: string, subscribers: number, desk: number[][], core: number[][]): Record<string, unknown> {
+function latencyRecord(mode: string, subscribers: number, result: DeskRound, core: number[][]): Record<string, unknown> {
+  const desk = result.latencies;
   const deskAll = stats(desk.flat());
   const coreAll = stats(core.flat());
   const record: Record<string, unknown> = {
@@ -255,6 +261,8 @@ function latencyRecord(mode: string, subscribers: number, desk: number[][], core
     baselineMaxMs: coreAll.max,
     addedP50Ms: round(deskAll.p50 - coreAll.p50, 3),
     addedP99Ms: round(deskAll.p99 - coreAll.p99, 3),
+    // Near 1000 the process (collector and subscribers on one thread) is saturated: latency is then queueing.
+    processCpuMsPerSec: Math.round(result.cpuMsPerSec),
   };
   if (subscribers > 1) {
     record.perSubscriber = desk.map((l) => {
@@ -273,7 +281,7 @@ export async function runDeskBench(): Promise<void> {
       process.stderr.write(`bench desk: ${subscribers} subscriber(s) at ${DESK_SPEED}x…\n`);
       const desk = await deskRound(url, subscribers, DESK_SPEED);
       const core = await coreRound(url, desk.sent, subscribers, true);
-      emit(latencyRecord('paced', subscribers, desk.latencies, core.latencies));
+      emit(latencyRecord('paced', subscribers, desk, core.latencies));
     }
     process.stderr.write(`bench desk: fan-out to ${FAN_OUT} subscribers, flat out…\n`);
     const desk = await deskRound(url, FAN_OUT, 0);
@@ -296,6 +304,7 @@ export async function runDeskBench(): Promise<void> {
       baseline: 'NATS core publish -> receive of the same messages flat out to as many connections (book messages counted)',
       baselineDeliveredMsgsPerSec: Math.round(coreRate),
       ratioToBaseline: round(deskRate / coreRate, 3),
+      processCpuMsPerSec: Math.round(desk.cpuMsPerSec),
     });
   } finally {
     await server.stop();

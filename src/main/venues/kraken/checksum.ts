@@ -63,12 +63,7 @@ function crcString(crc: number, text: string): number {
  */
 function crcDigits(crc: number, text: string, decimals: number | null): number {
   const n = text.length;
-  let dot = -1;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46 /* . */ && dot === -1) dot = i;
-    else if (c < 48 || c > 57) return crcString(crc, checksumDigits(text, decimals));
-  }
+  const dot = text.indexOf('.');
   if (n === 0 || n === (dot === -1 ? 0 : 1)) return crcString(crc, checksumDigits(text, decimals));
   // Characters of the text that count, then zeros padded to `decimals` (as toFixedDecimals does).
   let end = n;
@@ -85,11 +80,14 @@ function crcDigits(crc: number, text: string, decimals: number | null): number {
       if (extraZeros) end = dot + 1 + decimals;
     }
   }
-  // '.' removed and leading zeros stripped (padding zeros after nothing but zeros are leading too).
+  // '.' removed and leading zeros stripped (padding zeros after nothing but zeros are leading too);
+  // any other character (a sign, an exponent, a second point) leaves the text to checksumDigits.
+  const initial = crc;
   let started = false;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 46) continue;
+    if (i === dot) continue;
+    if (c < 48 || c > 57) return crcString(initial, checksumDigits(text, decimals));
     if (!started) {
       if (c === 48) continue;
       started = true;

@@ -180,8 +180,8 @@ export class LevelTree<V> {
       keys[j] = keys[j + 1]!;
       values[j] = values[j + 1]!;
     }
-    keys.length = last;
-    values.length = last;
+    keys.pop();
+    values.pop();
     if (i === last) this.maxes[c] = keys[last - 1]!;
     this.joinIfSmall(c);
     return true;

@@ -18,7 +18,7 @@ export type LevelText = readonly [string, string, ...unknown[]];
 export class InvalidLevelError extends Error {}
 
 /**
- * One side of a book on a sorted-btree, ordered best → worst. Keys are integer ticks; bids are stored negated so that,
+ * One side of a book on a LevelTree (chunked sorted list), ordered best → worst. Keys are integer ticks; bids are stored negated so that,
  * on both sides, the smallest key is the best level.
  */
 class BookSide {
@@ -219,7 +219,7 @@ export class OrderBook {
 
   /**
    * A snapshot in the venue's usual shape (each side best first, every price once, every size
-   * positive) replaces the book by building each side's tree in one pass (sorted-btree's bulk load),
+   * positive) replaces the book by building each side's list in one pass (LevelTree.load),
    * several times cheaper than inserting level by level. Returns false, changing nothing, when the
    * snapshot is not in that shape.
    */

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--only book,ingest,publish,renderer,store,memory,ceiling]
+ * npm run bench -- [--only book,ingest,publish,renderer,store,memory,ceiling,desk]
  *
  * Performance figures as JSON lines, one per figure, each with a baseline measured in the same run and
  * the ratio to it (these machines are noisy, so ratios are what we compare). Sections:
@@ -10,11 +10,13 @@
  *   store      the store's own bench (bench-store.ts, owned by the store)
  *   memory     heap and RSS growth of the services under demo load (bench-memory.ts)
  *   ceiling    one core's messages/s with 10, 100 and 500 live books (bench-ceiling.ts)
+ *   desk       collector → desktop latency over a local NATS JetStream, 1 and 20 subscribers (bench-desk.ts)
  * Progress and errors go to stderr; stdout holds only the JSON lines.
  */
 import { parseArgs } from 'node:util';
 import { runBookBench } from './bench-book';
 import { runCeilingBench } from './bench-ceiling';
+import { runDeskBench } from './bench-desk';
 import { runIngestBench } from './bench-ingest';
 import { runPublishBench } from './bench-publish';
 import { runRendererBench } from './bench-renderer';
@@ -22,7 +24,7 @@ import { runMemoryBench } from './bench-memory';
 import { runStoreBench } from './bench-store';
 import { emit } from './bench-util';
 
-const SECTIONS = ['book', 'ingest', 'publish', 'renderer', 'store', 'memory', 'ceiling'] as const;
+const SECTIONS = ['book', 'ingest', 'publish', 'renderer', 'store', 'memory', 'ceiling', 'desk'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const RUNNERS: Record<Section, () => Promise<void>> = {
@@ -33,6 +35,7 @@ const RUNNERS: Record<Section, () => Promise<void>> = {
   store: runStoreBench,
   memory: runMemoryBench,
   ceiling: runCeilingBench,
+  desk: runDeskBench,
 };
 
 async function main(): Promise<void> {

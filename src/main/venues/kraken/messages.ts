@@ -11,6 +11,7 @@ import { isDecimalText } from '../../../shared/decimal';
 import type { TradeBatch } from '../../trades/batch';
 import { MalformedFrameError } from '../adapter';
 import { isObject, parseJsonObject } from '../frames';
+import { readBookFrame } from './book-frame';
 import { quoteNumberFields } from './number-text';
 import { parseKrakenTrades } from './trades';
 
@@ -108,6 +109,14 @@ function pairInfo(raw: unknown): PairInfo | null {
 
 /** Parse one v2 frame. Throws MalformedFrameError for anything that is not what the protocol says. */
 export function parseKrakenFrame(text: string, receivedAt = 0): KrakenMessage {
+  // Book frames in Kraken's usual layout are read directly (book-frame.ts): the bulk of the traffic.
+  const book = readBookFrame(text);
+  if (book) return { kind: 'book', type: book.type, entries: book.entries };
+  return parseKrakenFrameJson(text, receivedAt);
+}
+
+/** parseKrakenFrame through JSON.parse, for every frame (exported so tests can compare the two readers). */
+export function parseKrakenFrameJson(text: string, receivedAt = 0): KrakenMessage {
   const msg = parseJsonObject(quoteNumberFields(text, EXACT_NUMBER_KEYS), 'frame');
   if (typeof msg.method === 'string') {
     const result = isObject(msg.result) ? msg.result : {};

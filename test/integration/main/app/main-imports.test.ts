@@ -28,7 +28,7 @@ describe('the main process imports', () => {
     // Vitest and tsx resolve specifiers loosely (no extension needed); the built main process is
     // plain ESM, where a package subpath must name its file. Resolve each as that ESM would.
     const specifiers = packageSpecifiers();
-    expect(specifiers).toContain('sorted-btree');
+    expect(specifiers).toContain('better-sqlite3');
     // import.meta.resolve maps a specifier to a URL without looking at the disk: check the file is there.
     const script = [
       `import { statSync } from 'node:fs';`,

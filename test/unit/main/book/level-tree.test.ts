@@ -48,6 +48,40 @@ describe('LevelTree', () => {
     expect(seen).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
   });
 
+  it('after a bulk load, keeps matching the model while chunks split, empty out and join', () => {
+    const rand = seededRandom(11);
+    const levels = new LevelTree<number>();
+    const model = new Map<number, number>();
+    const keys = Array.from({ length: 3000 }, (_, i) => i * 3);
+    levels.load(keys, keys.map((k) => -k));
+    for (const k of keys) model.set(k, -k);
+    const check = (): void => {
+      const sorted = [...model.entries()].sort((a, b) => a[0] - b[0]);
+      expect(levels.size).toBe(model.size);
+      expect([...levels.values()]).toEqual(sorted.map((e) => e[1]));
+      expect(levels.firstKey()).toBe(sorted[0]?.[0]);
+      expect(levels.lastKey()).toBe(sorted.at(-1)?.[0] ?? Number.NEGATIVE_INFINITY);
+    };
+    // Delete whole runs (chunks empty and join), then fill gaps between loaded keys (chunks split).
+    for (let step = 0; step < 30_000; step++) {
+      const key = Math.floor(rand() * 9000);
+      if (step < 15_000 ? rand() < 0.8 : rand() < 0.2) expect(levels.delete(key)).toBe(model.delete(key));
+      else {
+        levels.set(key, step);
+        model.set(key, step);
+      }
+      if (step % 3000 === 0) check();
+    }
+    check();
+    while (levels.size > 0) {
+      levels.deleteLast();
+      model.delete(Math.max(...model.keys()));
+      if (levels.size % 500 === 0) check();
+    }
+    expect(levels.first()).toBeUndefined();
+    expect(() => levels.load([1, 3, 3], [1, 2, 3])).toThrow(RangeError);
+  });
+
   it('scales keys keeping order and refuses a key that would lose exactness', () => {
     const levels = new LevelTree<string>();
     levels.set(5, 'a');

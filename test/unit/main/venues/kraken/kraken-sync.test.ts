@@ -1,9 +1,11 @@
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { OrderBook } from '../../../../../src/main/book/order-book';
-import { checksumDigits, checksumText, krakenChecksum } from '../../../../../src/main/venues/kraken/checksum';
+import { checksumDigits, checksumText, krakenChecksum, type Precision } from '../../../../../src/main/venues/kraken/checksum';
 import type { BookEntry } from '../../../../../src/main/venues/kraken/messages';
 import { KrakenBookSync } from '../../../../../src/main/venues/kraken/sync';
 import { SymbolFeed } from '../../../../../src/main/venues/symbol-feed';
+import { seededRandom } from '../../../../../src/main/venues/demo/market';
 
 // Kraken's "Book checksum (WebSocket v2)" worked example (PROTOCOLS.md §5.5).
 const DOC_ASKS: [string, string][] = [
@@ -66,6 +68,46 @@ describe('Kraken book checksum', () => {
     expect(checksumDigits('0.0799', 8)).toBe('7990000');
     // More digits than the precision: the venue's text is used as it is, never rounded.
     expect(checksumDigits('1.23456', 2)).toBe('123456');
+  });
+
+  it('computes from the levels the same CRC as zlib over the checksum text, for every text form and precision', () => {
+    const rand = seededRandom(5);
+    const digits = (n: number): string => Array.from({ length: n }, () => String(Math.floor(rand() * 10))).join('');
+    // Plain decimals with and without trailing zeros, a bare point at either end, leading zeros,
+    // zeros only, and forms the character path hands to checksumDigits (exponent, sign).
+    const text = (): string => {
+      const r = rand();
+      if (r < 0.03) return `${1 + Math.floor(rand() * 9)}e-${1 + Math.floor(rand() * 3)}`;
+      if (r < 0.05) return `+${digits(2)}.${digits(2)}`;
+      if (r < 0.08) return `${digits(1 + Math.floor(rand() * 3))}.`;
+      if (r < 0.11) return `.${digits(1 + Math.floor(rand() * 4))}`;
+      if (r < 0.14) return `0.${'0'.repeat(Math.floor(rand() * 6))}`;
+      const int = rand() < 0.3 ? '0' : digits(1 + Math.floor(rand() * 5));
+      const frac = digits(Math.floor(rand() * 9)) + '0'.repeat(Math.floor(rand() * 4));
+      return frac === '' && rand() < 0.5 ? int : `${int}.${frac}`;
+    };
+    const pick = (): number | null => (rand() < 0.2 ? null : Math.floor(rand() * 10));
+    for (let round = 0; round < 60; round++) {
+      const book = new OrderBook('kraken', 'X');
+      let precision: Precision = { price: pick(), qty: pick() };
+      // Few prices, so that most changes hit a level already in the book (its size text replaced).
+      const prices = Array.from({ length: 30 }, text);
+      // The same book checked after every few changes (the checksum resumes after unchanged levels),
+      // now and then with another precision.
+      for (let check = 0; check < 25; check++) {
+        for (let i = 0, n = 1 + Math.floor(rand() * 8); i < n; i++) {
+          // A size that is invalid or zero leaves the level out (or deletes it).
+          try {
+            book.setLevel(rand() < 0.5 ? 'bid' : 'ask', prices[Math.floor(rand() * prices.length)]!, rand() < 0.2 ? '0' : text());
+          } catch {
+            // not a level the book takes
+          }
+        }
+        if (rand() < 0.1) book.truncate(Math.floor(rand() * 12));
+        if (rand() < 0.1) precision = { price: pick(), qty: pick() };
+        expect(krakenChecksum(book, precision)).toBe(crc32(checksumText(book, precision)) >>> 0);
+      }
+    }
   });
 });
 

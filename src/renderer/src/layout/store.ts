@@ -11,11 +11,18 @@ export interface SyncedStore<T> {
   subscribe(listener: () => void): () => void;
 }
 
+/** localStorage where there is one (a window); absent under Node, where the store still syncs by message. */
+interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+const storage = (): KeyValueStorage | undefined => (globalThis as { localStorage?: KeyValueStorage }).localStorage;
+
 export function syncedStore<T>(key: string, parse: (raw: unknown) => T, fallback: () => T): SyncedStore<T> {
   const listeners = new Set<() => void>();
   const load = (): T => {
     try {
-      const raw = localStorage.getItem(key);
+      const raw = storage()?.getItem(key) ?? null;
       return raw === null ? fallback() : parse(JSON.parse(raw));
     } catch {
       return fallback();
@@ -24,20 +31,28 @@ export function syncedStore<T>(key: string, parse: (raw: unknown) => T, fallback
   let value = load();
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`obm:${key}`) : null;
   const notify = (): void => listeners.forEach((l) => l());
-  channel?.addEventListener('message', () => {
-    value = load();
+  // The message carries the new value: another window's localStorage write reaches this window's
+  // storage asynchronously (Chromium propagates it between renderer processes), so re-reading storage
+  // on the message can still see the old value.
+  channel?.addEventListener('message', (event: { data: unknown }) => {
+    try {
+      value = typeof event.data === 'string' ? parse(JSON.parse(event.data)) : load();
+    } catch {
+      value = load();
+    }
     notify();
   });
   return {
     get: () => value,
     set(next) {
       value = typeof next === 'function' ? (next as (prev: T) => T)(value) : next;
+      const text = JSON.stringify(value);
       try {
-        localStorage.setItem(key, JSON.stringify(value));
+        storage()?.setItem(key, text);
       } catch {
-        // Storage full or disabled: the change still applies to this window.
+        // Storage full or disabled: the change still applies to this window and reaches the others.
       }
-      channel?.postMessage('changed');
+      channel?.postMessage(text);
       notify();
     },
     subscribe(listener) {

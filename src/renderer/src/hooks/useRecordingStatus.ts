@@ -11,7 +11,8 @@ export function useRecordingStatus(): [RecordingStatus | null, (s: RecordingStat
       getApi()
         .invoke('recording.status', {})
         .then((s) => {
-          if (!cancelled) setStatus(s);
+          // An unchanged status (no recording, the usual case) keeps the old object: no re-render.
+          if (!cancelled) setStatus((prev) => (prev && JSON.stringify(prev) === JSON.stringify(s) ? prev : s));
         })
         .catch(() => {});
     void poll();

@@ -11,8 +11,9 @@ export function useRecordingStatus(): [RecordingStatus | null, (s: RecordingStat
       getApi()
         .invoke('recording.status', {})
         .then((s) => {
-          // An unchanged status (no recording, the usual case) keeps the old object: no re-render.
-          if (!cancelled) setStatus((prev) => (prev && JSON.stringify(prev) === JSON.stringify(s) ? prev : s));
+          // An unchanged status while nothing records (the usual case) keeps the old object: no
+          // re-render. While recording every poll re-renders, so the record button's clock ticks.
+          if (!cancelled) setStatus((prev) => (prev && !s.active && JSON.stringify(prev) === JSON.stringify(s) ? prev : s));
         })
         .catch(() => {});
     void poll();

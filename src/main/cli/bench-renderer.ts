@@ -275,15 +275,15 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     if (replayName) {
       process.stderr.write(`bench: the default dashboard on ${replayName} at full speed…\n`);
       await page.evaluate(`window.orderbook.invoke('replay.open', { name: ${JSON.stringify(replayName)}, speed: 0 })`);
-      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 60_000 });
+      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 120_000 });
       await sleep(2000);
       replay = await measureDuringReplay(page, replayName, seconds * 1000);
 
       process.stderr.write(`bench: the order-flow dashboard on ${replayName} at full speed…\n`);
       await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
       await page.reload({ timeout: 120_000 });
-      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 60_000 });
-      await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 60_000 });
+      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 120_000 });
+      await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 120_000 });
       await sleep(2000);
       orderFlow = await measureDuringReplay(page, replayName, seconds * 1000);
       await page.close();

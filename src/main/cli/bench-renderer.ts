@@ -209,8 +209,10 @@ export interface RendererResults {
   blank: FrameStats;
   /** The default dashboard on a real capture replayed at full speed (null when the capture is missing). */
   replay: ReplayFrameStats | null;
-  /** The order-flow dashboard (ORDER_FLOW_LAYOUT) on the same replay (null when the capture is missing). */
+  /** The order-flow dashboard (ORDER_FLOW_LAYOUT) on the same replay (null when the capture is missing or it failed). */
   orderFlow: ReplayFrameStats | null;
+  /** Why the order-flow case could not be measured, if it failed. */
+  orderFlowError: string | null;
   /** Each panel alone in a window on the same replay: frame p95 per panel kind. */
   soloP95: Record<string, number>;
   /** …and its main thread's CPU ms per second. */
@@ -270,6 +272,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
 
     let replay: ReplayFrameStats | null = null;
     let orderFlow: ReplayFrameStats | null = null;
+    let orderFlowError: string | null = null;
     const soloP95: Record<string, number> = {};
     const soloCpu: Record<string, number> = {};
     if (replayName) {
@@ -280,12 +283,19 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
       replay = await measureDuringReplay(page, replayName, seconds * 1000);
 
       process.stderr.write(`bench: the order-flow dashboard on ${replayName} at full speed…\n`);
-      await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
-      await page.reload({ timeout: 120_000 });
-      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 120_000 });
-      await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 120_000 });
-      await sleep(2000);
-      orderFlow = await measureDuringReplay(page, replayName, seconds * 1000);
+      // A failure here (a loaded machine that cannot reload the page in time) is reported in its own
+      // record and does not lose the others.
+      try {
+        await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
+        await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
+        await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 120_000 });
+        await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 120_000 });
+        await sleep(2000);
+        orderFlow = await measureDuringReplay(page, replayName, seconds * 1000);
+      } catch (error) {
+        orderFlowError = (error as Error).message.split('\n')[0]!;
+        process.stderr.write(`bench: the order-flow dashboard failed: ${orderFlowError}\n`);
+      }
       await page.close();
       // Each panel alone, on the same replay (the dashboard symbol is the capture's, saved by the page).
       for (const kind of SOLO_PANELS) {
@@ -298,7 +308,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
         await solo.close();
       }
     }
-    return { page: stats, blank, replay, orderFlow, soloP95, soloCpu };
+    return { page: stats, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu };
   } finally {
     await browser.close();
     child.send({ t: 'stop' });
@@ -318,7 +328,7 @@ export async function runRendererBench(): Promise<void> {
   const rate = 5000;
   // BENCH_PORT moves the bench host off its default port when another run may hold it.
   const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : 5293;
-  const { page, blank, replay, orderFlow, soloP95, soloCpu } = await measureRenderer(20, rate, port);
+  const { page, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu } = await measureRenderer(20, rate, port);
   emit({
     bench: 'renderer',
     workload: `default dashboard (ladder, depth, time series, heatmap, tape, health) on demo BTCUSDT at ${rate} msgs/s, headless Chromium 1600x1000`,
@@ -370,6 +380,7 @@ export async function runRendererBench(): Promise<void> {
     target: 'frame p95 <= 8 ms; no long task over 50 ms',
     met: replay.p95 <= 8 && replay.longTasks === 0,
   });
+  if (orderFlowError) emit({ bench: 'renderer-orderflow', error: orderFlowError });
   if (!orderFlow) return;
   emit({
     bench: 'renderer-orderflow',

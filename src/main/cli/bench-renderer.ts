@@ -11,6 +11,9 @@
  * full speed in the host and started again whenever it ends, measured the same way; then each panel
  * alone in its own window on that replay, to see which one costs the most.
  *
+ * Order-flow case (issue 17): on the same replay, the default dashboard plus Candles, Footprint and the
+ * Traded volume profile with the heatmap's trade bubbles on (ORDER_FLOW_LAYOUT), measured the same way.
+ *
  * The current UI is built with vite into a temporary folder for each run, or taken from BENCH_UI when built.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -152,7 +155,49 @@ async function measurePage(page: Page, ms: number): Promise<FrameStats> {
 /** The real capture replayed at full speed in the replay case: Binance USD-M ETHUSDT, 2 minutes at depth 1000. */
 export const REPLAY_CAPTURE = 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl';
 /** Panels measured alone in their own window during the replay, to see which one costs the most. */
-const SOLO_PANELS = ['ladder', 'depth', 'timeseries', 'heatmap', 'health', 'tape'] as const;
+const SOLO_PANELS = ['ladder', 'depth', 'timeseries', 'heatmap', 'health', 'tape', 'candles', 'footprint', 'traded-profile'] as const;
+
+/**
+ * The order-flow dashboard (issue 17): the default dashboard's panels plus Candles, Footprint and the
+ * Traded volume profile in a fourth column, the heatmap's trade bubbles on (every size), all following
+ * the dashboard symbol. Written to the page's saved layout (the page's own format, see layout/model.ts).
+ */
+export const ORDER_FLOW_LAYOUT = {
+  version: 1,
+  columns: [
+    { id: 'of-c1', size: 20, panelSizes: [100], panels: [{ id: 'of-ladder', kind: 'ladder', link: 'dashboard', symbol: null, settings: {} }] },
+    {
+      id: 'of-c2',
+      size: 25,
+      panelSizes: [50, 50],
+      panels: [
+        { id: 'of-depth', kind: 'depth', link: 'dashboard', symbol: null, settings: {} },
+        { id: 'of-timeseries', kind: 'timeseries', link: 'dashboard', symbol: null, settings: {} },
+      ],
+    },
+    {
+      id: 'of-c3',
+      size: 25,
+      panelSizes: [40, 35, 25],
+      panels: [
+        { id: 'of-heatmap', kind: 'heatmap', link: 'dashboard', symbol: null, settings: { minTrade: 0 } },
+        { id: 'of-tape', kind: 'tape', link: 'dashboard', symbol: null, settings: {} },
+        { id: 'of-health', kind: 'health', link: 'dashboard', symbol: null, settings: {} },
+      ],
+    },
+    {
+      id: 'of-c4',
+      size: 30,
+      panelSizes: [40, 35, 25],
+      panels: [
+        { id: 'of-candles', kind: 'candles', link: 'dashboard', symbol: null, settings: {} },
+        { id: 'of-footprint', kind: 'footprint', link: 'dashboard', symbol: null, settings: {} },
+        { id: 'of-traded-profile', kind: 'traded-profile', link: 'dashboard', symbol: null, settings: {} },
+      ],
+    },
+  ],
+  detached: [],
+};
 
 export interface ReplayFrameStats extends FrameStats {
   /** Times the capture played to its end and was started again during the measurement. */
@@ -164,6 +209,10 @@ export interface RendererResults {
   blank: FrameStats;
   /** The default dashboard on a real capture replayed at full speed (null when the capture is missing). */
   replay: ReplayFrameStats | null;
+  /** The order-flow dashboard (ORDER_FLOW_LAYOUT) on the same replay (null when the capture is missing or it failed). */
+  orderFlow: ReplayFrameStats | null;
+  /** Why the order-flow case could not be measured, if it failed. */
+  orderFlowError: string | null;
   /** Each panel alone in a window on the same replay: frame p95 per panel kind. */
   soloP95: Record<string, number>;
   /** …and its main thread's CPU ms per second. */
@@ -222,14 +271,31 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     const stats = await measurePage(page, seconds * 1000);
 
     let replay: ReplayFrameStats | null = null;
+    let orderFlow: ReplayFrameStats | null = null;
+    let orderFlowError: string | null = null;
     const soloP95: Record<string, number> = {};
     const soloCpu: Record<string, number> = {};
     if (replayName) {
       process.stderr.write(`bench: the default dashboard on ${replayName} at full speed…\n`);
       await page.evaluate(`window.orderbook.invoke('replay.open', { name: ${JSON.stringify(replayName)}, speed: 0 })`);
-      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 60_000 });
+      await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 120_000 });
       await sleep(2000);
       replay = await measureDuringReplay(page, replayName, seconds * 1000);
+
+      process.stderr.write(`bench: the order-flow dashboard on ${replayName} at full speed…\n`);
+      // A failure here (a loaded machine that cannot reload the page in time) is reported in its own
+      // record and does not lose the others.
+      try {
+        await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
+        await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
+        await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 120_000 });
+        await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 120_000 });
+        await sleep(2000);
+        orderFlow = await measureDuringReplay(page, replayName, seconds * 1000);
+      } catch (error) {
+        orderFlowError = (error as Error).message.split('\n')[0]!;
+        process.stderr.write(`bench: the order-flow dashboard failed: ${orderFlowError}\n`);
+      }
       await page.close();
       // Each panel alone, on the same replay (the dashboard symbol is the capture's, saved by the page).
       for (const kind of SOLO_PANELS) {
@@ -242,7 +308,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
         await solo.close();
       }
     }
-    return { page: stats, blank, replay, soloP95, soloCpu };
+    return { page: stats, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu };
   } finally {
     await browser.close();
     child.send({ t: 'stop' });
@@ -262,7 +328,7 @@ export async function runRendererBench(): Promise<void> {
   const rate = 5000;
   // BENCH_PORT moves the bench host off its default port when another run may hold it.
   const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : 5293;
-  const { page, blank, replay, soloP95, soloCpu } = await measureRenderer(20, rate, port);
+  const { page, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu } = await measureRenderer(20, rate, port);
   emit({
     bench: 'renderer',
     workload: `default dashboard (ladder, depth, time series, heatmap, tape, health) on demo BTCUSDT at ${rate} msgs/s, headless Chromium 1600x1000`,
@@ -313,5 +379,31 @@ export async function runRendererBench(): Promise<void> {
     ratioP99: round(replay.p99 / blank.p99),
     target: 'frame p95 <= 8 ms; no long task over 50 ms',
     met: replay.p95 <= 8 && replay.longTasks === 0,
+  });
+  if (orderFlowError) emit({ bench: 'renderer-orderflow', error: orderFlowError });
+  if (!orderFlow) return;
+  emit({
+    bench: 'renderer-orderflow',
+    workload: `order-flow dashboard (the default panels plus candles, footprint, traded volume profile; heatmap trade bubbles on) on ${REPLAY_CAPTURE} replayed at full speed, restarted whenever it ends, headless Chromium 1600x1000`,
+    frames: orderFlow.frames,
+    replays: orderFlow.replays,
+    frameP50Ms: round(orderFlow.p50),
+    frameP95Ms: round(orderFlow.p95),
+    frameP99Ms: round(orderFlow.p99),
+    frameMaxMs: round(orderFlow.max),
+    frameIntervalP95Ms: round(orderFlow.intervalP95),
+    frameIntervalP99Ms: round(orderFlow.intervalP99),
+    longTasksOver50Ms: orderFlow.longTasks,
+    longestTaskMs: round(orderFlow.longestTaskMs),
+    mainThreadCpuMsPerSec: round(orderFlow.mainThreadCpuMsPerSec),
+    rendererProcessCpuMsPerSec: round(orderFlow.rendererProcessCpuMsPerSec),
+    baseline: 'empty page, same browser and method (the measuring loop alone)',
+    baselineFrameP95Ms: round(blank.p95),
+    baselineFrameP99Ms: round(blank.p99),
+    baselineMainThreadCpuMsPerSec: round(blank.mainThreadCpuMsPerSec),
+    ratioP95: round(orderFlow.p95 / blank.p95),
+    ratioP99: round(orderFlow.p99 / blank.p99),
+    target: 'frame p95 <= 8 ms; no long task over 50 ms',
+    met: orderFlow.p95 <= 8 && orderFlow.longTasks === 0,
   });
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { getApi } from '../api';
-import { useStream } from '../hooks/useStream';
+import { useStream, useStreamSelect } from '../hooks/useStream';
 import { useTransient } from '../hooks/useTransient';
 import { formatBytes, formatCount } from '../format';
 import { CANDLE_INTERVAL_NAMES, type CandleIntervalName } from '../../../shared/candles';
@@ -52,13 +52,20 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   const setDepthStatus = (node: ReactNode, link = false) => setDepthNote({ id: ++serial.current, node, link });
   const [savedNote, setSavedNote] = useState<string | null>(null);
   const saveWhenDone = useRef(false);
-  const store = useStream('store.status', {}, 'store.status');
+  // Only the store's state and message show here; its row counts change with every write.
+  const store = useStreamSelect(
+    'store.status',
+    {},
+    'store.status',
+    (s) => ({ state: s.state, message: s.message }),
+    (a, b) => a.state === b.state && a.message === b.message,
+  );
   const progress = useStream('export.progress', jobId ? { exportId: jobId } : null, `export:${jobId ?? ''}`);
   const job = progress.frame;
   const running = jobId !== null && progress.error === null && (job === null || job.state === 'running');
   // The store is absent when the host runs without a data folder.
   const storeMissing = store.error !== null;
-  const storeState = store.frame?.state;
+  const storeState = store.value?.state;
 
   const start = async (table: CsvTable, interval?: CandleIntervalName): Promise<void> => {
     if (!choice) return;
@@ -178,9 +185,9 @@ export function ExportButton({ choice }: { choice: SymbolChoice | null }) {
   return (
     <div className="record-control export-control">
       {(storeState === 'failed' || storeState === 'degraded') && (
-        <span className="record-status" role="alert" title={store.frame?.message ?? undefined} style={{ color: 'var(--warn)' }}>
+        <span className="record-status" role="alert" title={store.value?.message ?? undefined} style={{ color: 'var(--warn)' }}>
           {storeState === 'failed' ? 'Recording paused: ' : 'Store: '}
-          {store.frame?.message}
+          {store.value?.message}
         </span>
       )}
       <select

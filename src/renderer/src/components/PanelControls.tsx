@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import type { ContractErrorInfo } from '../../../shared/contract';
 import type { SymbolChoice } from './SymbolPicker';
 
@@ -29,15 +29,25 @@ export function useSelectValue(value: string | number) {
 /** A labelled drop-down of numeric choices, for panel toolbars. */
 export function NumberSelect({ label, name, value, options, format, onChange }: NumberSelectProps) {
   const selectRef = useSelectValue(value);
+  // Panels re-render with every frame of their stream and pass inline `format`s: the option elements
+  // are made again only when the choices or their labels change, so React skips the list otherwise.
+  const labels = options.map(format);
+  const listKey = `${options.join(',')}|${labels.join('\n')}`;
+  const items = useMemo(
+    () =>
+      options.map((n, i) => (
+        <option key={n} value={n}>
+          {labels[i]}
+        </option>
+      )),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [listKey],
+  );
   return (
     <label>
       {label}
       <select ref={selectRef} defaultValue={value} onChange={(e) => onChange(Number(e.target.value))} aria-label={name}>
-        {options.map((n) => (
-          <option key={n} value={n}>
-            {format(n)}
-          </option>
-        ))}
+        {items}
       </select>
     </label>
   );

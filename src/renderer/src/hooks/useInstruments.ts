@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { VenueInfo } from '../../../shared/contract';
 import type { Instrument } from '../../../shared/market';
 import { getApi } from '../api';
-import { useStream } from './useStream';
+import { useStreamSelect } from './useStream';
 
 export interface InstrumentsState {
   venues: VenueInfo[];
@@ -18,8 +18,9 @@ export interface InstrumentsState {
  */
 export function useInstruments(): InstrumentsState {
   const [state, setState] = useState<InstrumentsState>({ venues: [], instruments: [], errors: [], loading: true });
-  const replay = useStream('replay.status', {}, 'replay-venues').frame;
-  const revision = replay?.active ? `${replay.name}:${replay.symbols.length}` : 'live';
+  // Only which capture plays matters here: its progress (four frames a second) must not re-render the app.
+  const revision =
+    useStreamSelect('replay.status', {}, 'replay-venues', (replay) => (replay.active ? `${replay.name}:${replay.symbols.length}` : 'live')).value ?? 'live';
   useEffect(() => {
     let cancelled = false;
     const api = getApi();

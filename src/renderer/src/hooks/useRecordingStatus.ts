@@ -11,7 +11,9 @@ export function useRecordingStatus(): [RecordingStatus | null, (s: RecordingStat
       getApi()
         .invoke('recording.status', {})
         .then((s) => {
-          if (!cancelled) setStatus(s);
+          // An unchanged status while nothing records (the usual case) keeps the old object: no
+          // re-render. While recording every poll re-renders, so the record button's clock ticks.
+          if (!cancelled) setStatus((prev) => (prev && !s.active && JSON.stringify(prev) === JSON.stringify(s) ? prev : s));
         })
         .catch(() => {});
     void poll();

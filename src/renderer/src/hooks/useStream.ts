@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ContractErrorInfo, StreamFrame, StreamName, StreamParams } from '../../../shared/contract';
 import { getApi } from '../api';
 
@@ -25,4 +25,47 @@ export function useStream<S extends StreamName>(stream: S, params: StreamParams<
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stream, key]);
   return state.key === key ? state : { frame: null, error: null };
+}
+
+export interface SelectedState<T> {
+  /** `select` of the newest frame; null before the first frame, after an error, or without params. */
+  value: T | null;
+  error: ContractErrorInfo | null;
+}
+
+/**
+ * Like useStream, but the component re-renders only when `select(frame)` changes (compared with
+ * `equal`, Object.is by default), not on every frame: for the app's shell, which shows a word or two
+ * of a stream (a memory alert, the replay's name) whose frames arrive several times a second and
+ * would otherwise re-render everything below it. `select` and `equal` are read at each frame, so they
+ * may be inline functions.
+ */
+export function useStreamSelect<S extends StreamName, T>(
+  stream: S,
+  params: StreamParams<S> | null,
+  key: string,
+  select: (frame: StreamFrame<S>) => T,
+  equal: (a: T, b: T) => boolean = Object.is,
+): SelectedState<T> {
+  // `has` tells a first selected value (which may itself be null) from none yet.
+  const [state, setState] = useState<SelectedState<T> & { key: string; has: boolean }>({ key, has: false, value: null, error: null });
+  const selector = useRef({ select, equal });
+  useEffect(() => {
+    selector.current = { select, equal };
+  });
+  useEffect(() => {
+    if (!params) return;
+    return getApi().subscribe(
+      stream,
+      params,
+      (frame) => {
+        const value = selector.current.select(frame);
+        // Returning the previous state object makes React skip the re-render.
+        setState((prev) => (prev.key === key && prev.has && selector.current.equal(prev.value as T, value) ? prev : { key, has: true, value, error: null }));
+      },
+      (error) => setState({ key, has: false, value: null, error }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stream, key]);
+  return state.key === key ? state : { value: null, error: null };
 }

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { ExportButton, requestExport } from '../components/ExportButton';
-import { useStream } from '../hooks/useStream';
+import { useStreamSelect } from '../hooks/useStream';
 import { useUiCommands } from '../hooks/useUiCommands';
 import { RecordButton } from '../components/RecordButton';
 import { ReplayControl } from '../components/ReplayControl';
@@ -17,6 +17,7 @@ import {
   removePanel,
   setColumnSizes,
   setPanelSizes,
+  type PanelConfig,
   type PanelKind,
 } from './model';
 import { PanelFrame } from './PanelFrame';
@@ -42,6 +43,23 @@ export function openPanelWindow(id: string): boolean {
   return window.open(url.href, `obm-panel-${id}`, 'popup=yes,width=760,height=560') !== null;
 }
 
+/**
+ * A docked panel with its title-bar actions. Memoised (its actions too), so the dashboard re-rendering
+ * for its own reasons (a menu, a banner, a resize of another column) does not re-render every panel.
+ */
+const DockedPanel = memo(function DockedPanel({ panel, onDetach }: { panel: PanelConfig; onDetach: (id: string) => void }) {
+  const id = panel.id;
+  const actions = useMemo(
+    () => ({
+      onDetach: () => onDetach(id),
+      onClose: () => layoutStore.set((s) => removePanel(s, id)),
+      onMove: (d: -1 | 1) => layoutStore.set((s) => movePanel(s, id, d)),
+    }),
+    [id, onDetach],
+  );
+  return <PanelFrame panel={panel} actions={actions} />;
+});
+
 export function Dashboard() {
   const layout = useStore(layoutStore);
   const { venues, instruments, errors, loading } = useInstrumentsContext();
@@ -50,15 +68,16 @@ export function Dashboard() {
 
   const [choice, setDashboardSymbol] = useDashboardSymbol();
   // The host watches its own memory; more than 50% over the start-up baseline is shown here.
-  const memoryAlert = useStream('health', {}, 'dashboard-health').frame?.memory.alert ?? null;
+  // Selected, so a health frame re-renders the dashboard only when the alert itself changes.
+  const memoryAlert = useStreamSelect('health', {}, 'dashboard-health', (health) => health.memory.alert ?? null).value;
 
-  const detach = (id: string) => {
+  const detach = useCallback((id: string) => {
     layoutStore.set((s) => detachPanel(s, id));
     if (!openPanelWindow(id)) {
       layoutStore.set((s) => dockPanel(s, id));
       setNotice('The window could not be opened: allow pop-ups for this page, then detach again.');
     }
-  };
+  }, []);
 
   // The desktop app's menus.
   useUiCommands('dashboard', (c) => {
@@ -195,14 +214,7 @@ export function Dashboard() {
                   {col.panels.map((p, pi) => [
                     pi > 0 && <Separator key={`sep-${p.id}`} className="resize-handle horizontal" />,
                     <Panel key={p.id} id={p.id} minSize="10%">
-                      <PanelFrame
-                        panel={p}
-                        actions={{
-                          onDetach: () => detach(p.id),
-                          onClose: () => layoutStore.set((s) => removePanel(s, p.id)),
-                          onMove: (d) => layoutStore.set((s) => movePanel(s, p.id, d)),
-                        }}
-                      />
+                      <DockedPanel panel={p} onDetach={detach} />
                     </Panel>,
                   ])}
                 </Group>

@@ -294,7 +294,8 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
         else chart.timeScale().setVisibleLogicalRange({ from: n - VISIBLE_CANDLES, to: n + 3 });
       }
       showLegend(null);
-      setCount({ key, n: model.bars.length });
+      // Same count, same state: no re-render of the panel for a redraw that added no candle.
+      setCount((prev) => (prev.key === key && prev.n === n ? prev : { key, n }));
     };
     const unsubscribe = getApi().subscribe(
       'candles',

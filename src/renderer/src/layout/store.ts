@@ -34,9 +34,10 @@ export function syncedStore<T>(key: string, parse: (raw: unknown) => T, fallback
   // The message carries the new value: another window's localStorage write reaches this window's
   // storage asynchronously (Chromium propagates it between renderer processes), so re-reading storage
   // on the message can still see the old value.
-  channel?.addEventListener('message', (event: { data: unknown }) => {
+  channel?.addEventListener('message', (event) => {
+    const data = (event as { data?: unknown }).data;
     try {
-      value = typeof event.data === 'string' ? parse(JSON.parse(event.data)) : load();
+      value = typeof data === 'string' ? parse(JSON.parse(data)) : load();
     } catch {
       value = load();
     }

@@ -13,7 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { Services } from '../app/compose';
-import { answerSimulate } from '../analytics/impact-query';
+import { answerSimulate, type HttpAnswer } from '../analytics/impact-query';
 import { receiveCaptureUpload } from './capture-upload';
 import { answerTrades } from './trades-route';
 import { answerMergedBook, wantsMergedBook } from './merged-book-route';
@@ -171,6 +171,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.end(body);
   };
 
+  /** A JSON route's answer once it is ready (unless the request was answered meanwhile); a rejection is a 500. */
+  const replyJson = (res: ServerResponse, answer: Promise<HttpAnswer>, where: string): void => {
+    answer
+      .then((a) => {
+        if (!res.headersSent) send(res, a.status, 'application/json; charset=utf-8', JSON.stringify(a.body), a.headers);
+      })
+      .catch((error: unknown) => failed(res, where, error));
+  };
+
   const handleRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const url = requestTarget(req.url);
     if (!url) return send(res, 400, 'text/plain', 'bad request target\n');
@@ -189,39 +198,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (path === '/api/simulate') {
       // Impact calculator (src/main/analytics/impact-query.ts): 200, or 400/404/503 with { error }.
-      answerSimulate(services.market, url.searchParams)
-        .then((answer) => {
-          if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
-        })
-        .catch((error: unknown) => failed(res, 'simulate', error));
-      return;
+      return replyJson(res, answerSimulate(services.market, url.searchParams), 'simulate');
     }
     if (path === '/api/trades') {
       // The newest prints of one symbol (src/main/web/trades-route.ts): 200, or 400/404/503 with { error }.
-      answerTrades(services, url.searchParams)
-        .then((answer) => {
-          if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
-        })
-        .catch((error: unknown) => failed(res, 'trades', error));
-      return;
+      return replyJson(res, answerTrades(services, url.searchParams), 'trades');
     }
     if (path === '/api/book' && wantsMergedBook(url.searchParams)) {
       // Several venues' books merged by price (src/main/web/merged-book-route.ts): 200, or 400/404 with { error }.
-      answerMergedBook(services, url.searchParams)
-        .then((answer) => {
-          if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
-        })
-        .catch((error: unknown) => failed(res, 'merged book', error));
-      return;
+      return replyJson(res, answerMergedBook(services, url.searchParams), 'merged book');
     }
     if (path === '/api/book') {
       // A snapshot of one book, best first, exact texts (src/main/web/book-route.ts).
-      answerBook(services, url.searchParams)
-        .then((answer) => {
-          if (!res.headersSent) send(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), answer.headers);
-        })
-        .catch((error: unknown) => failed(res, 'book', error));
-      return;
+      return replyJson(res, answerBook(services, url.searchParams), 'book');
     }
     const exportName = /^\/api\/exports\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
     if (exportName !== undefined) {

@@ -29,6 +29,7 @@ export const COMMAND_NAMES = [
   'alerts.price.set',
   'alerts.price.remove',
   'alerts.price.list',
+  'alerts.price.route',
   'impact.simulate',
   // paper market maker (src/shared/market-maker.ts)
   'mm.start',

@@ -22,6 +22,7 @@ import { safeStorageCipher } from './windows/safe-storage-cipher';
 import { DEFAULT_PUBLIC_SETTINGS } from '../shared/settings';
 import { effectiveSettingsOptions, settingsOverrides } from './settings/effective';
 import { SettingsStore } from './settings/settings-store';
+import { chooseDataFolder, dataFlagFromArgv } from './settings/data-folder';
 
 // A separate data folder (tests, a second profile); must be set before anything reads userData.
 if (process.env.ORDERBOOK_USER_DATA) app.setPath('userData', process.env.ORDERBOOK_USER_DATA);
@@ -37,9 +38,14 @@ if (!app.requestSingleInstanceLock()) {
   // Set by electron-vite in development only: pages then come from its dev server.
   const devServerUrl = process.env.ELECTRON_RENDERER_URL;
   const isTrusted = (url: string): boolean => isAppUrl(url, devServerUrl);
-  const dataDir = app.getPath('userData');
+  // The app's own folder: settings, logs, window state. Recordings, the database and exports go to
+  // `dataDir`, which the saved settings (or --data, or ORDERBOOK_USER_DATA) may put elsewhere once
+  // the settings are read at ready.
+  const appDir = app.getPath('userData');
+  let dataDir = appDir;
+  const dataFlag = dataFlagFromArgv(process.argv);
 
-  const logger = teeLogger(rotatingFileLogger(join(dataDir, 'logs')), jsonLineLogger((line) => process.stderr.write(line), 'warn'));
+  const logger = teeLogger(rotatingFileLogger(join(appDir, 'logs')), jsonLineLogger((line) => process.stderr.write(line), 'warn'));
   let services: Services | null = null;
   let windows: WindowManager | null = null;
   let removeBridge: (() => void) | null = null;
@@ -113,11 +119,15 @@ if (!app.requestSingleInstanceLock()) {
       callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
     // Settings (the settings window) are read once safeStorage is usable, i.e. after ready.
-    const settingsStore = new SettingsStore(join(dataDir, 'settings.json'), safeStorageCipher(), {
+    const settingsStore = new SettingsStore(join(appDir, 'settings.json'), safeStorageCipher(), {
       ...DEFAULT_PUBLIC_SETTINGS,
       venues: ['demo', 'demo-b', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
     });
-    const effective = effectiveSettingsOptions(settingsStore, {}, process.env, dataDir);
+    const flags = dataFlag !== undefined ? { data: dataFlag } : {};
+    const effective = effectiveSettingsOptions(settingsStore, flags, process.env, appDir);
+    const dataFolder = chooseDataFolder({ flag: dataFlag, env: process.env, saved: settingsStore.settings().dataDir, appDir });
+    dataDir = dataFolder.dir;
+    if (dataFolder.problem) logger.log('warn', 'data-folder-unusable', { problem: dataFolder.problem });
     // A proxy or alert setting that does not validate stops the app with the reason: running
     // without the proxy the user asked for would send traffic where it must not go.
     let proxy;
@@ -135,7 +145,7 @@ if (!app.requestSingleInstanceLock()) {
       logger,
       dataDir,
       credentials: effective.coinbase ? { coinbase: effective.coinbase } : credentialsFromEnv(),
-      settings: { store: settingsStore, overridden: settingsOverrides({}, process.env) },
+      settings: { store: settingsStore, overridden: settingsOverrides(flags, process.env) },
       proxy,
       alertDelivery,
       host: { name: app.getName(), version: app.getVersion(), host: 'electron' },
@@ -159,7 +169,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     removeBridge = installIpcBridge(services.contract, isTrusted, logger);
     windows = new WindowManager(
-      { preload, devServerUrl, stateFile: WindowManager.stateFile(dataDir) },
+      { preload, devServerUrl, stateFile: WindowManager.stateFile(appDir) },
       logger,
     );
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(actions, { isMac: process.platform === 'darwin', isDev: !app.isPackaged, appName: app.getName() })));

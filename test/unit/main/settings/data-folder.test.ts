@@ -27,9 +27,9 @@ describe('desktop data folder', () => {
     const appDir = temp();
     const saved = join(temp(), 'market-data');
     // The settings page saves the folder into settings.json in the app's own folder.
-    const store = new SettingsStore(join(appDir, 'settings.json'), null, DEFAULT_PUBLIC_SETTINGS);
+    const store = new SettingsStore(join(appDir, 'settings.json'), { cipher: null, refusal: 'no secrets in this test' }, DEFAULT_PUBLIC_SETTINGS);
     store.save({ ...DEFAULT_PUBLIC_SETTINGS, dataDir: saved }, {});
-    const reopened = new SettingsStore(join(appDir, 'settings.json'), null, DEFAULT_PUBLIC_SETTINGS);
+    const reopened = new SettingsStore(join(appDir, 'settings.json'), { cipher: null, refusal: 'no secrets in this test' }, DEFAULT_PUBLIC_SETTINGS);
     const savedDir = reopened.settings().dataDir;
     expect(savedDir).toBe(saved);
 

@@ -167,11 +167,17 @@ if (!app.requestSingleInstanceLock()) {
         return { saved: result.filePath };
       },
     });
-    removeBridge = installIpcBridge(services.contract, isTrusted, logger);
     windows = new WindowManager(
       { preload, devServerUrl, stateFile: WindowManager.stateFile(appDir) },
       logger,
     );
+    const windowManager = windows;
+    // Detached windows' bounds for workspaces (the web host has no windows and no such commands).
+    services.contract.register({
+      'windows.bounds.get': ({ ids }) => ({ windows: windowManager.panelBounds(ids) }),
+      'windows.bounds.set': ({ windows: placements }) => ({ placed: windowManager.placePanels(placements) }),
+    });
+    removeBridge = installIpcBridge(services.contract, isTrusted, logger);
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(actions, { isMac: process.platform === 'darwin', isDev: !app.isPackaged, appName: app.getName() })));
     windows.restore();
     app.on('activate', () => {

@@ -24,6 +24,7 @@ import { effectiveSettingsOptions, settingsOverrides } from './settings/effectiv
 import { SettingsStore } from './settings/settings-store';
 import { connectDeskWithin, natsFlagFromArgv } from './desk/desk-setting';
 import type { DeskSource } from './desk/subscriber';
+import { chooseDataFolder, dataFlagFromArgv } from './settings/data-folder';
 
 // A separate data folder (tests, a second profile); must be set before anything reads userData.
 if (process.env.ORDERBOOK_USER_DATA) app.setPath('userData', process.env.ORDERBOOK_USER_DATA);
@@ -39,9 +40,14 @@ if (!app.requestSingleInstanceLock()) {
   // Set by electron-vite in development only: pages then come from its dev server.
   const devServerUrl = process.env.ELECTRON_RENDERER_URL;
   const isTrusted = (url: string): boolean => isAppUrl(url, devServerUrl);
-  const dataDir = app.getPath('userData');
+  // The app's own folder: settings, logs, window state. Recordings, the database and exports go to
+  // `dataDir`, which the saved settings (or --data, or ORDERBOOK_USER_DATA) may put elsewhere once
+  // the settings are read at ready.
+  const appDir = app.getPath('userData');
+  let dataDir = appDir;
+  const dataFlag = dataFlagFromArgv(process.argv);
 
-  const logger = teeLogger(rotatingFileLogger(join(dataDir, 'logs')), jsonLineLogger((line) => process.stderr.write(line), 'warn'));
+  const logger = teeLogger(rotatingFileLogger(join(appDir, 'logs')), jsonLineLogger((line) => process.stderr.write(line), 'warn'));
   let services: Services | null = null;
   let desk: DeskSource | undefined;
   let windows: WindowManager | null = null;
@@ -116,12 +122,15 @@ if (!app.requestSingleInstanceLock()) {
       callback(decidePermission({ permission, requester: details.requestingUrl || contents.getURL() }, isTrusted)),
     );
     // Settings (the settings window) are read once safeStorage is usable, i.e. after ready.
-    const settingsStore = new SettingsStore(join(dataDir, 'settings.json'), safeStorageCipher(), {
+    const settingsStore = new SettingsStore(join(appDir, 'settings.json'), safeStorageCipher(), {
       ...DEFAULT_PUBLIC_SETTINGS,
       venues: ['demo', 'demo-b', 'binance-spot', 'binance-usdm', 'coinbase', 'coinbase-advanced', 'kraken', 'okx', 'bybit-spot', 'bybit-linear', 'bitget', 'deribit', 'kraken-futures', 'bitfinex', 'hyperliquid'],
     });
-    const settingsFlags = { nats: natsFlagFromArgv(process.argv) };
-    const effective = effectiveSettingsOptions(settingsStore, settingsFlags, process.env, dataDir);
+    const settingsFlags = { nats: natsFlagFromArgv(process.argv), ...(dataFlag !== undefined ? { data: dataFlag } : {}) };
+    const effective = effectiveSettingsOptions(settingsStore, settingsFlags, process.env, appDir);
+    const dataFolder = chooseDataFolder({ flag: dataFlag, env: process.env, saved: settingsStore.settings().dataDir, appDir });
+    dataDir = dataFolder.dir;
+    if (dataFolder.problem) logger.log('warn', 'data-folder-unusable', { problem: dataFolder.problem });
     // A proxy or alert setting that does not validate stops the app with the reason: running
     // without the proxy the user asked for would send traffic where it must not go.
     let proxy;
@@ -171,11 +180,17 @@ if (!app.requestSingleInstanceLock()) {
         return { saved: result.filePath };
       },
     });
-    removeBridge = installIpcBridge(services.contract, isTrusted, logger);
     windows = new WindowManager(
-      { preload, devServerUrl, stateFile: WindowManager.stateFile(dataDir) },
+      { preload, devServerUrl, stateFile: WindowManager.stateFile(appDir) },
       logger,
     );
+    const windowManager = windows;
+    // Detached windows' bounds for workspaces (the web host has no windows and no such commands).
+    services.contract.register({
+      'windows.bounds.get': ({ ids }) => ({ windows: windowManager.panelBounds(ids) }),
+      'windows.bounds.set': ({ windows: placements }) => ({ placed: windowManager.placePanels(placements) }),
+    });
+    removeBridge = installIpcBridge(services.contract, isTrusted, logger);
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(actions, { isMac: process.platform === 'darwin', isDev: !app.isPackaged, appName: app.getName() })));
     windows.restore();
     app.on('activate', () => {

@@ -4,6 +4,7 @@
  * Every metric's exact definition (with its reference) is in src/main/analytics/metrics.ts and ofi.ts.
  */
 import { z } from 'zod';
+import { RuleChannelsSchema } from './alert-routing';
 import { VENUE_IDS } from './market';
 
 const Venue = z.enum(VENUE_IDS);
@@ -151,6 +152,8 @@ export const AlertSchema = z.object({
   evidence: EvidenceSchema,
   /** Why it cleared: pulled, traded-through, shrunk, resolved, reverted, feed-reset, removed… */
   outcome: z.string().nullable(),
+  /** The channels the user rule that raised it chose (src/shared/alert-routing.ts); absent: by kind. */
+  channels: RuleChannelsSchema.optional(),
 });
 
 export const AlertQuerySchema = z
@@ -192,8 +195,12 @@ export const PriceRuleRequestSchema = z
     /** Re-arm after the price moves back across the level (default: fire once). */
     repeat: z.boolean().default(false),
     note: z.string().max(200).optional(),
+    /** Where its alerts go (sound, notification, webhook, telegram); null or absent: by kind. */
+    channels: RuleChannelsSchema.default(null),
   })
   .strict();
+
+export const PriceRuleRouteRequestSchema = z.object({ id: z.string().min(1).max(64), channels: RuleChannelsSchema }).strict();
 
 export const PriceRuleSchema = z.object({
   id: z.string(),
@@ -207,6 +214,7 @@ export const PriceRuleSchema = z.object({
   state: z.enum(['armed', 'triggered']),
   triggeredAt: Num,
   triggers: z.number().int(),
+  channels: RuleChannelsSchema,
 });
 
 // ---- impact --------------------------------------------------------------------------------------
@@ -294,6 +302,8 @@ export const analyticsCommands = {
   'alerts.price.set': { request: PriceRuleRequestSchema, response: PriceRuleSchema },
   'alerts.price.remove': { request: z.object({ id: z.string().min(1).max(64) }).strict(), response: z.object({ removed: z.boolean() }) },
   'alerts.price.list': { request: Empty, response: z.array(PriceRuleSchema) },
+  /** Change where a rule's alerts go (null: back to the per-kind routing). */
+  'alerts.price.route': { request: PriceRuleRouteRequestSchema, response: PriceRuleSchema },
   'impact.simulate': { request: ImpactRequestSchema, response: ImpactResultSchema },
 } as const;
 

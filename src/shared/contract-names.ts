@@ -29,6 +29,7 @@ export const COMMAND_NAMES = [
   'alerts.price.set',
   'alerts.price.remove',
   'alerts.price.list',
+  'alerts.price.route',
   'impact.simulate',
   // paper market maker (src/shared/market-maker.ts)
   'mm.start',
@@ -42,6 +43,9 @@ export const COMMAND_NAMES = [
   'settings.get',
   'settings.save',
   'settings.testDelivery',
+  // detached windows' bounds, desktop only (src/shared/window-bounds.ts)
+  'windows.bounds.get',
+  'windows.bounds.set',
 ] as const;
 export const STREAM_NAMES = ['book.ladder', 'book.depth', 'book.heatmap', 'book.top', 'trades', 'health', 'replay.status', 'ui.commands', 'store.status', 'export.progress', 'analytics.metrics', 'analytics.series', 'alerts', 'mm', 'candles',
   // cross-venue (src/shared/cross-venue.ts)

@@ -18,6 +18,7 @@ import { CANDLE_INTERVAL_NAMES } from './candles';
 import { VENUE_IDS } from './market';
 import { marketMakerCommands, marketMakerStreams } from './market-maker';
 import { settingsCommands } from './settings';
+import { windowBoundsCommands } from './window-bounds';
 
 export { COMMAND_NAMES, STREAM_NAMES, isCommandName, isStreamName } from './contract-names';
 
@@ -629,6 +630,7 @@ export const commands = {
   ...marketMakerCommands,
   ...alertDeliveryCommands,
   ...settingsCommands,
+  ...windowBoundsCommands,
 } as const;
 
 export const streams = {

@@ -62,7 +62,7 @@ test('a capture file opened from the browser is uploaded and played; anything el
   await dashboardOn(page, 'BTCUSDT');
   const input = page.getByLabel('Capture file to upload');
   await page.getByRole('button', { name: '⟲ Replay…' }).click();
-  await expect(page.getByRole('menuitem', { name: /Open a capture file…/ })).toBeVisible();
+  await expect(page.getByRole('menuitem', { name: /Open a capture or tardis CSV files…/ })).toBeVisible();
   await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\n') });
   await expect(page.locator('.error-text')).toContainText('notes.txt: not a capture');
 

@@ -1,9 +1,10 @@
 /**
- * Sends alert events to the configured channels (webhook, Telegram): routes each by kind, holds it
- * back in quiet hours, retries a failed attempt with doubling back-off, and logs every attempt. It
- * never throws into the alert path: a channel that is down costs a log line, not an alert.
+ * Sends alert events to the configured channels (webhook, Telegram): routes each by kind or by its
+ * rule's own channels (src/shared/alert-routing.ts), holds it back in quiet hours, retries a failed attempt
+ * with doubling back-off, and logs every attempt. It never throws into the alert path: a channel that is down costs a log line, not an alert.
  */
 import { randomUUID } from 'node:crypto';
+import { alertChannels } from '../../shared/alert-routing';
 import type { Alert } from '../../shared/analytics';
 import type { AlertDeliveryOptions, DeliveryChannel, DeliveryLogEntry, DeliveryTestResult, TelegramOptions, WebhookOptions } from '../../shared/alert-delivery';
 import type { AlertEvent } from '../analytics/alerts';
@@ -68,11 +69,16 @@ export class AlertDelivery {
     const phase = event.type;
     const { webhook, telegram, quietHours } = this.options;
     const ts = this.now();
+    const routing = alertChannels(
+      { kind: event.alert.kind, ruleChannels: event.alert.channels, quiet: silencedByQuietHours(quietHours, event.alert.severity, ts) },
+      { sound: null, notification: null, webhook: webhook?.kinds ?? null, telegram: telegram?.kinds ?? null },
+    );
     for (const channel of ['webhook', 'telegram'] as const) {
       const options = channel === 'webhook' ? webhook : telegram;
-      if (!options || !options.kinds.includes(event.alert.kind) || (phase === 'cleared' && !options.cleared)) continue;
+      const held = routing.heldBack.includes(channel);
+      if (!options || (!held && !routing.send.includes(channel)) || (phase === 'cleared' && !options.cleared)) continue;
       const deliveryId = randomUUID();
-      if (silencedByQuietHours(quietHours, event.alert.severity, ts)) {
+      if (held) {
         this.record(deliveryId, channel, event.alert, phase, 0, 'quiet-hours', null, null);
         continue;
       }

@@ -14,6 +14,7 @@
  * Listeners get an AlertEvent for every change: `raised`, `updated`, `cleared`, `acknowledged`. The
  * alert in an event is a copy; its shape is AlertSchema in src/shared/analytics.ts.
  */
+import type { RuleChannels } from '../../shared/alert-routing';
 import type { Alert, AlertKind, AlertList, AlertQuery, AlertSeverity, Evidence } from '../../shared/analytics';
 import type { VenueId } from '../../shared/market';
 import type { AlertBookConfig } from './config';
@@ -34,6 +35,8 @@ export interface RaiseSpec {
   title: string;
   evidence: Evidence;
   ts: number;
+  /** A user rule's own channels (src/shared/alert-routing.ts); absent or null: by kind. */
+  channels?: RuleChannels;
 }
 
 interface AlertRecord extends Alert {
@@ -128,6 +131,7 @@ export class AlertBook {
       evidence: heldBack > 0 ? { ...spec.evidence, heldBack } : { ...spec.evidence },
       outcome: null,
       reportedAt: spec.ts,
+      ...(spec.channels != null ? { channels: [...spec.channels] } : {}),
     };
     this.records.push(rec);
     this.byId.set(rec.id, rec);
@@ -153,6 +157,15 @@ export class AlertBook {
     this.version++;
     this.emit('cleared', rec);
     return copy(rec);
+  }
+
+  /** Route the alert for a condition (a user rule's) elsewhere from now on; null: by kind. */
+  setChannels(key: string, channels: RuleChannels): void {
+    const rec = this.byKey.get(key);
+    if (!rec) return;
+    if (channels === null) delete rec.channels;
+    else rec.channels = [...channels];
+    this.version++;
   }
 
   /** Acknowledge alerts by id (or all); returns how many changed. */
@@ -246,5 +259,6 @@ function copy(rec: AlertRecord): Alert {
     acknowledged: rec.acknowledged,
     evidence: { ...rec.evidence },
     outcome: rec.outcome,
+    ...(rec.channels != null ? { channels: [...rec.channels] } : {}),
   };
 }

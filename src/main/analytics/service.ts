@@ -12,6 +12,7 @@
  * outcome. Times are ms since the epoch: event time for book conditions, the service clock for feed
  * state changes.
  */
+import type { RuleChannels } from '../../shared/alert-routing';
 import type { AlertList, AlertQuery, PriceRule, PriceRuleRequest, SeriesFrame } from '../../shared/analytics';
 import { ContractError } from '../../shared/contract';
 import type { BookEvent, SyncState, Trade, VenueId } from '../../shared/market';
@@ -168,7 +169,7 @@ export class AnalyticsService {
    * Add a price rule. Without a direction it is taken from where the price is now: a level above the
    * mid waits for the bid to rise to it, one below waits for the ask to fall to it.
    */
-  addPriceRule(request: PriceRuleRequest & { symbol: string }): PriceRule {
+  addPriceRule(request: Omit<PriceRuleRequest, 'channels'> & { symbol: string; channels?: RuleChannels }): PriceRule {
     let direction = request.direction;
     if (!direction) {
       const tracked = this.book(request.venue, request.symbol);
@@ -181,7 +182,7 @@ export class AnalyticsService {
       direction = level > mid ? 'above' : 'below';
     }
     const rule = this.priceRules.add(
-      { venue: request.venue, symbol: request.symbol, price: request.price, direction, repeat: request.repeat, note: request.note ?? null },
+      { venue: request.venue, symbol: request.symbol, price: request.price, direction, repeat: request.repeat, note: request.note ?? null, channels: request.channels ?? null },
       this.clock(),
     );
     // Check at once against the book as it stands.

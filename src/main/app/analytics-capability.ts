@@ -3,6 +3,7 @@
  * (stream and commands), user price alerts, and the impact calculator.
  */
 import type { MetricsFrame, SeriesFrame } from '../../shared/analytics';
+import { ContractError } from '../../shared/contract';
 import { runImpact } from '../analytics/impact-query';
 import type { AnalyticsService } from '../analytics/service';
 import type { CommandHandlers, StreamFactories } from './contract-host';
@@ -21,6 +22,11 @@ export function analyticsCapability(analytics: AnalyticsService, market: MarketS
       },
       'alerts.price.remove': ({ id }) => ({ removed: analytics.removePriceRule(id) }),
       'alerts.price.list': () => analytics.priceRules.list(),
+      'alerts.price.route': ({ id, channels }) => {
+        const rule = analytics.priceRules.route(id, channels);
+        if (!rule) throw new ContractError('not-found', `no price alert ${id}`);
+        return rule;
+      },
       'impact.simulate': (request) => runImpact(market, request),
     },
     streams: {

@@ -98,3 +98,26 @@ export async function probeCapture(path: string): Promise<CaptureProbe> {
   }
   return { ok: false, reason: gzip ? 'not a capture: the gzip file holds no lines (or is corrupt)' : 'not a capture: the file is empty' };
 }
+
+/**
+ * Whether a file is tardis.dev CSV (by its header line, decompressed when gzip): which data type and
+ * whether it is compressed, or null.
+ */
+export async function probeTardisCsv(path: string): Promise<{ gzip: boolean; kind: 'incremental_book_L2' | 'trades' } | null> {
+  const gzip = isGzipMagic(await firstBytes(path, 2));
+  const { input, close } = await openText(path);
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      const columns = line.split(',');
+      if (!['exchange', 'symbol', 'timestamp', 'local_timestamp'].every((c) => columns.includes(c))) return null;
+      if (columns.includes('is_snapshot') && columns.includes('price') && columns.includes('amount')) return { gzip, kind: 'incremental_book_L2' };
+      if (columns.includes('id') && columns.includes('side') && columns.includes('amount')) return { gzip, kind: 'trades' };
+      return null;
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    close();
+  }
+}

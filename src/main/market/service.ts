@@ -10,6 +10,8 @@ import type { AdapterContext, VenueAdapter } from '../venues/adapter';
 import { venueModule, type VenueCredentials } from '../venues/registry';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import type { Transport } from '../venues/transport';
+import { statSync } from 'node:fs';
+import { isTardisPath, TardisPlayer } from '../bridges/tardis/player';
 import { ReplayPlayer } from '../capture/player';
 import type { InstrumentCache } from './instrument-cache';
 import { InstrumentCatalog, type RetryPolicy } from './instrument-catalog';
@@ -77,7 +79,7 @@ export class MarketService {
    * window (lookups go to the replay first); the live feeds keep running underneath, so stopping the
    * replay brings the windows straight back to live books.
    */
-  private replay: ReplayPlayer | null = null;
+  private replay: ReplayPlayer | TardisPlayer | null = null;
   /** RSS and heap against their settled baseline, in the health report (memory-watch.ts). */
   readonly memory: MemoryWatch;
 
@@ -260,10 +262,15 @@ export class MarketService {
 
   // ---- replay in the app -------------------------------------------------------------------
 
-  /** Play a capture in every window; replaces a replay already playing. */
+  /**
+   * Play a capture in every window; replaces a replay already playing. A folder or a .csv(.gz) file
+   * is tardis.dev CSV (src/main/bridges/tardis/player.ts), anything else a capture.
+   */
   startReplay(path: string, speed: number): ReplayStatus {
     this.stopReplay();
-    const player = new ReplayPlayer(path, this.listener, this.logger, speed);
+    const player = isTardisPath(path, statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false)
+      ? new TardisPlayer(path, this.listener, this.logger, speed)
+      : new ReplayPlayer(path, this.listener, this.logger, speed);
     this.replay = player;
     this.logger.log('info', 'replay-started', { path, speed });
     void player.play();

@@ -6,13 +6,16 @@
  * by what the file holds (never by what it is called). The file must be a capture (gzip or JSON lines
  * whose first line is a capture line) and at most MAX_CAPTURE_UPLOAD_BYTES; anything else is refused
  * with a message saying why, and nothing of it is kept.
+ * A tardis.dev CSV file (incremental_book_L2 or trades, .csv or .csv.gz, told by its header) is kept
+ * too, in a folder `<name without the data type>.tardis`, so a book file and its trades file uploaded
+ * one after the other land side by side and replay together; the answer names the folder.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { MAX_CAPTURE_UPLOAD_BYTES } from '../../shared/contract';
-import { probeCapture } from '../capture/probe';
+import { probeCapture, probeTardisCsv } from '../capture/probe';
 
 export interface UploadAnswer {
   status: number;
@@ -20,7 +23,7 @@ export interface UploadAnswer {
 }
 
 /** Suffixes a capture's name may carry; removed before the canonical one is added. */
-const KNOWN_SUFFIX = /\.(gz|gzip|jsonl|ndjson|json|txt|log|capture)$/i;
+const KNOWN_SUFFIX = /\.(gz|gzip|jsonl|ndjson|json|txt|log|capture|csv)$/i;
 const MAX_STEM = 100;
 
 /** The stem a file name becomes (no folder, no suffixes, safe characters only), or null if nothing usable is left. */
@@ -103,10 +106,23 @@ export async function receiveCaptureUpload(req: IncomingMessage, dir: string, ma
   }
   const probe = await probeCapture(partial);
   if (!probe.ok) {
+    const tardis = await probeTardisCsv(partial);
+    if (tardis) return keepTardisFile(dir, stem, tardis, partial, received.bytes);
     discard();
-    return { status: 415, body: { error: probe.reason } };
+    return { status: 415, body: { error: `${probe.reason} (nor a tardis.dev incremental_book_L2 or trades CSV file)` } };
   }
   const name = freeName(dir, stem, probe.gzip);
   renameSync(partial, join(dir, name));
   return { status: 201, body: { name, bytes: received.bytes } };
+}
+
+/** File a tardis CSV upload in its pair folder (replacing an earlier upload of the same file). */
+function keepTardisFile(dir: string, stem: string, tardis: { gzip: boolean; kind: 'incremental_book_L2' | 'trades' }, partial: string, bytes: number): UploadAnswer {
+  const kindInName = /_?(incremental_book_L2|trades)(?=_|$)/;
+  const pairStem = stem.replace(kindInName, '').replace(/^[-._]+/, '') || 'tardis';
+  const folder = `${pairStem}.tardis`;
+  mkdirSync(join(dir, folder), { recursive: true });
+  const fileName = `${kindInName.test(stem) ? stem : `${tardis.kind}_${stem}`}.csv${tardis.gzip ? '.gz' : ''}`;
+  renameSync(partial, join(dir, folder, fileName));
+  return { status: 201, body: { name: folder, bytes } };
 }

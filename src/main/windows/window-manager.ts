@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { appPageUrl } from './app-protocol';
 import { appWindowOptions, decideWindowOpen, type Bounds } from './web-preferences';
 import { loadWindowState, onScreen, saveWindowState, type WindowState } from './window-state';
+import { clampToDisplays, type PanelWindows } from '../../shared/window-bounds';
 
 export interface WindowPaths {
   preload: string;
@@ -25,6 +26,8 @@ export class WindowManager {
   private state: WindowState;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private quitting = false;
+  /** Workspace placements for panel windows about to open (window.open from a page may come first or last). */
+  private readonly pendingPlacement = new Map<Key, Bounds>();
 
   constructor(
     private readonly paths: WindowPaths,
@@ -85,6 +88,37 @@ export class WindowManager {
     this.persist();
   }
 
+  /** Where these panels' windows are (open ones now, closed ones as last seen), with their display. */
+  panelBounds(ids: readonly string[]): PanelWindows {
+    const out: PanelWindows = {};
+    for (const id of ids) {
+      const win = this.windows.get(id);
+      const b = win && !win.isDestroyed() ? win.getNormalBounds() : this.state.panels[id];
+      if (!b || b.x === undefined || b.y === undefined) continue;
+      const rect = { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
+      out[id] = { ...rect, displayId: screen.getDisplayMatching(rect).id };
+    }
+    return out;
+  }
+
+  /** Put panel windows where a workspace had them, each clamped to a display that exists. */
+  placePanels(windows: PanelWindows): number {
+    const displays = screen.getAllDisplays().map((d) => ({ id: d.id, ...d.workArea }));
+    let placed = 0;
+    for (const [id, saved] of Object.entries(windows)) {
+      const clamped = clampToDisplays(saved, displays);
+      if (!clamped) continue;
+      const bounds: Bounds = { x: clamped.x, y: clamped.y, width: clamped.width, height: clamped.height };
+      this.state.panels[id] = bounds;
+      const win = this.windows.get(id);
+      if (win && !win.isDestroyed()) win.setBounds(bounds);
+      else this.pendingPlacement.set(id, bounds);
+      placed++;
+    }
+    if (placed > 0) this.schedulePersist();
+    return placed;
+  }
+
   private bounds(key: Key): Bounds | undefined {
     const saved = key === 'dashboard' ? this.state.dashboard : this.state.panels[key];
     return saved ? onScreen(saved, screen.getAllDisplays().map((d) => d.workArea)) : undefined;
@@ -102,6 +136,11 @@ export class WindowManager {
 
   private track(key: Key, win: BrowserWindow): void {
     this.windows.set(key, win);
+    const placement = this.pendingPlacement.get(key);
+    if (placement) {
+      this.pendingPlacement.delete(key);
+      win.setBounds(placement);
+    }
     win.once('ready-to-show', () => win.show());
     this.guard(win.webContents);
     const remember = (): void => {

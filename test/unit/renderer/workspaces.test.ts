@@ -75,4 +75,34 @@ describe('workspaces', () => {
     expect(parsed.workspaces.map((w) => w.name)).toEqual(['Keep']);
     expect(parsed.active).toBe('Keep');
   });
+
+  it("keeps detached windows' bounds per panel (only detached panels), validated on import", () => {
+    let layout = defaultLayout();
+    const ladderId = layout.columns[0]!.panels[0]!.id;
+    const dockedId = layout.columns[1]!.panels[0]!.id;
+    layout = detachPanel(layout, ladderId);
+    const bounds = { x: 2000, y: 40, width: 800, height: 600, displayId: 2 };
+    const s = unwrap(saveWorkspace(empty, 'Two screens', layout, {}, 5, { [ladderId]: bounds, [dockedId]: { ...bounds, displayId: 1 } }));
+    // The docked panel's bounds are not part of the workspace.
+    expect(s.workspaces[0]!.windows).toEqual({ [ladderId]: bounds });
+    const text = workspaceFileText(s.workspaces[0]!);
+    expect(unwrap(parseWorkspaceFile(text)).windows).toEqual({ [ladderId]: bounds });
+    // Saved in local storage and read back too; a workspace saved without windows (web host) has none.
+    expect(parseWorkspaces(JSON.parse(JSON.stringify(s))).workspaces[0]!.windows).toEqual({ [ladderId]: bounds });
+    expect(unwrap(saveWorkspace(empty, 'Web', layout, {}, 5)).workspaces[0]!.windows).toBeUndefined();
+
+    const file = JSON.parse(text);
+    const damaged = (mutate: (w: { windows: Record<string, Record<string, unknown>> }) => void) => {
+      const copy = structuredClone(file);
+      mutate(copy.workspace);
+      return parseWorkspaceFile(JSON.stringify(copy));
+    };
+    expect(damaged((w) => (w.windows[ladderId]!.width = 10))).toEqual({ ok: false, reason: expect.stringMatching(/damaged: workspace\.windows\..*width/) });
+    expect(damaged((w) => (w.windows[ladderId]!.x = 'left'))).toEqual({ ok: false, reason: expect.stringMatching(/damaged/) });
+    expect(damaged((w) => delete w.windows[ladderId]!.displayId)).toEqual({ ok: false, reason: expect.stringMatching(/damaged: .*displayId/) });
+    expect(damaged((w) => (w.windows[ladderId]!.z = 1))).toEqual({ ok: false, reason: expect.stringMatching(/damaged/) });
+    expect(damaged((w) => (w.windows[dockedId] = bounds))).toEqual({ ok: false, reason: expect.stringMatching(/not a detached panel/) });
+    // A newer file is still refused as newer, whatever it holds.
+    expect(parseWorkspaceFile(JSON.stringify({ ...file, version: 2 }))).toEqual({ ok: false, reason: expect.stringMatching(/newer version/) });
+  });
 });

@@ -5,6 +5,7 @@
  * when the price moves back across the level; a rule fires once unless it repeats, in which case it
  * re-arms on the way back.
  */
+import type { RuleChannels } from '../../../shared/alert-routing';
 import type { PriceRule } from '../../../shared/analytics';
 import { bookKey, type VenueId } from '../../../shared/market';
 import type { OrderBook } from '../../book/order-book';
@@ -25,7 +26,10 @@ export class PriceAlertRules {
   constructor(private readonly alerts: AlertBook) {}
 
   /** Add a rule; `price` must be a plain positive decimal (the contract validates it). */
-  add(rule: { venue: VenueId; symbol: string; price: string; direction: 'above' | 'below'; repeat: boolean; note: string | null }, now: number): PriceRule {
+  add(
+    rule: { venue: VenueId; symbol: string; price: string; direction: 'above' | 'below'; repeat: boolean; note: string | null; channels?: RuleChannels },
+    now: number,
+  ): PriceRule {
     if (!scanDecimal(rule.price) || lastMantissa() <= 0) throw new Error(`price ${JSON.stringify(rule.price)} is not a positive decimal`);
     const id = `p${++this.seq}`;
     const rec: RuleRecord = {
@@ -40,6 +44,7 @@ export class PriceAlertRules {
       state: 'armed',
       triggeredAt: null,
       triggers: 0,
+      channels: rule.channels ?? null,
       mantissa: lastMantissa(),
       decimals: lastDecimals(),
       alertKey: `price:${rule.venue}:${rule.symbol}:${id}`,
@@ -60,6 +65,15 @@ export class PriceAlertRules {
     else this.byBook.delete(k);
     this.alerts.clear(rec.alertKey, now, 'removed', {});
     return true;
+  }
+
+  /** Change where a rule's alerts go; an alert it has raised and that is still active goes there too. Null when there is no such rule. */
+  route(id: string, channels: RuleChannels): PriceRule | null {
+    const rec = this.rules.get(id);
+    if (!rec) return null;
+    rec.channels = channels;
+    this.alerts.setChannels(rec.alertKey, channels);
+    return publicRule(rec);
   }
 
   list(): PriceRule[] {
@@ -103,6 +117,7 @@ export class PriceAlertRules {
             note: rule.note,
           },
           ts,
+          channels: rule.channels,
         });
       } else if (!reached && rule.state === 'triggered') {
         if (active) this.alerts.clear(rule.alertKey, ts, 'reverted', { bestBid: bid?.price ?? null, bestAsk: ask?.price ?? null });
@@ -132,5 +147,6 @@ function publicRule(rec: RuleRecord): PriceRule {
     state: rec.state,
     triggeredAt: rec.triggeredAt,
     triggers: rec.triggers,
+    channels: rec.channels,
   };
 }

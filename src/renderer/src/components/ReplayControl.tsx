@@ -51,24 +51,32 @@ export function ReplayControl() {
     }
   };
   /** Send a file from this computer to the host's recordings folder, then play it. */
-  const upload = async (file: File) => {
+  // Several files at once are a tardis.dev pair (book + trades of one symbol): the host files them in
+  // one folder and names it; that folder plays once all are up.
+  const upload = async (files: File[]) => {
     setError(null);
     setOpen(false);
-    if (file.size > MAX_CAPTURE_UPLOAD_BYTES) {
-      setError(`${file.name} is ${formatBytes(file.size)}; captures up to ${formatBytes(MAX_CAPTURE_UPLOAD_BYTES)} can be uploaded`);
+    const tooLarge = files.find((file) => file.size > MAX_CAPTURE_UPLOAD_BYTES);
+    if (tooLarge) {
+      setError(`${tooLarge.name} is ${formatBytes(tooLarge.size)}; captures up to ${formatBytes(MAX_CAPTURE_UPLOAD_BYTES)} can be uploaded`);
       return;
     }
-    setUploading(file.name);
-    try {
-      const res = await fetch('/api/recordings', { method: 'POST', headers: { 'x-capture-name': encodeURIComponent(file.name) }, body: file });
-      const answer = (await res.json().catch(() => ({}))) as { name?: string; error?: string };
-      if (!res.ok || !answer.name) throw new Error(answer.error ?? `upload failed (HTTP ${res.status})`);
-      await start(answer.name);
-    } catch (e) {
-      setError(`${file.name}: ${(e as Error).message}`);
-    } finally {
-      setUploading(null);
+    let name: string | null = null;
+    for (const file of files) {
+      setUploading(file.name);
+      try {
+        const res = await fetch('/api/recordings', { method: 'POST', headers: { 'x-capture-name': encodeURIComponent(file.name) }, body: file });
+        const answer = (await res.json().catch(() => ({}))) as { name?: string; error?: string };
+        if (!res.ok || !answer.name) throw new Error(answer.error ?? `upload failed (HTTP ${res.status})`);
+        name = answer.name;
+      } catch (e) {
+        setError(`${file.name}: ${(e as Error).message}`);
+        setUploading(null);
+        return;
+      }
     }
+    setUploading(null);
+    if (name) await start(name);
   };
   const control = (action: 'pause' | 'resume' | 'stop' | 'speed', speed?: number) =>
     getApi()
@@ -145,7 +153,7 @@ export function ReplayControl() {
           {canUpload && (
             <li role="none">
               <button type="button" role="menuitem" onClick={() => fileInput.current?.click()}>
-                Open a capture file… <span className="muted">· up to {formatBytes(MAX_CAPTURE_UPLOAD_BYTES)}</span>
+                Open a capture or tardis CSV files… <span className="muted">· up to {formatBytes(MAX_CAPTURE_UPLOAD_BYTES)}</span>
               </button>
             </li>
           )}
@@ -161,13 +169,14 @@ export function ReplayControl() {
       <input
         ref={fileInput}
         type="file"
-        accept=".jsonl,.gz,.json,application/gzip,application/x-ndjson"
+        accept=".jsonl,.gz,.json,.csv,application/gzip,application/x-ndjson,text/csv"
+        multiple
         hidden
         aria-label="Capture file to upload"
         onChange={(e) => {
-          const file = e.target.files?.[0];
+          const files = [...(e.target.files ?? [])];
           e.target.value = '';
-          if (file) void upload(file);
+          if (files.length > 0) void upload(files);
         }}
       />
       {uploading && <span className="muted">Uploading {uploading}…</span>}

@@ -19,6 +19,7 @@ import {
   type Result,
   type WorkspacesState,
 } from './model';
+import { getApi } from '../api';
 import './workspaces.css';
 
 export const workspacesStore = syncedStore<WorkspacesState>('obm.workspaces.v1', parseWorkspaces, () => ({ active: null, workspaces: [] }));
@@ -61,6 +62,14 @@ export function WorkspaceMenu({
     return true;
   };
 
+  /** Save the layout, with the detached windows' bounds where the host has windows (the desktop app). */
+  const saveAs = async (target: string) => {
+    const layout = layoutStore.get();
+    const ids = layout.detached.map((p) => p.id);
+    const bounds = ids.length > 0 ? await getApi().invoke('windows.bounds.get', { ids }).catch(() => null) : null;
+    if (apply(saveWorkspace(workspacesStore.get(), target, layoutStore.get(), linkStore.get(), Date.now(), bounds?.windows ?? null), `Saved ${target.trim()}.`)) setName('');
+  };
+
   const switchTo = (target: string) => {
     const w = findWorkspace(workspacesStore.get(), target);
     if (!w) return;
@@ -68,8 +77,11 @@ export function WorkspaceMenu({
     layoutStore.set(structuredClone(w.layout));
     linkStore.set(structuredClone(w.links));
     workspacesStore.set((s) => ({ ...s, active: w.name }));
-    // Windows of the workspace's detached panels (those not already open).
+    // Windows of the workspace's detached panels (those not already open), opened within the click
+    // (a browser blocks pop-ups opened later); then the desktop app moves them where the workspace had
+    // them (a web host has no such command: the browser places its windows).
     const blocked = w.layout.detached.filter((p) => !before.has(p.id) && !openPanelWindow(p.id)).length;
+    if (w.windows && Object.keys(w.windows).length > 0) void getApi().invoke('windows.bounds.set', { windows: w.windows }).catch(() => {});
     setMessage({ text: blocked ? `Switched to ${w.name}; ${blocked} window(s) were blocked: show them from Windows.` : `Switched to ${w.name}.`, error: blocked > 0 });
   };
 
@@ -111,7 +123,7 @@ export function WorkspaceMenu({
             onSubmit={(e) => {
               e.preventDefault();
               const target = name.trim() || active || '';
-              if (apply(saveWorkspace(workspacesStore.get(), target, layoutStore.get(), linkStore.get(), Date.now()), `Saved ${target.trim()}.`)) setName('');
+              void saveAs(target);
             }}
           >
             <input aria-label="Workspace name" placeholder={active ? `Name (empty: save over ${active})` : 'Name'} value={name} onChange={(e) => setName(e.target.value)} maxLength={60} />

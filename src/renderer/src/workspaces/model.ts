@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { VENUE_IDS } from '../../../shared/market';
+import { PanelWindowsSchema, type PanelWindows } from '../../../shared/window-bounds';
 import { LINK_GROUPS, PANEL_KINDS, parseLayout, type LayoutState } from '../layout/model';
 import type { LinkGroup } from '../layout/model';
 import type { SymbolChoice } from '../layout/symbol-choice';
@@ -22,6 +23,8 @@ export interface Workspace {
   layout: LayoutState;
   links: LinkedSymbols;
   savedAt: number;
+  /** Desktop app: where each detached panel's window was (by panel id); absent in the web host. */
+  windows?: PanelWindows;
 }
 
 export interface WorkspacesState {
@@ -66,6 +69,7 @@ const WorkspaceSchema = z.object({
   layout: LayoutSchema,
   links: z.partialRecord(z.enum(['dashboard', 'A', 'B', 'C']), ChoiceSchema).default({}),
   savedAt: z.number().int().nonnegative(),
+  windows: PanelWindowsSchema.optional(),
 });
 
 const WorkspaceFileSchema = z.object({
@@ -89,10 +93,21 @@ export function checkName(name: string): Result<string> {
 }
 
 /** Save the current layout under `name` (replacing a workspace of that name) and make it active. */
-export function saveWorkspace(state: WorkspacesState, name: string, layout: LayoutState, links: LinkedSymbols, now: number): Result<WorkspacesState> {
+export function saveWorkspace(
+  state: WorkspacesState,
+  name: string,
+  layout: LayoutState,
+  links: LinkedSymbols,
+  now: number,
+  windows: PanelWindows | null = null,
+): Result<WorkspacesState> {
   const checked = checkName(name);
   if (!checked.ok) return checked;
   const workspace: Workspace = { name: checked.value, layout: structuredClone(layout), links: structuredClone(links), savedAt: now };
+  // Only the detached panels' windows belong to the layout.
+  const detached = new Set(layout.detached.map((p) => p.id));
+  const kept = Object.entries(windows ?? {}).filter(([id]) => detached.has(id));
+  if (kept.length > 0) workspace.windows = Object.fromEntries(kept.map(([id, b]) => [id, { ...b }]));
   const exists = state.workspaces.some((w) => w.name === checked.value);
   if (!exists && state.workspaces.length >= MAX_WORKSPACES) return { ok: false, reason: `at most ${MAX_WORKSPACES} workspaces: delete one first` };
   const workspaces = exists ? state.workspaces.map((w) => (w.name === checked.value ? workspace : w)) : [...state.workspaces, workspace];
@@ -148,7 +163,13 @@ export function parseWorkspaceFile(text: string): Result<Workspace> {
   if (!columnsOk) return { ok: false, reason: 'the workspace file is damaged: a column lists a different number of panel sizes than panels' };
   const ids = [...w.layout.columns.flatMap((c) => c.panels), ...w.layout.detached].map((p) => p.id);
   if (new Set(ids).size !== ids.length) return { ok: false, reason: 'the workspace file is damaged: two panels share an id' };
-  return { ok: true, value: { name: w.name, layout: parseLayout(w.layout), links: w.links as LinkedSymbols, savedAt: w.savedAt } };
+  const detached = new Set(w.layout.detached.map((p) => p.id));
+  const stray = Object.keys(w.windows ?? {}).find((id) => !detached.has(id));
+  if (stray !== undefined) return { ok: false, reason: `the workspace file is damaged: window bounds for "${stray}", which is not a detached panel` };
+  return {
+    ok: true,
+    value: { name: w.name, layout: parseLayout(w.layout), links: w.links as LinkedSymbols, savedAt: w.savedAt, ...(w.windows ? { windows: w.windows } : {}) },
+  };
 }
 
 /** Add an imported workspace; a name already taken gets " (2)", " (3)"… so nothing is overwritten. */
@@ -166,7 +187,8 @@ export function parseWorkspaces(raw: unknown): WorkspacesState {
   for (const w of Array.isArray(r?.workspaces) ? r.workspaces : []) {
     const parsed = WorkspaceSchema.safeParse(w);
     if (parsed.success && !workspaces.some((x) => x.name === parsed.data.name)) {
-      workspaces.push({ ...parsed.data, layout: parseLayout(parsed.data.layout), links: parsed.data.links as LinkedSymbols });
+      const { windows, ...rest } = parsed.data;
+      workspaces.push({ ...rest, layout: parseLayout(parsed.data.layout), links: parsed.data.links as LinkedSymbols, ...(windows ? { windows } : {}) });
     }
   }
   const active = typeof r?.active === 'string' && workspaces.some((w) => w.name === r.active) ? r.active : null;

@@ -217,4 +217,38 @@ describe('alert delivery to loopback servers', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(hook.received.map((r) => (JSON.parse(r.body) as { alert: Alert }).alert.kind)).toEqual(['wall']);
   });
+
+  it("a price rule routed to the webhook only reaches the loopback webhook and not Telegram, though price goes to both by kind", async () => {
+    const webhook = await receiver();
+    const telegram = await receiver(() => ({ status: 200, body: '{"ok":true,"result":{"message_id":1}}' }));
+    const services: Services = createServices({
+      venues: ['demo'],
+      logger: nullLogger,
+      host: { name: 'Order Book Monitor', version: 'test', host: 'web' },
+      alertDelivery: resolveAlertDeliveryOptions({
+        flags: { webhook: webhook.url + '/hooks/obm', telegramToken: BOT_TOKEN, telegramChat: '-1001234567', telegramApi: telegram.url, kinds: 'price' },
+      }),
+    });
+    cleanups.push(() => services.close());
+    const rule = (await services.contract.invoke('alerts.price.set', { venue: 'demo', symbol: 'BTCUSDT', price: '1000', direction: 'above', channels: ['webhook'] })) as {
+      id: string;
+      channels: string[] | null;
+    };
+    expect(rule.channels).toEqual(['webhook']);
+    await until(() => webhook.received.length >= 1, 10_000, 'the webhook delivery');
+    const payload = JSON.parse(webhook.received[0]!.body) as { alert: Alert };
+    expect(payload.alert.title).toContain('1000');
+    // A by-kind rule on the same book does reach Telegram, so the quiet Telegram above is the rule's routing.
+    await services.contract.invoke('alerts.price.set', { venue: 'demo', symbol: 'BTCUSDT', price: '2000', direction: 'above' });
+    await until(() => telegram.received.length >= 1 && webhook.received.length >= 2, 10_000, 'the by-kind rule on both channels');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(telegram.received).toHaveLength(1);
+    expect((JSON.parse(telegram.received[0]!.body) as { text: string }).text).toContain('2000');
+    expect(webhook.received).toHaveLength(2);
+    // The route can be changed afterwards, and is validated.
+    const rerouted = (await services.contract.invoke('alerts.price.route', { id: rule.id, channels: ['telegram', 'sound'] })) as { channels: string[] };
+    expect(rerouted.channels).toEqual(['telegram', 'sound']);
+    await expect(services.contract.invoke('alerts.price.route', { id: rule.id, channels: ['pager'] })).rejects.toThrow();
+    await expect(services.contract.invoke('alerts.price.route', { id: 'p999', channels: null })).rejects.toThrow(/no price alert/);
+  });
 });

@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../../src/main/app/compose';
+import { convertCaptureToTardis } from '../../../../src/main/bridges/tardis/convert';
 import { nullLogger } from '../../../../src/main/log';
 import { receiveCaptureUpload, sanitizeCaptureStem } from '../../../../src/main/web/capture-upload';
 import { startWebHost, type WebHost } from '../../../../src/main/web/server';
@@ -76,6 +77,32 @@ describe('capture upload (POST /api/recordings)', () => {
     await until(() => s.market.replayStatus().done, 15_000, 'the uploaded replay');
     expect(s.market.replayStatus().messages).toBeGreaterThan(0);
     expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('files a tardis.dev book and trades CSV pair in one folder that replays as one', async () => {
+    const { port, dir, services: s } = await start();
+    const converted = mkdtempSync(join(tmpdir(), 'obm-upload-tardis-'));
+    const result = await convertCaptureToTardis(capture('binance-spot_2021-10-12.capture.jsonl'), converted, { logger: nullLogger });
+    const book = result.books.find((b) => b.symbol === 'NKNUSDT' && b.tradesFile)!;
+    const names = [book.bookFile, book.tradesFile!].map((f) => f.split('/').pop()!);
+    expect(names[0]).toBe('binance_incremental_book_L2_2021-10-12_NKNUSDT.csv.gz');
+    const answers = [];
+    for (const name of names) answers.push(await post(port, '/api/recordings', readFileSync(join(converted, name)), { 'x-capture-name': encodeURIComponent(name) }));
+    expect(answers.map((a) => a.status)).toEqual([201, 201]);
+    expect(answers.map((a) => a.body.name)).toEqual(['binance_2021-10-12_NKNUSDT.tardis', 'binance_2021-10-12_NKNUSDT.tardis']);
+    expect(readdirSync(join(dir, 'binance_2021-10-12_NKNUSDT.tardis')).sort()).toEqual([...names].sort());
+    // A plain (not gzip) CSV is told by its header too.
+    const plain = await post(port, '/api/recordings', gunzipSync(readFileSync(join(converted, names[1]!))), { 'x-capture-name': 'nkn.csv' });
+    expect(plain).toMatchObject({ status: 201, body: { name: 'nkn.tardis' } });
+    expect(readdirSync(join(dir, 'nkn.tardis'))).toEqual(['trades_nkn.csv']);
+
+    await s.contract.invoke('replay.open', { name: 'binance_2021-10-12_NKNUSDT.tardis', speed: 0 });
+    await until(() => s.market.replayStatus().done, 15_000, 'the uploaded tardis replay');
+    const health = s.market.health().symbols.find((h) => h.venue === 'binance-spot' && h.symbol === 'NKNUSDT')!;
+    expect(health.trades).toBe(book.tradeRows);
+    expect(health.trades).toBeGreaterThan(0);
+    expect(leftovers(dir)).toEqual([]);
+    rmSync(converted, { recursive: true, force: true });
   });
 
   it('refuses a bad or missing name', async () => {

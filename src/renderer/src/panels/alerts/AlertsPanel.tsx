@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { alertChannels, type RuleChannels } from '../../../../shared/alert-routing';
 import { ALERT_KINDS, type Alert, type AlertKind, type PriceRule } from '../../../../shared/analytics';
 import { getApi } from '../../api';
 import { assetsOf, formatBps, formatCompact, formatCount, formatDuration, formatPercent, formatPriceText, formatRatio, formatTrimmed, withUnit } from '../../format';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
 import { chime, osNotify } from './notify';
+import { RouteEditor } from './RouteEditor';
 
 export interface AlertsSettings {
   scope: 'symbol' | 'all';
@@ -12,6 +14,10 @@ export interface AlertsSettings {
   activeOnly: boolean;
   sound: boolean;
   notify: boolean;
+  /** Kinds that chime when `sound` is on (default: every kind). */
+  soundKinds?: AlertKind[];
+  /** Kinds shown as an OS notification when `notify` is on (default: every kind). */
+  notifyKinds?: AlertKind[];
 }
 
 const KIND_LABELS: Record<AlertKind, string> = {
@@ -60,6 +66,7 @@ function PriceAlerts({ venue, symbol }: { venue: Alert['venue']; symbol: string 
   const [rules, setRules] = useState<PriceRule[]>([]);
   const [price, setPrice] = useState('');
   const [direction, setDirection] = useState<'auto' | 'above' | 'below'>('auto');
+  const [channels, setChannels] = useState<RuleChannels>(null);
   const [message, setMessage] = useState<string | null>(null);
   const refresh = () =>
     getApi()
@@ -81,6 +88,7 @@ function PriceAlerts({ venue, symbol }: { venue: Alert['venue']; symbol: string 
         symbol,
         price: price.trim(),
         repeat: false,
+        channels,
         ...(direction === 'auto' ? {} : { direction }),
       });
       setPrice('');
@@ -101,6 +109,7 @@ function PriceAlerts({ venue, symbol }: { venue: Alert['venue']; symbol: string 
           <option value="above">bid at or above</option>
           <option value="below">ask at or below</option>
         </select>
+        <RouteEditor value={channels} onChange={setChannels} label="New alert goes to" />
         <button type="submit" className="tool-button" disabled={!price.trim()}>
           Add price alert
         </button>
@@ -116,6 +125,16 @@ function PriceAlerts({ venue, symbol }: { venue: Alert['venue']; symbol: string 
             <li key={r.id}>
               {r.direction === 'above' ? '↑' : '↓'} {r.price} · {r.state}
               {r.triggers > 0 ? ` (${r.triggers}×)` : ''}
+              <RouteEditor
+                value={r.channels}
+                label={`Price alert at ${r.price} goes to`}
+                onChange={(next) =>
+                  void getApi()
+                    .invoke('alerts.price.route', { id: r.id, channels: next })
+                    .then(refresh)
+                    .catch((e: Error) => setMessage(e.message))
+                }
+              />
               <button
                 type="button"
                 className="icon-button"
@@ -142,6 +161,8 @@ export function AlertsPanel({ choice, settings, onSettings }: PanelProps<AlertsS
   const key = `${scope}:${choice?.venue}:${choice?.symbol}:${activeOnly}`;
   const { frame, error } = useStream('alerts', scope === 'symbol' && !choice ? null : params, key);
   const seen = useRef<Set<string> | null>(null);
+  const soundKinds = useMemo(() => settings.soundKinds ?? [...ALERT_KINDS], [settings.soundKinds]);
+  const notifyKinds = useMemo(() => settings.notifyKinds ?? [...ALERT_KINDS], [settings.notifyKinds]);
   const [ackError, setAckError] = useState<string | null>(null);
 
   // Sound and OS notification for alerts raised after the panel opened (not for the backlog).
@@ -153,10 +174,15 @@ export function AlertsPanel({ choice, settings, onSettings }: PanelProps<AlertsS
       if (seen.current.has(a.id)) continue;
       seen.current.add(a.id);
       if (first || a.state !== 'active' || !kinds.includes(a.kind)) continue;
-      if (settings.sound) chime(a.severity);
-      if (settings.notify) osNotify(a);
+      // A price rule's own channels win over the per-kind choice below (src/shared/alert-routing.ts).
+      const { send } = alertChannels(
+        { kind: a.kind, ruleChannels: a.channels, quiet: false },
+        { sound: settings.sound ? soundKinds : [], notification: settings.notify ? notifyKinds : [], webhook: null, telegram: null },
+      );
+      if (send.includes('sound')) chime(a.severity);
+      if (send.includes('notification')) osNotify(a);
     }
-  }, [frame, kinds, settings.sound, settings.notify]);
+  }, [frame, kinds, settings.sound, settings.notify, soundKinds, notifyKinds]);
 
   const ack = (ids?: string[]) =>
     getApi()
@@ -165,6 +191,7 @@ export function AlertsPanel({ choice, settings, onSettings }: PanelProps<AlertsS
       .catch((e: Error) => setAckError(e.message));
 
   const shown = (frame?.alerts ?? []).filter((a) => kinds.includes(a.kind));
+  const toggleIn = (list: AlertKind[], k: AlertKind, on: boolean) => (on ? ALERT_KINDS.filter((x) => x === k || list.includes(x)) : list.filter((x) => x !== k));
   const toggleKind = (k: AlertKind) => onSettings({ kinds: kinds.includes(k) ? kinds.filter((x) => x !== k) : [...kinds, k] });
   const enableNotify = async (on: boolean) => {
     if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') await Notification.requestPermission();
@@ -202,6 +229,41 @@ export function AlertsPanel({ choice, settings, onSettings }: PanelProps<AlertsS
             {KIND_LABELS[k]}
           </button>
         ))}
+        <details className="kind-routing">
+          <summary>Sound &amp; notification by kind</summary>
+          <table aria-label="Sound and notification by kind">
+            <thead>
+              <tr>
+                <th scope="col">Kind</th>
+                <th scope="col">sound</th>
+                <th scope="col">notify</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ALERT_KINDS.map((k) => (
+                <tr key={k}>
+                  <th scope="row">{KIND_LABELS[k]}</th>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Sound for ${KIND_LABELS[k]}`}
+                      checked={soundKinds.includes(k)}
+                      onChange={(e) => onSettings({ soundKinds: toggleIn(soundKinds, k, e.target.checked) })}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Notification for ${KIND_LABELS[k]}`}
+                      checked={notifyKinds.includes(k)}
+                      onChange={(e) => onSettings({ notifyKinds: toggleIn(notifyKinds, k, e.target.checked) })}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
       </div>
       {choice && <PriceAlerts venue={choice.venue} symbol={choice.symbol} />}
       {(error || ackError) && (

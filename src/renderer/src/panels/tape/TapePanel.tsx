@@ -2,7 +2,6 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ContractErrorInfo } from '../../../../shared/contract';
 import { NumberSelect, StreamProblem, useSelectValue } from '../../components/PanelControls';
 import { getApi } from '../../api';
-import { useSize } from '../../hooks/useSize';
 import { PaperFillsStrip } from '../market-maker/overlay';
 import type { PanelProps } from '../types';
 import { appearanceStore } from '../../theme/theme';
@@ -63,7 +62,20 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   const statusRef = useRef<HTMLSpanElement>(null);
   const droppedRef = useRef<HTMLSpanElement>(null);
   const emptyRef = useRef<HTMLParagraphElement>(null);
-  const { height } = useSize(scrollRef);
+  // The list mounts only once a symbol streams: watch its height from when it exists (a hook that
+  // looked once at mount missed it, and the tape then showed only its spare rows).
+  const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
+  const [height, setHeight] = useState(0);
+  const attachScroll = useCallback((el: HTMLDivElement | null) => {
+    scrollRef.current = el;
+    setScrollEl(el);
+  }, []);
+  useEffect(() => {
+    if (!scrollEl) return;
+    const observer = new ResizeObserver((entries) => setHeight(Math.round(entries[0]!.contentRect.height)));
+    observer.observe(scrollEl);
+    return () => observer.disconnect();
+  }, [scrollEl]);
   const scrollTop = useRef(0);
   const decimals = useRef<{ price: number | null; size: number | null }>({ price: null, size: null });
   const rows = useRef<TapeRows | null>(null);
@@ -216,7 +228,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
             <span />
           </div>
           <div
-            ref={scrollRef}
+            ref={attachScroll}
             className={paused ? 'tape-scroll paused' : 'tape-scroll'}
             role="table"
             aria-label="Time and sales"

@@ -245,3 +245,23 @@ describe('traded volume on the grid', () => {
     ]);
   });
 });
+
+describe('remembered price and size texts', () => {
+  it('give the same texts as formatting afresh, for each format, past the memory limit', () => {
+    const sizes = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+    // More values than are remembered, twice over, so the memory starts again in between.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5000; i++) {
+        const size = i * 0.137;
+        expect(formatColumnSize(size, 3)).toBe(sizes.format(size));
+        expect(formatColumnSize(size, 0)).toBe(Math.round(size).toLocaleString('en-US'));
+      }
+    }
+    // One price's units at two scales and two shown decimals: each keeps its own text.
+    expect(formatUnits(268_225, 2, 2)).toBe('2,682.25');
+    expect(formatUnits(268_225, 2, 1)).toBe('2,682.2');
+    expect(formatUnits(268_225, 3, 3)).toBe('268.225');
+    expect(formatUnits(268_225, 2, 2)).toBe('2,682.25');
+    expect(formatUnits(5, 4, 4)).toBe('0.0005');
+  });
+});

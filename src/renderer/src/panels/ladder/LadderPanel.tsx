@@ -25,10 +25,12 @@ import {
   topForCenter,
   tradeRowPrice,
   unitsDecimals,
+  type GridRow,
   type GridStep,
 } from './grid';
 import './ladder.css';
-import { usePalette } from '../../theme/theme';
+import { currentPalette, usePalette } from '../../theme/theme';
+import type { Palette } from '../../theme/palette';
 
 export interface LadderSettings {
   group: number;
@@ -56,6 +58,58 @@ interface ViewState {
   rowCount: number;
   stepUnits: number;
   chars: ColumnChars;
+  /** What the canvas shows now; a frame that would paint the same is not painted again. */
+  painted: Painted | null;
+}
+
+/** Everything a paint depends on, to tell whether a new one would change the canvas. */
+interface Painted {
+  canvas: HTMLCanvasElement;
+  width: number;
+  height: number;
+  showCum: boolean;
+  showVol: boolean;
+  palette: Palette;
+  quotes: unknown;
+  step: number;
+  decimals: number;
+  priceShown: number;
+  sizeShown: number;
+  bestBid: number | null;
+  bestAsk: number | null;
+  lastPrice: number | null;
+  lastSide: string | null;
+  rows: GridRow[];
+}
+
+function sameRows(a: readonly GridRow[], b: readonly GridRow[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.price !== y.price ||
+      x.bidSize !== y.bidSize ||
+      x.askSize !== y.askSize ||
+      x.bidCum !== y.bidCum ||
+      x.askCum !== y.askCum ||
+      x.zone !== y.zone ||
+      x.unloaded !== y.unloaded ||
+      x.wall !== y.wall ||
+      x.buyVol !== y.buyVol ||
+      x.sellVol !== y.sellVol
+    )
+      return false;
+  }
+  return true;
+}
+
+function samePaint(a: Painted | null, b: Painted): boolean {
+  if (!a) return false;
+  for (const key of Object.keys(b) as Array<keyof Painted>) {
+    if (key !== 'rows' && a[key] !== b[key]) return false;
+  }
+  return sameRows(a.rows, b.rows);
 }
 
 function freshView(key: string): ViewState {
@@ -71,6 +125,7 @@ function freshView(key: string): ViewState {
     rowCount: 0,
     stepUnits: 1,
     chars: { price: 0, size: 0, cum: 0, vol: 0 },
+    painted: null,
   };
 }
 
@@ -182,6 +237,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
       // No book yet (or it was cleared for a resync): show nothing rather than stale rows.
       ctx.clearRect(0, 0, width, height);
       canvas.dataset.grid = '';
+      v.painted = null;
       return;
     }
     const top = topForCenter(v.center, rowCount, step);
@@ -195,6 +251,32 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     if (showVol && frame.traded) placeTraded(grid.rows, frame.traded, decimals, step);
     const last = frame.lastTrade;
     const lastPrice = last ? tradeRowPrice(last.price, last.side, decimals, step) : null;
+    // Ask for enough levels to cover the view (and shrink again when scrolled back).
+    const wanted = depthFor(grid.levelsNeeded);
+    if (wanted > depth || wanted <= depth - 2 * DEPTH_STEP) setDepth(wanted);
+
+    // Many frames change nothing in view (levels moved further out, or the same sizes again): the
+    // canvas already shows them.
+    const painted: Painted = {
+      canvas,
+      width,
+      height,
+      showCum,
+      showVol,
+      palette: currentPalette(),
+      quotes: marketMaker.ref.current,
+      step,
+      decimals,
+      priceShown,
+      sizeShown,
+      bestBid,
+      bestAsk,
+      lastPrice,
+      lastSide: last?.side ?? null,
+      rows: grid.rows,
+    };
+    if (samePaint(v.painted, painted)) return;
+    v.painted = painted;
     const texts = paintLadder(ctx, {
       width,
       height,
@@ -221,10 +303,6 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     canvas.dataset.volume = texts.some((t) => t.buyVol || t.sellVol) ? texts.map((t) => `${t.sellVol}|${t.buyVol}`).join(';') : '';
     const lastIndex = lastPrice === null ? -1 : grid.rows.findIndex((r) => r.price === lastPrice);
     canvas.dataset.lastTrade = lastIndex >= 0 ? `${texts[lastIndex]!.price}|${last!.side}` : '';
-
-    // Ask for enough levels to cover the view (and shrink again when scrolled back).
-    const wanted = depthFor(grid.levelsNeeded);
-    if (wanted > depth || wanted <= depth - 2 * DEPTH_STEP) setDepth(wanted);
   }, [group, marketMaker.ref]);
 
   const requestPaint = useCallback(() => {

@@ -320,6 +320,24 @@ function groupThousands(digits: string): string {
  * more, which must be zeros: grid prices sit on the step).
  */
 export function formatUnits(units: number, decimals: number, shown: number): string {
+  // Each paint writes every row's price again, mostly the same ones: remember recent texts.
+  const key = decimals * 64 + shown;
+  let texts = unitTexts.get(key);
+  if (!texts) unitTexts.set(key, (texts = new Map()));
+  let text = texts.get(units);
+  if (text === undefined) {
+    text = unitsText(units, decimals, shown);
+    if (texts.size >= TEXTS_KEPT) texts.clear();
+    texts.set(units, text);
+  }
+  return text;
+}
+
+const unitTexts = new Map<number, Map<number, string>>();
+/** Texts remembered per format before the memory starts again (a few screens' worth of prices and sizes). */
+const TEXTS_KEPT = 4096;
+
+function unitsText(units: number, decimals: number, shown: number): string {
   const digits = String(units).padStart(decimals + 1, '0');
   const whole = digits.slice(0, digits.length - decimals);
   const frac = digits.slice(digits.length - decimals, digits.length - decimals + shown);
@@ -327,6 +345,7 @@ export function formatUnits(units: number, decimals: number, shown: number): str
 }
 
 const sizeFormats = new Map<number, Intl.NumberFormat>();
+const sizeTexts = new Map<number, Map<number, string>>();
 
 /**
  * A size with thousands separators and exactly `decimals` decimals, at any magnitude (one column
@@ -334,10 +353,20 @@ const sizeFormats = new Map<number, Intl.NumberFormat>();
  * which suits single figures but not a column.
  */
 export function formatColumnSize(value: number, decimals: number): string {
-  let f = sizeFormats.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    sizeFormats.set(decimals, f);
+  // The same sizes come back paint after paint (up to 20 a second, ~50 rows, several columns) and
+  // Intl formatting is the dear part: remember recent texts per decimals.
+  let texts = sizeTexts.get(decimals);
+  if (!texts) sizeTexts.set(decimals, (texts = new Map()));
+  let text = texts.get(value);
+  if (text === undefined) {
+    let f = sizeFormats.get(decimals);
+    if (!f) {
+      f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+      sizeFormats.set(decimals, f);
+    }
+    text = f.format(value);
+    if (texts.size >= TEXTS_KEPT) texts.clear();
+    texts.set(value, text);
   }
-  return f.format(value);
+  return text;
 }

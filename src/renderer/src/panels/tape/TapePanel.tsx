@@ -1,12 +1,13 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ContractErrorInfo } from '../../../../shared/contract';
 import { NumberSelect, StreamProblem, useSelectValue } from '../../components/PanelControls';
 import { getApi } from '../../api';
-import { formatPriceText, formatSize } from '../../format';
-import { useSize } from '../../hooks/useSize';
 import { PaperFillsStrip } from '../market-maker/overlay';
 import type { PanelProps } from '../types';
-import { formatTimeOfDay, largeThreshold, TapeModel, visibleRange, type LargeRule, type LineList, type TapeLine } from './tape-model';
+import { appearanceStore } from '../../theme/theme';
+import { useStore } from '../../layout/store';
+import { largeThreshold, TapeModel, visibleRange, type LargeRule, type TapeLine } from './tape-model';
+import { ROW_HEIGHT, TapeRows } from './tape-rows';
 import './tape.css';
 
 export interface TapeSettings {
@@ -18,7 +19,6 @@ export interface TapeSettings {
   pauseOnHover: boolean;
 }
 
-const ROW_HEIGHT = 18;
 /** Prints from before the subscription the first frame brings, so the tape does not start empty. */
 const BACKLOG = 500;
 const MIN_SIZE_CHOICES = [0, 0.001, 0.01, 0.1, 1, 10, 100, 1000, 10_000, 100_000];
@@ -30,10 +30,6 @@ const LARGE_CHOICES: Array<{ value: string; label: string; rule: Pick<LargeRule,
   ...[0.1, 1, 10, 100, 1000, 10_000, 100_000].map((size) => ({ value: `size:${size}`, label: `≥ ${size}`, rule: { mode: 'size' as const, size } })),
 ];
 
-function sideName(side: TapeLine['side']): string {
-  return side === 'buy' ? 'taker buy' : side === 'sell' ? 'taker sell' : 'side unknown';
-}
-
 /**
  * Time & Sales: every print of the symbol, newest on top, coloured by the taker's side. Prints of one
  * taker order (same time and side) can be merged into one line; small lines can be hidden; large ones
@@ -44,6 +40,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   const minSize = settings.minSize ?? 0;
   const rule: LargeRule = { mode: settings.largeMode ?? 'median', multiple: settings.largeMultiple ?? 10, size: settings.largeSize ?? 0 };
   const pauseOnHover = settings.pauseOnHover ?? true;
+  const numberFormat = useStore(appearanceStore).numberFormat;
 
   const venue = choice?.venue;
   const symbol = choice?.symbol;
@@ -51,65 +48,126 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   // One model per symbol; frames go straight into it, whatever the view is doing.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const model = useMemo(() => new TapeModel(), [streamKey]);
-  const [version, setVersion] = useState(0);
   const [failure, setFailure] = useState<{ key: string; error: ContractErrorInfo } | null>(null);
   const error = failure?.key === streamKey ? failure.error : null;
-  const [decimals, setDecimals] = useState<{ price: number | null; size: number | null }>({ price: null, size: null });
-
-  useEffect(() => {
-    if (!venue || !symbol) return;
-    // The view is redrawn at most once per animation frame, however many frames arrive.
-    let redraw = 0;
-    const unsubscribe = getApi().subscribe(
-      'trades',
-      { venue, symbol, backlog: BACKLOG },
-      (frame) => {
-        model.push(frame.trades, frame.dropped);
-        setDecimals((d) => (d.price === frame.priceDecimals && d.size === frame.sizeDecimals ? d : { price: frame.priceDecimals, size: frame.sizeDecimals }));
-        if (!redraw) {
-          redraw = requestAnimationFrame(() => {
-            redraw = 0;
-            setVersion(model.version);
-          });
-        }
-      },
-      (e) => setFailure({ key: `${venue}:${symbol}`, error: e }),
-    );
-    return () => {
-      unsubscribe();
-      if (redraw) cancelAnimationFrame(redraw);
-    };
-  }, [model, venue, symbol]);
-
-  // `version` says the model changed (it is mutable, so the hooks cannot see that themselves).
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const live = useMemo(() => model.liveLines({ aggregate, minSize }), [model, version, aggregate, minSize]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const threshold = useMemo(() => largeThreshold(rule, model.medianLineSize(aggregate)), [model, version, aggregate, rule.mode, rule.multiple, rule.size]);
 
   // Paused: keep showing the lines as they were; the model goes on taking prints. A pause belongs to
   // the view it froze: another symbol or filter ends it.
   const viewKey = `${streamKey}:${aggregate}:${minSize}:${pauseOnHover}`;
   const [pauseState, setPaused] = useState<{ view: string; lines: TapeLine[]; received: number; threshold: number } | null>(null);
   const paused = pauseState?.view === viewKey ? pauseState : null;
-  const lines: LineList = paused?.lines ?? live;
-  const shownThreshold = paused?.threshold ?? threshold;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const statusRef = useRef<HTMLSpanElement>(null);
+  const droppedRef = useRef<HTMLSpanElement>(null);
+  const emptyRef = useRef<HTMLParagraphElement>(null);
+  // The list mounts only once a symbol streams: watch its height from when it exists (a hook that
+  // looked once at mount missed it, and the tape then showed only its spare rows).
+  const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
+  const [height, setHeight] = useState(0);
+  const attachScroll = useCallback((el: HTMLDivElement | null) => {
+    scrollRef.current = el;
+    setScrollEl(el);
+  }, []);
+  useEffect(() => {
+    if (!scrollEl) return;
+    const observer = new ResizeObserver((entries) => setHeight(Math.round(entries[0]!.contentRect.height)));
+    observer.observe(scrollEl);
+    return () => observer.disconnect();
+  }, [scrollEl]);
+  const scrollTop = useRef(0);
+  const decimals = useRef<{ price: number | null; size: number | null }>({ price: null, size: null });
+  const rows = useRef<TapeRows | null>(null);
+  const thresholdCache = useRef<{ model: TapeModel; version: number; key: string; value: number } | null>(null);
+
+  // What the view shows besides the model, for the painter (which runs outside React renders).
+  const viewRef = useRef({ model, aggregate, minSize, rule, paused, height, numberFormat });
+
+  /** Lines, status and counts into the page, straight from the model (no React render per frame). */
+  const paint = useCallback(() => {
+    const { model, aggregate, minSize, rule, paused, height, numberFormat } = viewRef.current;
+    const live = !paused;
+    const lines = paused?.lines ?? model.liveLines({ aggregate, minSize });
+    let threshold = paused?.threshold ?? Infinity;
+    if (live) {
+      // The recent median moves only when prints arrive: once per model version.
+      const key = `${aggregate}:${rule.mode}:${rule.multiple}:${rule.size}`;
+      const cached = thresholdCache.current;
+      if (cached && cached.model === model && cached.version === model.version && cached.key === key) threshold = cached.value;
+      else {
+        threshold = largeThreshold(rule, model.medianLineSize(aggregate));
+        thresholdCache.current = { model, version: model.version, key, value: threshold };
+      }
+    }
+    write(statusRef.current, paused ? `Paused · ${model.received - paused.received} new` : `${lines.length} lines`);
+    statusRef.current?.classList.toggle('warn-text', !!paused);
+    write(droppedRef.current, model.droppedByHost > 0 ? ` · ${model.droppedByHost} skipped by host` : '');
+
+    const scroll = scrollRef.current;
+    const container = rowsRef.current;
+    if (!scroll || !container) return;
+    if (rows.current?.container !== container) rows.current = new TapeRows(container);
+    const rowCount = String(lines.length);
+    if (scroll.getAttribute('aria-rowcount') !== rowCount) scroll.setAttribute('aria-rowcount', rowCount);
+    const fullHeight = `${lines.length * ROW_HEIGHT}px`;
+    if (container.style.height !== fullHeight) container.style.height = fullHeight;
+    if (emptyRef.current) emptyRef.current.hidden = lines.length > 0;
+    const range = visibleRange(scrollTop.current, height, ROW_HEIGHT, lines.length);
+    rows.current.update({
+      lines: lines.slice(range.from, range.to),
+      from: range.from,
+      threshold,
+      priceDecimals: decimals.current.price ?? model.priceDecimals,
+      sizeDecimals: Math.min(8, decimals.current.size ?? model.sizeDecimals),
+      formatKey: numberFormat,
+    });
+  }, []);
+
+  // The view is redrawn at most once per animation frame, however many frames arrive.
+  const paintRequest = useRef(0);
+  const requestPaint = useCallback(() => {
+    if (!paintRequest.current) {
+      paintRequest.current = requestAnimationFrame(() => {
+        paintRequest.current = 0;
+        paint();
+      });
+    }
+  }, [paint]);
+  useEffect(() => () => cancelAnimationFrame(paintRequest.current), []);
+
+  useEffect(() => {
+    if (!venue || !symbol) return;
+    return getApi().subscribe(
+      'trades',
+      { venue, symbol, backlog: BACKLOG },
+      (frame) => {
+        model.push(frame.trades, frame.dropped);
+        decimals.current = { price: frame.priceDecimals, size: frame.sizeDecimals };
+        requestPaint();
+      },
+      (e) => setFailure({ key: `${venue}:${symbol}`, error: e }),
+    );
+  }, [model, venue, symbol, requestPaint]);
+
+  // Settings, pause, size or symbol changed (any render): show it now.
+  useLayoutEffect(() => {
+    viewRef.current = { model, aggregate, minSize, rule, paused, height, numberFormat };
+    paint();
+  });
+
   const pause = () => {
     // A copy: the live list reads the model's ring, which goes on changing.
-    if (pauseOnHover && !paused) setPaused({ view: viewKey, lines: model.lines({ aggregate, minSize }), received: model.received, threshold });
+    if (!pauseOnHover || paused) return;
+    const threshold = largeThreshold(rule, model.medianLineSize(aggregate));
+    setPaused({ view: viewKey, lines: model.lines({ aggregate, minSize }), received: model.received, threshold });
   };
   const resume = () => {
     setPaused(null);
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
-    setScrollTop(0);
+    scrollTop.current = 0;
   };
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const { height } = useSize(scrollRef);
-  const [scrollTop, setScrollTop] = useState(0);
-  const range = visibleRange(scrollTop, height, ROW_HEIGHT, lines.length);
-  const priceDecimals = decimals.price ?? model.priceDecimals;
-  const sizeDecimals = Math.min(8, decimals.size ?? model.sizeDecimals);
   const largeValue = rule.mode === 'median' ? `median:${rule.multiple}` : `size:${rule.size}`;
   const largeSelectRef = useSelectValue(largeValue);
 
@@ -153,9 +211,10 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
         >
           Pause on hover
         </button>
+        {/* Written by the painter with every frame: lines held, or how many arrived while paused. */}
         <span className="panel-meta" aria-label="Tape status">
-          {paused ? <span className="warn-text">Paused · {model.received - paused.received} new</span> : `${lines.length} lines`}
-          {model.droppedByHost > 0 && <span className="warn-text"> · {model.droppedByHost} skipped by host</span>}
+          <span ref={statusRef} />
+          <span className="warn-text" ref={droppedRef} />
         </span>
       </div>
       <StreamProblem error={error} choice={choice} />
@@ -169,49 +228,31 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
             <span />
           </div>
           <div
-            ref={scrollRef}
+            ref={attachScroll}
             className={paused ? 'tape-scroll paused' : 'tape-scroll'}
             role="table"
             aria-label="Time and sales"
-            aria-rowcount={lines.length}
             tabIndex={0}
             onMouseEnter={pause}
             onMouseLeave={resume}
-            onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+            onScroll={(e) => {
+              scrollTop.current = e.currentTarget.scrollTop;
+              requestPaint();
+            }}
           >
-            {lines.length === 0 && <p className="empty-state">Waiting for trades…</p>}
-            <div className="tape-rows" style={{ height: lines.length * ROW_HEIGHT }}>
-              {lines.slice(range.from, range.to).map((line, i) => {
-                const index = range.from + i;
-                const large = line.sizeValue >= shownThreshold;
-                return (
-                  <div
-                    key={line.key}
-                    role="row"
-                    aria-rowindex={index + 1}
-                    className={`tape-row ${line.side}${large ? ' large' : ''}${line.history ? ' history' : ''}`}
-                    style={{ top: index * ROW_HEIGHT }}
-                    title={`${sideName(line.side)}${line.prints > 1 ? `, ${line.prints} prints from ${line.firstPrice} to ${line.price}` : ''}${line.history ? ', sent on subscribe (before it)' : ''}`}
-                  >
-                    <span className="time" role="cell">
-                      {formatTimeOfDay(line.exchangeTs)}
-                    </span>
-                    <span className="price" role="cell">
-                      {formatPriceText(line.price, priceDecimals)}
-                    </span>
-                    <span className="size" role="cell">
-                      {formatSize(line.sizeValue, sizeDecimals)}
-                    </span>
-                    <span className="prints" role="cell">
-                      {line.prints > 1 ? `×${line.prints}` : ''}
-                    </span>
-                  </div>
-                );
-              })}
-            </div>
+            <p className="empty-state" ref={emptyRef}>
+              Waiting for trades…
+            </p>
+            {/* Rows are placed here by TapeRows, not by React. */}
+            <div className="tape-rows" ref={rowsRef} />
           </div>
         </>
       )}
     </div>
   );
+}
+
+/** Set a node's text only when it changes. */
+function write(el: HTMLElement | null, text: string): void {
+  if (el && el.textContent !== text) el.textContent = text;
 }

@@ -184,6 +184,25 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   useEffect(() => {
     scheduleDrawRef.current = scheduleDraw;
   }, [scheduleDraw]);
+  /**
+   * New data is drawn at most once per column interval: live, a column arrives every COLUMN_MS anyway;
+   * a replay at full speed sends a frame every publisher tick (20 a second), and drawing each would cost
+   * the window far more than it shows. The pointer, panning and settings still draw at once.
+   */
+  const lastDataDraw = useRef(0);
+  const dataDrawTimer = useRef(0);
+  const scheduleDataDraw = useCallback(() => {
+    if (dataDrawTimer.current) return;
+    const wait = lastDataDraw.current + COLUMN_MS - performance.now();
+    const drawNow = () => {
+      dataDrawTimer.current = 0;
+      lastDataDraw.current = performance.now();
+      scheduleDraw();
+    };
+    if (wait <= 0) drawNow();
+    else dataDrawTimer.current = window.setTimeout(drawNow, wait);
+  }, [scheduleDraw]);
+  useEffect(() => () => window.clearTimeout(dataDrawTimer.current), []);
   useEffect(() => () => cancelAnimationFrame(drawPending.current), []);
   // The paper market maker filled: show it.
   useEffect(() => scheduleDraw(), [marketMaker.frame, scheduleDraw]);
@@ -244,7 +263,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
               if (columnsRef.current !== columns) return;
               columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
               if (r.trades) columns.addHistoryTrades(r.rowStep, r.trades);
-              scheduleDraw();
+              scheduleDataDraw();
             },
             () => {},
           )
@@ -257,7 +276,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
       };
       send({ from, to });
     },
-    [choice, scheduleDraw],
+    [choice, scheduleDataDraw],
   );
 
   const startOver = useCallback(() => {
@@ -293,7 +312,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
       const visibleMs = (Math.max(width, 600) / COLUMN_PX) * COLUMN_MS;
       loadHistory(frame.ts - HISTORY_SCREENS * visibleMs, columns.oldestTs ?? frame.ts);
     }
-    scheduleDraw();
+    scheduleDataDraw();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [frame]);
 

@@ -170,7 +170,7 @@ export class CellBuilder {
     return { codes, scale: this.scale, changed: true };
   }
 
-  /** Fit the scale to the visible sizes, sampling every stride-th (as fitColourScale would over all of them). */
+  /** Fit the scale to the visible sizes, at most MAX_SCALE_SAMPLES of them taken evenly. */
   private fit(columns: HeatmapColumns, view: View, first: number, last: number, contrast: number): ColourScale | null {
     const bottomRow = view.topRow - ROWS;
     let total = 0;
@@ -178,7 +178,8 @@ export class CellBuilder {
       const c = columns.columns[k]!;
       total += Math.max(0, Math.min(c.sizes.length, view.topRow - c.baseRow) - Math.max(0, bottomRow - c.baseRow));
     }
-    const stride = Math.max(1, Math.floor(total / MAX_SCALE_SAMPLES));
+    // Every stride-th size, evenly over the window (the newest columns included).
+    const stride = Math.max(1, Math.ceil(total / MAX_SCALE_SAMPLES));
     let index = 0;
     let n = 0;
     for (let k = first; k < last; k++) {

@@ -154,3 +154,63 @@ test('past columns load from heatmap.history on open and when scrolling back; Li
   await live.click();
   await expect(live).toBeHidden();
 });
+
+/** Share of the plot's pixels that are light (a light theme's background and thin liquidity). */
+async function lightShare(page: Page): Promise<number> {
+  return page.locator('canvas.heatmap-cells').evaluate(async (el) => {
+    const c = el as HTMLCanvasElement;
+    const bitmap = await createImageBitmap(c);
+    const copy = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width - 80, bitmap.height - 20).data;
+    let light = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! > 3 * 200) light++;
+    return light / (data.length / 4);
+  });
+}
+
+/** The same store the settings page sets: every window of the app follows it. */
+async function setTheme(page: Page, theme: 'dark' | 'light' | 'colour-blind'): Promise<void> {
+  await page.evaluate((t) => {
+    localStorage.setItem('obm.appearance.v1', JSON.stringify({ theme: t, numberFormat: 'grouped' }));
+    new BroadcastChannel('obm:obm.appearance.v1').postMessage('changed');
+  }, theme);
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+}
+
+for (const cap of CAPTURES) {
+  test(`heatmap colour map per theme on ${cap.file}: dark, light (dark cells on light), colour-blind; three screen sizes`, async ({ page, context }, testInfo) => {
+    test.setTimeout(150_000);
+    await dashboard(page);
+    // A third of the other tests' speed: the replay is still playing (in colour, not frozen grey) when
+    // the last screenshot is taken.
+    await startReplay(page, cap.file, cap.speed / 3);
+    if (cap.symbol) await expect(page.getByRole('table', { name: `Order book ladder for ${cap.symbol}` })).toBeVisible({ timeout: 10_000 });
+    const heat = await heatmapWindow(context);
+    const img = heat.getByRole('img', { name: /^Liquidity heatmap for/ });
+    await heat.waitForTimeout(cap.playMs / 2);
+    const name = cap.file.replace(/\.capture\.jsonl$/, '');
+    try {
+      for (const theme of ['light', 'colour-blind', 'dark'] as const) {
+        await setTheme(heat, theme);
+        await expect(img).not.toHaveAttribute('data-frozen', 'true');
+        for (const [w, h] of SIZES) {
+          await heat.setViewportSize({ width: w, height: h });
+          await heat.waitForTimeout(600);
+          await heat.screenshot({ path: testInfo.outputPath(`heatmap-${theme}-${name}-${w}x${h}.png`) });
+        }
+        // Light: a light field with the liquidity dark on it; the dark themes: a dark field.
+        if (theme === 'light') {
+          expect(await lightShare(heat)).toBeGreaterThan(0.6);
+          expect(await darkShare(heat)).toBeLessThan(0.2);
+        } else {
+          expect(await darkShare(heat)).toBeGreaterThan(0.6);
+        }
+      }
+    } finally {
+      await setTheme(heat, 'dark');
+      await heat.close();
+    }
+  });
+}

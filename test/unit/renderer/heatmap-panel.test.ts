@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HeatmapFrame } from '../../../src/shared/contract';
 import { cellCode, fitColourScale, NO_DATA } from '../../../src/renderer/src/panels/heatmap/colormap';
 import { HeatmapColumns } from '../../../src/renderer/src/panels/heatmap/column-store';
-import { buildCells, decimalsOf, lineYs, makeView, MIN_LINE_GAP_PX, niceStep, priceTicks, ROWS, timeTicks, yOfPrice } from '../../../src/renderer/src/panels/heatmap/view';
+import { buildCells, CellBuilder, decimalsOf, SCALE_REFIT_MS, lineYs, makeView, MIN_LINE_GAP_PX, niceStep, priceTicks, ROWS, timeTicks, yOfPrice } from '../../../src/renderer/src/panels/heatmap/view';
 import { seededRandom } from '../../../src/main/venues/demo/market';
 
 const T0 = 1_723_161_254_000;
@@ -131,5 +131,78 @@ describe('heatmap columns and cells', () => {
     // A change of grid starts over.
     store.addFrame(frame(T0 + 1250, 100, 1, () => 1));
     expect(store.columns).toHaveLength(1);
+  });
+});
+
+describe('heatmap cell builder (work only for what changed)', () => {
+  const rowStep = 0.5;
+  function streamed(count: number, seed: number): { store: HeatmapColumns; rand: () => number } {
+    const rand = seededRandom(seed);
+    const store = new HeatmapColumns(250);
+    for (let i = 0; i < count; i++) store.addFrame(frame(T0 + i * 250, 100, rowStep, () => (rand() < 0.2 ? 0 : 1 + rand() * 3 + (rand() < 0.02 ? 50 : 0))));
+    return { store, rand };
+  }
+  const viewAt = (store: HeatmapColumns) => makeView(600, 300, 250, store.newest!.ts + 250, rowStep, Math.floor(100 / rowStep) + ROWS / 2);
+
+  it('builds, column after column, the same codes as a fresh build on the same scale', () => {
+    const { store, rand } = streamed(150, 3);
+    const builder = new CellBuilder();
+    let now = 0;
+    for (let i = 150; i < 260; i++) {
+      store.addFrame(frame(T0 + i * 250, 100, rowStep, () => (rand() < 0.2 ? 0 : 1 + rand() * 3 + (rand() < 0.02 ? 50 : 0))));
+      now += 50; // a frame every 50 ms: the scale is refitted on every fifth
+      const view = viewAt(store);
+      const cells = builder.build(store, view, 3, now);
+      expect(cells.changed).toBe(true);
+      // A fresh build on the scale the incremental one uses gives the same codes, cell for cell.
+      const fresh = buildCells(store, view, 3);
+      if (fresh.scale && cells.scale && fresh.scale.floor === cells.scale.floor && fresh.scale.ceiling === cells.scale.ceiling) {
+        expect(Buffer.from(cells.codes).equals(Buffer.from(fresh.codes))).toBe(true);
+      }
+      // And the scale it uses is never far from the fitted one (refits are paced, not skipped).
+      expect(Math.abs(cells.scale!.floor - fresh.scale!.floor) / fresh.scale!.floor).toBeLessThan(0.25);
+    }
+  });
+
+  it('a draw with nothing new (a pointer move) rebuilds nothing; new rows or contrast rebuild at once', () => {
+    const { store } = streamed(200, 5);
+    const builder = new CellBuilder();
+    const view = viewAt(store);
+    const first = builder.build(store, view, 3, 1000);
+    expect(first.changed).toBe(true);
+    const codes = Uint8Array.from(first.codes);
+    const again = builder.build(store, view, 3, 1010);
+    expect(again.changed).toBe(false);
+    expect(Buffer.from(again.codes).equals(Buffer.from(codes))).toBe(true);
+    // Contrast changes the scale at once, even inside the refit interval.
+    const sharper = builder.build(store, view, 5, 1020);
+    expect(sharper.changed).toBe(true);
+    expect(sharper.scale!.floor).toBeGreaterThan(first.scale!.floor);
+    expect(Buffer.from(sharper.codes).equals(Buffer.from(buildCells(store, view, 5).codes))).toBe(true);
+    // The price window moved: codes for the new rows, at once (on a scale within 3% of a fresh fit's,
+    // so within a few codes of a fresh build, cell for cell).
+    const moved = makeView(600, 300, 250, view.endTs, rowStep, view.topRow + 7);
+    const movedCells = builder.build(store, moved, 5, 1030);
+    expect(movedCells.changed).toBe(true);
+    const fresh = buildCells(store, moved, 5).codes;
+    let worst = 0;
+    for (let i = 0; i < fresh.length; i++) worst = Math.max(worst, Math.abs(movedCells.codes[i]! - fresh[i]!));
+    expect(worst).toBeLessThanOrEqual(4);
+  });
+
+  it('a refit put off while columns stream is due after the interval, even with no new column', () => {
+    const { store } = streamed(200, 9);
+    const builder = new CellBuilder();
+    builder.build(store, viewAt(store), 3, 0);
+    // Walls everywhere in the next five columns: the scale should follow, but not within 250 ms.
+    for (let i = 200; i < 205; i++) store.addFrame(frame(T0 + i * 250, 100, rowStep, () => 500));
+    builder.build(store, viewAt(store), 3, 100);
+    expect(builder.refitPending).toBe(true);
+    const before = builder.build(store, viewAt(store), 3, 150).scale!;
+    const later = builder.build(store, viewAt(store), 3, 100 + SCALE_REFIT_MS);
+    expect(builder.refitPending).toBe(false);
+    const fitted = buildCells(store, viewAt(store), 3).scale!;
+    expect(later.scale!.ceiling).toBeGreaterThan(before.ceiling * 1.5);
+    expect(Math.abs(later.scale!.ceiling - fitted.ceiling)).toBeLessThanOrEqual(0.03 * fitted.ceiling);
   });
 });

@@ -9,14 +9,14 @@ import { useStream } from '../../hooks/useStream';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
 import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
-import { CONTRAST_CHOICES, NO_DATA_RGB } from './colormap';
+import { CONTRAST_CHOICES, noDataRgb } from './colormap';
 import { HeatmapColumns } from './column-store';
 import { drawOverlay, heatmapSideColours } from './overlay';
 import { usePalette } from '../../theme/theme';
 import { paintHeatmapFills, useMarketMakerOverlay } from '../market-maker/overlay';
-import { BUBBLES_OFF, BUY_BUBBLE, SELL_BUBBLE, bubbleAt, bubbleText, drawBubbles, layoutBubbles } from './bubbles';
+import { BUBBLES_OFF, bubbleAt, bubbleColours, bubbleText, drawBubbles, layoutBubbles } from './bubbles';
 import { createCellSurface, type CellSurface } from './surfaces';
-import { buildCells, clockTime, COLUMN_PX, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View, xOfTime, yOfPrice } from './view';
+import { CellBuilder, clockTime, COLUMN_PX, SCALE_REFIT_MS, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View, xOfTime, yOfPrice } from './view';
 import './heatmap.css';
 
 export interface HeatmapSettings {
@@ -88,11 +88,20 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   const history = useRef({ available: true, loading: false, exhausted: false });
   // What draw() needs from the latest render (draw runs from animation frames, outside render).
   const pricePrecision = instrument?.pricePrecision ?? null;
-  const drawState = useRef({ width, height, contrast, frozen, pricePrecision, minTrade });
+  const palette = usePalette();
+  const theme = palette.name;
+  const drawState = useRef({ width, height, contrast, frozen, pricePrecision, minTrade, theme });
   const marketMaker = useMarketMakerOverlay(choice);
   useEffect(() => {
-    drawState.current = { width, height, contrast, frozen, pricePrecision, minTrade };
+    drawState.current = { width, height, contrast, frozen, pricePrecision, minTrade, theme };
   });
+  const cellBuilder = useRef(new CellBuilder());
+  /** What the cell surface shows (codes rebuilt, size, greyness, theme): the same again is not painted again. */
+  const paintedCells = useRef('');
+  const refitTimer = useRef(0);
+  /** scheduleDraw, for the refit timer set inside draw (declared before it). */
+  const scheduleDrawRef = useRef<() => void>(() => {});
+  useEffect(() => () => window.clearTimeout(refitTimer.current), []);
 
   // The cell surface: WebGL where there is any (software GL included), else 2D. `?heatmap=2d` forces 2D.
   useEffect(() => {
@@ -109,7 +118,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   }, []);
 
   const draw = useCallback(() => {
-    const { width: w, height: h, contrast: c, frozen: f, pricePrecision: precision, minTrade: minBubble } = drawState.current;
+    const { width: w, height: h, contrast: c, frozen: f, pricePrecision: precision, minTrade: minBubble, theme: t } = drawState.current;
     const surface = surfaceRef.current;
     const overlay = overlayRef.current;
     const columns = columnsRef.current;
@@ -118,7 +127,8 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const priceDecimals = precision ?? decimalsOf(columns.rowStep || 1);
     if (!newest || columns.rowStep <= 0) {
       viewRef.current = null;
-      surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, background: NO_DATA_RGB, grey: false }, w, h);
+      paintedCells.current = '';
+      surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, background: noDataRgb(t), grey: false, theme: t }, w, h);
       overlay.getContext('2d')?.clearRect(0, 0, overlay.width, overlay.height);
       return;
     }
@@ -131,12 +141,24 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const view = makeView(w, h, columns.columnMs, endTs, columns.rowStep, topRow);
     viewRef.current = view;
     const started = performance.now();
-    const cells = buildCells(columns, view, c);
-    surface.draw({ codes: cells.codes, cols: view.slots, rows: ROWS, x: slotsLeft(view), y: 0, w: view.slots * COLUMN_PX, h: view.plotH, background: NO_DATA_RGB, grey: f !== null }, w, h);
-    if (MEASURE) {
-      // Wait for the cells to be painted, so WebGL and 2D are timed alike (tests compare them).
-      surface.finish();
-      recordDrawTime(overlay, performance.now() - started);
+    const builder = cellBuilder.current;
+    const cells = builder.build(columns, view, c, started);
+    // A refit put off while columns streamed: draw once more when it is due, so the colours settle.
+    if (builder.refitPending && !refitTimer.current) {
+      refitTimer.current = window.setTimeout(() => {
+        refitTimer.current = 0;
+        scheduleDrawRef.current();
+      }, SCALE_REFIT_MS);
+    }
+    const paint = `${w}x${h}|${f !== null}|${t}`;
+    if (cells.changed || paint !== paintedCells.current) {
+      paintedCells.current = paint;
+      surface.draw({ codes: cells.codes, cols: view.slots, rows: ROWS, x: slotsLeft(view), y: 0, w: view.slots * COLUMN_PX, h: view.plotH, background: noDataRgb(t), grey: f !== null, theme: t }, w, h);
+      if (MEASURE) {
+        // Wait for the cells to be painted, so WebGL and 2D are timed alike (tests compare them).
+        surface.finish();
+        recordDrawTime(overlay, performance.now() - started);
+      }
     }
     const hover = hoverRef.current;
     drawOverlay(overlay, view, columns, { frozenLabel: f?.label ?? null, hover: hover ? { x: hover.x, row: rowOfY(view, hover.y) } : null, priceDecimals });
@@ -159,11 +181,32 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
       draw();
     });
   }, [draw]);
+  useEffect(() => {
+    scheduleDrawRef.current = scheduleDraw;
+  }, [scheduleDraw]);
+  /**
+   * New data is drawn at most once per column interval: live, a column arrives every COLUMN_MS anyway;
+   * a replay at full speed sends a frame every publisher tick (20 a second), and drawing each would cost
+   * the window far more than it shows. The pointer, panning and settings still draw at once.
+   */
+  const lastDataDraw = useRef(0);
+  const dataDrawTimer = useRef(0);
+  const scheduleDataDraw = useCallback(() => {
+    if (dataDrawTimer.current) return;
+    const wait = lastDataDraw.current + COLUMN_MS - performance.now();
+    const drawNow = () => {
+      dataDrawTimer.current = 0;
+      lastDataDraw.current = performance.now();
+      scheduleDraw();
+    };
+    if (wait <= 0) drawNow();
+    else dataDrawTimer.current = window.setTimeout(drawNow, wait);
+  }, [scheduleDraw]);
+  useEffect(() => () => window.clearTimeout(dataDrawTimer.current), []);
   useEffect(() => () => cancelAnimationFrame(drawPending.current), []);
   // The paper market maker filled: show it.
   useEffect(() => scheduleDraw(), [marketMaker.frame, scheduleDraw]);
-  // The theme changed: redraw the lines in its colours.
-  const palette = usePalette();
+  // The theme changed: redraw the cells and lines in its colours.
   useEffect(() => scheduleDraw(), [palette, scheduleDraw]);
 
   /** Load past columns in [from, to) from the host's history; a host without one answers 'unavailable' once. */
@@ -220,7 +263,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
               if (columnsRef.current !== columns) return;
               columns.addHistory(r.rowStep, r.columnMs, r.columns, r.oldestTs);
               if (r.trades) columns.addHistoryTrades(r.rowStep, r.trades);
-              scheduleDraw();
+              scheduleDataDraw();
             },
             () => {},
           )
@@ -233,11 +276,12 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
       };
       send({ from, to });
     },
-    [choice, scheduleDraw],
+    [choice, scheduleDataDraw],
   );
 
   const startOver = useCallback(() => {
     columnsRef.current = new HeatmapColumns(COLUMN_MS);
+    cellBuilder.current = new CellBuilder();
     endTsRef.current = null;
     centreRef.current = null;
     history.current = { available: true, loading: false, exhausted: false };
@@ -268,7 +312,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
       const visibleMs = (Math.max(width, 600) / COLUMN_PX) * COLUMN_MS;
       loadHistory(frame.ts - HISTORY_SCREENS * visibleMs, columns.oldestTs ?? frame.ts);
     }
-    scheduleDraw();
+    scheduleDataDraw();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [frame]);
 
@@ -352,7 +396,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
         />
         <span className="legend">
           <span style={{ color: heatmapSideColours().bid }}>— best bid</span> <span style={{ color: heatmapSideColours().ask }}>— best ask</span>{' '}
-          <span style={{ color: BUY_BUBBLE }}>● buy</span> <span style={{ color: SELL_BUBBLE }}>● sell</span>
+          <span style={{ color: bubbleColours().buy }}>● buy</span> <span style={{ color: bubbleColours().sell }}>● sell</span>
         </span>
         {!following && (
           <button
@@ -369,7 +413,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
         )}
       </div>
       <StreamProblem error={error} choice={choice} />
-      <div className="chart-box heatmap-box" ref={boxRef}>
+      <div className="chart-box heatmap-box" ref={boxRef} style={{ background: `rgb(${noDataRgb(theme).join(',')})` }}>
         <canvas ref={cellsRef} className="heatmap-cells" aria-hidden="true" data-renderer={rendererKind ?? undefined} />
         <canvas
           ref={overlayRef}

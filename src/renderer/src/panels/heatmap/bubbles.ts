@@ -2,14 +2,24 @@
  * Trade bubbles over the heatmap: each column slot's prints at their price (one bubble per column and
  * price row, at the row's volume-weighted trade price), area proportional to the volume, coloured by
  * the aggressor: taker buys green, taker sells red, a column and row with both shows the smaller
- * side as a wedge of its share. Bubbles below the minimum size (the heatmap's "Trades ≥" setting) are
+ * side as a wedge of its share (the colour-blind and light themes use their own buy and sell colours). Bubbles below the minimum size (the heatmap's "Trades ≥" setting) are
  * not drawn; the largest visible bubble sets the scale so the biggest prints on screen stand out.
  */
 import type { HeatmapColumns } from './column-store';
+import { currentPalette } from '../../theme/theme';
 import { COLUMN_PX, clockTime, slotsLeft, startTs, xOfTime, yOfPrice, type View } from './view';
 
 export const BUY_BUBBLE = '#3fd68b';
 export const SELL_BUBBLE = '#ff6b5e';
+
+/** Taker buy and sell colours of the bubbles in the current theme (blue and orange where colour-blind safe). */
+export function bubbleColours(): { buy: string; sell: string } {
+  const p = currentPalette();
+  return p.name === 'dark' ? { buy: BUY_BUBBLE, sell: SELL_BUBBLE } : { buy: p.bid, sell: p.ask };
+}
+
+/** Bubbles smaller than this get no wedge (it would not show) and are drawn in one batch per colour. */
+const WEDGE_MIN_RADIUS_PX = 3;
 /** Radius of the largest visible bubble, and the smallest radius drawn, in CSS pixels. */
 export const MAX_RADIUS_PX = 11;
 export const MIN_RADIUS_PX = 1.5;
@@ -59,36 +69,67 @@ export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: read
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const dpr = window.devicePixelRatio || 1;
+  const colours = bubbleColours();
+  const styles = {
+    buy: { line: colours.buy, fill: withAlpha(colours.buy, 0.55), wedge: withAlpha(colours.buy, 0.7) },
+    sell: { line: colours.sell, fill: withAlpha(colours.sell, 0.55), wedge: withAlpha(colours.sell, 0.7) },
+  };
   ctx.save();
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.beginPath();
   ctx.rect(slotsLeft(view), 0, view.plotW - slotsLeft(view), view.plotH);
   ctx.clip();
   ctx.globalAlpha = frozen ? 0.45 : 1;
+  ctx.lineWidth = 1;
+  // Biggest first, one by one with their wedges; the small ones (most of them: the tail of the list,
+  // drawn last anyway) in one path per colour, so a busy screen costs a few fills, not thousands.
+  const small = { buy: new Path2D(), sell: new Path2D() };
   for (const b of bubbles) {
+    if (b === hovered) continue;
     const buyMajor = b.buy >= b.sell;
-    const major = buyMajor ? BUY_BUBBLE : SELL_BUBBLE;
-    const minor = buyMajor ? SELL_BUBBLE : BUY_BUBBLE;
-    const minorShare = Math.min(b.buy, b.sell) / (b.buy + b.sell);
-    ctx.beginPath();
-    ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
-    ctx.fillStyle = withAlpha(major, 0.55);
-    ctx.fill();
-    if (minorShare > 0 && b.r >= 3) {
-      ctx.beginPath();
-      ctx.moveTo(b.x, b.y);
-      ctx.arc(b.x, b.y, b.r, -Math.PI / 2, -Math.PI / 2 + minorShare * Math.PI * 2);
-      ctx.closePath();
-      ctx.fillStyle = withAlpha(minor, 0.7);
-      ctx.fill();
+    if (b.r < WEDGE_MIN_RADIUS_PX) {
+      const path = small[buyMajor ? 'buy' : 'sell'];
+      path.moveTo(b.x + b.r, b.y);
+      path.arc(b.x, b.y, b.r, 0, Math.PI * 2);
+      continue;
     }
-    ctx.beginPath();
-    ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
-    ctx.lineWidth = b === hovered ? 2 : 1;
-    ctx.strokeStyle = b === hovered ? '#ffffff' : major;
-    ctx.stroke();
+    drawBubble(ctx, b, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], styles[buyMajor ? 'buy' : 'sell'].line, 1);
+  }
+  for (const side of ['buy', 'sell'] as const) {
+    ctx.fillStyle = styles[side].fill;
+    ctx.fill(small[side]);
+    ctx.strokeStyle = styles[side].line;
+    ctx.stroke(small[side]);
+  }
+  if (hovered) {
+    const buyMajor = hovered.buy >= hovered.sell;
+    drawBubble(ctx, hovered, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], currentPalette().name === 'light' ? '#1d2530' : '#ffffff', 2);
   }
   ctx.restore();
+}
+
+type BubbleStyle = { line: string; fill: string; wedge: string };
+
+function drawBubble(ctx: CanvasRenderingContext2D, b: Bubble, major: BubbleStyle, minor: BubbleStyle, outline: string, lineWidth: number): void {
+  const minorShare = Math.min(b.buy, b.sell) / (b.buy + b.sell);
+  ctx.beginPath();
+  ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
+  ctx.fillStyle = major.fill;
+  ctx.fill();
+  if (minorShare > 0 && b.r >= WEDGE_MIN_RADIUS_PX) {
+    ctx.beginPath();
+    ctx.moveTo(b.x, b.y);
+    ctx.arc(b.x, b.y, b.r, -Math.PI / 2, -Math.PI / 2 + minorShare * Math.PI * 2);
+    ctx.closePath();
+    ctx.fillStyle = minor.wedge;
+    ctx.fill();
+  }
+  ctx.beginPath();
+  ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
+  ctx.lineWidth = lineWidth;
+  ctx.strokeStyle = outline;
+  ctx.stroke();
+  ctx.lineWidth = 1;
 }
 
 /** The bubble under the pointer (the smallest that holds it), if any. */

@@ -1,29 +1,69 @@
-/**
- * Liquidity colour scale on a dark background: an empty bin is nearly the background, size up to the
- * typical (the scale's floor) stays dim navy, and only what stands out (walls) goes through teal and
- * yellow to white.
- */
-const STOPS: Array<[number, [number, number, number]]> = [
-  [0, [17, 22, 32]],
-  [0.2, [22, 40, 78]],
-  [0.45, [26, 96, 150]],
-  [0.7, [36, 168, 158]],
-  [0.88, [240, 205, 70]],
-  [1, [255, 255, 236]],
-];
+import type { ThemeName } from '../../../../shared/settings';
 
-/** RGB for an intensity in [0, 1]. */
-export function liquidityColor(t: number): [number, number, number] {
+type Rgb = [number, number, number];
+type Stops = ReadonlyArray<readonly [number, Rgb]>;
+
+/**
+ * Liquidity colour scales, one per theme. Each keeps an empty bin near the plot's background and size
+ * up to the typical (the scale's floor) faint, so only what stands out (walls) is strong; luminance
+ * moves one way along each ramp, so a bigger size always reads as more intense.
+ * - dark: from the dark background through navy, teal and yellow to white.
+ * - light: from the light background through pale and deep blue to dark plum (intense is dark).
+ * - colour-blind: a cividis-like ramp (dark blue, neutral grey, yellow): perceptually even, and its
+ *   blue–yellow axis is seen alike by deuteranopes and protanopes.
+ */
+const RAMPS: Record<ThemeName, Stops> = {
+  dark: [
+    [0, [17, 22, 32]],
+    [0.2, [22, 40, 78]],
+    [0.45, [26, 96, 150]],
+    [0.7, [36, 168, 158]],
+    [0.88, [240, 205, 70]],
+    [1, [255, 255, 236]],
+  ],
+  light: [
+    [0, [246, 248, 250]],
+    [0.2, [212, 225, 240]],
+    [0.45, [138, 178, 220]],
+    [0.7, [52, 108, 178]],
+    [0.88, [104, 38, 110]],
+    [1, [38, 8, 44]],
+  ],
+  'colour-blind': [
+    [0, [14, 20, 34]],
+    [0.2, [18, 42, 92]],
+    [0.45, [72, 82, 110]],
+    [0.7, [128, 126, 118]],
+    [0.88, [204, 184, 96]],
+    [1, [255, 236, 80]],
+  ],
+};
+
+/** Background of the plot where there is no data, per theme (also the panel box's background). */
+const NO_DATA_BACKGROUND: Record<ThemeName, Rgb> = {
+  dark: [9, 12, 17],
+  light: [252, 253, 254],
+  'colour-blind': [8, 11, 18],
+};
+
+/** The plot's no-data background in a theme. */
+export function noDataRgb(theme: ThemeName = 'dark'): Rgb {
+  return NO_DATA_BACKGROUND[theme];
+}
+
+/** RGB for an intensity in [0, 1] on a theme's ramp (dark by default). */
+export function liquidityColor(t: number, theme: ThemeName = 'dark'): Rgb {
+  const stops = RAMPS[theme];
   const x = Math.min(1, Math.max(0, t));
-  for (let i = 1; i < STOPS.length; i++) {
-    const [t1, c1] = STOPS[i]!;
+  for (let i = 1; i < stops.length; i++) {
+    const [t1, c1] = stops[i]!;
     if (x <= t1) {
-      const [t0, c0] = STOPS[i - 1]!;
+      const [t0, c0] = stops[i - 1]!;
       const f = (x - t0) / (t1 - t0);
       return [c0[0] + (c1[0] - c0[0]) * f, c0[1] + (c1[1] - c0[1]) * f, c0[2] + (c1[2] - c0[2]) * f];
     }
   }
-  return STOPS.at(-1)![1];
+  return [...stops.at(-1)![1]];
 }
 
 /** The value at a quantile of the non-zero entries (robust colour scaling: one wall does not wash out the rest). */
@@ -72,20 +112,22 @@ export function quantileOfNonZeroScratch(scratch: Float64Array, count: number, q
 
 /** Cell code for a slot with no column (no data: feed not live, before the history): the plot background. */
 export const NO_DATA = 0;
-/** Background of the plot where there is no data. */
-export const NO_DATA_RGB: [number, number, number] = [9, 12, 17];
+/** Background of the plot where there is no data (dark theme; see noDataRgb for the others). */
+export const NO_DATA_RGB: Rgb = NO_DATA_BACKGROUND.dark;
 
 /**
  * Colours for the 256 cell codes as RGBA: code 0 is no data, codes 1..255 are intensities 0..1 through
- * liquidityColor. `grey` gives the same ramp without colour and dimmer (a frozen book).
+ * the theme's ramp. `grey` gives the same ramp without colour and faded towards the background (a
+ * frozen book): darker on the dark themes, lighter on the light one.
  */
-export function cellPalette(grey: boolean): Uint8Array {
+export function cellPalette(grey: boolean, theme: ThemeName = 'dark'): Uint8Array {
   const lut = new Uint8Array(256 * 4);
+  const lightBackground = theme === 'light';
   for (let code = 0; code < 256; code++) {
-    let [r, g, b] = code === NO_DATA ? NO_DATA_RGB : liquidityColor((code - 1) / 254);
+    let [r, g, b] = code === NO_DATA ? NO_DATA_BACKGROUND[theme] : liquidityColor((code - 1) / 254, theme);
     if (grey) {
-      const y = (0.3 * r + 0.59 * g + 0.11 * b) * 0.75;
-      r = g = b = y;
+      const y = 0.3 * r + 0.59 * g + 0.11 * b;
+      r = g = b = lightBackground ? 255 - (255 - y) * 0.75 : y * 0.75;
     }
     lut.set([Math.round(r), Math.round(g), Math.round(b), 255], code * 4);
   }

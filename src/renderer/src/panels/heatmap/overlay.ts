@@ -4,16 +4,65 @@ import { currentPalette } from '../../theme/theme';
 import { COLUMN_PX, lineYs, priceTicks, slotsLeft, startTs, timeTicks, xOfTime, yOfPrice, type View } from './view';
 
 /**
- * Best bid/ask lines: bright on the heatmap's dark field in every theme; the colour-blind theme's
- * blue and orange there.
+ * Best bid/ask lines: bright on the heatmap's dark field (dark and colour-blind themes, the latter in
+ * its blue and orange), the light theme's deeper green and red on its light field.
  */
 export function heatmapSideColours(): { bid: string; ask: string } {
   const p = currentPalette();
-  return p.name === 'colour-blind' ? { bid: p.buy, ask: p.sell } : { bid: '#3fd68b', ask: '#ff6b5e' };
+  if (p.name === 'colour-blind') return { bid: p.buy, ask: p.sell };
+  if (p.name === 'light') return { bid: p.bid, ask: p.ask };
+  return { bid: '#3fd68b', ask: '#ff6b5e' };
 }
-const CASING = 'rgba(5, 8, 12, 0.9)';
-const AXIS_BG = '#0f141b';
-const AXIS_TEXT = '#8c99ab';
+
+/** The overlay's own colours on the theme's plot: axes, grid, line casing, hover, labels. */
+interface Chrome {
+  casing: string;
+  axisBg: string;
+  axisText: string;
+  grid: string;
+  hoverLine: string;
+  hoverBox: string;
+  tagText: string;
+  frozenBg: string;
+  frozenEdge: string;
+  frozenText: string;
+  frozenBid: string;
+  frozenAsk: string;
+}
+
+const DARK_CHROME: Chrome = {
+  casing: 'rgba(5, 8, 12, 0.9)',
+  axisBg: '#0f141b',
+  axisText: '#8c99ab',
+  grid: 'rgba(140, 153, 171, 0.08)',
+  hoverLine: 'rgba(255, 255, 255, 0.35)',
+  hoverBox: '#ffffff',
+  tagText: '#071009',
+  frozenBg: 'rgba(12, 16, 22, 0.85)',
+  frozenEdge: '#c9a227',
+  frozenText: '#f0d58a',
+  frozenBid: '#b4bcc6',
+  frozenAsk: '#7d868f',
+};
+
+const LIGHT_CHROME: Chrome = {
+  casing: 'rgba(255, 255, 255, 0.9)',
+  axisBg: '#f3f5f8',
+  axisText: '#5b6778',
+  grid: 'rgba(60, 72, 88, 0.10)',
+  hoverLine: 'rgba(20, 28, 38, 0.45)',
+  hoverBox: '#1d2530',
+  tagText: '#ffffff',
+  frozenBg: 'rgba(255, 255, 255, 0.9)',
+  frozenEdge: '#a66f00',
+  frozenText: '#6b4700',
+  frozenBid: '#5b6778',
+  frozenAsk: '#98a2b0',
+};
+
+export function heatmapChrome(): Chrome {
+  return currentPalette().name === 'light' ? LIGHT_CHROME : DARK_CHROME;
+}
 const FONT = '11px system-ui, sans-serif';
 
 export interface OverlayState {
@@ -38,10 +87,11 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, view.width, view.height);
   ctx.font = FONT;
+  const chrome = heatmapChrome();
   const prices = priceTicks(view);
 
   // Faint price grid, under the lines.
-  ctx.strokeStyle = 'rgba(140, 153, 171, 0.08)';
+  ctx.strokeStyle = chrome.grid;
   ctx.lineWidth = 1;
   ctx.beginPath();
   for (const t of prices) {
@@ -55,12 +105,12 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
   ctx.beginPath();
   ctx.rect(slotsLeft(view), 0, view.plotW - slotsLeft(view), view.plotH);
   ctx.clip();
-  drawBestLines(ctx, view, columns, state.frozenLabel !== null);
+  drawBestLines(ctx, view, columns, state.frozenLabel !== null, chrome);
   if (state.hover) {
     const x0 = Math.floor((state.hover.x - slotsLeft(view)) / COLUMN_PX) * COLUMN_PX + slotsLeft(view);
     const y0 = yOfPrice(view, (state.hover.row + 1) * view.rowStep);
     const y1 = yOfPrice(view, state.hover.row * view.rowStep);
-    ctx.strokeStyle = 'rgba(255, 255, 255, 0.35)';
+    ctx.strokeStyle = chrome.hoverLine;
     ctx.setLineDash([3, 3]);
     ctx.beginPath();
     ctx.moveTo(slotsLeft(view), (y0 + y1) / 2);
@@ -69,15 +119,15 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
     ctx.lineTo(x0 + COLUMN_PX / 2, view.plotH);
     ctx.stroke();
     ctx.setLineDash([]);
-    ctx.strokeStyle = '#ffffff';
+    ctx.strokeStyle = chrome.hoverBox;
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, COLUMN_PX + 1, Math.max(1, y1 - y0) + 1);
   }
   ctx.restore();
 
   // Price axis.
-  ctx.fillStyle = AXIS_BG;
+  ctx.fillStyle = chrome.axisBg;
   ctx.fillRect(view.plotW, 0, view.width - view.plotW, view.height);
-  ctx.fillStyle = AXIS_TEXT;
+  ctx.fillStyle = chrome.axisText;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
   const tags = priceTags(view, columns);
@@ -87,12 +137,12 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
     if (tags.some((tag) => Math.abs(tag.top + TAG_H / 2 - t.pos) < TAG_H)) continue;
     ctx.fillText(t.label, view.plotW + 7, t.pos);
   }
-  drawPriceTags(ctx, view, tags, state.priceDecimals);
+  drawPriceTags(ctx, view, tags, state.priceDecimals, chrome.tagText);
 
   // Time axis.
-  ctx.fillStyle = AXIS_BG;
+  ctx.fillStyle = chrome.axisBg;
   ctx.fillRect(0, view.plotH, view.plotW, view.height - view.plotH);
-  ctx.fillStyle = AXIS_TEXT;
+  ctx.fillStyle = chrome.axisText;
   ctx.textAlign = 'center';
   for (const t of timeTicks(view)) {
     ctx.fillRect(Math.round(t.pos), view.plotH, 1, 4);
@@ -105,11 +155,11 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
     const tw = ctx.measureText(text).width;
     const cx = (slotsLeft(view) + view.plotW) / 2;
     const cy = 26;
-    ctx.fillStyle = 'rgba(12, 16, 22, 0.85)';
+    ctx.fillStyle = chrome.frozenBg;
     ctx.fillRect(cx - tw / 2 - 10, cy - 13, tw + 20, 26);
-    ctx.strokeStyle = '#c9a227';
+    ctx.strokeStyle = chrome.frozenEdge;
     ctx.strokeRect(cx - tw / 2 - 10 + 0.5, cy - 13 + 0.5, tw + 19, 25);
-    ctx.fillStyle = '#f0d58a';
+    ctx.fillStyle = chrome.frozenText;
     ctx.textAlign = 'center';
     ctx.fillText(text, cx, cy + 1);
   }
@@ -120,7 +170,7 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
  * the next column by a thin riser. The risers are drawn first and thin, so when the price jumps several
  * rows at a one-tick spread the bid's riser does not hide the ask's level, or the reverse.
  */
-function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, frozen: boolean): void {
+function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: HeatmapColumns, frozen: boolean, chrome: Chrome): void {
   const from = Math.max(0, columns.firstEndingAfter(startTs(view)) - 1);
   const levels = { bid: new Path2D(), ask: new Path2D() };
   const risers = { bid: new Path2D(), ask: new Path2D() };
@@ -151,7 +201,7 @@ function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: Heatm
     }
   }
   const sides = heatmapSideColours();
-  const colour = { bid: frozen ? '#b4bcc6' : sides.bid, ask: frozen ? '#7d868f' : sides.ask };
+  const colour = { bid: frozen ? chrome.frozenBid : sides.bid, ask: frozen ? chrome.frozenAsk : sides.ask };
   ctx.lineCap = 'butt';
   ctx.lineWidth = 1;
   for (const side of ['ask', 'bid'] as const) {
@@ -161,7 +211,7 @@ function drawBestLines(ctx: CanvasRenderingContext2D, view: View, columns: Heatm
   }
   ctx.globalAlpha = 1;
   for (const side of ['ask', 'bid'] as const) {
-    ctx.strokeStyle = CASING;
+    ctx.strokeStyle = chrome.casing;
     ctx.lineWidth = 4;
     ctx.stroke(levels[side]);
     ctx.strokeStyle = colour[side];
@@ -200,12 +250,12 @@ function priceTags(view: View, columns: HeatmapColumns): PriceTag[] {
   return tags;
 }
 
-function drawPriceTags(ctx: CanvasRenderingContext2D, view: View, tags: PriceTag[], decimals: number): void {
+function drawPriceTags(ctx: CanvasRenderingContext2D, view: View, tags: PriceTag[], decimals: number, textColour: string): void {
   ctx.textAlign = 'left';
   for (const tag of tags) {
     ctx.fillStyle = tag.colour;
     ctx.fillRect(view.plotW + 1, tag.top, view.width - view.plotW - 1, TAG_H);
-    ctx.fillStyle = '#071009';
+    ctx.fillStyle = textColour;
     ctx.fillText(tag.price.toFixed(decimals), view.plotW + 5, tag.top + TAG_H / 2 + 1);
   }
 }

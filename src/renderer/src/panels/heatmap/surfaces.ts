@@ -6,6 +6,7 @@
  * `new Function`, which the app's Content-Security-Policy rightly refuses; twgl.js does not.)
  */
 import * as twgl from 'twgl.js';
+import type { ThemeName } from '../../../../shared/settings';
 import { cellPalette } from './colormap';
 
 export interface CellImage {
@@ -22,6 +23,8 @@ export interface CellImage {
   background: [number, number, number];
   /** Draw without colour, dimmed (a frozen book). */
   grey: boolean;
+  /** Whose colour map the codes are painted with. */
+  theme: ThemeName;
 }
 
 export interface CellSurface {
@@ -85,7 +88,8 @@ class WebGLSurface implements CellSurface {
   private readonly program: twgl.ProgramInfo;
   private readonly quad: twgl.BufferInfo;
   private readonly cells: WebGLTexture;
-  private readonly palettes: { colour: WebGLTexture; grey: WebGLTexture };
+  /** Palette textures by theme and greyness, made when first needed. */
+  private readonly palettes = new Map<string, WebGLTexture>();
   private cellsShape = '';
 
   constructor(private readonly canvas: HTMLCanvasElement) {
@@ -97,10 +101,22 @@ class WebGLSurface implements CellSurface {
     if (!program) throw new Error('heatmap shaders did not compile');
     this.program = program;
     this.quad = twgl.createBufferInfoFromArrays(gl, { corner: { numComponents: 2, data: [0, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1] } });
-    const texture = (width: number, src: Uint8Array, format: number) =>
-      twgl.createTexture(gl, { width, height: 1, src, format, type: gl.UNSIGNED_BYTE, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE, unpackAlignment: 1, auto: false });
-    this.cells = texture(1, new Uint8Array(1), gl.LUMINANCE);
-    this.palettes = { colour: texture(256, cellPalette(false), gl.RGBA), grey: texture(256, cellPalette(true), gl.RGBA) };
+    this.cells = this.texture(1, new Uint8Array(1), gl.LUMINANCE);
+  }
+
+  private texture(width: number, src: Uint8Array, format: number): WebGLTexture {
+    const gl = this.gl;
+    return twgl.createTexture(gl, { width, height: 1, src, format, type: gl.UNSIGNED_BYTE, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE, unpackAlignment: 1, auto: false });
+  }
+
+  private palette(theme: ThemeName, grey: boolean): WebGLTexture {
+    const key = `${theme}:${grey}`;
+    let texture = this.palettes.get(key);
+    if (!texture) {
+      texture = this.texture(256, cellPalette(grey, theme), this.gl.RGBA);
+      this.palettes.set(key, texture);
+    }
+    return texture;
   }
 
   draw(image: CellImage, width: number, height: number): void {
@@ -129,7 +145,7 @@ class WebGLSurface implements CellSurface {
     twgl.setUniforms(this.program, {
       rect: [clipX(image.x), clipY(image.y + image.h), clipX(image.x + image.w), clipY(image.y)],
       cells: this.cells,
-      palette: image.grey ? this.palettes.grey : this.palettes.colour,
+      palette: this.palette(image.theme, image.grey),
     });
     twgl.drawBufferInfo(gl, this.quad);
   }
@@ -141,7 +157,7 @@ class WebGLSurface implements CellSurface {
   /** Free what this surface made; the context stays with the canvas (a remount gets it back). */
   destroy(): void {
     const gl = this.gl;
-    for (const t of [this.cells, this.palettes.colour, this.palettes.grey]) gl.deleteTexture(t);
+    for (const t of [this.cells, ...this.palettes.values()]) gl.deleteTexture(t);
     gl.deleteProgram(this.program.program);
     for (const attrib of Object.values(this.quad.attribs ?? {})) gl.deleteBuffer(attrib.buffer);
   }
@@ -151,7 +167,7 @@ class Canvas2DSurface implements CellSurface {
   readonly kind = '2d' as const;
   private readonly offscreen = document.createElement('canvas');
   private image: ImageData | null = null;
-  private readonly palettes = { colour: cellPalette(false), grey: cellPalette(true) };
+  private readonly palettes = new Map<string, Uint8Array>();
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
@@ -169,7 +185,12 @@ class Canvas2DSurface implements CellSurface {
       this.offscreen.height = image.rows;
       this.image = new ImageData(image.cols, image.rows);
     }
-    const palette = image.grey ? this.palettes.grey : this.palettes.colour;
+    const key = `${image.theme}:${image.grey}`;
+    let palette = this.palettes.get(key);
+    if (!palette) {
+      palette = cellPalette(image.grey, image.theme);
+      this.palettes.set(key, palette);
+    }
     // One 32-bit write per pixel: the palette as RGBA words in the platform's byte order.
     const pixels = new Uint32Array(this.image.data.buffer);
     const words = new Uint32Array(palette.buffer, palette.byteOffset, 256);

@@ -1,5 +1,5 @@
 import { cellCode, fitColourScale, NO_DATA, type ColourScale } from './colormap';
-import type { HeatmapColumns } from './column-store';
+import type { HeatColumn, HeatmapColumns } from './column-store';
 
 /** Width of one column slot on screen. */
 export const COLUMN_PX = 3;
@@ -76,46 +76,147 @@ export interface Cells {
   /** slots × ROWS cell codes, row 0 at the top (see colormap: 0 no data, 1 empty bin, 2..255 size). */
   codes: Uint8Array;
   scale: ColourScale | null;
+  /** False when nothing on screen changed since the last build (the same codes: no need to paint them again). */
+  changed: boolean;
 }
 
-/** Reused between draws (one heatmap draws at a time: drawing is synchronous). */
-const scratch = { sizes: new Float64Array(0), codes: new Uint8Array(0) };
+/** The colour scale is fitted again at most this often while columns arrive (not on every draw). */
+export const SCALE_REFIT_MS = 250;
+/** A refitted scale within this share of the one in use keeps the one in use (steady colours, cached codes stay valid). */
+const SCALE_KEEP_RATIO = 0.03;
+
+/**
+ * Builds the cell codes for a view, doing only what changed since the last build: a column's 120 codes
+ * are computed once per colour scale and window of rows and then copied, so while the book streams only
+ * the new columns cost anything. The colour scale is fitted to what is visible (quantiles of up to 8k
+ * sampled sizes) when the window, contrast or grid changes, and otherwise at most every SCALE_REFIT_MS
+ * as columns arrive; a pointer move over an unchanged view rebuilds nothing.
+ */
+export class CellBuilder {
+  private codes = new Uint8Array(0);
+  private scale: ColourScale | null = null;
+  private fittedAt = -Infinity;
+  /** The rows, contrast, grid and width the scale and the cached column codes are for. */
+  private viewKey = '';
+  /** The columns the codes were built from (columns are replaced, never changed in place). */
+  private heldArray: HeatColumn[] | null = null;
+  private heldLength = -1;
+  private heldNewest: HeatColumn | undefined = undefined;
+  private heldEndTs = -1;
+  /** Each column's codes on the current scale and rows. */
+  private columnCodes = new WeakMap<HeatColumn, Uint8Array>();
+  /** Columns changed since the scale was last fitted (a refit is due once SCALE_REFIT_MS has passed). */
+  private scaleStale = false;
+  private readonly samples = new Float64Array(MAX_SCALE_SAMPLES);
+
+  /** Whether a refit was put off (the caller draws again after SCALE_REFIT_MS so the colours settle). */
+  get refitPending(): boolean {
+    return this.scaleStale;
+  }
+
+  /** `now` (ms) paces the refits; `refit` forces one. */
+  build(columns: HeatmapColumns, view: View, contrast: number, now: number, refit = false): Cells {
+    const start = startTs(view);
+    const first = Math.max(0, columns.firstEndingAfter(start) - 1);
+    let last = first;
+    while (last < columns.columns.length && columns.columns[last]!.ts < view.endTs) last++;
+    const newest = columns.columns[last - 1];
+    const viewKey = `${view.topRow}|${contrast}|${view.rowStep}|${view.slots}`;
+    const viewChanged = viewKey !== this.viewKey;
+    const dataChanged = columns.columns !== this.heldArray || columns.columns.length !== this.heldLength || newest !== this.heldNewest || view.endTs !== this.heldEndTs;
+    const refitDue = this.scaleStale && now - this.fittedAt >= SCALE_REFIT_MS;
+    if (!refit && !viewChanged && !dataChanged && !refitDue) return { codes: this.codes, scale: this.scale, changed: false };
+    if (viewChanged) this.columnCodes = new WeakMap();
+    let scaleChanged = false;
+    if (refit || viewChanged || now - this.fittedAt >= SCALE_REFIT_MS) {
+      const fitted = this.fit(columns, view, first, last, contrast);
+      this.fittedAt = now;
+      this.scaleStale = false;
+      if (!sameScale(fitted, this.scale)) {
+        this.scale = fitted;
+        this.columnCodes = new WeakMap();
+        scaleChanged = true;
+      }
+    } else {
+      this.scaleStale = true;
+    }
+    if (!refit && !viewChanged && !dataChanged && !scaleChanged) return { codes: this.codes, scale: this.scale, changed: false };
+    this.viewKey = viewKey;
+    this.heldArray = columns.columns;
+    this.heldLength = columns.columns.length;
+    this.heldNewest = newest;
+    this.heldEndTs = view.endTs;
+
+    const cellCount = view.slots * ROWS;
+    if (this.codes.length !== cellCount) this.codes = new Uint8Array(cellCount);
+    const codes = this.codes;
+    codes.fill(NO_DATA);
+    for (let k = first; k < last; k++) {
+      const c = columns.columns[k]!;
+      const s0 = Math.max(0, Math.floor((c.ts - start) / view.columnMs));
+      const s1 = Math.min(view.slots, Math.ceil((columns.endOf(k) - start) / view.columnMs));
+      if (s1 <= s0) continue;
+      let column = this.columnCodes.get(c);
+      if (!column) {
+        column = columnCodesFor(c, view.topRow, this.scale);
+        this.columnCodes.set(c, column);
+      }
+      for (let r = 0; r < ROWS; r++) {
+        const code = column[r]!;
+        const rowOffset = r * view.slots;
+        for (let s = s0; s < s1; s++) codes[rowOffset + s] = code;
+      }
+    }
+    return { codes, scale: this.scale, changed: true };
+  }
+
+  /** Fit the scale to the visible sizes, at most MAX_SCALE_SAMPLES of them taken evenly. */
+  private fit(columns: HeatmapColumns, view: View, first: number, last: number, contrast: number): ColourScale | null {
+    const bottomRow = view.topRow - ROWS;
+    let total = 0;
+    for (let k = first; k < last; k++) {
+      const c = columns.columns[k]!;
+      total += Math.max(0, Math.min(c.sizes.length, view.topRow - c.baseRow) - Math.max(0, bottomRow - c.baseRow));
+    }
+    // Every stride-th size, evenly over the window (the newest columns included).
+    const stride = Math.max(1, Math.ceil(total / MAX_SCALE_SAMPLES));
+    let index = 0;
+    let n = 0;
+    for (let k = first; k < last; k++) {
+      const c = columns.columns[k]!;
+      const lo = Math.max(0, bottomRow - c.baseRow);
+      const hi = Math.min(c.sizes.length, view.topRow - c.baseRow);
+      // The first sampled index in this column: the next multiple of the stride.
+      let i = lo + ((stride - (index % stride)) % stride);
+      index += Math.max(0, hi - lo);
+      for (; i < hi && n < this.samples.length; i += stride) this.samples[n++] = c.sizes[i]!;
+    }
+    return fitColourScale(this.samples, n, contrast);
+  }
+}
+
+/** Most sizes sampled for the scale's quantiles. */
+const MAX_SCALE_SAMPLES = 8192;
+
+function sameScale(a: ColourScale | null, b: ColourScale | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Math.abs(a.floor - b.floor) <= SCALE_KEEP_RATIO * b.floor && Math.abs(a.ceiling - b.ceiling) <= SCALE_KEEP_RATIO * b.ceiling;
+}
+
+/** A column's codes for rows topRow-1 (index 0) down to topRow-ROWS, on a scale (none: all empty). */
+function columnCodesFor(c: HeatColumn, topRow: number, scale: ColourScale | null): Uint8Array {
+  const out = new Uint8Array(ROWS);
+  for (let r = 0; r < ROWS; r++) {
+    const i = topRow - 1 - r - c.baseRow;
+    const size = i >= 0 && i < c.sizes.length ? c.sizes[i]! : 0;
+    out[r] = scale ? cellCode(size, scale) : 1;
+  }
+  return out;
+}
 
 /** Fill the cell codes for the view: each column on the slots it covers, coloured by a scale fitted to what is visible. */
 export function buildCells(columns: HeatmapColumns, view: View, contrast: number): Cells {
-  const cellCount = view.slots * ROWS;
-  if (scratch.codes.length !== cellCount) scratch.codes = new Uint8Array(cellCount);
-  const codes = scratch.codes;
-  codes.fill(NO_DATA);
-  const start = startTs(view);
-  const first = Math.max(0, columns.firstEndingAfter(start) - 1);
-  let last = first;
-  while (last < columns.columns.length && columns.columns[last]!.ts < view.endTs) last++;
-  const bottomRow = view.topRow - ROWS;
-  // Pass 1: the visible sizes, for the scale.
-  let n = 0;
-  if (scratch.sizes.length < (last - first) * ROWS) scratch.sizes = new Float64Array((last - first) * ROWS * 2);
-  for (let k = first; k < last; k++) {
-    const c = columns.columns[k]!;
-    const lo = Math.max(0, bottomRow - c.baseRow);
-    const hi = Math.min(c.sizes.length, view.topRow - c.baseRow);
-    for (let i = lo; i < hi; i++) scratch.sizes[n++] = c.sizes[i]!;
-  }
-  const scale = fitColourScale(scratch.sizes, n, contrast);
-  // Pass 2: codes.
-  for (let k = first; k < last; k++) {
-    const c = columns.columns[k]!;
-    const s0 = Math.max(0, Math.floor((c.ts - start) / view.columnMs));
-    const s1 = Math.min(view.slots, Math.ceil((columns.endOf(k) - start) / view.columnMs));
-    for (let r = 0; r < ROWS; r++) {
-      const i = view.topRow - 1 - r - c.baseRow;
-      const size = i >= 0 && i < c.sizes.length ? c.sizes[i]! : 0;
-      const code = scale ? cellCode(size, scale) : 1;
-      const rowOffset = r * view.slots;
-      for (let s = s0; s < s1; s++) codes[rowOffset + s] = code;
-    }
-  }
-  return { codes, scale };
+  return new CellBuilder().build(columns, view, contrast, 0, true);
 }
 
 /** 1, 2 or 5 × a power of ten, at least `raw`. */

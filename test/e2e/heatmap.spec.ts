@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openDashboard, openHeatmapWindow, screenshotAtSizes, startReplay, stopReplay } from '../support/e2e-replay';
+import { openDashboard, openHeatmapWindow, SCREEN_SIZES, screenshotAtSizes, startReplay, stopReplay } from '../support/e2e-replay';
 
 /**
  * The liquidity heatmap on real captures of different magnitudes, in its own window at three screen
@@ -173,8 +173,9 @@ async function lightShare(page: Page): Promise<number> {
 /** The same store the settings page sets: every window of the app follows it. */
 async function setTheme(page: Page, theme: 'dark' | 'light' | 'colour-blind'): Promise<void> {
   await page.evaluate((t) => {
-    localStorage.setItem('obm.appearance.v1', JSON.stringify({ theme: t, numberFormat: 'grouped' }));
-    new BroadcastChannel('obm:obm.appearance.v1').postMessage('changed');
+    const text = JSON.stringify({ theme: t, numberFormat: 'grouped' });
+    localStorage.setItem('obm.appearance.v1', text);
+    new BroadcastChannel('obm:obm.appearance.v1').postMessage(text);
   }, theme);
   await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
 }
@@ -182,12 +183,12 @@ async function setTheme(page: Page, theme: 'dark' | 'light' | 'colour-blind'): P
 for (const cap of CAPTURES) {
   test(`heatmap colour map per theme on ${cap.file}: dark, light (dark cells on light), colour-blind; three screen sizes`, async ({ page, context }, testInfo) => {
     test.setTimeout(150_000);
-    await dashboard(page);
+    await openDashboard(page);
     // A third of the other tests' speed: the replay is still playing (in colour, not frozen grey) when
     // the last screenshot is taken.
     await startReplay(page, cap.file, cap.speed / 3);
     if (cap.symbol) await expect(page.getByRole('table', { name: `Order book ladder for ${cap.symbol}` })).toBeVisible({ timeout: 10_000 });
-    const heat = await heatmapWindow(context);
+    const heat = await openHeatmapWindow(context, 'heatmap-e2e');
     const img = heat.getByRole('img', { name: /^Liquidity heatmap for/ });
     await heat.waitForTimeout(cap.playMs / 2);
     const name = cap.file.replace(/\.capture\.jsonl$/, '');
@@ -195,7 +196,7 @@ for (const cap of CAPTURES) {
       for (const theme of ['light', 'colour-blind', 'dark'] as const) {
         await setTheme(heat, theme);
         await expect(img).not.toHaveAttribute('data-frozen', 'true');
-        for (const [w, h] of SIZES) {
+        for (const [w, h] of SCREEN_SIZES) {
           await heat.setViewportSize({ width: w, height: h });
           await heat.waitForTimeout(600);
           await heat.screenshot({ path: testInfo.outputPath(`heatmap-${theme}-${name}-${w}x${h}.png`) });

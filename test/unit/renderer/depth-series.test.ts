@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthSeries, emptyColumns } from '../../../src/renderer/src/panels/depth/DepthPanel';
+import { depthSeries, emptyColumns } from '../../../src/renderer/src/panels/depth/depth-series';
 import type { DepthFrame } from '../../../src/shared/contract';
 
 const frame = (mid: number | null, bidSizes: number[], askSizes: number[]): DepthFrame => ({
@@ -17,7 +17,7 @@ const frame = (mid: number | null, bidSizes: number[], askSizes: number[]): Dept
 describe('depth chart columns', () => {
   it('lays bids out from the far bucket in to mid, then asks outwards, with cumulative totals from mid', () => {
     const [x, bidCum, askCum, bidBar, askBar] = depthSeries(frame(100, [1, 2], [3, 4]));
-    expect(x.map((v) => Number(v!.toFixed(6)))).toEqual([99.85, 99.95, 100.05, 100.15]);
+    expect((x as number[]).map((v) => Number(v.toFixed(6)))).toEqual([99.85, 99.95, 100.05, 100.15]);
     expect(bidCum).toEqual([3, 1, null, null]);
     expect(askCum).toEqual([null, null, 3, 7]);
     expect(bidBar).toEqual([2, 1, null, null]);
@@ -30,10 +30,10 @@ describe('depth chart columns', () => {
     const second = depthSeries(frame(200, [5], [6]), columns);
     expect(second).toBe(first);
     expect(second[0]).toBe(columns.x);
-    expect(second.map((c) => c.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(second.map((c: ArrayLike<unknown>) => c.length)).toEqual([2, 2, 2, 2, 2]);
     expect(second[0][0]).toBeCloseTo(199.9, 9);
     expect(second[1]).toEqual([5, null]);
     expect(second[2]).toEqual([null, 6]);
-    expect(depthSeries(frame(null, [1], [1]), columns).map((c) => c.length)).toEqual([0, 0, 0, 0, 0]);
+    expect(depthSeries(frame(null, [1], [1]), columns).map((c: ArrayLike<unknown>) => c.length)).toEqual([0, 0, 0, 0, 0]);
   });
 });

@@ -27,6 +27,9 @@ export function topOfBookSource(updates: BookUpdates, feed: SymbolFeed): FrameSo
     const book = feed.book;
     const bid = book.bestBid();
     const ask = book.bestAsk();
+    // A book that has had no event yet (a feed made anew, e.g. for a replay) is empty at no known time:
+    // a point at the wall clock would pull a replay's chart from its recorded time to the present.
+    if (!bid && !ask && feed.lastLocalTs === 0) return;
     if (seen && bid?.price === lastBid && bid?.sizeText === lastBidSize && ask?.price === lastAsk && ask?.sizeText === lastAskSize) return;
     seen = true;
     lastBid = bid?.price;

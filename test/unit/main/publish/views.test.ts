@@ -80,6 +80,21 @@ describe('book views', () => {
   });
 });
 
+describe('top of book view, before the first event', () => {
+  it('sends no point for an empty book with no event time (never one at the wall clock)', () => {
+    const feed = new SymbolFeed('demo', 'T', { onBook: () => {}, onState: () => {} });
+    const listeners = new Set<BookListener>();
+    const updates = { onBook: (l: BookListener) => (listeners.add(l), () => void listeners.delete(l)) };
+    const src = topOfBookSource(updates, feed);
+    expect((src.build() as TopOfBookFrame).points).toEqual([]);
+    feed.book.applySnapshot([['10.1', '1']], [['10.2', '1']]);
+    feed.lastLocalTs = 1_723_161_254_000;
+    for (const l of listeners) l(feed, { venue: 'demo', symbol: 'T', kind: 'snapshot', bids: [], asks: [], localTs: feed.lastLocalTs });
+    expect((src.build() as TopOfBookFrame).points).toEqual([{ t: 1_723_161_254_000, bid: 10.1, ask: 10.2, bidSize: 1, askSize: 1 }]);
+    src.dispose!();
+  });
+});
+
 describe('ladder grouping', () => {
   it('sums levels into rows of N ticks, rounding away from the spread, with exact prices', () => {
     const feed = feedWith(

@@ -1,16 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { DepthFrame, LadderFrame } from '../../../../shared/contract';
+import type { ContractErrorInfo, DepthFrame, LadderFrame } from '../../../../shared/contract';
+import { getApi } from '../../api';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useSize } from '../../hooks/useSize';
-import { useStream } from '../../hooks/useStream';
 import { withAlpha } from '../../theme/palette';
 import { usePalette } from '../../theme/theme';
 import type { PanelProps } from '../types';
+import { depthSeries, emptyColumns, type DepthColumns } from './depth-series';
 
 export interface DepthSettings {
   rangeBps: number;
@@ -55,7 +56,9 @@ export function autoDepthRange(ladder: LadderFrame): number | null {
  * holds no text, and this is how tests and assistive tools can read the axis.
  */
 function shownLabels(box: HTMLElement, name: 'xLabels' | 'yLabels', labels: string[]): string[] {
-  box.dataset[name] = labels.filter(Boolean).join(' | ');
+  const text = labels.filter(Boolean).join(' | ');
+  // Written only when it changes: the axes are redrawn with every frame.
+  if (box.dataset[name] !== text) box.dataset[name] = text;
   return labels;
 }
 
@@ -66,68 +69,123 @@ function tickIncrements(tick: number): number[] {
   return out;
 }
 
-/** Chart data on one price axis: bids (left of mid) then asks, cumulative curves and per-bucket bars. */
-export function depthSeries(f: DepthFrame): uPlot.AlignedData {
-  const n = f.bidSizes.length;
-  const x: number[] = [];
-  const bidCum: Array<number | null> = [];
-  const askCum: Array<number | null> = [];
-  const bidBar: Array<number | null> = [];
-  const askBar: Array<number | null> = [];
-  if (f.mid === null) return [[], [], [], [], []];
-  let cum = 0;
-  const bidCumOut: number[] = [];
-  for (let i = 0; i < n; i++) bidCumOut.push((cum += f.bidSizes[i]!));
-  for (let i = n - 1; i >= 0; i--) {
-    x.push(f.mid * (1 - ((i + 0.5) * f.bucketBps) / 10_000));
-    bidCum.push(bidCumOut[i]!);
-    askCum.push(null);
-    bidBar.push(f.bidSizes[i]!);
-    askBar.push(null);
-  }
-  cum = 0;
-  for (let i = 0; i < n; i++) {
-    cum += f.askSizes[i]!;
-    x.push(f.mid * (1 + ((i + 0.5) * f.bucketBps) / 10_000));
-    bidCum.push(null);
-    askCum.push(cum);
-    bidBar.push(null);
-    askBar.push(f.askSizes[i]!);
-  }
-  return [x, bidCum, askCum, bidBar, askBar];
+/** What the toolbar and the empty-chart note show: changes far less often than the chart. */
+interface DepthStatus {
+  key: string;
+  state: DepthFrame['state'] | null;
+  hasData: boolean;
+  /** The range the frames cover (bps), as the main process chose it. */
+  shownRange: number | null;
 }
 
-/** Depth: cumulative size curves and mirrored per-bucket bars (bids left, asks right) within ±range of mid. */
+function hasDepth(f: DepthFrame): boolean {
+  if (f.mid === null) return false;
+  for (const s of f.bidSizes) if (s > 0) return true;
+  for (const s of f.askSizes) if (s > 0) return true;
+  return false;
+}
+
+function sum(values: number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+/**
+ * Depth: cumulative size curves and mirrored per-bucket bars (bids left, asks right) within ±range of mid.
+ * Frames go straight to the chart, drawn at most once per animation frame, and the totals are written
+ * into their spans: React renders only when the state, the range or the presence of data changes.
+ */
 export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSettings>) {
   const rangeBps = settings.rangeBps ?? 0;
   const auto = rangeBps === 0;
   const key = choice ? `${choice.venue}:${choice.symbol}` : '';
   const fmt = useMarketFormat(choice);
   // Auto: the range comes from the book's own top levels, and moves only when it is far off (×2.5).
-  const ladder = useStream('book.ladder', auto && choice ? { venue: choice.venue, symbol: choice.symbol, depth: AUTO_LEVELS, group: 1 } : null, auto ? `depth-auto:${key}` : '').frame;
   const [autoRange, setAutoRange] = useState<{ key: string; bps: number } | null>(null);
-  const proposed = ladder ? autoDepthRange(ladder) : null;
   const current = autoRange?.key === key ? autoRange.bps : null;
-  if (auto && proposed !== null && (current === null || proposed / current >= 2.5 || proposed / current <= 0.4)) setAutoRange({ key, bps: proposed });
+  useEffect(() => {
+    if (!auto || !choice) return;
+    let held: number | null = null;
+    return getApi().subscribe('book.ladder', { venue: choice.venue, symbol: choice.symbol, depth: AUTO_LEVELS, group: 1 }, (ladder) => {
+      const proposed = autoDepthRange(ladder);
+      if (proposed === null || (held !== null && proposed / held < 2.5 && proposed / held > 0.4)) return;
+      held = proposed;
+      setAutoRange({ key, bps: proposed });
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [auto, key]);
   const range = auto ? current : rangeBps;
-  const params = choice && range ? { venue: choice.venue, symbol: choice.symbol, rangeBps: range, points: POINTS } : null;
-  const { frame, error } = useStream('book.depth', params, params ? `${key}:${range}` : '');
+  const streamKey = choice && range ? `${key}:${range}` : '';
+
   const boxRef = useRef<HTMLDivElement>(null);
+  const bidTotalRef = useRef<HTMLSpanElement>(null);
+  const askTotalRef = useRef<HTMLSpanElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const fmtRef = useRef<MarketFormat>(fmt);
   const hasDataRef = useRef(false);
+  /** The newest frame not yet drawn (null once drawn). */
+  const pendingRef = useRef<DepthFrame | null>(null);
+  /** The last frame drawn, redrawn when the chart is rebuilt (resize, theme, tick). */
+  const lastFrameRef = useRef<DepthFrame | null>(null);
+  const columnsRef = useRef<DepthColumns>(emptyColumns());
+  const rafRef = useRef(0);
+  const [status, setStatus] = useState<DepthStatus | null>(null);
+  const [error, setError] = useState<{ key: string; error: ContractErrorInfo } | null>(null);
   const { width, height } = useSize(boxRef);
   // The chart is rebuilt in the theme's colours when it changes.
   const palette = usePalette();
 
-  const bidTotal = frame ? frame.bidSizes.reduce((a, b) => a + b, 0) : 0;
-  const askTotal = frame ? frame.askSizes.reduce((a, b) => a + b, 0) : 0;
-  const hasData = frame !== null && frame.mid !== null && bidTotal + askTotal > 0;
-
   useEffect(() => {
     fmtRef.current = fmt;
-    hasDataRef.current = hasData;
   });
+
+  /** Put the newest frame on the chart and the totals in the toolbar. */
+  const draw = () => {
+    rafRef.current = 0;
+    const frame = pendingRef.current;
+    pendingRef.current = null;
+    if (!frame) return;
+    lastFrameRef.current = frame;
+    const hasData = hasDepth(frame);
+    hasDataRef.current = hasData;
+    const plot = plotRef.current;
+    if (plot) plot.setData(hasData ? depthSeries(frame, columnsRef.current) : [[], [], [], [], []]);
+    const f = fmtRef.current;
+    const bidText = `bids ${formatQuantity(sum(frame.bidSizes), f.sizeDecimals)}`;
+    const askText = `asks ${withUnit(formatQuantity(sum(frame.askSizes), f.sizeDecimals), f.base)}`;
+    if (bidTotalRef.current && bidTotalRef.current.textContent !== bidText) bidTotalRef.current.textContent = bidText;
+    if (askTotalRef.current && askTotalRef.current.textContent !== askText) askTotalRef.current.textContent = askText;
+    const shownRange = frame.bucketBps * frame.bidSizes.length;
+    setStatus((s) => (s && s.key === streamKey && s.state === frame.state && s.hasData === hasData && s.shownRange === shownRange ? s : { key: streamKey, state: frame.state, hasData, shownRange }));
+  };
+  const drawRef = useRef(draw);
+  useEffect(() => {
+    drawRef.current = draw;
+  });
+
+  useEffect(() => {
+    if (!choice || !range) return;
+    const off = getApi().subscribe(
+      'book.depth',
+      { venue: choice.venue, symbol: choice.symbol, rangeBps: range, points: POINTS },
+      (frame) => {
+        pendingRef.current = frame;
+        if (rafRef.current === 0) rafRef.current = requestAnimationFrame(() => drawRef.current());
+      },
+      (e) => setError({ key: streamKey, error: e }),
+    );
+    return () => {
+      off();
+      cancelAnimationFrame(rafRef.current);
+      rafRef.current = 0;
+      pendingRef.current = null;
+      lastFrameRef.current = null;
+      hasDataRef.current = false;
+      plotRef.current?.setData([[], [], [], [], []]);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [streamKey]);
 
   useEffect(() => {
     const box = boxRef.current;
@@ -172,26 +230,28 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
       box,
     );
     plotRef.current = plot;
+    // A rebuilt chart shows the last frame at once, not after the next one arrives.
+    if (!pendingRef.current && lastFrameRef.current) pendingRef.current = lastFrameRef.current;
+    drawRef.current();
     return () => {
       plot.destroy();
       plotRef.current = null;
     };
   }, [width, height, fmt.tick, palette]);
 
-  useEffect(() => {
-    if (plotRef.current) plotRef.current.setData(frame && hasData ? depthSeries(frame) : [[], [], [], [], []]);
-  }, [frame, hasData, width, height, fmt.tick, palette]);
-
-  const shownRange = frame ? frame.bucketBps * frame.bidSizes.length : range;
+  const shown = status?.key === streamKey ? status : null;
+  const streamError = error?.key === streamKey ? error.error : null;
+  const hasData = shown?.hasData ?? false;
+  const shownRange = shown?.shownRange ?? range;
   let waiting: string | null = null;
-  if (choice && !error && !hasData) {
-    const state = frame?.state ?? null;
-    waiting = state === 'synced' && frame ? 'No resting size within the range.' : `Waiting for the ${choice.symbol} book${state && state !== 'idle' ? ` (${state === 'buffering' ? 'syncing' : state})` : ''}…`;
+  if (choice && !streamError && !hasData) {
+    const state = shown?.state ?? null;
+    waiting = state === 'synced' ? 'No resting size within the range.' : `Waiting for the ${choice.symbol} book${state && state !== 'idle' ? ` (${state === 'buffering' ? 'syncing' : state})` : ''}…`;
   }
   return (
     <div className="chart-panel depth-panel">
       <div className="panel-toolbar">
-        <StateBadge state={frame?.state ?? null} />
+        <StateBadge state={shown?.state ?? null} />
         <NumberSelect
           label="Range"
           name="Depth range around mid in basis points"
@@ -200,14 +260,12 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
           format={(n) => (n === 0 ? (auto && current ? `auto (±${formatCompact(current)} bps)` : 'auto') : `±${n} bps`)}
           onChange={(n) => onSettings({ rangeBps: n })}
         />
-        {hasData && (
-          <span className="panel-meta" aria-label="Depth within range">
-            <span className="bid-text">bids {formatQuantity(bidTotal, fmt.sizeDecimals)}</span> ·{' '}
-            <span className="ask-text">asks {withUnit(formatQuantity(askTotal, fmt.sizeDecimals), fmt.base)}</span> within ±{formatCompact(shownRange)} bps
-          </span>
-        )}
+        {/* Kept in the DOM (hidden without data) so the totals can be written between renders. */}
+        <span className="panel-meta" aria-label="Depth within range" hidden={!hasData}>
+          <span className="bid-text" ref={bidTotalRef} /> · <span className="ask-text" ref={askTotalRef} /> within ±{formatCompact(shownRange ?? 0)} bps
+        </span>
       </div>
-      <StreamProblem error={error} choice={choice} />
+      <StreamProblem error={streamError} choice={choice} />
       <div className="chart-box" ref={boxRef} role="img" aria-label={choice ? `Depth chart for ${choice.symbol}` : 'Depth chart'}>
         {waiting && <p className="chart-empty">{waiting}</p>}
       </div>

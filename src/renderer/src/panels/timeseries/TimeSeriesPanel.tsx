@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import {
   ColorType,
   createChart,
+  HistogramSeries,
   LineSeries,
   type BarPrice,
   type IChartApi,
@@ -10,15 +11,16 @@ import {
   type PriceFormatCustom,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import type { TopOfBookPoint } from '../../../../shared/contract';
+import type { SeriesFrame } from '../../../../shared/analytics';
+import type { ContractErrorInfo, TopOfBookFrame, TopOfBookPoint, TradePrint } from '../../../../shared/contract';
 import type { VenueId } from '../../../../shared/market';
 import { getApi } from '../../api';
 import { NumberSelect } from '../../components/PanelControls';
-import { axisLabels, formatBps, formatCount, formatPrice, withUnit } from '../../format';
+import { axisLabels, formatBps, formatCount, formatPrice, formatQuantity, formatSigned, withUnit } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
-import { useStream } from '../../hooks/useStream';
-import type { Palette } from '../../theme/palette';
+import { withAlpha, type Palette } from '../../theme/palette';
 import { currentPalette, usePalette } from '../../theme/theme';
+import { flowOver, flowsFromSeries, flowsFromTrades, gridTimesOf, type SecondFlow, type SpanFlow } from './flow';
 
 /** The chart's theme-dependent options (applied at creation and again when the theme changes). */
 function chartColours(p: Palette) {
@@ -33,6 +35,8 @@ import type { PanelProps } from '../types';
 
 export interface TimeSeriesSettings {
   windowSec: number;
+  /** The per-second VWAP of trades as a line on the price pane (default on). */
+  vwap?: boolean;
 }
 
 /** Visible windows the user picks from, and the point spacing used for each (about 600–3,600 points). */
@@ -61,6 +65,19 @@ interface Chart {
   ask: ISeriesApi<'Line'>;
   mid: ISeriesApi<'Line'>;
   spread: ISeriesApi<'Line'>;
+  vwap: ISeriesApi<'Line'>;
+  /** The volume pane: taker buys up (with unknown-side volume stacked above them), taker sells down. */
+  buyUp: ISeriesApi<'Histogram'>;
+  otherUp: ISeriesApi<'Histogram'>;
+  sellDown: ISeriesApi<'Histogram'>;
+  /** Completed seconds of trades by start time (live from analytics.series, earlier from the store). */
+  seconds: Map<number, SecondFlow>;
+  /** The newest second in `seconds` from the live series (0 before the first). */
+  lastSecond: number;
+  /** Seconds not yet handed to the chart, oldest first. */
+  pendingSeconds: SecondFlow[];
+  /** The latest time on the volume pane (chart seconds). */
+  flowLastTime: number;
   /** One point per bucket, gaps filled with the last value, so the time axis is even. */
   points: Point[];
   bucketMs: number;
@@ -142,6 +159,60 @@ function setAll(c: Chart): void {
   c.ask.setData(pick((p) => p.ask));
   c.mid.setData(pick(mid));
   c.spread.setData(pick(spread));
+  setAllFlow(c);
+}
+
+/** The flow drawn at one grid time (the span's volumes, VWAP). */
+interface FlowPoint {
+  time: UTCTimestamp;
+  span: SpanFlow;
+}
+
+/** Flow points for the given seconds (ascending), on the price grid and not before its first point. */
+function flowPoints(c: Chart, seconds: Iterable<SecondFlow>): FlowPoint[] {
+  const first = c.points[0]?.t ?? Infinity;
+  const out: FlowPoint[] = [];
+  let last = -Infinity;
+  for (const s of seconds) {
+    for (const t of gridTimesOf(s.t, c.bucketMs)) {
+      // Never before the price grid starts: a time there would squeeze the axis's even spacing.
+      if (t < first) continue;
+      const span = flowOver(c.seconds, t, c.bucketMs);
+      // Seconds sharing one point (points of several seconds) write it once, with all of them.
+      if (t === last) out[out.length - 1] = { time: toTime(t), span };
+      else out.push({ time: toTime(t), span });
+      last = t;
+    }
+  }
+  return out;
+}
+
+function setAllFlow(c: Chart): void {
+  c.pendingSeconds = [];
+  const points = flowPoints(c, [...c.seconds.values()].sort((a, b) => a.t - b.t));
+  c.flowLastTime = points.at(-1)?.time ?? 0;
+  c.buyUp.setData(points.map((p) => ({ time: p.time, value: p.span.buy })));
+  c.otherUp.setData(points.map((p) => ({ time: p.time, value: p.span.buy + p.span.other })));
+  c.sellDown.setData(points.map((p) => ({ time: p.time, value: -p.span.sell })));
+  c.vwap.setData(points.flatMap((p) => (p.span.vwap === null ? [] : [{ time: p.time, value: p.span.vwap }])));
+}
+
+/** Hand the seconds that completed since the last flush to the chart (always after the ones it has). */
+function appendFlow(c: Chart): void {
+  const points = flowPoints(c, c.pendingSeconds);
+  // The chart takes updates only at or after a series' last time: anything older redraws the pane.
+  if (points.length > 0 && points[0]!.time < c.flowLastTime) {
+    setAllFlow(c);
+    return;
+  }
+  c.pendingSeconds = [];
+  if (points.length > 0) c.flowLastTime = points.at(-1)!.time;
+  for (const p of points) {
+    c.buyUp.update({ time: p.time, value: p.span.buy });
+    c.otherUp.update({ time: p.time, value: p.span.buy + p.span.other });
+    c.sellDown.update({ time: p.time, value: -p.span.sell });
+    if (p.span.vwap !== null) c.vwap.update({ time: p.time, value: p.span.vwap });
+  }
 }
 
 function append(c: Chart, p: Point): void {
@@ -186,28 +257,68 @@ async function loadHistory(venue: VenueId, symbol: string, from: number, to: num
   return out;
 }
 
+/** Recorded trades of [from, to) summed per second, following the store's pages like loadHistory. */
+async function loadTradeHistory(venue: VenueId, symbol: string, from: number, to: number): Promise<SecondFlow[]> {
+  const rows: TradePrint[] = [];
+  let start = from;
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const r = await getApi().invoke('store.trades', { venue, symbol, from: start, to, limit: 20_000 });
+    rows.push(...r.rows);
+    const last = r.rows.at(-1);
+    if (!r.truncated || !last) break;
+    start = Math.floor(last.localTs) + 1;
+  }
+  return flowsFromTrades(rows);
+}
+
+/** Seconds of the per-second series a frame carries: the visible window, at least three minutes, at most ten. */
+function seriesSeconds(windowSec: number): number {
+  return Math.min(600, Math.max(180, windowSec));
+}
+
 /**
- * Bid, ask and mid as lines, the spread in its own pane below, over a window the user picks (1 min to
- * 4 h) filled from the recorded history; hover for the values at a moment. Zoom and pan with mouse or trackpad.
+ * Bid, ask and mid as lines (with the per-second VWAP of trades), the spread in its own pane below, and
+ * traded volume below that (taker buys up, taker sells down), over a window the user picks (1 min to
+ * 4 h) filled from the recorded history; hover for the values at a moment. Zoom and pan with mouse or
+ * trackpad. Frames go straight to the chart (no React render per frame).
  */
 export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<TimeSeriesSettings>) {
   const windowSec = WINDOWS.some((w) => w.sec === settings.windowSec) ? settings.windowSec! : DEFAULT_WINDOW_SEC;
   const bucketMs = WINDOWS.find((w) => w.sec === windowSec)!.bucketMs;
-  const params = choice ? { venue: choice.venue, symbol: choice.symbol } : null;
+  const showVwap = settings.vwap ?? true;
   const key = choice ? `${choice.venue}:${choice.symbol}` : '';
-  const { frame, error } = useStream('book.top', params, key);
   const fmt = useMarketFormat(choice);
   const fmtRef = useRef<MarketFormat>(fmt);
   const boxRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLSpanElement>(null);
+  const flowLegendRef = useRef<HTMLSpanElement>(null);
   const chartRef = useRef<Chart | null>(null);
   // Tagged with the book and window it is about, so a switch never shows the previous one's note.
   const [note, setNoteFor] = useState<{ key: string; text: string } | null>(null);
+  const [error, setError] = useState<{ key: string; error: ContractErrorInfo } | null>(null);
   const noteKey = `${key}:${windowSec}`;
+  const streamError = error?.key === key ? error.error : null;
 
   useEffect(() => {
     fmtRef.current = fmt;
   });
+
+  /** Spans made once in `el`, their text set only when it changes (this runs with every flush). */
+  const fillSpans = (el: HTMLElement | null, parts: Array<[string, string]>) => {
+    if (!el) return;
+    if (el.children.length !== parts.length) {
+      el.textContent = '';
+      for (const [cls] of parts) {
+        const span = document.createElement('span');
+        if (cls) span.className = cls;
+        el.append(span);
+      }
+    }
+    parts.forEach(([, text], i) => {
+      const span = el.children[i]!;
+      if (span.textContent !== text) span.textContent = text;
+    });
+  };
 
   /** The legend: values under the cursor, or the latest when the cursor is away. */
   const showLegend = (p: Point | null) => {
@@ -221,26 +332,33 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     const m = mid(p);
     const s = spread(p);
     const time = new Date(p.t).toLocaleTimeString('en-GB', { hour12: false });
-    const parts: Array<[string, string]> = [
+    fillSpans(el, [
       ['muted', time],
       ['bid-text', `bid ${formatPrice(p.bid, f.priceDecimals)}`],
       ['ask-text', `ask ${formatPrice(p.ask, f.priceDecimals)}`],
       ['', `mid ${withUnit(formatPrice(m, f.priceDecimals + 1), f.quote)}`],
       ['warn-text', `spread ${formatPrice(s, f.priceDecimals)}${m && s !== null ? ` · ${formatBps((s / m) * 10_000)}` : ''}`],
-    ];
-    // The spans are made once and their text set only when it changes (this runs with every frame).
-    if (el.children.length !== parts.length) {
+    ]);
+  };
+
+  /** The traded flow of one point (per second, or per point when points are longer), beside the prices. */
+  const showFlowLegend = (span: SpanFlow | null, bucket: number) => {
+    const el = flowLegendRef.current;
+    if (!el) return;
+    const f = fmtRef.current;
+    if (!span) {
       el.textContent = '';
-      for (const [cls] of parts) {
-        const span = document.createElement('span');
-        if (cls) span.className = cls;
-        el.append(span);
-      }
+      return;
     }
-    parts.forEach(([, text], i) => {
-      const span = el.children[i]!;
-      if (span.textContent !== text) span.textContent = text;
-    });
+    const per = bucket > 1000 ? `/${bucket / 1000}s` : '/s';
+    fillSpans(el, [
+      ['', `vol${per} ${withUnit(formatQuantity(span.volume, f.sizeDecimals), f.base)}`],
+      ['bid-text', `buy ${formatQuantity(span.buy, f.sizeDecimals)}`],
+      ['ask-text', `sell ${formatQuantity(span.sell, f.sizeDecimals)}`],
+      ['muted', `${formatCount(span.trades)} trade${span.trades === 1 ? '' : 's'}`],
+      ['', `imb ${formatSigned(span.imbalance, (v) => v.toFixed(2))}`],
+      ['accent-text', `vwap ${formatPrice(span.vwap, f.priceDecimals + 1)}`],
+    ]);
   };
 
   useEffect(() => {
@@ -258,17 +376,29 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     // The legend above the chart carries the latest values instead.
     const line = (color: string, width: 1 | 2, pane = 0) =>
       chart.addSeries(LineSeries, { color, lineWidth: width, priceLineVisible: false, lastValueVisible: false, lineType: 1 }, pane);
+    const histogram = (color: string) => chart.addSeries(HistogramSeries, { color, priceLineVisible: false, lastValueVisible: false, base: 0 }, 2);
+    const p0 = currentPalette();
     const c: Chart = {
       chart,
-      bid: line(currentPalette().bid, 2),
-      ask: line(currentPalette().ask, 2),
-      mid: line(currentPalette().muted, 1),
-      spread: line(currentPalette().warn, 1, 1),
+      bid: line(p0.bid, 2),
+      ask: line(p0.ask, 2),
+      mid: line(p0.muted, 1),
+      spread: line(p0.warn, 1, 1),
+      vwap: line(p0.accent, 1),
+      // Unknown-side volume is drawn first, as the part of the up bar above the taker buys.
+      otherUp: histogram(withAlpha(p0.muted, 0.6)),
+      buyUp: histogram(p0.bid),
+      sellDown: histogram(p0.ask),
+      seconds: new Map(),
+      lastSecond: 0,
+      pendingSeconds: [],
+      flowLastTime: 0,
       points: [],
       bucketMs,
       pending: [],
       flushTimer: null,
     };
+    c.vwap.applyOptions({ lineStyle: 2, visible: showVwap });
     // The spread pane starts at zero: a constant one-tick spread is a flat line above the floor, not
     // the middle of an invented ±0.05 range.
     c.spread.applyOptions({
@@ -278,25 +408,102 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       },
     });
     chartRef.current = c;
-    chart.panes()[1]?.setHeight(Math.round(box.clientHeight * 0.25));
+    // Shares of the height (kept as the panel is resized): prices, spread, volume.
+    const panes = chart.panes();
+    panes[0]?.setStretchFactor(1);
+    panes[1]?.setStretchFactor(0.3);
+    panes[2]?.setStretchFactor(0.4);
+    const showLatest = () => {
+      const last = c.points.at(-1) ?? null;
+      showLegend(last);
+      showFlowLegend(c.lastSecond > 0 ? flowOver(c.seconds, c.lastSecond, c.bucketMs) : null, c.bucketMs);
+    };
     const onMove = (param: MouseEventParams) => {
       if (param.time === undefined || !param.seriesData) {
-        showLegend(c.points.at(-1) ?? null);
+        showLatest();
         return;
       }
       const value = (s: ISeriesApi<'Line'>) => {
         const d = param.seriesData.get(s) as { value?: number } | undefined;
         return d?.value ?? null;
       };
-      showLegend({ t: (param.time as number) * 1000, bid: value(c.bid), ask: value(c.ask) });
+      const t = (param.time as number) * 1000;
+      showLegend({ t, bid: value(c.bid), ask: value(c.ask) });
+      showFlowLegend(flowOver(c.seconds, t, c.bucketMs), c.bucketMs);
     };
     chart.subscribeCrosshairMove(onMove);
-    // Fill the window from what the store recorded before the panel opened (the live stream covers the rest).
+
+    const flush = () => {
+      c.flushTimer = null;
+      const first = c.points.length > 0 && c.points.length === c.pending.length;
+      for (const p of c.pending) append(c, p);
+      c.pending = [];
+      const max = (KEEP_WINDOWS * windowSec * 1000) / c.bucketMs;
+      if (c.points.length > max * 1.2) {
+        c.points = c.points.slice(-max);
+        const from = c.points[0]!.t;
+        for (const t of c.seconds.keys()) if (t < from) c.seconds.delete(t);
+        setAll(c);
+      } else if (first) {
+        // Seconds that came before the first price point could not be placed until now.
+        setAllFlow(c);
+      } else {
+        appendFlow(c);
+      }
+      showLatest();
+    };
+    const schedule = () => {
+      if (c.flushTimer === null) c.flushTimer = setTimeout(flush, FLUSH_MS);
+    };
+
+    const onTop = (frame: TopOfBookFrame) => {
+      const fresh = onGrid(
+        frame.points.map((p: TopOfBookPoint) => ({ t: p.t, bid: p.bid, ask: p.ask })),
+        c.bucketMs,
+        c.points.at(-1) ?? null,
+        (windowSec * 1000) / c.bucketMs,
+      );
+      const first = c.points.length === 0;
+      for (const p of fresh) {
+        // A point in the last bucket replaces it (the chart's update does the same).
+        const last = c.points.at(-1);
+        if (last && p.t === last.t) c.points[c.points.length - 1] = p;
+        else c.points.push(p);
+        const lastPending = c.pending.at(-1);
+        if (lastPending && p.t === lastPending.t) c.pending[c.pending.length - 1] = p;
+        else c.pending.push(p);
+      }
+      if (first && c.points.length > 0) {
+        flush();
+        fitWindow(c, windowSec);
+      } else if (c.pending.length > 0) {
+        schedule();
+      }
+    };
+
+    const onSeries = (frame: SeriesFrame) => {
+      const fresh = flowsFromSeries(frame, c.lastSecond);
+      if (fresh.length === 0) return;
+      for (const s of fresh) c.seconds.set(s.t, s);
+      c.pendingSeconds.push(...fresh);
+      c.lastSecond = fresh.at(-1)!.t;
+      schedule();
+    };
+
     let cancelled = false;
+    const unsubscribe: Array<() => void> = [];
     if (choice) {
+      const params = { venue: choice.venue, symbol: choice.symbol };
+      const failed = (e: ContractErrorInfo) => {
+        if (!cancelled) setError({ key, error: e });
+      };
+      unsubscribe.push(getApi().subscribe('book.top', params, onTop, failed));
+      unsubscribe.push(getApi().subscribe('analytics.series', { ...params, seconds: seriesSeconds(windowSec) }, onSeries, failed));
+      // Fill the window from what the store recorded before the panel opened (the live streams cover the rest).
       const now = Date.now();
-      loadHistory(choice.venue, choice.symbol, now - windowSec * 1000 * KEEP_WINDOWS, now)
-        .then((rows) => {
+      const from = now - windowSec * 1000 * KEEP_WINDOWS;
+      Promise.all([loadHistory(choice.venue, choice.symbol, from, now), loadTradeHistory(choice.venue, choice.symbol, from, now).catch(() => [] as SecondFlow[])])
+        .then(([rows, tradeSeconds]) => {
           if (cancelled || chartRef.current !== c) return;
           const firstLive = c.points[0]?.t ?? Infinity;
           const history = onGrid(
@@ -309,9 +516,12 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
           }
           const live = c.points;
           c.points = dedupe([...history, ...onGrid(live, bucketMs, history.at(-1)!)]);
+          // The live series wins for the seconds it has; the store fills the ones before it.
+          const firstLiveSecond = Math.min(...c.seconds.keys(), Infinity);
+          for (const s of tradeSeconds) if (s.t < firstLiveSecond) c.seconds.set(s.t, s);
           setAll(c);
           fitWindow(c, windowSec);
-          showLegend(c.points.at(-1) ?? null);
+          showLatest();
           setNoteFor({ key: noteKey, text: `${formatCount(rows.length)} points of recorded history` });
         })
         .catch((e: Error) => {
@@ -320,6 +530,7 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     }
     return () => {
       cancelled = true;
+      for (const off of unsubscribe) off();
       chart.unsubscribeCrosshairMove(onMove);
       if (c.flushTimer !== null) clearTimeout(c.flushTimer);
       chart.remove();
@@ -337,8 +548,17 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     c.bid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'priceLabels') });
     c.ask.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box) });
     c.mid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10, box) });
+    c.vwap.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10, box) });
     c.spread.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'spreadLabels') });
-  }, [fmt.priceDecimals, fmt.tick, key, windowSec]);
+    const volume = volumeFormat(fmt.sizeDecimals, box);
+    c.otherUp.applyOptions({ priceFormat: volume });
+    c.buyUp.applyOptions({ priceFormat: volume });
+    c.sellDown.applyOptions({ priceFormat: volume });
+  }, [fmt.priceDecimals, fmt.tick, fmt.sizeDecimals, key, windowSec]);
+
+  useEffect(() => {
+    chartRef.current?.vwap.applyOptions({ visible: showVwap });
+  }, [showVwap, key, windowSec]);
 
   // The theme changed: recolour the chart in place (its data and zoom stay).
   const palette = usePalette();
@@ -350,46 +570,11 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     c.ask.applyOptions({ color: palette.ask });
     c.mid.applyOptions({ color: palette.muted });
     c.spread.applyOptions({ color: palette.warn });
+    c.vwap.applyOptions({ color: palette.accent });
+    c.otherUp.applyOptions({ color: withAlpha(palette.muted, 0.6) });
+    c.buyUp.applyOptions({ color: palette.bid });
+    c.sellDown.applyOptions({ color: palette.ask });
   }, [palette, key, windowSec]);
-
-  useEffect(() => {
-    const c = chartRef.current;
-    if (!c || !frame) return;
-    const fresh = onGrid(
-      frame.points.map((p: TopOfBookPoint) => ({ t: p.t, bid: p.bid, ask: p.ask })),
-      c.bucketMs,
-      c.points.at(-1) ?? null,
-      (windowSec * 1000) / c.bucketMs,
-    );
-    const first = c.points.length === 0;
-    for (const p of fresh) {
-      // A point in the last bucket replaces it (the chart's update does the same).
-      const last = c.points.at(-1);
-      if (last && p.t === last.t) c.points[c.points.length - 1] = p;
-      else c.points.push(p);
-      const lastPending = c.pending.at(-1);
-      if (lastPending && p.t === lastPending.t) c.pending[c.pending.length - 1] = p;
-      else c.pending.push(p);
-    }
-    const flush = () => {
-      c.flushTimer = null;
-      for (const p of c.pending) append(c, p);
-      c.pending = [];
-      const max = (KEEP_WINDOWS * windowSec * 1000) / c.bucketMs;
-      if (c.points.length > max * 1.2) {
-        c.points = c.points.slice(-max);
-        setAll(c);
-      }
-      showLegend(c.points.at(-1) ?? null);
-    };
-    if (first && c.points.length > 0) {
-      flush();
-      fitWindow(c, windowSec);
-    } else if (c.flushTimer === null && c.pending.length > 0) {
-      c.flushTimer = setTimeout(flush, FLUSH_MS);
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [frame]);
 
   return (
     <div className="chart-panel timeseries-panel">
@@ -402,6 +587,10 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
           format={(n) => WINDOWS.find((w) => w.sec === n)!.label}
           onChange={(n) => onSettings({ windowSec: n })}
         />
+        <label title="Volume-weighted average price of each second's trades, on the price pane">
+          <input type="checkbox" checked={showVwap} onChange={(e) => onSettings({ vwap: e.target.checked })} aria-label="Show VWAP" />
+          VWAP
+        </label>
         <span className="legend ts-legend" ref={legendRef} aria-label="Values" />
         {note?.key === noteKey && (
           <span className="panel-meta" aria-label="History">
@@ -409,15 +598,39 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
           </span>
         )}
       </div>
-      {error && (
+      {streamError && (
         <p className="error-state" role="alert">
-          {error.message}
+          {streamError.message}
         </p>
       )}
       {!choice && <p className="empty-state">Pick a symbol.</p>}
-      <div className="chart-box" ref={boxRef} role="img" aria-label={choice ? `Bid, ask and mid over time for ${choice.symbol}` : 'Time series'} />
+      <div className="chart-box" ref={boxRef} role="img" aria-label={choice ? `Bid, ask and mid over time for ${choice.symbol}` : 'Time series'}>
+        {/* Over the chart's top left, so the toolbar keeps its height in a narrow panel. */}
+        <span className="legend ts-legend ts-flow-legend" ref={flowLegendRef} aria-label="Traded flow" />
+      </div>
     </div>
   );
+}
+
+/**
+ * The volume pane's labels: sizes at the instrument's precision, taker sells (drawn below zero)
+ * labelled by their size. The labels drawn are kept on the chart's box (data-volume-labels).
+ */
+function volumeFormat(sizeDecimals: number, box: HTMLElement | null): PriceFormatCustom {
+  return {
+    type: 'custom',
+    minMove: 10 ** -Math.min(sizeDecimals, 8),
+    formatter: (v: BarPrice) => formatQuantity(Math.abs(v), sizeDecimals),
+    tickmarksFormatter: (values: BarPrice[]) => {
+      // Labelled as signed values (so the steps are right), then shown without the sells' minus sign.
+      const labels = axisLabels(values, { compact: true }).map((l) => l.replace(/^[-−]/, ''));
+      if (box) {
+        const text = labels.join(' | ');
+        if (box.dataset.volumeLabels !== text) box.dataset.volumeLabels = text;
+      }
+      return labels;
+    },
+  };
 }
 
 /** Show the last `windowSec` of points (the grid makes that a fixed number of them). */

@@ -10,7 +10,7 @@
  * parser; anything else (another channel, another layout, a malformed frame) returns null, and the
  * general parser decides.
  */
-import type { BookEntry, LevelPair } from './messages';
+import type { BookEntry, LevelPair } from './book-entry';
 
 export interface BookFrame {
   type: 'snapshot' | 'update';

@@ -14,18 +14,9 @@ import { isObject, parseJsonObject } from '../frames';
 import { readBookFrame } from './book-frame';
 import { quoteNumberFields } from './number-text';
 import { parseKrakenTrades } from './trades';
+import type { BookEntry, LevelPair } from './book-entry';
 
-export type LevelPair = readonly [string, string];
-
-export interface BookEntry {
-  symbol: string;
-  bids: LevelPair[];
-  asks: LevelPair[];
-  /** CRC32 of the top 10 levels per side, unsigned; absent on some snapshots (recorded v1 data). */
-  checksum?: number;
-  /** Exchange time in ms since the epoch (updates carry an RFC 3339 `timestamp`). */
-  exchangeTs?: number;
-}
+export type { BookEntry, LevelPair } from './book-entry';
 
 /** One pair from the `instrument` channel. Fields other than `symbol` are optional: read defensively. */
 export interface PairInfo {

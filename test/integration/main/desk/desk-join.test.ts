@@ -6,7 +6,7 @@
  * name the desk (no --nats flag) takes its books from it.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,7 +143,13 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
   it('a web host started without --nats whose saved settings name the desk takes its books from it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'obm-desk-settings-'));
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ version: 1, settings: { ...DEFAULT_PUBLIC_SETTINGS, natsUrl: nats.urls }, secrets: {} }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main/web/main.ts'), '--port', '0', '--data', dir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A stand-in UI: this test runs before (and without) `npm run build:web`.
+    const ui = join(dir, 'ui');
+    mkdirSync(join(ui, 'renderer'), { recursive: true });
+    mkdirSync(join(ui, 'web-preload'), { recursive: true });
+    writeFileSync(join(ui, 'renderer', 'index.html'), '<html><body></body></html>');
+    writeFileSync(join(ui, 'web-preload', 'web-preload.js'), '/* bridge */');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main/web/main.ts'), '--port', '0', '--data', dir, '--ui', ui], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

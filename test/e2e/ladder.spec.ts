@@ -161,11 +161,26 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   await expect(recenter).toHaveClass(/active/);
   // A feed just started shows its state before its first book: wait for the grid.
   await expect.poll(async () => (await readGrid(page)).rows[0]!.price ?? '', { timeout: 10_000 }).toMatch(/\d/);
-  const eth = await readGrid(page);
+  // A wheel stops the following; the demo's spread can move many rows before it lands, so the exact
+  // check is made from where the grid settled: four rows up by wheel move the top row four steps up.
   await ladderCanvas(page).hover();
-  await page.mouse.wheel(0, -18 * 4);
+  await page.mouse.wheel(0, -18);
   await expect(recenter).not.toHaveClass(/active/);
-  await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeGreaterThan(num(eth.rows[0]!.price));
+  let eth = await readGrid(page);
+  await expect
+    .poll(
+      async () => {
+        await page.waitForTimeout(300);
+        const now = await readGrid(page);
+        const settled = now.rows[0]!.price === eth.rows[0]!.price;
+        eth = now;
+        return settled;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+  await page.mouse.wheel(0, -18 * 4);
+  await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeCloseTo(num(eth.rows[0]!.price) + 4 * num(eth.step), 9);
 
   // Cumulative columns are optional and remembered.
   await page.getByRole('checkbox', { name: 'Show cumulative size' }).check();

@@ -155,8 +155,22 @@ export async function startNatsServer(port?: number): Promise<NatsCluster> {
   return startNodes([{ name: 'n1', clientPort, monitorPort, configFile }], dir);
 }
 
-/** Three JetStream nodes routed into one cluster, all on free loopback ports. */
+/**
+ * Three JetStream nodes routed into one cluster, all on free loopback ports. A port found free can be
+ * taken before its node binds it (another node's outgoing route connection gets an ephemeral port from
+ * the same range), so a start that fails on a taken port is tried again on fresh ports.
+ */
 export async function startNatsCluster(): Promise<NatsCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNatsClusterOnce();
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startNatsClusterOnce(): Promise<NatsCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'obm-nats-cluster-'));
   const ports: { client: number; monitor: number; route: number }[] = [];
   for (let i = 0; i < 3; i++) ports.push({ client: await freePort(), monitor: await freePort(), route: await freePort() });

@@ -49,7 +49,10 @@ describe('desk: capture → collector → JetStream cluster → web host /api/bo
 
   it('lists the venues and symbols the collectors published', async () => {
     expect(desk.venues.sort()).toEqual(['binance-usdm', 'kraken', 'okx']);
-    const kraken = await services.market.instruments('kraken');
+    // The list comes from the instruments bucket, which the subscriber reads as it starts: a loaded
+    // machine can ask before the first entries have arrived.
+    let kraken = await services.market.instruments('kraken');
+    await until(async () => (kraken = await services.market.instruments('kraken')).length >= 10, 20_000, 'the kraken instruments listed');
     expect(kraken.map((i) => i.symbol).sort()).toEqual(['ADA/XBT', 'ETH/CHF', 'GRT/ETH', 'KSM/XBT', 'OCEAN/XBT', 'OMG/USD', 'SC/EUR', 'WAVES/EUR', 'XBT/CHF', 'XMR/USD']);
   });
 

@@ -253,23 +253,33 @@ export class FakeCoinbaseExchange extends FakeExchangeServer<Client> {
         for (const c of this.clients) if (c.matches.has(product)) this.send(c, match);
       }
       const t = f.bookTicker as { b: string; B: string; a: string; A: string } | null;
-      if (!t) continue;
-      const ticker = {
-        type: 'ticker',
-        sequence: ++this.sequence,
-        product_id: product,
-        price: t.b,
-        best_bid: t.b,
-        best_bid_size: t.B,
-        best_ask: t.a,
-        best_ask_size: t.A,
-        side: 'sell',
-        time,
-        trade_id: ++this.tradeId,
-        last_size: '0.01000000',
-      };
-      for (const c of this.clients) if (c.ticker.has(product)) this.send(c, ticker);
+      if (t) this.sendTicker(product, t, time);
     }
+  }
+
+  /** A ticker with the true book's top now (Coinbase also sends one on every match, top changed or not). */
+  sendCurrentTicker(product: string): void {
+    const truth = this.market.trueBook(product)!;
+    const [bid, ask] = [truth.bids[0]!, truth.asks[0]!];
+    this.sendTicker(product, { b: bid[0], B: bid[1], a: ask[0], A: ask[1] }, isoMicros(this.clock.nextUs()));
+  }
+
+  private sendTicker(product: string, t: { b: string; B: string; a: string; A: string }, time: string): void {
+    const ticker = {
+      type: 'ticker',
+      sequence: ++this.sequence,
+      product_id: product,
+      price: t.b,
+      best_bid: t.b,
+      best_bid_size: t.B,
+      best_ask: t.a,
+      best_ask_size: t.A,
+      side: 'sell',
+      time,
+      trade_id: ++this.tradeId,
+      last_size: '0.01000000',
+    };
+    for (const c of this.clients) if (c.ticker.has(product)) this.send(c, ticker);
   }
 
   private flushBatches(): void {

@@ -137,10 +137,9 @@ export class CoinbaseBookSync {
       this.compareExact(ticker);
       return;
     }
-    this.expireProbes(localTs);
     this.probes.push({ bid: ticker.bestBid, ask: ticker.bestAsk, arrivedAt: localTs });
-    if (this.probes.length > MAX_PROBES) this.probes.shift();
     this.checkProbes(localTs);
+    this.expireProbes(localTs);
   }
 
   private compareExact(t: Ticker): void {
@@ -182,7 +181,10 @@ export class CoinbaseBookSync {
   /** Settled mode: probes past their window are misses; a run of them with no pass is divergence. */
   expireProbes(now: number): void {
     if (this.feed.state !== 'synced') return;
-    while (this.probes.length > 0 && now - this.probes[0]!.arrivedAt > PROBE_WINDOW_MS) {
+    // Past its window, or pushed out by newer ones: at more than MAX_PROBES tickers a second (BTC-USD in
+    // a burst) probes leave by the cap before their second is up, and must count as missed too, or a
+    // diverged book on a busy product would never be rebuilt. The 3 s without a pass still decides.
+    while (this.probes.length > 0 && (now - this.probes[0]!.arrivedAt > PROBE_WINDOW_MS || this.probes.length > MAX_PROBES)) {
       const probe = this.probes.shift()!;
       this.probeMisses++;
       this.hooks.note('bbo-probe-missed', { bid: probe.bid, ask: probe.ask, inARow: this.probeMisses });

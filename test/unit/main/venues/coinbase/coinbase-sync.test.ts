@@ -206,6 +206,25 @@ describe('Coinbase Exchange book sync (virtual clock)', () => {
     expect(h.feed.health.lastError).toMatch(/disagreed with every ticker for 3 s \(book 100.50 \/ 101.00\)/);
   });
 
+  it('level2_batch: a diverged book on a busy product (50 tickers a second) is rebuilt after 3 s, not sooner', () => {
+    // More tickers a second than probes are held: the ones pushed out by newer ones are misses too.
+    const h = start();
+    h.snapshot();
+    h.update(10, [['buy', '100.50', '1']]); // the book now shows a bid the venue does not have
+    let us = 11;
+    const tickers = (ms: number) => {
+      for (let t = 0; t < ms; t += 20) {
+        h.ticker(us++, '100.00', '101.00', 10);
+        h.heartbeat('BTC-USD', 5);
+        h.heartbeat('ETH-USD', 5);
+      }
+    };
+    tickers(2900);
+    expect([h.feed.health.bboFailed, h.feed.health.resyncs, h.feed.state]).toEqual([0, 0, 'synced']);
+    tickers(200);
+    expect([h.feed.health.bboFailed, h.feed.health.resyncs, h.feed.state]).toEqual([1, 1, 'resyncing']);
+  });
+
   it('watches heartbeats only for products the venue confirmed, resubscribes a silent one, and resyncs a crossed book', () => {
     const h = start();
     h.snapshot();

@@ -20,6 +20,7 @@ import { StreamProblem } from '../../components/PanelControls';
 import { axisLabels, formatCount, formatPrice, formatSize } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import type { PanelProps } from '../types';
+import { frameJob } from '../frame-jobs';
 import { CandleModel } from './candle-model';
 import { cumulativeDelta, runningVwap, type Bar, type CvdBar, type CvdReset, type VwapMode, type VwapPoint } from './studies';
 import './candles.css';
@@ -280,9 +281,7 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
     };
     chart.subscribeClick(onClick);
 
-    let redraw = 0;
     const render = () => {
-      redraw = 0;
       // All candles replaced (the first frame, the history arriving): show them afresh.
       const refit = model.changedFrom === -Infinity;
       draw(c, model.bars, model.changedFrom, settingsRef.current);
@@ -297,19 +296,20 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
       // Same count, same state: no re-render of the panel for a redraw that added no candle.
       setCount((prev) => (prev.key === key && prev.n === n ? prev : { key, n }));
     };
+    const renderJob = frameJob(render);
     const unsubscribe = getApi().subscribe(
       'candles',
       { venue, symbol, interval: s.interval },
       (frame) => {
         model.apply(frame);
         setHistory((h) => (h?.key === key && h.info.state === frame.history.state && h.info.trades === frame.history.trades ? h : { key, info: frame.history }));
-        if (!redraw) redraw = requestAnimationFrame(render);
+        renderJob.request();
       },
       (e) => setFailure({ key, error: e }),
     );
     return () => {
       unsubscribe();
-      if (redraw) cancelAnimationFrame(redraw);
+      renderJob.cancel();
       chart.unsubscribeCrosshairMove(onMove);
       chart.unsubscribeClick(onClick);
       chart.remove();

@@ -7,6 +7,7 @@ import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { withAlpha } from '../../theme/palette';
 import { usePalette } from '../../theme/theme';
@@ -129,7 +130,6 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
   /** The last frame drawn, redrawn when the chart is rebuilt (resize, theme, tick). */
   const lastFrameRef = useRef<DepthFrame | null>(null);
   const columnsRef = useRef<DepthColumns>(emptyColumns());
-  const rafRef = useRef(0);
   const [status, setStatus] = useState<DepthStatus | null>(null);
   const [error, setError] = useState<{ key: string; error: ContractErrorInfo } | null>(null);
   const { width, height } = useSize(boxRef);
@@ -142,7 +142,6 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
 
   /** Put the newest frame on the chart and the totals in the toolbar. */
   const draw = () => {
-    rafRef.current = 0;
     const frame = pendingRef.current;
     pendingRef.current = null;
     if (!frame) return;
@@ -159,10 +158,7 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     const shownRange = frame.bucketBps * frame.bidSizes.length;
     setStatus((s) => (s && s.key === streamKey && s.state === frame.state && s.hasData === hasData && s.shownRange === shownRange ? s : { key: streamKey, state: frame.state, hasData, shownRange }));
   };
-  const drawRef = useRef(draw);
-  useEffect(() => {
-    drawRef.current = draw;
-  });
+  const drawJob = useFrameJob(draw);
 
   useEffect(() => {
     if (!choice || !range) return;
@@ -171,14 +167,13 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
       { venue: choice.venue, symbol: choice.symbol, rangeBps: range, points: POINTS },
       (frame) => {
         pendingRef.current = frame;
-        if (rafRef.current === 0) rafRef.current = requestAnimationFrame(() => drawRef.current());
+        drawJob.request();
       },
       (e) => setError({ key: streamKey, error: e }),
     );
     return () => {
       off();
-      cancelAnimationFrame(rafRef.current);
-      rafRef.current = 0;
+      drawJob.cancel();
       pendingRef.current = null;
       lastFrameRef.current = null;
       hasDataRef.current = false;
@@ -232,12 +227,12 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     plotRef.current = plot;
     // A rebuilt chart shows the last frame at once, not after the next one arrives.
     if (!pendingRef.current && lastFrameRef.current) pendingRef.current = lastFrameRef.current;
-    drawRef.current();
+    drawJob.runNow();
     return () => {
       plot.destroy();
       plotRef.current = null;
     };
-  }, [width, height, fmt.tick, palette]);
+  }, [width, height, fmt.tick, palette, drawJob]);
 
   const shown = status?.key === streamKey ? status : null;
   const streamError = error?.key === streamKey ? error.error : null;

@@ -4,6 +4,7 @@ import type { SyncState } from '../../../../shared/market';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { EndedBookContext, StateBadge } from '../../components/StateBadge';
 import { getApi } from '../../api';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
@@ -173,14 +174,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     updateReadout(readoutRef.current, view, columns, hover, priceDecimals, bubble ? bubbleText(bubble, priceDecimals, formatHeatSize) : null);
   }, [marketMaker.ref]);
 
-  const drawPending = useRef(0);
-  const scheduleDraw = useCallback(() => {
-    if (drawPending.current) return;
-    drawPending.current = requestAnimationFrame(() => {
-      drawPending.current = 0;
-      draw();
-    });
-  }, [draw]);
+  const scheduleDraw = useFrameJob(draw).request;
   useEffect(() => {
     scheduleDrawRef.current = scheduleDraw;
   }, [scheduleDraw]);
@@ -203,7 +197,6 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     else dataDrawTimer.current = window.setTimeout(drawNow, wait);
   }, [scheduleDraw]);
   useEffect(() => () => window.clearTimeout(dataDrawTimer.current), []);
-  useEffect(() => () => cancelAnimationFrame(drawPending.current), []);
   // The paper market maker filled: show it.
   useEffect(() => scheduleDraw(), [marketMaker.frame, scheduleDraw]);
   // The theme changed: redraw the cells and lines in its colours.

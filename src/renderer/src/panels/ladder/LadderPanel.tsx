@@ -4,6 +4,7 @@ import { getApi } from '../../api';
 import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
 import { formatPriceText } from '../../format';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { prepareCanvas } from '../canvas';
 import { paintLadderQuotes, useMarketMakerOverlay } from '../market-maker/overlay';
@@ -172,11 +173,9 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
   const hasFrame = status.key === bookKey && status.hasFrame;
   const view = useRef<ViewState>(freshView(bookKey));
   const sizeRef = useRef({ width, height, showCum, showVol, depth });
-  const paintRequest = useRef(0);
   const marketMaker = useMarketMakerOverlay(choice);
 
   const paint = useCallback(() => {
-    paintRequest.current = 0;
     const v = view.current;
     const frame = v.frame;
     const { width, height, showCum, showVol, depth } = sizeRef.current;
@@ -305,9 +304,8 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     canvas.dataset.lastTrade = lastIndex >= 0 ? `${texts[lastIndex]!.price}|${last!.side}` : '';
   }, [group, marketMaker.ref]);
 
-  const requestPaint = useCallback(() => {
-    if (paintRequest.current === 0) paintRequest.current = requestAnimationFrame(paint);
-  }, [paint]);
+  const paintJob = useFrameJob(paint);
+  const requestPaint = paintJob.request;
   // The paper market maker's quotes moved: repaint them.
   useEffect(() => requestPaint(), [marketMaker.frame, requestPaint]);
   // The theme changed: repaint in its colours.
@@ -348,7 +346,6 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     paint();
   }, [width, height, showCum, showVol, depth, hasFrame, paint]);
 
-  useEffect(() => () => cancelAnimationFrame(paintRequest.current), []);
 
   const recenter = useCallback(() => {
     const v = view.current;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ContractErrorInfo } from '../../../../shared/contract';
 import { NumberSelect, StreamProblem, useSelectValue } from '../../components/PanelControls';
 import { getApi } from '../../api';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { PaperFillsStrip } from '../market-maker/overlay';
 import type { PanelProps } from '../types';
 import { appearanceStore } from '../../theme/theme';
@@ -125,16 +126,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   }, []);
 
   // The view is redrawn at most once per animation frame, however many frames arrive.
-  const paintRequest = useRef(0);
-  const requestPaint = useCallback(() => {
-    if (!paintRequest.current) {
-      paintRequest.current = requestAnimationFrame(() => {
-        paintRequest.current = 0;
-        paint();
-      });
-    }
-  }, [paint]);
-  useEffect(() => () => cancelAnimationFrame(paintRequest.current), []);
+  const requestPaint = useFrameJob(paint).request;
 
   useEffect(() => {
     if (!venue || !symbol) return;

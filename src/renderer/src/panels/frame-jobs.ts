@@ -1,0 +1,82 @@
+/**
+ * One animation-frame loop for every panel's drawing.
+ *
+ * A panel asks for a draw (`job.request()`); each animation frame runs the waiting draws, oldest request
+ * first, until the frame's budget is spent, and the rest wait for the next frame. Why: the publisher sends
+ * every stream's frame on the same tick, so with one requestAnimationFrame per panel a dashboard drew all
+ * its panels in the same animation frame, which then took as long as all the draws together (a dropped
+ * frame on every tick). Spread over frames, a frame costs about one draw; a draw asked for again while it
+ * waits keeps its place and runs once.
+ */
+
+// The browser's, declared here so Node's unit tests (compiled without DOM types) can load this module.
+declare const requestAnimationFrame: (callback: () => void) => number;
+declare const reportError: (error: unknown) => void;
+
+/** Main-thread time a frame may spend on panel draws before the rest wait for the next frame. */
+export const FRAME_BUDGET_MS = 4;
+
+export interface FrameJob {
+  /** Draw in an animation frame soon (once, however often it is asked for before it runs). */
+  request(): void;
+  /** Forget a waiting request (the panel unmounted or its stream changed). */
+  cancel(): void;
+  /** Draw now (a rebuilt chart, the pointer): a waiting request is served by it. */
+  runNow(): void;
+  /** Draw with this function from now on (a React panel's newest draw). */
+  setRun(run: () => void): void;
+}
+
+interface Waiting {
+  run: () => void;
+}
+
+/** Insertion-ordered: the first is the oldest request. */
+const waiting = new Set<Waiting>();
+let frameRequested = false;
+
+function runFrame(): void {
+  frameRequested = false;
+  const start = performance.now();
+  // A draw that asks for itself again goes to the next frame, not round this loop.
+  const due = [...waiting];
+  for (const job of due) {
+    if (!waiting.delete(job)) continue; // cancelled by an earlier draw in this frame
+    try {
+      job.run();
+    } catch (error) {
+      // One panel's failure must not stop the others drawing; the browser reports it as uncaught.
+      reportError(error);
+    }
+    if (performance.now() - start >= FRAME_BUDGET_MS) break;
+  }
+  if (waiting.size > 0) requestFrame();
+}
+
+function requestFrame(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(runFrame);
+}
+
+/** A panel's draw, run in the shared frame loop. `run` is called with no arguments each time it is due. */
+export function frameJob(run: () => void): FrameJob {
+  const job: Waiting = { run };
+  return {
+    request() {
+      if (waiting.has(job)) return;
+      waiting.add(job);
+      requestFrame();
+    },
+    cancel() {
+      waiting.delete(job);
+    },
+    runNow() {
+      waiting.delete(job);
+      job.run();
+    },
+    setRun(run) {
+      job.run = run;
+    },
+  };
+}

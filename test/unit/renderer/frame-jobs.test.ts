@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** The shared frame loop, with animation frames and the clock driven by the test. */
+describe('frame jobs: panel draws spread over animation frames', () => {
+  let frames: Array<() => void>;
+  let now: number;
+  let reported: unknown[];
+
+  beforeEach(() => {
+    vi.resetModules();
+    frames = [];
+    now = 0;
+    reported = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: () => void) => frames.push(cb));
+    vi.stubGlobal('performance', { now: () => now });
+    vi.stubGlobal('reportError', (e: unknown) => reported.push(e));
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const nextFrame = () => {
+    const due = frames.splice(0);
+    expect(due.length).toBeLessThanOrEqual(1); // one loop, however many panels asked
+    for (const cb of due) cb();
+  };
+
+  it('runs waiting draws oldest first until the budget is spent; the rest wait for the next frame', async () => {
+    const { frameJob, FRAME_BUDGET_MS } = await import('../../../src/renderer/src/panels/frame-jobs');
+    const ran: string[] = [];
+    const job = (name: string, cost: number) => frameJob(() => { ran.push(name); now += cost; });
+    const [a, b, c, d] = [job('a', 1), job('b', FRAME_BUDGET_MS), job('c', 1), job('d', 1)];
+    d.request();
+    a.request();
+    b.request();
+    c.request();
+    a.request(); // asked again while waiting: keeps its place, runs once
+    nextFrame();
+    expect(ran).toEqual(['d', 'a', 'b']);
+    nextFrame();
+    expect(ran).toEqual(['d', 'a', 'b', 'c']);
+    expect(frames).toHaveLength(0); // nothing waiting: no frame asked for
+  });
+
+  it('a draw that asks for itself again runs in the next frame; a cancelled one never; a failing one does not stop the others', async () => {
+    const { frameJob } = await import('../../../src/renderer/src/panels/frame-jobs');
+    let count = 0;
+    const again = frameJob(() => { count++; if (count < 3) again.request(); });
+    const cancelled = frameJob(() => { throw new Error('must not run'); });
+    const failing = frameJob(() => { throw new Error('draw failed'); });
+    let after = 0;
+    const later = frameJob(() => { after++; });
+    again.request();
+    cancelled.request();
+    failing.request();
+    later.request();
+    cancelled.cancel();
+    nextFrame();
+    expect([count, after]).toEqual([1, 1]);
+    expect(reported.map((e) => (e as Error).message)).toEqual(['draw failed']);
+    nextFrame();
+    nextFrame();
+    expect(count).toBe(3);
+    expect(frames).toHaveLength(0);
+  });
+});

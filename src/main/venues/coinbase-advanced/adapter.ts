@@ -1,7 +1,7 @@
 /**
  * Coinbase Advanced Trade adapter (advanced-trade-ws.coinbase.com), public market data:
  *   - one connection that carries only the book: `heartbeats` (without it Coinbase idle-closes channels
- *     after 60-90 s) and `level2` for every subscribed product, at most one outgoing message per 150 ms
+ *     after 60-90 s) and `level2` for every subscribed product, at most one outgoing message per 200 ms
  *     (Coinbase allows 8 unauthenticated messages/s per IP);
  *   - `sequence_num` is one counter per connection shared by all its channels (which is also why no
  *     other channel shares this socket): a gap rebuilds every book on the connection;
@@ -29,8 +29,11 @@ export interface AdvancedAdapterOptions extends SessionOptions {
   heartbeatTimeoutMs?: number;
 }
 
-/** 8 unauthenticated messages per second per IP: one every 150 ms stays below it. */
-export const ADVANCED_SEND_INTERVAL_MS = 150;
+/**
+ * 8 unauthenticated messages per second per IP, counted where they arrive: one every 200 ms here and
+ * one a second on the trade connection (6/s together) leave room for messages bunched up on the way.
+ */
+export const ADVANCED_SEND_INTERVAL_MS = 200;
 const PRODUCTS_PER_MESSAGE = 50;
 
 type Entry = SessionEntry<AdvancedBookSync>;
@@ -61,7 +64,7 @@ class AdvancedProtocol implements VenueProtocol<AdvancedBookSync, Envelope> {
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 15_000;
     this.rest = { base: endpoints.rest };
     this.connection = { url: () => endpoints.ws, staleAfterMs: options.staleAfterMs ?? 10_000, sendIntervalMs: ADVANCED_SEND_INTERVAL_MS };
-    // The limit of 8 messages/s is per IP, shared with the book connection (at most 6.7/s): the trade
+    // The limit of 8 messages/s is per IP, shared with the book connection (at most 5/s): the trade
     // connection, which only subscribes, sends at most one message a second.
     this.tradeConnection = {
       ...this.connection,

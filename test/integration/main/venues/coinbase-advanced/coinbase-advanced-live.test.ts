@@ -100,11 +100,12 @@ describe('Coinbase Advanced Trade adapter against a fake exchange on 127.0.0.1',
 
   it('never sends more than 8 messages a second over both connections, even when gaps come in a burst', async () => {
     const feed = await setup({ maxMessagesPerSecond: 8 });
-    for (let i = 0; i < 4; i++) {
+    // Each gap is seen before the next is made (two skips before the fake's next message would be one
+    // gap), a few ms apart: their resubscribes still pile up far faster than 8 a second.
+    for (let i = 1; i <= 4; i++) {
       fake.skipSequence(2);
-      await new Promise((r) => setTimeout(r, 60));
+      await until(() => feed.health.gaps >= i, 5000, `gap ${i}`);
     }
-    await until(() => feed.health.gaps >= 4, 5000, 'four gaps');
     await new Promise((r) => setTimeout(r, 1500));
     expect(fake.rateViolations).toBe(0);
     const times = fake.received.map((r) => r.at);

@@ -1,11 +1,15 @@
 /**
  * Memory watch: the process's RSS and heap in use, a baseline taken once start-up has settled, growth
- * against it, and a warning when either grows more than `alertGrowth` (50%) over its baseline. The
+ * against it, and a warning when either grows more than `alertGrowth` (50%) and more than
+ * `minGrowthBytes` (64 MB) over its baseline. The
  * health report carries all of it (HealthReport.memory), and the warning is logged once when it starts
  * and once when it ends.
  *
  * Why a settled baseline: the first minute loads code, instrument lists and the first snapshots, so
- * memory right after launch says nothing about a leak; growth is judged from a minute in.
+ * memory right after launch says nothing about a leak; growth is judged from a minute in. Why a floor in
+ * bytes: a heap of 32 MB a minute in holds more history (series, tape, heatmap columns) and garbage
+ * between collections ten minutes later, 50% more without any leak; a warning on every long session
+ * taught users to ignore it.
  */
 import type { HealthReport } from '../../shared/contract';
 import { nullLogger, type Logger } from '../log';
@@ -22,8 +26,10 @@ export interface MemoryWatchOptions {
   baselineAfterMs?: number;
   /** Check this often (default 10 s). */
   checkEveryMs?: number;
-  /** Warn when growth over the baseline exceeds this fraction (default 0.5 = 50%). */
+  /** Warn when growth over the baseline exceeds this fraction (default 0.5 = 50%)... */
   alertGrowth?: number;
+  /** ...and this many bytes (default 64 MB). */
+  minGrowthBytes?: number;
   sample?: () => MemorySample;
   now?: () => number;
   logger?: Logger;
@@ -41,6 +47,7 @@ export class MemoryWatch {
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly baselineAfterMs: number;
   private readonly alertGrowth: number;
+  private readonly minGrowthBytes: number;
   private readonly sample: () => MemorySample;
   private readonly now: () => number;
   private readonly logger: Logger;
@@ -50,6 +57,7 @@ export class MemoryWatch {
   constructor(private readonly options: MemoryWatchOptions = {}) {
     this.baselineAfterMs = options.baselineAfterMs ?? 60_000;
     this.alertGrowth = options.alertGrowth ?? 0.5;
+    this.minGrowthBytes = options.minGrowthBytes ?? 64 * 1024 * 1024;
     this.sample = options.sample ?? processSample;
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? nullLogger;
@@ -76,10 +84,12 @@ export class MemoryWatch {
     const rssGrowth = base ? current.rss / base.rss - 1 : null;
     const heapGrowth = base ? current.heapUsed / base.heapUsed - 1 : null;
     let alert: string | null = null;
-    if (base && (rssGrowth! > this.alertGrowth || heapGrowth! > this.alertGrowth)) {
+    const rssAlert = base !== null && rssGrowth! > this.alertGrowth && current.rss - base.rss > this.minGrowthBytes;
+    const heapAlert = base !== null && heapGrowth! > this.alertGrowth && current.heapUsed - base.heapUsed > this.minGrowthBytes;
+    if (base && (rssAlert || heapAlert)) {
       const parts: string[] = [];
-      if (rssGrowth! > this.alertGrowth) parts.push(`RSS ${mb(current.rss)} is ${pct(rssGrowth!)} over its baseline of ${mb(base.rss)}`);
-      if (heapGrowth! > this.alertGrowth) parts.push(`heap ${mb(current.heapUsed)} is ${pct(heapGrowth!)} over its baseline of ${mb(base.heapUsed)}`);
+      if (rssAlert) parts.push(`RSS ${mb(current.rss)} is ${pct(rssGrowth!)} over its baseline of ${mb(base.rss)}`);
+      if (heapAlert) parts.push(`heap ${mb(current.heapUsed)} is ${pct(heapGrowth!)} over its baseline of ${mb(base.heapUsed)}`);
       alert = `memory growing: ${parts.join('; ')}`;
     }
     if ((alert === null) !== (this.alerting === null)) {

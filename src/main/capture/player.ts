@@ -14,8 +14,8 @@ import { ReplayClock } from './replay-clock';
 
 export class ReplayPlayer {
   private readonly driver: ReplayDriver;
-  /** Paces the lines by their recorded time; holds the speed, pause, stop and the position played. */
-  private readonly clock: ReplayClock;
+  /** Paces the lines by their recorded time; pause, resume and speed changes act on it. */
+  readonly clock: ReplayClock;
   /** First and last recorded time in the file, once scanned (progress is by recorded time, not bytes). */
   private span: { start: number; end: number } | null = null;
   private done = false;
@@ -60,18 +60,6 @@ export class ReplayPlayer {
       this.error = `replay stopped: ${(error as Error).message}`;
       this.logger.log('error', 'replay-failed', { path: this.path, error: (error as Error).message });
     }
-  }
-
-  pause(): void {
-    this.clock.pause();
-  }
-
-  resume(): void {
-    this.clock.resume();
-  }
-
-  setSpeed(speed: number): void {
-    this.clock.setSpeed(speed);
   }
 
   stop(): void {

@@ -108,8 +108,8 @@ export class TardisPlayer {
   private readonly feedsByKey = new Map<string, SymbolFeed>();
   private readonly venueSet = new Set<string>();
   private readonly bad = { count: 0, last: null as string | null };
-  /** Paces the messages by their local time; holds the speed, pause, stop and the position played. */
-  private readonly clock: ReplayClock;
+  /** Paces the messages by their local time; pause, resume and speed changes act on it. */
+  readonly clock: ReplayClock;
   private done = false;
   private error: string | null = null;
   private messages = 0;
@@ -174,18 +174,6 @@ export class TardisPlayer {
     const result = feed.apply(feed.event(message.snapshot ? 'snapshot' : 'delta', { bids: message.bids, asks: message.asks, exchangeTs, localTs }));
     // As in the CLI, a crossed message is counted (the feed's health) and the book kept as the file says.
     if (message.snapshot && result !== 'invalid' && feed.state !== 'synced') feed.synced('tardis snapshot');
-  }
-
-  pause(): void {
-    this.clock.pause();
-  }
-
-  resume(): void {
-    this.clock.resume();
-  }
-
-  setSpeed(speed: number): void {
-    this.clock.setSpeed(speed);
   }
 
   stop(): void {

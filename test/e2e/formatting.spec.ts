@@ -5,18 +5,13 @@
  * UPDATE_SCREENSHOTS=1, a few into docs/screenshots for the README).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { linkCapture, stopReplay } from '../support/e2e-replay';
+import { playMarket, SCREEN_SIZES, stopReplay, type ReplayedMarket } from '../support/e2e-replay';
 
-interface Market {
-  file: string;
-  venue: string;
-  symbol: string;
+interface Market extends ReplayedMarket {
   /** Decimals of the instrument's prices, as the book's own texts carry them. */
   priceDecimals: number;
   /** Roughly where the price was, to tell the right book is on screen. */
   near: [number, number];
-  /** Replay speed that plays the capture in about ten seconds. */
-  speed: number;
 }
 
 const MARKETS: Market[] = [
@@ -26,50 +21,13 @@ const MARKETS: Market[] = [
   { file: 'okx_2022-05-13.capture.jsonl', venue: 'okx', symbol: 'BTC-USDT', priceDecimals: 1, near: [25_000, 35_000], speed: 1 },
 ];
 
-const VIEWPORTS = [
-  { width: 1280, height: 720 },
-  { width: 1600, height: 1000 },
-  { width: 1920, height: 1080 },
-];
-
 // The host is shared by every test: never leave it replaying.
 test.afterEach(({ page }) => stopReplay(page));
 
+/** Plays the market's capture to its end, then adds a Metrics panel (its cells are checked too). */
 async function replay(page: Page, m: Market): Promise<void> {
-  linkCapture(m.file);
-  await page.goto('/');
-  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
-  // Open the capture paused, point the dashboard at the market, then play it, so that every panel
-  // (the time series too) follows the whole recording.
-  await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 1 }), m.file);
-  await expect
-    .poll(
-      () =>
-        page.evaluate(
-          ([venue, symbol]) => window.orderbook!.invoke('instruments.list', { venue: venue as never }).then(
-              (list) => list.some((i) => i.symbol === symbol),
-              () => false,
-            ),
-          [m.venue, m.symbol],
-        ),
-      { timeout: 15_000 },
-    )
-    .toBe(true);
-  await page.evaluate(() => window.orderbook!.invoke('replay.control', { action: 'pause' }));
-  const bar = page.getByRole('group', { name: 'Replay' });
-  await expect(bar).toBeVisible();
-  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
-  await picker.click();
-  await picker.fill(m.symbol);
-  await expect(page.getByRole('listbox', { name: 'Symbol options' }).getByRole('option').first()).toContainText(m.symbol, { timeout: 10_000 });
-  await picker.press('Enter');
-  await expect(page.getByRole('table', { name: `Order book ladder for ${m.symbol}` })).toBeVisible({ timeout: 10_000 });
-  await page.getByRole('region', { name: 'Time series', exact: true }).getByRole('combobox', { name: 'Time series window' }).selectOption('60');
-  await page.evaluate(async (speed) => {
-    await window.orderbook!.invoke('replay.control', { action: 'speed', speed });
-    await window.orderbook!.invoke('replay.control', { action: 'resume' });
-  }, m.speed);
-  await expect(bar.getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 60_000 });
+  await playMarket(page, m);
+  await expect(page.getByRole('group', { name: 'Replay' }).getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 60_000 });
   await page.getByRole('button', { name: '+ Add panel' }).click();
   await page.getByRole('menuitem', { name: 'Metrics', exact: true }).click();
 }
@@ -125,7 +83,7 @@ for (const m of MARKETS) {
     test.setTimeout(120_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.setViewportSize(VIEWPORTS[1]!);
+    await page.setViewportSize({ width: 1600, height: 1000 });
     await replay(page, m);
 
     // The right book, priced at its own precision, grouped.
@@ -138,14 +96,14 @@ for (const m of MARKETS) {
 
     const depthBox = page.getByRole('img', { name: `Depth chart for ${m.symbol}` });
     const seriesBox = page.getByRole('img', { name: `Bid, ask and mid over time for ${m.symbol}` });
-    for (const viewport of VIEWPORTS) {
-      await page.setViewportSize(viewport);
-      const where = `${m.symbol} at ${viewport.width}×${viewport.height}`;
+    for (const [width, height] of SCREEN_SIZES) {
+      await page.setViewportSize({ width, height });
+      const where = `${m.symbol} at ${width}×${height}`;
       // Let the charts lay out and draw at this size.
       await expect.poll(() => depthBox.getAttribute('data-x-labels'), { timeout: 10_000 }).toBeTruthy();
       await page.waitForTimeout(500);
-      await page.screenshot({ path: testInfo.outputPath(`${m.venue}-${viewport.width}.png`) });
-      if (process.env.UPDATE_SCREENSHOTS && viewport.width === 1600) await page.screenshot({ path: `docs/screenshots/replay-${m.venue}-${m.symbol.replace(/\W/g, '')}.png` });
+      await page.screenshot({ path: testInfo.outputPath(`${m.venue}-${width}.png`) });
+      if (process.env.UPDATE_SCREENSHOTS && width === 1600) await page.screenshot({ path: `docs/screenshots/replay-${m.venue}-${m.symbol.replace(/\W/g, '')}.png` });
 
       expect(await headerOverlaps(page), `${where}: header overlaps`).toEqual([]);
       expect(await clippedCells(page), `${where}: clipped cells`).toEqual([]);
@@ -168,15 +126,15 @@ for (const m of MARKETS) {
 test('live demo: header and cells at 1280, 1600 and 1920 px', async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
-  for (const viewport of VIEWPORTS) {
-    await page.setViewportSize(viewport);
+  for (const [width, height] of SCREEN_SIZES) {
+    await page.setViewportSize({ width, height });
     await page.waitForTimeout(500);
-    const where = `demo at ${viewport.width}×${viewport.height}`;
+    const where = `demo at ${width}×${height}`;
     expect(await headerOverlaps(page), `${where}: header overlaps`).toEqual([]);
     expect(await clippedCells(page), `${where}: clipped cells`).toEqual([]);
     // One header row when nothing is replaying, from 1280 px up.
     const header = await page.locator('.app-header').boundingBox();
     expect(header!.height, `${where}: header height`).toBeLessThan(52);
-    await page.screenshot({ path: testInfo.outputPath(`demo-${viewport.width}.png`) });
+    await page.screenshot({ path: testInfo.outputPath(`demo-${width}.png`) });
   }
 });

@@ -1,18 +1,20 @@
 /**
  * Playwright set-up shared by the specs that replay a real capture in the web host (heatmap, trade
- * bubbles, metrics, candles, footprint, market maker, replay, formatting).
+ * bubbles, metrics, candles, footprint, market maker, replay, formatting, time series).
  */
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import type { OrderbookApi } from '../../src/shared/contract';
+import type { VenueId } from '../../src/shared/market';
 import { capture } from './paths';
 
 /**
- * The app's API in a page, as far as these helpers use it. (This folder is type-checked for Node as
- * well, without the DOM, so the helpers reach it through globalThis rather than window.)
+ * The app's API in a page. (This folder is type-checked for Node as well, without the DOM, so the
+ * helpers reach it through globalThis rather than window.)
  */
 interface AppGlobal {
-  orderbook?: { invoke(command: 'replay.control', request: { action: 'stop' } | { action: 'speed'; speed: number }): Promise<unknown> };
+  orderbook?: OrderbookApi;
 }
 
 /** The screen sizes every panel is screenshot at. */
@@ -67,4 +69,54 @@ export async function screenshotAtSizes(page: Page, testInfo: TestInfo, name: st
     await page.waitForTimeout(settleMs);
     await page.screenshot({ path: testInfo.outputPath(`${name}-${width}x${height}.png`) });
   }
+}
+
+/** A real capture's market, as the specs that play one to the dashboard name it. */
+export interface ReplayedMarket {
+  file: string;
+  venue: string;
+  symbol: string;
+  /** Replay speed that plays the capture in about ten seconds. */
+  speed: number;
+}
+
+/**
+ * Opens the capture paused, points the dashboard at its market with a 1 min time series window, then
+ * plays it at the market's speed, so that every panel (the time series too) follows the whole
+ * recording. Returns once it plays; the spec decides how far to let it go.
+ */
+export async function playMarket(page: Page, m: ReplayedMarket): Promise<void> {
+  linkCapture(m.file);
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
+  await page.evaluate((name) => (globalThis as AppGlobal).orderbook!.invoke('replay.open', { name, speed: 1 }), m.file);
+  // The market is pickable once the replay has met its book.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          ([venue, symbol]) =>
+            (globalThis as AppGlobal).orderbook!.invoke('instruments.list', { venue: venue as VenueId }).then(
+              (list) => list.some((i) => i.symbol === symbol),
+              () => false,
+            ),
+          [m.venue, m.symbol],
+        ),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  await page.evaluate(() => (globalThis as AppGlobal).orderbook!.invoke('replay.control', { action: 'pause' }));
+  await expect(page.getByRole('group', { name: 'Replay' })).toBeVisible();
+  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
+  await picker.click();
+  await picker.fill(m.symbol);
+  await expect(page.getByRole('listbox', { name: 'Symbol options' }).getByRole('option').first()).toContainText(m.symbol, { timeout: 10_000 });
+  await picker.press('Enter');
+  await expect(page.getByRole('table', { name: `Order book ladder for ${m.symbol}` })).toBeVisible({ timeout: 10_000 });
+  await page.getByRole('region', { name: 'Time series', exact: true }).getByRole('combobox', { name: 'Time series window' }).selectOption('60');
+  await page.evaluate(async (speed) => {
+    const api = (globalThis as AppGlobal).orderbook!;
+    await api.invoke('replay.control', { action: 'speed', speed });
+    await api.invoke('replay.control', { action: 'resume' });
+  }, m.speed);
 }

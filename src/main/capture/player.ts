@@ -10,28 +10,16 @@ import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import { captureTimeSpan } from './probe';
 import { readCapture } from './reader';
 import { nextMacrotask, ReplayDriver } from './replay';
-
-/** At full speed, hand the event loop back this often so the app stays responsive. */
-const YIELD_EVERY_MS = 8;
-/** Longest single sleep while waiting for a line's time, so pause and stop act promptly. */
-const MAX_SLEEP_MS = 200;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { ReplayClock } from './replay-clock';
 
 export class ReplayPlayer {
   private readonly driver: ReplayDriver;
+  /** Paces the lines by their recorded time; pause, resume and speed changes act on it. */
+  readonly clock: ReplayClock;
   /** First and last recorded time in the file, once scanned (progress is by recorded time, not bytes). */
   private span: { start: number; end: number } | null = null;
-  private speed: number;
-  private paused = false;
-  private stopped = false;
   private done = false;
   private error: string | null = null;
-  private captureTime: number | null = null;
-  /** Pacing anchor: capture time `anchorTs` is played at wall time `anchorWall`. */
-  private anchorTs: number | null = null;
-  private anchorWall = 0;
-  private wake: (() => void) | null = null;
 
   constructor(
     readonly path: string,
@@ -39,34 +27,31 @@ export class ReplayPlayer {
     private readonly logger: Logger,
     speed = 1,
   ) {
-    this.speed = speed;
+    this.clock = new ReplayClock(speed);
     this.driver = new ReplayDriver(listener, logger);
   }
 
   /** Start playing; resolves when the file is done, stopped, or failed. */
   async play(): Promise<void> {
-    let lastYield = Date.now();
     // The time span needs the whole file read (decompressed); it runs beside the playback.
-    captureTimeSpan(this.path, () => this.stopped).then(
+    captureTimeSpan(this.path, () => this.clock.stopped).then(
       (span) => (this.span = span),
       () => {},
     );
     try {
       for await (const entry of readCapture(this.path)) {
-        if (this.stopped) return;
+        if (this.clock.stopped) return;
         if ('error' in entry) {
           this.driver.corruptLine(entry.lineNo, entry.error, entry.endsEarly);
           continue;
         }
         const line = entry.line;
-        await this.waitFor(line.ts);
-        if (this.stopped) return;
-        this.captureTime = line.ts > 0 ? line.ts : this.captureTime;
+        // A line without a recorded time (ts 0) plays at once, after the one before it.
+        await this.clock.waitFor(line.ts > 0 ? line.ts : null);
+        if (this.clock.stopped) return;
+        if (line.ts > 0) this.clock.played(line.ts);
         if (this.driver.handle(line)) await nextMacrotask();
-        if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await nextMacrotask();
-          lastYield = Date.now();
-        }
+        await this.clock.yieldIfBusy();
       }
       this.driver.end();
       this.done = true;
@@ -77,51 +62,8 @@ export class ReplayPlayer {
     }
   }
 
-  /** Sleep until the capture time `ts` is due at the current speed (never for speed 0 = full speed). */
-  private async waitFor(ts: number): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      if (this.paused) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        continue;
-      }
-      if (this.speed <= 0 || ts <= 0) return;
-      if (this.anchorTs === null) {
-        this.anchorTs = ts;
-        this.anchorWall = Date.now();
-        return;
-      }
-      const dueAt = this.anchorWall + (ts - this.anchorTs) / this.speed;
-      const wait = dueAt - Date.now();
-      if (wait <= 0) return;
-      await Promise.race([sleep(Math.min(wait, MAX_SLEEP_MS)), new Promise<void>((resolve) => (this.wake = resolve))]);
-    }
-  }
-
-  private reanchor(): void {
-    this.anchorTs = this.captureTime;
-    this.anchorWall = Date.now();
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
-    this.reanchor();
-    this.wake?.();
-  }
-
-  setSpeed(speed: number): void {
-    this.speed = speed;
-    this.reanchor();
-    this.wake?.();
-  }
-
   stop(): void {
-    this.stopped = true;
-    this.wake?.();
+    this.clock.stop();
     this.driver.close();
   }
 
@@ -164,20 +106,21 @@ export class ReplayPlayer {
   private progress(): number {
     if (this.done) return 1;
     const span = this.span;
-    if (!span || this.captureTime === null) return 0;
+    const position = this.clock.position;
+    if (!span || position === null) return 0;
     if (span.end <= span.start) return 0;
-    return Math.min(1, Math.max(0, (this.captureTime - span.start) / (span.end - span.start)));
+    return Math.min(1, Math.max(0, (position - span.start) / (span.end - span.start)));
   }
 
   status(): ReplayStatus {
     return {
-      active: !this.stopped,
+      active: !this.clock.stopped,
       path: this.path,
       name: basename(this.path),
-      paused: this.paused,
-      speed: this.speed,
+      paused: this.clock.paused,
+      speed: this.clock.speed,
       progress: this.progress(),
-      captureTime: this.captureTime,
+      captureTime: this.clock.position,
       done: this.done,
       error: this.error ?? this.endedEarlyMessage() ?? (this.driver.unsupported.size > 0 ? this.driver.unsupportedReport()[0]!.message : null),
       messages: this.driver.messages,

@@ -324,86 +324,80 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
   }
 }
 
+/**
+ * One renderer record: a workload's frame figures beside the empty page's (the measuring loop alone),
+ * and whether they meet the target. A replay's record adds its restarts after `frames`; `perPanel`
+ * (the solo panels' figures) goes after the workload's own CPU figures.
+ */
+function frameRecord(bench: string, workload: string, stats: FrameStats | ReplayFrameStats, blank: FrameStats, perPanel: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    bench,
+    workload,
+    frames: stats.frames,
+    ...('replays' in stats ? { replays: stats.replays } : {}),
+    frameP50Ms: round(stats.p50),
+    frameP95Ms: round(stats.p95),
+    frameP99Ms: round(stats.p99),
+    frameMaxMs: round(stats.max),
+    frameIntervalP95Ms: round(stats.intervalP95),
+    frameIntervalP99Ms: round(stats.intervalP99),
+    longTasksOver50Ms: stats.longTasks,
+    longestTaskMs: round(stats.longestTaskMs),
+    mainThreadCpuMsPerSec: round(stats.mainThreadCpuMsPerSec),
+    rendererProcessCpuMsPerSec: round(stats.rendererProcessCpuMsPerSec),
+    ...perPanel,
+    baseline: 'empty page, same browser and method (the measuring loop alone)',
+    baselineFrameP95Ms: round(blank.p95),
+    baselineFrameP99Ms: round(blank.p99),
+    baselineMainThreadCpuMsPerSec: round(blank.mainThreadCpuMsPerSec),
+    ratioP95: round(stats.p95 / blank.p95),
+    ratioP99: round(stats.p99 / blank.p99),
+    target: 'frame p95 <= 8 ms; no long task over 50 ms',
+    met: stats.p95 <= 8 && stats.longTasks === 0,
+  };
+}
+
+/** The records the renderer bench prints for its results: demo, then replay and order flow when measured. */
+export function rendererRecords(results: RendererResults, rate: number): Record<string, unknown>[] {
+  const { page, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu } = results;
+  const records = [
+    frameRecord(
+      'renderer',
+      `default dashboard (ladder, depth, time series, heatmap, tape, health) on demo BTCUSDT at ${rate} msgs/s, headless Chromium 1600x1000`,
+      page,
+      blank,
+    ),
+  ];
+  if (!replay) return records;
+  records.push(
+    frameRecord(
+      'renderer-replay',
+      `default dashboard on a real capture (${REPLAY_CAPTURE}) replayed at full speed in the host, restarted whenever it ends, headless Chromium 1600x1000`,
+      replay,
+      blank,
+      // Each panel alone in its own window on the same replay: which one costs the most.
+      {
+        soloPanelFrameP95Ms: Object.fromEntries(Object.entries(soloP95).map(([k, v]) => [k, round(v)])),
+        soloPanelMainThreadCpuMsPerSec: Object.fromEntries(Object.entries(soloCpu).map(([k, v]) => [k, round(v)])),
+      },
+    ),
+  );
+  if (orderFlowError) records.push({ bench: 'renderer-orderflow', error: orderFlowError });
+  if (!orderFlow) return records;
+  records.push(
+    frameRecord(
+      'renderer-orderflow',
+      `order-flow dashboard (the default panels plus candles, footprint, traded volume profile; heatmap trade bubbles on) on ${REPLAY_CAPTURE} replayed at full speed, restarted whenever it ends, headless Chromium 1600x1000`,
+      orderFlow,
+      blank,
+    ),
+  );
+  return records;
+}
+
 export async function runRendererBench(): Promise<void> {
   const rate = 5000;
   // BENCH_PORT moves the bench host off its default port when another run may hold it.
   const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : 5293;
-  const { page, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu } = await measureRenderer(20, rate, port);
-  emit({
-    bench: 'renderer',
-    workload: `default dashboard (ladder, depth, time series, heatmap, tape, health) on demo BTCUSDT at ${rate} msgs/s, headless Chromium 1600x1000`,
-    frames: page.frames,
-    frameP50Ms: round(page.p50),
-    frameP95Ms: round(page.p95),
-    frameP99Ms: round(page.p99),
-    frameMaxMs: round(page.max),
-    frameIntervalP95Ms: round(page.intervalP95),
-    frameIntervalP99Ms: round(page.intervalP99),
-    longTasksOver50Ms: page.longTasks,
-    longestTaskMs: round(page.longestTaskMs),
-    mainThreadCpuMsPerSec: round(page.mainThreadCpuMsPerSec),
-    rendererProcessCpuMsPerSec: round(page.rendererProcessCpuMsPerSec),
-    baseline: 'empty page, same browser and method (the measuring loop alone)',
-    baselineFrameP95Ms: round(blank.p95),
-    baselineFrameP99Ms: round(blank.p99),
-    baselineMainThreadCpuMsPerSec: round(blank.mainThreadCpuMsPerSec),
-    ratioP95: round(page.p95 / blank.p95),
-    ratioP99: round(page.p99 / blank.p99),
-    target: 'frame p95 <= 8 ms; no long task over 50 ms',
-    met: page.p95 <= 8 && page.longTasks === 0,
-  });
-  if (!replay) return;
-  emit({
-    bench: 'renderer-replay',
-    workload: `default dashboard on a real capture (${REPLAY_CAPTURE}) replayed at full speed in the host, restarted whenever it ends, headless Chromium 1600x1000`,
-    frames: replay.frames,
-    replays: replay.replays,
-    frameP50Ms: round(replay.p50),
-    frameP95Ms: round(replay.p95),
-    frameP99Ms: round(replay.p99),
-    frameMaxMs: round(replay.max),
-    frameIntervalP95Ms: round(replay.intervalP95),
-    frameIntervalP99Ms: round(replay.intervalP99),
-    longTasksOver50Ms: replay.longTasks,
-    longestTaskMs: round(replay.longestTaskMs),
-    mainThreadCpuMsPerSec: round(replay.mainThreadCpuMsPerSec),
-    rendererProcessCpuMsPerSec: round(replay.rendererProcessCpuMsPerSec),
-    // Each panel alone in its own window on the same replay: which one costs the most.
-    soloPanelFrameP95Ms: Object.fromEntries(Object.entries(soloP95).map(([k, v]) => [k, round(v)])),
-    soloPanelMainThreadCpuMsPerSec: Object.fromEntries(Object.entries(soloCpu).map(([k, v]) => [k, round(v)])),
-    baseline: 'empty page, same browser and method (the measuring loop alone)',
-    baselineFrameP95Ms: round(blank.p95),
-    baselineFrameP99Ms: round(blank.p99),
-    baselineMainThreadCpuMsPerSec: round(blank.mainThreadCpuMsPerSec),
-    ratioP95: round(replay.p95 / blank.p95),
-    ratioP99: round(replay.p99 / blank.p99),
-    target: 'frame p95 <= 8 ms; no long task over 50 ms',
-    met: replay.p95 <= 8 && replay.longTasks === 0,
-  });
-  if (orderFlowError) emit({ bench: 'renderer-orderflow', error: orderFlowError });
-  if (!orderFlow) return;
-  emit({
-    bench: 'renderer-orderflow',
-    workload: `order-flow dashboard (the default panels plus candles, footprint, traded volume profile; heatmap trade bubbles on) on ${REPLAY_CAPTURE} replayed at full speed, restarted whenever it ends, headless Chromium 1600x1000`,
-    frames: orderFlow.frames,
-    replays: orderFlow.replays,
-    frameP50Ms: round(orderFlow.p50),
-    frameP95Ms: round(orderFlow.p95),
-    frameP99Ms: round(orderFlow.p99),
-    frameMaxMs: round(orderFlow.max),
-    frameIntervalP95Ms: round(orderFlow.intervalP95),
-    frameIntervalP99Ms: round(orderFlow.intervalP99),
-    longTasksOver50Ms: orderFlow.longTasks,
-    longestTaskMs: round(orderFlow.longestTaskMs),
-    mainThreadCpuMsPerSec: round(orderFlow.mainThreadCpuMsPerSec),
-    rendererProcessCpuMsPerSec: round(orderFlow.rendererProcessCpuMsPerSec),
-    baseline: 'empty page, same browser and method (the measuring loop alone)',
-    baselineFrameP95Ms: round(blank.p95),
-    baselineFrameP99Ms: round(blank.p99),
-    baselineMainThreadCpuMsPerSec: round(blank.mainThreadCpuMsPerSec),
-    ratioP95: round(orderFlow.p95 / blank.p95),
-    ratioP99: round(orderFlow.p99 / blank.p99),
-    target: 'frame p95 <= 8 ms; no long task over 50 ms',
-    met: orderFlow.p95 <= 8 && orderFlow.longTasks === 0,
-  });
+  for (const record of rendererRecords(await measureRenderer(20, rate, port), rate)) emit(record);
 }

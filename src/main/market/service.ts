@@ -280,9 +280,9 @@ export class MarketService {
   controlReplay(action: 'pause' | 'resume' | 'stop' | 'speed', speed?: number): ReplayStatus {
     const player = this.replay;
     if (!player) return IDLE_REPLAY;
-    if (action === 'pause') player.pause();
-    else if (action === 'resume') player.resume();
-    else if (action === 'speed' && speed !== undefined) player.setSpeed(speed);
+    if (action === 'pause') player.clock.pause();
+    else if (action === 'resume') player.clock.resume();
+    else if (action === 'speed' && speed !== undefined) player.clock.setSpeed(speed);
     else if (action === 'stop') {
       this.stopReplay();
       return IDLE_REPLAY;

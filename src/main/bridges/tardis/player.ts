@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { ReplayStatus } from '../../../shared/contract';
 import type { TakerSide, VenueId } from '../../../shared/market';
+import { ReplayClock } from '../../capture/replay-clock';
 import type { Logger } from '../../log';
 import type { FeedListener, SymbolFeed as SymbolFeedType } from '../../venues/symbol-feed';
 import { SymbolFeed } from '../../venues/symbol-feed';
@@ -103,25 +104,15 @@ async function* mergedMessages(files: string[], bad: { count: number; last: stri
   }
 }
 
-const YIELD_EVERY_MS = 8;
-const MAX_SLEEP_MS = 200;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 export class TardisPlayer {
   private readonly feedsByKey = new Map<string, SymbolFeed>();
   private readonly venueSet = new Set<string>();
   private readonly bad = { count: 0, last: null as string | null };
-  private speed: number;
-  private paused = false;
-  private stopped = false;
+  /** Paces the messages by their local time; pause, resume and speed changes act on it. */
+  readonly clock: ReplayClock;
   private done = false;
   private error: string | null = null;
   private messages = 0;
-  private captureTime: number | null = null;
-  private anchorTs: number | null = null;
-  private anchorWall = 0;
-  private wake: (() => void) | null = null;
 
   constructor(
     readonly path: string,
@@ -129,25 +120,21 @@ export class TardisPlayer {
     private readonly logger: Logger,
     speed = 1,
   ) {
-    this.speed = speed;
+    this.clock = new ReplayClock(speed);
   }
 
   async play(): Promise<void> {
-    let lastYield = Date.now();
     try {
       const files = tardisFiles(this.path);
       if (files.length === 0) throw new Error(`no tardis incremental_book_L2 or trades CSV in ${basename(this.path)}`);
       for await (const message of mergedMessages(files, this.bad)) {
-        if (this.stopped) return;
+        if (this.clock.stopped) return;
         const ts = message.localUs / 1000;
-        await this.waitFor(ts);
-        if (this.stopped) return;
-        this.captureTime = ts;
+        await this.clock.waitFor(ts);
+        if (this.clock.stopped) return;
+        this.clock.played(ts);
         this.apply(message);
-        if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await macrotask();
-          lastYield = Date.now();
-        }
+        await this.clock.yieldIfBusy();
       }
       this.done = true;
       this.logger.log('info', 'replay-finished', { path: this.path, messages: this.messages, format: 'tardis' });
@@ -189,49 +176,8 @@ export class TardisPlayer {
     if (message.snapshot && result !== 'invalid' && feed.state !== 'synced') feed.synced('tardis snapshot');
   }
 
-  private async waitFor(ts: number): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      if (this.paused) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        continue;
-      }
-      if (this.speed <= 0) return;
-      if (this.anchorTs === null) {
-        this.anchorTs = ts;
-        this.anchorWall = Date.now();
-        return;
-      }
-      const wait = this.anchorWall + (ts - this.anchorTs) / this.speed - Date.now();
-      if (wait <= 0) return;
-      await Promise.race([sleep(Math.min(wait, MAX_SLEEP_MS)), new Promise<void>((resolve) => (this.wake = resolve))]);
-    }
-  }
-
-  private reanchor(): void {
-    this.anchorTs = this.captureTime;
-    this.anchorWall = Date.now();
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
-    this.reanchor();
-    this.wake?.();
-  }
-
-  setSpeed(speed: number): void {
-    this.speed = speed;
-    this.reanchor();
-    this.wake?.();
-  }
-
   stop(): void {
-    this.stopped = true;
-    this.wake?.();
+    this.clock.stop();
   }
 
   hasVenue(venue: string): boolean {
@@ -263,14 +209,14 @@ export class TardisPlayer {
 
   status(): ReplayStatus {
     return {
-      active: !this.stopped,
+      active: !this.clock.stopped,
       path: this.path,
       name: basename(this.path),
-      paused: this.paused,
-      speed: this.speed,
+      paused: this.clock.paused,
+      speed: this.clock.speed,
       // Tardis files carry no end time up front: progress is known only at the end.
       progress: this.done ? 1 : 0,
-      captureTime: this.captureTime,
+      captureTime: this.clock.position,
       done: this.done,
       error: this.error ?? (this.bad.count > 0 ? `${this.bad.count} rows could not be read (${this.bad.last})` : null),
       messages: this.messages,

@@ -5,7 +5,6 @@
  * the subscriber's picker and frames, so it formats as a local app does; a web host whose saved settings
  * name the desk (no --nats flag) takes its books from it.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,38 +16,16 @@ import { createServices, type Services } from '../../../../src/main/app/compose'
 import { replayCapture } from '../../../../src/main/capture/replay';
 import { connectDeskSubscriber, type DeskSource } from '../../../../src/main/desk/subscriber';
 import { nullLogger } from '../../../../src/main/log';
-import { InstrumentCache } from '../../../../src/main/market/instrument-cache';
 import { tradePrint } from '../../../../src/main/market/recent-trades';
 import { buildLadderFrame } from '../../../../src/main/publish/views/ladder';
 import type { SymbolFeed } from '../../../../src/main/venues/symbol-feed';
-import { collectCapture } from '../../../support/desk';
-import { natsServerPath, startNatsServer, type NatsCluster } from '../../../support/nats-server';
-import { capture, repoRoot } from '../../../support/paths';
+import { DESK_COINBASE_CAPTURE, DESK_ETH_CAPTURE, ETHUSDT_INSTRUMENT as ETHUSDT, startDeskWithCaptures, startWebHost } from '../../../support/desk';
+import { natsServerPath, type NatsCluster } from '../../../support/nats-server';
+import { capture } from '../../../support/paths';
 import { until } from '../../../support/wait';
 
-const ETH = capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl');
-const COINBASE = capture('coinbase_2021-04-17.capture.jsonl');
-
-/** Binance USD-M's ETHUSDT as its exchangeInfo lists it (what a local app saves in <data>/instruments). */
-const ETHUSDT: Instrument = {
-  venue: 'binance-usdm',
-  symbol: 'ETHUSDT',
-  display: 'ETHUSDT',
-  base: 'ETH',
-  quote: 'USDT',
-  tickSize: '0.01',
-  lotSize: '0.001',
-  pricePrecision: 2,
-  sizePrecision: 3,
-  status: 'trading',
-};
-
-/** A collector's data folder: with a saved instrument list, or none. */
-function dataDir(instruments: Instrument[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'obm-desk-join-'));
-  if (instruments.length > 0) new InstrumentCache(join(dir, 'instruments')).save(instruments[0]!.venue, instruments);
-  return dir;
-}
+const ETH = capture(DESK_ETH_CAPTURE);
+const COINBASE = capture(DESK_COINBASE_CAPTURE);
 
 /** Every print of every book of a capture replayed locally, in order. */
 async function localPrints(file: string): Promise<Map<string, TradePrint[]>> {
@@ -69,10 +46,9 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
   let services: Services;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const published = await collectCapture(nats.urls, ETH, ['--data', dataDir([ETHUSDT])]);
-    expect(published.published.instruments).toBe(1);
-    await collectCapture(nats.urls, COINBASE, ['--data', dataDir([])]);
+    const started = await startDeskWithCaptures();
+    nats = started.nats;
+    expect(started.eth.published.instruments).toBe(1);
     desk = await connectDeskSubscriber(nats.urls, { logger: nullLogger, onWait: () => {} });
     services = createServices({ venues: desk.venues, desk, logger: nullLogger, host: { name: 't', version: '0', host: 'web' } });
   }, 120_000);
@@ -149,15 +125,10 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
     mkdirSync(join(ui, 'web-preload'), { recursive: true });
     writeFileSync(join(ui, 'renderer', 'index.html'), '<html><body></body></html>');
     writeFileSync(join(ui, 'web-preload', 'web-preload.js'), '/* bridge */');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main/web/main.ts'), '--port', '0', '--data', dir, '--ui', ui], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const host = await startWebHost(['--data', dir, '--ui', ui]);
     try {
-      await until(() => /web host: http:\/\/127\.0\.0\.1:\d+/.test(output) || child.exitCode !== null, 60_000, 'the web host up');
-      const base = output.match(/web host: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
-      expect(base, output).toBeDefined();
-      expect(output).toContain(`(from the desk at ${nats.urls})`);
+      const base = host.url;
+      expect(host.stdout()).toContain(`(from the desk at ${nats.urls})`);
       const health = (await (await fetch(`${base}/api/health`)).json()) as { venues: Array<{ id: string }> };
       expect(health.venues.map((v) => v.id).sort()).toEqual(['binance-usdm', 'coinbase']);
       let book: { state?: string; bids?: unknown[] } = {};
@@ -167,7 +138,7 @@ describe.skipIf(!natsServerPath())('desk: a late-joining window', () => {
       }, 20_000, 'ETHUSDT from the desk');
       expect(book.bids).toHaveLength(5);
     } finally {
-      child.kill('SIGTERM');
+      host.child.kill('SIGTERM');
     }
   }, 90_000);
 });

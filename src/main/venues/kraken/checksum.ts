@@ -47,7 +47,7 @@ for (let n = 0; n < 256; n++) {
   CRC_TABLE[n] = c;
 }
 
-/** Bytes fed to the CRC since the counter was last cleared (a side's length, for combining sides). */
+/** Bytes fed to the CRC since the counter was last cleared (a level's length, for joining levels). */
 let bytesFed = 0;
 
 function crcByte(crc: number, byte: number): number {
@@ -201,8 +201,9 @@ const emptyParts = (): LevelParts => ({ levels: [], sizeTexts: [], crcs: [], len
 const emptySide = (): SideMemo => ({ last: emptyParts(), next: emptyParts(), crc: 0, bytes: 0 });
 
 // The running state of one side, module-level so that visiting the book allocates nothing.
-let last: LevelParts = emptyParts();
-let next: LevelParts = emptyParts();
+const NO_PARTS = emptyParts();
+let last: LevelParts = NO_PARTS;
+let next: LevelParts = NO_PARTS;
 let pricePrecision: number | null = null;
 let qtyPrecision: number | null = null;
 let sideCrc = 0;
@@ -255,7 +256,7 @@ function updateSide(book: OrderBook, which: 'bid' | 'ask', memo: SideMemo): void
   memo.next = last;
   memo.crc = sideCrc;
   memo.bytes = sideBytes;
-  last = next = emptyParts();
+  last = next = NO_PARTS; // hold no book's levels between calls
 }
 
 /** The checksum input string (exposed for tests and for the log line of a failed check). */

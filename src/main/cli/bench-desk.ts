@@ -18,8 +18,12 @@
  *
  * Then fan-out throughput: the collector plays the capture as fast as it can with 20 subscribers, and
  * the aggregate delivered book messages/s counts every subscriber's applied deltas until the last
- * subscriber has the last one, against core NATS pushing the same messages flat out to 20 connections.
+ * subscriber has the last one, against core NATS pushing the same messages flat out to 20 connections,
+ * and against the desk's transport alone: 20 ordered consumers reading the same stream and only
+ * counting. The process's CPU per delivered delta says what our 20 subscribers' work costs; the
+ * nats-server's CPU is read from /proc. `BENCH_DESK_FAN_OUT_ONLY=1` skips the paced rounds.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { JetStreamClient, JetStreamPublishOptions } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -29,7 +33,7 @@ import { DeskCollector } from '../desk/collector';
 import { connectDesk, openDeskStorage } from '../desk/connection';
 import { startNatsServer } from '../desk/nats-server';
 import { DeskVenueAdapter } from '../desk/subscriber';
-import { BOOKS_BUCKET, LEASES_BUCKET, STREAM_NAME } from '../desk/subjects';
+import { BOOKS_BUCKET, LEASES_BUCKET, STREAM_NAME, bookFilter } from '../desk/subjects';
 import { nullLogger } from '../log';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import { capturePath, emit, percentile, round, sleep } from './bench-util';
@@ -53,6 +57,16 @@ interface Stats {
   p50: number;
   p99: number;
   max: number;
+}
+
+let serverPid = 0;
+function serverCpuMs(): number {
+  try {
+    const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function stats(values: number[]): Stats {
@@ -88,6 +102,12 @@ interface DeskRound {
   deliveredSec: number;
   /** CPU time this process (collector and every subscriber) used per second while measuring; 1000 is one core saturated. */
   cpuMsPerSec: number;
+  /** The same for the nats-server process. */
+  serverCpuMsPerSec: number;
+  /** While measuring: playing the rest of the capture, the collector's last acknowledgements, subscribers catching up. */
+  phasesMs: { play: number; lastAcks: number; catchUp: number };
+  /** What the collector published, by kind. */
+  counts: Record<string, number>;
 }
 
 /**
@@ -169,14 +189,19 @@ async function deskRound(url: string, subscribers: number, speed: number): Promi
     if (!allSynced()) throw new Error(`desk bench: the capture ended before all ${subscribers} subscribers were synced`);
     measureFrom = performance.now();
     const cpuFrom = process.cpuUsage();
+    const serverCpuFrom = serverCpuMs();
     await playing;
+    const playedAt = performance.now();
     const status = player.status();
     if (status.error) throw new Error(`desk bench: ${status.error}`);
     await collector.finish();
+    const finishedAt = performance.now();
     await waitUntil('every subscriber applied the last message', 60_000, () => lastApplied.every((s) => s >= lastPublishedSeq));
     const cpu = process.cpuUsage(cpuFrom);
     const cpuMsPerSec = (cpu.user + cpu.system) / 1000 / ((performance.now() - measureFrom) / 1000);
-    return { latencies, sent, measuredDeltas, deliveredSec: (lastDeliveredAt - firstMeasured) / 1000, cpuMsPerSec };
+    const serverCpuMsPerSec = (serverCpuMs() - serverCpuFrom) / ((performance.now() - measureFrom) / 1000);
+    const phasesMs = { play: Math.round(playedAt - measureFrom), lastAcks: Math.round(finishedAt - playedAt), catchUp: Math.round(performance.now() - finishedAt) };
+    return { latencies, sent, measuredDeltas, deliveredSec: (lastDeliveredAt - firstMeasured) / 1000, cpuMsPerSec, serverCpuMsPerSec, phasesMs, counts: { ...collector.counts } };
   } finally {
     player?.stop();
     for (const a of adapters) a.close();
@@ -241,6 +266,51 @@ async function coreRound(url: string, sent: Sent[], subscribers: number, pace: b
   }
 }
 
+/**
+ * The desk's transport alone: `subscribers` connections each follow the book's subjects with the same
+ * ordered consumer a desk subscriber uses, from the start of what the collector stored, and only count
+ * the messages (no parse, no book). What it delivers per second, against core NATS, is what JetStream
+ * costs; against the desk round, what our subscribers' work (parse, apply, trades, health) costs.
+ */
+async function jetStreamRound(url: string, subscribers: number): Promise<{ deliveredSec: number; bookMessages: number; messages: number }> {
+  const connections: NatsConnection[] = [];
+  const stops: Array<() => void> = [];
+  try {
+    const first = await connectDesk(url, { name: 'obm-bench-js-info' });
+    connections.push(first);
+    const { jsm } = await openDeskStorage(first, { create: false });
+    const total = (await jsm.streams.info(STREAM_NAME)).state.messages;
+    const consumers = [];
+    for (let i = 0; i < subscribers; i++) {
+      const nc = i === 0 ? first : await connectDesk(url, { name: `obm-bench-js-${i}` });
+      if (i > 0) connections.push(nc);
+      const { js } = await openDeskStorage(nc, { create: false });
+      consumers.push(await js.consumers.get(STREAM_NAME, { filter_subjects: bookFilter(DESK_VENUE, DESK_SYMBOL) }));
+    }
+    const received = consumers.map(() => 0);
+    let bookMessages = 0;
+    let lastAt = 0;
+    const start = performance.now();
+    const done = consumers.map(async (consumer, i) => {
+      const messages = await consumer.consume({ expires: 2000 });
+      stops.push(() => messages.stop());
+      for await (const m of messages) {
+        received[i]!++;
+        if (i === 0 && m.subject.endsWith('.book')) bookMessages++;
+        if (received[i]! >= total) {
+          lastAt = Math.max(lastAt, performance.now());
+          break;
+        }
+      }
+    });
+    await Promise.race([Promise.all(done), sleep(60_000).then(() => Promise.reject(new Error('desk bench: JetStream consumers did not get every message within 60 s')))]);
+    return { deliveredSec: (lastAt - start) / 1000, bookMessages, messages: total };
+  } finally {
+    for (const stop of stops) stop();
+    for (const nc of connections) await nc.close();
+  }
+}
+
 function latencyRecord(mode: string, subscribers: number, result: DeskRound, core: number[][]): Record<string, unknown> {
   const desk = result.latencies;
   const deskAll = stats(desk.flat());
@@ -263,6 +333,8 @@ function latencyRecord(mode: string, subscribers: number, result: DeskRound, cor
     addedP99Ms: round(deskAll.p99 - coreAll.p99, 3),
     // Near 1000 the process (collector and subscribers on one thread) is saturated: latency is then queueing.
     processCpuMsPerSec: Math.round(result.cpuMsPerSec),
+    serverCpuMsPerSec: Math.round(result.serverCpuMsPerSec),
+    clock: 'performance.now() of this one process: the collector and every subscriber run in it',
   };
   if (subscribers > 1) {
     record.perSubscriber = desk.map((l) => {
@@ -276,8 +348,9 @@ function latencyRecord(mode: string, subscribers: number, result: DeskRound, cor
 export async function runDeskBench(): Promise<void> {
   const server = await startNatsServer();
   const url = server.nodes[0]!.url;
+  serverPid = server.nodes[0]!.process?.pid ?? 0;
   try {
-    for (const subscribers of [1, FAN_OUT]) {
+    for (const subscribers of process.env.BENCH_DESK_FAN_OUT_ONLY ? [] : [1, FAN_OUT]) {
       process.stderr.write(`bench desk: ${subscribers} subscriber(s) at ${DESK_SPEED}x…\n`);
       const desk = await deskRound(url, subscribers, DESK_SPEED);
       const core = await coreRound(url, desk.sent, subscribers, true);
@@ -286,6 +359,8 @@ export async function runDeskBench(): Promise<void> {
     process.stderr.write(`bench desk: fan-out to ${FAN_OUT} subscribers, flat out…\n`);
     const desk = await deskRound(url, FAN_OUT, 0);
     const core = await coreRound(url, desk.sent, FAN_OUT, false);
+    const transport = await jetStreamRound(url, FAN_OUT);
+    const transportRate = (transport.bookMessages * FAN_OUT) / transport.deliveredSec;
     const delivered = desk.latencies.reduce((n, l) => n + l.length, 0);
     const deskRate = delivered / desk.deliveredSec;
     const coreRate = (core.bookMessages * FAN_OUT) / core.deliveredSec;
@@ -304,7 +379,15 @@ export async function runDeskBench(): Promise<void> {
       baseline: 'NATS core publish -> receive of the same messages flat out to as many connections (book messages counted)',
       baselineDeliveredMsgsPerSec: Math.round(coreRate),
       ratioToBaseline: round(deskRate / coreRate, 3),
+      jetStream: 'the same stream read by 20 ordered consumers (as a desk subscriber reads it) that only count: book messages/s',
+      jetStreamDeliveredMsgsPerSec: Math.round(transportRate),
+      jetStreamRatioToBaseline: round(transportRate / coreRate, 3),
       processCpuMsPerSec: Math.round(desk.cpuMsPerSec),
+      serverCpuMsPerSec: Math.round(desk.serverCpuMsPerSec),
+      // Our CPU per delivered delta: the collector's share and 20 subscribers' parse, apply, trades and health.
+      processCpuUsPerDelivered: Math.round((desk.cpuMsPerSec * 1000) / deskRate),
+      phasesMs: desk.phasesMs,
+      published: desk.counts,
     });
   } finally {
     await server.stop();

@@ -153,7 +153,8 @@ const isState = (v: unknown): v is SyncState => STATES.includes(v as SyncState);
 function object(data: Uint8Array): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(data).toString('utf8'));
+    // A view of the message's bytes, not a copy.
+    value = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
   } catch (error) {
     throw new MalformedMessageError(`not JSON: ${(error as Error).message}`);
   }

@@ -34,6 +34,7 @@ import {
   snapshotKey,
   subjectOf,
   type BookMessage,
+  type DeskKind,
   type BookSnapshot,
   type StateMessage,
 } from './subjects';
@@ -77,6 +78,13 @@ class RemoteBook {
   private retryTimer: NodeJS.Timeout | null = null;
   /** When the newest message seen was stored in the stream (the collector's last sign of life). */
   private lastMessageAt = Date.now();
+  /**
+   * The newest message whose stored time is not in lastMessageAt yet: reading it parses the message's
+   * reply subject and a BigInt, so it is read when the time is needed (every second), not per message.
+   */
+  private unreadStoredAt: JsMsg | null = null;
+  /** The book's subjects, parsed once. */
+  private readonly subjects = new Map<string, { kind: DeskKind }>();
   private lastLoadAt = 0;
   /** Loaded from a snapshot older than the stale limit: synced only once a fresh message shows the collector alive. */
   private awaitingFresh = false;
@@ -225,6 +233,7 @@ class RemoteBook {
     this.remoteHealth = snapshot.health;
     this.ended = snapshot.ended;
     this.lastMessageAt = snapshot.takenAt;
+    this.unreadStoredAt = null;
     // A snapshot of a live collector is recent, or its next health message (every second) will be.
     this.awaitingFresh = !snapshot.ended && !this.fresh(snapshot.takenAt);
     if (!this.awaitingFresh) this.staleMessage = null;
@@ -247,6 +256,16 @@ class RemoteBook {
     if (this.feed.state === 'buffering' && this.feed.book.levelCount('bid') + this.feed.book.levelCount('ask') > 0) this.feed.synced(reason);
   }
 
+  /** When the newest message seen was stored in the stream (or the snapshot taken). */
+  private lastStoredAt(): number {
+    const m = this.unreadStoredAt;
+    if (m) {
+      this.lastMessageAt = Math.max(this.lastMessageAt, Number(m.timestampNanos / 1_000_000n));
+      this.unreadStoredAt = null;
+    }
+    return this.lastMessageAt;
+  }
+
   private fresh(storedAt: number): boolean {
     return Date.now() - storedAt < (this.options.staleAfterMs ?? 5000);
   }
@@ -258,11 +277,15 @@ class RemoteBook {
   }
 
   private handle(m: JsMsg): void {
-    const where = parseSubject(m.subject);
-    if (!where) return this.countMalformed(`unknown subject ${m.subject}`);
-    const storedAt = Number(m.timestampNanos / 1_000_000n);
-    this.lastMessageAt = Math.max(this.lastMessageAt, storedAt);
-    if (this.awaitingFresh && this.fresh(storedAt)) this.collectorAlive('desk: the collector is publishing');
+    let where = this.subjects.get(m.subject);
+    if (!where) {
+      const parsed = parseSubject(m.subject);
+      if (!parsed) return this.countMalformed(`unknown subject ${m.subject}`);
+      where = parsed;
+      this.subjects.set(m.subject, where); // only valid ones: a book has five
+    }
+    this.unreadStoredAt = m;
+    if (this.awaitingFresh && this.fresh(this.lastStoredAt())) this.collectorAlive('desk: the collector is publishing');
     try {
       switch (where.kind) {
         case 'book':
@@ -349,7 +372,7 @@ class RemoteBook {
   checkStale(now: number): void {
     if (this.closed || this.ended || this.feed.state === 'failed') return;
     const staleAfterMs = this.options.staleAfterMs ?? 5000;
-    const silentMs = now - this.lastMessageAt;
+    const silentMs = now - this.lastStoredAt();
     if (silentMs < staleAfterMs) return;
     this.staleMessage = `no message from the collector for ${Math.round(silentMs / 1000)} s: it stopped or lost NATS; waiting for it`;
     if (this.feed.state === 'synced' || this.feed.state === 'resyncing') this.feed.connectionLost(this.staleMessage);
@@ -367,7 +390,7 @@ class RemoteBook {
       state: this.feed.state,
       malformed: this.remoteHealth.malformed + this.malformed,
       gaps: this.remoteHealth.gaps + local.gaps,
-      lastMessageAgeMs: Math.max(0, now - this.lastMessageAt),
+      lastMessageAgeMs: Math.max(0, now - this.lastStoredAt()),
       lastError: this.staleMessage ?? (this.feed.state === 'synced' ? this.remoteHealth.lastError : (local.lastError ?? this.remoteHealth.lastError)),
       ...(this.ended ? { ended: true, msgsPerSec: 0, levelUpdatesPerSec: 0 } : {}),
     };

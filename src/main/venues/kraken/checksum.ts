@@ -47,7 +47,11 @@ for (let n = 0; n < 256; n++) {
   CRC_TABLE[n] = c;
 }
 
+/** Bytes fed to the CRC since the counter was last cleared (a level's length, for joining levels). */
+let bytesFed = 0;
+
 function crcByte(crc: number, byte: number): number {
+  bytesFed++;
   return CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
 }
 
@@ -83,11 +87,15 @@ function crcDigits(crc: number, text: string, decimals: number | null): number {
   // '.' removed and leading zeros stripped (padding zeros after nothing but zeros are leading too);
   // any other character (a sign, an exponent, a second point) leaves the text to checksumDigits.
   const initial = crc;
+  const initialBytes = bytesFed;
   let started = false;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (i === dot) continue;
-    if (c < 48 || c > 57) return crcString(initial, checksumDigits(text, decimals));
+    if (c < 48 || c > 57) {
+      bytesFed = initialBytes;
+      return crcString(initial, checksumDigits(text, decimals));
+    }
     if (!started) {
       if (c === 48) continue;
       started = true;
@@ -99,44 +107,156 @@ function crcDigits(crc: number, text: string, decimals: number | null): number {
 }
 
 /**
- * What the last checksum of a book was computed from: the top levels visited in order (asks then
- * bids), each level's size text then, and the CRC state after each. Most updates leave the first
- * levels as they were (a level object keeps its price, and its size text is replaced when the size
- * changes), so the CRC resumes after the last level that is unchanged instead of starting over.
+ * The CRC register is linear over GF(2): running bytes B from a register s gives
+ * run(B, 0) XOR run(|B| zero bytes, s). So every level's own digits are run once from 0 (its CRC and
+ * its length in bytes, kept while the level and its size text stay), and the checksum joins those
+ * parts in order with zeroShift: a level that moved up or down a place, and every level of a side the
+ * update did not touch, costs a few table lookups instead of its digits again.
+ *
+ * zeroShift(s, n) = run(n zero bytes, s), the XOR of the columns z^n(1 << i) for the bits of s; for
+ * the short lengths of one level, byte tables of those columns make it four lookups.
  */
+const ZERO_COLUMNS_CACHED = 4096;
+const BYTE_TABLES_UP_TO = 64;
+const zeroColumns: Int32Array[] = [];
+const byteTables: Int32Array[] = [];
+
+function zeroByte(crc: number): number {
+  return CRC_TABLE[crc & 0xff]! ^ (crc >>> 8);
+}
+
+/** Columns z^k(1 << i) for every k up to n, each from the previous one: 32 lookups per length, once. */
+function columnsFor(n: number): Int32Array {
+  for (let k = zeroColumns.length; k <= n; k++) {
+    const columns = new Int32Array(32);
+    for (let i = 0; i < 32; i++) columns[i] = k === 0 ? 1 << i : zeroByte(zeroColumns[k - 1]![i]!);
+    zeroColumns.push(columns);
+  }
+  return zeroColumns[n]!;
+}
+
+/** table[256 * k + b] = run(n zero bytes, b << 8k). */
+function byteTable(n: number): Int32Array {
+  let table = byteTables[n];
+  if (!table) {
+    const columns = columnsFor(n);
+    table = new Int32Array(1024);
+    for (let k = 0; k < 4; k++) {
+      for (let b = 1; b < 256; b++) {
+        const low = 31 - Math.clz32(b & -b); // lowest set bit of b
+        table[256 * k + b] = table[256 * k + (b & (b - 1))]! ^ columns[8 * k + low]!;
+      }
+    }
+    byteTables[n] = table;
+  }
+  return table;
+}
+
+function zeroShift(s: number, n: number): number {
+  if (n === 0 || s === 0) return s;
+  if (n <= BYTE_TABLES_UP_TO) {
+    const t = byteTable(n);
+    return t[s & 0xff]! ^ t[256 + ((s >>> 8) & 0xff)]! ^ t[512 + ((s >>> 16) & 0xff)]! ^ t[768 + (s >>> 24)]!;
+  }
+  if (n >= ZERO_COLUMNS_CACHED) {
+    for (let i = 0; i < n; i++) s = zeroByte(s);
+    return s;
+  }
+  const columns = columnsFor(n);
+  let out = 0;
+  for (let i = 0; s !== 0; i++, s >>>= 1) if (s & 1) out ^= columns[i]!;
+  return out;
+}
+
+/**
+ * One side's top levels as the last checksum saw them: each level with the size text it had then,
+ * and its own digits' CRC (run from 0) and length. Two sets, the last and the one being filled, so a
+ * level found one place up or down reuses its entry.
+ */
+interface LevelParts {
+  levels: PriceLevel[];
+  sizeTexts: string[];
+  crcs: number[];
+  lengths: number[];
+  count: number;
+}
+
+interface SideMemo {
+  last: LevelParts;
+  next: LevelParts;
+  /** The side's CRC (run from 0) and its length in bytes. */
+  crc: number;
+  bytes: number;
+}
+
 interface ChecksumMemo {
   pricePrecision: number | null;
   qtyPrecision: number | null;
-  levels: PriceLevel[];
-  sizeTexts: string[];
-  /** CRC state after levels[0..i]. */
-  states: number[];
-  askCount: number;
+  ask: SideMemo;
+  bid: SideMemo;
 }
 const memos = new WeakMap<OrderBook, ChecksumMemo>();
 
-// The running state of one checksum, module-level so that visiting the book allocates nothing.
-let memo: ChecksumMemo = { pricePrecision: null, qtyPrecision: null, levels: [], sizeTexts: [], states: [], askCount: 0 };
-let runningCrc = 0;
-/** Position in visit order (asks then bids) and how many levels of the current side were visited. */
+const emptyParts = (): LevelParts => ({ levels: [], sizeTexts: [], crcs: [], lengths: [], count: 0 });
+const emptySide = (): SideMemo => ({ last: emptyParts(), next: emptyParts(), crc: 0, bytes: 0 });
+
+// The running state of one side, module-level so that visiting the book allocates nothing.
+const NO_PARTS = emptyParts();
+let last: LevelParts = NO_PARTS;
+let next: LevelParts = NO_PARTS;
+let pricePrecision: number | null = null;
+let qtyPrecision: number | null = null;
+let sideCrc = 0;
+let sideBytes = 0;
 let position = 0;
-let visitedOnSide = 0;
-/** Levels before `position` are the memo's own, and the CRC state so far is the memo's. */
-let unchangedSoFar = true;
+
+/** Where the last checksum had this level with this size text (its place, or one up or down), or -1. */
+function lastIndexOf(level: PriceLevel, p: number): number {
+  for (let q = p - 1; q <= p + 1; q++) {
+    if (q >= 0 && q < last.count && last.levels[q] === level) return last.sizeTexts[q] === level.sizeText ? q : -1;
+  }
+  return -1;
+}
 
 function visitLevel(level: PriceLevel): boolean {
   const p = position++;
-  if (unchangedSoFar && memo.levels[p] === level && memo.sizeTexts[p] === level.sizeText) {
-    runningCrc = memo.states[p]!;
+  const q = lastIndexOf(level, p);
+  let crc: number;
+  let bytes: number;
+  if (q >= 0) {
+    crc = last.crcs[q]!;
+    bytes = last.lengths[q]!;
   } else {
-    unchangedSoFar = false;
-    runningCrc = crcDigits(runningCrc, level.price, memo.pricePrecision);
-    runningCrc = crcDigits(runningCrc, level.sizeText, memo.qtyPrecision);
-    memo.levels[p] = level;
-    memo.sizeTexts[p] = level.sizeText;
-    memo.states[p] = runningCrc;
+    bytesFed = 0;
+    crc = crcDigits(0, level.price, pricePrecision);
+    crc = crcDigits(crc, level.sizeText, qtyPrecision);
+    bytes = bytesFed;
   }
-  return ++visitedOnSide < CHECKSUM_LEVELS;
+  next.levels[p] = level;
+  next.sizeTexts[p] = level.sizeText;
+  next.crcs[p] = crc;
+  next.lengths[p] = bytes;
+  sideCrc = zeroShift(sideCrc, bytes) ^ crc;
+  sideBytes += bytes;
+  return position < CHECKSUM_LEVELS;
+}
+
+/** Bring a side's memo up to date with the book: its CRC (run from 0) and length. */
+function updateSide(book: OrderBook, which: 'bid' | 'ask', memo: SideMemo): void {
+  last = memo.last;
+  next = memo.next;
+  sideCrc = 0;
+  sideBytes = 0;
+  position = 0;
+  book.scan(which, visitLevel);
+  // Levels beyond the count are stale; dropped so that the memo holds no level the book let go of.
+  for (let i = position; i < next.count; i++) next.levels[i] = undefined as unknown as PriceLevel;
+  next.count = position;
+  memo.last = next;
+  memo.next = last;
+  memo.crc = sideCrc;
+  memo.bytes = sideBytes;
+  last = next = NO_PARTS; // hold no book's levels between calls
 }
 
 /** The checksum input string (exposed for tests and for the log line of a failed check). */
@@ -147,34 +267,105 @@ export function checksumText(book: OrderBook, precision: Precision): string {
   return parts.join('');
 }
 
+/** Which sides may have changed since the book's last checksum (default: both, every level compared). */
+export interface ChangedSides {
+  ask: boolean;
+  bid: boolean;
+}
+
 /**
  * CRC32 of the book's checksum text as an unsigned 32-bit integer, equal to
  * zlib's crc32(checksumText(book, precision)) but computed straight from the top levels' text: this
- * runs after every Kraken update, and building the text was most of Kraken's ingest time.
+ * runs after every Kraken update, and building the text was most of Kraken's ingest time. A side
+ * `changed` says is unchanged since the last call for this book is not visited at all.
  */
-export function krakenChecksum(book: OrderBook, precision: Precision): number {
+export function krakenChecksum(book: OrderBook, precision: Precision, changed: ChangedSides = { ask: true, bid: true }): number {
   let m = memos.get(book);
   if (!m || m.pricePrecision !== precision.price || m.qtyPrecision !== precision.qty) {
-    m = { pricePrecision: precision.price, qtyPrecision: precision.qty, levels: [], sizeTexts: [], states: [], askCount: 0 };
+    m = { pricePrecision: precision.price, qtyPrecision: precision.qty, ask: emptySide(), bid: emptySide() };
     memos.set(book, m);
+    changed = { ask: true, bid: true };
   }
-  memo = m;
-  runningCrc = -1;
-  position = 0;
-  unchangedSoFar = true;
-  visitedOnSide = 0;
-  book.scan('ask', visitLevel);
-  // Fewer or more asks than last time: the bids sit at other positions, nothing after is reusable.
-  if (position !== m.askCount) {
-    unchangedSoFar = false;
-    m.askCount = position;
+  pricePrecision = m.pricePrecision;
+  qtyPrecision = m.qtyPrecision;
+  if (changed.ask) updateSide(book, 'ask', m.ask);
+  if (changed.bid) updateSide(book, 'bid', m.bid);
+  // The register starts at all ones (-1), runs the asks, then the bids; the result is its complement.
+  const afterAsks = zeroShift(-1, m.ask.bytes) ^ m.ask.crc;
+  const afterBids = zeroShift(afterAsks, m.bid.bytes) ^ m.bid.crc;
+  return ~afterBids >>> 0;
+}
+
+/**
+ * The price of the CHECKSUM_LEVELS-th level of a side as the book's last krakenChecksum saw it, as a
+ * number; NaN when that side had fewer levels (or no checksum was computed).
+ */
+function lastTenthPrice(book: OrderBook, which: 'bid' | 'ask'): number {
+  const parts = memos.get(book)?.[which].last;
+  if (!parts || parts.count < CHECKSUM_LEVELS) return Number.NaN;
+  return Number(parts.levels[CHECKSUM_LEVELS - 1]!.price);
+}
+
+type Levels = readonly (readonly [string, ...unknown[]])[];
+
+/**
+ * True when every price in `changed` lies strictly beyond `limit` (worse than it: higher for asks,
+ * lower for bids). Number() of decimal text is monotone, so a price that compares strictly beyond is
+ * strictly beyond; unreadable text (NaN) and a NaN limit compare as not beyond.
+ */
+function allBeyond(which: 'bid' | 'ask', changed: Levels, limit: number): boolean {
+  for (let i = 0; i < changed.length; i++) {
+    const price = Number(changed[i]![0]);
+    if (!(which === 'ask' ? price > limit : price < limit)) return false;
   }
-  visitedOnSide = 0;
-  book.scan('bid', visitLevel);
-  if (m.levels.length !== position) {
-    m.levels.length = position;
-    m.sizeTexts.length = position;
-    m.states.length = position;
+  return true;
+}
+
+/**
+ * One book's checksum kept across updates: many of Kraken's updates (depth 1000) change levels below
+ * the top 10, which the checksum does not cover, so a side whose top levels are as they were need not
+ * be visited, and with neither changed the last checksum still holds. An update leaves a side's top
+ * levels as they were when every price it changes there lies strictly beyond the side's tenth level
+ * (then no level at or inside it changed, none was inserted before it, none removed): while the side
+ * is unchanged, that tenth level is the one the last checksum saw.
+ */
+export class KrakenChecksumTracker {
+  private last: number | null = null;
+  private lastPrecision: Precision | null = null;
+  /** Sides whose top levels may have changed since `last` was computed. */
+  private readonly changed: ChangedSides = { ask: true, bid: true };
+  /** Each side's tenth price when `last` was computed (NaN: fewer levels, every change counts). */
+  private askLimit = Number.NaN;
+  private bidLimit = Number.NaN;
+
+  /** The book was replaced (a snapshot) or cleared: nothing from before holds. */
+  reset(): void {
+    this.last = null;
+    this.changed.ask = true;
+    this.changed.bid = true;
   }
-  return ~runningCrc >>> 0;
+
+  /**
+   * An update was applied to the book (and the book truncated to a depth of at least
+   * CHECKSUM_LEVELS): note the sides whose top levels it may have changed.
+   */
+  applied(bids: Levels, asks: Levels): void {
+    if (!this.changed.ask && !allBeyond('ask', asks, this.askLimit)) this.changed.ask = true;
+    if (!this.changed.bid && !allBeyond('bid', bids, this.bidLimit)) this.changed.bid = true;
+  }
+
+  /** krakenChecksum(book, precision), visiting only the sides whose top levels may have changed. */
+  checksum(book: OrderBook, precision: Precision): number {
+    const known = this.lastPrecision;
+    const samePrecision = known !== null && known.price === precision.price && known.qty === precision.qty;
+    if (this.last !== null && samePrecision && !this.changed.ask && !this.changed.bid) return this.last;
+    if (this.last === null || !samePrecision) this.changed.ask = this.changed.bid = true;
+    this.last = krakenChecksum(book, precision, this.changed);
+    this.lastPrecision = { price: precision.price, qty: precision.qty };
+    if (this.changed.ask) this.askLimit = lastTenthPrice(book, 'ask');
+    if (this.changed.bid) this.bidLimit = lastTenthPrice(book, 'bid');
+    this.changed.ask = false;
+    this.changed.bid = false;
+    return this.last;
+  }
 }

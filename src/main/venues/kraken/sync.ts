@@ -9,7 +9,7 @@
 import type { BookEvent } from '../../../shared/market';
 import { awaitsBook } from '../resubscribe';
 import type { SymbolFeed } from '../symbol-feed';
-import { checksumText, krakenChecksum, type Precision } from './checksum';
+import { CHECKSUM_LEVELS, checksumText, KrakenChecksumTracker, type Precision } from './checksum';
 import type { BookEntry } from './messages';
 
 export interface KrakenSyncHooks {
@@ -21,6 +21,8 @@ export interface KrakenSyncHooks {
 }
 
 export class KrakenBookSync {
+  private readonly checksums = new KrakenChecksumTracker();
+
   constructor(
     private readonly feed: SymbolFeed,
     private readonly hooks: KrakenSyncHooks,
@@ -62,14 +64,19 @@ export class KrakenBookSync {
   private applyAndVerify(event: BookEvent, entry: BookEntry): void {
     const result = this.feed.apply(event, { truncateTo: this.depth });
     if (result !== 'ok') {
+      this.checksums.reset();
       this.resync(result === 'crossed' ? 'crossed book' : 'malformed level');
       return;
     }
+    // Truncation to fewer levels than the checksum covers would drop top levels the tracker counts on.
+    if (event.kind === 'snapshot' || this.depth < CHECKSUM_LEVELS) this.checksums.reset();
+    else this.checksums.applied(entry.bids, entry.asks);
     if (entry.checksum === undefined) return;
     const precision = this.hooks.precision();
-    const local = krakenChecksum(this.feed.book, precision);
+    const local = this.checksums.checksum(this.feed.book, precision);
     this.feed.checksum(local === entry.checksum);
     if (local === entry.checksum) return;
+    this.checksums.reset();
     this.hooks.note('checksum-failed', {
       expected: entry.checksum,
       computed: local,

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { OrderBook } from '../../../../../src/main/book/order-book';
-import { checksumDigits, checksumText, krakenChecksum, type Precision } from '../../../../../src/main/venues/kraken/checksum';
+import { checksumDigits, checksumText, KrakenChecksumTracker, krakenChecksum, type Precision } from '../../../../../src/main/venues/kraken/checksum';
 import type { BookEntry } from '../../../../../src/main/venues/kraken/messages';
 import { KrakenBookSync } from '../../../../../src/main/venues/kraken/sync';
 import { SymbolFeed } from '../../../../../src/main/venues/symbol-feed';
@@ -108,6 +108,72 @@ describe('Kraken book checksum', () => {
         expect(krakenChecksum(book, precision)).toBe(crc32(checksumText(book, precision)) >>> 0);
       }
     }
+  });
+});
+
+describe('Kraken checksum kept across updates', () => {
+  /** A price `ticks` tenths away from 45000.0, with Kraken's one decimal. */
+  const price = (ticks: number): string => (45000 + ticks / 10).toFixed(1);
+
+  it('equals zlib over the checksum text after every update, deep or at the top, checked or not', () => {
+    const rand = seededRandom(11);
+    const size = (): string => (rand() < 0.25 ? '0' : (rand() * 5).toFixed(8));
+    for (let round = 0; round < 40; round++) {
+      const book = new OrderBook('kraken', 'X');
+      const tracker = new KrakenChecksumTracker();
+      const bids: [string, string][] = [];
+      const asks: [string, string][] = [];
+      for (let i = 0; i < 40; i++) {
+        bids.push([price(-1 - 2 * i), size()]);
+        asks.push([price(1 + 2 * i), size()]);
+      }
+      book.applySnapshot(bids.filter((l) => l[1] !== '0'), asks.filter((l) => l[1] !== '0'));
+      tracker.reset();
+      const depth = 10 + Math.floor(rand() * 20);
+      book.truncate(depth);
+      for (let step = 0; step < 200; step++) {
+        // Mostly deep changes, now and then one at or near the top (an insert, a delete, a new size).
+        const changes = (side: 'bid' | 'ask'): [string, string][] => {
+          const out: [string, string][] = [];
+          for (let i = 0, n = Math.floor(rand() * 3); i < n; i++) {
+            const away = rand() < 0.3 ? 1 + Math.floor(rand() * 24) : 25 + Math.floor(rand() * 60);
+            out.push([price(side === 'bid' ? -away : away), size()]);
+          }
+          return out;
+        };
+        const update = { bids: changes('bid'), asks: changes('ask') };
+        book.applyDelta(update.bids, update.asks);
+        book.truncate(depth);
+        tracker.applied(update.bids, update.asks);
+        if (rand() < 0.7) expect(tracker.checksum(book, BTC_USD)).toBe(crc32(checksumText(book, BTC_USD)) >>> 0);
+      }
+    }
+  });
+
+  it('does not visit the book for an update below the top ten levels', () => {
+    const book = new OrderBook('kraken', 'X');
+    const levels = (sign: number): [string, string][] => Array.from({ length: 30 }, (_, i) => [price(sign * (1 + i)), '1.00000000']);
+    book.applySnapshot(levels(-1), levels(1));
+    const tracker = new KrakenChecksumTracker();
+    const before = tracker.checksum(book, BTC_USD);
+    let scans = 0;
+    const scan = book.scan.bind(book);
+    book.scan = (side, visit) => {
+      scans++;
+      return scan(side, visit);
+    };
+    // The 11th bid and a new 15th ask: the top ten of both sides are as they were.
+    const deep = { bids: [[price(-11), '2.00000000']] as [string, string][], asks: [['45001.45', '3.00000000']] as [string, string][] };
+    book.applyDelta(deep.bids, deep.asks);
+    tracker.applied(deep.bids, deep.asks);
+    expect(tracker.checksum(book, BTC_USD)).toBe(before);
+    expect(scans).toBe(0);
+    // A new size at the tenth ask changes the asks only: one side visited, the right checksum.
+    const top = { bids: [] as [string, string][], asks: [[price(10), '4.00000000']] as [string, string][] };
+    book.applyDelta(top.bids, top.asks);
+    tracker.applied(top.bids, top.asks);
+    expect(tracker.checksum(book, BTC_USD)).toBe(crc32(checksumText(book, BTC_USD)) >>> 0);
+    expect(scans).toBe(1);
   });
 });
 

@@ -129,7 +129,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     if (!newest || columns.rowStep <= 0) {
       viewRef.current = null;
       paintedCells.current = '';
-      surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, background: noDataRgb(t), grey: false, theme: t }, w, h);
+      surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, grey: false, theme: t });
       overlay.getContext('2d')?.clearRect(0, 0, overlay.width, overlay.height);
       return;
     }
@@ -154,7 +154,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const paint = `${w}x${h}|${f !== null}|${t}`;
     if (cells.changed || paint !== paintedCells.current) {
       paintedCells.current = paint;
-      surface.draw({ codes: cells.codes, cols: view.slots, rows: ROWS, x: slotsLeft(view), y: 0, w: view.slots * COLUMN_PX, h: view.plotH, background: noDataRgb(t), grey: f !== null, theme: t }, w, h);
+      surface.draw({ codes: cells.codes, cols: view.slots, rows: ROWS, x: slotsLeft(view), y: 0, w: view.slots * COLUMN_PX, h: view.plotH, grey: f !== null, theme: t });
       if (MEASURE) {
         // Wait for the cells to be painted, so WebGL and 2D are timed alike (tests compare them).
         surface.finish();

@@ -3,6 +3,7 @@ import { DEFAULT_FOOTPRINT_INTERVAL_MS, DEFAULT_IMBALANCE_RATIO, FOOTPRINT_INTER
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { formatQuantity, formatSigned, withUnit } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
@@ -53,7 +54,9 @@ export function FootprintPanel({ choice, settings, onSettings }: PanelProps<Foot
   const fmt = useMarketFormat(choice);
   const sizeDecimals = frame?.sizeDecimals ?? fmt.sizeDecimals;
 
-  useEffect(() => {
+  // Drawn in the shared frame loop (panels/frame-jobs.ts), not in the effect: a frame's draw then does
+  // not land in the same animation frame as every other panel's.
+  const drawJob = useFrameJob(() => {
     const ctx = prepareCanvas(canvasRef.current, width, height);
     const box = boxRef.current;
     if (!ctx || !box) return;
@@ -63,7 +66,8 @@ export function FootprintPanel({ choice, settings, onSettings }: PanelProps<Foot
     box.dataset.poc = drawn.candles.map((c) => c.poc ?? '').join(' | ');
     box.dataset.candles = String(drawn.candles.length);
     box.dataset.imbalances = String(drawn.candles.reduce((n, c) => n + c.buyImbalances + c.sellImbalances, 0));
-  }, [frame, width, height, sizeDecimals]);
+  });
+  useEffect(() => drawJob.request(), [frame, width, height, sizeDecimals, drawJob]);
 
   const last = frame?.candles.at(-1);
   const waiting = !choice ? null : !frame ? 'Loading…' : frame.candles.length === 0 ? 'No trades yet' : null;

@@ -3,6 +3,7 @@ import { DEFAULT_VALUE_AREA_PERCENT } from '../../../../shared/order-flow';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { formatPriceText, formatQuantity, withUnit } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
@@ -50,7 +51,9 @@ export function TradedProfilePanel({ choice, settings, onSettings }: PanelProps<
   const frame = latest ?? (previous && choice && previous.venue === choice.venue && previous.symbol === choice.symbol ? previous : null);
   const fmt = useMarketFormat(choice);
 
-  useEffect(() => {
+  // Drawn in the shared frame loop (panels/frame-jobs.ts), not in the effect: a frame's draw then does
+  // not land in the same animation frame as every other panel's.
+  const drawJob = useFrameJob(() => {
     const ctx = prepareCanvas(canvasRef.current, width, height);
     const box = boxRef.current;
     if (!ctx || !box) return;
@@ -61,7 +64,8 @@ export function TradedProfilePanel({ choice, settings, onSettings }: PanelProps<
     box.dataset.vah = drawn.vah ?? '';
     box.dataset.val = drawn.val ?? '';
     box.dataset.rows = String(drawn.rows);
-  }, [frame, width, height]);
+  });
+  useEffect(() => drawJob.request(), [frame, width, height, drawJob]);
 
   const sizeDecimals = frame?.sizeDecimals ?? fmt.sizeDecimals;
   const price = (text: string | null): string => (text === null || !frame ? '—' : formatPriceText(text, frame.priceDecimals));

@@ -22,6 +22,7 @@ import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat'
 import type { PanelProps } from '../types';
 import { frameJob } from '../frame-jobs';
 import { pacedDraw } from '../paced-draw';
+import { writeData } from '../dataset';
 import { CandleModel } from './candle-model';
 import { cumulativeDelta, runningVwap, type Bar, type CvdBar, type CvdReset, type VwapMode, type VwapPoint } from './studies';
 import './candles.css';
@@ -67,15 +68,6 @@ function toTime(ms: number): UTCTimestamp {
   return (ms / 1000) as UTCTimestamp;
 }
 
-/**
- * The axis labels on the chart box, written only when they changed: the chart formats its ticks on every
- * paint, and each attribute write makes the page recheck the box's styles.
- */
-function keepLabels(box: HTMLElement, name: string, labels: string[]): void {
-  const text = labels.join(' | ');
-  if (box.dataset[name] !== text) box.dataset[name] = text;
-}
-
 /** Axis labels at a fixed minimum of decimals, distinct, and kept on the chart box for tests and assistive tools. */
 function format(decimals: number, minMove: number, box: HTMLElement | null, name: string | null, labelDecimals = decimals): PriceFormatCustom {
   return {
@@ -84,7 +76,7 @@ function format(decimals: number, minMove: number, box: HTMLElement | null, name
     formatter: (p: BarPrice) => formatPrice(p, decimals),
     tickmarksFormatter: (prices: BarPrice[]) => {
       const labels = axisLabels(prices, { minDecimals: labelDecimals });
-      if (box && name) keepLabels(box, name, labels);
+      if (box && name) writeData(box, name, labels.join(' | '));
       return labels;
     },
   };
@@ -98,7 +90,7 @@ function sizeFormat(decimals: number, box: HTMLElement | null, name: string | nu
     tickmarksFormatter: (values: BarPrice[]) => {
       // A volume axis needs no more decimals than its step; never more than the lot has.
       const labels = axisLabels(values).map((l, i) => (l.split('.')[1]?.length ?? 0) > decimals ? formatSize(values[i]!, decimals) : l);
-      if (box && name) keepLabels(box, name, labels);
+      if (box && name) writeData(box, name, labels.join(' | '));
       return labels;
     },
   };

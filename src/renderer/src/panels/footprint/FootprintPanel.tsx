@@ -8,6 +8,7 @@ import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
+import { writeData } from '../dataset';
 import './footprint.css';
 import { AXIS_WIDTH, drawFootprint, FOOTER_HEIGHT, MIN_COLUMN_WIDTH, ROW_HEIGHT } from './draw';
 
@@ -62,10 +63,10 @@ export function FootprintPanel({ choice, settings, onSettings }: PanelProps<Foot
     if (!ctx || !box) return;
     const drawn = drawFootprint(ctx, frame, width, height, sizeDecimals);
     // The canvas holds no text: what it shows is also kept on the box for tests and assistive tools.
-    box.dataset.priceLabels = drawn.priceLabels.join(' | ');
-    box.dataset.poc = drawn.candles.map((c) => c.poc ?? '').join(' | ');
-    box.dataset.candles = String(drawn.candles.length);
-    box.dataset.imbalances = String(drawn.candles.reduce((n, c) => n + c.buyImbalances + c.sellImbalances, 0));
+    writeData(box, 'priceLabels', drawn.priceLabels.join(' | '));
+    writeData(box, 'poc', drawn.candles.map((c) => c.poc ?? '').join(' | '));
+    writeData(box, 'candles', String(drawn.candles.length));
+    writeData(box, 'imbalances', String(drawn.candles.reduce((n, c) => n + c.buyImbalances + c.sellImbalances, 0)));
   });
   useEffect(() => drawJob.request(), [frame, width, height, sizeDecimals, drawJob]);
 

@@ -10,6 +10,7 @@ import { useStream } from '../../hooks/useStream';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
 import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
+import { writeData } from '../dataset';
 import { CONTRAST_CHOICES, noDataRgb } from './colormap';
 import { HeatmapColumns } from './column-store';
 import { drawOverlay, heatmapSideColours } from './overlay';
@@ -167,8 +168,8 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const bubble = hover ? bubbleAt(bubbles, hover.x, hover.y) : null;
     drawBubbles(overlay, view, bubbles, bubble, f !== null);
     // For tests and diagnostics: how many bubbles are drawn and where the biggest is.
-    overlay.dataset.bubbles = String(bubbles.length);
-    overlay.dataset.biggestBubble = bubbles[0] ? `${Math.round(bubbles[0].x)},${Math.round(bubbles[0].y)}` : '';
+    writeData(overlay, 'bubbles', String(bubbles.length));
+    writeData(overlay, 'biggestBubble', bubbles[0] ? `${Math.round(bubbles[0].x)},${Math.round(bubbles[0].y)}` : '');
     const overlayCtx = overlay.getContext('2d');
     if (overlayCtx) paintHeatmapFills(overlayCtx, marketMaker.ref.current, (t) => xOfTime(view, t), (p) => yOfPrice(view, p), { left: slotsLeft(view), width: view.plotW, height: view.plotH });
     updateReadout(readoutRef.current, view, columns, hover, priceDecimals, bubble ? bubbleText(bubble, priceDecimals, formatHeatSize) : null);

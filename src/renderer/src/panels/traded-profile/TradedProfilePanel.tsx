@@ -8,6 +8,7 @@ import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
+import { writeData } from '../dataset';
 import { groupName } from '../footprint/FootprintPanel';
 import { drawTradedProfile } from './draw';
 
@@ -59,11 +60,11 @@ export function TradedProfilePanel({ choice, settings, onSettings }: PanelProps<
     if (!ctx || !box) return;
     const drawn = drawTradedProfile(ctx, frame, width, height);
     // The canvas holds no text: what it shows is also kept on the box for tests and assistive tools.
-    box.dataset.priceLabels = drawn.priceLabels.join(' | ');
-    box.dataset.poc = drawn.poc ?? '';
-    box.dataset.vah = drawn.vah ?? '';
-    box.dataset.val = drawn.val ?? '';
-    box.dataset.rows = String(drawn.rows);
+    writeData(box, 'priceLabels', drawn.priceLabels.join(' | '));
+    writeData(box, 'poc', drawn.poc ?? '');
+    writeData(box, 'vah', drawn.vah ?? '');
+    writeData(box, 'val', drawn.val ?? '');
+    writeData(box, 'rows', String(drawn.rows));
   });
   useEffect(() => drawJob.request(), [frame, width, height, drawJob]);
 

@@ -26,8 +26,8 @@ async function darkShare(page: Page): Promise<number> {
     const copy = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = copy.getContext('2d')!;
     ctx.drawImage(bitmap, 0, 0);
-    // The plot, without the axes (right 72 px, bottom 18 px at devicePixelRatio 1).
-    const data = ctx.getImageData(0, 0, bitmap.width - 80, bitmap.height - 20).data;
+    // The canvas holds the cells alone, one pixel per cell (the axes are on the overlay).
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
     let dark = 0;
     for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! < 3 * 60) dark++;
     return dark / (data.length / 4);
@@ -163,7 +163,7 @@ async function lightShare(page: Page): Promise<number> {
     const copy = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = copy.getContext('2d')!;
     ctx.drawImage(bitmap, 0, 0);
-    const data = ctx.getImageData(0, 0, bitmap.width - 80, bitmap.height - 20).data;
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
     let light = 0;
     for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! > 3 * 200) light++;
     return light / (data.length / 4);

@@ -93,4 +93,43 @@ describe('order-flow drawings', () => {
     expect(texts).toEqual(expect.arrayContaining(['POC 0.7916', 'VAH 0.7916', 'VAL 0.7916']));
     for (const label of drawn.priceLabels) expect(label).toMatch(/^0\.79\d\d$/);
   });
+
+  it('the footprint draws each cell in the font of its imbalance, setting the font only when it changes', () => {
+    // 40 rows, one buy imbalance: each number drawn once per row, bold only on the imbalanced buy.
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      price: (2681 + i / 10).toFixed(1),
+      sell: String(i + 1),
+      buy: String(2 * i + 1),
+      delta: String(i),
+      buyImbalance: i === 7,
+      sellImbalance: false,
+    }));
+    const frame = FootprintFrameSchema.parse({
+      venue: 'binance-usdm',
+      symbol: 'ETHUSDT',
+      intervalMs: 60_000,
+      rowStep: '0.1',
+      groupTicks: 1,
+      imbalanceRatio: 3,
+      priceDecimals: 2,
+      sizeDecimals: 3,
+      newestTs: 120_000,
+      candles: [{ start: 60_000, rows, volume: '2400', buyVolume: '1600', sellVolume: '800', delta: '800', poc: '2684.9' }],
+    });
+    const fonts: string[] = [];
+    const drawnIn: Array<[string, string]> = [];
+    let font = '';
+    const ctx = new Proxy({} as Record<string, unknown>, {
+      get: (_, k: string) => (k === 'font' ? font : k === 'fillText' ? (text: string) => drawnIn.push([text, font]) : k === 'measureText' ? (text: string) => ({ width: text.length * 6 }) : () => {}),
+      set: (_, k: string, v) => {
+        if (k === 'font') fonts.push((font = v as string));
+        return true;
+      },
+    }) as unknown as DrawContext;
+    drawFootprint(ctx, frame, 800, 1000, 3);
+    expect(drawnIn.filter(([, f]) => f.startsWith('bold')).map(([t]) => t)).toEqual(['15']);
+    for (const i of [0, 20, 39]) expect(drawnIn).toContainEqual([String(2 * i + 1), '11px system-ui, sans-serif']);
+    // The first font, bold on and off again for the imbalance: not four fonts a row.
+    expect(fonts.length).toBeLessThanOrEqual(4);
+  });
 });

@@ -21,6 +21,8 @@ import { axisLabels, formatCount, formatPrice, formatSize } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import type { PanelProps } from '../types';
 import { frameJob } from '../frame-jobs';
+import { pacedDraw } from '../paced-draw';
+import { writeData } from '../dataset';
 import { CandleModel } from './candle-model';
 import { cumulativeDelta, runningVwap, type Bar, type CvdBar, type CvdReset, type VwapMode, type VwapPoint } from './studies';
 import './candles.css';
@@ -74,7 +76,7 @@ function format(decimals: number, minMove: number, box: HTMLElement | null, name
     formatter: (p: BarPrice) => formatPrice(p, decimals),
     tickmarksFormatter: (prices: BarPrice[]) => {
       const labels = axisLabels(prices, { minDecimals: labelDecimals });
-      if (box && name) box.dataset[name] = labels.join(' | ');
+      if (box && name) writeData(box, name, labels.join(' | '));
       return labels;
     },
   };
@@ -88,7 +90,7 @@ function sizeFormat(decimals: number, box: HTMLElement | null, name: string | nu
     tickmarksFormatter: (values: BarPrice[]) => {
       // A volume axis needs no more decimals than its step; never more than the lot has.
       const labels = axisLabels(values).map((l, i) => (l.split('.')[1]?.length ?? 0) > decimals ? formatSize(values[i]!, decimals) : l);
-      if (box && name) box.dataset[name] = labels.join(' | ');
+      if (box && name) writeData(box, name, labels.join(' | '));
       return labels;
     },
   };
@@ -191,6 +193,8 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
   const settingsRef = useRef(s);
   const boxRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLSpanElement>(null);
+  /** The legend's text as last written. */
+  const legendShown = useRef('');
   const chartRef = useRef<Chart | null>(null);
   const [history, setHistory] = useState<{ key: string; info: CandlesFrame['history'] } | null>(null);
   const [failure, setFailure] = useState<{ key: string; error: ContractErrorInfo } | null>(null);
@@ -210,8 +214,11 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
     const bars = model.bars;
     const i = t === null ? bars.length - 1 : bars.findIndex((b) => b.t === t);
     const b = bars[i];
-    el.replaceChildren();
-    if (!b) return;
+    if (!b) {
+      el.replaceChildren();
+      legendShown.current = '';
+      return;
+    }
     const f = fmtRef.current;
     const p = (v: number) => formatPrice(v, f.priceDecimals);
     const q = (v: number) => formatSize(v, f.sizeDecimals);
@@ -226,6 +233,11 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
     ];
     if (cvd) parts.push(['', `CVD ${q(cvd.close)}`]);
     if (vw) parts.push(['warn-text', `VWAP ${formatPrice(vw.vwap, f.priceDecimals + 1)} σ ${formatPrice(vw.sigma, f.priceDecimals + 1)}`]);
+    // The same text again is not written again (a rebuilt legend costs the page a style and layout pass).
+    const shown = parts.map(([cls, text]) => `${cls}:${text}`).join('\n');
+    if (legendShown.current === shown) return;
+    legendShown.current = shown;
+    el.replaceChildren();
     for (const [cls, text] of parts) {
       const span = document.createElement('span');
       if (cls) span.className = cls;
@@ -297,19 +309,21 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
       setCount((prev) => (prev.key === key && prev.n === n ? prev : { key, n }));
     };
     const renderJob = frameJob(render);
+    // New candles are drawn at most every 250 ms: each draw makes the chart repaint its panes.
+    const pacedRender = pacedDraw(renderJob);
     const unsubscribe = getApi().subscribe(
       'candles',
       { venue, symbol, interval: s.interval },
       (frame) => {
         model.apply(frame);
         setHistory((h) => (h?.key === key && h.info.state === frame.history.state && h.info.trades === frame.history.trades ? h : { key, info: frame.history }));
-        renderJob.request();
+        pacedRender.request();
       },
       (e) => setFailure({ key, error: e }),
     );
     return () => {
       unsubscribe();
-      renderJob.cancel();
+      pacedRender.cancel();
       chart.unsubscribeCrosshairMove(onMove);
       chart.unsubscribeClick(onClick);
       chart.remove();

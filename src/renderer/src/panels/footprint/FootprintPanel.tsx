@@ -3,10 +3,12 @@ import { DEFAULT_FOOTPRINT_INTERVAL_MS, DEFAULT_IMBALANCE_RATIO, FOOTPRINT_INTER
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { formatQuantity, formatSigned, withUnit } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
+import { writeData } from '../dataset';
 import './footprint.css';
 import { AXIS_WIDTH, drawFootprint, FOOTER_HEIGHT, MIN_COLUMN_WIDTH, ROW_HEIGHT } from './draw';
 
@@ -53,17 +55,20 @@ export function FootprintPanel({ choice, settings, onSettings }: PanelProps<Foot
   const fmt = useMarketFormat(choice);
   const sizeDecimals = frame?.sizeDecimals ?? fmt.sizeDecimals;
 
-  useEffect(() => {
+  // Drawn in the shared frame loop (panels/frame-jobs.ts), not in the effect: a frame's draw then does
+  // not land in the same animation frame as every other panel's.
+  const drawJob = useFrameJob(() => {
     const ctx = prepareCanvas(canvasRef.current, width, height);
     const box = boxRef.current;
     if (!ctx || !box) return;
     const drawn = drawFootprint(ctx, frame, width, height, sizeDecimals);
     // The canvas holds no text: what it shows is also kept on the box for tests and assistive tools.
-    box.dataset.priceLabels = drawn.priceLabels.join(' | ');
-    box.dataset.poc = drawn.candles.map((c) => c.poc ?? '').join(' | ');
-    box.dataset.candles = String(drawn.candles.length);
-    box.dataset.imbalances = String(drawn.candles.reduce((n, c) => n + c.buyImbalances + c.sellImbalances, 0));
-  }, [frame, width, height, sizeDecimals]);
+    writeData(box, 'priceLabels', drawn.priceLabels.join(' | '));
+    writeData(box, 'poc', drawn.candles.map((c) => c.poc ?? '').join(' | '));
+    writeData(box, 'candles', String(drawn.candles.length));
+    writeData(box, 'imbalances', String(drawn.candles.reduce((n, c) => n + c.buyImbalances + c.sellImbalances, 0)));
+  });
+  useEffect(() => drawJob.request(), [frame, width, height, sizeDecimals, drawJob]);
 
   const last = frame?.candles.at(-1);
   const waiting = !choice ? null : !frame ? 'Loading…' : frame.candles.length === 0 ? 'No trades yet' : null;

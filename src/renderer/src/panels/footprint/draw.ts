@@ -74,6 +74,41 @@ function timeLabel(start: number, intervalMs: number): string {
   return intervalMs < 60_000 ? `${hm}:${String(d.getUTCSeconds()).padStart(2, '0')}` : hm;
 }
 
+const FONT = '11px system-ui, sans-serif';
+const BOLD_FONT = 'bold 11px system-ui, sans-serif';
+
+/** Most texts kept by the caches below before they start afresh (a frame has a few hundred). */
+const MAX_CACHED_TEXTS = 4000;
+
+/**
+ * Volumes as shown (the frame's exact decimal text at the lot's decimals) and their widths, by text:
+ * from one frame to the next almost all cells are the same, and formatting and measuring each cell
+ * again was most of a draw's script time.
+ */
+const formattedVolumes = new Map<string, string>();
+const measuredWidths = new Map<string, number>();
+
+function cachedVolume(text: string, sizeDecimals: number): string {
+  const key = `${sizeDecimals}|${text}`;
+  let shown = formattedVolumes.get(key);
+  if (shown === undefined) {
+    if (formattedVolumes.size >= MAX_CACHED_TEXTS) formattedVolumes.clear();
+    shown = formatQuantity(Number(text), sizeDecimals);
+    formattedVolumes.set(key, shown);
+  }
+  return shown;
+}
+
+function measuredWidth(ctx: DrawContext, text: string): number {
+  let width = measuredWidths.get(text);
+  if (width === undefined) {
+    if (measuredWidths.size >= MAX_CACHED_TEXTS) measuredWidths.clear();
+    width = ctx.measureText(text).width;
+    measuredWidths.set(text, width);
+  }
+  return width;
+}
+
 export function drawFootprint(ctx: DrawContext, frame: FootprintFrame | null, width: number, height: number, sizeDecimals: number): FootprintDrawn {
   const drawn: FootprintDrawn = { candles: [], priceLabels: [] };
   ctx.fillStyle = COLORS.background;
@@ -82,12 +117,17 @@ export function drawFootprint(ctx: DrawContext, frame: FootprintFrame | null, wi
   const step = Number(frame.rowStep);
   const plotW = width - AXIS_WIDTH;
   const plotH = height - FOOTER_HEIGHT;
-  ctx.font = '11px system-ui, sans-serif';
-  const volume = (text: string): string => formatQuantity(Number(text), sizeDecimals);
+  ctx.font = FONT;
+  const volume = (text: string): string => cachedVolume(text, sizeDecimals);
+  // Setting a font makes the canvas parse it: set it only when it changes.
+  let font = FONT;
+  const setFont = (wanted: string): void => {
+    if (font !== wanted) ctx.font = font = wanted;
+  };
 
-  // Column width from the widest cell text of the frame, so every number fits.
+  // Column width from the widest cell text of the frame (in the regular font), so every number fits.
   let widest = 0;
-  for (const c of frame.candles) for (const r of c.rows) widest = Math.max(widest, ctx.measureText(volume(r.sell)).width, ctx.measureText(volume(r.buy)).width);
+  for (const c of frame.candles) for (const r of c.rows) widest = Math.max(widest, measuredWidth(ctx, volume(r.sell)), measuredWidth(ctx, volume(r.buy)));
   const columnWidth = Math.max(MIN_COLUMN_WIDTH, Math.ceil(2 * widest + 28));
   const candles = visibleCandles(frame.candles, plotW, columnWidth);
 
@@ -126,17 +166,17 @@ export function drawFootprint(ctx: DrawContext, frame: FootprintFrame | null, wi
       ctx.fillStyle = buy >= sell ? `rgba(38,169,108,${alpha.toFixed(3)})` : `rgba(229,83,75,${alpha.toFixed(3)})`;
       ctx.fillRect(x + 2, ry + 1, columnWidth - 4, rowH - 1);
       ctx.textBaseline = 'middle';
-      ctx.font = r.sellImbalance ? 'bold 11px system-ui, sans-serif' : '11px system-ui, sans-serif';
+      setFont(r.sellImbalance ? BOLD_FONT : FONT);
       ctx.fillStyle = r.sellImbalance ? '#ff8a80' : COLORS.text;
       ctx.textAlign = 'right';
       ctx.fillText(volume(r.sell), mid - 7, ry + rowH / 2 + 0.5);
-      ctx.font = r.buyImbalance ? 'bold 11px system-ui, sans-serif' : '11px system-ui, sans-serif';
+      setFont(r.buyImbalance ? BOLD_FONT : FONT);
       ctx.fillStyle = r.buyImbalance ? '#7ee2a8' : COLORS.text;
       ctx.textAlign = 'left';
       ctx.fillText(volume(r.buy), mid + 7, ry + rowH / 2 + 0.5);
       ctx.fillStyle = COLORS.muted;
       ctx.textAlign = 'center';
-      ctx.font = '11px system-ui, sans-serif';
+      setFont(FONT);
       ctx.fillText('×', mid, ry + rowH / 2 + 0.5);
       // Imbalances: a bar on the side that overwhelmed the other.
       if (r.sellImbalance) {
@@ -157,6 +197,7 @@ export function drawFootprint(ctx: DrawContext, frame: FootprintFrame | null, wi
       ctx.strokeRect(x + 2.5, py + 1.5, columnWidth - 5, rowH - 2);
     }
     // Column separator and footer: delta (coloured), volume, time.
+    setFont(FONT);
     ctx.fillStyle = COLORS.grid;
     ctx.fillRect(x + columnWidth - 1, 0, 1, plotH);
     ctx.textAlign = 'center';
@@ -177,7 +218,7 @@ export function drawFootprint(ctx: DrawContext, frame: FootprintFrame | null, wi
   ctx.fillStyle = COLORS.muted;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  ctx.font = '11px system-ui, sans-serif';
+  setFont(FONT);
   const every = Math.max(1, Math.ceil(36 / rowH));
   for (let i = firstRow; y(i) < plotH; i--) {
     if (i % every !== 0) continue;

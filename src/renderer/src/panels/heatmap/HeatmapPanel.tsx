@@ -10,6 +10,7 @@ import { useStream } from '../../hooks/useStream';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
 import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
+import { writeData } from '../dataset';
 import { CONTRAST_CHOICES, noDataRgb } from './colormap';
 import { HeatmapColumns } from './column-store';
 import { drawOverlay, heatmapSideColours } from './overlay';
@@ -129,7 +130,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     if (!newest || columns.rowStep <= 0) {
       viewRef.current = null;
       paintedCells.current = '';
-      surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, background: noDataRgb(t), grey: false, theme: t }, w, h);
+      surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, grey: false, theme: t });
       overlay.getContext('2d')?.clearRect(0, 0, overlay.width, overlay.height);
       return;
     }
@@ -154,7 +155,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const paint = `${w}x${h}|${f !== null}|${t}`;
     if (cells.changed || paint !== paintedCells.current) {
       paintedCells.current = paint;
-      surface.draw({ codes: cells.codes, cols: view.slots, rows: ROWS, x: slotsLeft(view), y: 0, w: view.slots * COLUMN_PX, h: view.plotH, background: noDataRgb(t), grey: f !== null, theme: t }, w, h);
+      surface.draw({ codes: cells.codes, cols: view.slots, rows: ROWS, x: slotsLeft(view), y: 0, w: view.slots * COLUMN_PX, h: view.plotH, grey: f !== null, theme: t });
       if (MEASURE) {
         // Wait for the cells to be painted, so WebGL and 2D are timed alike (tests compare them).
         surface.finish();
@@ -167,8 +168,8 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     const bubble = hover ? bubbleAt(bubbles, hover.x, hover.y) : null;
     drawBubbles(overlay, view, bubbles, bubble, f !== null);
     // For tests and diagnostics: how many bubbles are drawn and where the biggest is.
-    overlay.dataset.bubbles = String(bubbles.length);
-    overlay.dataset.biggestBubble = bubbles[0] ? `${Math.round(bubbles[0].x)},${Math.round(bubbles[0].y)}` : '';
+    writeData(overlay, 'bubbles', String(bubbles.length));
+    writeData(overlay, 'biggestBubble', bubbles[0] ? `${Math.round(bubbles[0].x)},${Math.round(bubbles[0].y)}` : '');
     const overlayCtx = overlay.getContext('2d');
     if (overlayCtx) paintHeatmapFills(overlayCtx, marketMaker.ref.current, (t) => xOfTime(view, t), (p) => yOfPrice(view, p), { left: slotsLeft(view), width: view.plotW, height: view.plotH });
     updateReadout(readoutRef.current, view, columns, hover, priceDecimals, bubble ? bubbleText(bubble, priceDecimals, formatHeatSize) : null);

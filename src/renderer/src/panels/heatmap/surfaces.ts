@@ -1,9 +1,15 @@
 /**
  * What paints the heatmap's cells: WebGL through twgl.js (the cell codes as a one-byte texture,
  * coloured by a 256-entry palette texture in the fragment shader), or a 2D canvas with ImageData where
- * WebGL is not available. Both scale the slots × rows image up without smoothing. Lines, axes and
- * labels are drawn over it on a separate 2D canvas. (regl was tried first: it generates code with
- * `new Function`, which the app's Content-Security-Policy rightly refuses; twgl.js does not.)
+ * WebGL is not available. Lines, axes and labels are drawn over it on a separate 2D canvas. (regl was
+ * tried first: it generates code with `new Function`, which the app's Content-Security-Policy rightly
+ * refuses; twgl.js does not.)
+ *
+ * The canvas holds one pixel per cell (slots × rows) and is placed and stretched over the plot by CSS
+ * with `image-rendering: pixelated`: the compositor scales it up without smoothing, off the main thread.
+ * Why: a canvas the size of the plot cost the main thread its whole area on every draw, in the scaling
+ * (2D) or, without a GPU, in reading the WebGL image back at each commit (SwiftShader: ~100 ms a draw
+ * under load); a cell-sized one costs about 60k pixels whatever the window's size.
  */
 import * as twgl from 'twgl.js';
 import type { ThemeName } from '../../../../shared/settings';
@@ -19,8 +25,6 @@ export interface CellImage {
   y: number;
   w: number;
   h: number;
-  /** Fill colour of the canvas outside the image. */
-  background: [number, number, number];
   /** Draw without colour, dimmed (a frozen book). */
   grey: boolean;
   /** Whose colour map the codes are painted with. */
@@ -29,8 +33,8 @@ export interface CellImage {
 
 export interface CellSurface {
   readonly kind: 'webgl' | '2d';
-  /** Size the canvas (CSS pixels × devicePixelRatio) and paint the image. */
-  draw(image: CellImage, width: number, height: number): void;
+  /** Paint the image: the canvas becomes cols × rows pixels, placed at (x, y) and stretched to w × h CSS pixels. */
+  draw(image: CellImage): void;
   /** Wait until what was drawn is painted (for measurements). */
   finish(): void;
   destroy(): void;
@@ -49,17 +53,28 @@ export function createCellSurface(canvas: HTMLCanvasElement, prefer: 'webgl' | '
   return new Canvas2DSurface(canvas);
 }
 
-function sizeCanvas(canvas: HTMLCanvasElement, width: number, height: number): number {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.round(width * dpr);
-  const h = Math.round(height * dpr);
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
+/**
+ * One pixel per cell, stretched by CSS over the image's place; hidden when there is no image (the box's
+ * background, the no-data colour, shows). Returns false when there is nothing to paint.
+ */
+function placeCanvas(canvas: HTMLCanvasElement, image: CellImage): boolean {
+  const empty = image.cols === 0 || image.rows === 0;
+  canvas.hidden = empty;
+  if (empty) return false;
+  if (canvas.width !== image.cols || canvas.height !== image.rows) {
+    canvas.width = image.cols;
+    canvas.height = image.rows;
   }
-  return dpr;
+  // Style writes only when the place changed: each one would dirty the page's style.
+  const place = `${image.x},${image.y},${image.w},${image.h}`;
+  if (canvas.dataset.place !== place) {
+    canvas.dataset.place = place;
+    canvas.style.left = `${image.x}px`;
+    canvas.style.top = `${image.y}px`;
+    canvas.style.width = `${image.w}px`;
+    canvas.style.height = `${image.h}px`;
+  }
+  return true;
 }
 
 const VERTEX = `
@@ -119,14 +134,10 @@ class WebGLSurface implements CellSurface {
     return texture;
   }
 
-  draw(image: CellImage, width: number, height: number): void {
+  draw(image: CellImage): void {
     const gl = this.gl;
-    const dpr = sizeCanvas(this.canvas, width, height);
-    gl.viewport(0, 0, this.canvas.width, this.canvas.height);
-    const [r, g, b] = image.background;
-    gl.clearColor(r / 255, g / 255, b / 255, 1);
-    gl.clear(gl.COLOR_BUFFER_BIT);
-    if (image.cols === 0 || image.rows === 0) return;
+    if (!placeCanvas(this.canvas, image)) return;
+    gl.viewport(0, 0, image.cols, image.rows);
     gl.bindTexture(gl.TEXTURE_2D, this.cells);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     // Same size: replace the texels; a new size reallocates the texture.
@@ -136,17 +147,10 @@ class WebGLSurface implements CellSurface {
       gl.texImage2D(gl.TEXTURE_2D, 0, gl.LUMINANCE, image.cols, image.rows, 0, gl.LUMINANCE, gl.UNSIGNED_BYTE, image.codes);
       this.cellsShape = shape;
     }
-    const W = width * dpr;
-    const H = height * dpr;
-    const clipX = (x: number) => ((x * dpr) / W) * 2 - 1;
-    const clipY = (y: number) => 1 - ((y * dpr) / H) * 2;
     gl.useProgram(this.program.program);
     twgl.setBuffersAndAttributes(gl, this.program, this.quad);
-    twgl.setUniforms(this.program, {
-      rect: [clipX(image.x), clipY(image.y + image.h), clipX(image.x + image.w), clipY(image.y)],
-      cells: this.cells,
-      palette: this.palette(image.theme, image.grey),
-    });
+    // The quad fills the canvas: one texel per pixel.
+    twgl.setUniforms(this.program, { rect: [-1, -1, 1, 1], cells: this.cells, palette: this.palette(image.theme, image.grey) });
     twgl.drawBufferInfo(gl, this.quad);
   }
 
@@ -165,26 +169,16 @@ class WebGLSurface implements CellSurface {
 
 class Canvas2DSurface implements CellSurface {
   readonly kind = '2d' as const;
-  private readonly offscreen = document.createElement('canvas');
   private image: ImageData | null = null;
   private readonly palettes = new Map<string, Uint8Array>();
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
-  draw(image: CellImage, width: number, height: number): void {
-    const dpr = sizeCanvas(this.canvas, width, height);
+  draw(image: CellImage): void {
+    if (!placeCanvas(this.canvas, image)) return;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const [r, g, b] = image.background;
-    ctx.fillStyle = `rgb(${r},${g},${b})`;
-    ctx.fillRect(0, 0, width, height);
-    if (image.cols === 0 || image.rows === 0) return;
-    if (this.offscreen.width !== image.cols || this.offscreen.height !== image.rows || !this.image) {
-      this.offscreen.width = image.cols;
-      this.offscreen.height = image.rows;
-      this.image = new ImageData(image.cols, image.rows);
-    }
+    if (!this.image || this.image.width !== image.cols || this.image.height !== image.rows) this.image = new ImageData(image.cols, image.rows);
     const key = `${image.theme}:${image.grey}`;
     let palette = this.palettes.get(key);
     if (!palette) {
@@ -196,9 +190,7 @@ class Canvas2DSurface implements CellSurface {
     const words = new Uint32Array(palette.buffer, palette.byteOffset, 256);
     const codes = image.codes;
     for (let i = 0; i < codes.length; i++) pixels[i] = words[codes[i]!]!;
-    this.offscreen.getContext('2d')!.putImageData(this.image, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.offscreen, image.x, image.y, image.w, image.h);
+    ctx.putImageData(this.image, 0, 0);
   }
 
   finish(): void {

@@ -9,6 +9,7 @@ import { useSize } from '../../hooks/useSize';
 import { prepareCanvas } from '../canvas';
 import { paintLadderQuotes, useMarketMakerOverlay } from '../market-maker/overlay';
 import type { PanelProps } from '../types';
+import { writeData } from '../dataset';
 import { HEADER_HEIGHT, ROW_HEIGHT, paintLadder, type ColumnChars } from './draw';
 import {
   buildGrid,
@@ -235,7 +236,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     if (v.center === null) {
       // No book yet (or it was cleared for a resync): show nothing rather than stale rows.
       ctx.clearRect(0, 0, width, height);
-      canvas.dataset.grid = '';
+      writeData(canvas, 'grid', '');
       v.painted = null;
       return;
     }
@@ -293,15 +294,15 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     paintLadderQuotes(ctx, marketMaker.ref.current, grid.rows, { width, top: HEADER_HEIGHT, rowHeight: ROW_HEIGHT, decimals, step });
 
     // What tests (and anyone inspecting the page) can read of the painted grid.
-    canvas.dataset.top = texts[0]?.price ?? '';
-    canvas.dataset.step = formatUnits(step, decimals, priceShown);
-    canvas.dataset.rows = String(rowCount);
-    canvas.dataset.walls = String(walls);
-    canvas.dataset.grid = texts.map((t) => `${t.bid}|${t.price}|${t.ask}`).join(';');
+    writeData(canvas, 'top', texts[0]?.price ?? '');
+    writeData(canvas, 'step', formatUnits(step, decimals, priceShown));
+    writeData(canvas, 'rows', String(rowCount));
+    writeData(canvas, 'walls', String(walls));
+    writeData(canvas, 'grid', texts.map((t) => `${t.bid}|${t.price}|${t.ask}`).join(';'));
     // Sold|Bought per row while the volume columns are drawn; the last print's row price.
-    canvas.dataset.volume = texts.some((t) => t.buyVol || t.sellVol) ? texts.map((t) => `${t.sellVol}|${t.buyVol}`).join(';') : '';
+    writeData(canvas, 'volume', texts.some((t) => t.buyVol || t.sellVol) ? texts.map((t) => `${t.sellVol}|${t.buyVol}`).join(';') : '');
     const lastIndex = lastPrice === null ? -1 : grid.rows.findIndex((r) => r.price === lastPrice);
-    canvas.dataset.lastTrade = lastIndex >= 0 ? `${texts[lastIndex]!.price}|${last!.side}` : '';
+    writeData(canvas, 'lastTrade', lastIndex >= 0 ? `${texts[lastIndex]!.price}|${last!.side}` : '');
   }, [group, marketMaker.ref]);
 
   const paintJob = useFrameJob(paint);

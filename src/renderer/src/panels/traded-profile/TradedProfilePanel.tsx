@@ -3,10 +3,12 @@ import { DEFAULT_VALUE_AREA_PERCENT } from '../../../../shared/order-flow';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { formatPriceText, formatQuantity, withUnit } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
+import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { prepareCanvas } from '../canvas';
 import type { PanelProps } from '../types';
+import { writeData } from '../dataset';
 import { groupName } from '../footprint/FootprintPanel';
 import { drawTradedProfile } from './draw';
 
@@ -50,18 +52,21 @@ export function TradedProfilePanel({ choice, settings, onSettings }: PanelProps<
   const frame = latest ?? (previous && choice && previous.venue === choice.venue && previous.symbol === choice.symbol ? previous : null);
   const fmt = useMarketFormat(choice);
 
-  useEffect(() => {
+  // Drawn in the shared frame loop (panels/frame-jobs.ts), not in the effect: a frame's draw then does
+  // not land in the same animation frame as every other panel's.
+  const drawJob = useFrameJob(() => {
     const ctx = prepareCanvas(canvasRef.current, width, height);
     const box = boxRef.current;
     if (!ctx || !box) return;
     const drawn = drawTradedProfile(ctx, frame, width, height);
     // The canvas holds no text: what it shows is also kept on the box for tests and assistive tools.
-    box.dataset.priceLabels = drawn.priceLabels.join(' | ');
-    box.dataset.poc = drawn.poc ?? '';
-    box.dataset.vah = drawn.vah ?? '';
-    box.dataset.val = drawn.val ?? '';
-    box.dataset.rows = String(drawn.rows);
-  }, [frame, width, height]);
+    writeData(box, 'priceLabels', drawn.priceLabels.join(' | '));
+    writeData(box, 'poc', drawn.poc ?? '');
+    writeData(box, 'vah', drawn.vah ?? '');
+    writeData(box, 'val', drawn.val ?? '');
+    writeData(box, 'rows', String(drawn.rows));
+  });
+  useEffect(() => drawJob.request(), [frame, width, height, drawJob]);
 
   const sizeDecimals = frame?.sizeDecimals ?? fmt.sizeDecimals;
   const price = (text: string | null): string => (text === null || !frame ? '—' : formatPriceText(text, frame.priceDecimals));

@@ -58,21 +58,26 @@ export function drawTradedProfile(ctx: DrawContext, frame: TradedProfileFrame | 
   // Bars fill their row, with a gap when rows are tall enough, and never thicker than MAX_BAR_HEIGHT.
   const barH = Math.min(MAX_BAR_HEIGHT, Math.max(1, rowH - (rowH > 4 ? 1 : 0)));
   const barY = (index: number): number => y(index) + (rowH - barH) / 2;
-  for (const r of frame.rows) {
+  // Bars batched by colour and alpha (inside the value area or not, sell or buy): four style changes a
+  // draw instead of four a row.
+  const bars = frame.rows.map((r) => {
     const i = rowIndex(r.price, step);
-    const inside = vah !== null && val !== null && i <= vah && i >= val;
     const sellW = (Number(r.sell) / max) * (plotW - 8);
-    const buyW = (Number(r.buy) / max) * (plotW - 8);
+    return { i, inside: vah !== null && val !== null && i <= vah && i >= val, sellW, buyW: (Number(r.buy) / max) * (plotW - 8) };
+  });
+  for (const inside of [true, false]) {
     ctx.globalAlpha = inside ? 0.9 : 0.4;
     ctx.fillStyle = COLORS.sell;
-    ctx.fillRect(0, barY(i), sellW, barH);
+    for (const b of bars) if (b.inside === inside) ctx.fillRect(0, barY(b.i), b.sellW, barH);
     ctx.fillStyle = COLORS.buy;
-    ctx.fillRect(sellW, barY(i), buyW, barH);
-    ctx.globalAlpha = 1;
-    if (i === poc) {
+    for (const b of bars) if (b.inside === inside) ctx.fillRect(b.sellW, barY(b.i), b.buyW, barH);
+  }
+  ctx.globalAlpha = 1;
+  for (const b of bars) {
+    if (b.i === poc) {
       ctx.strokeStyle = COLORS.poc;
       ctx.lineWidth = 2;
-      ctx.strokeRect(1, barY(i) - 1, sellW + buyW, barH + 2);
+      ctx.strokeRect(1, barY(b.i) - 1, b.sellW + b.buyW, barH + 2);
     }
     drawn.rows++;
   }

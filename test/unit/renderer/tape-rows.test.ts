@@ -67,6 +67,20 @@ function capturedPrints(): TradePrint[] {
 }
 const trades = capturedPrints();
 
+/**
+ * tape-rows.ts uses DOM types, which this (Node) program is compiled without: it is loaded by a path
+ * the compiler does not follow, and driven through the part of its interface the test needs.
+ */
+const TAPE_ROWS = '../../../src/renderer/src/panels/tape/tape-rows';
+interface RowsView {
+  lines: readonly TapeLine[];
+  from: number;
+  threshold: number;
+  priceDecimals: number;
+  sizeDecimals: number;
+  formatKey: string;
+}
+
 describe('tape rows: a line already on a row keeps it', () => {
   beforeEach(() => {
     vi.stubGlobal('document', { createElement: () => new FakeNode(), createTextNode: () => new FakeNode() });
@@ -74,11 +88,11 @@ describe('tape rows: a line already on a row keeps it', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('shows new lines on top in page order, rewrites only their rows and reuses the rows that left', async () => {
-    const { TapeRows } = await import('../../../src/renderer/src/panels/tape/tape-rows');
+    const { TapeRows } = (await import(/* @vite-ignore */ TAPE_ROWS)) as { TapeRows: new (container: unknown) => { update(view: RowsView): void } };
     expect(trades.length).toBeGreaterThan(100);
     const model = new TapeModel();
     const container = new FakeNode();
-    const rows = new TapeRows(container as unknown as HTMLElement);
+    const rows = new TapeRows(container);
     const show = () => {
       const lines: TapeLine[] = model.liveLines({ aggregate: false, minSize: 0 }).slice(0, 20);
       rows.update({ lines, from: 0, threshold: Infinity, priceDecimals: 2, sizeDecimals: 3, formatKey: 'test' });

@@ -68,9 +68,10 @@ export interface RowsView {
 }
 
 export class TapeRows {
-  private readonly slots: RowSlot[] = [];
-  /** Slots in the container, the first `attached` of `slots`. */
-  private attached = 0;
+  /** Rows in the container, in page order (top row first). */
+  private shown: RowSlot[] = [];
+  /** Rows out of the page, ready for other lines. */
+  private readonly spare: RowSlot[] = [];
   private readonly texts = new WeakMap<TapeLine, LineTexts>();
 
   constructor(readonly container: HTMLElement) {}
@@ -91,37 +92,61 @@ export class TapeRows {
     return t;
   }
 
-  /** Show `view.lines` from row `view.from` down; rows past them leave the page. */
+  /**
+   * Show `view.lines` from row `view.from` down. A line already on a row keeps that row (only moved
+   * into place, which needs no layout): on a busy tape new lines arrive on top and the rest move down,
+   * and rewriting every row's text with each frame made laying the rows out most of the panel's cost.
+   * Rows of lines no longer shown go to new lines; the page order stays the order shown.
+   */
   update(view: RowsView): void {
     const format = `${view.priceDecimals}:${view.sizeDecimals}:${view.formatKey}`;
-    const count = view.lines.length;
-    while (this.slots.length < count) this.slots.push(makeSlot());
-    for (let i = 0; i < count; i++) {
-      const slot = this.slots[i]!;
-      const line = view.lines[i]!;
-      const index = view.from + i;
-      const large = line.sizeValue >= view.threshold;
-      if (slot.line !== line || slot.large !== large || slot.format !== format) {
-        const t = this.textsOf(line, view, format);
-        setText(slot.time, t.time);
-        setText(slot.price, t.price);
-        setText(slot.size, t.size);
-        setText(slot.prints, t.prints);
-        const className = `tape-row ${line.side}${large ? ' large' : ''}${line.history ? ' history' : ''}`;
-        if (slot.el.className !== className) slot.el.className = className;
-        if (slot.el.title !== t.title) slot.el.title = t.title;
-        slot.line = line;
-        slot.large = large;
-        slot.format = format;
-      }
-      if (slot.index !== index) {
-        slot.el.style.top = `${index * ROW_HEIGHT}px`;
-        slot.el.setAttribute('aria-rowindex', String(index + 1));
-        slot.index = index;
-      }
+    const byLine = new Map<TapeLine, RowSlot>();
+    for (const slot of this.shown) if (slot.line) byLine.set(slot.line, slot);
+    const wanted = new Set<RowSlot>();
+    for (const line of view.lines) {
+      const slot = byLine.get(line);
+      if (slot) wanted.add(slot);
     }
-    for (let i = this.attached; i < count; i++) this.container.appendChild(this.slots[i]!.el);
-    for (let i = count; i < this.attached; i++) this.slots[i]!.el.remove();
-    this.attached = count;
+    // Rows whose line left the view leave the page first, so the rest keep their order in it.
+    for (const slot of this.shown) {
+      if (wanted.has(slot)) continue;
+      slot.el.remove();
+      slot.line = null;
+      this.spare.push(slot);
+    }
+    const next: RowSlot[] = [];
+    let cursor: ChildNode | null = this.container.firstChild;
+    for (let i = 0; i < view.lines.length; i++) {
+      const line = view.lines[i]!;
+      const slot = byLine.get(line) ?? this.spare.pop() ?? makeSlot();
+      this.fill(slot, line, view.from + i, line.sizeValue >= view.threshold, view, format);
+      if (slot.el === cursor) cursor = cursor.nextSibling;
+      else this.container.insertBefore(slot.el, cursor);
+      next.push(slot);
+    }
+    this.shown = next;
+  }
+
+  /** Write a line into a row, touching only what differs from what the row shows. */
+  private fill(slot: RowSlot, line: TapeLine, index: number, large: boolean, view: RowsView, format: string): void {
+    if (slot.line !== line || slot.large !== large || slot.format !== format) {
+      const t = this.textsOf(line, view, format);
+      setText(slot.time, t.time);
+      setText(slot.price, t.price);
+      setText(slot.size, t.size);
+      setText(slot.prints, t.prints);
+      const className = `tape-row ${line.side}${large ? ' large' : ''}${line.history ? ' history' : ''}`;
+      if (slot.el.className !== className) slot.el.className = className;
+      if (slot.el.title !== t.title) slot.el.title = t.title;
+      slot.line = line;
+      slot.large = large;
+      slot.format = format;
+    }
+    if (slot.index !== index) {
+      // A row is its own layout root (tape.css): moving it does not lay its cells out again.
+      slot.el.style.top = `${index * ROW_HEIGHT}px`;
+      slot.el.setAttribute('aria-rowindex', String(index + 1));
+      slot.index = index;
+    }
   }
 }

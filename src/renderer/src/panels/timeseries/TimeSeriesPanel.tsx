@@ -20,6 +20,7 @@ import { axisLabels, formatBps, formatCount, formatPrice, formatQuantity, format
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { withAlpha, type Palette } from '../../theme/palette';
 import { currentPalette, usePalette } from '../../theme/theme';
+import { frameJob } from '../frame-jobs';
 import { flowOver, flowsFromSeries, flowsFromTrades, gridTimesOf, type SecondFlow, type SpanFlow } from './flow';
 
 /** The chart's theme-dependent options (applied at creation and again when the theme changes). */
@@ -452,8 +453,10 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       }
       showLatest();
     };
+    // The flush runs in the shared frame loop (inside its budget, not in the same frame as other panels' draws).
+    const flushJob = frameJob(flush);
     const schedule = () => {
-      if (c.flushTimer === null) c.flushTimer = setTimeout(flush, FLUSH_MS);
+      if (c.flushTimer === null) c.flushTimer = setTimeout(() => flushJob.request(), FLUSH_MS);
     };
 
     const onTop = (frame: TopOfBookFrame) => {
@@ -533,6 +536,7 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
       for (const off of unsubscribe) off();
       chart.unsubscribeCrosshairMove(onMove);
       if (c.flushTimer !== null) clearTimeout(c.flushTimer);
+      flushJob.cancel();
       chart.remove();
       chartRef.current = null;
     };

@@ -73,7 +73,7 @@ for (const cap of CAPTURES) {
 }
 
 test('the heatmap falls back to a 2D canvas, and both paths are timed to completion', async ({ page, context }, testInfo) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   await openDashboard(page);
   const timings: Record<string, number> = {};
   for (const renderer of ['webgl', '2d'] as const) {
@@ -81,7 +81,9 @@ test('the heatmap falls back to a 2D canvas, and both paths are timed to complet
     await heat.setViewportSize({ width: 1920, height: 1080 });
     await expect(heat.locator('canvas.heatmap-cells')).toHaveAttribute('data-renderer', renderer);
     const img = heat.getByRole('img', { name: /^Liquidity heatmap for/ });
-    await expect.poll(async () => Number(await img.getAttribute('data-draws')), { timeout: 20_000 }).toBeGreaterThan(40);
+    // Cells are drawn once per 250 ms column: 40 draws take 10 s, longer on a loaded machine; the mean is
+    // over the last 30 (after 10 warm-up draws).
+    await expect.poll(async () => Number(await img.getAttribute('data-draws')), { timeout: 45_000 }).toBeGreaterThanOrEqual(40);
     timings[renderer] = Number(await img.getAttribute('data-draw-ms'));
     await heat.screenshot({ path: testInfo.outputPath(`heatmap-demo-${renderer}.png`) });
     await heat.close();

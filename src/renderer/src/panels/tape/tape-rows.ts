@@ -124,6 +124,13 @@ export class TapeRows {
       else this.container.insertBefore(slot.el, cursor);
       next.push(slot);
     }
+    // Whatever is left after the placed rows is not shown (a row left behind by an update that threw
+    // part-way, say): the page holds exactly the rows shown, in their order.
+    while (cursor) {
+      const stale = cursor;
+      cursor = cursor.nextSibling;
+      stale.remove();
+    }
     this.shown = next;
   }
 

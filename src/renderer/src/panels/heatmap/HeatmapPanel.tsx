@@ -5,6 +5,7 @@ import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { EndedBookContext, StateBadge } from '../../components/StateBadge';
 import { getApi } from '../../api';
 import { useFrameJob } from '../../hooks/useFrameJob';
+import { pacedDraw } from '../paced-draw';
 import { useSize } from '../../hooks/useSize';
 import { useStream } from '../../hooks/useStream';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
@@ -175,7 +176,8 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     updateReadout(readoutRef.current, view, columns, hover, priceDecimals, bubble ? bubbleText(bubble, priceDecimals, formatHeatSize) : null);
   }, [marketMaker.ref]);
 
-  const scheduleDraw = useFrameJob(draw).request;
+  const drawJob = useFrameJob(draw);
+  const scheduleDraw = drawJob.request;
   useEffect(() => {
     scheduleDrawRef.current = scheduleDraw;
   }, [scheduleDraw]);
@@ -184,20 +186,9 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
    * a replay at full speed sends a frame every publisher tick (20 a second), and drawing each would cost
    * the window far more than it shows. The pointer, panning and settings still draw at once.
    */
-  const lastDataDraw = useRef(0);
-  const dataDrawTimer = useRef(0);
-  const scheduleDataDraw = useCallback(() => {
-    if (dataDrawTimer.current) return;
-    const wait = lastDataDraw.current + COLUMN_MS - performance.now();
-    const drawNow = () => {
-      dataDrawTimer.current = 0;
-      lastDataDraw.current = performance.now();
-      scheduleDraw();
-    };
-    if (wait <= 0) drawNow();
-    else dataDrawTimer.current = window.setTimeout(drawNow, wait);
-  }, [scheduleDraw]);
-  useEffect(() => () => window.clearTimeout(dataDrawTimer.current), []);
+  const [dataDraw] = useState(() => pacedDraw(drawJob, COLUMN_MS));
+  const scheduleDataDraw = dataDraw.request;
+  useEffect(() => () => dataDraw.cancel(), [dataDraw]);
   // The paper market maker filled: show it.
   useEffect(() => scheduleDraw(), [marketMaker.frame, scheduleDraw]);
   // The theme changed: redraw the cells and lines in its colours.

@@ -4,24 +4,9 @@
  * built from the real ETHUSDT prints of the shared capture (each frame checked against the contract's
  * schema first); every other stream and command goes to the real web host.
  */
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { TradesFrameSchema, type TradePrint, type TradesFrame } from '../../src/shared/contract';
-import { parseBinanceTrades } from '../../src/main/venues/binance/trades';
-import { capture } from '../support/paths';
-
-function capturePrints(): TradePrint[] {
-  const prints: TradePrint[] = [];
-  for (const text of readFileSync(capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl'), 'utf8').split('\n')) {
-    if (!text.includes('@trade')) continue;
-    const line = JSON.parse(text) as { ts: number; kind: string; data?: string };
-    if (line.kind !== 'recv' || !line.data) continue;
-    for (const t of parseBinanceTrades('binance-usdm', JSON.parse(line.data), line.ts)?.trades ?? []) {
-      prints.push({ id: t.id, price: t.price, size: t.size, side: t.side, exchangeTs: t.exchangeTs, localTs: t.localTs });
-    }
-  }
-  return prints;
-}
+import { ethusdtCapturePrints } from '../support/ethusdt-prints';
 
 /** Frames as the publisher sends them: a backlog first, then the prints since the last tick. */
 function frames(prints: TradePrint[], backlog: number, perFrame: number): TradesFrame[] {
@@ -75,7 +60,7 @@ async function openTape(page: Page) {
 }
 
 test('Time & Sales shows real prints newest first, merges orders, filters, highlights and pauses on hover', async ({ page }, testInfo) => {
-  const prints = capturePrints();
+  const prints = ethusdtCapturePrints();
   expect(prints).toHaveLength(4029);
   await serveTrades(page, frames(prints, 300, 8));
   const panel = await openTape(page);

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TradePrint } from '../../../src/shared/contract';
 import { formatTimeOfDay, largeThreshold, median, TapeModel, visibleRange } from '../../../src/renderer/src/panels/tape/tape-model';
-import { parseBinanceTrades } from '../../../src/main/venues/binance/trades';
-import { capture } from '../../support/paths';
+import { ethusdtCapturePrints } from '../../support/ethusdt-prints';
 
 function print(exchangeTs: number, side: TradePrint['side'], price: string, size: string, extra: Partial<TradePrint> = {}): TradePrint {
   return { id: null, price, size, side, exchangeTs, localTs: exchangeTs + 5, ...extra };
@@ -99,14 +97,7 @@ describe('tape model', () => {
   });
 
   it('keeps up with the busiest capture: 4,029 real ETHUSDT prints, and a 100x burst', () => {
-    const prints: TradePrint[] = [];
-    for (const line of readFileSync(capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl'), 'utf8').split('\n')) {
-      if (!line.includes('@trade')) continue;
-      const entry = JSON.parse(line) as { ts: number; kind: string; data: string };
-      if (entry.kind !== 'recv') continue;
-      const batch = parseBinanceTrades('binance-usdm', JSON.parse(entry.data), entry.ts)!;
-      for (const t of batch.trades) prints.push({ id: t.id, price: t.price, size: t.size, side: t.side, exchangeTs: t.exchangeTs, localTs: t.localTs });
-    }
+    const prints = ethusdtCapturePrints();
     expect(prints).toHaveLength(4029);
     const tape = new TapeModel();
     tape.push(prints);

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TradePrint } from '../../../src/shared/contract';
 import { formatPriceText } from '../../../src/renderer/src/format';
-import { TapeModel, type TapeLine } from '../../../src/renderer/src/panels/tape/tape-model';
-import { parseBinanceTrades } from '../../../src/main/venues/binance/trades';
-import { capture } from '../../support/paths';
+import { TapeModel, type RowsView, type TapeLine } from '../../../src/renderer/src/panels/tape/tape-model';
+import { ethusdtCapturePrints } from '../../support/ethusdt-prints';
 
 /** Just enough of the DOM for TapeRows: elements in a parent, text nodes that count their writes. */
 class FakeNode {
@@ -53,33 +50,13 @@ class FakeNode {
   }
 }
 
-/** The real ETHUSDT prints of the capture, in arrival order. */
-function capturedPrints(): TradePrint[] {
-  const prints: TradePrint[] = [];
-  for (const line of readFileSync(capture('binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl'), 'utf8').split('\n')) {
-    if (!line.includes('@trade')) continue;
-    const entry = JSON.parse(line) as { ts: number; kind: string; data: string };
-    if (entry.kind !== 'recv') continue;
-    const batch = parseBinanceTrades('binance-usdm', JSON.parse(entry.data), entry.ts)!;
-    for (const t of batch.trades) prints.push({ id: t.id, price: t.price, size: t.size, side: t.side, exchangeTs: t.exchangeTs, localTs: t.localTs });
-  }
-  return prints;
-}
-const trades = capturedPrints();
+const trades = ethusdtCapturePrints();
 
 /**
  * tape-rows.ts uses DOM types, which this (Node) program is compiled without: it is loaded by a path
  * the compiler does not follow, and driven through the part of its interface the test needs.
  */
 const TAPE_ROWS = '../../../src/renderer/src/panels/tape/tape-rows';
-interface RowsView {
-  lines: readonly TapeLine[];
-  from: number;
-  threshold: number;
-  priceDecimals: number;
-  sizeDecimals: number;
-  formatKey: string;
-}
 
 describe('tape rows: a line already on a row keeps it', () => {
   beforeEach(() => {

@@ -241,6 +241,18 @@ export function largeThreshold(rule: LargeRule, recentMedian: number): number {
   return recentMedian > 0 && rule.multiple > 0 ? recentMedian * rule.multiple : Infinity;
 }
 
+/** What the tape's rows (tape-rows.ts) show: the visible lines and how to write them. */
+export interface RowsView {
+  /** Lines from the first shown one (index `from` in the whole list), newest first. */
+  lines: readonly TapeLine[];
+  from: number;
+  threshold: number;
+  priceDecimals: number;
+  sizeDecimals: number;
+  /** Anything else the texts depend on (the number format setting). */
+  formatKey: string;
+}
+
 /** Local time of day with milliseconds: "14:03:07.215". */
 export function formatTimeOfDay(ms: number): string {
   const d = new Date(ms);

@@ -6,7 +6,7 @@
  * beside it until it leaves the ring.
  */
 import { formatPriceText, formatSize } from '../../format';
-import { formatTimeOfDay, type TapeLine } from './tape-model';
+import { formatTimeOfDay, type RowsView, type TapeLine } from './tape-model';
 
 export const ROW_HEIGHT = 18;
 
@@ -54,17 +54,6 @@ function makeSlot(): RowSlot {
 
 function setText(node: Text, text: string): void {
   if (node.nodeValue !== text) node.nodeValue = text;
-}
-
-export interface RowsView {
-  /** Lines from the first shown one (index `from` in the whole list), newest first. */
-  lines: readonly TapeLine[];
-  from: number;
-  threshold: number;
-  priceDecimals: number;
-  sizeDecimals: number;
-  /** Anything else the texts depend on (the number format setting). */
-  formatKey: string;
 }
 
 export class TapeRows {

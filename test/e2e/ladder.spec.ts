@@ -27,6 +27,27 @@ async function readGrid(page: Page): Promise<PaintedGrid> {
   }));
 }
 
+/**
+ * The grid once it has stopped moving: a wheel can arrive as several events on a loaded machine, so
+ * the top row is read every 300 ms until two reads agree.
+ */
+async function settledGrid(page: Page): Promise<PaintedGrid> {
+  let last = await readGrid(page);
+  await expect
+    .poll(
+      async () => {
+        await page.waitForTimeout(300);
+        const now = await readGrid(page);
+        const settled = now.rows[0]!.price === last.rows[0]!.price;
+        last = now;
+        return settled;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+  return last;
+}
+
 const num = (text: string) => Number(text.replace(/,/g, ''));
 const decimalsOf = (text: string) => (text.includes('.') ? text.length - text.indexOf('.') - 1 : 0);
 
@@ -111,19 +132,7 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   await page.mouse.wheel(0, 18 * 5);
   await expect(recenter).not.toHaveClass(/active/);
   // The wheel can arrive as several events on a loaded machine: wait until the grid has settled after it.
-  let scrolled = await readGrid(page);
-  await expect
-    .poll(
-      async () => {
-        await page.waitForTimeout(300);
-        const now = await readGrid(page);
-        const settled = now.rows[0]!.price === scrolled.rows[0]!.price;
-        scrolled = now;
-        return settled;
-      },
-      { timeout: 10_000 },
-    )
-    .toBe(true);
+  const scrolled = await settledGrid(page);
   await page.waitForTimeout(600);
   expect((await readGrid(page)).rows[0]!.price).toBe(scrolled.rows[0]!.price);
   await page.screenshot({ path: testInfo.outputPath('ladder-scrolled.png') });
@@ -166,19 +175,7 @@ test('the ladder is a price grid that fills the panel, scrolls by price and rece
   await ladderCanvas(page).hover();
   await page.mouse.wheel(0, -18);
   await expect(recenter).not.toHaveClass(/active/);
-  let eth = await readGrid(page);
-  await expect
-    .poll(
-      async () => {
-        await page.waitForTimeout(300);
-        const now = await readGrid(page);
-        const settled = now.rows[0]!.price === eth.rows[0]!.price;
-        eth = now;
-        return settled;
-      },
-      { timeout: 10_000 },
-    )
-    .toBe(true);
+  const eth = await settledGrid(page);
   await page.mouse.wheel(0, -18 * 4);
   await expect.poll(async () => num((await readGrid(page)).rows[0]!.price)).toBeCloseTo(num(eth.rows[0]!.price) + 4 * num(eth.step), 9);
 

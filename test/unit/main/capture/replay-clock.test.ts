@@ -59,11 +59,17 @@ async function playAt(clock: ReplayClock, ts: number): Promise<void> {
 
 const T0 = 1_723_100_000_000;
 
+/** A clock at 1× on a virtual wall clock, anchored by playing its first line at T0. */
+async function anchoredClock(): Promise<{ wall: VirtualWallClock; clock: ReplayClock }> {
+  const wall = new VirtualWallClock();
+  const clock = new ReplayClock(1, wall);
+  await playAt(clock, T0); // the first timed line anchors the clock and plays at once
+  return { wall, clock };
+}
+
 describe('ReplayClock', () => {
   it('plays recorded time at 1× and at 10×, and not at all at speed 0', async () => {
-    const wall = new VirtualWallClock();
-    const clock = new ReplayClock(1, wall);
-    await playAt(clock, T0); // the first timed line anchors the clock and plays at once
+    const { wall, clock } = await anchoredClock();
     const second = waiting(clock, T0 + 1000);
     await expectEndsAfter(wall, second, 1000);
     clock.played(T0 + 1000);
@@ -79,9 +85,7 @@ describe('ReplayClock', () => {
   });
 
   it('lets a line without a recorded time through at once, but not while paused', async () => {
-    const wall = new VirtualWallClock();
-    const clock = new ReplayClock(1, wall);
-    await playAt(clock, T0);
+    const { wall, clock } = await anchoredClock();
     const untimed = waiting(clock, null);
     await settle();
     expect(untimed.ended()).toBe(true);
@@ -96,9 +100,7 @@ describe('ReplayClock', () => {
   });
 
   it('holds still while paused and, resumed, goes on from the position it played, not the wall clock', async () => {
-    const wall = new VirtualWallClock();
-    const clock = new ReplayClock(1, wall);
-    await playAt(clock, T0);
+    const { wall, clock } = await anchoredClock();
     const first = waiting(clock, T0 + 5000);
     await wall.advance(5000);
     expect(first.ended()).toBe(true);
@@ -117,9 +119,7 @@ describe('ReplayClock', () => {
   });
 
   it('re-anchors on a speed change: a waiting line is due by the new speed from the played position', async () => {
-    const wall = new VirtualWallClock();
-    const clock = new ReplayClock(1, wall);
-    await playAt(clock, T0);
+    const { wall, clock } = await anchoredClock();
     const far = waiting(clock, T0 + 10_000);
     await wall.advance(2000);
     expect(far.ended()).toBe(false);
@@ -130,9 +130,7 @@ describe('ReplayClock', () => {
   });
 
   it('stop wakes a player waiting on a paused clock or on a far line, and later waits end at once', async () => {
-    const wall = new VirtualWallClock();
-    const clock = new ReplayClock(1, wall);
-    await playAt(clock, T0);
+    const { wall, clock } = await anchoredClock();
     const far = waiting(clock, T0 + 3_600_000);
     await wall.advance(300);
     expect(far.ended()).toBe(false);

@@ -35,18 +35,6 @@ export function bestTime(runs: number, fn: () => void): number {
   return best;
 }
 
-/** Best of `runs` timings of an asynchronous function, in seconds. */
-export async function bestTimeAsync(runs: number, fn: () => Promise<void>): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    collectGarbage();
-    const t0 = performance.now();
-    await fn();
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  return best;
-}
-
 /** The p-th percentile (0-100) of values, nearest rank; NaN when empty. Sorts a copy. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;

@@ -305,8 +305,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     writeData(canvas, 'lastTrade', lastIndex >= 0 ? `${texts[lastIndex]!.price}|${last!.side}` : '');
   }, [group, marketMaker.ref]);
 
-  const paintJob = useFrameJob(paint);
-  const requestPaint = paintJob.request;
+  const requestPaint = useFrameJob(paint).request;
   // The paper market maker's quotes moved: repaint them.
   useEffect(() => requestPaint(), [marketMaker.frame, requestPaint]);
   // The theme changed: repaint in its colours.
@@ -346,7 +345,6 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
     sizeRef.current = { width, height, showCum, showVol, depth };
     paint();
   }, [width, height, showCum, showVol, depth, hasFrame, paint]);
-
 
   const recenter = useCallback(() => {
     const v = view.current;

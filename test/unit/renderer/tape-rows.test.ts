@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatPriceText } from '../../../src/renderer/src/format';
+import { formatPriceText, formatSize } from '../../../src/renderer/src/format';
 import { TapeModel, type RowsView, type TapeLine } from '../../../src/renderer/src/panels/tape/tape-model';
 import { ethusdtCapturePrints } from '../../support/ethusdt-prints';
 
@@ -30,6 +30,7 @@ class FakeNode {
     return this.insertBefore(node, null);
   }
   insertBefore(node: FakeNode, before: FakeNode | null): FakeNode {
+    FakeNode.inserts++;
     node.remove();
     const at = before ? this.children.indexOf(before) : this.children.length;
     this.children.splice(at, 0, node);
@@ -40,6 +41,11 @@ class FakeNode {
     if (!this.parent) return;
     this.parent.children.splice(this.parent.children.indexOf(this), 1);
     this.parent = null;
+  }
+  /** Elements put into a parent (moves included), counted. */
+  static inserts = 0;
+  get parentNode(): FakeNode | null {
+    return this.parent;
   }
   get firstChild(): FakeNode | null {
     return this.children[0] ?? null;
@@ -96,5 +102,42 @@ describe('tape rows: a line already on a row keeps it', () => {
     const priceCells = container.children.map((row) => row.children[1]!.textContent);
     expect(priceCells).toEqual(lines.map((l) => formatPriceText(l.price, 2)));
     expect(container.children[0]!.children[0]!.textContent).not.toBe('');
+  });
+
+  it('rewrites the rows in place when every line shown is new (a busy tick): no row leaves or re-enters the page', async () => {
+    const { TapeRows } = (await import(/* @vite-ignore */ TAPE_ROWS)) as { TapeRows: new (container: unknown) => { update(view: RowsView): void } };
+    const model = new TapeModel();
+    const container = new FakeNode();
+    const rows = new TapeRows(container);
+    const show = (count: number) => {
+      const lines: TapeLine[] = model.liveLines({ aggregate: false, minSize: 0 }).slice(0, count);
+      rows.update({ lines, from: 0, threshold: Infinity, priceDecimals: 2, sizeDecimals: 3, formatKey: 'test' });
+      return lines;
+    };
+    model.push(trades.slice(0, 20));
+    show(20);
+    const before = [...container.children];
+    const tops = before.map((row) => row.style.top);
+
+    // 30 new prints, more than the 20 rows shown: the same rows, in the same places, with the new texts.
+    FakeNode.inserts = 0;
+    model.push(trades.slice(20, 50));
+    let lines = show(20);
+    expect(FakeNode.inserts).toBe(0);
+    expect(container.children).toEqual(before);
+    expect(container.children.map((row) => row.style.top)).toEqual(tops);
+    expect(container.children.map((row) => row.children[1]!.textContent)).toEqual(lines.map((l) => formatPriceText(l.price, 2)));
+    expect(container.children.map((row) => row.children[0]!.textContent)).not.toContain('');
+
+    // A taller view next time: the rows there stay, new ones are added after them; a shorter one drops the rest.
+    model.push(trades.slice(50, 80));
+    lines = show(25);
+    expect(container.children.slice(0, 20)).toEqual(before);
+    expect(container.children).toHaveLength(25);
+    expect(container.children.map((row) => row.children[1]!.textContent)).toEqual(lines.map((l) => formatPriceText(l.price, 2)));
+    model.push(trades.slice(80, 110));
+    lines = show(10);
+    expect(container.children).toEqual(before.slice(0, 10));
+    expect(container.children.map((row) => row.children[2]!.textContent)).toEqual(lines.map((l) => formatSize(l.sizeValue, 3)));
   });
 });

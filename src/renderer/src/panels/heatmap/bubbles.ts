@@ -18,11 +18,17 @@ export function bubbleColours(): { buy: string; sell: string } {
   return p.name === 'dark' ? { buy: BUY_BUBBLE, sell: SELL_BUBBLE } : { buy: p.bid, sell: p.ask };
 }
 
-/** Bubbles smaller than this get no wedge (it would not show) and are drawn in one batch per colour. */
+/** Bubbles smaller than this get no wedge (it would not show): they are stamped in their larger side's colour. */
 const WEDGE_MIN_RADIUS_PX = 3;
 /** Radius of the largest visible bubble, and the smallest radius drawn, in CSS pixels. */
 export const MAX_RADIUS_PX = 11;
 export const MIN_RADIUS_PX = 1.5;
+/**
+ * At most this many bubbles are drawn, the biggest: a busy book shows thousands of prints in view, most
+ * of them dots at the smallest radius on top of each other, and blending each one on every draw cost
+ * the window more than they show.
+ */
+export const MAX_BUBBLES = 500;
 /** Settings value that hides the bubbles. */
 export const BUBBLES_OFF = -1;
 
@@ -38,7 +44,7 @@ export interface Bubble {
   sell: number;
 }
 
-/** The bubbles in view with at least `minSize` volume (none when minSize < 0), biggest first so small ones are drawn over them. */
+/** The bubbles in view with at least `minSize` volume (none when minSize < 0), biggest first so small ones are drawn over them, at most MAX_BUBBLES. */
 export function layoutBubbles(view: View, columns: HeatmapColumns, minSize: number): Bubble[] {
   if (minSize < 0) return [];
   const out: Bubble[] = [];
@@ -60,8 +66,10 @@ export function layoutBubbles(view: View, columns: HeatmapColumns, minSize: numb
   }
   // Area proportional to volume, relative to the largest in view.
   for (const b of out) b.r = Math.max(MIN_RADIUS_PX, MAX_RADIUS_PX * Math.sqrt(b.r / largest));
-  // Small over big, so a small print beside a big one stays visible.
-  return out.sort((a, b) => b.r - a.r);
+  // Small over big, so a small print beside a big one stays visible; only the biggest MAX_BUBBLES.
+  out.sort((a, b) => b.r - a.r);
+  if (out.length > MAX_BUBBLES) out.length = MAX_BUBBLES;
+  return out;
 }
 
 export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: readonly Bubble[], hovered: Bubble | null, frozen: boolean): void {
@@ -81,26 +89,26 @@ export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: read
   ctx.clip();
   ctx.globalAlpha = frozen ? 0.45 : 1;
   ctx.lineWidth = 1;
-  // Biggest first, one by one with their wedges; the small ones (most of them: the tail of the list,
-  // drawn last anyway) in one path per colour, so a busy screen costs a few fills, not thousands.
-  const small = { buy: new Path2D(), sell: new Path2D() };
+  // Biggest first, so small ones are drawn over them. A bubble of one side only (most of them) is a
+  // stamp of a ready-drawn circle of its colour and radius (to a quarter pixel): rasterising
+  // hundreds of anti-aliased arcs on every draw was most of the overlay's cost. Bubbles with a wedge
+  // (both sides traded) are drawn as paths.
+  // Stamps are copied in device pixels (at whole pixels: no resampling), paths drawn in CSS pixels.
+  let devicePixels = false;
   for (const b of bubbles) {
     if (b === hovered) continue;
     const buyMajor = b.buy >= b.sell;
-    if (b.r < WEDGE_MIN_RADIUS_PX) {
-      const path = small[buyMajor ? 'buy' : 'sell'];
-      path.moveTo(b.x + b.r, b.y);
-      path.arc(b.x, b.y, b.r, 0, Math.PI * 2);
-      continue;
+    const major = styles[buyMajor ? 'buy' : 'sell'];
+    const stamped = Math.min(b.buy, b.sell) === 0 || b.r < WEDGE_MIN_RADIUS_PX;
+    if (stamped !== devicePixels) {
+      if (stamped) ctx.setTransform(1, 0, 0, 1, 0, 0);
+      else ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      devicePixels = stamped;
     }
-    drawBubble(ctx, b, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], styles[buyMajor ? 'buy' : 'sell'].line, 1);
+    if (stamped) stampCircle(ctx, b.x * dpr, b.y * dpr, b.r, major, dpr);
+    else drawBubble(ctx, b, major, styles[buyMajor ? 'sell' : 'buy'], major.line, 1);
   }
-  for (const side of ['buy', 'sell'] as const) {
-    ctx.fillStyle = styles[side].fill;
-    ctx.fill(small[side]);
-    ctx.strokeStyle = styles[side].line;
-    ctx.stroke(small[side]);
-  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   if (hovered) {
     const buyMajor = hovered.buy >= hovered.sell;
     drawBubble(ctx, hovered, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], currentPalette().name === 'light' ? '#1d2530' : '#ffffff', 2);
@@ -109,6 +117,38 @@ export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: read
 }
 
 type BubbleStyle = { line: string; fill: string; wedge: string };
+
+/** Ready-drawn circles by colour, radius and pixel ratio (a few dozen at most: radii are quarter pixels from 1.5 to 11). */
+const stamps = new Map<string, { canvas: HTMLCanvasElement; half: number }>();
+
+/**
+ * A filled circle of radius `r` CSS pixels with a 1 px outline of `style`, centred on (x, y) in device
+ * pixels (the context's transform is the identity), copied from its stamp.
+ */
+function stampCircle(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, style: BubbleStyle, dpr: number): void {
+  const radius = Math.round(r * 4) / 4;
+  const key = `${style.fill}|${style.line}|${radius}|${dpr}`;
+  let stamp = stamps.get(key);
+  if (!stamp) {
+    const half = Math.ceil((radius + 1) * dpr) + 1;
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = half * 2;
+    const s = canvas.getContext('2d');
+    if (s) {
+      s.setTransform(dpr, 0, 0, dpr, half, half);
+      s.beginPath();
+      s.arc(0, 0, radius, 0, Math.PI * 2);
+      s.fillStyle = style.fill;
+      s.fill();
+      s.lineWidth = 1;
+      s.strokeStyle = style.line;
+      s.stroke();
+    }
+    stamp = { canvas, half };
+    stamps.set(key, stamp);
+  }
+  ctx.drawImage(stamp.canvas, Math.round(x) - stamp.half, Math.round(y) - stamp.half);
+}
 
 function drawBubble(ctx: CanvasRenderingContext2D, b: Bubble, major: BubbleStyle, minor: BubbleStyle, outline: string, lineWidth: number): void {
   const minorShare = Math.min(b.buy, b.sell) / (b.buy + b.sell);

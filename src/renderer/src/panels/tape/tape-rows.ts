@@ -96,6 +96,10 @@ export class TapeRows {
       const slot = byLine.get(line);
       if (slot) wanted.add(slot);
     }
+    if (wanted.size === 0) {
+      this.rewriteInPlace(view, format);
+      return;
+    }
     // Rows whose line left the view leave the page first, so the rest keep their order in it.
     for (const slot of this.shown) {
       if (wanted.has(slot)) continue;
@@ -119,6 +123,30 @@ export class TapeRows {
       const stale = cursor;
       cursor = cursor.nextSibling;
       stale.remove();
+    }
+    this.shown = next;
+  }
+
+  /**
+   * None of the lines shown is on a row yet (a busy tape: a tick brings more prints than the view
+   * holds, or a jump in the scroll): the rows stay where they are and get the new lines' texts. Taking
+   * every row out of the page and putting it back elsewhere made the browser restyle and lay out each
+   * one again, which cost more than rewriting its texts in place.
+   */
+  private rewriteInPlace(view: RowsView, format: string): void {
+    const next: RowSlot[] = [];
+    for (let i = 0; i < view.lines.length; i++) {
+      let slot = this.shown[i] ?? this.spare.pop();
+      if (!slot) slot = makeSlot();
+      if (slot.el.parentNode !== this.container) this.container.appendChild(slot.el);
+      this.fill(slot, view.lines[i]!, view.from + i, view.lines[i]!.sizeValue >= view.threshold, view, format);
+      next.push(slot);
+    }
+    for (let i = view.lines.length; i < this.shown.length; i++) {
+      const slot = this.shown[i]!;
+      slot.el.remove();
+      slot.line = null;
+      this.spare.push(slot);
     }
     this.shown = next;
   }

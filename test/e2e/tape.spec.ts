@@ -111,6 +111,11 @@ test('Time & Sales shows real prints newest first, merges orders, filters, highl
   await tape.hover();
   await expect(status).toContainText('Paused');
   const top = await rows.first().textContent();
+  // What is seen is the canvas over the table: it draws the same lines, its top one read back from its data.
+  const canvas = panel.locator('canvas.tape-canvas');
+  const firstCells = await Promise.all(['.time', '.price', '.size'].map((cell) => rows.first().locator(cell).textContent()));
+  await expect(canvas).toHaveAttribute('data-first', firstCells.join('|'));
+  expect(Number(await canvas.getAttribute('data-lines'))).toBeGreaterThan(5);
   await expect.poll(async () => Number((await status.textContent())!.match(/Paused · (\d+) new/)?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(20);
   expect(await rows.first().textContent()).toBe(top);
   await page.mouse.move(5, 5);

@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { layoutBubbles, MAX_BUBBLES, MAX_RADIUS_PX, MIN_RADIUS_PX } from '../../../src/renderer/src/panels/heatmap/bubbles';
 import type { HeatmapColumns } from '../../../src/renderer/src/panels/heatmap/column-store';
-import { makeView, startTs } from '../../../src/renderer/src/panels/heatmap/view';
+import { makeView, startTs, type View } from '../../../src/renderer/src/panels/heatmap/view';
+
+interface Bubble {
+  r: number;
+  buy: number;
+  sell: number;
+}
+/**
+ * bubbles.ts draws on canvases (DOM types, which this Node program is compiled without): it is loaded
+ * by a path the compiler does not follow, through the part of its interface the test needs.
+ */
+const BUBBLES = '../../../src/renderer/src/panels/heatmap/bubbles';
+const { layoutBubbles, MAX_BUBBLES, MAX_RADIUS_PX, MIN_RADIUS_PX } = (await import(/* @vite-ignore */ BUBBLES)) as {
+  layoutBubbles: (view: View, columns: HeatmapColumns, minSize: number) => Bubble[];
+  MAX_BUBBLES: number;
+  MAX_RADIUS_PX: number;
+  MIN_RADIUS_PX: number;
+};
 
 /** Trades per column slot, as the column store holds them: [price, buy volume, sell volume]. */
 function columnsWith(trades: Map<number, Array<[number, number, number]>>): HeatmapColumns {

@@ -106,11 +106,12 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   const scheduleDrawRef = useRef<() => void>(() => {});
   useEffect(() => () => window.clearTimeout(refitTimer.current), []);
 
-  // The cell surface: WebGL where there is any (software GL included), else 2D. `?heatmap=2d` forces 2D.
+  // The cell surface: WebGL on a GPU, else 2D (surfaces.ts). `?heatmap=2d` and `?heatmap=webgl` force one.
   useEffect(() => {
     const canvas = cellsRef.current;
     if (!canvas) return;
-    const prefer = new URLSearchParams(window.location.search).get('heatmap') === '2d' ? '2d' : 'webgl';
+    const asked = new URLSearchParams(window.location.search).get('heatmap');
+    const prefer = asked === '2d' || asked === 'webgl' ? asked : 'auto';
     const surface = createCellSurface(canvas, prefer);
     surfaceRef.current = surface;
     setRendererKind(surface.kind);

@@ -18,7 +18,7 @@ export function bubbleColours(): { buy: string; sell: string } {
   return p.name === 'dark' ? { buy: BUY_BUBBLE, sell: SELL_BUBBLE } : { buy: p.bid, sell: p.ask };
 }
 
-/** Bubbles smaller than this get no wedge (it would not show): they are stamped in their larger side's colour. */
+/** Bubbles smaller than this get no wedge (it would not show). */
 const WEDGE_MIN_RADIUS_PX = 3;
 /** Radius of the largest visible bubble, and the smallest radius drawn, in CSS pixels. */
 export const MAX_RADIUS_PX = 11;
@@ -89,45 +89,41 @@ export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: read
   ctx.clip();
   ctx.globalAlpha = frozen ? 0.45 : 1;
   ctx.lineWidth = 1;
-  // Biggest first, so small ones are drawn over them. A bubble of one side only (most of them) is a
-  // stamp of a ready-drawn circle of its colour and radius (to a quarter pixel): rasterising
-  // hundreds of anti-aliased arcs on every draw was most of the overlay's cost. Bubbles with a wedge
-  // (both sides traded) are drawn as paths.
-  // Stamps are copied in device pixels (at whole pixels: no resampling), paths drawn in CSS pixels.
-  let devicePixels = false;
+  // Biggest first, so small ones are drawn over them. Each is a stamp of a ready-drawn bubble of its
+  // colours, radius (to a quarter pixel) and wedge (to 1/24 of a turn), copied in device pixels at a
+  // whole pixel (no resampling): rasterising hundreds of anti-aliased circles and wedges on every
+  // draw was most of the overlay's cost.
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
   for (const b of bubbles) {
     if (b === hovered) continue;
     const buyMajor = b.buy >= b.sell;
-    const major = styles[buyMajor ? 'buy' : 'sell'];
-    const stamped = Math.min(b.buy, b.sell) === 0 || b.r < WEDGE_MIN_RADIUS_PX;
-    if (stamped !== devicePixels) {
-      if (stamped) ctx.setTransform(1, 0, 0, 1, 0, 0);
-      else ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      devicePixels = stamped;
-    }
-    if (stamped) stampCircle(ctx, b.x * dpr, b.y * dpr, b.r, major, dpr);
-    else drawBubble(ctx, b, major, styles[buyMajor ? 'sell' : 'buy'], major.line, 1);
+    const minorShare = b.r < WEDGE_MIN_RADIUS_PX ? 0 : Math.min(b.buy, b.sell) / (b.buy + b.sell);
+    stampBubble(ctx, b.x * dpr, b.y * dpr, b.r, minorShare, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], dpr);
   }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   if (hovered) {
     const buyMajor = hovered.buy >= hovered.sell;
-    drawBubble(ctx, hovered, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], currentPalette().name === 'light' ? '#1d2530' : '#ffffff', 2);
+    const minorShare = Math.min(hovered.buy, hovered.sell) / (hovered.buy + hovered.sell);
+    drawBubble(ctx, hovered, minorShare, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], currentPalette().name === 'light' ? '#1d2530' : '#ffffff', 2);
   }
   ctx.restore();
 }
 
 type BubbleStyle = { line: string; fill: string; wedge: string };
 
-/** Ready-drawn circles by colour, radius and pixel ratio (a few dozen at most: radii are quarter pixels from 1.5 to 11). */
+/** Ready-drawn bubbles by colours, radius, wedge and pixel ratio (radii are quarter pixels from 1.5 to 11, wedges 24ths of a turn). */
 const stamps = new Map<string, { canvas: HTMLCanvasElement; half: number }>();
+const WEDGE_STEPS = 24;
 
 /**
- * A filled circle of radius `r` CSS pixels with a 1 px outline of `style`, centred on (x, y) in device
- * pixels (the context's transform is the identity), copied from its stamp.
+ * A bubble of radius `r` CSS pixels with a wedge of `minorShare` in the minor side's colour and a 1 px
+ * outline, centred on (x, y) in device pixels (the context's transform is the identity), copied from
+ * its stamp.
  */
-function stampCircle(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, style: BubbleStyle, dpr: number): void {
+function stampBubble(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, minorShare: number, major: BubbleStyle, minor: BubbleStyle, dpr: number): void {
   const radius = Math.round(r * 4) / 4;
-  const key = `${style.fill}|${style.line}|${radius}|${dpr}`;
+  const wedge = Math.round(minorShare * WEDGE_STEPS);
+  const key = `${major.fill}|${minor.wedge}|${radius}|${wedge}|${dpr}`;
   let stamp = stamps.get(key);
   if (!stamp) {
     const half = Math.ceil((radius + 1) * dpr) + 1;
@@ -136,13 +132,7 @@ function stampCircle(ctx: CanvasRenderingContext2D, x: number, y: number, r: num
     const s = canvas.getContext('2d');
     if (s) {
       s.setTransform(dpr, 0, 0, dpr, half, half);
-      s.beginPath();
-      s.arc(0, 0, radius, 0, Math.PI * 2);
-      s.fillStyle = style.fill;
-      s.fill();
-      s.lineWidth = 1;
-      s.strokeStyle = style.line;
-      s.stroke();
+      drawBubble(s, { x: 0, y: 0, r: radius }, wedge / WEDGE_STEPS, major, minor, major.line, 1);
     }
     stamp = { canvas, half };
     stamps.set(key, stamp);
@@ -150,8 +140,7 @@ function stampCircle(ctx: CanvasRenderingContext2D, x: number, y: number, r: num
   ctx.drawImage(stamp.canvas, Math.round(x) - stamp.half, Math.round(y) - stamp.half);
 }
 
-function drawBubble(ctx: CanvasRenderingContext2D, b: Bubble, major: BubbleStyle, minor: BubbleStyle, outline: string, lineWidth: number): void {
-  const minorShare = Math.min(b.buy, b.sell) / (b.buy + b.sell);
+function drawBubble(ctx: CanvasRenderingContext2D, b: Pick<Bubble, 'x' | 'y' | 'r'>, minorShare: number, major: BubbleStyle, minor: BubbleStyle, outline: string, lineWidth: number): void {
   ctx.beginPath();
   ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
   ctx.fillStyle = major.fill;

@@ -5,6 +5,8 @@
  * tried first: it generates code with `new Function`, which the app's Content-Security-Policy rightly
  * refuses; twgl.js does not.)
  *
+ * On a GPU WebGL; without one (software GL) a 2D canvas, which costs less there (createCellSurface).
+ *
  * The canvas holds one pixel per cell (slots × rows) and is placed and stretched over the plot by CSS
  * with `image-rendering: pixelated`: the compositor scales it up without smoothing, off the main thread.
  * Why: a canvas the size of the plot cost the main thread its whole area on every draw, in the scaling
@@ -40,10 +42,24 @@ export interface CellSurface {
   destroy(): void;
 }
 
-/** WebGL where the browser gives a context (software GL counts), else 2D. */
-export function createCellSurface(canvas: HTMLCanvasElement, prefer: 'webgl' | '2d' = 'webgl'): CellSurface {
+/** Whether this WebGL context is drawn by the CPU (SwiftShader, llvmpipe: no GPU, or one the browser refused). */
+function softwareGl(gl: WebGLRenderingContext): boolean {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
+
+/**
+ * WebGL on a GPU; a 2D canvas where WebGL is missing or drawn in software. Why not software GL: the
+ * compositor then reads each WebGL image back from the GPU process at commit, a synchronous round
+ * trip of several milliseconds a draw on a busy machine, where a 2D canvas of the same pixels costs a
+ * copy (`npm run bench -- --only renderer`). `prefer` 'webgl' takes WebGL wherever there is one, and
+ * '2d' never does (`?heatmap=webgl` and `?heatmap=2d`, to compare them).
+ */
+export function createCellSurface(canvas: HTMLCanvasElement, prefer: 'auto' | 'webgl' | '2d' = 'auto'): CellSurface {
   // Probe on a spare canvas: once a canvas has a WebGL context it can never give a 2D one.
-  if (prefer === 'webgl' && document.createElement('canvas').getContext('webgl')) {
+  const probe = prefer === '2d' ? null : document.createElement('canvas').getContext('webgl');
+  if (probe && (prefer === 'webgl' || !softwareGl(probe))) {
     try {
       return new WebGLSurface(canvas);
     } catch (error) {

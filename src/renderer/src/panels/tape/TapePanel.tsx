@@ -8,7 +8,10 @@ import type { PanelProps } from '../types';
 import { appearanceStore } from '../../theme/theme';
 import { useStore } from '../../layout/store';
 import { largeThreshold, TapeModel, visibleRange, type LargeRule, type TapeLine } from './tape-model';
-import { ROW_HEIGHT, TapeRows } from './tape-rows';
+import { prepareCanvas } from '../canvas';
+import { writeData } from '../dataset';
+import { paintTape } from './tape-canvas';
+import { formatKeyOf, LineTextCache, ROW_HEIGHT, TapeRows } from './tape-rows';
 import './tape.css';
 
 export interface TapeSettings {
@@ -22,6 +25,11 @@ export interface TapeSettings {
 
 /** Prints from before the subscription the first frame brings, so the tape does not start empty. */
 const BACKLOG = 500;
+/**
+ * The table under the canvas (for screen readers and tests) and the status line follow the tape at
+ * most this often; the canvas draws every frame that brings prints. At once when paused or scrolled.
+ */
+const TABLE_EVERY_MS = 500;
 const MIN_SIZE_CHOICES = [0, 0.001, 0.01, 0.1, 1, 10, 100, 1000, 10_000, 100_000];
 const LARGE_CHOICES: Array<{ value: string; label: string; rule: Pick<LargeRule, 'mode'> & Partial<LargeRule> }> = [
   { value: 'median:5', label: '5× median', rule: { mode: 'median', multiple: 5 } },
@@ -66,28 +74,39 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
   // The list mounts only once a symbol streams: watch its height from when it exists (a hook that
   // looked once at mount missed it, and the tape then showed only its spare rows).
   const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
-  const [height, setHeight] = useState(0);
+  const [size, setSize] = useState({ width: 0, height: 0 });
   const attachScroll = useCallback((el: HTMLDivElement | null) => {
     scrollRef.current = el;
     setScrollEl(el);
   }, []);
   useEffect(() => {
     if (!scrollEl) return;
-    const observer = new ResizeObserver((entries) => setHeight(Math.round(entries[0]!.contentRect.height)));
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[0]!.contentRect;
+      setSize({ width: Math.round(box.width), height: Math.round(box.height) });
+    });
     observer.observe(scrollEl);
     return () => observer.disconnect();
   }, [scrollEl]);
   const scrollTop = useRef(0);
   const decimals = useRef<{ price: number | null; size: number | null }>({ price: null, size: null });
   const rows = useRef<TapeRows | null>(null);
+  const lineTexts = useRef(new LineTextCache());
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  /** The paint request, for the table's timer (set once the frame job exists, below). */
+  const requestPaintRef = useRef<() => void>(() => {});
+  /** When the table was last brought up to date, whether it must be now (scrolled), and the timer that brings it up later. */
+  const table = useRef({ at: 0, now: true, timer: 0 });
+  useEffect(() => () => window.clearTimeout(table.current.timer), []);
   const thresholdCache = useRef<{ model: TapeModel; version: number; key: string; value: number } | null>(null);
 
   // What the view shows besides the model, for the painter (which runs outside React renders).
-  const viewRef = useRef({ model, aggregate, minSize, rule, paused, height, numberFormat });
+  const viewRef = useRef({ model, aggregate, minSize, rule, paused, size, numberFormat });
 
   /** Lines, status and counts into the page, straight from the model (no React render per frame). */
   const paint = useCallback(() => {
-    const { model, aggregate, minSize, rule, paused, height, numberFormat } = viewRef.current;
+    const { model, aggregate, minSize, rule, paused, size, numberFormat } = viewRef.current;
+    const { width, height } = size;
     const live = !paused;
     const lines = paused?.lines ?? model.liveLines({ aggregate, minSize });
     let threshold = paused?.threshold ?? Infinity;
@@ -101,6 +120,48 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
         thresholdCache.current = { model, version: model.version, key, value: threshold };
       }
     }
+    const priceDecimals = decimals.current.price ?? model.priceDecimals;
+    const sizeDecimals = Math.min(8, decimals.current.size ?? model.sizeDecimals);
+    const format = formatKeyOf({ priceDecimals, sizeDecimals, formatKey: numberFormat });
+
+    // The canvas: the lines in view, every time.
+    const first = Math.min(lines.length, Math.floor(scrollTop.current / ROW_HEIGHT));
+    const last = Math.min(lines.length, Math.ceil((scrollTop.current + height) / ROW_HEIGHT));
+    const ctx = prepareCanvas(canvasRef.current, width, height);
+    if (ctx && canvasRef.current) {
+      const shown = paintTape(ctx, {
+        width,
+        height,
+        lines: lines.slice(first, last),
+        top: first * ROW_HEIGHT - scrollTop.current,
+        threshold,
+        texts: (line) => lineTexts.current.get(line, { priceDecimals, sizeDecimals }, format),
+      });
+      // For tests: how many lines are drawn, and the top one's texts.
+      const top = lines.slice(first, first + 1)[0];
+      const t = top ? lineTexts.current.get(top, { priceDecimals, sizeDecimals }, format) : null;
+      writeData(canvasRef.current, 'lines', String(shown));
+      writeData(canvasRef.current, 'first', t ? `${t.time}|${t.price}|${t.size}` : '');
+    }
+
+    // The table and status: at most every TABLE_EVERY_MS while live, at once when paused or scrolled.
+    const tableState = table.current;
+    const now = performance.now();
+    if (live && !tableState.now && now - tableState.at < TABLE_EVERY_MS) {
+      if (!tableState.timer) {
+        tableState.timer = window.setTimeout(
+          () => {
+            tableState.timer = 0;
+            tableState.now = true;
+            requestPaintRef.current();
+          },
+          TABLE_EVERY_MS - (now - tableState.at),
+        );
+      }
+      return;
+    }
+    tableState.at = now;
+    tableState.now = false;
     write(statusRef.current, paused ? `Paused · ${model.received - paused.received} new` : `${lines.length} lines`);
     statusRef.current?.classList.toggle('warn-text', !!paused);
     write(droppedRef.current, model.droppedByHost > 0 ? ` · ${model.droppedByHost} skipped by host` : '');
@@ -108,25 +169,21 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
     const scroll = scrollRef.current;
     const container = rowsRef.current;
     if (!scroll || !container) return;
-    if (rows.current?.container !== container) rows.current = new TapeRows(container);
+    if (rows.current?.container !== container) rows.current = new TapeRows(container, lineTexts.current);
     const rowCount = String(lines.length);
     if (scroll.getAttribute('aria-rowcount') !== rowCount) scroll.setAttribute('aria-rowcount', rowCount);
     const fullHeight = `${lines.length * ROW_HEIGHT}px`;
     if (container.style.height !== fullHeight) container.style.height = fullHeight;
-    if (emptyRef.current) emptyRef.current.hidden = lines.length > 0;
+    if (emptyRef.current && emptyRef.current.hidden !== lines.length > 0) emptyRef.current.hidden = lines.length > 0;
     const range = visibleRange(scrollTop.current, height, ROW_HEIGHT, lines.length);
-    rows.current.update({
-      lines: lines.slice(range.from, range.to),
-      from: range.from,
-      threshold,
-      priceDecimals: decimals.current.price ?? model.priceDecimals,
-      sizeDecimals: Math.min(8, decimals.current.size ?? model.sizeDecimals),
-      formatKey: numberFormat,
-    });
+    rows.current.update({ lines: lines.slice(range.from, range.to), from: range.from, threshold, priceDecimals, sizeDecimals, formatKey: numberFormat });
   }, []);
 
   // The view is redrawn at most once per animation frame, however many frames arrive.
   const requestPaint = useFrameJob(paint).request;
+  useEffect(() => {
+    requestPaintRef.current = requestPaint;
+  }, [requestPaint]);
 
   useEffect(() => {
     if (!venue || !symbol) return;
@@ -144,7 +201,8 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
 
   // Settings, pause, size or symbol changed (any render): show it now.
   useLayoutEffect(() => {
-    viewRef.current = { model, aggregate, minSize, rule, paused, height, numberFormat };
+    viewRef.current = { model, aggregate, minSize, rule, paused, size, numberFormat };
+    table.current.now = true;
     paint();
   });
 
@@ -203,7 +261,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
         >
           Pause on hover
         </button>
-        {/* Written by the painter with every frame: lines held, or how many arrived while paused. */}
+        {/* Written by the painter (at most twice a second while live): lines held, or how many arrived while paused. */}
         <span className="panel-meta" aria-label="Tape status">
           <span ref={statusRef} />
           <span className="warn-text" ref={droppedRef} />
@@ -219,24 +277,28 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
             <span>Size</span>
             <span />
           </div>
-          <div
-            ref={attachScroll}
-            className={paused ? 'tape-scroll paused' : 'tape-scroll'}
-            role="table"
-            aria-label="Time and sales"
-            tabIndex={0}
-            onMouseEnter={pause}
-            onMouseLeave={resume}
-            onScroll={(e) => {
-              scrollTop.current = e.currentTarget.scrollTop;
-              requestPaint();
-            }}
-          >
-            <p className="empty-state" ref={emptyRef}>
-              Waiting for trades…
-            </p>
-            {/* Rows are placed here by TapeRows, not by React. */}
-            <div className="tape-rows" ref={rowsRef} />
+          <div className="tape-view">
+            <div
+              ref={attachScroll}
+              className={paused ? 'tape-scroll paused' : 'tape-scroll'}
+              role="table"
+              aria-label="Time and sales"
+              tabIndex={0}
+              onMouseEnter={pause}
+              onMouseLeave={resume}
+              onScroll={(e) => {
+                scrollTop.current = e.currentTarget.scrollTop;
+                table.current.now = true;
+                requestPaint();
+              }}
+            >
+              <p className="empty-state" ref={emptyRef}>
+                Waiting for trades…
+              </p>
+              {/* Rows are placed here by TapeRows, not by React; what is seen is the canvas over them. */}
+              <div className="tape-rows" ref={rowsRef} />
+            </div>
+            <canvas ref={canvasRef} className="tape-canvas" aria-hidden="true" />
           </div>
         </>
       )}

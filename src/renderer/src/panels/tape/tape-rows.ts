@@ -1,9 +1,9 @@
 /**
- * The tape's visible rows, kept outside React: a pool of row elements (as many as the view shows)
- * whose text and classes are set in place when the lines under them change. A busy tape changes every
- * frame; re-rendering and re-keying ~60 React rows each time, and formatting every visible line again,
- * was most of the panel's cost. Each line's texts are formatted once (lines never change) and kept
- * beside it until it leaves the ring.
+ * The tape's rows as a table in the page (what screen readers and tests read; tape-canvas.ts draws
+ * what is seen), kept outside React: a pool of row elements (as many as the view shows) whose text
+ * and classes are set in place when the lines under them change. Re-rendering and re-keying ~60 React
+ * rows each time, and formatting every visible line again, was most of the panel's cost. Each line's
+ * texts are formatted once (lines never change) and kept beside it until it leaves the ring.
  */
 import { formatPriceText, formatSize } from '../../format';
 import { formatTimeOfDay, type RowsView, type TapeLine } from './tape-model';
@@ -11,7 +11,7 @@ import { formatTimeOfDay, type RowsView, type TapeLine } from './tape-model';
 export const ROW_HEIGHT = 18;
 
 /** A line's texts as shown, for one way of formatting (decimals and number format). */
-interface LineTexts {
+export interface LineTexts {
   format: string;
   time: string;
   price: string;
@@ -56,16 +56,16 @@ function setText(node: Text, text: string): void {
   if (node.nodeValue !== text) node.nodeValue = text;
 }
 
-export class TapeRows {
-  /** Rows in the container, in page order (top row first). */
-  private shown: RowSlot[] = [];
-  /** Rows out of the page, ready for other lines. */
-  private readonly spare: RowSlot[] = [];
+/** The texts of a view's formatting, as a cache key. */
+export function formatKeyOf(view: Pick<RowsView, 'priceDecimals' | 'sizeDecimals' | 'formatKey'>): string {
+  return `${view.priceDecimals}:${view.sizeDecimals}:${view.formatKey}`;
+}
+
+/** Each line's texts, formatted once (lines never change) and kept beside it until it leaves the ring. */
+export class LineTextCache {
   private readonly texts = new WeakMap<TapeLine, LineTexts>();
 
-  constructor(readonly container: HTMLElement) {}
-
-  private textsOf(line: TapeLine, view: RowsView, format: string): LineTexts {
+  get(line: TapeLine, view: Pick<RowsView, 'priceDecimals' | 'sizeDecimals'>, format: string): LineTexts {
     let t = this.texts.get(line);
     if (!t || t.format !== format) {
       t = {
@@ -80,6 +80,18 @@ export class TapeRows {
     }
     return t;
   }
+}
+
+export class TapeRows {
+  /** Rows in the container, in page order (top row first). */
+  private shown: RowSlot[] = [];
+  /** Rows out of the page, ready for other lines. */
+  private readonly spare: RowSlot[] = [];
+
+  constructor(
+    readonly container: HTMLElement,
+    private readonly texts = new LineTextCache(),
+  ) {}
 
   /**
    * Show `view.lines` from row `view.from` down. A line already on a row keeps that row (only moved
@@ -88,7 +100,7 @@ export class TapeRows {
    * Rows of lines no longer shown go to new lines; the page order stays the order shown.
    */
   update(view: RowsView): void {
-    const format = `${view.priceDecimals}:${view.sizeDecimals}:${view.formatKey}`;
+    const format = formatKeyOf(view);
     const byLine = new Map<TapeLine, RowSlot>();
     for (const slot of this.shown) if (slot.line) byLine.set(slot.line, slot);
     const wanted = new Set<RowSlot>();
@@ -154,7 +166,7 @@ export class TapeRows {
   /** Write a line into a row, touching only what differs from what the row shows. */
   private fill(slot: RowSlot, line: TapeLine, index: number, large: boolean, view: RowsView, format: string): void {
     if (slot.line !== line || slot.large !== large || slot.format !== format) {
-      const t = this.textsOf(line, view, format);
+      const t = this.texts.get(line, view, format);
       setText(slot.time, t.time);
       setText(slot.price, t.price);
       setText(slot.size, t.size);

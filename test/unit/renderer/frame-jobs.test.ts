@@ -40,6 +40,27 @@ describe('frame jobs: panel draws spread over animation frames', () => {
     expect(frames).toHaveLength(0); // nothing waiting: no frame asked for
   });
 
+  it('the frame after a chart was given data is left to the chart paint: waiting draws run in the one after', async () => {
+    const { frameJob, leaveNextFrame } = await import('../../../src/renderer/src/panels/frame-jobs');
+    const ran: string[] = [];
+    const chart = frameJob(() => {
+      ran.push('chart');
+      leaveNextFrame();
+    });
+    const ladder = frameJob(() => ran.push('ladder'));
+    chart.request();
+    nextFrame();
+    expect(ran).toEqual(['chart']);
+    ladder.request();
+    nextFrame(); // the chart's paint
+    expect(ran).toEqual(['chart']);
+    nextFrame();
+    expect(ran).toEqual(['chart', 'ladder']);
+    ladder.request();
+    nextFrame(); // once only
+    expect(ran).toEqual(['chart', 'ladder', 'ladder']);
+  });
+
   it('a draw that asks for itself again runs in the next frame; a cancelled one never; a failing one does not stop the others', async () => {
     const { frameJob } = await import('../../../src/renderer/src/panels/frame-jobs');
     let count = 0;

@@ -34,9 +34,26 @@ interface Waiting {
 /** Insertion-ordered: the first is the oldest request. */
 const waiting = new Set<Waiting>();
 let frameRequested = false;
+/** The next frame is a chart library's own paint (see leaveNextFrame): the loop draws nothing in it. */
+let nextFrameLeft = false;
+
+/**
+ * A chart that paints in its own animation frame (lightweight-charts) was just given data in this
+ * frame's draws: its paint, several milliseconds, comes in the next frame, so the loop leaves that
+ * frame to it and runs the waiting draws in the one after. Otherwise the paint and a frame's budget of
+ * draws land together.
+ */
+export function leaveNextFrame(): void {
+  nextFrameLeft = true;
+}
 
 function runFrame(): void {
   frameRequested = false;
+  if (nextFrameLeft) {
+    nextFrameLeft = false;
+    if (waiting.size > 0) requestFrame();
+    return;
+  }
   const start = performance.now();
   // A draw that asks for itself again goes to the next frame, not round this loop.
   const due = [...waiting];

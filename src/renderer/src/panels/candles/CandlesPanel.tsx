@@ -20,7 +20,7 @@ import { StreamProblem } from '../../components/PanelControls';
 import { axisLabels, formatCount, formatPrice, formatSize } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import type { PanelProps } from '../types';
-import { frameJob } from '../frame-jobs';
+import { frameJob, leaveNextFrame } from '../frame-jobs';
 import { pacedDraw } from '../paced-draw';
 import { writeData } from '../dataset';
 import { CandleModel } from './candle-model';
@@ -298,6 +298,8 @@ export function CandlesPanel({ choice, settings, onSettings }: PanelProps<Candle
       const refit = model.changedFrom === -Infinity;
       draw(c, model.bars, model.changedFrom, settingsRef.current);
       model.drawn();
+      // The chart paints what it was given in the next frame, on its own.
+      leaveNextFrame();
       const n = model.bars.length;
       if (refit && n > 0) {
         // Up to the newest ~120 candles, across the whole width: a readable size whatever the interval.

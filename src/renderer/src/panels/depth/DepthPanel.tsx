@@ -149,7 +149,9 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     const hasData = hasDepth(frame);
     hasDataRef.current = hasData;
     const plot = plotRef.current;
-    if (plot) plot.setData(hasData ? depthSeries(frame, columnsRef.current) : [[], [], [], [], []]);
+    // In a batch, uPlot redraws now, inside this frame job's time (on its own it redraws in a microtask
+    // after the frame loop, where the loop's budget cannot see it).
+    if (plot) plot.batch(() => plot.setData(hasData ? depthSeries(frame, columnsRef.current) : [[], [], [], [], []]));
     const f = fmtRef.current;
     const bidText = `bids ${formatQuantity(sum(frame.bidSizes), f.sizeDecimals)}`;
     const askText = `asks ${withUnit(formatQuantity(sum(frame.askSizes), f.sizeDecimals), f.base)}`;

@@ -93,12 +93,15 @@ export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: read
   // colours, radius (to a quarter pixel) and wedge (to 1/24 of a turn), copied in device pixels at a
   // whole pixel (no resampling): rasterising hundreds of anti-aliased circles and wedges on every
   // draw was most of the overlay's cost.
+  const setKey = `${colours.buy}|${colours.sell}|${dpr}`;
+  let stamps = stampSets.get(setKey);
+  if (!stamps) stampSets.set(setKey, (stamps = []));
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   for (const b of bubbles) {
     if (b === hovered) continue;
     const buyMajor = b.buy >= b.sell;
     const minorShare = b.r < WEDGE_MIN_RADIUS_PX ? 0 : Math.min(b.buy, b.sell) / (b.buy + b.sell);
-    stampBubble(ctx, b.x * dpr, b.y * dpr, b.r, minorShare, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], dpr);
+    stampBubble(ctx, stamps, b.x * dpr, b.y * dpr, b.r, minorShare, buyMajor, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], dpr);
   }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   if (hovered) {
@@ -111,21 +114,23 @@ export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: read
 
 type BubbleStyle = { line: string; fill: string; wedge: string };
 
-/** Ready-drawn bubbles by colours, radius, wedge and pixel ratio (radii are quarter pixels from 1.5 to 11, wedges 24ths of a turn). */
-const stamps = new Map<string, { canvas: HTMLCanvasElement; half: number }>();
+/** Ready-drawn bubbles per colour scheme and pixel ratio, by side, radius (quarter pixels) and wedge (24ths of a turn). */
+const stampSets = new Map<string, Array<{ canvas: HTMLCanvasElement; half: number } | undefined>>();
 const WEDGE_STEPS = 24;
+const RADIUS_STEPS = Math.round(MAX_RADIUS_PX * 4) + 1;
 
 /**
  * A bubble of radius `r` CSS pixels with a wedge of `minorShare` in the minor side's colour and a 1 px
  * outline, centred on (x, y) in device pixels (the context's transform is the identity), copied from
- * its stamp.
+ * its stamp. `stamps` is the set for the current colours and pixel ratio.
  */
-function stampBubble(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, minorShare: number, major: BubbleStyle, minor: BubbleStyle, dpr: number): void {
-  const radius = Math.round(r * 4) / 4;
+function stampBubble(ctx: CanvasRenderingContext2D, stamps: Array<{ canvas: HTMLCanvasElement; half: number } | undefined>, x: number, y: number, r: number, minorShare: number, buyMajor: boolean, major: BubbleStyle, minor: BubbleStyle, dpr: number): void {
+  const quarter = Math.min(RADIUS_STEPS - 1, Math.round(r * 4));
   const wedge = Math.round(minorShare * WEDGE_STEPS);
-  const key = `${major.fill}|${minor.wedge}|${radius}|${wedge}|${dpr}`;
-  let stamp = stamps.get(key);
+  const index = ((buyMajor ? 0 : 1) * RADIUS_STEPS + quarter) * (WEDGE_STEPS + 1) + wedge;
+  let stamp = stamps[index];
   if (!stamp) {
+    const radius = quarter / 4;
     const half = Math.ceil((radius + 1) * dpr) + 1;
     const canvas = document.createElement('canvas');
     canvas.width = canvas.height = half * 2;
@@ -134,8 +139,7 @@ function stampBubble(ctx: CanvasRenderingContext2D, x: number, y: number, r: num
       s.setTransform(dpr, 0, 0, dpr, half, half);
       drawBubble(s, { x: 0, y: 0, r: radius }, wedge / WEDGE_STEPS, major, minor, major.line, 1);
     }
-    stamp = { canvas, half };
-    stamps.set(key, stamp);
+    stamp = stamps[index] = { canvas, half };
   }
   ctx.drawImage(stamp.canvas, Math.round(x) - stamp.half, Math.round(y) - stamp.half);
 }

@@ -20,7 +20,7 @@ import { axisLabels, formatBps, formatCount, formatPrice, formatQuantity, format
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { withAlpha, type Palette } from '../../theme/palette';
 import { currentPalette, usePalette } from '../../theme/theme';
-import { frameJob } from '../frame-jobs';
+import { frameJob, leaveNextFrame } from '../frame-jobs';
 import { flowOver, flowsFromSeries, flowsFromTrades, gridTimesOf, type SecondFlow, type SpanFlow } from './flow';
 
 /** The chart's theme-dependent options (applied at creation and again when the theme changes). */
@@ -452,6 +452,8 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
         appendFlow(c);
       }
       showLatest();
+      // The chart paints what it was given in the next frame, on its own.
+      leaveNextFrame();
     };
     // The flush runs in the shared frame loop (inside its budget, not in the same frame as other panels' draws).
     const flushJob = frameJob(flush);

@@ -8,6 +8,7 @@ import { StateBadge } from '../../components/StateBadge';
 import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useFrameJob } from '../../hooks/useFrameJob';
+import { pacedDraw } from '../paced-draw';
 import { useSize } from '../../hooks/useSize';
 import { withAlpha } from '../../theme/palette';
 import { usePalette } from '../../theme/theme';
@@ -20,6 +21,11 @@ export interface DepthSettings {
 
 const RANGE_CHOICES = [0, 5, 10, 25, 50, 100, 250, 500, 1000];
 const POINTS = 80;
+/**
+ * New frames are drawn at most this often (ten a second): the chart is redrawn whole each time, and
+ * handing a large canvas to the compositor cost several milliseconds a draw without a GPU.
+ */
+const DEPTH_DRAW_MS = 100;
 /** The automatic range reaches this many levels on each side… */
 const AUTO_LEVELS = 25;
 /** …or this far from mid (2%), whichever is tighter. */
@@ -161,6 +167,7 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     setStatus((s) => (s && s.key === streamKey && s.state === frame.state && s.hasData === hasData && s.shownRange === shownRange ? s : { key: streamKey, state: frame.state, hasData, shownRange }));
   };
   const drawJob = useFrameJob(draw);
+  const [dataDraw] = useState(() => pacedDraw(drawJob, DEPTH_DRAW_MS));
 
   useEffect(() => {
     if (!choice || !range) return;
@@ -169,13 +176,13 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
       { venue: choice.venue, symbol: choice.symbol, rangeBps: range, points: POINTS },
       (frame) => {
         pendingRef.current = frame;
-        drawJob.request();
+        dataDraw.request();
       },
       (e) => setError({ key: streamKey, error: e }),
     );
     return () => {
       off();
-      drawJob.cancel();
+      dataDraw.cancel();
       pendingRef.current = null;
       lastFrameRef.current = null;
       hasDataRef.current = false;

@@ -191,8 +191,19 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [streamKey]);
 
+  // The chart is built once per tick size and theme, and resized in place: rebuilding it whenever the
+  // box changed height (a status line coming and going above it, as a replay restarts) cost a new
+  // canvas and a full redraw several times a second.
+  const sizeRef = useRef({ width, height });
+  const hasSize = width > 0 && height > 0;
+  // Declared before the build below, so a first size is in sizeRef when the chart is built.
+  useEffect(() => {
+    sizeRef.current = { width, height };
+    if (width > 0 && height > 0) plotRef.current?.setSize({ width, height });
+  }, [width, height]);
   useEffect(() => {
     const box = boxRef.current;
+    const { width, height } = sizeRef.current;
     if (!box || width === 0 || height === 0) return;
     const bars = uPlot.paths.bars!({ size: [0.9, 40] });
     const stepped = uPlot.paths.stepped!({ align: 1 });
@@ -241,7 +252,7 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
       plot.destroy();
       plotRef.current = null;
     };
-  }, [width, height, fmt.tick, palette, drawJob]);
+  }, [hasSize, fmt.tick, palette, drawJob]);
 
   const shown = status?.key === streamKey ? status : null;
   const streamError = error?.key === streamKey ? error.error : null;

@@ -199,15 +199,13 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
       if (t.askCum) ctx.fillText(t.askCum, cols.askCum.right - COLUMN_PAD / 2, mid(i));
     }
   }
-  // Traded volume: what taker sells hit beside the bids, what taker buys lifted beside the asks.
+  // Traded volume: what taker sells hit beside the bids, what taker buys lifted beside the asks. (Each
+  // colour in one pass: setting a canvas colour costs, 20 paints a second.)
   if (cols.sellVol && cols.buyVol) {
-    for (let i = 0; i < rows.length; i++) {
-      const t = texts[i]!;
-      ctx.fillStyle = COLOR.sellVol;
-      if (t.sellVol) ctx.fillText(t.sellVol, cols.sellVol.right - COLUMN_PAD / 2, mid(i));
-      ctx.fillStyle = COLOR.buyVol;
-      if (t.buyVol) ctx.fillText(t.buyVol, cols.buyVol.right - COLUMN_PAD / 2, mid(i));
-    }
+    ctx.fillStyle = COLOR.sellVol;
+    for (let i = 0; i < rows.length; i++) if (texts[i]!.sellVol) ctx.fillText(texts[i]!.sellVol, cols.sellVol.right - COLUMN_PAD / 2, mid(i));
+    ctx.fillStyle = COLOR.buyVol;
+    for (let i = 0; i < rows.length; i++) if (texts[i]!.buyVol) ctx.fillText(texts[i]!.buyVol, cols.buyVol.right - COLUMN_PAD / 2, mid(i));
   }
   // The last print: a box round its price cell, in the colour of the taker's side.
   const lastRow = input.lastTrade ? rows.findIndex((r) => r.price === input.lastTrade!.price) : -1;
@@ -235,11 +233,12 @@ export function paintLadder(ctx: CanvasRenderingContext2D, input: PaintInput): R
   const priceColor = (r: GridRow) => (r.bidSize > 0 ? COLOR.bid : r.askSize > 0 ? COLOR.ask : COLOR.emptyPrice);
   const isBest = (r: GridRow) => r.price === input.bestBid || r.price === input.bestAsk;
   ctx.font = FONT;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (isBest(r)) continue;
-    ctx.fillStyle = priceColor(r);
-    ctx.fillText(texts[i]!.price, priceX, mid(i));
+  for (const colour of new Set([COLOR.bid, COLOR.ask, COLOR.emptyPrice])) {
+    ctx.fillStyle = colour;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (!isBest(r) && priceColor(r) === colour) ctx.fillText(texts[i]!.price, priceX, mid(i));
+    }
   }
   ctx.font = FONT_BOLD;
   for (let i = 0; i < rows.length; i++) {

@@ -16,6 +16,11 @@ import type { TapeLine } from './tape-model';
 import { ROW_HEIGHT, type LineTexts } from './tape-rows';
 
 const FAMILY = "'JetBrains Mono', 'SFMono-Regular', Menlo, Consolas, monospace";
+/** Fonts by [history][large]: built once (a font string is parsed each time it is set). */
+const FONTS = [
+  [`12px ${FAMILY}`, `700 12px ${FAMILY}`],
+  [`italic 12px ${FAMILY}`, `italic 700 12px ${FAMILY}`],
+] as const;
 
 export interface TapePaint {
   /** CSS pixels of the view (the scroll box without its scroll bar). */
@@ -51,34 +56,46 @@ export function paintTape(ctx: CanvasRenderingContext2D, view: TapePaint): numbe
   const sizeRight = width - 52;
   const printsRight = width - 10;
   ctx.textBaseline = 'middle';
-  let drawn = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const y = view.top + i * ROW_HEIGHT;
-    if (y >= height) break;
+  const shown = Math.max(0, Math.min(lines.length, Math.ceil((height - view.top) / ROW_HEIGHT)));
+  const y = (i: number) => view.top + i * ROW_HEIGHT;
+  const large = (line: TapeLine) => line.sizeValue >= view.threshold;
+  // Column by column, setting font, colour and alpha only when they change (each costs a parse).
+  let font = '';
+  let fill = '';
+  let alpha = 1;
+  const style = (f: string, colour: string, a: number) => {
+    if (f !== font) ctx.font = font = f;
+    if (colour !== fill) ctx.fillStyle = fill = colour;
+    if (a !== alpha) ctx.globalAlpha = alpha = a;
+  };
+  for (let i = 0; i < shown; i++) {
+    const line = lines[i]!;
+    if (large(line)) {
+      style(font, c.band[line.side], 1);
+      ctx.fillRect(0, y(i), width, ROW_HEIGHT);
+    }
+  }
+  ctx.textAlign = 'left';
+  for (let i = 0; i < shown; i++) {
+    const line = lines[i]!;
+    style(FONTS[line.history ? 1 : 0][large(line) ? 1 : 0], c.time, line.history ? 0.55 : 1);
+    ctx.fillText(view.texts(line).time, 10, y(i) + ROW_HEIGHT / 2);
+  }
+  ctx.textAlign = 'right';
+  for (let i = 0; i < shown; i++) {
     const line = lines[i]!;
     const t = view.texts(line);
-    const large = line.sizeValue >= view.threshold;
-    if (large) {
-      ctx.fillStyle = c.band[line.side];
-      ctx.fillRect(0, y, width, ROW_HEIGHT);
-    }
-    ctx.globalAlpha = line.history ? 0.55 : 1;
-    ctx.font = `${line.history ? 'italic ' : ''}${large ? '700 ' : ''}12px ${FAMILY}`;
-    const mid = y + ROW_HEIGHT / 2;
-    ctx.textAlign = 'left';
-    ctx.fillStyle = c.time;
-    ctx.fillText(t.time, 10, mid);
-    ctx.textAlign = 'right';
-    ctx.fillStyle = c.side[line.side];
-    ctx.fillText(t.price, priceRight, mid);
-    ctx.fillText(t.size, sizeRight, mid);
-    if (t.prints) {
-      ctx.fillStyle = c.prints;
-      ctx.font = `${line.history ? 'italic ' : ''}12px ${FAMILY}`;
-      ctx.fillText(t.prints, printsRight, mid);
-    }
-    drawn++;
+    style(FONTS[line.history ? 1 : 0][large(line) ? 1 : 0], c.side[line.side], line.history ? 0.55 : 1);
+    ctx.fillText(t.price, priceRight, y(i) + ROW_HEIGHT / 2);
+    ctx.fillText(t.size, sizeRight, y(i) + ROW_HEIGHT / 2);
+  }
+  for (let i = 0; i < shown; i++) {
+    const line = lines[i]!;
+    const t = view.texts(line);
+    if (!t.prints) continue;
+    style(FONTS[line.history ? 1 : 0][0], c.prints, line.history ? 0.55 : 1);
+    ctx.fillText(t.prints, printsRight, y(i) + ROW_HEIGHT / 2);
   }
   ctx.globalAlpha = 1;
-  return drawn;
+  return shown;
 }

@@ -7,7 +7,7 @@ import { getApi } from '../../api';
 import { useFrameJob } from '../../hooks/useFrameJob';
 import { pacedDraw } from '../paced-draw';
 import { useSize } from '../../hooks/useSize';
-import { useStream } from '../../hooks/useStream';
+import { useStream, useStreamSelect } from '../../hooks/useStream';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
 import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
@@ -67,10 +67,12 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
   const params = choice ? { venue: choice.venue, symbol: choice.symbol, rows: ROWS, spanBps, intervalMs: COLUMN_MS } : null;
   const key = choice ? `${choice.venue}:${choice.symbol}:${spanBps}` : '';
   const { frame, error } = useStream('book.heatmap', params, key);
-  const replay = useStream('replay.status', {}, 'replay').frame;
+  // Only whether this book's replay ended or is paused: the status streams 20 times a second while a
+  // replay plays, and re-rendering the panel for each frame cost more than the heatmap's draws.
+  const replay = useStreamSelect('replay.status', {}, 'replay-heatmap', (r) => replayHold(choice, r)).value ?? null;
   const { instruments } = useInstrumentsContext();
   const instrument = choice ? instruments.find((i) => i.venue === choice.venue && i.symbol === choice.symbol) : undefined;
-  const frozen = frozenState(choice, replay, frame?.state ?? null, useContext(EndedBookContext));
+  const frozen = frozenState(replay, frame?.state ?? null, useContext(EndedBookContext));
 
   const boxRef = useRef<HTMLDivElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
@@ -422,11 +424,18 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
 
 const STATE_WORDS: Record<SyncState, string> = { idle: 'idle', connecting: 'connecting', buffering: 'syncing', synced: 'live', resyncing: 'resyncing', failed: 'failed' };
 
+/** Whether a replay holds this book still: it ended or is paused. */
+function replayHold(choice: SymbolChoice | null, replay: ReplayStatus): 'ended' | 'paused' | null {
+  const replaying = replay.active && choice && replay.symbols.some((s) => s.venue === choice.venue && s.symbol === choice.symbol);
+  if (replaying && replay.done) return 'ended';
+  if (replaying && replay.paused) return 'paused';
+  return null;
+}
+
 /** Whether the book on screen is live: a replay that ended or is paused, a source that ended (desk) or a feed out of sync is frozen. */
-function frozenState(choice: SymbolChoice | null, replay: ReplayStatus | null, state: SyncState | null, ended: boolean): Frozen {
-  const replaying = replay?.active && choice && replay.symbols.some((s) => s.venue === choice.venue && s.symbol === choice.symbol);
-  if (replaying && replay.done) return { label: 'Replay ended · book frozen' };
-  if (replaying && replay.paused) return { label: 'Replay paused · book frozen' };
+function frozenState(replay: 'ended' | 'paused' | null, state: SyncState | null, ended: boolean): Frozen {
+  if (replay === 'ended') return { label: 'Replay ended · book frozen' };
+  if (replay === 'paused') return { label: 'Replay paused · book frozen' };
   if (state && state !== 'synced') return { label: `Feed ${STATE_WORDS[state]} · not live` };
   if (ended) return { label: 'Source ended · book frozen' };
   return null;

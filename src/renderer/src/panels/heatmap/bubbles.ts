@@ -100,22 +100,28 @@ export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: read
   for (const b of bubbles) {
     if (b === hovered) continue;
     const buyMajor = b.buy >= b.sell;
-    const minorShare = b.r < WEDGE_MIN_RADIUS_PX ? 0 : Math.min(b.buy, b.sell) / (b.buy + b.sell);
-    stampBubble(ctx, stamps, b.x * dpr, b.y * dpr, b.r, minorShare, buyMajor, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], dpr);
+    stampBubble(ctx, stamps, b.x * dpr, b.y * dpr, b.r, b.r < WEDGE_MIN_RADIUS_PX ? 0 : minorShareOf(b), buyMajor, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], dpr);
   }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   if (hovered) {
     const buyMajor = hovered.buy >= hovered.sell;
-    const minorShare = Math.min(hovered.buy, hovered.sell) / (hovered.buy + hovered.sell);
-    drawBubble(ctx, hovered, minorShare, styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], currentPalette().name === 'light' ? '#1d2530' : '#ffffff', 2);
+    drawBubble(ctx, hovered, minorShareOf(hovered), styles[buyMajor ? 'buy' : 'sell'], styles[buyMajor ? 'sell' : 'buy'], currentPalette().name === 'light' ? '#1d2530' : '#ffffff', 2);
   }
   ctx.restore();
 }
 
 type BubbleStyle = { line: string; fill: string; wedge: string };
 
+/** The smaller side's share of a bubble's volume (its wedge). */
+function minorShareOf(b: Bubble): number {
+  return Math.min(b.buy, b.sell) / (b.buy + b.sell);
+}
+
+/** A ready-drawn bubble: its canvas, and half its side (the centre's offset) in device pixels. */
+type Stamp = { canvas: HTMLCanvasElement; half: number };
+
 /** Ready-drawn bubbles per colour scheme and pixel ratio, by side, radius (quarter pixels) and wedge (24ths of a turn). */
-const stampSets = new Map<string, Array<{ canvas: HTMLCanvasElement; half: number } | undefined>>();
+const stampSets = new Map<string, Array<Stamp | undefined>>();
 const WEDGE_STEPS = 24;
 const RADIUS_STEPS = Math.round(MAX_RADIUS_PX * 4) + 1;
 
@@ -124,7 +130,7 @@ const RADIUS_STEPS = Math.round(MAX_RADIUS_PX * 4) + 1;
  * outline, centred on (x, y) in device pixels (the context's transform is the identity), copied from
  * its stamp. `stamps` is the set for the current colours and pixel ratio.
  */
-function stampBubble(ctx: CanvasRenderingContext2D, stamps: Array<{ canvas: HTMLCanvasElement; half: number } | undefined>, x: number, y: number, r: number, minorShare: number, buyMajor: boolean, major: BubbleStyle, minor: BubbleStyle, dpr: number): void {
+function stampBubble(ctx: CanvasRenderingContext2D, stamps: Array<Stamp | undefined>, x: number, y: number, r: number, minorShare: number, buyMajor: boolean, major: BubbleStyle, minor: BubbleStyle, dpr: number): void {
   const quarter = Math.min(RADIUS_STEPS - 1, Math.round(r * 4));
   const wedge = Math.round(minorShare * WEDGE_STEPS);
   const index = ((buyMajor ? 0 : 1) * RADIUS_STEPS + quarter) * (WEDGE_STEPS + 1) + wedge;

@@ -1,11 +1,9 @@
 /**
  * What paints the heatmap's cells: WebGL through twgl.js (the cell codes as a one-byte texture,
- * coloured by a 256-entry palette texture in the fragment shader), or a 2D canvas with ImageData where
- * WebGL is not available. Lines, axes and labels are drawn over it on a separate 2D canvas. (regl was
- * tried first: it generates code with `new Function`, which the app's Content-Security-Policy rightly
- * refuses; twgl.js does not.)
- *
- * On a GPU WebGL; without one (software GL) a 2D canvas, which costs less there (createCellSurface).
+ * coloured by a 256-entry palette texture in the fragment shader) on a GPU, or a 2D canvas with
+ * ImageData where WebGL is missing or drawn in software (createCellSurface). Lines, axes and labels are
+ * drawn over it on a separate 2D canvas. (regl was tried first: it generates code with `new Function`,
+ * which the app's Content-Security-Policy rightly refuses; twgl.js does not.)
  *
  * The canvas holds one pixel per cell (slots × rows) and is placed and stretched over the plot by CSS
  * with `image-rendering: pixelated`: the compositor scales it up without smoothing, off the main thread.

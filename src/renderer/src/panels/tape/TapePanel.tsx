@@ -129,16 +129,17 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
     const last = Math.min(lines.length, Math.ceil((scrollTop.current + height) / ROW_HEIGHT));
     const ctx = prepareCanvas(canvasRef.current, width, height);
     if (ctx && canvasRef.current) {
+      const inView = lines.slice(first, last);
       const shown = paintTape(ctx, {
         width,
         height,
-        lines: lines.slice(first, last),
+        lines: inView,
         top: first * ROW_HEIGHT - scrollTop.current,
         threshold,
         texts: (line) => lineTexts.current.get(line, { priceDecimals, sizeDecimals }, format),
       });
       // For tests: how many lines are drawn, and the top one's texts.
-      const top = lines.slice(first, first + 1)[0];
+      const top = inView[0];
       const t = top ? lineTexts.current.get(top, { priceDecimals, sizeDecimals }, format) : null;
       writeData(canvasRef.current, 'lines', String(shown));
       writeData(canvasRef.current, 'first', t ? `${t.time}|${t.price}|${t.size}` : '');

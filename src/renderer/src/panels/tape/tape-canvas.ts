@@ -59,6 +59,9 @@ export function paintTape(ctx: CanvasRenderingContext2D, view: TapePaint): numbe
   const shown = Math.max(0, Math.min(lines.length, Math.ceil((height - view.top) / ROW_HEIGHT)));
   const y = (i: number) => view.top + i * ROW_HEIGHT;
   const large = (line: TapeLine) => line.sizeValue >= view.threshold;
+  const fontOf = (line: TapeLine, bold: boolean) => FONTS[line.history ? 1 : 0][bold ? 1 : 0];
+  const alphaOf = (line: TapeLine) => (line.history ? 0.55 : 1);
+  const texts = lines.slice(0, shown).map(view.texts);
   // Column by column, setting font, colour and alpha only when they change (each costs a parse).
   let font = '';
   let fill = '';
@@ -78,23 +81,20 @@ export function paintTape(ctx: CanvasRenderingContext2D, view: TapePaint): numbe
   ctx.textAlign = 'left';
   for (let i = 0; i < shown; i++) {
     const line = lines[i]!;
-    style(FONTS[line.history ? 1 : 0][large(line) ? 1 : 0], c.time, line.history ? 0.55 : 1);
-    ctx.fillText(view.texts(line).time, 10, y(i) + ROW_HEIGHT / 2);
+    style(fontOf(line, large(line)), c.time, alphaOf(line));
+    ctx.fillText(texts[i]!.time, 10, y(i) + ROW_HEIGHT / 2);
   }
   ctx.textAlign = 'right';
   for (let i = 0; i < shown; i++) {
     const line = lines[i]!;
-    const t = view.texts(line);
-    style(FONTS[line.history ? 1 : 0][large(line) ? 1 : 0], c.side[line.side], line.history ? 0.55 : 1);
-    ctx.fillText(t.price, priceRight, y(i) + ROW_HEIGHT / 2);
-    ctx.fillText(t.size, sizeRight, y(i) + ROW_HEIGHT / 2);
+    style(fontOf(line, large(line)), c.side[line.side], alphaOf(line));
+    ctx.fillText(texts[i]!.price, priceRight, y(i) + ROW_HEIGHT / 2);
+    ctx.fillText(texts[i]!.size, sizeRight, y(i) + ROW_HEIGHT / 2);
   }
   for (let i = 0; i < shown; i++) {
-    const line = lines[i]!;
-    const t = view.texts(line);
-    if (!t.prints) continue;
-    style(FONTS[line.history ? 1 : 0][0], c.prints, line.history ? 0.55 : 1);
-    ctx.fillText(t.prints, printsRight, y(i) + ROW_HEIGHT / 2);
+    if (!texts[i]!.prints) continue;
+    style(fontOf(lines[i]!, false), c.prints, alphaOf(lines[i]!));
+    ctx.fillText(texts[i]!.prints, printsRight, y(i) + ROW_HEIGHT / 2);
   }
   ctx.globalAlpha = 1;
   return shown;

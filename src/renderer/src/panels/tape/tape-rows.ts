@@ -113,12 +113,7 @@ export class TapeRows {
       return;
     }
     // Rows whose line left the view leave the page first, so the rest keep their order in it.
-    for (const slot of this.shown) {
-      if (wanted.has(slot)) continue;
-      slot.el.remove();
-      slot.line = null;
-      this.spare.push(slot);
-    }
+    for (const slot of this.shown) if (!wanted.has(slot)) this.release(slot);
     const next: RowSlot[] = [];
     let cursor: ChildNode | null = this.container.firstChild;
     for (let i = 0; i < view.lines.length; i++) {
@@ -148,19 +143,20 @@ export class TapeRows {
   private rewriteInPlace(view: RowsView, format: string): void {
     const next: RowSlot[] = [];
     for (let i = 0; i < view.lines.length; i++) {
-      let slot = this.shown[i] ?? this.spare.pop();
-      if (!slot) slot = makeSlot();
+      const slot = this.shown[i] ?? this.spare.pop() ?? makeSlot();
       if (slot.el.parentNode !== this.container) this.container.appendChild(slot.el);
       this.fill(slot, view.lines[i]!, view.from + i, view.lines[i]!.sizeValue >= view.threshold, view, format);
       next.push(slot);
     }
-    for (let i = view.lines.length; i < this.shown.length; i++) {
-      const slot = this.shown[i]!;
-      slot.el.remove();
-      slot.line = null;
-      this.spare.push(slot);
-    }
+    for (let i = view.lines.length; i < this.shown.length; i++) this.release(this.shown[i]!);
     this.shown = next;
+  }
+
+  /** A row out of the page, kept for another line. */
+  private release(slot: RowSlot): void {
+    slot.el.remove();
+    slot.line = null;
+    this.spare.push(slot);
   }
 
   /** Write a line into a row, touching only what differs from what the row shows. */

@@ -3,7 +3,7 @@
  * own nats-server (JetStream, free loopback port, store in a temp dir; stopped at the end, even on
  * error), plays a real capture through a collector (as `npm run collect -- --capture` does, paced at
  * DESK_SPEED× the recorded time) and follows its book with desk subscribers (the adapter a desktop
- * uses: KV snapshot, then an ordered consumer on the book's subjects), each on its own connection.
+ * uses: KV snapshot, then a consumer on the book's subjects), each on its own connection.
  *
  * Latency is timed from the moment the collector publishes a book delta (its listener is called as
  * the collector's book applies it, and the publish is issued in the same call) to the moment a
@@ -19,20 +19,20 @@
  * Then fan-out throughput: the collector plays the capture as fast as it can with 20 subscribers, and
  * the aggregate delivered book messages/s counts every subscriber's applied deltas until the last
  * subscriber has the last one, against core NATS pushing the same messages flat out to 20 connections,
- * and against the desk's transport alone: 20 ordered consumers reading the same stream and only
+ * and against the desk's transport alone: 20 consumers (as a desk subscriber makes them) reading the same stream and only
  * counting. The process's CPU per delivered delta says what our 20 subscribers' work costs; the
  * nats-server's CPU is read from /proc. `BENCH_DESK_FAN_OUT_ONLY=1` skips the paced rounds.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { JetStreamClient, JetStreamPublishOptions } from '@nats-io/jetstream';
+import { DeliverPolicy, type JetStreamClient, type JetStreamPublishOptions } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { BookEvent } from '../../shared/market';
 import { ReplayPlayer } from '../capture/player';
 import { DeskCollector } from '../desk/collector';
 import { connectDesk, openDeskStorage } from '../desk/connection';
 import { startNatsServer } from '../desk/nats-server';
-import { DeskVenueAdapter } from '../desk/subscriber';
+import { DeskVenueAdapter, SUBSCRIBER_API_TIMEOUT_MS, streamConsumer } from '../desk/subscriber';
 import { BOOKS_BUCKET, LEASES_BUCKET, STREAM_NAME, bookFilter } from '../desk/subjects';
 import { nullLogger } from '../log';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
@@ -159,7 +159,7 @@ async function deskRound(url: string, subscribers: number, speed: number): Promi
     for (let i = 0; i < subscribers; i++) {
       const nc = await connectDesk(url, { name: `obm-bench-subscriber-${i}` });
       subscriberNcs.push(nc);
-      const { js: subscriberJs, books } = await openDeskStorage(nc, { create: false });
+      const { js: subscriberJs, books } = await openDeskStorage(nc, { create: false, apiTimeoutMs: SUBSCRIBER_API_TIMEOUT_MS });
       const mine: number[] = [];
       latencies.push(mine);
       lastApplied.push(0);
@@ -271,7 +271,7 @@ async function coreRound(url: string, sent: Sent[], subscribers: number, pace: b
 
 /**
  * The desk's transport alone: `subscribers` connections each follow the book's subjects with the same
- * ordered consumer a desk subscriber uses, from the start of what the collector stored, and only count
+ * consumer a desk subscriber makes, from the start of what the collector stored, and only count
  * the messages (no parse, no book). What it delivers per second, against core NATS, is what JetStream
  * costs; against the desk round, what our subscribers' work (parse, apply, trades, health) costs.
  */
@@ -287,8 +287,8 @@ async function jetStreamRound(url: string, subscribers: number): Promise<{ deliv
     for (let i = 0; i < subscribers; i++) {
       const nc = i === 0 ? first : await connectDesk(url, { name: `obm-bench-js-${i}` });
       if (i > 0) connections.push(nc);
-      const { js } = await openDeskStorage(nc, { create: false });
-      consumers.push(await js.consumers.get(STREAM_NAME, { filter_subjects: bookFilter(DESK_VENUE, DESK_SYMBOL) }));
+      const { js } = await openDeskStorage(nc, { create: false, apiTimeoutMs: SUBSCRIBER_API_TIMEOUT_MS });
+      consumers.push(await streamConsumer(js, bookFilter(DESK_VENUE, DESK_SYMBOL), { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1 }));
     }
     const received = consumers.map(() => 0);
     let bookMessages = 0;
@@ -382,7 +382,7 @@ export async function runDeskBench(): Promise<void> {
       baseline: 'NATS core publish -> receive of the same messages flat out to as many connections (book messages counted)',
       baselineDeliveredMsgsPerSec: Math.round(coreRate),
       ratioToBaseline: round(deskRate / coreRate, 3),
-      jetStream: 'the same stream read by 20 ordered consumers (as a desk subscriber reads it) that only count: book messages/s',
+      jetStream: 'the same stream read by 20 consumers (as a desk subscriber makes them) that only count: book messages/s',
       jetStreamDeliveredMsgsPerSec: Math.round(transportRate),
       jetStreamRatioToBaseline: round(transportRate / coreRate, 3),
       processCpuMsPerSec: Math.round(desk.cpuMsPerSec),

@@ -66,12 +66,15 @@ export interface DeskStorageOptions {
   replicas?: number;
   /** How long the stream keeps messages (default 24 h). */
   maxAgeMs?: number;
+  /** How long a JetStream API request is waited for (default: the client's, 5 s). */
+  apiTimeoutMs?: number;
 }
 
 /** Opens the stream and the KV buckets, creating them when missing (collectors do; subscribers only open). */
 export async function openDeskStorage(nc: NatsConnection, options: DeskStorageOptions & { create: boolean }): Promise<DeskStorage> {
-  const jsm = await jetstreamManager(nc);
-  const js = jetstream(nc);
+  const timeout = options.apiTimeoutMs === undefined ? {} : { timeout: options.apiTimeoutMs };
+  const jsm = await jetstreamManager(nc, timeout);
+  const js = jetstream(nc, timeout);
   const replicas = options.replicas ?? 1;
   if (options.create) {
     try {

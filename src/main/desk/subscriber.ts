@@ -4,14 +4,14 @@
  * analytics, the store and /api/book work unchanged.
  *
  * Per book: load the collector's last snapshot from the KV bucket, then follow the book's messages
- * from the stream sequence that snapshot is current to (one ordered consumer on
+ * from the stream sequence that snapshot is current to (one consumer on
  * `obm.<venue>.<symbol>.>`). A break in the per-book sequence, a level count that disagrees with the
  * collector's, or a new collector run reloads from the snapshot. No message from the collector for
  * a few seconds (it publishes health every second) shows the book as lost, not frozen-live; a
  * malformed message is counted on the book's health and skipped.
  */
-import type { NatsConnection } from '@nats-io/transport-node';
-import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { TimeoutError, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { MAX_TRADES_PER_FRAME, type SymbolHealth } from '../../shared/contract';
 import type { Instrument, Trade, VenueId } from '../../shared/market';
@@ -55,6 +55,54 @@ export interface DeskSubscriberOptions {
   recentTradesMs?: number;
 }
 
+/**
+ * How long the subscriber waits for a JetStream request (the client's default is 5 s): a consumer
+ * whose creation is lost (below) is asked for again after 2 s, not 5.
+ */
+export const SUBSCRIBER_API_TIMEOUT_MS = 2000;
+const CONSUMER_CREATE_ATTEMPTS = 10;
+/** A consumer left behind (its subscriber gone without deleting it) is removed by the server after this long. */
+const CONSUMER_INACTIVE_MS = 60_000;
+
+type ConsumerStart = { deliver_policy: typeof DeliverPolicy.StartSequence; opt_start_seq: number } | { deliver_policy: typeof DeliverPolicy.StartTime; opt_start_time: string };
+
+/**
+ * A consumer of the desk's stream for one book's subject(s), from `start`, whose messages nobody acks.
+ *
+ * Not the client's ordered consumer: that one asks for a single copy (`num_replicas: 1`), which
+ * nats-server before 2.12 places on the stream's first peer it believes up, and for tens of seconds
+ * after a cluster node dies that is often the dead one, whose creation then never answers (measured:
+ * 9 creations in 15 time out). Left to the server (no replica count), an ephemeral consumer of a
+ * limits stream gets one copy on a random peer of the stream (nats-server#7165): with one node of
+ * three down, one creation in three times out, so it is asked for again at once. The caller checks
+ * each message's delivery sequence, which is what the ordered consumer guards.
+ */
+export async function streamConsumer(js: JetStreamClient, filter: string, start: ConsumerStart): Promise<Consumer> {
+  const jsm = await js.jetstreamManager(false);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const info = await jsm.consumers.add(STREAM_NAME, {
+        filter_subject: filter,
+        ...start,
+        ack_policy: AckPolicy.None,
+        mem_storage: true,
+        inactive_threshold: CONSUMER_INACTIVE_MS * 1_000_000,
+      });
+      return js.consumers.getConsumerFromInfo(info);
+    } catch (error) {
+      if (!(error instanceof TimeoutError) || attempt >= CONSUMER_CREATE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * A publish the collector retried while a leader was elected can be stored after later messages of
+ * its book. Messages past a missing one wait this long for it (the collector's retry pause is at most
+ * 2 s) before the book is reloaded from its snapshot; at most MAX_AHEAD of them are held.
+ */
+export const REORDER_WAIT_MS = 2500;
+const MAX_AHEAD = 5000;
+
 /** What the desk's collectors publish: every book with a snapshot in the KV bucket. */
 export async function publishedBooks(books: KV, venue?: VenueId): Promise<Array<{ venue: VenueId; symbol: string }>> {
   const found: Array<{ venue: VenueId; symbol: string }> = [];
@@ -71,6 +119,7 @@ class RemoteBook {
   private run: string | null = null;
   private expectedSeq = 0;
   private messages: ConsumerMessages | null = null;
+  private consumer: Consumer | null = null;
   /** Bumped on every (re)load: messages of an older consumer are ignored. */
   private generation = 0;
   private loading = false;
@@ -96,6 +145,9 @@ class RemoteBook {
   /** Stream sequence of the newest trade handed to the feed, and its run: a reload continues after it. */
   private tradesThroughSeq = 0;
   private tradesRun: string | null = null;
+  /** Book messages stored ahead of a missing one, by book sequence, and when the first was held. */
+  private readonly ahead = new Map<number, BookMessage>();
+  private aheadSince = 0;
 
   constructor(
     venue: VenueId,
@@ -122,8 +174,7 @@ class RemoteBook {
     this.loading = true;
     this.lastLoadAt = Date.now();
     const generation = ++this.generation;
-    this.messages?.stop();
-    this.messages = null;
+    this.stopFollowing();
     const feed = this.feed;
     try {
       const entry = await this.options.books.get(snapshotKey(feed.venue, feed.symbol));
@@ -143,20 +194,30 @@ class RemoteBook {
       const trades = await this.recentTrades(snapshot);
       if (this.closed || generation !== this.generation) return;
       this.applySnapshot(snapshot, reason, trades);
-      const consumer = await this.options.js.consumers.get(STREAM_NAME, {
-        filter_subjects: bookFilter(feed.venue, feed.symbol),
+      const consumer = await streamConsumer(this.options.js, bookFilter(feed.venue, feed.symbol), {
         deliver_policy: DeliverPolicy.StartSequence,
         opt_start_seq: snapshot.streamSeq + 1,
       });
-      if (this.closed || generation !== this.generation) return;
-      // Short pulls with heartbeats: a consumer whose node died is noticed within seconds and recreated
-      // by the client from the last message it delivered.
+      if (this.closed || generation !== this.generation) {
+        void consumer.delete().catch(() => {});
+        return;
+      }
+      this.consumer = consumer;
+      // Short pulls with heartbeats: a consumer whose node died misses them within seconds.
       const messages = await consumer.consume({ expires: 2000 });
       this.messages = messages;
+      void this.watchConsumer(messages, generation);
       void (async () => {
         try {
+          let delivered = 0;
           for await (const m of messages) {
             if (generation !== this.generation) break;
+            // The consumer numbers what it delivers: a number skipped is a message lost on the way.
+            if (m.info.deliverySequence !== ++delivered) {
+              feed.gap();
+              void this.load(`a message from the desk was lost on the way (delivery ${delivered} missing)`);
+              break;
+            }
             this.handle(m);
           }
         } catch (error) {
@@ -174,6 +235,26 @@ class RemoteBook {
     }
   }
 
+  /** Stops following the book's messages (a reload follows it on a new consumer). */
+  private stopFollowing(): void {
+    this.messages?.stop();
+    this.messages = null;
+    void this.consumer?.delete().catch(() => {}); // gone by itself once inactive, if this cannot reach it
+    this.consumer = null;
+  }
+
+  /** A consumer that stops answering (its node died) or is gone: the book is followed again on a new one. */
+  private async watchConsumer(messages: ConsumerMessages, generation: number): Promise<void> {
+    for await (const status of messages.status()) {
+      if (generation !== this.generation || this.closed) return;
+      if (status.type === 'heartbeats_missed' || status.type === 'consumer_not_found' || status.type === 'consumer_deleted') {
+        this.feed.error(`the desk stopped delivering ${this.feed.symbol} (${status.type.replace(/_/g, ' ')}); following it again`);
+        void this.load('the desk consumer was lost');
+        return;
+      }
+    }
+  }
+
   /**
    * The book's trades of the snapshot's run that the stream stored up to the snapshot and this book has
    * not been given yet (the newest `recentTrades` of the last `recentTradesMs` on the first load; after
@@ -183,22 +264,29 @@ class RemoteBook {
     const feed = this.feed;
     const subject = subjectOf(feed.venue, feed.symbol, 'trade');
     const continuing = this.tradesRun === snapshot.run && this.tradesThroughSeq > 0;
-    let last: number;
-    try {
-      const jsm = await this.options.js.jetstreamManager();
-      last = (await jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.seq ?? 0;
-    } catch {
-      return []; // no trade of this book in the stream
-    }
+    const jsm = await this.options.js.jetstreamManager(false);
+    // null: no trade of this book in the stream. An error fails the load, which is tried again: trades
+    // are not skipped because the desk did not answer.
+    const last = (await jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.seq ?? 0;
     const through = Math.min(last, snapshot.streamSeq);
     if (through <= (continuing ? this.tradesThroughSeq : 0)) return [];
     const lookbackMs = this.options.recentTradesMs ?? 15 * 60_000;
-    const consumer = await this.options.js.consumers.get(STREAM_NAME, {
-      filter_subjects: subject,
-      ...(continuing
+    const consumer = await streamConsumer(
+      this.options.js,
+      subject,
+      continuing
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.tradesThroughSeq + 1 }
-        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(snapshot.takenAt - lookbackMs).toISOString() }),
-    });
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(snapshot.takenAt - lookbackMs).toISOString() },
+    );
+    try {
+      return await this.tradesThrough(consumer, snapshot, through, continuing);
+    } finally {
+      void consumer.delete().catch(() => {});
+    }
+  }
+
+  private async tradesThrough(consumer: Consumer, snapshot: BookSnapshot, through: number, continuing: boolean): Promise<Array<{ seq: number; trade: Trade }>> {
+    const feed = this.feed;
     const keep = continuing ? Number.POSITIVE_INFINITY : (this.options.recentTrades ?? MAX_TRADES_PER_FRAME);
     const found: Array<{ seq: number; trade: Trade }> = [];
     for (let done = false; !done; ) {
@@ -234,6 +322,8 @@ class RemoteBook {
     this.ended = snapshot.ended;
     this.lastMessageAt = snapshot.takenAt;
     this.unreadStoredAt = null;
+    this.ahead.clear();
+    this.aheadSince = 0;
     // A snapshot of a live collector is recent, or its next health message (every second) will be.
     this.awaitingFresh = !snapshot.ended && !this.fresh(snapshot.takenAt);
     if (!this.awaitingFresh) this.staleMessage = null;
@@ -253,7 +343,9 @@ class RemoteBook {
   private collectorAlive(reason: string): void {
     this.awaitingFresh = false;
     this.staleMessage = null;
-    if (this.feed.state === 'buffering' && this.feed.book.levelCount('bid') + this.feed.book.levelCount('ask') > 0) this.feed.synced(reason);
+    // Loaded on join (buffering) or on a reload of a live book (resyncing): either way the book holds the snapshot.
+    const state = this.feed.state;
+    if ((state === 'buffering' || state === 'resyncing') && this.feed.book.levelCount('bid') + this.feed.book.levelCount('ask') > 0) this.feed.synced(reason);
   }
 
   /** When the newest message seen was stored in the stream (or the snapshot taken). */
@@ -332,13 +424,37 @@ class RemoteBook {
 
   private onBook(message: BookMessage): void {
     if (!this.sameRun(message.run)) return;
-    const feed = this.feed;
     if (message.seq <= this.expectedSeq) return; // already in the snapshot
-    if (message.seq !== this.expectedSeq + 1) {
-      feed.gap();
-      void this.load(`sequence gap: expected ${this.expectedSeq + 1}, got ${message.seq}`);
-      return;
+    if (message.seq !== this.expectedSeq + 1) return this.holdAhead(message);
+    if (!this.applyBook(message)) return;
+    for (let next = this.ahead.get(this.expectedSeq + 1); next; next = this.ahead.get(this.expectedSeq + 1)) {
+      this.ahead.delete(next.seq);
+      if (!this.applyBook(next)) return;
     }
+    // Held messages the snapshot or the book already has are dropped with the wait.
+    for (const seq of this.ahead.keys()) if (seq <= this.expectedSeq) this.ahead.delete(seq);
+    if (this.ahead.size === 0) this.aheadSince = 0;
+  }
+
+  /** A message past a missing one: held until the missing one is stored, or the book reloads. */
+  private holdAhead(message: BookMessage): void {
+    if (this.ahead.size === 0) this.aheadSince = Date.now();
+    this.ahead.set(message.seq, message);
+    if (this.ahead.size > MAX_AHEAD) this.reloadOnGap();
+  }
+
+  /** The message after the book's last was not stored in time: reload from the snapshot. */
+  private reloadOnGap(): void {
+    const first = Math.min(...this.ahead.keys());
+    this.ahead.clear();
+    this.aheadSince = 0;
+    this.feed.gap();
+    void this.load(`sequence gap: expected ${this.expectedSeq + 1}, got ${first}`);
+  }
+
+  /** Applies the book's next message; false when the book had to be reloaded. */
+  private applyBook(message: BookMessage): boolean {
+    const feed = this.feed;
     if (message.kind === 'snapshot' && feed.state === 'connecting') feed.awaitSnapshot('desk: the collector sent a snapshot');
     feed.received(Date.now(), message.bids.length + message.asks.length, message.exchangeTs ?? undefined);
     const result = feed.apply(feed.event(message.kind, { bids: message.bids, asks: message.asks, exchangeTs: message.exchangeTs ?? undefined, localTs: message.localTs }), {
@@ -349,11 +465,12 @@ class RemoteBook {
     if (result !== 'ok' || bids !== message.n[0] || asks !== message.n[1]) {
       feed.gap();
       void this.load(`book differs from the collector's after sequence ${message.seq} (${bids}/${asks} levels, collector ${message.n[0]}/${message.n[1]})`);
-      return;
+      return false;
     }
     this.expectedSeq = message.seq;
     feed.bookSequence = message.seq;
     if (message.kind === 'snapshot' && feed.state !== 'synced' && !this.awaitingFresh) feed.synced('desk: snapshot from the collector');
+    return true;
   }
 
   private onState(message: StateMessage): void {
@@ -370,7 +487,9 @@ class RemoteBook {
    * again from its last snapshot every other stale period.
    */
   checkStale(now: number): void {
-    if (this.closed || this.ended || this.feed.state === 'failed') return;
+    if (this.closed) return;
+    if (this.aheadSince > 0 && now - this.aheadSince >= REORDER_WAIT_MS) this.reloadOnGap();
+    if (this.ended || this.feed.state === 'failed') return;
     const staleAfterMs = this.options.staleAfterMs ?? 5000;
     const silentMs = now - this.lastStoredAt();
     if (silentMs < staleAfterMs) return;
@@ -400,7 +519,7 @@ class RemoteBook {
     this.closed = true;
     this.generation++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.messages?.stop();
+    this.stopFollowing();
   }
 }
 
@@ -555,7 +674,7 @@ export async function connectDeskSubscriber(urls: string, options: ConnectSubscr
       throw new Error('stopped while waiting for the desk');
     }
     try {
-      const storage = await openDeskStorage(nc, { create: false });
+      const storage = await openDeskStorage(nc, { create: false, apiTimeoutMs: SUBSCRIBER_API_TIMEOUT_MS });
       const published = [...new Set((await publishedBooks(storage.books)).map((b) => b.venue))];
       const venues = options.venues?.length ? options.venues : published;
       if (venues.length > 0) return deskSource(nc, { js: storage.js, books: storage.books, instruments: storage.instruments, logger: options.logger }, venues);

@@ -5,14 +5,18 @@
  * - the collector stops mid-capture: the subscriber's books show as lost with the reason, not
  *   frozen-live; a new collector run brings them back;
  * - NATS unreachable at start: a clear message and retries until it comes up;
- * - a malformed message on a book's subject: counted on the book's health and skipped.
+ * - a malformed message on a book's subject: counted on the book's health and skipped;
+ * - a book whose consumer is lost is followed again on a new one, and is live again once the collector is
+ *   heard (its snapshot old: a quiet book's is not taken again);
+ * - a book message stored after later ones (a publish retried during an election) is waited for, not
+ *   reloaded; one never stored reloads the book from its snapshot after the wait.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createServices, type Services } from '../../../../src/main/app/compose';
 import { replayCapture } from '../../../../src/main/capture/replay';
-import { connectDeskSubscriber, type DeskSource } from '../../../../src/main/desk/subscriber';
-import { STREAM_NAME, subjectOf } from '../../../../src/main/desk/subjects';
+import { REORDER_WAIT_MS, connectDeskSubscriber, type DeskSource } from '../../../../src/main/desk/subscriber';
+import { STREAM_NAME, bookFilter, encode, parseSnapshot, snapshotKey, subjectOf } from '../../../../src/main/desk/subjects';
 import { nullLogger } from '../../../../src/main/log';
 import { depthSnapshot, type DepthSnapshot } from '../../../../src/main/store/client/depth-export';
 import { bookAnswerOf } from '../../../../src/main/web/book-route';
@@ -149,6 +153,73 @@ describe('desk faults', () => {
     expect(health.state).toBe('synced');
     const expected = (await exportedDepths(file)).find((b) => b.symbol === 'BTC-USDT')!;
     const answer = bookAnswerOf(services.market.feed('okx', 'BTC-USDT')!, LEVELS);
+    expect([answer.bids, answer.asks]).toEqual([expected.bids, expected.asks]);
+  }, 60_000);
+
+  it('a book message stored after later ones is waited for; one never stored reloads the book after the wait', async () => {
+    const server = await startNatsServer();
+    cleanups.push(() => server.stop());
+    await collectCapture(server.urls, capture('okx_2022-05-13.capture.jsonl'));
+    const { desk, services } = await subscriber(server.urls);
+    await services.market.ensure('okx', 'BTC-USDT');
+    await until(() => services.market.feed('okx', 'BTC-USDT')?.state === 'synced', 10_000, 'synced');
+    const feed = services.market.feed('okx', 'BTC-USDT')!;
+    const snapshot = parseSnapshot((await desk.options.books.get(snapshotKey('okx', 'BTC-USDT')))!.value);
+    expect(feed.bookSequence).toBe(snapshot.seq);
+    const [bestBid] = snapshot.bids[0]!;
+    // What the collector would publish next: the best bid's size changes twice.
+    const js = jetstream(desk.nc);
+    const publishDelta = (seq: number, size: string) =>
+      js.publish(
+        subjectOf('okx', 'BTC-USDT', 'book'),
+        encode({ run: snapshot.run, seq, kind: 'delta', bids: [[bestBid, size]], asks: [], n: [snapshot.bids.length, snapshot.asks.length], exchangeTs: null, localTs: Date.now() }),
+      );
+    const bestBidNow = () => bookAnswerOf(feed, 1).bids[0];
+    // Stored in the wrong order: the later one first.
+    await publishDelta(snapshot.seq + 2, '7');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(feed.bookSequence).toBe(snapshot.seq); // held, not applied over the missing one
+    await publishDelta(snapshot.seq + 1, '5');
+    await until(() => feed.bookSequence === snapshot.seq + 2, 5000, 'both applied in order');
+    expect(bestBidNow()).toEqual([bestBid, '7']);
+    expect(feed.health.gaps).toBe(0);
+    expect(feed.state).toBe('synced');
+    // One never stored: the book waits, then reloads from the collector's snapshot and the stream's
+    // messages after it (the two above, in order; the one past the missing one is held again).
+    const heldAt = Date.now();
+    await publishDelta(snapshot.seq + 4, '9');
+    await until(() => feed.health.gaps === 1, REORDER_WAIT_MS + 5000, 'the gap counted');
+    expect(Date.now() - heldAt).toBeGreaterThanOrEqual(REORDER_WAIT_MS - 100);
+    await until(() => feed.state === 'synced' && feed.bookSequence === snapshot.seq + 2, 5000, 'synced again from the snapshot and the stream');
+    expect(bestBidNow()).toEqual([bestBid, '7']);
+  }, 60_000);
+
+  it('a book whose consumer is lost is followed again on a new one, and is live again once the collector is heard', async () => {
+    const server = await startNatsServer();
+    cleanups.push(() => server.stop());
+    const collector = startCli('collect.ts', ['--nats', server.urls, '--capture', OKX, '--speed', '1', '--snapshot-every', '500']);
+    cleanups.push(() => collector.child.kill('SIGKILL'));
+    const { desk, services } = await subscriber(server.urls);
+    await followAll(services, 'okx', 3);
+    // A quiet book: one update in the capture, so its snapshot is not taken again and grows old.
+    const symbol = 'BTC-USD-210924-66000-C';
+    const feed = () => services.market.feed('okx', symbol)!;
+    await until(() => feed()?.state === 'synced', 30_000, 'a synced book');
+    const snapshotAge = async () => Date.now() - parseSnapshot((await desk.options.books.get(snapshotKey('okx', symbol)))!.value).takenAt;
+    await until(async () => (await snapshotAge()) > 6000, 20_000, 'the snapshot older than the stale limit');
+    const jsm = await jetstreamManager(desk.nc);
+    const consumersOfBook = async () => {
+      const names: string[] = [];
+      for await (const c of jsm.consumers.list(STREAM_NAME)) if (c.config.filter_subject === bookFilter('okx', symbol)) names.push(c.name);
+      return names;
+    };
+    const [lost] = await consumersOfBook();
+    expect(lost).toBeDefined();
+    await jsm.consumers.delete(STREAM_NAME, lost!);
+    await until(async () => (await consumersOfBook()).some((name) => name !== lost), 10_000, 'a new consumer of the book');
+    await until(() => feed().state === 'synced' && feed().book.levelCount('bid') > 0, 5000, 'the book live again');
+    const expected = (await exportedDepths(OKX)).find((b) => b.symbol === symbol)!;
+    const answer = bookAnswerOf(feed(), LEVELS);
     expect([answer.bids, answer.asks]).toEqual([expected.bids, expected.asks]);
   }, 60_000);
 });

@@ -15,6 +15,9 @@ import type { Logger } from '../log';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import { encode, snapshotKey, subjectOf, type BookSnapshot, type DeskKind } from './subjects';
 
+/** Pause between attempts at a final snapshot that could not be written. */
+const FINAL_SNAPSHOT_RETRY_MS = 500;
+
 export interface CollectorOptions {
   js: JetStreamClient;
   books: KV;
@@ -264,7 +267,22 @@ export class DeskCollector {
       while (book.snapshotting) await new Promise((r) => setTimeout(r, 10));
       book.dirty = true;
     }
-    await this.snapshotChanged();
+    // A final snapshot that could not be written (the bucket's leader being elected) is tried again,
+    // as long as a publish would be: late joiners load it, and it says the source ended.
+    const giveUpAt = Date.now() + (this.options.publishRetryMs ?? 60_000);
+    for (;;) {
+      await this.snapshotChanged();
+      const left = this.active ? [...this.books.values()].filter((b) => b.dirty) : [];
+      if (left.length === 0) return;
+      if (Date.now() >= giveUpAt) {
+        for (const { feed } of left) {
+          this.counts.failed++;
+          this.options.logger.log('error', 'desk-final-snapshot-failed', { venue: feed.venue, symbol: feed.symbol });
+        }
+        return;
+      }
+      await new Promise((r) => setTimeout(r, FINAL_SNAPSHOT_RETRY_MS));
+    }
   }
 
   stop(): void {

@@ -11,8 +11,9 @@
  * full speed in the host and started again whenever it ends, measured the same way; then each panel
  * alone in its own window on that replay, to see which one costs the most.
  *
- * Order-flow case (issue 17): on the same replay, the default dashboard plus Candles, Footprint and the
- * Traded volume profile with the heatmap's trade bubbles on (ORDER_FLOW_LAYOUT), measured the same way.
+ * Order-flow cases (issue 17): the default dashboard plus Candles, Footprint and the Traded volume
+ * profile with the heatmap's trade bubbles on (ORDER_FLOW_LAYOUT), on the demo at the same rate (with its
+ * trades) right after the default dashboard, and on the replay after it; measured the same way.
  *
  * The current UI is built with vite into a temporary folder for each run, or taken from BENCH_UI when built.
  */
@@ -207,6 +208,10 @@ export interface ReplayFrameStats extends FrameStats {
 export interface RendererResults {
   page: FrameStats;
   blank: FrameStats;
+  /** The order-flow dashboard (ORDER_FLOW_LAYOUT) on the demo (null when it failed). */
+  orderFlowDemo: FrameStats | null;
+  /** Why the demo's order-flow case could not be measured, if it failed. */
+  orderFlowDemoError: string | null;
   /** The default dashboard on a real capture replayed at full speed (null when the capture is missing). */
   replay: ReplayFrameStats | null;
   /** The order-flow dashboard (ORDER_FLOW_LAYOUT) on the same replay (null when the capture is missing or it failed). */
@@ -270,6 +275,25 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     await sleep(5000);
     const stats = await measurePage(page, seconds * 1000);
 
+    process.stderr.write(`bench: the order-flow dashboard on the demo…\n`);
+    let orderFlowDemo: FrameStats | null = null;
+    let orderFlowDemoError: string | null = null;
+    try {
+      await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
+      await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
+      await page.getByRole('table', { name: /Order book ladder/ }).first().waitFor({ timeout: 60_000 });
+      await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 60_000 });
+      await sleep(5000);
+      orderFlowDemo = await measurePage(page, seconds * 1000);
+    } catch (error) {
+      orderFlowDemoError = (error as Error).message.split('\n')[0]!;
+      process.stderr.write(`bench: the order-flow dashboard on the demo failed: ${orderFlowDemoError}\n`);
+    }
+    // Back to the default dashboard for the replay.
+    await page.evaluate(`localStorage.removeItem('obm.layout.v1')`);
+    await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
+    await page.getByRole('table', { name: /Order book ladder/ }).first().waitFor({ timeout: 60_000 });
+
     let replay: ReplayFrameStats | null = null;
     let orderFlow: ReplayFrameStats | null = null;
     let orderFlowError: string | null = null;
@@ -308,7 +332,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
         await solo.close();
       }
     }
-    return { page: stats, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu };
+    return { page: stats, blank, orderFlowDemo, orderFlowDemoError, replay, orderFlow, orderFlowError, soloP95, soloCpu };
   } finally {
     await browser.close();
     child.send({ t: 'stop' });
@@ -357,9 +381,9 @@ function frameRecord(bench: string, workload: string, stats: FrameStats | Replay
   };
 }
 
-/** The records the renderer bench prints for its results: demo, then replay and order flow when measured. */
+/** The records the renderer bench prints for its results: demo and its order flow, then replay and its order flow when measured. */
 export function rendererRecords(results: RendererResults, rate: number): Record<string, unknown>[] {
-  const { page, blank, replay, orderFlow, orderFlowError, soloP95, soloCpu } = results;
+  const { page, blank, orderFlowDemo, orderFlowDemoError, replay, orderFlow, orderFlowError, soloP95, soloCpu } = results;
   const records = [
     frameRecord(
       'renderer',
@@ -368,6 +392,17 @@ export function rendererRecords(results: RendererResults, rate: number): Record<
       blank,
     ),
   ];
+  if (orderFlowDemoError) records.push({ bench: 'renderer-orderflow-demo', error: orderFlowDemoError });
+  if (orderFlowDemo) {
+    records.push(
+      frameRecord(
+        'renderer-orderflow-demo',
+        `order-flow dashboard (the default panels plus candles, footprint, traded volume profile; heatmap trade bubbles on) on demo BTCUSDT at ${rate} msgs/s with its trades, headless Chromium 1600x1000`,
+        orderFlowDemo,
+        blank,
+      ),
+    );
+  }
   if (!replay) return records;
   records.push(
     frameRecord(

@@ -40,6 +40,8 @@ const BASELINE_FIELDS = ['baseline', 'baselineFrameP95Ms', 'baselineFrameP99Ms',
 const RESULTS: RendererResults = {
   page: stats(2),
   blank: stats(1),
+  orderFlowDemo: stats(5),
+  orderFlowDemoError: null,
   replay: { ...stats(3, 1), replays: 4 },
   orderFlow: { ...stats(9), replays: 2 },
   orderFlowError: null,
@@ -48,10 +50,14 @@ const RESULTS: RendererResults = {
 };
 
 describe('the renderer bench records', () => {
-  it('prints demo, replay and order flow with the same fields in the same order, each from its own figures', () => {
-    const [demo, replay, orderFlow, ...rest] = rendererRecords(RESULTS, 5000);
+  it('prints demo, its order flow, replay and its order flow with the same fields in the same order, each from its own figures', () => {
+    const [demo, orderFlowDemo, replay, orderFlow, ...rest] = rendererRecords(RESULTS, 5000);
     expect(rest).toEqual([]);
     expect(Object.keys(demo!)).toEqual(['bench', 'workload', 'frames', ...FRAME_FIELDS, ...BASELINE_FIELDS]);
+    expect(Object.keys(orderFlowDemo!)).toEqual(['bench', 'workload', 'frames', ...FRAME_FIELDS, ...BASELINE_FIELDS]);
+    expect(orderFlowDemo).toMatchObject({ bench: 'renderer-orderflow-demo', frames: 5, frameP95Ms: 5.5, baselineFrameP95Ms: 1.5, met: true });
+    expect(orderFlowDemo!.workload).toContain('order-flow dashboard');
+    expect(orderFlowDemo!.workload).toContain('at 5000 msgs/s with its trades');
     expect(Object.keys(replay!)).toEqual(['bench', 'workload', 'frames', 'replays', ...FRAME_FIELDS, 'soloPanelFrameP95Ms', 'soloPanelMainThreadCpuMsPerSec', ...BASELINE_FIELDS]);
     expect(Object.keys(orderFlow!)).toEqual(['bench', 'workload', 'frames', 'replays', ...FRAME_FIELDS, ...BASELINE_FIELDS]);
 
@@ -72,9 +78,10 @@ describe('the renderer bench records', () => {
   });
 
   it('prints the demo alone without a replay, and the order-flow failure in its own record', () => {
-    expect(rendererRecords({ ...RESULTS, replay: null, orderFlow: null }, 5000).map((r) => r.bench)).toEqual(['renderer']);
-    const failed = rendererRecords({ ...RESULTS, orderFlow: null, orderFlowError: 'page.reload: Timeout 120000ms exceeded.' }, 5000);
-    expect(failed.map((r) => r.bench)).toEqual(['renderer', 'renderer-replay', 'renderer-orderflow']);
-    expect(failed[2]).toEqual({ bench: 'renderer-orderflow', error: 'page.reload: Timeout 120000ms exceeded.' });
+    expect(rendererRecords({ ...RESULTS, orderFlowDemo: null, replay: null, orderFlow: null }, 5000).map((r) => r.bench)).toEqual(['renderer']);
+    const failed = rendererRecords({ ...RESULTS, orderFlowDemo: null, orderFlowDemoError: 'locator.waitFor: Timeout 60000ms exceeded.', orderFlow: null, orderFlowError: 'page.reload: Timeout 120000ms exceeded.' }, 5000);
+    expect(failed.map((r) => r.bench)).toEqual(['renderer', 'renderer-orderflow-demo', 'renderer-replay', 'renderer-orderflow']);
+    expect(failed[1]).toEqual({ bench: 'renderer-orderflow-demo', error: 'locator.waitFor: Timeout 60000ms exceeded.' });
+    expect(failed[3]).toEqual({ bench: 'renderer-orderflow', error: 'page.reload: Timeout 120000ms exceeded.' });
   });
 });

@@ -245,6 +245,14 @@ async function measureDuringReplay(page: Page, name: string, ms: number): Promis
   return { ...stats, replays };
 }
 
+/** The page reloaded with the order-flow dashboard, once its ladder (`ladder`: its accessible name) and footprint show. */
+async function openOrderFlowLayout(page: Page, ladder: string | RegExp, timeout: number): Promise<void> {
+  await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
+  await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
+  await page.getByRole('table', { name: ladder }).first().waitFor({ timeout });
+  await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout });
+}
+
 export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): Promise<RendererResults> {
   const { chromium } = await import('@playwright/test');
   const ui = builtUi();
@@ -279,10 +287,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
     let orderFlowDemo: FrameStats | null = null;
     let orderFlowDemoError: string | null = null;
     try {
-      await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
-      await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
-      await page.getByRole('table', { name: /Order book ladder/ }).first().waitFor({ timeout: 60_000 });
-      await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 60_000 });
+      await openOrderFlowLayout(page, /Order book ladder/, 60_000);
       await sleep(5000);
       orderFlowDemo = await measurePage(page, seconds * 1000);
     } catch (error) {
@@ -310,10 +315,7 @@ export async function measureRenderer(seconds = 20, rate = 5000, port = 5293): P
       // A failure here (a loaded machine that cannot reload the page in time) is reported in its own
       // record and does not lose the others.
       try {
-        await page.evaluate(`localStorage.setItem('obm.layout.v1', ${JSON.stringify(JSON.stringify(ORDER_FLOW_LAYOUT))})`);
-        await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
-        await page.getByRole('table', { name: 'Order book ladder for ETHUSDT' }).waitFor({ timeout: 120_000 });
-        await page.getByRole('region', { name: 'Footprint', exact: true }).waitFor({ timeout: 120_000 });
+        await openOrderFlowLayout(page, 'Order book ladder for ETHUSDT', 120_000);
         await sleep(2000);
         orderFlow = await measureDuringReplay(page, replayName, seconds * 1000);
       } catch (error) {

@@ -214,8 +214,7 @@ class RemoteBook {
             if (generation !== this.generation) break;
             // The consumer numbers what it delivers: a number skipped is a message lost on the way.
             if (m.info.deliverySequence !== ++delivered) {
-              feed.gap();
-              void this.load(`a message from the desk was lost on the way (delivery ${delivered} missing)`);
+              this.reloadAfterGap(`a message from the desk was lost on the way (delivery ${delivered} missing)`);
               break;
             }
             this.handle(m);
@@ -431,8 +430,6 @@ class RemoteBook {
       this.ahead.delete(next.seq);
       if (!this.applyBook(next)) return;
     }
-    // Held messages the snapshot or the book already has are dropped with the wait.
-    for (const seq of this.ahead.keys()) if (seq <= this.expectedSeq) this.ahead.delete(seq);
     if (this.ahead.size === 0) this.aheadSince = 0;
   }
 
@@ -448,8 +445,13 @@ class RemoteBook {
     const first = Math.min(...this.ahead.keys());
     this.ahead.clear();
     this.aheadSince = 0;
+    this.reloadAfterGap(`sequence gap: expected ${this.expectedSeq + 1}, got ${first}`);
+  }
+
+  /** The book lost its place in the collector's messages: counted as a gap, and reloaded from the snapshot. */
+  private reloadAfterGap(reason: string): void {
     this.feed.gap();
-    void this.load(`sequence gap: expected ${this.expectedSeq + 1}, got ${first}`);
+    void this.load(reason);
   }
 
   /** Applies the book's next message; false when the book had to be reloaded. */
@@ -463,8 +465,7 @@ class RemoteBook {
     // The collector truncates both sides to one depth (Kraken); the smaller side keeps what it has.
     const [bids, asks] = [feed.book.levelCount('bid'), feed.book.levelCount('ask')];
     if (result !== 'ok' || bids !== message.n[0] || asks !== message.n[1]) {
-      feed.gap();
-      void this.load(`book differs from the collector's after sequence ${message.seq} (${bids}/${asks} levels, collector ${message.n[0]}/${message.n[1]})`);
+      this.reloadAfterGap(`book differs from the collector's after sequence ${message.seq} (${bids}/${asks} levels, collector ${message.n[0]}/${message.n[1]})`);
       return false;
     }
     this.expectedSeq = message.seq;

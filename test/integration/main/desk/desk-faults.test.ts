@@ -52,6 +52,17 @@ async function followAll(services: Services, venue: 'okx', count: number): Promi
   for (const i of await services.market.instruments(venue)) await services.market.ensure(venue, i.symbol);
 }
 
+/** A nats-server, a collector playing the OKX capture in recorded time (about 30 s), and a subscriber following every book. */
+async function liveDesk(): Promise<{ urls: string; collector: ReturnType<typeof startCli>; desk: DeskSource; services: Services }> {
+  const server = await startNatsServer();
+  cleanups.push(() => server.stop());
+  const collector = startCli('collect.ts', ['--nats', server.urls, '--capture', OKX, '--speed', '1', '--snapshot-every', '500']);
+  cleanups.push(() => collector.child.kill('SIGKILL'));
+  const { desk, services } = await subscriber(server.urls);
+  await followAll(services, 'okx', 3);
+  return { urls: server.urls, collector, desk, services };
+}
+
 describe('desk faults', () => {
   it('a killed cluster node (the stream leader) loses nothing: subscriber books equal the collector’s', async () => {
     const cluster: NatsCluster = await startNatsCluster();
@@ -89,12 +100,7 @@ describe('desk faults', () => {
   }, 120_000);
 
   it('a stopped collector shows the books as lost, not frozen-live; a new run brings them back', async () => {
-    const server = await startNatsServer();
-    cleanups.push(() => server.stop());
-    const collector = startCli('collect.ts', ['--nats', server.urls, '--capture', OKX, '--speed', '1', '--snapshot-every', '500']);
-    cleanups.push(() => collector.child.kill('SIGKILL'));
-    const { services } = await subscriber(server.urls);
-    await followAll(services, 'okx', 3);
+    const { urls, collector, services } = await liveDesk();
     const symbol = 'BTC-USD-210924-66000-C';
     await until(() => services.market.feed('okx', symbol)?.state === 'synced', 30_000, 'a synced book');
     collector.child.kill('SIGKILL');
@@ -108,7 +114,7 @@ describe('desk faults', () => {
     expect(health.lastError).toMatch(/no message from the collector for \d+ s/);
     expect(services.market.venues().find((v) => v.id === 'okx')!.status).not.toBe('ok');
     // Another collector (a new run) publishes again: the book comes back from its snapshot.
-    await collectCapture(server.urls, OKX, ['--snapshot-every', '500']);
+    await collectCapture(urls, OKX, ['--snapshot-every', '500']);
     await until(() => services.market.feed('okx', symbol)!.state === 'synced', 30_000, 'the book back from the new run');
     const expected = (await exportedDepths(OKX)).find((b) => b.symbol === symbol)!;
     const answer = bookAnswerOf(services.market.feed('okx', symbol)!, LEVELS);
@@ -195,12 +201,7 @@ describe('desk faults', () => {
   }, 60_000);
 
   it('a book whose consumer is lost is followed again on a new one, and is live again once the collector is heard', async () => {
-    const server = await startNatsServer();
-    cleanups.push(() => server.stop());
-    const collector = startCli('collect.ts', ['--nats', server.urls, '--capture', OKX, '--speed', '1', '--snapshot-every', '500']);
-    cleanups.push(() => collector.child.kill('SIGKILL'));
-    const { desk, services } = await subscriber(server.urls);
-    await followAll(services, 'okx', 3);
+    const { desk, services } = await liveDesk();
     // A quiet book: one update in the capture, so its snapshot is not taken again and grows old.
     const symbol = 'BTC-USD-210924-66000-C';
     const feed = () => services.market.feed('okx', symbol)!;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ContractErrorInfo, DepthFrame, LadderFrame } from '../../../../shared/contract';
+import type { ContractErrorInfo, DepthFrame } from '../../../../shared/contract';
 import { getApi } from '../../api';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
@@ -14,6 +14,7 @@ import { withAlpha } from '../../theme/palette';
 import { usePalette } from '../../theme/theme';
 import type { PanelProps } from '../types';
 import { depthSeries, emptyColumns, type DepthColumns } from './depth-series';
+import { AUTO_LEVELS, depthReachBps, nextAutoRange } from './auto-range';
 
 export interface DepthSettings {
   rangeBps: number;
@@ -26,38 +27,6 @@ const POINTS = 80;
  * handing a large canvas to the compositor cost several milliseconds a draw without a GPU.
  */
 const DEPTH_DRAW_MS = 100;
-/** The automatic range reaches this many levels on each side… */
-const AUTO_LEVELS = 25;
-/** …or this far from mid (2%), whichever is tighter. */
-const AUTO_MAX_BPS = 200;
-
-/** The smallest 1, 2 or 5 × 10^k at or above `bps` (never below 0.1 bp). */
-export function niceBps(bps: number): number {
-  const target = Math.max(bps, 0.1);
-  const power = 10 ** Math.floor(Math.log10(target));
-  for (const m of [1, 2, 5, 10]) if (m * power >= target * (1 - 1e-9)) return Number((m * power).toPrecision(6));
-  return 10 * power;
-}
-
-/**
- * The automatic depth range (bps of mid) for a book: out to its AUTO_LEVELS-th level on the farther
- * side, or AUTO_MAX_BPS, whichever is tighter, rounded up to a 1-2-5 value; never so tight that the
- * spread fills it. Null while a side is empty.
- */
-export function autoDepthRange(ladder: LadderFrame): number | null {
-  const bestBid = Number(ladder.bids[0]?.[0]);
-  const bestAsk = Number(ladder.asks[0]?.[0]);
-  if (!(bestBid > 0) || !(bestAsk > bestBid)) return null;
-  const mid = (bestBid + bestAsk) / 2;
-  const far = Math.max(
-    (mid - Number(ladder.bids[Math.min(AUTO_LEVELS, ladder.bids.length) - 1]![0])) / mid,
-    (Number(ladder.asks[Math.min(AUTO_LEVELS, ladder.asks.length) - 1]![0]) - mid) / mid,
-  );
-  const halfSpread = (bestAsk - mid) / mid;
-  const bps = Math.min(Math.max(far * 1.05, halfSpread * 4) * 10_000, AUTO_MAX_BPS);
-  return niceBps(bps);
-}
-
 /**
  * The labels an axis drew, also kept on the chart's box (data-x-labels, data-y-labels): the canvas
  * holds no text, and this is how tests and assistive tools can read the axis.
@@ -108,17 +77,19 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
   const auto = rangeBps === 0;
   const key = choice ? `${choice.venue}:${choice.symbol}` : '';
   const fmt = useMarketFormat(choice);
-  // Auto: the range comes from the book's own top levels, and moves only when it is far off (×2.5).
+  // Auto: the range comes from the book's own top levels, and moves only when it is well off (auto-range.ts).
   const [autoRange, setAutoRange] = useState<{ key: string; bps: number } | null>(null);
   const current = autoRange?.key === key ? autoRange.bps : null;
   useEffect(() => {
     if (!auto || !choice) return;
     let held: number | null = null;
     return getApi().subscribe('book.ladder', { venue: choice.venue, symbol: choice.symbol, depth: AUTO_LEVELS, group: 1 }, (ladder) => {
-      const proposed = autoDepthRange(ladder);
-      if (proposed === null || (held !== null && proposed / held < 2.5 && proposed / held > 0.4)) return;
-      held = proposed;
-      setAutoRange({ key, bps: proposed });
+      const reach = depthReachBps(ladder);
+      if (reach === null) return;
+      const next = nextAutoRange(held, reach);
+      if (next === held) return;
+      held = next;
+      setAutoRange({ key, bps: next });
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [auto, key]);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { HeatmapFrame } from '../../../src/shared/contract';
 import { cellCode, fitColourScale, NO_DATA } from '../../../src/renderer/src/panels/heatmap/colormap';
 import { HeatmapColumns } from '../../../src/renderer/src/panels/heatmap/column-store';
-import { buildCells, CellBuilder, decimalsOf, SCALE_REFIT_MS, lineYs, makeView, MIN_LINE_GAP_PX, niceStep, priceTicks, ROWS, timeTicks, yOfPrice } from '../../../src/renderer/src/panels/heatmap/view';
+import { buildCells, CellBuilder, decimalsOf, formatHeatSize, SCALE_REFIT_MS, lineYs, makeView, MIN_LINE_GAP_PX, niceStep, priceTicks, ROWS, timeTicks, yOfPrice } from '../../../src/renderer/src/panels/heatmap/view';
 import { seededRandom } from '../../../src/main/venues/demo/market';
+import { setNumberGrouping } from '../../../src/shared/format';
 
 const T0 = 1_723_161_254_000;
 
@@ -204,5 +205,22 @@ describe('heatmap cell builder (work only for what changed)', () => {
     const fitted = buildCells(store, viewAt(store), 3).scale!;
     expect(later.scale!.ceiling).toBeGreaterThan(before.ceiling * 1.5);
     expect(Math.abs(later.scale!.ceiling - fitted.ceiling)).toBeLessThanOrEqual(0.03 * fitted.ceiling);
+  });
+});
+
+describe('heatmap read-out sizes', () => {
+  it('show enough digits to tell levels apart, without float noise, grouped as the settings say', () => {
+    // float32 storage: 0.1 comes back as 0.10000000149…
+    expect(formatHeatSize(Math.fround(0.1))).toBe('0.1');
+    expect(formatHeatSize(Math.fround(1.2345))).toBe('1.235');
+    expect(formatHeatSize(123.45)).toBe('123.5');
+    expect(formatHeatSize(0)).toBe('0');
+    expect(formatHeatSize(1_234_567.8)).toBe('1,234,568');
+    setNumberGrouping(false);
+    try {
+      expect(formatHeatSize(1_234_567.8)).toBe('1234568');
+    } finally {
+      setNumberGrouping(true);
+    }
   });
 });

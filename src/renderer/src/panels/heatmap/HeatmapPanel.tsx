@@ -4,6 +4,7 @@ import type { SyncState } from '../../../../shared/market';
 import { NumberSelect, StreamProblem } from '../../components/PanelControls';
 import { EndedBookContext, StateBadge } from '../../components/StateBadge';
 import { getApi } from '../../api';
+import { formatTrimmed } from '../../format';
 import { useFrameJob } from '../../hooks/useFrameJob';
 import { pacedDraw } from '../paced-draw';
 import { useSize } from '../../hooks/useSize';
@@ -19,7 +20,7 @@ import { usePalette } from '../../theme/theme';
 import { paintHeatmapFills, useMarketMakerOverlay } from '../market-maker/overlay';
 import { BUBBLES_OFF, bubbleAt, bubbleColours, bubbleText, drawBubbles, layoutBubbles } from './bubbles';
 import { createCellSurface, type CellSurface } from './surfaces';
-import { CellBuilder, clockTime, COLUMN_PX, SCALE_REFIT_MS, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View, xOfTime, yOfPrice } from './view';
+import { CellBuilder, clockTime, COLUMN_PX, formatHeatSize, SCALE_REFIT_MS, decimalsOf, followCentre, makeView, midRow, ROWS, rowOfY, slotsLeft, timeOfX, type View, xOfTime, yOfPrice } from './view';
 import './heatmap.css';
 
 export interface HeatmapSettings {
@@ -379,7 +380,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
           name="Heatmap trade bubbles minimum size"
           value={minTrade}
           options={MIN_TRADE_CHOICES}
-          format={(n) => (n === BUBBLES_OFF ? 'off' : n === 0 ? 'all' : n.toLocaleString('en-US'))}
+          format={(n) => (n === BUBBLES_OFF ? 'off' : n === 0 ? 'all' : formatTrimmed(n, 3))}
           onChange={(n) => onSettings({ minTrade: n })}
         />
         <span className="legend">
@@ -475,11 +476,4 @@ function updateReadout(
   const left = hover.x + 14 + box.width > view.plotW ? hover.x - 14 - box.width : hover.x + 14;
   const top = hover.y + 14 + box.height > view.plotH ? hover.y - 14 - box.height : hover.y + 14;
   el.style.transform = `translate(${Math.max(0, left)}px, ${Math.max(0, top)}px)`;
-}
-
-/** Size in the read-out: enough digits to tell levels apart, without float noise (float32 storage). */
-export function formatHeatSize(size: number): string {
-  if (size === 0) return '0';
-  const digits = size >= 1000 ? 0 : size >= 100 ? 1 : size >= 1 ? 3 : 6;
-  return Number(size.toFixed(digits)).toLocaleString('en-US', { maximumFractionDigits: digits });
 }

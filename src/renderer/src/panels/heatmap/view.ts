@@ -1,5 +1,6 @@
 import { cellCode, fitColourScale, NO_DATA, type ColourScale } from './colormap';
 import type { HeatColumn, HeatmapColumns } from './column-store';
+import { formatTrimmed } from '../../format';
 
 /** Width of one column slot on screen. */
 export const COLUMN_PX = 3;
@@ -284,4 +285,11 @@ export function clockTime(t: number, seconds = true, millis = false): string {
   if (seconds) s += `:${two(d.getSeconds())}`;
   if (millis) s += `.${String(d.getMilliseconds()).padStart(3, '0')}`;
   return s;
+}
+
+/** Size in the read-out: enough digits to tell levels apart, without float noise (float32 storage). */
+export function formatHeatSize(size: number): string {
+  if (size === 0) return '0';
+  const digits = size >= 1000 ? 0 : size >= 100 ? 1 : size >= 1 ? 3 : 6;
+  return formatTrimmed(size, digits);
 }

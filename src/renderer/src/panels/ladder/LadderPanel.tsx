@@ -3,7 +3,7 @@ import type { ContractErrorInfo, LadderFrame } from '../../../../shared/contract
 import { getApi } from '../../api';
 import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { formatPriceText } from '../../format';
+import { formatCount, formatPriceText } from '../../format';
 import { useFrameJob } from '../../hooks/useFrameJob';
 import { useSize } from '../../hooks/useSize';
 import { prepareCanvas } from '../canvas';
@@ -215,7 +215,7 @@ export function LadderPanel({ choice, settings, onSettings }: PanelProps<LadderS
       spread = `${text} (${bps >= 1 ? bps.toFixed(2) : bps.toPrecision(2)} bps)`;
     }
     write(spreadRef.current, spread);
-    write(depthTextRef.current, `${frame.bidLevels.toLocaleString('en-US')} bids · ${frame.askLevels.toLocaleString('en-US')} asks`);
+    write(depthTextRef.current, `${formatCount(frame.bidLevels)} bids · ${formatCount(frame.askLevels)} asks`);
 
     const canvas = canvasRef.current;
     const ctx = prepareCanvas(canvas, width, height);

@@ -3,6 +3,7 @@
  * time axis. Plain canvas: two step lines and their zero lines, labelled at the ends.
  */
 import type { MarketMakerPoint } from '../../../../shared/market-maker';
+import { formatNumber } from '../../format';
 import { currentPalette } from '../../theme/theme';
 
 const FONT = '11px ui-monospace, SFMono-Regular, Menlo, monospace';
@@ -22,7 +23,7 @@ function extent(values: number[]): [number, number] {
 function label(v: number): string {
   const a = Math.abs(v);
   if (a === 0) return '0';
-  if (a >= 1000) return v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  if (a >= 1000) return formatNumber(v, 0);
   if (a >= 1) return v.toFixed(2);
   return v.toPrecision(3);
 }

@@ -1,6 +1,6 @@
 import { NumberSelect } from '../../components/PanelControls';
 import { StateBadge } from '../../components/StateBadge';
-import { formatBps, formatNumber, formatPrice, formatQuantity, formatSigned, withUnit } from '../../format';
+import { formatBps, formatCount, formatNumber, formatPrice, formatQuantity, formatSigned, withUnit } from '../../format';
 import { useMarketFormat } from '../../hooks/useMarketFormat';
 import { useStream } from '../../hooks/useStream';
 import type { PanelProps } from '../types';
@@ -106,7 +106,7 @@ export function MetricsPanel({ choice, settings, onSettings }: PanelProps<Metric
             onChange={(n) => onSettings({ flowWindow: n })}
           />
         )}
-        <span className="panel-meta">{frame.updates.toLocaleString('en-US')} updates since the book was built</span>
+        <span className="panel-meta">{formatCount(frame.updates)} updates since the book was built</span>
       </div>
       <dl className="metrics-grid" aria-label={`Metrics for ${frame.symbol}`}>
         {items.map(([label, value, title]) => (

@@ -15,6 +15,8 @@ import type { Logger } from '../log';
 import type { FeedListener, SymbolFeed } from '../venues/symbol-feed';
 import { encode, snapshotKey, subjectOf, type BookSnapshot, type DeskKind } from './subjects';
 
+/** How long a write is retried by default: a cluster elects a new leader well within it. */
+const PUBLISH_RETRY_MS = 60_000;
 /** Pause between attempts at a final snapshot that could not be written. */
 const FINAL_SNAPSHOT_RETRY_MS = 500;
 
@@ -143,7 +145,7 @@ export class DeskCollector {
     const subject = subjectOf(feed.venue, feed.symbol, kind);
     const data = encode(message);
     this.counts[kind]++;
-    const giveUpAt = Date.now() + (this.options.publishRetryMs ?? 60_000);
+    const giveUpAt = Date.now() + (this.options.publishRetryMs ?? PUBLISH_RETRY_MS);
     const send = async (): Promise<PubAck | null> => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -269,7 +271,7 @@ export class DeskCollector {
     }
     // A final snapshot that could not be written (the bucket's leader being elected) is tried again,
     // as long as a publish would be: late joiners load it, and it says the source ended.
-    const giveUpAt = Date.now() + (this.options.publishRetryMs ?? 60_000);
+    const giveUpAt = Date.now() + (this.options.publishRetryMs ?? PUBLISH_RETRY_MS);
     for (;;) {
       await this.snapshotChanged();
       const left = this.active ? [...this.books.values()].filter((b) => b.dirty) : [];

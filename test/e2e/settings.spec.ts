@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { expectReplayDone } from '../support/e2e-replay';
 import { capture } from '../support/paths';
 
 const VIEWPORTS = [
@@ -164,7 +165,7 @@ for (const market of MARKETS) {
     await page.setViewportSize(VIEWPORTS[0]!);
     await dashboard(page);
     await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 0 }), market.file);
-    await expect(page.getByRole('group', { name: 'Replay' }).getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 60_000 });
+    await expectReplayDone(page, market.file, 60_000);
     const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
     await picker.click();
     await picker.fill(market.search);

@@ -62,6 +62,18 @@ export async function startReplay(page: Page, file: string, speed: number): Prom
   await page.evaluate((s) => (globalThis as AppGlobal).orderbook!.invoke('replay.control', { action: 'speed', speed: s }), speed);
 }
 
+/**
+ * Waits until the header's replay control shows `file` played to its end: its name first. The host is
+ * shared by the tests, so a page opened after an earlier test's replay reads that replay's "done" until
+ * the new replay's status reaches the control, and the dashboard moves to the new capture's first book
+ * only then (a symbol picked before that is replaced by it).
+ */
+export async function expectReplayDone(page: Page, file: string, timeout: number): Promise<void> {
+  const bar = page.getByRole('group', { name: 'Replay' });
+  await expect(bar).toContainText(file, { timeout });
+  await expect(bar.getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout });
+}
+
 /** Screenshots `page` at every screen size as `<name>-<w>x<h>.png`, each after `settleMs` to redraw. */
 export async function screenshotAtSizes(page: Page, testInfo: TestInfo, name: string, settleMs = 700): Promise<void> {
   for (const [width, height] of SCREEN_SIZES) {

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { expectReplayDone } from '../support/e2e-replay';
 import { capture } from '../support/paths';
 
 // The host is shared by every test: never leave it replaying.
@@ -77,7 +78,7 @@ for (const [file, label] of [
       await page.getByRole('menuitem', { name: new RegExp(`routing-${label}`) }).click();
       const bar = page.getByRole('group', { name: 'Replay' });
       await bar.getByRole('combobox', { name: 'Replay speed' }).selectOption('0');
-      await expect(bar.getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 30_000 });
+      await expectReplayDone(page, `routing-${label}.capture.jsonl`, 30_000);
       const alerts = await alertsPanel(page);
       const bestBid = (await page.locator('tr[data-side="bid"].best td.price').textContent())!.replace(/,/g, '');
       await alerts.getByRole('textbox', { name: 'Alert price' }).fill(bestBid);

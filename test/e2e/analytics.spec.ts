@@ -7,6 +7,7 @@ async function shot(target: Page | Locator, artifact: string, docsName?: string)
   await target.screenshot({ path: artifact });
   if (process.env.UPDATE_SCREENSHOTS && docsName) await target.screenshot({ path: `docs/screenshots/${docsName}.png` });
 }
+import { expectReplayDone } from '../support/e2e-replay';
 import { capture } from '../support/paths';
 
 async function ready(page: Page): Promise<void> {
@@ -74,7 +75,7 @@ test('a replayed capture plays in every window, and the impact calculator shows 
   const bar = page.getByRole('group', { name: 'Replay' });
   await expect(bar).toBeVisible();
   await bar.getByRole('combobox', { name: 'Replay speed' }).selectOption('0');
-  await expect(bar.getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 20_000 });
+  await expectReplayDone(page, 'binance-spot-fixture.capture.jsonl', 20_000);
   // The dashboard moved to the capture's first book, and the ladder shows its final state.
   await expect(page.getByRole('table', { name: 'Order book ladder for NKNUSDT' })).toBeVisible();
   await expect(page.locator('tr[data-side="bid"].best td.price')).toHaveText(/^0\.35270*$/);

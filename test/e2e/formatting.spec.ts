@@ -5,7 +5,7 @@
  * UPDATE_SCREENSHOTS=1, a few into docs/screenshots for the README).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { playMarket, SCREEN_SIZES, stopReplay, type ReplayedMarket } from '../support/e2e-replay';
+import { expectReplayDone, playMarket, SCREEN_SIZES, stopReplay, type ReplayedMarket } from '../support/e2e-replay';
 
 interface Market extends ReplayedMarket {
   /** Decimals of the instrument's prices, as the book's own texts carry them. */
@@ -27,7 +27,7 @@ test.afterEach(({ page }) => stopReplay(page));
 /** Plays the market's capture to its end, then adds a Metrics panel (its cells are checked too). */
 async function replay(page: Page, m: Market): Promise<void> {
   await playMarket(page, m);
-  await expect(page.getByRole('group', { name: 'Replay' }).getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 60_000 });
+  await expectReplayDone(page, m.file, 60_000);
   await page.getByRole('button', { name: '+ Add panel' }).click();
   await page.getByRole('menuitem', { name: 'Metrics', exact: true }).click();
 }

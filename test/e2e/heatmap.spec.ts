@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openDashboard, openHeatmapWindow, SCREEN_SIZES, screenshotAtSizes, startReplay, stopReplay } from '../support/e2e-replay';
+import { expectReplayDone, openDashboard, openHeatmapWindow, SCREEN_SIZES, screenshotAtSizes, startReplay, stopReplay } from '../support/e2e-replay';
 
 /**
  * The liquidity heatmap on real captures of different magnitudes, in its own window at three screen
@@ -61,7 +61,7 @@ for (const cap of CAPTURES) {
 
     // The end of the replay: the book is frozen, greyed and labelled, and no more columns are added.
     await page.evaluate(() => window.orderbook!.invoke('replay.control', { action: 'speed', speed: 0 }));
-    await expect(page.getByRole('group', { name: 'Replay' }).getByRole('status', { name: 'Replay position' })).toContainText('done', { timeout: 60_000 });
+    await expectReplayDone(page, cap.file, 60_000);
     await expect(img).toHaveAttribute('data-frozen', 'true', { timeout: 5000 });
     const frozenCells = () => heat.locator('canvas.heatmap-cells').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
     await heat.waitForTimeout(600);

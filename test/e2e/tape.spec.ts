@@ -1,8 +1,8 @@
 /**
- * The Time & Sales panel in Chromium against the `trades` stream of the contract. The demo venue does
- * not print trades yet, so the page's `trades` subscriptions are answered in the page with frames
- * built from the real ETHUSDT prints of the shared capture (each frame checked against the contract's
- * schema first); every other stream and command goes to the real web host.
+ * The Time & Sales panel in Chromium against the `trades` stream of the contract. The main test answers
+ * the page's `trades` subscriptions in the page with frames built from the real ETHUSDT prints of the
+ * shared capture (each frame checked against the contract's schema first), so what it reads is known;
+ * every other stream and command goes to the real web host. The last test uses the demo's own prints.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { TradesFrameSchema, type TradePrint, type TradesFrame } from '../../src/shared/contract';
@@ -102,9 +102,13 @@ test('Time & Sales shows real prints newest first, merges orders, filters, highl
     tape.evaluate((el) =>
       [...el.querySelectorAll('.tape-row')].map((row) => ({ size: Number(row.querySelector('.size')!.textContent!.replace(/,/g, '')), large: row.classList.contains('large') })),
     );
-  await expect.poll(async () => (await largeRows()).filter((r) => r.large !== r.size >= 1).length).toBe(0);
-  const shown = await largeRows();
-  expect(shown.some((r) => r.large) && shown.some((r) => !r.large)).toBe(true);
+  // The rows in view move with the prints: wait for a view holding both kinds, each marked right.
+  await expect
+    .poll(async () => {
+      const shown = await largeRows();
+      return shown.every((r) => r.large === r.size >= 1) && shown.some((r) => r.large) && shown.some((r) => !r.large);
+    })
+    .toBe(true);
   await panel.getByRole('combobox', { name: 'Large print threshold' }).selectOption('median:10');
 
   // Hover pauses: the top line stays while new prints are counted; leaving resumes.
@@ -123,4 +127,30 @@ test('Time & Sales shows real prints newest first, merges orders, filters, highl
   await expect.poll(async () => rows.first().textContent(), { timeout: 10_000 }).not.toBe(top);
   await panel.screenshot({ path: testInfo.outputPath('panel-time-sales.png') });
   if (process.env.UPDATE_SCREENSHOTS) await panel.screenshot({ path: 'docs/screenshots/panel-time-sales.png' });
+});
+
+test('the "waiting for trades" placeholder goes on the frame the first lines are drawn, not up to half a second later', async ({ page }) => {
+  // Every change of the canvas's drawn line count is checked, as it happens, against the placeholder
+  // lying over it. The demo's first prints come after the tape's first (empty) paint.
+  await page.addInitScript(() => {
+    const seen = { drawn: 0, overlapped: 0 };
+    (window as unknown as { tapeSeen: typeof seen }).tapeSeen = seen;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const canvas = r.target as HTMLCanvasElement;
+        if (!canvas.classList.contains('tape-canvas') || Number(canvas.dataset.lines) === 0) continue;
+        seen.drawn++;
+        const placeholder = canvas.parentElement!.querySelector<HTMLElement>('.empty-state');
+        if (placeholder && !placeholder.hidden) seen.overlapped++;
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-lines'] });
+  });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/');
+  const panel = page.getByRole('region', { name: 'Time & Sales', exact: true });
+  await expect(panel.locator('canvas.tape-canvas')).toHaveAttribute('data-lines', /^[1-9]/, { timeout: 15_000 });
+  await expect(panel.getByText('Waiting for trades…')).toBeHidden();
+  const seen = await page.evaluate(() => (window as unknown as { tapeSeen: { drawn: number; overlapped: number } }).tapeSeen);
+  expect(seen.drawn).toBeGreaterThan(0);
+  expect(seen.overlapped).toBe(0);
 });

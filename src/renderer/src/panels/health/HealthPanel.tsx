@@ -53,7 +53,7 @@ export function HealthPanel({ choice }: PanelProps) {
           {frame.memory.heapGrowthPct !== null && ` (${frame.memory.heapGrowthPct >= 0 ? '+' : ''}${formatPercent(frame.memory.heapGrowthPct)} since start-up)`}
         </span>
         {frame.memory.alert && (
-          <span className="venue-pill venue-degraded" role="alert">
+          <span className="venue-pill venue-degraded" role="alert" title={frame.memory.alert}>
             {frame.memory.alert}
           </span>
         )}

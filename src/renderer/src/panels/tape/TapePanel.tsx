@@ -148,7 +148,9 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
     // The table and status: at most every TABLE_EVERY_MS while live, at once when paused or scrolled.
     const tableState = table.current;
     const now = performance.now();
-    if (live && !tableState.now && now - tableState.at < TABLE_EVERY_MS) {
+    // The "waiting" placeholder lies over the canvas: it goes (or comes) on the frame the lines do.
+    const emptinessChanged = !!emptyRef.current && emptyRef.current.hidden !== lines.length > 0;
+    if (live && !tableState.now && !emptinessChanged && now - tableState.at < TABLE_EVERY_MS) {
       if (!tableState.timer) {
         tableState.timer = window.setTimeout(
           () => {

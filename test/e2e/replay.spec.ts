@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { linkCapture, stopReplay } from '../support/e2e-replay';
+import { expectReplayDone, linkCapture, stopReplay } from '../support/e2e-replay';
 import { capture } from '../support/paths';
 
 /**
@@ -55,6 +55,33 @@ test('a replay shows REPLAY on its panels, progress by recorded time, ends its f
   await expect(page.getByRole('table', { name: 'Order book ladder for SOLUSDT' })).toBeVisible({ timeout: 10_000 });
   await expect(page.locator('.replay-badge')).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'DOM ladder', exact: true }).getByRole('status', { name: /^Feed state/ })).toHaveText('live', { timeout: 10_000 });
+});
+
+test("a book picked from the playing capture stays on the dashboard across a page reload; only a live symbol is moved to the capture's first book", async ({ page }) => {
+  test.setTimeout(90_000);
+  const file = 'kraken_2021-04-17.capture.jsonl';
+  linkCapture(file);
+  await dashboardOn(page, 'SOLUSDT');
+  await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 0 }), file);
+  await expectReplayDone(page, file, 60_000);
+  // The live symbol gave way to the capture's first book.
+  await expect(page.getByRole('table', { name: 'Order book ladder for WAVES/EUR' })).toBeVisible({ timeout: 10_000 });
+
+  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
+  await picker.click();
+  await picker.fill('ksm');
+  await expect(page.getByRole('option').first()).toContainText('KSM/XBT');
+  await picker.press('Enter');
+  await expect(page.getByRole('table', { name: 'Order book ladder for KSM/XBT' })).toBeVisible({ timeout: 10_000 });
+
+  // Reopened, the page meets the replay's status again: the picked book is one of the capture's, so it stays.
+  await page.reload();
+  await expectReplayDone(page, file, 15_000);
+  await page.waitForTimeout(500);
+  await expect(page.getByRole('table', { name: 'Order book ladder for KSM/XBT' })).toBeVisible();
+
+  await page.getByRole('group', { name: 'Replay' }).getByRole('button', { name: 'Back to live' }).click();
+  await expect(page.getByRole('table', { name: 'Order book ladder for SOLUSDT' })).toBeVisible({ timeout: 10_000 });
 });
 
 test('a capture file opened from the browser is uploaded and played; anything else is refused with a reason', async ({ page }) => {

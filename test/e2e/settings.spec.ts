@@ -1,8 +1,6 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { expectReplayDone } from '../support/e2e-replay';
-import { capture } from '../support/paths';
+import { expectReplayDone, linkCapture } from '../support/e2e-replay';
 
 const VIEWPORTS = [
   { width: 1280, height: 720 },
@@ -159,9 +157,7 @@ const MARKETS = [
 for (const market of MARKETS) {
   test(`the dashboard in the light and colour-blind themes on a replayed ${market.symbol} book`, async ({ page }, testInfo) => {
     test.setTimeout(150_000);
-    const recordings = join('test-results', 'e2e-data', 'recordings');
-    mkdirSync(recordings, { recursive: true });
-    copyFileSync(capture(market.file), join(recordings, market.file));
+    linkCapture(market.file);
     await page.setViewportSize(VIEWPORTS[0]!);
     await dashboard(page);
     await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 0 }), market.file);

@@ -5,6 +5,7 @@ import { formatBytes } from '../format';
 import { useStream } from '../hooks/useStream';
 import { useSelectValue } from './PanelControls';
 import { linkStore, replayReturnStore } from '../layout/state';
+import { replayDashboardBook } from './replay-book';
 
 const SPEEDS: Array<[number, string]> = [
   [1, '1×'],
@@ -83,16 +84,19 @@ export function ReplayControl() {
       .invoke('replay.control', speed === undefined ? { action } : { action, speed })
       .catch((e: Error) => setError(e.message));
 
-  // Point the dashboard at the capture's first book once it is known, so the replay is on screen,
-  // remembering the symbol it showed before (once: a second replay keeps the live one).
+  // Once the capture's first book is known, put the replay on screen: the dashboard keeps a book of
+  // the capture it already shows (one just picked from it, or the page reopened mid-replay), else goes
+  // to the capture's first. It remembers the symbol it showed before (once: a second replay keeps the
+  // live one). Books met later do not move it again.
   const firstSymbol = status?.active ? status.symbols[0] : undefined;
   useEffect(() => {
-    if (!firstSymbol) return;
+    if (!firstSymbol || !status) return;
     if (replayReturnStore.get().dashboard === null) {
       const before = linkStore.get().dashboard;
       if (before) replayReturnStore.set({ dashboard: before });
     }
-    linkStore.set((l) => ({ ...l, dashboard: { venue: firstSymbol.venue, symbol: firstSymbol.symbol } }));
+    const book = replayDashboardBook(linkStore.get().dashboard, status.symbols);
+    if (book && book !== linkStore.get().dashboard) linkStore.set((l) => ({ ...l, dashboard: book }));
   }, [firstSymbol?.venue, firstSymbol?.symbol, status?.name]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // No replay any more (Back to live here or in another window, or the page reopened after it):

@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { TradesFrameSchema, type TradePrint, type TradesFrame } from '../../src/shared/contract';
+import { stopReplay } from '../support/e2e-replay';
 import { ethusdtCapturePrints } from '../support/ethusdt-prints';
 
 /** Frames as the publisher sends them: a backlog first, then the prints since the last tick. */
@@ -147,7 +148,12 @@ test('the "waiting for trades" placeholder goes on the frame the first lines are
   });
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto('/');
+  // The host is shared: an earlier spec's replay would hold the dashboard on its capture's book.
+  await stopReplay(page);
+  await page.evaluate(() => localStorage.setItem('obm.links.v1', JSON.stringify({ dashboard: { venue: 'demo', symbol: 'BTCUSDT' } })));
+  await page.reload();
   const panel = page.getByRole('region', { name: 'Time & Sales', exact: true });
+  await expect(panel).toContainText('BTCUSDT', { timeout: 15_000 });
   await expect(panel.locator('canvas.tape-canvas')).toHaveAttribute('data-lines', /^[1-9]/, { timeout: 15_000 });
   await expect(panel.getByText('Waiting for trades…')).toBeHidden();
   const seen = await page.evaluate(() => (window as unknown as { tapeSeen: { drawn: number; overlapped: number } }).tapeSeen);

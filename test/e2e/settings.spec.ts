@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectReplayDone, linkCapture } from '../support/e2e-replay';
+import { commonestColour, shownPixels } from '../support/shown-pixels';
 
 const VIEWPORTS = [
   { width: 1280, height: 720 },
@@ -41,17 +42,7 @@ test('the theme changes in every window without a reload; a bad value is refused
     await expect.poll(() => background(page)).toBe('rgb(238, 241, 245)');
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
     // The ladder canvas's commonest colour is its background: the light theme's panel white.
-    const ladderBg = () =>
-      page.getByRole('region', { name: 'DOM ladder', exact: true }).locator('canvas').first().evaluate((c) => {
-        const canvas = c as HTMLCanvasElement;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        const counts = new Map<string, number>();
-        for (let i = 0; i < data.length; i += 4 * 7) {
-          const key = `${data[i]},${data[i + 1]},${data[i + 2]}`;
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-        }
-        return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
-      });
+    const ladderBg = async () => commonestColour(await shownPixels(page.getByRole('region', { name: 'DOM ladder', exact: true }).locator('canvas').first()));
     await expect.poll(ladderBg).toBe('255,255,255');
 
     // A retention of 0 days is refused beside the field and nothing is saved.

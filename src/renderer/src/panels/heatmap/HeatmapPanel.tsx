@@ -12,6 +12,7 @@ import { useStream, useStreamSelect } from '../../hooks/useStream';
 import { useInstrumentsContext } from '../../layout/InstrumentsContext';
 import type { SymbolChoice } from '../../components/SymbolPicker';
 import type { PanelProps } from '../types';
+import { context2d } from '../canvas';
 import { writeData } from '../dataset';
 import { CONTRAST_CHOICES, noDataRgb } from './colormap';
 import { HeatmapColumns } from './column-store';
@@ -136,7 +137,8 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
       viewRef.current = null;
       paintedCells.current = '';
       surface.draw({ codes: new Uint8Array(0), cols: 0, rows: 0, x: 0, y: 0, w: 0, h: 0, grey: false, theme: t });
-      overlay.getContext('2d')?.clearRect(0, 0, overlay.width, overlay.height);
+      const blank = context2d(overlay);
+      blank?.clearRect(0, 0, blank.canvas.width, blank.canvas.height);
       return;
     }
     // Live: the newest column at the right edge. A frozen book stops where its last column is.
@@ -175,7 +177,7 @@ export function HeatmapPanel({ choice, settings, onSettings }: PanelProps<Heatma
     // For tests and diagnostics: how many bubbles are drawn and where the biggest is.
     writeData(overlay, 'bubbles', String(bubbles.length));
     writeData(overlay, 'biggestBubble', bubbles[0] ? `${Math.round(bubbles[0].x)},${Math.round(bubbles[0].y)}` : '');
-    const overlayCtx = overlay.getContext('2d');
+    const overlayCtx = context2d(overlay);
     if (overlayCtx) paintHeatmapFills(overlayCtx, marketMaker.ref.current, (t) => xOfTime(view, t), (p) => yOfPrice(view, p), { left: slotsLeft(view), width: view.plotW, height: view.plotH });
     updateReadout(readoutRef.current, view, columns, hover, priceDecimals, bubble ? bubbleText(bubble, priceDecimals, formatHeatSize) : null);
   }, [marketMaker.ref]);

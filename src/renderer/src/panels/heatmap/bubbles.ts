@@ -5,6 +5,7 @@
  * side as a wedge of its share (the colour-blind and light themes use their own buy and sell colours). Bubbles below the minimum size (the heatmap's "Trades ≥" setting) are
  * not drawn; the largest visible bubble sets the scale so the biggest prints on screen stand out.
  */
+import { context2d } from '../canvas';
 import type { HeatmapColumns } from './column-store';
 import { currentPalette } from '../../theme/theme';
 import { COLUMN_PX, clockTime, slotsLeft, startTs, xOfTime, yOfPrice, type View } from './view';
@@ -74,7 +75,7 @@ export function layoutBubbles(view: View, columns: HeatmapColumns, minSize: numb
 
 export function drawBubbles(canvas: HTMLCanvasElement, view: View, bubbles: readonly Bubble[], hovered: Bubble | null, frozen: boolean): void {
   if (bubbles.length === 0) return;
-  const ctx = canvas.getContext('2d');
+  const ctx = context2d(canvas);
   if (!ctx) return;
   const dpr = window.devicePixelRatio || 1;
   const colours = bubbleColours();

@@ -1,4 +1,5 @@
 /** What is drawn over the cells on a 2D canvas: best bid/ask lines, axes, the hovered cell and the frozen label. */
+import { context2d, sizeCanvas } from '../canvas';
 import type { HeatmapColumns } from './column-store';
 import { currentPalette } from '../../theme/theme';
 import { COLUMN_PX, lineYs, priceTicks, slotsLeft, startTs, timeTicks, xOfTime, yOfPrice, type View } from './view';
@@ -76,13 +77,8 @@ export function drawOverlay(canvas: HTMLCanvasElement, view: View, columns: Heat
   const dpr = window.devicePixelRatio || 1;
   const w = Math.round(view.width * dpr);
   const h = Math.round(view.height * dpr);
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
-    canvas.style.width = `${view.width}px`;
-    canvas.style.height = `${view.height}px`;
-  }
-  const ctx = canvas.getContext('2d');
+  sizeCanvas(canvas, w, h, view.width, view.height);
+  const ctx = context2d(canvas);
   if (!ctx) return;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, view.width, view.height);

@@ -14,6 +14,7 @@
 import * as twgl from 'twgl.js';
 import type { ThemeName } from '../../../../shared/settings';
 import { cellPalette } from './colormap';
+import { context2d, drawingSurface, type DrawingSurface } from '../canvas';
 
 export interface CellImage {
   codes: Uint8Array;
@@ -71,13 +72,13 @@ export function createCellSurface(canvas: HTMLCanvasElement, prefer: 'auto' | 'w
  * One pixel per cell, stretched by CSS over the image's place; hidden when there is no image (the box's
  * background, the no-data colour, shows). Returns false when there is nothing to paint.
  */
-function placeCanvas(canvas: HTMLCanvasElement, image: CellImage): boolean {
+function placeCanvas(canvas: HTMLCanvasElement, image: CellImage, pixels: DrawingSurface = canvas): boolean {
   const empty = image.cols === 0 || image.rows === 0;
   canvas.hidden = empty;
   if (empty) return false;
-  if (canvas.width !== image.cols || canvas.height !== image.rows) {
-    canvas.width = image.cols;
-    canvas.height = image.rows;
+  if (pixels.width !== image.cols || pixels.height !== image.rows) {
+    pixels.width = image.cols;
+    pixels.height = image.rows;
   }
   // Style writes only when the place changed: each one would dirty the page's style.
   const place = `${image.x},${image.y},${image.w},${image.h}`;
@@ -189,8 +190,8 @@ class Canvas2DSurface implements CellSurface {
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
   draw(image: CellImage): void {
-    if (!placeCanvas(this.canvas, image)) return;
-    const ctx = this.canvas.getContext('2d');
+    if (!placeCanvas(this.canvas, image, drawingSurface(this.canvas))) return;
+    const ctx = context2d(this.canvas);
     if (!ctx) return;
     if (!this.image || this.image.width !== image.cols || this.image.height !== image.rows) this.image = new ImageData(image.cols, image.rows);
     const key = `${image.theme}:${image.grey}`;
@@ -208,7 +209,7 @@ class Canvas2DSurface implements CellSurface {
   }
 
   finish(): void {
-    this.canvas.getContext('2d')?.getImageData(0, 0, 1, 1);
+    context2d(this.canvas)?.getImageData(0, 0, 1, 1);
   }
 
   destroy(): void {}

@@ -8,6 +8,7 @@ import { StateBadge } from '../../components/StateBadge';
 import { axisLabels, formatCompact, formatQuantity, withUnit } from '../../format';
 import { useMarketFormat, type MarketFormat } from '../../hooks/useMarketFormat';
 import { useFrameJob } from '../../hooks/useFrameJob';
+import { mirrorCanvas, type CanvasMirror } from '../canvas-mirror';
 import { pacedDraw } from '../paced-draw';
 import { useSize } from '../../hooks/useSize';
 import { withAlpha } from '../../theme/palette';
@@ -179,11 +180,13 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
     const bars = uPlot.paths.bars!({ size: [0.9, 40] });
     const stepped = uPlot.paths.stepped!({ align: 1 });
     const axis = { stroke: palette.muted, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.panelEdge, width: 1 }, font: '11px system-ui' };
+    let mirror: CanvasMirror | null = null;
     const plot = new uPlot(
       {
         width,
         height,
         legend: { show: false },
+        hooks: { draw: [() => mirror?.copy()] },
         cursor: { y: false, points: { show: false } },
         scales: { x: { time: false }, cum: { range: (_u, _min, max) => [0, Math.max(1e-9, max) * 1.05] }, bar: { range: (_u, _min, max) => [0, Math.max(1e-9, max) * 3] } },
         axes: [
@@ -215,6 +218,10 @@ export function DepthPanel({ choice, settings, onSettings }: PanelProps<DepthSet
       [[], [], [], [], []],
       box,
     );
+    // What is seen is a copy of uPlot's canvas on one that sends its frames to the compositor itself
+    // (canvas-mirror.ts): the page's commit no longer carries the chart's pixels.
+    mirror = mirrorCanvas(plot.ctx.canvas);
+    mirror.copy();
     plotRef.current = plot;
     // A rebuilt chart shows the last frame at once, not after the next one arrives.
     if (!pendingRef.current && lastFrameRef.current) pendingRef.current = lastFrameRef.current;

@@ -12,13 +12,15 @@ interface Market extends ReplayedMarket {
   priceDecimals: number;
   /** Roughly where the price was, to tell the right book is on screen. */
   near: [number, number];
+  /** Whether the capture holds trades for it (its README lists the captures without). */
+  trades: boolean;
 }
 
 const MARKETS: Market[] = [
-  { file: 'kraken_2021-04-17.capture.jsonl', venue: 'kraken', symbol: 'KSM/XBT', priceDecimals: 6, near: [0.005, 0.012], speed: 3 },
-  { file: 'bybit-linear_2024-12-01.capture.jsonl', venue: 'bybit-linear', symbol: 'XRPUSDT', priceDecimals: 4, near: [0.4, 3], speed: 1 },
-  { file: 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', venue: 'binance-usdm', symbol: 'ETHUSDT', priceDecimals: 2, near: [2000, 3000], speed: 12 },
-  { file: 'okx_2022-05-13.capture.jsonl', venue: 'okx', symbol: 'BTC-USDT', priceDecimals: 1, near: [25_000, 35_000], speed: 1 },
+  { file: 'kraken_2021-04-17.capture.jsonl', venue: 'kraken', symbol: 'KSM/XBT', priceDecimals: 6, near: [0.005, 0.012], speed: 3, trades: false },
+  { file: 'bybit-linear_2024-12-01.capture.jsonl', venue: 'bybit-linear', symbol: 'XRPUSDT', priceDecimals: 4, near: [0.4, 3], speed: 1, trades: false },
+  { file: 'binance-usdm_2024-08-08_ethusdt-2min.capture.jsonl', venue: 'binance-usdm', symbol: 'ETHUSDT', priceDecimals: 2, near: [2000, 3000], speed: 12, trades: true },
+  { file: 'okx_2022-05-13.capture.jsonl', venue: 'okx', symbol: 'BTC-USDT', priceDecimals: 1, near: [25_000, 35_000], speed: 1, trades: true },
 ];
 
 // The host is shared by every test: never leave it replaying.
@@ -117,6 +119,10 @@ for (const m of MARKETS) {
 
       await expect.poll(() => seriesBox.getAttribute('data-price-labels'), { timeout: 10_000 }).toBeTruthy();
       expectDistinctPriceLabels(await seriesBox.getAttribute('data-price-labels'), m.priceDecimals, `${where} time series price axis`);
+      // The volume pane has a scale only once trades have filled it (the capture's README says which hold none).
+      const volumeLabels = ((await seriesBox.getAttribute('data-volume-labels')) ?? '').split(' | ').filter(Boolean);
+      if (m.trades) expect(volumeLabels.length, `${where}: volume labels`).toBeGreaterThanOrEqual(1);
+      else expect(volumeLabels, `${where}: a volume pane without trades has no scale`).toEqual([]);
 
     }
     expect(errors).toEqual([]);

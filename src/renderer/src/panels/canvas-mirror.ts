@@ -2,8 +2,8 @@ import { context2d, sizeCanvas } from './canvas';
 
 /**
  * Show a chart library's canvas through a copy drawn on an offscreen-controlled canvas (see
- * drawingSurface in canvas.ts). The library keeps drawing its own canvas, which stays in place (its
- * box, its mouse layer above) but out of sight, so the page neither paints nor rasters it; `copy`
+ * drawingSurface in canvas.ts). The library keeps drawing its own canvas, which is taken out of the
+ * page (its box and its mouse layer above stay), so the page neither paints nor rasters it; `copy`
  * after each of its draws puts the new image on the canvas that is seen, one blit.
  */
 export interface CanvasMirror {
@@ -15,7 +15,9 @@ export function mirrorCanvas(source: HTMLCanvasElement): CanvasMirror {
   mirror.className = 'canvas-mirror';
   mirror.setAttribute('aria-hidden', 'true');
   source.after(mirror);
-  source.style.visibility = 'hidden';
+  // Out of the page's layout altogether (not only unseen): its draws then mark nothing for repaint.
+  // The library sizes its own box, so the mouse layer above keeps its place.
+  source.style.display = 'none';
   return {
     copy() {
       const { width, height } = source;

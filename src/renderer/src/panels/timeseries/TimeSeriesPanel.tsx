@@ -62,6 +62,8 @@ interface Point {
 
 interface Chart {
   chart: IChartApi;
+  /** Whether any trade volume has reached the volume pane (an empty one shows no scale). */
+  hasVolume: boolean;
   bid: ISeriesApi<'Line'>;
   ask: ISeriesApi<'Line'>;
   mid: ISeriesApi<'Line'>;
@@ -188,10 +190,15 @@ function flowPoints(c: Chart, seconds: Iterable<SecondFlow>): FlowPoint[] {
   return out;
 }
 
+function hasTraded(p: { span: { buy: number; sell: number; other: number } }): boolean {
+  return p.span.buy + p.span.sell + p.span.other > 0;
+}
+
 function setAllFlow(c: Chart): void {
   c.pendingSeconds = [];
   const points = flowPoints(c, [...c.seconds.values()].sort((a, b) => a.t - b.t));
   c.flowLastTime = points.at(-1)?.time ?? 0;
+  c.hasVolume ||= points.some(hasTraded);
   c.buyUp.setData(points.map((p) => ({ time: p.time, value: p.span.buy })));
   c.otherUp.setData(points.map((p) => ({ time: p.time, value: p.span.buy + p.span.other })));
   c.sellDown.setData(points.map((p) => ({ time: p.time, value: -p.span.sell })));
@@ -208,6 +215,7 @@ function appendFlow(c: Chart): void {
   }
   c.pendingSeconds = [];
   if (points.length > 0) c.flowLastTime = points.at(-1)!.time;
+  c.hasVolume ||= points.some(hasTraded);
   for (const p of points) {
     c.buyUp.update({ time: p.time, value: p.span.buy });
     c.otherUp.update({ time: p.time, value: p.span.buy + p.span.other });
@@ -381,6 +389,7 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     const p0 = currentPalette();
     const c: Chart = {
       chart,
+      hasVolume: false,
       bid: line(p0.bid, 2),
       ask: line(p0.ask, 2),
       mid: line(p0.muted, 1),
@@ -556,7 +565,7 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
     c.mid.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10, box) });
     c.vwap.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals + 1, fmt.tick / 10, box) });
     c.spread.applyOptions({ priceFormat: priceFormat(fmt.priceDecimals, fmt.tick, box, 'spreadLabels') });
-    const volume = volumeFormat(fmt.sizeDecimals, box);
+    const volume = volumeFormat(fmt.sizeDecimals, box, () => chartRef.current?.hasVolume ?? false);
     c.otherUp.applyOptions({ priceFormat: volume });
     c.buyUp.applyOptions({ priceFormat: volume });
     c.sellDown.applyOptions({ priceFormat: volume });
@@ -622,14 +631,15 @@ export function TimeSeriesPanel({ choice, settings, onSettings }: PanelProps<Tim
  * The volume pane's labels: sizes at the instrument's precision, taker sells (drawn below zero)
  * labelled by their size. The labels drawn are kept on the chart's box (data-volume-labels).
  */
-function volumeFormat(sizeDecimals: number, box: HTMLElement | null): PriceFormatCustom {
+function volumeFormat(sizeDecimals: number, box: HTMLElement | null, hasVolume: () => boolean): PriceFormatCustom {
   return {
     type: 'custom',
     minMove: 10 ** -Math.min(sizeDecimals, 8),
     formatter: (v: BarPrice) => formatQuantity(Math.abs(v), sizeDecimals),
     tickmarksFormatter: (values: BarPrice[]) => {
       // Labelled as signed values (so the steps are right), then shown without the sells' minus sign.
-      const labels = axisLabels(values, { compact: true }).map((l) => l.replace(/^[-−]/, ''));
+      // Before any trade the pane is empty and its scale a chart default around zero: no labels then.
+      const labels = hasVolume() ? axisLabels(values, { compact: true }).map((l) => l.replace(/^[-−]/, '')) : values.map(() => '');
       if (box) {
         const text = labels.join(' | ');
         if (box.dataset.volumeLabels !== text) box.dataset.volumeLabels = text;

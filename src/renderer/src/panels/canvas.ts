@@ -6,8 +6,9 @@
  * capture flat out starves); a canvas controlled from an OffscreenCanvas sends its frames to the
  * compositor itself, and the page only keeps its box. Drawn on the main thread all the same: a worker
  * would take the core the page needs (`npm run bench -- --only renderer`, README's "what stands in the
- * way"). The element's own getContext, toDataURL and width are unusable once transferred: size and
- * draw through this surface, and read what is shown from a screenshot.
+ * way"). Once transferred, the element's own getContext throws and its width is not the drawing's:
+ * size and draw through this surface. toDataURL and createImageBitmap on the element still give what
+ * it shows (tests use them), as does a screenshot.
  */
 export type DrawingSurface = HTMLCanvasElement | OffscreenCanvas;
 const surfaces = new WeakMap<HTMLCanvasElement, DrawingSurface>();

@@ -43,7 +43,9 @@ test('the theme changes in every window without a reload; a bad value is refused
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
     // The ladder canvas's commonest colour is its background: the light theme's panel white.
     const ladderBg = async () => commonestColour(await shownPixels(page.getByRole('region', { name: 'DOM ladder', exact: true }).locator('canvas').first()));
-    await expect.poll(ladderBg).toBe('255,255,255');
+    // Looked at as the trader would: the dashboard's window in front (the settings window was).
+    await page.bringToFront();
+    await expect.poll(ladderBg, { timeout: 15_000 }).toBe('255,255,255');
 
     // A retention of 0 days is refused beside the field and nothing is saved.
     await settings.getByRole('textbox', { name: 'Retention in days' }).fill('0');

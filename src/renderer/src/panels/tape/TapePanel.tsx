@@ -177,7 +177,7 @@ export function TapePanel({ choice, settings, onSettings }: PanelProps<TapeSetti
     if (scroll.getAttribute('aria-rowcount') !== rowCount) scroll.setAttribute('aria-rowcount', rowCount);
     const fullHeight = `${lines.length * ROW_HEIGHT}px`;
     if (container.style.height !== fullHeight) container.style.height = fullHeight;
-    if (emptyRef.current && emptyRef.current.hidden !== lines.length > 0) emptyRef.current.hidden = lines.length > 0;
+    if (emptinessChanged) emptyRef.current!.hidden = lines.length > 0;
     const range = visibleRange(scrollTop.current, height, ROW_HEIGHT, lines.length);
     rows.current.update({ lines: lines.slice(range.from, range.to), from: range.from, threshold, priceDecimals, sizeDecimals, formatKey: numberFormat });
   }, []);

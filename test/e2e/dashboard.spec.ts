@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { pickSymbol } from '../support/symbol-picker';
 
 test('the dashboard shows a live ladder that moves, and the symbol picker switches it', async ({ page }, testInfo) => {
   const errors: string[] = [];
@@ -37,12 +38,7 @@ test('the dashboard shows a live ladder that moves, and the symbol picker switch
   await page.screenshot({ path: testInfo.outputPath('dashboard.png') });
 
   // Pick another symbol with the keyboard.
-  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
-  await picker.click();
-  await picker.fill('eth usdt');
-  await expect(page.getByRole('option').first()).toContainText('ETH/USDT');
-  await picker.press('Enter');
-  await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
+  await pickSymbol(page, 'eth usdt', 'ETH/USDT', 'ETHUSDT');
   await expect(page.getByRole('img', { name: 'Price ladder for ETHUSDT' })).toBeVisible();
   // A feed just started shows its state before its first book: wait for a price.
   await expect(page.locator('tr[data-side="bid"].best td.price')).toHaveText(/^[\d,]+\.\d+$/, { timeout: 10_000 });

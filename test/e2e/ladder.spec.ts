@@ -1,8 +1,6 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { expectReplayDone } from '../support/e2e-replay';
-import { capture } from '../support/paths';
+import { expectReplayDone, linkCapture } from '../support/e2e-replay';
+import { pickSymbol } from '../support/symbol-picker';
 
 /** The painted grid as the canvas reports it: one row per price step, top row first. */
 interface PaintedGrid {
@@ -222,21 +220,14 @@ const VIEWPORTS = [
 for (const market of MARKETS) {
   test(`a replayed ${market.symbol} book shows on the grid at every screen size`, async ({ page }, testInfo) => {
     test.setTimeout(120_000);
-    const recordings = join('test-results', 'e2e-data', 'recordings');
-    mkdirSync(recordings, { recursive: true });
-    copyFileSync(capture(market.file), join(recordings, market.file));
+    linkCapture(market.file);
     await page.setViewportSize(VIEWPORTS[0]!);
     await page.goto('/');
     await expect(ladderCanvas(page)).toBeVisible({ timeout: 15_000 });
     await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 0 }), market.file);
     await expectReplayDone(page, market.file, 60_000);
-    const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
-    await picker.click();
-    await picker.fill(market.search);
-    await expect(page.getByRole('option').first()).toContainText(market.symbol);
-    await picker.press('Enter');
+    await pickSymbol(page, market.search, market.symbol, market.symbol, 15_000);
     const summary = page.getByRole('table', { name: `Order book ladder for ${market.symbol}` });
-    await expect(summary).toBeVisible({ timeout: 15_000 });
     await expect(summary.locator('tr[data-side="bid"] td.price')).toHaveText(new RegExp(`^${withThousands(market.bid).replace('.', '\\.')}0*$`));
     await expect(summary.locator('tr[data-side="ask"] td.price')).toHaveText(new RegExp(`^${withThousands(market.ask).replace('.', '\\.')}0*$`));
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectReplayDone, linkCapture, stopReplay } from '../support/e2e-replay';
 import { capture } from '../support/paths';
+import { pickSymbol } from '../support/symbol-picker';
 
 /**
  * Replay as the user sees it: progress by recorded time, a REPLAY badge on the panels of a replayed
@@ -67,12 +68,7 @@ test("a book picked from the playing capture stays on the dashboard across a pag
   // The live symbol gave way to the capture's first book.
   await expect(page.getByRole('table', { name: 'Order book ladder for WAVES/EUR' })).toBeVisible({ timeout: 10_000 });
 
-  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
-  await picker.click();
-  await picker.fill('ksm');
-  await expect(page.getByRole('option').first()).toContainText('KSM/XBT');
-  await picker.press('Enter');
-  await expect(page.getByRole('table', { name: 'Order book ladder for KSM/XBT' })).toBeVisible({ timeout: 10_000 });
+  await pickSymbol(page, 'ksm', 'KSM/XBT', 'KSM/XBT');
 
   // Reopened, the page meets the replay's status again: the picked book is one of the capture's, so it stays.
   await page.reload();

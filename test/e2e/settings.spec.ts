@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectReplayDone, linkCapture } from '../support/e2e-replay';
 import { commonestColour, shownPixels } from '../support/shown-pixels';
+import { pickSymbol } from '../support/symbol-picker';
 
 const VIEWPORTS = [
   { width: 1280, height: 720 },
@@ -155,12 +156,7 @@ for (const market of MARKETS) {
     await dashboard(page);
     await page.evaluate((name) => window.orderbook!.invoke('replay.open', { name, speed: 0 }), market.file);
     await expectReplayDone(page, market.file, 60_000);
-    const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
-    await picker.click();
-    await picker.fill(market.search);
-    await expect(page.getByRole('option').first()).toContainText(market.symbol);
-    await picker.press('Enter');
-    await expect(page.getByRole('table', { name: `Order book ladder for ${market.symbol}` })).toBeVisible({ timeout: 15_000 });
+    await pickSymbol(page, market.search, market.symbol, market.symbol, 15_000);
     const slug = market.symbol.replace(/\W+/g, '').toLowerCase();
     for (const theme of ['light', 'colour-blind'] as const) {
       // The same store the settings page sets: every window follows it.

@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { TradesFrameSchema, type TradePrint, type TradesFrame } from '../../src/shared/contract';
 import { stopReplay } from '../support/e2e-replay';
 import { ethusdtCapturePrints } from '../support/ethusdt-prints';
+import { pickSymbol } from '../support/symbol-picker';
 
 /** Frames as the publisher sends them: a backlog first, then the prints since the last tick. */
 function frames(prints: TradePrint[], backlog: number, perFrame: number): TradesFrame[] {
@@ -48,12 +49,7 @@ async function openTape(page: Page) {
   await page.goto('/');
   await expect(page.getByRole('table', { name: /Order book ladder for/ })).toBeVisible({ timeout: 15_000 });
   // The served prints are ETHUSDT's: show that symbol, so the panel's title says what it shows.
-  const picker = page.getByRole('combobox', { name: 'Symbol', exact: true });
-  await picker.click();
-  await picker.fill('eth usdt');
-  await expect(page.getByRole('option').first()).toContainText('ETH/USDT');
-  await picker.press('Enter');
-  await expect(page.getByRole('table', { name: 'Order book ladder for ETHUSDT' })).toBeVisible({ timeout: 10_000 });
+  await pickSymbol(page, 'eth usdt', 'ETH/USDT', 'ETHUSDT');
   // The default dashboard has the tape under the ladder.
   const panel = page.getByRole('region', { name: 'Time & Sales', exact: true });
   await expect(panel).toBeVisible();
